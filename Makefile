@@ -1,0 +1,149 @@
+# Custos: one Makefile, no generator.  "make" builds the three programs,
+# "make check" builds and runs every test, "make run" starts custosd on
+# conf/custos.conf.  Header dependencies are tracked through -MMD.
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+CC	?= cc
+CLANG	?= clang
+CFLAGS	?= -O2 -g
+B	:= build
+
+WARN	:= -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wsign-compare
+BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-all \
+	   -Iinclude -MMD -MP
+ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=all
+
+# What verification needs, and nothing that signs or writes a log.
+LIB_VERIFY := lib/err.c lib/enc.c lib/digest.c lib/sign.c lib/merkle.c \
+	   lib/note.c lib/ckpt.c lib/util.c
+# Everything else the daemon and the operator CLI use.
+LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/log.c \
+	   lib/store.c lib/config.c
+
+DAEMON_SRCS := daemon/main.c daemon/log.c daemon/station.c daemon/api.c \
+	   daemon/entry.c
+CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c
+VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c
+
+LIBS_VERIFY := -lcrypto -ljansson
+LIBS_CUSTOS := -lcrypto -lsqlite3 -ljansson -linih -lcurl
+LIBS_DAEMON := -lcrypto -lsqlite3 -ljansson -linih -luv -lsystemd \
+	   -lhttp_parser
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/bench_*.c))
+
+obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
+aobj	= $(patsubst %.c,$(B)/asan/%.o,$(1))
+
+PROGS	:= $(B)/custosd $(B)/custos $(B)/custos-verify
+
+.PHONY: all check run bench fuzz install deps clean unit-build fuzz-build
+all: $(PROGS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(ASANFLAGS) -c -o $@ $<
+
+$(B)/custosd: $(call obj,$(DAEMON_SRCS) $(LIB_FULL))
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_DAEMON)
+
+$(B)/custos: $(call obj,$(CUSTOS_SRCS) $(LIB_FULL))
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_CUSTOS)
+
+$(B)/custos-verify: $(call obj,$(VERIFY_SRCS) $(LIB_VERIFY))
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_VERIFY)
+
+# Unit tests: cmocka, built and run under AddressSanitizer and UBSan.  Each
+# test links only the modules it tests (T_<module>), so a module can be
+# tested before the others exist.
+L	= $(addprefix lib/,$(addsuffix .c,$(1)))
+T_err	:= $(call L,err)
+T_enc	:= $(call L,err enc)
+T_digest := $(call L,err enc digest)
+T_merkle := $(call L,err enc digest merkle)
+T_sign	:= $(call L,err enc digest sign signer)
+T_note	:= $(T_sign) $(call L,note note_sign)
+T_ckpt	:= $(T_note) $(call L,ckpt)
+T_log	:= $(T_ckpt) $(call L,merkle log util)
+T_store	:= $(call L,err enc digest store util)
+T_config := $(call L,err enc digest config util)
+T_util	:= $(call L,err util)
+
+.SECONDEXPANSION:
+$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*))
+	$(CC) $(ASANFLAGS) -o $@ $^ -lcmocka $(LIBS_CUSTOS)
+unit-build: $(addprefix $(B)/asan/tests/,$(UNIT_TESTS))
+
+# Test helpers linked against the normal library build.
+$(B)/tests/%: $(B)/obj/tests/tools/%.o $(call obj,$(LIB_FULL))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_CUSTOS)
+
+# Fuzz targets: libFuzzer with ASan+UBSan, built by clang.  FZ_<name>
+# lists the modules fuzz_<name> links.
+FZ_note	:= $(T_note)
+FZ_ckpt	:= $(T_ckpt)
+FZ_proof := $(T_merkle)
+FZ_vkey	:= $(T_note)
+FZ_config := $(T_config)
+FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
+	   -fsanitize=fuzzer,address,undefined
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZFLAGS) -o $@ $< $(FZ_$*) $(LIBS_CUSTOS)
+fuzz-build: $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
+
+# Benchmarks.
+$(B)/bench/%: $(B)/obj/bench/%.o $(call obj,$(LIB_FULL))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_CUSTOS)
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all unit-build fuzz-build \
+	    $(B)/tests/mkfixture
+	@sh tests/run.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	exec $(B)/custosd -f -c conf/custos.conf
+
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(B)/fuzz/corpus-$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	    $(B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
+	        $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+bench: all $(addprefix $(B)/bench/,$(BENCHES))
+	@sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+	    $(DESTDIR)$(PREFIX)/share/custos $(DESTDIR)/etc/custos \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0755 $(B)/custos $(B)/custos-verify $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(B)/custosd $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 conf/custos.conf $(DESTDIR)$(PREFIX)/share/custos/
+	install -m 0644 systemd/custosd.service \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

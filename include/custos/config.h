@@ -1,0 +1,58 @@
+/*
+ * config: the custos.conf INI file, parsed with inih.
+ *
+ *	[station] name, state_dir, profile (default|sm)
+ *	[dock]    root, after_ingest (keep|delete)
+ *	[control] socket
+ *
+ * Relative paths are taken relative to the directory of the config file.
+ * Unknown sections or keys and bad values are errors that name the file,
+ * line and key.
+ */
+#ifndef CUSTOS_CONFIG_H
+#define CUSTOS_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/digest.h"
+#include "custos/profile.h"
+
+enum after_ingest {
+	AFTER_INGEST_KEEP = 0,
+	AFTER_INGEST_DELETE = 1,
+};
+
+struct config {
+	char		*path;		/* the file as given */
+	uint8_t		 digest[DIGEST_LEN];	/* hash of its exact bytes */
+	enum digest_alg	 digest_alg;	/* the profile's hash */
+	char		*station_name;	/* also the log origin and key name */
+	char		*state_dir;	/* absolute */
+	enum profile	 profile;
+	char		*dock_root;	/* absolute */
+	enum after_ingest after_ingest;
+	char		*control_socket;	/* absolute */
+};
+
+/*
+ * Loads path.  Returns 0 and *out (free with config_free()), or
+ * CUSTOS_ERR_SYSTEM if the file cannot be read, CUSTOS_ERR_CONFIG for
+ * content errors, CUSTOS_ERR_NOMEM.  On error err (errlen bytes) holds one
+ * line such as "custos.conf:7: [dock] after_ingest: expected keep or delete,
+ * got \"wipe\"".
+ */
+int	 config_load(const char *path, struct config **out, char *err,
+	    size_t errlen);
+
+/*
+ * Parses len bytes of config text named name (used in messages and to
+ * resolve relative paths: its directory).  Same results as config_load().
+ */
+int	 config_parse(const char *buf, size_t len, const char *name,
+	    struct config **out, char *err, size_t errlen);
+
+/* Frees c; NULL is allowed. */
+void	 config_free(struct config *c);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * log: the append-only evidence log in one SQLite file (WAL mode).
+ *
+ * Tables: entries (index, exact entry bytes, leaf hash), nodes (the stored
+ * complete-subtree hashes of merkle.h) and checkpoints (signed notes by
+ * tree size).  Triggers abort every UPDATE and DELETE on them.  An append
+ * and its tree hashes commit in one transaction with synchronous=FULL, so
+ * when log_append() returns 0 the entries are durable.
+ *
+ * A struct log is used by one thread at a time.  Any number of processes
+ * may open the file read-only while one writes.
+ */
+#ifndef CUSTOS_LOG_H
+#define CUSTOS_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/digest.h"
+#include "custos/merkle.h"
+#include "custos/note.h"
+
+#define LOG_RDONLY	0x01	/* open read-only; never writes */
+#define LOG_CREATE	0x02	/* create the file and schema if missing */
+
+/* Largest entry accepted by log_append(). */
+#define LOG_MAX_ENTRY	(1 << 20)
+
+struct log;
+
+/*
+ * Opens the log at path.  alg must match the one the log was created with
+ * (stored in the file), else CUSTOS_ERR_CONFIG.  Returns 0 and *out (close
+ * with log_close()), CUSTOS_ERR_NOTFOUND if the file does not exist and
+ * LOG_CREATE is not given, CUSTOS_ERR_CORRUPT if the stored tree is
+ * inconsistent with the entries count, or CUSTOS_ERR_DB.
+ */
+int	 log_open(const char *path, enum digest_alg alg, int flags,
+	    struct log **out);
+
+/* Closes l; NULL is allowed. */
+void	 log_close(struct log *l);
+
+/* Number of entries (the current tree size). */
+uint64_t log_size(const struct log *l);
+
+enum digest_alg log_alg(const struct log *l);
+
+/*
+ * Appends n entries in one transaction (group commit).  Entry i is
+ * entries[i], lens[i] bytes, stored exactly.  On success sets *first to the
+ * index of the first one and returns 0 only once the transaction is durable;
+ * on failure nothing is appended.  Errors: CUSTOS_ERR_INVALID (n == 0, an
+ * empty entry, or a read-only log), CUSTOS_ERR_TOOBIG, CUSTOS_ERR_DB.
+ * leaves, when not NULL, receives the n leaf hashes.
+ */
+int	 log_append(struct log *l, const void *const *entries,
+	    const size_t *lens, size_t n, uint64_t *first,
+	    uint8_t (*leaves)[DIGEST_LEN]);
+
+/*
+ * Reads entry index into a newly allocated *data of *len bytes (the
+ * caller frees it).  Returns 0, CUSTOS_ERR_RANGE, or CUSTOS_ERR_DB.
+ */
+int	 log_entry(struct log *l, uint64_t index, uint8_t **data, size_t *len);
+
+/* Reads the stored leaf hash of entry index. */
+int	 log_leaf(struct log *l, uint64_t index, uint8_t out[DIGEST_LEN]);
+
+/* Root hash of the tree of the first size entries (size <= log_size). */
+int	 log_root(struct log *l, uint64_t size, uint8_t out[DIGEST_LEN]);
+
+/* Inclusion proof of entry index in the tree of size entries. */
+int	 log_prove_inclusion(struct log *l, uint64_t index, uint64_t size,
+	    uint8_t proof[][DIGEST_LEN], size_t *n);
+
+/* Consistency proof between tree sizes old and new. */
+int	 log_prove_consistency(struct log *l, uint64_t old, uint64_t new,
+	    uint8_t proof[][DIGEST_LEN], size_t *n);
+
+/*
+ * Stores the signed checkpoint note (len bytes, exact) for tree size.
+ * The caller has signed it; the log checks only that size <= log_size and
+ * that no checkpoint for that size is stored yet (CUSTOS_ERR_EXISTS).
+ */
+int	 log_checkpoint_put(struct log *l, uint64_t size, const char *note,
+	    size_t len);
+
+/*
+ * Reads the checkpoint with the largest tree size: sets *size and a newly
+ * allocated *note of *len bytes (NUL-terminated for convenience).  Returns
+ * 0 or CUSTOS_ERR_NOTFOUND if there is none.
+ */
+int	 log_checkpoint_latest(struct log *l, uint64_t *size, char **note,
+	    size_t *len);
+
+/* Reads the checkpoint for exactly tree size. */
+int	 log_checkpoint_get(struct log *l, uint64_t size, char **note,
+	    size_t *len);
+
+/*
+ * The check run on every open by the daemon: the latest checkpoint is
+ * signed by v, names v's origin, and its root equals the stored tree's
+ * root at its size.  A log without checkpoints passes.  Returns 0,
+ * CUSTOS_ERR_KEY / CUSTOS_ERR_VERIFY for a bad signature, or
+ * CUSTOS_ERR_CORRUPT.
+ */
+int	 log_check(struct log *l, const struct note_verifier *v);
+
+struct log_verify_result {
+	uint64_t	 entries;	/* entries re-hashed */
+	uint64_t	 checkpoints;	/* checkpoints checked */
+	uint64_t	 bad_index;	/* entry or tree size that failed */
+	char		 what[256];	/* on failure: what exactly failed */
+};
+
+/*
+ * Full audit: recomputes every leaf hash from the entry bytes and the whole
+ * tree from them, compares with every stored node, checks every
+ * checkpoint's signature by v and its root, and the consistency proofs
+ * between consecutive checkpoints.  progress, when not NULL, is called now
+ * and then with (done, total).  Returns 0, or CUSTOS_ERR_CORRUPT /
+ * CUSTOS_ERR_VERIFY / CUSTOS_ERR_KEY with res->what saying what failed.
+ */
+int	 log_verify_all(struct log *l, const struct note_verifier *v,
+	    void (*progress)(void *arg, uint64_t done, uint64_t total),
+	    void *arg, struct log_verify_result *res);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * store: the content-addressed object store.
+ *
+ * Objects live at <dir>/objects/<hex[0..2]>/<hex[2..]> named by the hash of
+ * their bytes, written once: a temporary file in <dir>/tmp (same
+ * filesystem), written while hashing, fsynced, renamed into place, the
+ * directory fsynced, mode 0440.  The same bytes stored twice are one object.
+ * A crash leaves at most a temporary file, which store_open() removes.
+ */
+#ifndef CUSTOS_STORE_H
+#define CUSTOS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/digest.h"
+
+struct store;
+struct store_writer;
+
+/*
+ * Opens (creating if needed) the store at dir and removes stale temporary
+ * files.  Returns 0 and *out (close with store_close()), or
+ * CUSTOS_ERR_SYSTEM.
+ */
+int	 store_open(const char *dir, enum digest_alg alg, struct store **out);
+void	 store_close(struct store *s);
+
+/*
+ * Starts a new object.  Returns 0 and *out, CUSTOS_ERR_SYSTEM or
+ * CUSTOS_ERR_NOSPACE.
+ */
+int	 store_writer_new(struct store *s, struct store_writer **out);
+
+/*
+ * Hashes and writes len bytes.  Returns 0, CUSTOS_ERR_NOSPACE (ENOSPC or
+ * EDQUOT) or CUSTOS_ERR_SYSTEM.  After an error only store_writer_abort()
+ * may be called.
+ */
+int	 store_writer_write(struct store_writer *w, const void *buf, size_t len);
+
+/*
+ * Finishes the object: fsync, rename into place (or drop the copy if the
+ * object already exists), fsync the directory.  Sets hash, *size and
+ * *existed (1 if the object was already stored).  Frees w in every case.
+ * Returns 0, CUSTOS_ERR_NOSPACE or CUSTOS_ERR_SYSTEM; on failure no object
+ * is visible that was not there before.
+ */
+int	 store_writer_commit(struct store_writer *w, uint8_t hash[DIGEST_LEN],
+	    uint64_t *size, int *existed);
+
+/* Discards the object and frees w; NULL is allowed. */
+void	 store_writer_abort(struct store_writer *w);
+
+/*
+ * Writes the object's path to buf.  Returns 0 or CUSTOS_ERR_INVALID if buf
+ * is too small.
+ */
+int	 store_path(const struct store *s, const uint8_t hash[DIGEST_LEN],
+	    char *buf, size_t bufsz);
+
+/* Returns 0 if the object exists, CUSTOS_ERR_NOTFOUND if not. */
+int	 store_has(const struct store *s, const uint8_t hash[DIGEST_LEN]);
+
+/*
+ * Re-reads the object and checks that its bytes hash to hash and that it
+ * has size bytes.  Returns 0, CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_CORRUPT or
+ * CUSTOS_ERR_SYSTEM.
+ */
+int	 store_verify(const struct store *s, const uint8_t hash[DIGEST_LEN],
+	    uint64_t size);
+
+#endif

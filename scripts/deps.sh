@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the Debian 12 packages Custos needs to build, test and run, and
+# nothing when they are all there already.  Used by "make deps".
+set -eu
+
+PKGS="gcc make pkg-config clang libclang-rt-14-dev openssl sqlite3 curl
+libssl-dev libsqlite3-dev libuv1-dev libjansson-dev libinih-dev
+libcmocka-dev libsystemd-dev libhttp-parser-dev libcurl4-openssl-dev
+golang-go golang-golang-x-mod-dev"
+
+missing=
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	    grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: not root; install these packages first:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

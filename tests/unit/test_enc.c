@@ -1,0 +1,103 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "custos/enc.h"
+#include "custos/err.h"
+
+/* RFC 4648 section 10 test vectors. */
+static const char *const rfc4648[][2] = {
+	{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+	{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
+	{ "foobar", "Zm9vYmFy" },
+};
+
+static void
+test_b64_vectors(void **state)
+{
+	char out[64];
+	uint8_t dec[64];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(rfc4648) / sizeof(rfc4648[0]); i++) {
+		n = b64_encode((const uint8_t *)rfc4648[i][0],
+		    strlen(rfc4648[i][0]), out);
+		assert_string_equal(out, rfc4648[i][1]);
+		assert_int_equal(n, strlen(rfc4648[i][1]));
+		assert_int_equal(b64_decode(rfc4648[i][1],
+		    strlen(rfc4648[i][1]), dec, sizeof(dec), &n), 0);
+		assert_int_equal(n, strlen(rfc4648[i][0]));
+		assert_memory_equal(dec, rfc4648[i][0], n);
+	}
+}
+
+static void
+test_b64_strict(void **state)
+{
+	/* Non-canonical or malformed encodings must all be refused. */
+	static const char *const bad[] = {
+		"Zh==", "Zm9=", "Zg=", "Zg", "Z===", "====", "Zg==Zg==",
+		"Zm9v\n", " Zm9v", "Zm-v", "Zm_v", "Zm9v====", "=Zm9",
+		"Zg=a",
+	};
+	uint8_t dec[64];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(b64_decode(bad[i], strlen(bad[i]), dec,
+		    sizeof(dec), &n), CUSTOS_ERR_FORMAT);
+	assert_int_equal(b64_decode("Zm9vYmFy", 8, dec, 5, &n),
+	    CUSTOS_ERR_TOOBIG);
+}
+
+static void
+test_b64_roundtrip(void **state)
+{
+	uint8_t in[256], dec[256];
+	char enc[B64_ENCLEN(256)];
+	size_t len, i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 37 + 11);
+	for (len = 0; len <= sizeof(in); len++) {
+		b64_encode(in, len, enc);
+		assert_int_equal(b64_decode(enc, strlen(enc), dec, sizeof(dec),
+		    &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(dec, in, len);
+	}
+}
+
+static void
+test_hex(void **state)
+{
+	const uint8_t in[] = { 0x00, 0x01, 0xab, 0xff };
+	uint8_t out[4];
+	char s[HEX_ENCLEN(4)];
+
+	(void)state;
+	hex_encode(in, sizeof(in), s);
+	assert_string_equal(s, "0001abff");
+	assert_int_equal(hex_decode("0001ABff", 8, out, 4), 0);
+	assert_memory_equal(out, in, 4);
+	assert_int_equal(hex_decode("0001abf", 7, out, 4), CUSTOS_ERR_FORMAT);
+	assert_int_equal(hex_decode("0001abfg", 8, out, 4), CUSTOS_ERR_FORMAT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_b64_vectors),
+		cmocka_unit_test(test_b64_strict),
+		cmocka_unit_test(test_b64_roundtrip),
+		cmocka_unit_test(test_hex),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
