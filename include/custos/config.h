@@ -5,9 +5,23 @@
  *	[dock]    root, after_ingest (keep|delete)
  *	[control] socket
  *
- * Relative paths are taken relative to the directory of the config file.
- * Unknown sections or keys and bad values are errors that name the file,
- * line and key.
+ * Relative paths are taken relative to the directory of the config file
+ * (its real path when it exists); "." and empty components are dropped,
+ * ".." is kept.  Comments start a line with ';' or '#', or follow a value
+ * after " ;".  Unknown sections or keys, duplicate keys, empty values, bad
+ * values, indented (continuation) lines and lines longer than inih's line
+ * buffer are errors that name the file, line and key:
+ *
+ *	<file>:<line>: [<section>] <key>: <problem>
+ *	<file>:<line>: [<section>]: unknown section
+ *	<file>:<line>: <key>: key before any [section]
+ *	<file>:<line>: expected "[section]" or "key = value"
+ *	<file>:<line>: line longer than <n> bytes
+ *	<file>: [station] name: required
+ *
+ * station.name must be a valid C2SP signed-note key name (non-empty, at
+ * most 255 bytes of UTF-8, no white space, no '+', no control characters);
+ * control.socket must fit sockaddr_un.sun_path once resolved.
  */
 #ifndef CUSTOS_CONFIG_H
 #define CUSTOS_CONFIG_H
@@ -36,10 +50,11 @@ struct config {
 };
 
 /*
- * Loads path.  Returns 0 and *out (free with config_free()), or
- * CUSTOS_ERR_SYSTEM if the file cannot be read, CUSTOS_ERR_CONFIG for
- * content errors, CUSTOS_ERR_NOMEM.  On error err (errlen bytes) holds one
- * line such as "custos.conf:7: [dock] after_ingest: expected keep or delete,
+ * Loads path (at most 1 MiB).  Returns 0 and *out (free with
+ * config_free()), or CUSTOS_ERR_SYSTEM if the file cannot be read,
+ * CUSTOS_ERR_CONFIG for content errors or a larger file, CUSTOS_ERR_NOMEM.
+ * On error err (errlen bytes; may be NULL when errlen is 0) holds one line
+ * such as "custos.conf:7: [dock] after_ingest: expected keep or delete,
  * got \"wipe\"".
  */
 int	 config_load(const char *path, struct config **out, char *err,

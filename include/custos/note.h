@@ -34,16 +34,19 @@ struct note_sig {
 /*
  * Parses a verifier key string of len bytes (no trailing newline; the
  * caller strips one).  Returns 0 and a verifier in *out (free with
- * note_verifier_free()), CUSTOS_ERR_FORMAT if the string is malformed, its
- * key ID does not match its key, or the name is invalid, or
- * CUSTOS_ERR_UNSUPPORTED for an unknown key type.
+ * note_verifier_free()), CUSTOS_ERR_FORMAT if the string is malformed
+ * (the key ID must be 8 lowercase hex digits and the base64 canonical), its
+ * key ID does not match its key, the key is not a valid point, or the name
+ * is invalid, or CUSTOS_ERR_UNSUPPORTED for an unknown key type.
  */
 int	 note_verifier_parse(const char *s, size_t len,
 	    struct note_verifier **out);
 
 /*
  * Makes a verifier for name and public key pub (the key ID is derived).
- * pub is copied.  Returns 0 or an error.
+ * pub is copied.  Returns 0, CUSTOS_ERR_INVALID for an invalid name
+ * (empty, longer than NOTE_MAX_NAME, not UTF-8, or containing "+",
+ * white space or control characters), or an error.
  */
 int	 note_verifier_new(const char *name, const struct sign_pub *pub,
 	    struct note_verifier **out);
@@ -61,7 +64,7 @@ void		 note_verifier_free(struct note_verifier *v);
 
 /*
  * Computes the C2SP key ID of name and the key's type-prefixed public key.
- * Returns 0 or an error.
+ * Returns 0, CUSTOS_ERR_INVALID for an invalid name, or an error.
  */
 int	 note_keyid(const char *name, const struct sign_pub *pub,
 	    uint32_t *keyid);
@@ -83,9 +86,11 @@ const struct note_sig *note_sig(const struct note *n, size_t i);
 
 /*
  * Checks that n carries a valid signature by v: a line whose name and key
- * ID match v and whose signature verifies over the text.  Returns 0 if so,
- * CUSTOS_ERR_KEY if no line names v's key, CUSTOS_ERR_VERIFY if such a line
- * does not verify.
+ * ID match v and whose signature verifies over the text.  Every such line
+ * must verify (Go checks only the first).  Returns 0 if so, CUSTOS_ERR_KEY
+ * if no line names v's key, CUSTOS_ERR_VERIFY if such a line does not
+ * verify, or CUSTOS_ERR_CRYPTO / CUSTOS_ERR_NOMEM if the check could not
+ * run.
  */
 int	 note_verify(const struct note *n, const struct note_verifier *v);
 

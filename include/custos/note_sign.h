@@ -21,7 +21,8 @@ int	 note_signer_generate(const char *name, enum sign_alg alg,
 
 /*
  * Parses a signer key string of len bytes (no trailing newline).  Returns 0,
- * CUSTOS_ERR_FORMAT if malformed or its key ID does not match, or an error.
+ * CUSTOS_ERR_FORMAT if malformed or its key ID does not match,
+ * CUSTOS_ERR_UNSUPPORTED for an unknown key type, or an error.
  */
 int	 note_signer_parse(const char *s, size_t len, struct note_signer **out);
 
@@ -41,8 +42,10 @@ uint32_t	 note_signer_keyid(const struct note_signer *s);
 /*
  * Signs text (len bytes, must be non-empty valid note text ending in "\n")
  * and writes the whole signed note to a newly allocated *out (NUL-terminated,
- * *outlen bytes without the NUL).  Returns 0, CUSTOS_ERR_FORMAT for bad
- * text, or an error.
+ * *outlen bytes without the NUL).  The result is parsed back before it is
+ * returned, so it is always a note that note_parse() accepts.  Returns 0,
+ * CUSTOS_ERR_FORMAT for bad text (not UTF-8, control characters other than
+ * "\n"), CUSTOS_ERR_TOOBIG past NOTE_MAX_SIZE, or an error.
  */
 int	 note_sign(const char *text, size_t len, const struct note_signer *s,
 	    char **out, size_t *outlen);

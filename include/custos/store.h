@@ -20,8 +20,9 @@ struct store_writer;
 
 /*
  * Opens (creating if needed) the store at dir and removes stale temporary
- * files.  Returns 0 and *out (close with store_close()), or
- * CUSTOS_ERR_SYSTEM.
+ * files: those no live writer holds (writers keep a flock on theirs).
+ * Returns 0 and *out (close with store_close()), CUSTOS_ERR_SYSTEM,
+ * CUSTOS_ERR_NOMEM or CUSTOS_ERR_INVALID for an unknown alg.
  */
 int	 store_open(const char *dir, enum digest_alg alg, struct store **out);
 void	 store_close(struct store *s);
@@ -42,9 +43,11 @@ int	 store_writer_write(struct store_writer *w, const void *buf, size_t len);
 /*
  * Finishes the object: fsync, rename into place (or drop the copy if the
  * object already exists), fsync the directory.  Sets hash, *size and
- * *existed (1 if the object was already stored).  Frees w in every case.
- * Returns 0, CUSTOS_ERR_NOSPACE or CUSTOS_ERR_SYSTEM; on failure no object
- * is visible that was not there before.
+ * *existed (1 if the object was already stored; its bytes are not
+ * compared, so call store_verify() before trusting them).  Frees w in every
+ * case.  Returns 0, CUSTOS_ERR_NOSPACE, CUSTOS_ERR_SYSTEM, or
+ * CUSTOS_ERR_INVALID after a failed store_writer_write(); on failure no
+ * object is visible that was not there before.
  */
 int	 store_writer_commit(struct store_writer *w, uint8_t hash[DIGEST_LEN],
 	    uint64_t *size, int *existed);
@@ -59,12 +62,20 @@ void	 store_writer_abort(struct store_writer *w);
 int	 store_path(const struct store *s, const uint8_t hash[DIGEST_LEN],
 	    char *buf, size_t bufsz);
 
-/* Returns 0 if the object exists, CUSTOS_ERR_NOTFOUND if not. */
+/*
+ * Returns 0 if the object exists, CUSTOS_ERR_NOTFOUND if not,
+ * CUSTOS_ERR_CORRUPT if something other than a regular file is in its
+ * place, or CUSTOS_ERR_SYSTEM if it cannot be looked up.  Existence says
+ * nothing about the bytes: only store_verify() checks them.
+ */
 int	 store_has(const struct store *s, const uint8_t hash[DIGEST_LEN]);
 
 /*
- * Re-reads the object and checks that its bytes hash to hash and that it
- * has size bytes.  Returns 0, CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_CORRUPT or
+ * Re-reads the object through a fresh descriptor in 1 MiB chunks (after
+ * asking the kernel to drop its cached pages, so the bytes come from the
+ * disk when possible) and checks that they hash to hash and that it has
+ * size bytes.  Returns 0, CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_CORRUPT (also for
+ * a symlink or non-regular file in its place), CUSTOS_ERR_NOMEM or
  * CUSTOS_ERR_SYSTEM.
  */
 int	 store_verify(const struct store *s, const uint8_t hash[DIGEST_LEN],

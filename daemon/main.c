@@ -1,0 +1,227 @@
+/*
+ * custosd: the Custos daemon.  It owns the event loop and is the only
+ * writer of the evidence log.  Every start and every clean stop is an
+ * entry followed by a signed checkpoint, so an auditor sees each gap in
+ * custody: a station.started entry that does not follow a station.stopped
+ * one means the daemon died or the machine lost power.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <systemd/sd-daemon.h>
+#include <uv.h>
+
+#include "custos/config.h"
+#include "custos/digest.h"
+#include "custos/err.h"
+#include "custos/log.h"
+#include "custos/note.h"
+#include "api.h"
+#include "log.h"
+#include "station.h"
+#include "custos/version.h"
+
+struct daemon {
+	uv_loop_t	 loop;
+	uv_signal_t	 sigterm;
+	uv_signal_t	 sigint;
+	struct station	 st;
+	struct api	*api;
+	struct config	*cfg;
+	int		 stopping;
+	const char	*stop_reason;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: custosd [-dfv] -c CONF\n"
+	    "  -c CONF  configuration file\n"
+	    "  -d       debug logging\n"
+	    "  -f       stay in the foreground (the default; custosd does not\n"
+	    "           fork, systemd supervises it)\n"
+	    "  -v       print the version and exit\n");
+	exit(2);
+}
+
+/* What the previous run left: the type of the last entry tells. */
+static const char *
+previous_stop(struct station *st)
+{
+	uint64_t size = log_size(st->log);
+	uint8_t *data = NULL;
+	size_t len;
+	json_t *e;
+	const char *how = "none";
+
+	if (size == 0)
+		return how;
+	how = "unclean";
+	if (log_entry(st->log, size - 1, &data, &len) != 0)
+		return how;
+	if ((e = json_loadb((const char *)data, len, 0, NULL)) != NULL) {
+		if (json_is_string(json_object_get(e, "type")) &&
+		    strcmp(json_string_value(json_object_get(e, "type")),
+		    "station.stopped") == 0)
+			how = "clean";
+		json_decref(e);
+	}
+	free(data);
+	return how;
+}
+
+static int
+append_started(struct daemon *d)
+{
+	char cfgdigest[DIGEST_STRLEN], keyid[16];
+	json_t *p;
+	int rc;
+
+	digest_format(d->cfg->digest_alg, d->cfg->digest, cfgdigest,
+	    sizeof(cfgdigest));
+	snprintf(keyid, sizeof(keyid), "%08x",
+	    note_verifier_keyid(d->st.verifier));
+	p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}",
+	    "version", CUSTOS_VERSION,
+	    "config", cfgdigest,
+	    "key_id", keyid,
+	    "key", d->st.vkey,
+	    "profile", profile_name(d->cfg->profile),
+	    "pid", (json_int_t)getpid(),
+	    "previous_stop", previous_stop(&d->st));
+	if (p == NULL)
+		return CUSTOS_ERR_NOMEM;
+	rc = station_append(&d->st, "station.started", p,
+	    &d->st.started_index);
+	json_decref(p);
+	if (rc == 0)
+		rc = station_checkpoint(&d->st);
+	return rc;
+}
+
+static int
+append_stopped(struct daemon *d)
+{
+	struct timespec now;
+	json_t *p;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	p = json_pack("{s:s, s:s, s:I, s:I}",
+	    "version", CUSTOS_VERSION,
+	    "reason", d->stop_reason,
+	    "started_index", (json_int_t)d->st.started_index,
+	    "uptime_s", (json_int_t)(now.tv_sec - d->st.started.tv_sec));
+	if (p == NULL)
+		return CUSTOS_ERR_NOMEM;
+	rc = station_append(&d->st, "station.stopped", p, NULL);
+	json_decref(p);
+	if (rc == 0)
+		rc = station_checkpoint(&d->st);
+	return rc;
+}
+
+static void
+on_signal(uv_signal_t *h, int signum)
+{
+	struct daemon *d = h->data;
+
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	d->stop_reason = signum == SIGTERM ? "SIGTERM" : "SIGINT";
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping on %s", d->stop_reason);
+	api_stop(d->api);
+	d->api = NULL;
+	uv_close((uv_handle_t *)&d->sigterm, NULL);
+	uv_close((uv_handle_t *)&d->sigint, NULL);
+}
+
+static void
+priv_startup(struct daemon *d)
+{
+	long holder;
+	char err[512];
+	int rc;
+
+	if ((rc = priv_station_open(&d->st, d->cfg, &holder, err,
+	    sizeof(err))) != 0) {
+		if (rc == CUSTOS_ERR_BUSY)
+			fatalx("%s: another custosd (pid %ld) is running on "
+			    "it; not starting", err, holder);
+		fatalx_r(rc, "%s", err);
+	}
+	if (uv_loop_init(&d->loop) != 0)
+		fatalx("cannot initialise the event loop");
+	uv_signal_init(&d->loop, &d->sigterm);
+	uv_signal_init(&d->loop, &d->sigint);
+	d->sigterm.data = d->sigint.data = d;
+	uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+	uv_signal_start(&d->sigint, on_signal, SIGINT);
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = append_started(d)) != 0)
+		fatalx_r(rc, "cannot append station.started");
+	if ((rc = priv_api_start(&d->loop, d->cfg->control_socket, &d->st,
+	    &d->api)) != 0)
+		fatalx_r(rc, "control socket %s", d->cfg->control_socket);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon d;
+	const char *conf = NULL;
+	char err[512];
+	int ch, rc;
+
+	memset(&d, 0, sizeof(d));
+	log_procinit("custosd");
+	while ((ch = getopt(argc, argv, "c:dfv")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'd':
+			log_setverbose(1);
+			break;
+		case 'f':
+			break;
+		case 'v':
+			printf("custosd %s\n", CUSTOS_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (conf == NULL || optind != argc)
+		usage();
+	if ((rc = config_load(conf, &d.cfg, err, sizeof(err))) != 0)
+		fatalx("%s", err);
+	priv_startup(&d);
+	log_info("started station=%s version=%s tree_size=%llu "
+	    "socket=%s", d.cfg->station_name, CUSTOS_VERSION,
+	    (unsigned long long)log_size(d.st.log), d.cfg->control_socket);
+	sd_notifyf(0, "READY=1\nSTATUS=tree size %llu",
+	    (unsigned long long)log_size(d.st.log));
+	uv_run(&d.loop, UV_RUN_DEFAULT);
+
+	rc = append_stopped(&d);
+	if (rc != 0)
+		log_warnx_r(rc, "cannot append station.stopped");
+	else
+		log_info("stopped tree_size=%llu",
+		    (unsigned long long)log_size(d.st.log));
+	if (uv_loop_close(&d.loop) != 0)
+		log_warnx("event loop closed with open handles");
+	station_close(&d.st);
+	config_free(d.cfg);
+	return rc == 0 ? 0 : 1;
+}

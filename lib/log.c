@@ -1,0 +1,1081 @@
+/*
+ * log: the append-only evidence log in one SQLite file.
+ *
+ * Schema (format 1):
+ *
+ *	meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
+ *		"format" = "1", "alg" = digest_name() of the tree's hash.
+ *	entries(idx INTEGER PRIMARY KEY, data BLOB NOT NULL,
+ *	    leaf BLOB NOT NULL)
+ *		entry idx, its exact bytes and H(0x00 || data).
+ *	nodes(level INTEGER, idx INTEGER, hash BLOB NOT NULL,
+ *	    PRIMARY KEY(level, idx)) WITHOUT ROWID
+ *		the complete subtrees of merkle.h; (0, i) is leaf i's hash.
+ *	checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,
+ *	    created TEXT NOT NULL)
+ *		signed checkpoint notes, exact bytes, by tree size.
+ *
+ * Triggers abort every UPDATE and DELETE on all four tables.  INSERT OR
+ * REPLACE deletes a row without firing DELETE triggers, so BEFORE INSERT
+ * triggers also refuse a row whose key is taken, and entries must arrive
+ * with the next index.  None of this stops someone who can write the file;
+ * it stops mistakes, and log_verify_all() finds the rest.
+ *
+ * The database runs in WAL mode with synchronous=FULL: a commit returns
+ * once the WAL is fsynced, and readers in other processes see the last
+ * commit without blocking the writer.  The writer keeps the right edge of
+ * the tree (the "frontier": one complete subtree per one bit of the size)
+ * in memory, so an append needs no SELECT at all.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "custos/ckpt.h"
+#include "custos/digest.h"
+#include "custos/err.h"
+#include "custos/log.h"
+#include "custos/merkle.h"
+#include "custos/note.h"
+
+#define LOG_FORMAT	"1"
+#define BUSY_MS		5000
+#define PROGRESS_EVERY	65536
+
+static const char schema_sql[] =
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE entries (idx INTEGER PRIMARY KEY,"
+	"    data BLOB NOT NULL, leaf BLOB NOT NULL);"
+	"CREATE TABLE nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	"    hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE checkpoints (size INTEGER PRIMARY KEY,"
+	"    note BLOB NOT NULL, created TEXT NOT NULL"
+	"    DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
+#define NO_CHANGE(t)							\
+	"CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t		\
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;" \
+	"CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t		\
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
+	NO_CHANGE("meta")
+	NO_CHANGE("entries")
+	NO_CHANGE("nodes")
+	NO_CHANGE("checkpoints")
+#undef NO_CHANGE
+	"CREATE TRIGGER meta_no_replace BEFORE INSERT ON meta"
+	"    WHEN EXISTS (SELECT 1 FROM meta WHERE key = NEW.key)"
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
+	"CREATE TRIGGER entries_in_order BEFORE INSERT ON entries"
+	"    WHEN NEW.idx IS NOT"
+	"        coalesce((SELECT max(idx) FROM entries) + 1, 0)"
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
+	"CREATE TRIGGER nodes_no_replace BEFORE INSERT ON nodes"
+	"    WHEN EXISTS (SELECT 1 FROM nodes"
+	"        WHERE level = NEW.level AND idx = NEW.idx)"
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_replace BEFORE INSERT ON checkpoints"
+	"    WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)"
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;";
+
+/* The prepared statements a struct log keeps for its lifetime. */
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_INS_ENTRY,
+	ST_INS_NODE,
+	ST_NODE,
+	ST_ENTRY,
+	ST_LEAF,
+	ST_CKPT_PUT,
+	ST_CKPT_GET,
+	ST_CKPT_LATEST,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_INS_ENTRY] = "INSERT INTO entries (idx, data, leaf) "
+	    "VALUES (?1, ?2, ?3)",
+	[ST_INS_NODE] = "INSERT INTO nodes (level, idx, hash) "
+	    "VALUES (?1, ?2, ?3)",
+	[ST_NODE] = "SELECT hash FROM nodes WHERE level = ?1 AND idx = ?2",
+	[ST_ENTRY] = "SELECT data FROM entries WHERE idx = ?1",
+	[ST_LEAF] = "SELECT leaf FROM entries WHERE idx = ?1",
+	[ST_CKPT_PUT] = "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",
+	[ST_CKPT_GET] = "SELECT note FROM checkpoints WHERE size = ?1",
+	[ST_CKPT_LATEST] = "SELECT size, note FROM checkpoints "
+	    "WHERE size <= ?1 ORDER BY size DESC LIMIT 1",
+};
+
+/*
+ * The right edge of a tree of size leaves: for every one bit L of size,
+ * hash[L] is node (L, (size >> L) - 1).  These are exactly the left
+ * siblings the next append combines with, and the tiles of the root.
+ */
+struct frontier {
+	uint64_t	 size;
+	uint8_t		 hash[MERKLE_MAX_LEVELS][DIGEST_LEN];
+};
+
+struct log {
+	sqlite3		*db;
+	enum digest_alg	 alg;
+	int		 rdonly;
+	uint64_t	 size;
+	struct frontier	 front;
+	sqlite3_stmt	*st[ST_COUNT];
+};
+
+/* A reader that tries a frontier first and then, if l is set, the db. */
+struct edge_reader {
+	const struct frontier	*f;
+	struct log		*l;
+};
+
+static int
+dberr(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return CUSTOS_ERR_BUSY;
+	case SQLITE_NOMEM:
+		return CUSTOS_ERR_NOMEM;
+	case SQLITE_FULL:
+		return CUSTOS_ERR_NOSPACE;
+	case SQLITE_CORRUPT:
+		return CUSTOS_ERR_CORRUPT;
+	}
+	return CUSTOS_ERR_DB;
+}
+
+/* Runs a statement that returns no rows and resets it. */
+static int
+step_done(sqlite3_stmt *st)
+{
+	int rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : dberr(rc);
+}
+
+static void
+frontier_push(struct frontier *f, const struct merkle_node *nodes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		memcpy(f->hash[nodes[i].level], nodes[i].hash, DIGEST_LEN);
+	f->size++;
+}
+
+static int
+frontier_get(const struct frontier *f, unsigned level, uint64_t index,
+    uint8_t out[DIGEST_LEN])
+{
+	if (level >= MERKLE_MAX_LEVELS || ((f->size >> level) & 1) == 0 ||
+	    index != (f->size >> level) - 1)
+		return CUSTOS_ERR_NOTFOUND;
+	memcpy(out, f->hash[level], DIGEST_LEN);
+	return 0;
+}
+
+/*
+ * Reads stored node (level, index).  Within the caller's validated tree
+ * size a missing or malformed node means the file is damaged.  Inside an
+ * append's transaction it sees the nodes inserted so far.
+ */
+static int
+node_read(struct log *l, unsigned level, uint64_t index,
+    uint8_t out[DIGEST_LEN])
+{
+	sqlite3_stmt *st = l->st[ST_NODE];
+	int rc;
+
+	if (index > INT64_MAX)
+		return CUSTOS_ERR_CORRUPT;
+	sqlite3_bind_int64(st, 1, level);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == DIGEST_LEN) {
+			memcpy(out, sqlite3_column_blob(st, 0), DIGEST_LEN);
+			rc = 0;
+		} else
+			rc = CUSTOS_ERR_CORRUPT;
+	} else if (rc == SQLITE_DONE)
+		rc = CUSTOS_ERR_CORRUPT;
+	else
+		rc = dberr(rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int
+edge_read(void *arg, unsigned level, uint64_t index, uint8_t out[DIGEST_LEN])
+{
+	struct edge_reader *e = arg;
+
+	if (e->f != NULL && frontier_get(e->f, level, index, out) == 0)
+		return 0;
+	if (e->l == NULL)
+		return CUSTOS_ERR_NOTFOUND;
+	return node_read(e->l, level, index, out);
+}
+
+/* Runs sql and returns its single integer or text result. */
+static int
+query_int(sqlite3 *db, const char *sql, sqlite3_int64 *out, int *isnull)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return dberr(rc);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*isnull = sqlite3_column_type(st, 0) == SQLITE_NULL;
+		*out = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Reads meta value key into buf; CUSTOS_ERR_CORRUPT if it is missing. */
+static int
+meta_get(sqlite3 *db, const char *key, char *buf, size_t bufsz)
+{
+	sqlite3_stmt *st;
+	const unsigned char *v;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(db, "SELECT value FROM meta "
+	    "WHERE key = ?1", -1, &st, NULL)) != SQLITE_OK)
+		return dberr(rc);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = sqlite3_column_text(st, 0);
+		if (v != NULL && strlen((const char *)v) < bufsz) {
+			strcpy(buf, (const char *)v);
+			rc = 0;
+		} else
+			rc = CUSTOS_ERR_CORRUPT;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+has_schema(sqlite3 *db, int *yes)
+{
+	sqlite3_int64 n;
+	int isnull, rc;
+
+	rc = query_int(db, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'table' AND name = 'meta'", &n, &isnull);
+	*yes = rc == 0 && n > 0;
+	return rc;
+}
+
+static int
+create_schema(sqlite3 *db, enum digest_alg alg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, yes;
+
+	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
+	    SQLITE_OK)
+		return dberr(rc);
+	/* Two processes may race to create the same file; the loser sees
+	 * the winner's schema here. */
+	if ((rc = has_schema(db, &yes)) != 0 || yes)
+		goto out;
+	if ((rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		rc = dberr(rc);
+		goto out;
+	}
+	if ((rc = sqlite3_prepare_v2(db, "INSERT INTO meta (key, value) "
+	    "VALUES ('format', '" LOG_FORMAT "'), ('alg', ?1)", -1, &st,
+	    NULL)) != SQLITE_OK) {
+		rc = dberr(rc);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, digest_name(alg), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dberr(sqlite3_errcode(db));
+	sqlite3_finalize(st);
+ out:
+	if (rc == 0 && (rc = sqlite3_exec(db, "COMMIT", NULL, NULL,
+	    NULL)) != SQLITE_OK)
+		rc = dberr(rc);
+	if (rc != 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int
+set_pragmas(sqlite3 *db, int rdonly)
+{
+	sqlite3_stmt *st;
+	const unsigned char *mode;
+	int rc;
+
+	sqlite3_busy_timeout(db, BUSY_MS);
+	/* This connection may not corrupt the file through writable_schema
+	 * or similar tricks, whatever SQL a caller runs on it. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if (rdonly)
+		return 0;
+	if ((rc = sqlite3_exec(db, "PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL)) != SQLITE_OK)
+		return dberr(rc);
+	/* A file system without shared memory keeps the old journal mode;
+	 * the log then is not what log.h promises, so refuse it. */
+	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL)) != SQLITE_OK)
+		return dberr(rc);
+	rc = CUSTOS_ERR_DB;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (mode = sqlite3_column_text(st, 0)) != NULL &&
+	    strcmp((const char *)mode, "wal") == 0)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+check_meta(sqlite3 *db, enum digest_alg alg)
+{
+	char buf[32];
+	int rc, yes;
+
+	if ((rc = has_schema(db, &yes)) != 0)
+		return rc;
+	if (!yes)
+		return CUSTOS_ERR_CORRUPT;
+	if ((rc = meta_get(db, "format", buf, sizeof(buf))) != 0)
+		return rc;
+	if (strcmp(buf, LOG_FORMAT) != 0)
+		return CUSTOS_ERR_UNSUPPORTED;
+	if ((rc = meta_get(db, "alg", buf, sizeof(buf))) != 0)
+		return rc;
+	if (strcmp(buf, digest_name(alg)) != 0)
+		return CUSTOS_ERR_CONFIG;
+	return 0;
+}
+
+/*
+ * Reads the size and the frontier, and checks that entries and nodes
+ * agree: the entries are 0 .. size - 1 without holes, every frontier node
+ * is stored, the last leaf node is the last entry's leaf hash, and no
+ * leaf node lies past the end.
+ */
+static int
+load_state(struct log *l)
+{
+	sqlite3_int64 max, count;
+	uint8_t leaf[DIGEST_LEN], node[DIGEST_LEN];
+	unsigned level;
+	int isnull, rc;
+
+	if ((rc = query_int(l->db, "SELECT max(idx) FROM entries", &max,
+	    &isnull)) != 0)
+		return rc;
+	if (isnull)
+		max = -1;
+	if ((rc = query_int(l->db, "SELECT count(*) FROM entries", &count,
+	    &isnull)) != 0)
+		return rc;
+	if (max < -1 || count != max + 1)
+		return CUSTOS_ERR_CORRUPT;
+	memset(&l->front, 0, sizeof(l->front));
+	l->front.size = l->size = (uint64_t)count;
+	for (level = 0; level < MERKLE_MAX_LEVELS; level++) {
+		if (((l->size >> level) & 1) == 0)
+			continue;
+		if ((rc = node_read(l, level, (l->size >> level) - 1,
+		    l->front.hash[level])) != 0)
+			return rc;
+	}
+	if (l->size == 0)
+		return 0;
+	if ((rc = node_read(l, 0, l->size - 1, node)) != 0 ||
+	    (rc = log_leaf(l, l->size - 1, leaf)) != 0)
+		return rc;
+	if (memcmp(node, leaf, DIGEST_LEN) != 0)
+		return CUSTOS_ERR_CORRUPT;
+	if ((rc = node_read(l, 0, l->size, node)) == 0)
+		return CUSTOS_ERR_CORRUPT;
+	return rc == CUSTOS_ERR_CORRUPT ? 0 : rc;
+}
+
+static int
+open_db(const char *path, int flags, sqlite3 **out)
+{
+	struct stat sb;
+	int oflags, rc;
+
+	*out = NULL;
+	if (stat(path, &sb) == -1) {
+		if (errno != ENOENT)
+			return CUSTOS_ERR_SYSTEM;
+		if ((flags & LOG_CREATE) == 0)
+			return CUSTOS_ERR_NOTFOUND;
+	}
+	oflags = SQLITE_OPEN_NOMUTEX;
+	if (flags & LOG_RDONLY)
+		oflags |= SQLITE_OPEN_READONLY;
+	else
+		oflags |= SQLITE_OPEN_READWRITE |
+		    ((flags & LOG_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	rc = sqlite3_open_v2(path, out, oflags, NULL);
+	if (*out != NULL)
+		sqlite3_extended_result_codes(*out, 1);
+	if (rc != SQLITE_OK)
+		return rc == SQLITE_CANTOPEN ? CUSTOS_ERR_NOTFOUND : dberr(rc);
+	return 0;
+}
+
+int
+log_open(const char *path, enum digest_alg alg, int flags, struct log **out)
+{
+	struct log *l;
+	int rc, i;
+
+	*out = NULL;
+	if ((flags & ~(LOG_RDONLY | LOG_CREATE)) != 0 ||
+	    (flags & (LOG_RDONLY | LOG_CREATE)) == (LOG_RDONLY | LOG_CREATE))
+		return CUSTOS_ERR_INVALID;
+	if (alg != DIGEST_SHA256 && alg != DIGEST_SM3)
+		return CUSTOS_ERR_UNSUPPORTED;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	l->alg = alg;
+	l->rdonly = (flags & LOG_RDONLY) != 0;
+	if ((rc = open_db(path, flags, &l->db)) != 0 ||
+	    (rc = set_pragmas(l->db, l->rdonly)) != 0)
+		goto fail;
+	if ((flags & LOG_CREATE) && (rc = create_schema(l->db, alg)) != 0)
+		goto fail;
+	if ((rc = check_meta(l->db, alg)) != 0)
+		goto fail;
+	for (i = 0; i < ST_COUNT; i++) {
+		if ((rc = sqlite3_prepare_v3(l->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &l->st[i], NULL)) != SQLITE_OK) {
+			rc = dberr(rc);
+			goto fail;
+		}
+	}
+	/* One read transaction, so a concurrent writer cannot slip an append
+	 * between the count and the frontier. */
+	if ((rc = sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		rc = dberr(rc);
+		goto fail;
+	}
+	rc = load_state(l);
+	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != 0)
+		goto fail;
+	*out = l;
+	return 0;
+ fail:
+	log_close(l);
+	return rc;
+}
+
+void
+log_close(struct log *l)
+{
+	int i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(l->st[i]);
+	sqlite3_close(l->db);
+	free(l);
+}
+
+uint64_t
+log_size(const struct log *l)
+{
+	return l->size;
+}
+
+enum digest_alg
+log_alg(const struct log *l)
+{
+	return l->alg;
+}
+
+static int
+insert_node(struct log *l, const struct merkle_node *nd)
+{
+	sqlite3_stmt *st = l->st[ST_INS_NODE];
+
+	sqlite3_bind_int64(st, 1, nd->level);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)nd->index);
+	sqlite3_bind_blob(st, 3, nd->hash, DIGEST_LEN, SQLITE_STATIC);
+	return step_done(st);
+}
+
+/* Inserts entry n and its tree nodes, and advances the frontier f. */
+static int
+append_one(struct log *l, struct frontier *f, const void *data, size_t len,
+    uint8_t leaf[DIGEST_LEN])
+{
+	struct merkle_node nodes[MERKLE_MAX_LEVELS];
+	struct edge_reader e = { f, l };
+	struct merkle_reader r = { edge_read, &e };
+	sqlite3_stmt *st = l->st[ST_INS_ENTRY];
+	size_t i, nn;
+	int rc;
+
+	if ((rc = merkle_leaf_hash(l->alg, data, len, leaf)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->size);
+	sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, leaf, DIGEST_LEN, SQLITE_STATIC);
+	if ((rc = step_done(st)) != 0)
+		return rc;
+	if ((rc = merkle_append(l->alg, f->size, leaf, &r, nodes, &nn)) != 0)
+		return rc;
+	for (i = 0; i < nn; i++)
+		if ((rc = insert_node(l, &nodes[i])) != 0)
+			return rc;
+	frontier_push(f, nodes, nn);
+	return 0;
+}
+
+int
+log_append(struct log *l, const void *const *entries, const size_t *lens,
+    size_t n, uint64_t *first, uint8_t (*leaves)[DIGEST_LEN])
+{
+	struct frontier f;
+	uint8_t leaf[DIGEST_LEN];
+	size_t i;
+	int rc;
+
+	if (l->rdonly || n == 0)
+		return CUSTOS_ERR_INVALID;
+	for (i = 0; i < n; i++) {
+		if (lens[i] == 0 || entries[i] == NULL)
+			return CUSTOS_ERR_INVALID;
+		if (lens[i] > LOG_MAX_ENTRY)
+			return CUSTOS_ERR_TOOBIG;
+	}
+	if (n > (uint64_t)INT64_MAX - l->size)
+		return CUSTOS_ERR_TOOBIG;
+
+	/* Work on a copy of the frontier: if anything fails, the rollback
+	 * leaves the stored tree and l->front as they were. */
+	memcpy(&f, &l->front, sizeof(f));
+	if ((rc = step_done(l->st[ST_BEGIN])) != 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((rc = append_one(l, &f, entries[i], lens[i],
+		    leaves != NULL ? leaves[i] : leaf)) != 0)
+			goto fail;
+	}
+	if ((rc = step_done(l->st[ST_COMMIT])) != 0)
+		goto fail;
+	*first = l->size;
+	memcpy(&l->front, &f, sizeof(f));
+	l->size = f.size;
+	return 0;
+ fail:
+	if (!sqlite3_get_autocommit(l->db))
+		step_done(l->st[ST_ROLLBACK]);
+	return rc;
+}
+
+/* Copies column col of a row of st into a new NUL-terminated buffer. */
+static int
+column_copy(sqlite3_stmt *st, int col, char **data, size_t *len)
+{
+	const void *p;
+	int n;
+
+	n = sqlite3_column_bytes(st, col);
+	p = sqlite3_column_blob(st, col);
+	if (n < 0 || (n > 0 && p == NULL))
+		return CUSTOS_ERR_NOMEM;
+	if ((*data = malloc((size_t)n + 1)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	if (n > 0)
+		memcpy(*data, p, (size_t)n);
+	(*data)[n] = '\0';
+	*len = (size_t)n;
+	return 0;
+}
+
+int
+log_entry(struct log *l, uint64_t index, uint8_t **data, size_t *len)
+{
+	sqlite3_stmt *st = l->st[ST_ENTRY];
+	char *buf;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	if (index >= l->size)
+		return CUSTOS_ERR_RANGE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = column_copy(st, 0, &buf, len)) == 0)
+			*data = (uint8_t *)buf;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+log_leaf(struct log *l, uint64_t index, uint8_t out[DIGEST_LEN])
+{
+	sqlite3_stmt *st = l->st[ST_LEAF];
+	int rc;
+
+	if (index >= l->size)
+		return CUSTOS_ERR_RANGE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == DIGEST_LEN) {
+			memcpy(out, sqlite3_column_blob(st, 0), DIGEST_LEN);
+			rc = 0;
+		} else
+			rc = CUSTOS_ERR_CORRUPT;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+log_root(struct log *l, uint64_t size, uint8_t out[DIGEST_LEN])
+{
+	struct edge_reader e = { &l->front, l };
+	struct merkle_reader r = { edge_read, &e };
+
+	if (size > l->size)
+		return CUSTOS_ERR_RANGE;
+	return merkle_root(l->alg, size, &r, out);
+}
+
+int
+log_prove_inclusion(struct log *l, uint64_t index, uint64_t size,
+    uint8_t proof[][DIGEST_LEN], size_t *n)
+{
+	struct edge_reader e = { &l->front, l };
+	struct merkle_reader r = { edge_read, &e };
+
+	*n = 0;
+	if (size > l->size)
+		return CUSTOS_ERR_RANGE;
+	return merkle_prove_inclusion(l->alg, index, size, &r, proof, n);
+}
+
+int
+log_prove_consistency(struct log *l, uint64_t old, uint64_t new,
+    uint8_t proof[][DIGEST_LEN], size_t *n)
+{
+	struct edge_reader e = { &l->front, l };
+	struct merkle_reader r = { edge_read, &e };
+
+	*n = 0;
+	if (new > l->size)
+		return CUSTOS_ERR_RANGE;
+	return merkle_prove_consistency(l->alg, old, new, &r, proof, n);
+}
+
+int
+log_checkpoint_put(struct log *l, uint64_t size, const char *note,
+    size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (l->rdonly || len == 0)
+		return CUSTOS_ERR_INVALID;
+	if (len > NOTE_MAX_SIZE)
+		return CUSTOS_ERR_TOOBIG;
+	if (size > l->size)
+		return CUSTOS_ERR_RANGE;
+	st = l->st[ST_CKPT_GET];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return CUSTOS_ERR_EXISTS;
+	if (rc != SQLITE_DONE)
+		return dberr(rc);
+	st = l->st[ST_CKPT_PUT];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	sqlite3_bind_blob(st, 2, note, (int)len, SQLITE_STATIC);
+	return step_done(st);
+}
+
+/*
+ * Both readers see only checkpoints within this handle's tree: a
+ * read-only handle keeps the size it opened with, and a checkpoint of a
+ * later tree could not be checked against it.
+ */
+static int
+ckpt_row(sqlite3_stmt *st, int col, char **note, size_t *len)
+{
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		rc = column_copy(st, col, note, len);
+	else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : dberr(rc);
+	return rc;
+}
+
+int
+log_checkpoint_latest(struct log *l, uint64_t *size, char **note,
+    size_t *len)
+{
+	sqlite3_stmt *st = l->st[ST_CKPT_LATEST];
+	int rc;
+
+	*note = NULL;
+	*len = 0;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)l->size);
+	if ((rc = ckpt_row(st, 1, note, len)) == 0)
+		*size = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+log_checkpoint_get(struct log *l, uint64_t size, char **note, size_t *len)
+{
+	sqlite3_stmt *st = l->st[ST_CKPT_GET];
+	int rc;
+
+	*note = NULL;
+	*len = 0;
+	if (size > l->size)
+		return CUSTOS_ERR_NOTFOUND;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	rc = ckpt_row(st, 0, note, len);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* A checkpoint note that does not even parse is damage to the log. */
+static int
+open_err(int rc)
+{
+	return rc == CUSTOS_ERR_FORMAT || rc == CUSTOS_ERR_TOOBIG ?
+	    CUSTOS_ERR_CORRUPT : rc;
+}
+
+int
+log_check(struct log *l, const struct note_verifier *v)
+{
+	struct checkpoint *c;
+	uint8_t root[DIGEST_LEN];
+	uint64_t size;
+	size_t len;
+	char *note;
+	int rc;
+
+	if (v == NULL)
+		return CUSTOS_ERR_INVALID;
+	if ((rc = log_checkpoint_latest(l, &size, &note, &len)) != 0)
+		return rc == CUSTOS_ERR_NOTFOUND ? 0 : rc;
+	rc = ckpt_open(note, len, v, &c);
+	free(note);
+	if (rc != 0)
+		return open_err(rc);
+	if (c->size != size)
+		rc = CUSTOS_ERR_CORRUPT;
+	else if ((rc = log_root(l, size, root)) == 0 &&
+	    memcmp(root, c->root, DIGEST_LEN) != 0)
+		rc = CUSTOS_ERR_CORRUPT;
+	ckpt_free(c);
+	return rc;
+}
+
+/* State of one log_verify_all() run. */
+struct audit {
+	struct log			*l;
+	const struct note_verifier	*v;
+	struct log_verify_result	*res;
+	struct frontier			 f;	/* the recomputed tree */
+	sqlite3_stmt			*ck;	/* checkpoints by size */
+	int				 ckrow;	/* ck is on a row */
+	uint64_t			 prev;	/* last checked checkpoint */
+	uint8_t				 prevroot[DIGEST_LEN];
+};
+
+static int report(struct log_verify_result *, int, uint64_t, const char *,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static int
+report(struct log_verify_result *res, int rc, uint64_t index,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	res->bad_index = index;
+	va_start(ap, fmt);
+	vsnprintf(res->what, sizeof(res->what), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int
+ck_next(struct audit *a)
+{
+	int rc;
+
+	rc = sqlite3_step(a->ck);
+	a->ckrow = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dberr(rc);
+}
+
+/*
+ * Checks the checkpoint ck is on, whose size is the recomputed tree's:
+ * signature, size, root, and consistency with the previous checkpoint
+ * through a proof built from the stored nodes, as a client would get it.
+ */
+static int
+ck_check(struct audit *a)
+{
+	struct edge_reader e = { &a->f, NULL };
+	struct merkle_reader fr = { edge_read, &e };
+	struct edge_reader se = { NULL, a->l };
+	struct merkle_reader sr = { edge_read, &se };
+	uint8_t root[DIGEST_LEN], proof[MERKLE_MAX_PROOF][DIGEST_LEN];
+	uint64_t size = a->f.size;
+	struct checkpoint *c;
+	size_t n;
+	int rc;
+
+	rc = ckpt_open(sqlite3_column_blob(a->ck, 1),
+	    (size_t)sqlite3_column_bytes(a->ck, 1), a->v, &c);
+	if (rc != 0)
+		return report(a->res, open_err(rc), size, "checkpoint %llu: "
+		    "%s", (unsigned long long)size, custos_strerror(rc));
+	if (c->size != size) {
+		rc = report(a->res, CUSTOS_ERR_CORRUPT, size, "checkpoint "
+		    "%llu: note says tree size %llu", (unsigned long long)size,
+		    (unsigned long long)c->size);
+		goto out;
+	}
+	if ((rc = merkle_root(a->l->alg, size, &fr, root)) != 0)
+		goto out;
+	if (memcmp(root, c->root, DIGEST_LEN) != 0) {
+		rc = report(a->res, CUSTOS_ERR_CORRUPT, size, "checkpoint "
+		    "%llu: root does not match the entries",
+		    (unsigned long long)size);
+		goto out;
+	}
+	if (a->prev > 0) {
+		if ((rc = merkle_prove_consistency(a->l->alg, a->prev, size,
+		    &sr, proof, &n)) != 0 ||
+		    (rc = merkle_verify_consistency(a->l->alg, a->prev, size,
+		    a->prevroot, c->root, (const uint8_t (*)[DIGEST_LEN])proof,
+		    n)) != 0) {
+			rc = report(a->res, rc == CUSTOS_ERR_VERIFY ?
+			    CUSTOS_ERR_VERIFY : CUSTOS_ERR_CORRUPT, size,
+			    "checkpoints %llu and %llu: no consistency proof: "
+			    "%s", (unsigned long long)a->prev,
+			    (unsigned long long)size, custos_strerror(rc));
+			goto out;
+		}
+	}
+	a->prev = size;
+	memcpy(a->prevroot, c->root, DIGEST_LEN);
+	a->res->checkpoints++;
+ out:
+	ckpt_free(c);
+	return rc;
+}
+
+/* Checks every checkpoint of the tree size the audit has reached. */
+static int
+ck_reached(struct audit *a)
+{
+	int rc;
+
+	while (a->ckrow &&
+	    (uint64_t)sqlite3_column_int64(a->ck, 0) == a->f.size) {
+		if ((rc = ck_check(a)) != 0 || (rc = ck_next(a)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Re-hashes one entry row and compares every node it completes. */
+static int
+audit_entry(struct audit *a, sqlite3_stmt *st)
+{
+	struct edge_reader e = { &a->f, NULL };
+	struct merkle_reader r = { edge_read, &e };
+	struct merkle_node nodes[MERKLE_MAX_LEVELS];
+	uint8_t leaf[DIGEST_LEN], stored[DIGEST_LEN];
+	uint64_t i = a->f.size;
+	const void *data;
+	size_t k, nn;
+	int len, rc;
+
+	if ((uint64_t)sqlite3_column_int64(st, 0) != i)
+		return report(a->res, CUSTOS_ERR_CORRUPT, i, "entry %llu is "
+		    "missing", (unsigned long long)i);
+	data = sqlite3_column_blob(st, 1);
+	len = sqlite3_column_bytes(st, 1);
+	if (len <= 0 || len > LOG_MAX_ENTRY || data == NULL)
+		return report(a->res, CUSTOS_ERR_CORRUPT, i, "entry %llu: "
+		    "invalid length %d", (unsigned long long)i, len);
+	if ((rc = merkle_leaf_hash(a->l->alg, data, (size_t)len, leaf)) != 0)
+		return rc;
+	if (sqlite3_column_bytes(st, 2) != DIGEST_LEN ||
+	    memcmp(sqlite3_column_blob(st, 2), leaf, DIGEST_LEN) != 0)
+		return report(a->res, CUSTOS_ERR_CORRUPT, i, "entry %llu: "
+		    "stored leaf hash does not match the entry bytes",
+		    (unsigned long long)i);
+	if ((rc = merkle_append(a->l->alg, i, leaf, &r, nodes, &nn)) != 0)
+		return rc;
+	for (k = 0; k < nn; k++) {
+		rc = node_read(a->l, nodes[k].level, nodes[k].index, stored);
+		if (rc == 0 && memcmp(stored, nodes[k].hash, DIGEST_LEN) != 0)
+			rc = CUSTOS_ERR_CORRUPT;
+		if (rc != 0)
+			return report(a->res, rc, i, "entry %llu: node (%u, "
+			    "%llu) %s", (unsigned long long)i, nodes[k].level,
+			    (unsigned long long)nodes[k].index,
+			    rc == CUSTOS_ERR_CORRUPT ? "is missing or wrong" :
+			    custos_strerror(rc));
+	}
+	frontier_push(&a->f, nodes, nn);
+	a->res->entries++;
+	return 0;
+}
+
+/* Stored nodes inside the tree must be exactly those it completes. */
+static int
+audit_node_count(struct audit *a)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 got;
+	uint64_t want;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(a->l->db, "SELECT count(*) FROM nodes "
+	    "WHERE level >= 0 AND level < 64 AND idx >= 0 "
+	    "AND idx < (?1 >> level)", -1, &st, NULL)) != SQLITE_OK)
+		return dberr(rc);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)a->f.size);
+	rc = sqlite3_step(st);
+	got = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return dberr(rc);
+	want = 2 * a->f.size - (uint64_t)__builtin_popcountll(a->f.size);
+	if ((uint64_t)got != want)
+		return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "%lld "
+		    "nodes stored for %llu entries, want %llu", (long long)got,
+		    (unsigned long long)a->f.size, (unsigned long long)want);
+	return 0;
+}
+
+static int
+audit_run(struct audit *a, sqlite3_stmt *st,
+    void (*progress)(void *, uint64_t, uint64_t), void *arg)
+{
+	uint64_t total = a->l->size;
+	int rc;
+
+	if ((rc = ck_next(a)) != 0 || (rc = ck_reached(a)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = audit_entry(a, st)) != 0 ||
+		    (rc = ck_reached(a)) != 0)
+			return rc;
+		if (progress != NULL && a->f.size % PROGRESS_EVERY == 0)
+			progress(arg, a->f.size, total);
+	}
+	if (rc != SQLITE_DONE)
+		return dberr(rc);
+	if (a->f.size != total)
+		return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "entries "
+		    "end at %llu, log size is %llu",
+		    (unsigned long long)a->f.size, (unsigned long long)total);
+	if (a->ckrow)
+		return report(a->res, CUSTOS_ERR_CORRUPT,
+		    (uint64_t)sqlite3_column_int64(a->ck, 0), "checkpoint "
+		    "%lld is not a tree size of the log",
+		    (long long)sqlite3_column_int64(a->ck, 0));
+	if ((rc = audit_node_count(a)) != 0)
+		return rc;
+	if (progress != NULL)
+		progress(arg, total, total);
+	return 0;
+}
+
+int
+log_verify_all(struct log *l, const struct note_verifier *v,
+    void (*progress)(void *arg, uint64_t done, uint64_t total), void *arg,
+    struct log_verify_result *res)
+{
+	struct log_verify_result dummy;
+	struct audit *a;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (res == NULL)
+		res = &dummy;
+	memset(res, 0, sizeof(*res));
+	if (v == NULL)
+		return CUSTOS_ERR_INVALID;
+	/* The frontier is 2 KiB; keep it off small thread stacks. */
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	a->l = l;
+	a->v = v;
+	a->res = res;
+	/* One read transaction: the audit sees one snapshot even while
+	 * another process appends. */
+	if ((rc = sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		free(a);
+		return dberr(rc);
+	}
+	if ((rc = sqlite3_prepare_v2(l->db, "SELECT size, note FROM "
+	    "checkpoints WHERE size <= ?1 ORDER BY size", -1, &a->ck,
+	    NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_prepare_v2(l->db, "SELECT idx, data, leaf FROM "
+	    "entries WHERE idx < ?1 ORDER BY idx", -1, &st, NULL)) !=
+	    SQLITE_OK) {
+		rc = dberr(rc);
+		goto out;
+	}
+	sqlite3_bind_int64(a->ck, 1, (sqlite3_int64)l->size);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)l->size);
+	rc = audit_run(a, st, progress, arg);
+	if (rc != 0 && res->what[0] == '\0')
+		report(res, rc, a->f.size, "at entry %llu: %s",
+		    (unsigned long long)a->f.size, custos_strerror(rc));
+ out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(a->ck);
+	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+	free(a);
+	return rc;
+}

@@ -1,0 +1,274 @@
+#!/bin/sh
+# Golden-output test of custos-verify: every verb on a good fixture and on
+# tampered copies of it, the exit codes (0 verified, 1 not verified, 2 usage
+# or unreadable input) and the exact messages.  The output is compared with
+# tests/cli/custos-verify.exp byte for byte.
+#
+# Environment: CUSTOS_VERIFY and MKFIXTURE name the binaries (default: the
+# build tree), TMPDIR the scratch space.  The fixture is made at test time
+# by mkfixture; everything runs inside it with relative paths so that no
+# temporary path reaches the output.
+
+top=$(pwd)
+abspath() {
+	case $1 in
+	/*) echo "$1" ;;
+	*) echo "$top/$1" ;;
+	esac
+}
+V=$(abspath "${CUSTOS_VERIFY:-build/custos-verify}")
+MK=$(abspath "${MKFIXTURE:-build/tests/mkfixture}")
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/custos-verify.XXXXXX") || exit 1
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
+if ! "$MK" "$scratch/fx"; then
+	echo "mkfixture failed"
+	exit 1
+fi
+cd "$scratch/fx" || exit 1
+mkdir t
+
+# run LABEL CMD...: one labelled step, its output and its exit status.
+run() {
+	echo "== $1"
+	shift
+	"$@" 2>&1
+	echo "exit=$?"
+}
+
+# flip FILE OFFSET OUT: OUT is FILE with the byte at OFFSET xor 0x01.
+flip() {
+	cp "$1" "$3"
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	# shellcheck disable=SC2059
+	printf "\\$(printf %03o $((b ^ 1)))" |
+	    dd of="$3" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+size() {
+	wc -c < "$1" | tr -d ' '
+}
+
+K=station.vkey
+P="--proof proofs/5.proof"
+
+echo "### usage"
+run "help" "$V" --help
+run "version" "$V" --version
+run "no verb" "$V"
+run "unknown verb" "$V" verify --key $K checkpoint
+run "unknown flag" "$V" checkpoint --key $K --force checkpoint
+run "missing flag --key" "$V" checkpoint checkpoint
+run "missing flag --proof" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 entries/5.json
+run "flag without value" "$V" checkpoint checkpoint --key
+run "flag given twice" "$V" checkpoint --key $K --key $K checkpoint
+run "flag of another verb" "$V" checkpoint --key $K --index 1 checkpoint
+run "missing file argument" "$V" checkpoint --key $K
+run "extra argument" "$V" checkpoint --key $K checkpoint checkpoint.5
+run "index with leading zero" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 05 $P entries/5.json
+run "negative index" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index -1 $P entries/5.json
+run "index not a number" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index five $P entries/5.json
+
+echo "### unreadable input (exit 2)"
+run "missing checkpoint" "$V" checkpoint --key $K nosuch
+run "missing key file" "$V" checkpoint --key nosuch.vkey checkpoint
+run "directory as entry" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 $P entries
+dd if=/dev/zero of=t/big.proof bs=1024 count=1025 2>/dev/null
+run "proof too large" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 --proof t/big.proof entries/5.json
+echo "not a key" > t/bad.vkey
+run "key file not a key" "$V" checkpoint --key t/bad.vkey checkpoint
+run "missing file, json" "$V" checkpoint --json --key $K nosuch
+
+echo "### good fixture"
+run "checkpoint good" "$V" checkpoint --key $K checkpoint
+run "checkpoint.5 good" "$V" checkpoint --key $K checkpoint.5
+run "checkpoint good, key.vkey" "$V" checkpoint --key key.vkey checkpoint
+run "inclusion good" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 $P entries/5.json
+run "inclusion good, first entry" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 0 --proof proofs/0.proof entries/0.json
+run "inclusion good, last entry" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 12 --proof proofs/12.proof entries/12.json
+run "consistency good" "$V" consistency --key $K --old checkpoint.5 \
+    --new checkpoint --proof consistency.5.proof
+: > t/empty.proof
+run "consistency of a checkpoint with itself" "$V" consistency --key $K \
+    --old checkpoint --new checkpoint --proof t/empty.proof
+run "options after the file" "$V" checkpoint checkpoint --key $K
+run "file after --" "$V" checkpoint --key $K -- checkpoint
+good=0
+i=0
+while [ $i -lt 13 ]; do
+	"$V" inclusion --key $K --checkpoint checkpoint --index $i \
+	    --proof proofs/$i.proof entries/$i.json >/dev/null && \
+	    good=$((good + 1))
+	i=$((i + 1))
+done
+echo "entries verified: $good of 13"
+
+echo "### json"
+run "checkpoint json" "$V" checkpoint --json --key $K checkpoint
+run "inclusion json" "$V" inclusion --json --key $K --checkpoint checkpoint \
+    --index 5 $P entries/5.json
+run "consistency json" "$V" consistency --json --key $K --old checkpoint.5 \
+    --new checkpoint --proof consistency.5.proof
+run "checkpoint json, wrong key" "$V" checkpoint --json --key other.vkey \
+    checkpoint
+run "inclusion json, wrong entry" "$V" inclusion --json --key $K \
+    --checkpoint checkpoint --index 5 $P entries/6.json
+
+echo "### wrong key"
+run "checkpoint, other key of the same name" "$V" checkpoint \
+    --key other.vkey checkpoint
+run "checkpoint, sm key" "$V" checkpoint --key sm/station.vkey checkpoint
+run "inclusion, other key" "$V" inclusion --key other.vkey \
+    --checkpoint checkpoint --index 5 $P entries/5.json
+run "consistency, other key" "$V" consistency --key other.vkey \
+    --old checkpoint.5 --new checkpoint --proof consistency.5.proof
+
+echo "### tampered checkpoint"
+flip checkpoint 0 t/origin.ckpt
+run "origin byte flipped" "$V" checkpoint --key $K t/origin.ckpt
+flip checkpoint $(($(head -n 2 checkpoint | wc -c) + 5)) t/root.ckpt
+run "root byte flipped" "$V" checkpoint --key $K t/root.ckpt
+flip checkpoint $(($(head -n 1 checkpoint | wc -c))) t/size.ckpt
+run "tree size byte flipped" "$V" checkpoint --key $K t/size.ckpt
+flip checkpoint $(($(size checkpoint) - 10)) t/sig.ckpt
+run "signature byte flipped" "$V" checkpoint --key $K t/sig.ckpt
+run "inclusion with root-flipped checkpoint" "$V" inclusion --key $K \
+    --checkpoint t/root.ckpt --index 5 $P entries/5.json
+run "consistency with signature-flipped new checkpoint" "$V" consistency \
+    --key $K --old checkpoint.5 --new t/sig.ckpt --proof consistency.5.proof
+run "consistency with signature-flipped old checkpoint" "$V" consistency \
+    --key $K --old t/sig.ckpt --new checkpoint --proof consistency.5.proof
+head -n 3 checkpoint > t/nosig.ckpt
+run "signature lines removed" "$V" checkpoint --key $K t/nosig.ckpt
+run "empty checkpoint" "$V" checkpoint --key $K t/empty.proof
+run "entry as checkpoint" "$V" checkpoint --key $K entries/5.json
+
+echo "### tampered entry"
+flip entries/5.json $(($(size entries/5.json) - 2)) t/5.json
+run "entry byte flipped" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 $P t/5.json
+run "other entry" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 $P entries/6.json
+{ cat entries/5.json; echo; } > t/5nl.json
+run "entry with a newline added" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 5 $P t/5nl.json
+run "wrong index" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 4 $P entries/5.json
+run "index equal to the tree size" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 13 $P entries/5.json
+run "index out of range for checkpoint.5" "$V" inclusion --key $K \
+    --checkpoint checkpoint.5 --index 9 --proof proofs/9.proof entries/9.json
+run "proof for size 13 against checkpoint.5" "$V" inclusion --key $K \
+    --checkpoint checkpoint.5 --index 2 --proof proofs/2.proof entries/2.json
+
+echo "### tampered proof"
+flip proofs/5.proof 3 t/byte.proof
+run "proof byte flipped" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 --proof t/byte.proof entries/5.json
+flip proofs/5.proof 133 t/b64.proof
+run "proof: padding of line 3 made non-base64" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 5 --proof t/b64.proof entries/5.json
+sed '$d' proofs/5.proof > t/short.proof
+run "proof missing a line" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 --proof t/short.proof entries/5.json
+{ cat proofs/5.proof; head -n 1 proofs/5.proof; } > t/long.proof
+run "proof with an extra line" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 5 --proof t/long.proof entries/5.json
+run "empty proof" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 --proof t/empty.proof entries/5.json
+head -c $(($(size proofs/5.proof) - 1)) proofs/5.proof > t/nonl.proof
+run "proof without final newline" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 5 --proof t/nonl.proof entries/5.json
+{ head -n 1 proofs/5.proof; echo; sed 1d proofs/5.proof; } > t/blank.proof
+run "proof with a blank line" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 5 --proof t/blank.proof entries/5.json
+sed '1s/$/\r/' proofs/5.proof > t/crlf.proof
+run "proof with CRLF" "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 --proof t/crlf.proof entries/5.json
+run "proof of another entry" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 5 --proof proofs/4.proof entries/5.json
+run "consistency proof as inclusion proof" "$V" inclusion --key $K \
+    --checkpoint checkpoint --index 5 --proof consistency.5.proof \
+    entries/5.json
+
+echo "### consistency"
+run "old > new" "$V" consistency --key $K --old checkpoint --new checkpoint.5 \
+    --proof consistency.5.proof
+flip consistency.5.proof 10 t/cons.proof
+run "consistency proof byte flipped" "$V" consistency --key $K \
+    --old checkpoint.5 --new checkpoint --proof t/cons.proof
+sed '$d' consistency.5.proof > t/cshort.proof
+run "consistency proof missing a line" "$V" consistency --key $K \
+    --old checkpoint.5 --new checkpoint --proof t/cshort.proof
+run "consistency with an empty proof" "$V" consistency --key $K \
+    --old checkpoint.5 --new checkpoint --proof t/empty.proof
+run "inclusion proof as consistency proof" "$V" consistency --key $K \
+    --old checkpoint.5 --new checkpoint --proof proofs/5.proof
+run "checkpoint.5 with itself, non-empty proof" "$V" consistency --key $K \
+    --old checkpoint.5 --new checkpoint.5 --proof consistency.5.proof
+
+echo "### sm profile (SM2/SM3; signatures vary between runs)"
+run "sm checkpoint" "$V" checkpoint --key sm/station.vkey sm/checkpoint
+run "sm inclusion" "$V" inclusion --key sm/station.vkey \
+    --checkpoint sm/checkpoint --index 5 --proof sm/proofs/5.proof \
+    sm/entries/5.json
+run "sm consistency" "$V" consistency --key sm/station.vkey \
+    --old sm/checkpoint.5 --new sm/checkpoint --proof sm/consistency.5.proof
+run "sm json" "$V" checkpoint --json --key sm/station.vkey sm/checkpoint
+run "sm checkpoint, default key" "$V" checkpoint --key $K sm/checkpoint
+run "sm entry, default proof" "$V" inclusion --key sm/station.vkey \
+    --checkpoint sm/checkpoint --index 5 $P entries/5.json
+flip sm/checkpoint $(($(head -n 2 sm/checkpoint | wc -c) + 5)) t/sm.ckpt
+run "sm root byte flipped" "$V" checkpoint --key sm/station.vkey t/sm.ckpt
+
+# flips EXIT FILE CMD...: flips every byte of FILE in turn into t/flip and
+# runs CMD (which reads t/flip); every flip must give exit status EXIT.
+# The bytes are read once and each copy is spliced from head and tail,
+# which keeps the loop at a few processes a flip.
+flips() {
+	want=$1
+	f=$2
+	shift 2
+	n=0
+	k=0
+	for b in $(od -An -tu1 -v "$f"); do
+		{
+			head -c $n "$f"
+			# shellcheck disable=SC2059
+			printf "\\$(printf %03o $((b ^ 1)))"
+			tail -c +$((n + 2)) "$f"
+		} > t/flip
+		"$@" >/dev/null 2>&1
+		rc=$?
+		if [ $rc -eq "$want" ]; then
+			k=$((k + 1))
+		else
+			echo "$f: flip at offset $n gave exit $rc"
+		fi
+		n=$((n + 1))
+	done
+	echo "$f: flips rejected with exit $want: $k of $n"
+}
+
+echo "### every byte flipped"
+flips 1 checkpoint "$V" checkpoint --key $K t/flip
+flips 1 checkpoint.5 "$V" consistency --key $K --old t/flip --new checkpoint \
+    --proof consistency.5.proof
+flips 1 entries/5.json "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 $P t/flip
+flips 1 proofs/5.proof "$V" inclusion --key $K --checkpoint checkpoint \
+    --index 5 --proof t/flip entries/5.json
+flips 1 consistency.5.proof "$V" consistency --key $K --old checkpoint.5 \
+    --new checkpoint --proof t/flip
+# A damaged key file is not a key (exit 2), never a different valid key:
+# its key ID covers the name and the key.
+flips 2 station.vkey "$V" checkpoint --key t/flip checkpoint

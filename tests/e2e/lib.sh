@@ -1,0 +1,86 @@
+# Shared helpers for the end-to-end tests: a station in a scratch
+# directory, the real custosd started and stopped, and checks that fail
+# loudly with what was expected and what was found.
+set -u
+: "${TMPDIR:?}" "${CUSTOSD:?}" "${CUSTOS:?}" "${CUSTOS_VERIFY:?}"
+W=$TMPDIR
+CONF=$W/custos.conf
+DPID=
+
+fail() {
+	echo "FAIL: $*"
+	[ -f "$W/custosd.err" ] && sed 's/^/custosd| /' "$W/custosd.err"
+	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
+	exit 1
+}
+
+step() {
+	echo "== $*"
+}
+
+# expect_eq WHAT EXPECTED FOUND
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected [$2], found [$3]"
+}
+
+# expect_in WHAT NEEDLE HAYSTACK
+expect_in() {
+	case "$3" in
+	*"$2"*) ;;
+	*) fail "$1: expected to contain [$2], found [$3]" ;;
+	esac
+}
+
+write_conf() {	# [profile]
+	cat >"$CONF" <<EOC
+[station]
+name = e2e.example/station
+state_dir = state
+profile = ${1:-default}
+[dock]
+root = dock
+after_ingest = keep
+[control]
+socket = control.sock
+EOC
+}
+
+wait_socket() {
+	i=0
+	while ! "$CUSTOS" -c "$CONF" status >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "custosd did not answer within 10 s"
+		kill -0 "$DPID" 2>/dev/null || fail "custosd exited at start"
+		sleep 0.1
+	done
+}
+
+start_daemon() {
+	"$CUSTOSD" -f -c "$CONF" 2>>"$W/custosd.err" &
+	DPID=$!
+	wait_socket
+}
+
+# stop_daemon: SIGTERM and wait; the exit status must be 0.
+stop_daemon() {
+	kill -TERM "$DPID"
+	wait "$DPID"
+	st=$?
+	DPID=
+	expect_eq "custosd exit status after SIGTERM" 0 "$st"
+}
+
+# entry_field N FIELD: a top-level string or number field of entry N.
+entry_field() {
+	"$CUSTOS" -c "$CONF" log entry "$1" | python3 -c \
+	    'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
+}
+
+tree_size() {
+	"$CUSTOS" -c "$CONF" status --json | python3 -c \
+	    'import json,sys; print(json.load(sys.stdin)["tree_size"])'
+}
+
+checkpoint_size() {
+	"$CUSTOS" -c "$CONF" log checkpoint | sed -n 2p
+}

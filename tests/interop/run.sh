@@ -1,0 +1,202 @@
+#!/bin/sh
+# Interoperability of Custos checkpoints and proofs with Go's
+# golang.org/x/mod/sumdb/note and golang.org/x/mod/sumdb/tlog.
+#
+# 1. tlogcheck (tlogcheck.go) writes a log with Go's packages; the Go
+#    checker must accept it (a sanity check of the checker itself), and so
+#    must our custos-verify.
+# 2. A log written by our tools is checked by the Go checker: set
+#    INTEROP_PRODUCER to a command that, run as "$INTEROP_PRODUCER DIR N",
+#    writes the same layout (key.vkey, checkpoint, checkpoint.<M>,
+#    entries/<i>.json, proofs/<i>.proof, consistency.<M>.proof).
+# 3. Tampered copies (an entry, a checkpoint, a proof) must be refused with
+#    exit status 1 by both sides.
+#
+# Environment: CUSTOS_VERIFY (default build/custos-verify), INTEROP_N (log
+# size, default 13), INTEROP_PRODUCER (see 2).  Needs go 1.19 and
+# golang-golang-x-mod-dev; runs without network access.
+#
+# Prints one line per check and "N passed, N failed"; exits 1 if any
+# check failed, 2 if the Go checker cannot be built.
+
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+VERIFY=${CUSTOS_VERIFY:-$ROOT/build/custos-verify}
+N=${INTEROP_N:-13}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/custos-interop.XXXXXX") || exit 2
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 2' INT TERM HUP
+
+pass=0
+fail=0
+
+ok() {
+	pass=$((pass + 1))
+	echo "ok   $*"
+}
+
+notok() {
+	fail=$((fail + 1))
+	echo "FAIL $*"
+}
+
+# expect WANT DESC CMD [ARG ...]: runs CMD and checks its exit status.
+expect() {
+	want=$1
+	desc=$2
+	shift 2
+	"$@" >"$WORK/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "$desc"
+	else
+		notok "$desc: exit $rc, want $want: $(head -n 1 "$WORK/out")"
+	fi
+}
+
+# The checkers, with one calling convention: KIND DIR ARGS.
+go_checkpoint() {
+	"$GOCHECK" check-checkpoint "$1/key.vkey" "$2"
+}
+go_inclusion() {
+	"$GOCHECK" check-inclusion "$1/key.vkey" "$1/checkpoint" "$2" \
+	    "$1/proofs/$2.proof" "$1/entries/$2.json"
+}
+go_consistency() {
+	"$GOCHECK" check-consistency "$1/key.vkey" "$1/checkpoint.$2" \
+	    "$1/checkpoint" "$1/consistency.$2.proof"
+}
+custos_checkpoint() {
+	"$VERIFY" checkpoint --key "$1/key.vkey" "$2"
+}
+custos_inclusion() {
+	"$VERIFY" inclusion --key "$1/key.vkey" --checkpoint "$1/checkpoint" \
+	    --index "$2" --proof "$1/proofs/$2.proof" "$1/entries/$2.json"
+}
+custos_consistency() {
+	"$VERIFY" consistency --key "$1/key.vkey" --old "$1/checkpoint.$2" \
+	    --new "$1/checkpoint" --proof "$1/consistency.$2.proof"
+}
+
+# check_dir SIDE LABEL DIR: checks every file of a log directory with the
+# checker SIDE (go or custos): the checkpoint, the inclusion of every
+# entry, and every older checkpoint and its consistency proof.
+check_dir() {
+	side=$1
+	label=$2
+	dir=$3
+	if [ ! -f "$dir/key.vkey" ] || [ ! -f "$dir/checkpoint" ]; then
+		notok "$label: $dir has no key.vkey or checkpoint"
+		return
+	fi
+	expect 0 "$label: checkpoint" ${side}_checkpoint "$dir" \
+	    "$dir/checkpoint"
+	found=0
+	for e in "$dir"/entries/*.json; do
+		[ -f "$e" ] || continue
+		found=1
+		i=$(basename "$e" .json)
+		expect 0 "$label: inclusion of entry $i" ${side}_inclusion \
+		    "$dir" "$i"
+	done
+	[ "$found" -eq 1 ] || notok "$label: no entries in $dir"
+	for c in "$dir"/checkpoint.*; do
+		[ -f "$c" ] || continue
+		m=${c##*/checkpoint.}
+		expect 0 "$label: checkpoint.$m" ${side}_checkpoint "$dir" "$c"
+		expect 0 "$label: consistency $m -> checkpoint" \
+		    ${side}_consistency "$dir" "$m"
+	done
+}
+
+# flip FILE OFFSET: replaces the byte at OFFSET with another base64 letter.
+flip() {
+	b=$(dd if="$1" bs=1 skip="$2" count=1 2>/dev/null)
+	if [ "$b" = A ]; then r=B; else r=A; fi
+	printf %s "$r" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# tamper_dir LABEL DIR: copies of DIR with one changed byte each, refused
+# (exit 1) by both checkers.  Assumes a log of more than one entry with a
+# checkpoint.1 (as both producers write).
+tamper_dir() {
+	label=$1
+	dir=$2
+	first=$(ls "$dir/entries" | sort -n | head -n 1)
+	i=${first%.json}
+	for what in entry checkpoint proof consistency; do
+		t="$WORK/tampered-$what"
+		rm -rf "$t"
+		cp -R "$dir" "$t"
+		case $what in
+		entry)		flip "$t/entries/$i.json" 1 ;;
+		checkpoint)	flip "$t/checkpoint" 0 ;;
+		proof)		flip "$t/proofs/$i.proof" 0 ;;
+		consistency)	flip "$t/consistency.1.proof" 0 ;;
+		esac
+		for side in go custos; do
+			[ "$side" = custos ] && [ "$have_verify" -eq 0 ] &&
+			    continue
+			case $what in
+			entry|proof)
+				expect 1 "$label: $side refuses tampered $what" \
+				    ${side}_inclusion "$t" "$i" ;;
+			checkpoint)
+				expect 1 "$label: $side refuses tampered $what" \
+				    ${side}_checkpoint "$t" "$t/checkpoint" ;;
+			consistency)
+				expect 1 "$label: $side refuses tampered $what" \
+				    ${side}_consistency "$t" 1 ;;
+			esac
+		done
+	done
+}
+
+# Build the Go checker in GOPATH mode, offline.
+GOCHECK=$WORK/tlogcheck
+if ! (cd "$ROOT" && GO111MODULE=off GOPATH=/usr/share/gocode \
+    GOCACHE="$WORK/gocache" GOFLAGS= GOPROXY=off GOTOOLCHAIN=local \
+    go build -o "$GOCHECK" tests/interop/tlogcheck.go) >"$WORK/build" 2>&1
+then
+	echo "FAIL cannot build the Go checker:"
+	cat "$WORK/build"
+	exit 2
+fi
+
+have_verify=1
+if [ ! -x "$VERIFY" ]; then
+	have_verify=0
+	notok "custos-verify: $VERIFY is not built"
+fi
+
+# 1. Go's log, checked by Go and by us.
+GODIR=$WORK/golog
+if "$GOCHECK" make "$GODIR" "$N" >"$WORK/out" 2>&1; then
+	ok "go: made a log of $N entries"
+	check_dir go "go log, go checker" "$GODIR"
+	[ "$have_verify" -eq 1 ] &&
+	    check_dir custos "go log, custos-verify" "$GODIR"
+	tamper_dir "go log" "$GODIR"
+else
+	notok "go: make: $(head -n 1 "$WORK/out")"
+fi
+
+# 2. Our log, checked by Go (and by us).
+if [ -n "${INTEROP_PRODUCER:-}" ]; then
+	OURDIR=$WORK/ourlog
+	if $INTEROP_PRODUCER "$OURDIR" "$N" >"$WORK/out" 2>&1; then
+		ok "custos: made a log of $N entries"
+		check_dir go "custos log, go checker" "$OURDIR"
+		[ "$have_verify" -eq 1 ] &&
+		    check_dir custos "custos log, custos-verify" "$OURDIR"
+		tamper_dir "custos log" "$OURDIR"
+	else
+		notok "custos: $INTEROP_PRODUCER: $(head -n 1 "$WORK/out")"
+	fi
+else
+	echo "skip custos log checked by Go: INTEROP_PRODUCER is not set"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

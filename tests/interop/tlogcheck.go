@@ -1,0 +1,398 @@
+// Command tlogcheck is the Go side of the Custos interoperability test.
+// It builds transparency logs and checks them with Go's own
+// golang.org/x/mod/sumdb/note and golang.org/x/mod/sumdb/tlog, so that
+// our C implementation is compared with an independent one.
+//
+//	tlogcheck make DIR N
+//	tlogcheck check-checkpoint VKEYFILE CP
+//	tlogcheck check-inclusion VKEYFILE CP INDEX PROOF ENTRY
+//	tlogcheck check-consistency VKEYFILE OLDCP NEWCP PROOF
+//
+// "make" writes a log of N entries in the layout of an evidence bundle:
+// key.vkey, checkpoint, entries/<i>.json, proofs/<i>.proof, and for a few
+// smaller sizes M, checkpoint.<M> and consistency.<M>.proof.
+//
+// The checks print one line and exit 0 if the input verifies, 1 if it does
+// not, and 2 for bad usage or unreadable input.
+//
+// Build it in GOPATH mode without network access:
+//
+//	GO111MODULE=off GOPATH=/usr/share/gocode GOPROXY=off GOFLAGS= \
+//	    go build -o tlogcheck tests/interop/tlogcheck.go
+package main
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// The origin line of the checkpoints and the name of the key.
+const origin = "interop.example/log"
+
+// usageError marks failures that are not verification failures: bad
+// arguments or unreadable files.  They exit with status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+func usagef(format string, args ...interface{}) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// b64 is strict: only the canonical encoding of a byte string is accepted,
+// as in the C implementation.
+var b64 = base64.StdEncoding.Strict()
+
+func readFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return data, nil
+}
+
+// readVerifier reads a verifier key file: one line, ending in a newline.
+func readVerifier(path string) (note.Verifier, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := strings.TrimSuffix(string(data), "\n")
+	v, err := note.NewVerifier(s)
+	if err != nil {
+		return nil, usagef("%s: %v", path, err)
+	}
+	return v, nil
+}
+
+// checkpoint is a parsed C2SP tlog-checkpoint body.
+type checkpoint struct {
+	size int64
+	root tlog.Hash
+}
+
+// parseCheckpoint parses the body: origin, decimal size without leading
+// zeros, base64 root of 32 bytes, then non-empty extension lines.
+// tlog.ParseTree cannot be used because it insists on the go.sum origin.
+func parseCheckpoint(text, wantOrigin string) (checkpoint, error) {
+	var c checkpoint
+	if !strings.HasSuffix(text, "\n") {
+		return c, errors.New("checkpoint does not end in a newline")
+	}
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if len(lines) < 3 {
+		return c, errors.New("checkpoint has fewer than three lines")
+	}
+	if lines[0] != wantOrigin {
+		return c, fmt.Errorf("origin %q is not the key name %q", lines[0], wantOrigin)
+	}
+	n, err := strconv.ParseUint(lines[1], 10, 64)
+	if err != nil || lines[1] != strconv.FormatUint(n, 10) || n > math.MaxInt64 {
+		return c, fmt.Errorf("bad tree size %q", lines[1])
+	}
+	h, err := b64.DecodeString(lines[2])
+	if err != nil || len(h) != tlog.HashSize {
+		return c, fmt.Errorf("bad root hash %q", lines[2])
+	}
+	for _, ext := range lines[3:] {
+		if ext == "" {
+			return c, errors.New("empty extension line")
+		}
+	}
+	c.size = int64(n)
+	copy(c.root[:], h)
+	return c, nil
+}
+
+// openCheckpoint reads a signed checkpoint and checks it with v.
+func openCheckpoint(v note.Verifier, path string) (checkpoint, error) {
+	msg, err := readFile(path)
+	if err != nil {
+		return checkpoint{}, err
+	}
+	n, err := note.Open(msg, note.VerifierList(v))
+	if err != nil {
+		return checkpoint{}, fmt.Errorf("%s: %v", path, err)
+	}
+	c, err := parseCheckpoint(n.Text, v.Name())
+	if err != nil {
+		return checkpoint{}, fmt.Errorf("%s: %v", path, err)
+	}
+	return c, nil
+}
+
+// readProof reads a proof file: one base64 hash a line, each line ending
+// in a newline; an empty file is an empty proof.
+func readProof(path string) ([]tlog.Hash, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := string(data)
+	if s == "" {
+		return nil, nil
+	}
+	if !strings.HasSuffix(s, "\n") {
+		return nil, fmt.Errorf("%s: last line does not end in a newline", path)
+	}
+	var proof []tlog.Hash
+	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		b, err := b64.DecodeString(line)
+		if err != nil || len(b) != tlog.HashSize {
+			return nil, fmt.Errorf("%s: bad hash %q", path, line)
+		}
+		var h tlog.Hash
+		copy(h[:], b)
+		proof = append(proof, h)
+	}
+	return proof, nil
+}
+
+func parseIndex(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || s != strconv.FormatInt(n, 10) {
+		return 0, usagef("bad index %q", s)
+	}
+	return n, nil
+}
+
+func checkCheckpoint(args []string) (string, error) {
+	if len(args) != 2 {
+		return "", usagef("usage: check-checkpoint VKEYFILE CP")
+	}
+	v, err := readVerifier(args[0])
+	if err != nil {
+		return "", err
+	}
+	c, err := openCheckpoint(v, args[1])
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("checkpoint of %s verified: size %d root %s", v.Name(), c.size, c.root), nil
+}
+
+func checkInclusion(args []string) (string, error) {
+	if len(args) != 5 {
+		return "", usagef("usage: check-inclusion VKEYFILE CP INDEX PROOF ENTRY")
+	}
+	v, err := readVerifier(args[0])
+	if err != nil {
+		return "", err
+	}
+	index, err := parseIndex(args[2])
+	if err != nil {
+		return "", err
+	}
+	c, err := openCheckpoint(v, args[1])
+	if err != nil {
+		return "", err
+	}
+	proof, err := readProof(args[3])
+	if err != nil {
+		return "", err
+	}
+	entry, err := readFile(args[4])
+	if err != nil {
+		return "", err
+	}
+	if index >= c.size {
+		return "", fmt.Errorf("index %d is not in a tree of size %d", index, c.size)
+	}
+	leaf := tlog.RecordHash(entry)
+	if err := tlog.CheckRecord(tlog.RecordProof(proof), c.size, c.root, index, leaf); err != nil {
+		return "", fmt.Errorf("entry %d: %v", index, err)
+	}
+	return fmt.Sprintf("entry %d included in tree of size %d", index, c.size), nil
+}
+
+func checkConsistency(args []string) (string, error) {
+	if len(args) != 4 {
+		return "", usagef("usage: check-consistency VKEYFILE OLDCP NEWCP PROOF")
+	}
+	v, err := readVerifier(args[0])
+	if err != nil {
+		return "", err
+	}
+	old, err := openCheckpoint(v, args[1])
+	if err != nil {
+		return "", err
+	}
+	cur, err := openCheckpoint(v, args[2])
+	if err != nil {
+		return "", err
+	}
+	proof, err := readProof(args[3])
+	if err != nil {
+		return "", err
+	}
+	if old.size < 1 || old.size > cur.size {
+		return "", fmt.Errorf("sizes %d and %d cannot be consistent", old.size, cur.size)
+	}
+	if err := tlog.CheckTree(tlog.TreeProof(proof), cur.size, cur.root, old.size, old.root); err != nil {
+		return "", fmt.Errorf("%d -> %d: %v", old.size, cur.size, err)
+	}
+	return fmt.Sprintf("tree of size %d consistent with size %d", old.size, cur.size), nil
+}
+
+// memLog is a log kept in memory as its stored hashes (tlog's layout).
+type memLog struct{ hashes []tlog.Hash }
+
+func (l *memLog) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	for i, x := range indexes {
+		if x < 0 || x >= int64(len(l.hashes)) {
+			return nil, fmt.Errorf("hash %d not stored", x)
+		}
+		out[i] = l.hashes[x]
+	}
+	return out, nil
+}
+
+func writeFile(path string, data []byte) error {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+func formatProof(p []tlog.Hash) []byte {
+	var b strings.Builder
+	for _, h := range p {
+		b.WriteString(h.String())
+		b.WriteString("\n")
+	}
+	return []byte(b.String())
+}
+
+// signCheckpoint signs the checkpoint of the first n entries.
+func signCheckpoint(l *memLog, n int64, s note.Signer) ([]byte, error) {
+	root, err := tlog.TreeHash(n, l)
+	if err != nil {
+		return nil, err
+	}
+	text := fmt.Sprintf("%s\n%d\n%s\n", origin, n, root)
+	return note.Sign(&note.Note{Text: text}, s)
+}
+
+// smallerSizes returns the sizes of the older checkpoints: 1, N/2, N-1
+// and N itself (whose consistency proof is empty).
+func smallerSizes(n int64) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, m := range []int64{1, n / 2, n - 1, n} {
+		if m >= 1 && m <= n && !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func makeLog(args []string) (string, error) {
+	if len(args) != 2 {
+		return "", usagef("usage: make DIR N")
+	}
+	dir := args[0]
+	n, err := strconv.ParseInt(args[1], 10, 64)
+	if err != nil || n < 1 || n > 1<<20 {
+		return "", usagef("bad size %q", args[1])
+	}
+	for _, d := range []string{"entries", "proofs"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return "", usageError{err}
+		}
+	}
+	skey, vkey, err := note.GenerateKey(rand.Reader, origin)
+	if err != nil {
+		return "", err
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		return "", err
+	}
+	if err := writeFile(filepath.Join(dir, "key.vkey"), []byte(vkey+"\n")); err != nil {
+		return "", err
+	}
+
+	l := &memLog{}
+	for i := int64(0); i < n; i++ {
+		entry := []byte(fmt.Sprintf(`{"i":%d}`, i))
+		hashes, err := tlog.StoredHashes(i, entry, l)
+		if err != nil {
+			return "", err
+		}
+		l.hashes = append(l.hashes, hashes...)
+		if err := writeFile(filepath.Join(dir, "entries", fmt.Sprintf("%d.json", i)), entry); err != nil {
+			return "", err
+		}
+	}
+	cp, err := signCheckpoint(l, n, signer)
+	if err != nil {
+		return "", err
+	}
+	if err := writeFile(filepath.Join(dir, "checkpoint"), cp); err != nil {
+		return "", err
+	}
+	for i := int64(0); i < n; i++ {
+		p, err := tlog.ProveRecord(n, i, l)
+		if err != nil {
+			return "", err
+		}
+		if err := writeFile(filepath.Join(dir, "proofs", fmt.Sprintf("%d.proof", i)), formatProof(p)); err != nil {
+			return "", err
+		}
+	}
+	for _, m := range smallerSizes(n) {
+		cp, err := signCheckpoint(l, m, signer)
+		if err != nil {
+			return "", err
+		}
+		if err := writeFile(filepath.Join(dir, fmt.Sprintf("checkpoint.%d", m)), cp); err != nil {
+			return "", err
+		}
+		p, err := tlog.ProveTree(n, m, l)
+		if err != nil {
+			return "", err
+		}
+		if err := writeFile(filepath.Join(dir, fmt.Sprintf("consistency.%d.proof", m)), formatProof(p)); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("made log of %d entries in %s", n, dir), nil
+}
+
+func main() {
+	cmds := map[string]func([]string) (string, error){
+		"make":              makeLog,
+		"check-checkpoint":  checkCheckpoint,
+		"check-inclusion":   checkInclusion,
+		"check-consistency": checkConsistency,
+	}
+	if len(os.Args) < 2 || cmds[os.Args[1]] == nil {
+		fmt.Fprintln(os.Stderr, "usage: tlogcheck make|check-checkpoint|check-inclusion|check-consistency ...")
+		os.Exit(2)
+	}
+	msg, err := cmds[os.Args[1]](os.Args[2:])
+	var uerr usageError
+	switch {
+	case errors.As(err, &uerr):
+		fmt.Fprintf(os.Stderr, "tlogcheck %s: %v\n", os.Args[1], err)
+		os.Exit(2)
+	case err != nil:
+		fmt.Printf("FAIL %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+	fmt.Printf("OK %s\n", msg)
+}

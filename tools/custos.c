@@ -1,0 +1,253 @@
+/*
+ * custos: the station operator's command-line tool.
+ *
+ *	custos keygen NAME -o PREFIX [--profile default|sm]
+ *	custos [-c CONF] status [--json]
+ *	custos [-c CONF] log VERB ...
+ *
+ * Exit status: 0 done, 1 failed or not verified, 2 usage error.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "custos/config.h"
+#include "custos/err.h"
+#include "custos/note_sign.h"
+#include "custos/util.h"
+#include "custos/version.h"
+#include "cli_log.h"
+#include "cli_util.h"
+
+#define DEFAULT_CONF	"/etc/custos/custos.conf"
+#define STATUS_MAX	(1 << 20)
+
+static int
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: custos keygen NAME -o PREFIX [--profile default|sm]\n"
+	    "       custos [-c CONF] status [--json]\n"
+	    "       custos [-c CONF] log checkpoint|entry|proof|consistency|"
+	    "verify ...\n"
+	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
+	return 2;
+}
+
+static int
+write_keys(const char *prefix, const char *skey, const char *vkey)
+{
+	char path[4096], line[1024];
+	int rc, n;
+
+	snprintf(path, sizeof(path), "%s.key", prefix);
+	if ((rc = util_write_file(path, skey, strlen(skey), 0600, 1)) != 0) {
+		if (rc == CUSTOS_ERR_EXISTS)
+			warnx("%s exists; not overwriting a key", path);
+		else
+			warn("%s", path);
+		return 1;
+	}
+	n = snprintf(line, sizeof(line), "%s\n", vkey);
+	snprintf(path, sizeof(path), "%s.vkey", prefix);
+	if ((rc = util_write_file(path, line, (size_t)n, 0644, 1)) != 0) {
+		if (rc == CUSTOS_ERR_EXISTS)
+			warnx("%s exists; not overwriting", path);
+		else
+			warn("%s", path);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_keygen(int argc, char *argv[])
+{
+	struct note_signer *s = NULL;
+	struct note_verifier *v = NULL;
+	const char *name = NULL, *prefix = NULL;
+	enum profile profile = PROFILE_DEFAULT;
+	char *skey = NULL, *vkey = NULL;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			prefix = argv[++i];
+		else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+			if (profile_parse(argv[++i], &profile) != 0)
+				return usage();
+		} else if (argv[i][0] != '-' && name == NULL)
+			name = argv[i];
+		else
+			return usage();
+	}
+	if (name == NULL || prefix == NULL)
+		return usage();
+	if ((rc = note_signer_generate(name, profile_sign(profile), &s)) != 0) {
+		warnx("keygen %s: %s", name, rc == CUSTOS_ERR_INVALID ?
+		    "not a valid key name (no '+' or spaces)" :
+		    custos_strerror(rc));
+		return rc == CUSTOS_ERR_INVALID ? 2 : 1;
+	}
+	if (note_signer_format(s, &skey) != 0 ||
+	    note_signer_verifier(s, &v) != 0 ||
+	    note_verifier_format(v, &vkey) != 0) {
+		warnx("keygen: out of memory");
+		rc = 1;
+	} else if ((rc = write_keys(prefix, skey, vkey)) == 0)
+		printf("%s\n", vkey);
+	if (skey != NULL)
+		OPENSSL_cleanse(skey, strlen(skey));
+	free(skey);
+	free(vkey);
+	note_verifier_free(v);
+	note_signer_free(s);
+	return rc;
+}
+
+struct body {
+	char	*buf;
+	size_t	 len;
+};
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	struct body *b = arg;
+	char *nb;
+
+	if (b->len + size * n > STATUS_MAX ||
+	    (nb = realloc(b->buf, b->len + size * n + 1)) == NULL)
+		return 0;
+	b->buf = nb;
+	memcpy(b->buf + b->len, p, size * n);
+	b->len += size * n;
+	b->buf[b->len] = '\0';
+	return size * n;
+}
+
+/* GET path on the control socket; returns the HTTP status or -1. */
+static long
+control_get(const struct config *cfg, const char *path, struct body *b)
+{
+	char url[256], errbuf[CURL_ERROR_SIZE] = "";
+	CURL *h;
+	CURLcode cc;
+	long code = -1;
+
+	if ((h = curl_easy_init()) == NULL)
+		return -1;
+	snprintf(url, sizeof(url), "http://localhost%s", path);
+	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, cfg->control_socket);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	if ((cc = curl_easy_perform(h)) != CURLE_OK)
+		warnx("custosd is not answering on %s: %s",
+		    cfg->control_socket, errbuf[0] ? errbuf :
+		    curl_easy_strerror(cc));
+	else
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(h);
+	return code;
+}
+
+static int
+cmd_status(const struct config *cfg, int argc, char *argv[])
+{
+	struct body b = { NULL, 0 };
+	json_t *j;
+	int json = 0;
+
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		json = 1;
+	else if (argc != 1)
+		return usage();
+	if (control_get(cfg, "/v1/status", &b) != 200 || b.buf == NULL) {
+		free(b.buf);
+		return 1;
+	}
+	if (json) {
+		fwrite(b.buf, 1, b.len, stdout);
+		free(b.buf);
+		return 0;
+	}
+	j = json_loadb(b.buf, b.len, 0, NULL);
+	free(b.buf);
+	if (j == NULL) {
+		warnx("custosd sent a status that is not JSON");
+		return 1;
+	}
+	printf("station:     %s\nversion:     %s\nprofile:     %s\n"
+	    "pid:         %lld\nuptime:      %llds\ntree size:   %lld\n"
+	    "checkpoint:  %lld\nkey:         %s\n",
+	    json_string_value(json_object_get(j, "station")),
+	    json_string_value(json_object_get(j, "version")),
+	    json_string_value(json_object_get(j, "profile")),
+	    (long long)json_integer_value(json_object_get(j, "pid")),
+	    (long long)json_integer_value(json_object_get(j, "uptime_s")),
+	    (long long)json_integer_value(json_object_get(j, "tree_size")),
+	    (long long)json_integer_value(json_object_get(j,
+	    "checkpoint_size")),
+	    json_string_value(json_object_get(j, "key")));
+	json_decref(j);
+	return 0;
+}
+
+static int
+with_config(const char *conf, int argc, char *argv[])
+{
+	struct config *cfg;
+	char errbuf[512];
+	int rc;
+
+	if (conf == NULL && (conf = getenv("CUSTOS_CONF")) == NULL)
+		conf = DEFAULT_CONF;
+	if (config_load(conf, &cfg, errbuf, sizeof(errbuf)) != 0) {
+		warnx("%s", errbuf);
+		return 2;
+	}
+	if (strcmp(argv[0], "status") == 0)
+		rc = cmd_status(cfg, argc, argv);
+	else if (strcmp(argv[0], "log") == 0)
+		rc = cli_log(cfg, argc, argv);
+	else
+		rc = usage();
+	config_free(cfg);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *conf = NULL;
+	int rc;
+
+	argc--;
+	argv++;
+	if (argc >= 2 && strcmp(argv[0], "-c") == 0) {
+		conf = argv[1];
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 1)
+		cli_exit(usage());
+	if (strcmp(argv[0], "keygen") == 0 && conf == NULL)
+		rc = cmd_keygen(argc, argv);
+	else if (strcmp(argv[0], "status") == 0 || strcmp(argv[0], "log") == 0)
+		rc = with_config(conf, argc, argv);
+	else if (strcmp(argv[0], "--version") == 0)
+		rc = printf("custos %s\n", CUSTOS_VERSION) < 0;
+	else
+		rc = usage();
+	cli_exit(rc);
+}
