@@ -28,12 +28,9 @@
 #include "custos/note.h"
 #include "custos/profile.h"
 #include "custos/util.h"
+#include "custos/version.h"
 
 #include "cli_util.h"
-
-#ifndef CUSTOS_VERSION
-#define CUSTOS_VERSION	"0.1.0"
-#endif
 
 #define PROG		"custos-verify"
 #define EXIT_VERIFIED	0
@@ -464,14 +461,18 @@ check_consistency(struct result *r, const char *ptext, size_t plen)
 	if (old > new)
 		return fail(r, EXIT_NOT, "old tree size %" PRIu64 " is larger "
 		    "than new tree size %" PRIu64, old, new);
+	/* merkle_verify_consistency() refuses it too; say why. */
+	if (old == 0)
+		return fail(r, EXIT_NOT, "old tree size is 0: RFC 9162 defines "
+		    "no consistency proof from the empty tree");
 	if (parse_proof(r, ptext, plen, proof, &n) == -1)
 		return -1;
-	if (old > 0 && old < new)
+	if (old < new)
 		want = consistency_len(old, new);
 	if (n != want)
-		return fail(r, EXIT_NOT, "consistency proof has %zu hashes, but "
-		    "one from size %" PRIu64 " to %" PRIu64 " needs %zu", n,
-		    old, new, want);
+		return fail(r, EXIT_NOT, "consistency proof has %zu hashes, "
+		    "but one from size %" PRIu64 " to %" PRIu64 " needs %zu",
+		    n, old, new, want);
 	if (old == new && memcmp(r->old->root, r->ckpt->root, DIGEST_LEN))
 		return fail(r, EXIT_NOT, "both checkpoints are of tree size %"
 		    PRIu64 " but their roots differ", old);
@@ -636,11 +637,21 @@ set_option(struct opts *o, unsigned bit, const char *name, const char *val)
 		usage("option %s given twice", name);
 	o->given |= bit;
 	switch (bit) {
-	case F_KEY: o->key = val; break;
-	case F_CHECKPOINT: o->checkpoint = val; break;
-	case F_PROOF: o->proof = val; break;
-	case F_OLD: o->old = val; break;
-	case F_NEW: o->new = val; break;
+	case F_KEY:
+		o->key = val;
+		break;
+	case F_CHECKPOINT:
+		o->checkpoint = val;
+		break;
+	case F_PROOF:
+		o->proof = val;
+		break;
+	case F_OLD:
+		o->old = val;
+		break;
+	case F_NEW:
+		o->new = val;
+		break;
 	case F_INDEX:
 		if (cli_parse_u64(val, &idx) == -1)
 			usage("--index: not a decimal number: \"%s\"", val);

@@ -151,7 +151,10 @@ control_get(const struct config *cfg, const char *path, struct body *b)
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
-	if ((cc = curl_easy_perform(h)) != CURLE_OK)
+	if ((cc = curl_easy_perform(h)) == CURLE_COULDNT_CONNECT)
+		warnx("custosd is not answering on %s: cannot connect "
+		    "(is custosd running?)", cfg->control_socket);
+	else if (cc != CURLE_OK)
 		warnx("custosd is not answering on %s: %s",
 		    cfg->control_socket, errbuf[0] ? errbuf :
 		    curl_easy_strerror(cc));

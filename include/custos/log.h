@@ -8,7 +8,8 @@
  * when log_append() returns 0 the entries are durable.
  *
  * A struct log is used by one thread at a time.  Any number of processes
- * may open the file read-only while one writes.
+ * may open the file read-only while one writes; a read-only struct log
+ * sees the tree as it was when it was opened (log_size() does not grow).
  */
 #ifndef CUSTOS_LOG_H
 #define CUSTOS_LOG_H
@@ -87,9 +88,9 @@ int	 log_checkpoint_put(struct log *l, uint64_t size, const char *note,
 	    size_t len);
 
 /*
- * Reads the checkpoint with the largest tree size: sets *size and a newly
- * allocated *note of *len bytes (NUL-terminated for convenience).  Returns
- * 0 or CUSTOS_ERR_NOTFOUND if there is none.
+ * Reads the checkpoint with the largest tree size (at most log_size(l)):
+ * sets *size and a newly allocated *note of *len bytes (NUL-terminated for
+ * convenience).  Returns 0 or CUSTOS_ERR_NOTFOUND if there is none.
  */
 int	 log_checkpoint_latest(struct log *l, uint64_t *size, char **note,
 	    size_t *len);
@@ -101,7 +102,10 @@ int	 log_checkpoint_get(struct log *l, uint64_t size, char **note,
 /*
  * The check run on every open by the daemon: the latest checkpoint is
  * signed by v, names v's origin, and its root equals the stored tree's
- * root at its size.  A log without checkpoints passes.  Returns 0,
+ * root at its size.  It also spot-checks the right edge of the stored
+ * tree in O(log n): the last entry against its leaf hash and leaf node,
+ * and each frontier node against its two children.  A log without
+ * checkpoints passes if the spot checks do.  Returns 0,
  * CUSTOS_ERR_KEY / CUSTOS_ERR_VERIFY for a bad signature, or
  * CUSTOS_ERR_CORRUPT.
  */

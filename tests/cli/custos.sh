@@ -21,6 +21,8 @@ run() {
 
 run log checkpoint
 run log checkpoint --json
+run log checkpoint --size 5
+run log checkpoint --size 6
 run log entry 0
 echo
 run log entry 12 --json

@@ -17,6 +17,10 @@
  *	DIR/proofs/<i>.proof		inclusion of entry i in size 13
  *	DIR/consistency.5.proof		consistency from size 5 to 13
  *	DIR/sm/...			the same for the sm profile (SM2/SM3)
+ *	DIR/bad/origin.checkpoint	signed by the station key, but the
+ *					origin is not the key's name
+ *	DIR/bad/body.checkpoint		signed, but the text is no checkpoint
+ *	DIR/bad/fork.checkpoint		signed, size 13, another root: a fork
  *
  * The keys come from fixed seeds and Ed25519 signatures are deterministic,
  * so everything outside DIR/sm is byte-identical on every run (log.db
@@ -299,6 +303,49 @@ export_all(struct fixture *f)
 	export_proof(path, proof, n);
 }
 
+/* Signs text with f's key and writes the note to bad/<file>. */
+static void
+put_signed(struct fixture *f, const char *text, size_t len, const char *file)
+{
+	char *note, path[PATH_MAX];
+	size_t nlen;
+
+	check(note_sign(text, len, f->signer, &note, &nlen), "sign %s", file);
+	join(path, sizeof(path), f->dir, "bad/%s", file);
+	put_file(path, note, nlen);
+	free(note);
+}
+
+/*
+ * Writes checkpoints that carry a valid signature by the station key and
+ * are still wrong, so that the verifier's checks behind the signature
+ * check are exercised too.
+ */
+static void
+export_bad(struct fixture *f)
+{
+	uint8_t root[DIGEST_LEN];
+	char path[PATH_MAX], *text, b64[B64_ENCLEN(DIGEST_LEN)], body[256];
+	size_t len;
+
+	join(path, sizeof(path), f->dir, "bad");
+	check(util_mkdirs(path, 0755), "mkdir %s", path);
+	check(log_root(f->log, NENTRIES, root), "root");
+	check(ckpt_format("fixture.example/elsewhere", NENTRIES, root, NULL, 0,
+	    &text, &len), "checkpoint text");
+	put_signed(f, text, len, "origin.checkpoint");
+	free(text);
+	b64_encode(root, DIGEST_LEN, b64);
+	len = (size_t)snprintf(body, sizeof(body), "%s\n0%d\n%s\n", f->name,
+	    NENTRIES, b64);
+	put_signed(f, body, len, "body.checkpoint");
+	root[0] ^= 0x01;
+	check(ckpt_format(f->name, NENTRIES, root, NULL, 0, &text, &len),
+	    "checkpoint text");
+	put_signed(f, text, len, "fork.checkpoint");
+	free(text);
+}
+
 /* Creates dir, entries/ and proofs/ and opens a new log in it. */
 static void
 open_fresh(struct fixture *f)
@@ -318,7 +365,7 @@ open_fresh(struct fixture *f)
 
 static void
 build(const char *dir, const char *name, enum sign_alg alg,
-    const uint8_t *priv)
+    const uint8_t *priv, int bad)
 {
 	struct fixture f;
 	size_t b;
@@ -336,6 +383,8 @@ build(const char *dir, const char *name, enum sign_alg alg,
 			sign_checkpoint(&f);
 	}
 	export_all(&f);
+	if (bad)
+		export_bad(&f);
 	write_vkey(f.signer, dir, "station.vkey", "key.vkey");
 	log_close(f.log);
 	note_signer_free(f.signer);
@@ -351,11 +400,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: mkfixture DIR\n");
 		return 2;
 	}
-	build(argv[1], STATION_NAME, SIGN_ED25519, station_seed);
+	build(argv[1], STATION_NAME, SIGN_ED25519, station_seed, 1);
 	other = make_signer(STATION_NAME, SIGN_ED25519, other_seed);
 	write_vkey(other, argv[1], "other.vkey", NULL);
 	note_signer_free(other);
 	join(sm, sizeof(sm), argv[1], "sm");
-	build(sm, SM_NAME, SIGN_SM2, sm_scalar);
+	build(sm, SM_NAME, SIGN_SM2, sm_scalar, 0);
 	return 0;
 }
