@@ -114,7 +114,7 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory all unit-build fuzz-build \
 	    $(B)/tests/mkfixture
-	@sh tests/run.sh
+	@B=$(B) sh tests/run.sh
 
 run: deps
 	@$(MAKE) --no-print-directory all

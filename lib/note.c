@@ -23,12 +23,9 @@
 #include "custos/enc.h"
 #include "custos/err.h"
 #include "custos/note.h"
+#include "note_int.h"
 
-#define TYPE_ED25519	0x01
-#define TYPE_EXT	0xff
-#define SM2_IDENT	"custos-sm2"
-#define SM2_IDENT_LEN	(sizeof(SM2_IDENT) - 1)
-#define BLOB_MAX	(1 + SM2_IDENT_LEN + SIGN_PUB_MAX)
+#define BLOB_MAX	(NOTE_PREFIX_MAX + SIGN_PUB_MAX)
 /*
  * Verifier key strings longer than this are refused outright; it leaves
  * room for the larger keys of types we do not support, so that those are
@@ -36,9 +33,6 @@
  */
 #define VKEY_MAX	8192
 
-/* "— ": U+2014 EM DASH and a space. */
-static const char sig_prefix[] = "\xe2\x80\x94 ";
-#define SIG_PREFIX_LEN	(sizeof(sig_prefix) - 1)
 
 struct note_verifier {
 	char		*name;
@@ -165,19 +159,8 @@ pub_blob(const struct sign_pub *pub, uint8_t blob[BLOB_MAX], size_t *len)
 
 	if ((rc = sign_pub_raw(pub, raw, &rawlen)) != 0)
 		return rc;
-	switch (sign_pub_alg(pub)) {
-	case SIGN_ED25519:
-		blob[0] = TYPE_ED25519;
-		off = 1;
-		break;
-	case SIGN_SM2:
-		blob[0] = TYPE_EXT;
-		memcpy(blob + 1, SM2_IDENT, SM2_IDENT_LEN);
-		off = 1 + SM2_IDENT_LEN;
-		break;
-	default:
-		return CUSTOS_ERR_UNSUPPORTED;
-	}
+	if ((rc = note_blob_prefix(sign_pub_alg(pub), blob, &off)) != 0)
+		return rc;
 	memcpy(blob + off, raw, rawlen);
 	*len = off + rawlen;
 	return 0;
@@ -193,16 +176,10 @@ blob_split(const uint8_t *blob, size_t len, enum sign_alg *alg,
     const uint8_t **key, size_t *keylen)
 {
 	size_t	 off;
+	int	 rc;
 
-	if (len >= 1 && blob[0] == TYPE_ED25519) {
-		*alg = SIGN_ED25519;
-		off = 1;
-	} else if (len >= 1 + SM2_IDENT_LEN && blob[0] == TYPE_EXT &&
-	    memcmp(blob + 1, SM2_IDENT, SM2_IDENT_LEN) == 0) {
-		*alg = SIGN_SM2;
-		off = 1 + SM2_IDENT_LEN;
-	} else
-		return CUSTOS_ERR_UNSUPPORTED;
+	if ((rc = note_blob_type(blob, len, alg, &off)) != 0)
+		return rc;
 	if (len - off != sign_pub_len(*alg))
 		return CUSTOS_ERR_FORMAT;
 	*key = blob + off;
@@ -282,27 +259,6 @@ note_verifier_new(const char *name, const struct sign_pub *pub,
 	return verifier_make(name, strlen(name), keyid, copy, out);
 }
 
-/* Parses exactly 8 lowercase hex digits. */
-static int
-parse_keyid(const char *s, size_t len, uint32_t *keyid)
-{
-	uint32_t	 v = 0;
-	size_t		 i;
-
-	if (len != 8)
-		return CUSTOS_ERR_FORMAT;
-	for (i = 0; i < len; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			v = v << 4 | (uint32_t)(s[i] - '0');
-		else if (s[i] >= 'a' && s[i] <= 'f')
-			v = v << 4 | (uint32_t)(s[i] - 'a' + 10);
-		else
-			return CUSTOS_ERR_FORMAT;
-	}
-	*keyid = v;
-	return 0;
-}
-
 int
 note_verifier_parse(const char *s, size_t len, struct note_verifier **out)
 {
@@ -327,7 +283,7 @@ note_verifier_parse(const char *s, size_t len, struct note_verifier **out)
 	b64 = plus2 + 1;
 	b64len = len - (size_t)(b64 - s);
 	if (!name_valid(s, namelen) ||
-	    parse_keyid(plus1 + 1, (size_t)(plus2 - plus1 - 1), &keyid) != 0 ||
+	    note_parse_keyid(plus1 + 1, (size_t)(plus2 - plus1 - 1), &keyid) != 0 ||
 	    b64len == 0)
 		return CUSTOS_ERR_FORMAT;
 	if ((blob = malloc(b64len)) == NULL)
@@ -417,11 +373,11 @@ parse_sig_line(const char *line, size_t len, struct note_sig *sig,
 	uint8_t		*raw;
 	size_t		 namelen, b64len, n;
 
-	if (len < SIG_PREFIX_LEN ||
-	    memcmp(line, sig_prefix, SIG_PREFIX_LEN) != 0)
+	if (len < NOTE_SIG_PREFIX_LEN ||
+	    memcmp(line, NOTE_SIG_PREFIX, NOTE_SIG_PREFIX_LEN) != 0)
 		return CUSTOS_ERR_FORMAT;
-	name = line + SIG_PREFIX_LEN;
-	len -= SIG_PREFIX_LEN;
+	name = line + NOTE_SIG_PREFIX_LEN;
+	len -= NOTE_SIG_PREFIX_LEN;
 	if ((sp = memchr(name, ' ', len)) == NULL)
 		return CUSTOS_ERR_FORMAT;
 	namelen = (size_t)(sp - name);
@@ -575,4 +531,58 @@ note_free(struct note *n)
 	free(n->sigs);
 	free(n->buf);
 	free(n);
+}
+
+int
+note_blob_prefix(enum sign_alg alg, uint8_t *blob, size_t *len)
+{
+	switch (alg) {
+	case SIGN_ED25519:
+		blob[0] = NOTE_TYPE_ED25519;
+		*len = 1;
+		return 0;
+	case SIGN_SM2:
+		blob[0] = NOTE_TYPE_EXT;
+		memcpy(blob + 1, NOTE_SM2_IDENT, NOTE_SM2_IDENT_LEN);
+		*len = 1 + NOTE_SM2_IDENT_LEN;
+		return 0;
+	}
+	return CUSTOS_ERR_UNSUPPORTED;
+}
+
+int
+note_blob_type(const uint8_t *blob, size_t len, enum sign_alg *alg,
+    size_t *off)
+{
+	if (len >= 1 && blob[0] == NOTE_TYPE_ED25519) {
+		*alg = SIGN_ED25519;
+		*off = 1;
+	} else if (len >= 1 + NOTE_SM2_IDENT_LEN &&
+	    blob[0] == NOTE_TYPE_EXT &&
+	    memcmp(blob + 1, NOTE_SM2_IDENT, NOTE_SM2_IDENT_LEN) == 0) {
+		*alg = SIGN_SM2;
+		*off = 1 + NOTE_SM2_IDENT_LEN;
+	} else
+		return CUSTOS_ERR_UNSUPPORTED;
+	return 0;
+}
+
+int
+note_parse_keyid(const char *s, size_t len, uint32_t *keyid)
+{
+	uint32_t	 v = 0;
+	size_t		 i;
+
+	if (len != 8)
+		return CUSTOS_ERR_FORMAT;
+	for (i = 0; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			v = v << 4 | (uint32_t)(s[i] - '0');
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			v = v << 4 | (uint32_t)(s[i] - 'a' + 10);
+		else
+			return CUSTOS_ERR_FORMAT;
+	}
+	*keyid = v;
+	return 0;
 }

@@ -17,20 +17,14 @@
 #include "custos/enc.h"
 #include "custos/err.h"
 #include "custos/note_sign.h"
+#include "note_int.h"
 
-#define TYPE_ED25519	0x01
-#define TYPE_EXT	0xff
-#define SM2_IDENT	"custos-sm2"
-#define SM2_IDENT_LEN	(sizeof(SM2_IDENT) - 1)
-#define PRIV_BLOB_MAX	(1 + SM2_IDENT_LEN + SIGN_PRIV_LEN)
+#define PRIV_BLOB_MAX	(NOTE_PREFIX_MAX + SIGN_PRIV_LEN)
 #define SKEY_PREFIX	"PRIVATE+KEY+"
 #define SKEY_PREFIX_LEN	(sizeof(SKEY_PREFIX) - 1)
 #define SKEY_MAX	(SKEY_PREFIX_LEN + NOTE_MAX_NAME + 10 + \
 			    B64_ENCLEN(PRIV_BLOB_MAX))
 
-/* "— ": U+2014 EM DASH and a space. */
-static const char sig_prefix[] = "\xe2\x80\x94 ";
-#define SIG_PREFIX_LEN	(sizeof(sig_prefix) - 1)
 
 struct note_signer {
 	struct note_verifier	*v;	/* name and key ID */
@@ -72,45 +66,18 @@ note_signer_generate(const char *name, enum sign_alg alg,
 	return signer_make(name, key, out);
 }
 
-/* Parses exactly 8 lowercase hex digits, as note.c does for vkeys. */
-static int
-parse_keyid(const char *s, size_t len, uint32_t *keyid)
-{
-	uint32_t	 v = 0;
-	size_t		 i;
-
-	if (len != 8)
-		return CUSTOS_ERR_FORMAT;
-	for (i = 0; i < len; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			v = v << 4 | (uint32_t)(s[i] - '0');
-		else if (s[i] >= 'a' && s[i] <= 'f')
-			v = v << 4 | (uint32_t)(s[i] - 'a' + 10);
-		else
-			return CUSTOS_ERR_FORMAT;
-	}
-	*keyid = v;
-	return 0;
-}
-
 /* Makes a key from a private blob (type prefix and raw private key). */
 static int
 blob_key(const uint8_t *blob, size_t len, struct sign_key **key)
 {
 	enum sign_alg	 alg;
 	size_t		 off;
+	int		 rc;
 
 	if (len == 0)
 		return CUSTOS_ERR_FORMAT;
-	if (blob[0] == TYPE_ED25519) {
-		alg = SIGN_ED25519;
-		off = 1;
-	} else if (len >= 1 + SM2_IDENT_LEN && blob[0] == TYPE_EXT &&
-	    memcmp(blob + 1, SM2_IDENT, SM2_IDENT_LEN) == 0) {
-		alg = SIGN_SM2;
-		off = 1 + SM2_IDENT_LEN;
-	} else
-		return CUSTOS_ERR_UNSUPPORTED;
+	if ((rc = note_blob_type(blob, len, &alg, &off)) != 0)
+		return rc;
 	if (len - off != SIGN_PRIV_LEN)
 		return CUSTOS_ERR_FORMAT;
 	return sign_key_from_raw(alg, blob + off, len - off, key);
@@ -141,7 +108,7 @@ note_signer_parse(const char *str, size_t len, struct note_signer **out)
 	if ((plus2 = memchr(plus1 + 1, '+', rest - namelen - 1)) == NULL)
 		return CUSTOS_ERR_FORMAT;
 	b64 = plus2 + 1;
-	if (parse_keyid(plus1 + 1, (size_t)(plus2 - plus1 - 1), &keyid) != 0)
+	if (note_parse_keyid(plus1 + 1, (size_t)(plus2 - plus1 - 1), &keyid) != 0)
 		return CUSTOS_ERR_FORMAT;
 	if (b64_decode(b64, len - (size_t)(b64 - str), blob, sizeof(blob),
 	    &bloblen) != 0) {
@@ -182,14 +149,8 @@ note_signer_format(const struct note_signer *s, char **out)
 	int		 rc;
 
 	*out = NULL;
-	if (sign_key_alg(s->key) == SIGN_ED25519) {
-		blob[0] = TYPE_ED25519;
-		off = 1;
-	} else {
-		blob[0] = TYPE_EXT;
-		memcpy(blob + 1, SM2_IDENT, SM2_IDENT_LEN);
-		off = 1 + SM2_IDENT_LEN;
-	}
+	if ((rc = note_blob_prefix(sign_key_alg(s->key), blob, &off)) != 0)
+		goto out;
 	if ((rc = sign_key_raw(s->key, blob + off)) != 0)
 		goto out;
 	n = SKEY_PREFIX_LEN + namelen + 10 + B64_ENCLEN(off + SIGN_PRIV_LEN);
@@ -258,7 +219,7 @@ note_sign(const char *text, size_t len, const struct note_signer *s,
 	blob[3] = (uint8_t)keyid;
 
 	/* B64_ENCLEN counts a NUL; the line's "\n" needs one more byte. */
-	total = len + 1 + SIG_PREFIX_LEN + namelen + 1 +
+	total = len + 1 + NOTE_SIG_PREFIX_LEN + namelen + 1 +
 	    B64_ENCLEN(4 + siglen) + 1;
 	if ((msg = malloc(total)) == NULL)
 		return CUSTOS_ERR_NOMEM;
@@ -266,8 +227,8 @@ note_sign(const char *text, size_t len, const struct note_signer *s,
 	memcpy(p, text, len);
 	p += len;
 	*p++ = '\n';
-	memcpy(p, sig_prefix, SIG_PREFIX_LEN);
-	p += SIG_PREFIX_LEN;
+	memcpy(p, NOTE_SIG_PREFIX, NOTE_SIG_PREFIX_LEN);
+	p += NOTE_SIG_PREFIX_LEN;
 	memcpy(p, name, namelen);
 	p += namelen;
 	*p++ = ' ';

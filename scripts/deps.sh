@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config clang libclang-rt-14-dev openssl sqlite3 curl
 libssl-dev libsqlite3-dev libuv1-dev libjansson-dev libinih-dev
 libcmocka-dev libsystemd-dev libhttp-parser-dev libcurl4-openssl-dev
-golang-go golang-golang-x-mod-dev"
+golang-go golang-golang-x-mod-dev valgrind"
 
 missing=
 for p in $PKGS; do

@@ -10,7 +10,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-B=build
+B=${B:-build}
 out=$B/test
 rm -rf "$out"
 mkdir -p "$out/cli" "$out/e2e" "$out/unit" "$out/fuzz" "$out/interop"

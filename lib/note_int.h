@@ -1,0 +1,47 @@
+/*
+ * note_int: what note.c (verifying) and note_sign.c (signing) share and
+ * nobody else needs: the key-type prefix of key blobs and key-ID parsing.
+ *
+ * A key blob is a type byte followed by the key: 0x01 || Ed25519 key as
+ * golang.org/x/mod/sumdb/note defines it, or 0xff || "custos-sm2" || key
+ * for the sm profile's SM2 keys.
+ */
+#ifndef CUSTOS_NOTE_INT_H
+#define CUSTOS_NOTE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/sign.h"
+
+#define NOTE_TYPE_ED25519	0x01
+#define NOTE_TYPE_EXT		0xff
+#define NOTE_SM2_IDENT		"custos-sm2"
+#define NOTE_SM2_IDENT_LEN	(sizeof(NOTE_SM2_IDENT) - 1)
+#define NOTE_PREFIX_MAX		(1 + NOTE_SM2_IDENT_LEN)
+
+/* "— ": U+2014 EM DASH and a space, the start of a signature line. */
+#define NOTE_SIG_PREFIX		"\xe2\x80\x94 "
+#define NOTE_SIG_PREFIX_LEN	(sizeof(NOTE_SIG_PREFIX) - 1)
+
+/*
+ * Writes the type prefix of alg to blob (NOTE_PREFIX_MAX bytes) and sets
+ * *len.  Returns 0 or CUSTOS_ERR_UNSUPPORTED.
+ */
+int	 note_blob_prefix(enum sign_alg alg, uint8_t *blob, size_t *len);
+
+/*
+ * Reads the type prefix of a blob of len bytes: sets *alg and *off, the
+ * offset of the key.  Returns 0 or CUSTOS_ERR_UNSUPPORTED for an unknown
+ * type.  The caller checks the key's length.
+ */
+int	 note_blob_type(const uint8_t *blob, size_t len, enum sign_alg *alg,
+	    size_t *off);
+
+/*
+ * Parses exactly 8 lowercase hex digits (the key ID in key strings).
+ * Returns 0 or CUSTOS_ERR_FORMAT.
+ */
+int	 note_parse_keyid(const char *s, size_t len, uint32_t *keyid);
+
+#endif
