@@ -1,24 +1,25 @@
 /*
  * log: the append-only evidence log in one SQLite file.
  *
- * Schema (format 1):
+ * Schema (format 2):
  *
  *	meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)
- *		"format" = "1", "alg" = digest_name() of the tree's hash.
+ *		"format" = "2", "alg" = digest_name() of the tree's hash.
  *	entries(idx INTEGER PRIMARY KEY, data BLOB NOT NULL,
  *	    leaf BLOB NOT NULL)
  *		entry idx, its exact bytes and H(0x00 || data).
- *	nodes(level INTEGER, idx INTEGER, hash BLOB NOT NULL,
- *	    PRIMARY KEY(level, idx)) WITHOUT ROWID
- *		the complete subtrees of merkle.h; (0, i) is leaf i's hash.
+ *	nodes(id INTEGER PRIMARY KEY, hash BLOB NOT NULL)
+ *		the complete subtrees of merkle.h, numbered in the order
+ *		appends store them (see node_id()): leaf n's hash, then each
+ *		subtree it completes, lowest first.
  *	checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,
  *	    created TEXT NOT NULL)
  *		signed checkpoint notes, exact bytes, by tree size.
  *
  * Triggers abort every UPDATE and DELETE on all four tables.  INSERT OR
  * REPLACE deletes a row without firing DELETE triggers, so BEFORE INSERT
- * triggers also refuse a row whose key is taken, and entries must arrive
- * with the next index.  None of this stops someone who can write the file;
+ * triggers also refuse a row whose key is taken, and entries and nodes
+ * must arrive with the next index or id.  None of this stops someone who can write the file;
  * it stops mistakes, and log_verify_all() finds the rest.
  *
  * The database runs in WAL mode with synchronous=FULL: a commit returns
@@ -26,6 +27,12 @@
  * commit without blocking the writer.  The writer keeps the right edge of
  * the tree (the "frontier": one complete subtree per one bit of the size)
  * in memory, so an append needs no SELECT at all.
+ *
+ * Format 1 keyed nodes by (level, idx), which put the nodes of one proof
+ * in as many distant pages as the tree has levels.  Numbered in append
+ * order, the lower nodes of a proof share a few pages, the table is an
+ * integer-keyed b-tree only ever appended to at its end, and the audit
+ * reads it front to back beside the entries.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -43,7 +50,7 @@
 #include "custos/merkle.h"
 #include "custos/note.h"
 
-#define LOG_FORMAT	"1"
+#define LOG_FORMAT	"2"
 #define BUSY_MS		5000
 #define PROGRESS_EVERY	65536
 
@@ -51,8 +58,7 @@ static const char schema_sql[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE entries (idx INTEGER PRIMARY KEY,"
 	"    data BLOB NOT NULL, leaf BLOB NOT NULL);"
-	"CREATE TABLE nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
-	"    hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE nodes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
 	"CREATE TABLE checkpoints (size INTEGER PRIMARY KEY,"
 	"    note BLOB NOT NULL, created TEXT NOT NULL"
 	"    DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
@@ -73,9 +79,9 @@ static const char schema_sql[] =
 	"    WHEN NEW.idx IS NOT"
 	"        coalesce((SELECT max(idx) FROM entries) + 1, 0)"
 	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
-	"CREATE TRIGGER nodes_no_replace BEFORE INSERT ON nodes"
-	"    WHEN EXISTS (SELECT 1 FROM nodes"
-	"        WHERE level = NEW.level AND idx = NEW.idx)"
+	"CREATE TRIGGER nodes_in_order BEFORE INSERT ON nodes"
+	"    WHEN NEW.id IS NOT"
+	"        coalesce((SELECT max(id) FROM nodes) + 1, 0)"
 	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
 	"CREATE TRIGGER checkpoints_no_replace BEFORE INSERT ON checkpoints"
 	"    WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)"
@@ -84,6 +90,7 @@ static const char schema_sql[] =
 /* The prepared statements a struct log keeps for its lifetime. */
 enum {
 	ST_BEGIN,
+	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_INS_ENTRY,
@@ -99,13 +106,13 @@ enum {
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_INS_ENTRY] = "INSERT INTO entries (idx, data, leaf) "
 	    "VALUES (?1, ?2, ?3)",
-	[ST_INS_NODE] = "INSERT INTO nodes (level, idx, hash) "
-	    "VALUES (?1, ?2, ?3)",
-	[ST_NODE] = "SELECT hash FROM nodes WHERE level = ?1 AND idx = ?2",
+	[ST_INS_NODE] = "INSERT INTO nodes (id, hash) VALUES (?1, ?2)",
+	[ST_NODE] = "SELECT hash FROM nodes WHERE id = ?1",
 	[ST_ENTRY] = "SELECT data FROM entries WHERE idx = ?1",
 	[ST_LEAF] = "SELECT leaf FROM entries WHERE idx = ?1",
 	[ST_CKPT_PUT] = "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",
@@ -128,8 +135,8 @@ struct frontier {
  * Upper tree nodes are read by almost every proof and never change once
  * written, so a small direct-mapped cache keeps them out of SQLite.  Only
  * nodes that were read from the file and are complete subtrees of at
- * least 2^CACHE_MIN_LEVEL leaves are cached; log_verify_all() never uses
- * the cache.
+ * least 2^CACHE_MIN_LEVEL leaves are cached.  log_verify_all() compares
+ * the stored nodes as it reads them from the table, not from the cache.
  */
 #define CACHE_SLOTS	4096
 #define CACHE_MIN_LEVEL	8
@@ -206,6 +213,60 @@ frontier_get(const struct frontier *f, unsigned level, uint64_t index,
 }
 
 /*
+ * Number of nodes stored for a tree of n leaves: every leaf, and one
+ * inner node per merge, n - 1 of them minus one per one bit of n that
+ * stays unmerged on the right edge.
+ */
+static uint64_t
+hash_count(uint64_t n)
+{
+	return 2 * n - (uint64_t)__builtin_popcountll(n);
+}
+
+/*
+ * The row id of node (level, index): nodes are numbered in the order
+ * appends store them (leaf n, then each subtree leaf n completes, lowest
+ * first), as golang.org/x/mod/sumdb/tlog numbers its stored hashes.
+ * Node (level, index) is stored with its last leaf m = ((index + 1) <<
+ * level) - 1, right after leaf m's hash, which has the id of the
+ * hash_count(m) nodes before it.  Returns CUSTOS_ERR_RANGE for a node
+ * beyond 2^62 leaves, whose id would not fit a SQLite integer.
+ */
+static int
+node_id(unsigned level, uint64_t index, uint64_t *id)
+{
+	uint64_t m;
+
+	if (level >= 62 || index >= (UINT64_C(1) << (62 - level)))
+		return CUSTOS_ERR_RANGE;
+	m = ((index + 1) << level) - 1;
+	*id = hash_count(m) + level;
+	return 0;
+}
+
+/*
+ * The inverse of node_id(), to name a stored row in a report.  Leaf n's
+ * id hash_count(n) grows with n, so the row belongs to the last leaf n
+ * whose id is at most id; it is that leaf's node at level id - its id.
+ */
+static void
+node_split(uint64_t id, unsigned *level, uint64_t *index)
+{
+	uint64_t lo = id / 2, hi = id / 2 + 64, mid;
+
+	/* hash_count(n) lies in [2n - 64, 2n], so n is in [lo, hi]. */
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		if (hash_count(mid) <= id)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*level = (unsigned)(id - hash_count(lo));
+	*index = lo >> *level;
+}
+
+/*
  * Reads stored node (level, index).  Within the caller's validated tree
  * size a missing or malformed node means the file is damaged.  Inside an
  * append's transaction it sees the nodes inserted so far.
@@ -215,14 +276,14 @@ node_read(struct log *l, unsigned level, uint64_t index,
     uint8_t out[DIGEST_LEN])
 {
 	sqlite3_stmt *st = l->st[ST_NODE];
-	uint64_t key = 0;
+	uint64_t id, key = 0;
 	size_t slot = 0;
 	int rc;
 
-	if (index > INT64_MAX)
+	if (node_id(level, index, &id) != 0)
 		return CUSTOS_ERR_CORRUPT;
-	if (level >= CACHE_MIN_LEVEL && index < (UINT64_C(1) << 58)) {
-		key = ((uint64_t)level << 58 | index) + 1;
+	if (level >= CACHE_MIN_LEVEL) {
+		key = id + 1;
 		slot = (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 52) %
 		    CACHE_SLOTS;
 		if (l->cache.key[slot] == key) {
@@ -230,8 +291,7 @@ node_read(struct log *l, unsigned level, uint64_t index,
 			return 0;
 		}
 	}
-	sqlite3_bind_int64(st, 1, level);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		if (sqlite3_column_bytes(st, 0) == DIGEST_LEN) {
@@ -416,16 +476,17 @@ check_meta(sqlite3 *db, enum digest_alg alg)
 /*
  * Reads the size and the frontier, and checks that entries and nodes
  * agree: the entries are 0 .. size - 1 without holes, every frontier node
- * is stored, the last leaf node is the last entry's leaf hash, and no
- * leaf node lies past the end.
+ * is stored, the last leaf node is the last entry's leaf hash, and the
+ * node ids run from 0 to exactly the last one of that tree, so no node
+ * lies past the end.
  */
 static int
 load_state(struct log *l)
 {
-	sqlite3_int64 max, count;
+	sqlite3_int64 max, count, lo, hi;
 	uint8_t leaf[DIGEST_LEN], node[DIGEST_LEN];
 	unsigned level;
-	int isnull, rc;
+	int lonull, hinull, isnull, rc;
 
 	if ((rc = query_int(l->db, "SELECT max(idx) FROM entries", &max,
 	    &isnull)) != 0)
@@ -439,6 +500,15 @@ load_state(struct log *l)
 		return CUSTOS_ERR_CORRUPT;
 	memset(&l->front, 0, sizeof(l->front));
 	l->front.size = l->size = (uint64_t)count;
+	if ((rc = query_int(l->db, "SELECT min(id) FROM nodes", &lo,
+	    &lonull)) != 0 ||
+	    (rc = query_int(l->db, "SELECT max(id) FROM nodes", &hi,
+	    &hinull)) != 0)
+		return rc;
+	if (l->size == 0 ? !lonull || !hinull :
+	    lonull || hinull || lo != 0 ||
+	    (uint64_t)hi + 1 != hash_count(l->size))
+		return CUSTOS_ERR_CORRUPT;
 	for (level = 0; level < MERKLE_MAX_LEVELS; level++) {
 		if (((l->size >> level) & 1) == 0)
 			continue;
@@ -453,9 +523,7 @@ load_state(struct log *l)
 		return rc;
 	if (memcmp(node, leaf, DIGEST_LEN) != 0)
 		return CUSTOS_ERR_CORRUPT;
-	if ((rc = node_read(l, 0, l->size, node)) == 0)
-		return CUSTOS_ERR_CORRUPT;
-	return rc == CUSTOS_ERR_CORRUPT ? 0 : rc;
+	return 0;
 }
 
 static int
@@ -562,10 +630,13 @@ static int
 insert_node(struct log *l, const struct merkle_node *nd)
 {
 	sqlite3_stmt *st = l->st[ST_INS_NODE];
+	uint64_t id;
+	int rc;
 
-	sqlite3_bind_int64(st, 1, nd->level);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)nd->index);
-	sqlite3_bind_blob(st, 3, nd->hash, DIGEST_LEN, SQLITE_STATIC);
+	if ((rc = node_id(nd->level, nd->index, &id)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+	sqlite3_bind_blob(st, 2, nd->hash, DIGEST_LEN, SQLITE_STATIC);
 	return step_done(st);
 }
 
@@ -703,15 +774,45 @@ log_leaf(struct log *l, uint64_t index, uint8_t out[DIGEST_LEN])
 	return rc;
 }
 
+/*
+ * Starts a read transaction for the O(log n) node reads of one root or
+ * proof, unless one is open already (an append's or an audit's).  In
+ * autocommit mode every read would be a transaction of its own, and
+ * taking and dropping the WAL read lock and checking the file for each
+ * of them used to cost more than the reads.  Returns whether read_end()
+ * must commit.
+ */
+static int
+read_begin(struct log *l)
+{
+	if (!sqlite3_get_autocommit(l->db))
+		return 0;
+	return step_done(l->st[ST_BEGIN_READ]) == 0;
+}
+
+/* Ends the read transaction read_begin() started, keeping the error rc. */
+static int
+read_end(struct log *l, int began, int rc)
+{
+	int rc2;
+
+	if (began && (rc2 = step_done(l->st[ST_COMMIT])) != 0 && rc == 0)
+		rc = rc2;
+	return rc;
+}
+
 int
 log_root(struct log *l, uint64_t size, uint8_t out[DIGEST_LEN])
 {
 	struct edge_reader e = { &l->front, l };
 	struct merkle_reader r = { edge_read, &e };
+	int began, rc;
 
 	if (size > l->size)
 		return CUSTOS_ERR_RANGE;
-	return merkle_root(l->alg, size, &r, out);
+	began = read_begin(l);
+	rc = merkle_root(l->alg, size, &r, out);
+	return read_end(l, began, rc);
 }
 
 int
@@ -720,11 +821,14 @@ log_prove_inclusion(struct log *l, uint64_t index, uint64_t size,
 {
 	struct edge_reader e = { &l->front, l };
 	struct merkle_reader r = { edge_read, &e };
+	int began, rc;
 
 	*n = 0;
 	if (size > l->size)
 		return CUSTOS_ERR_RANGE;
-	return merkle_prove_inclusion(l->alg, index, size, &r, proof, n);
+	began = read_begin(l);
+	rc = merkle_prove_inclusion(l->alg, index, size, &r, proof, n);
+	return read_end(l, began, rc);
 }
 
 int
@@ -733,11 +837,14 @@ log_prove_consistency(struct log *l, uint64_t old, uint64_t new,
 {
 	struct edge_reader e = { &l->front, l };
 	struct merkle_reader r = { edge_read, &e };
+	int began, rc;
 
 	*n = 0;
 	if (new > l->size)
 		return CUSTOS_ERR_RANGE;
-	return merkle_prove_consistency(l->alg, old, new, &r, proof, n);
+	began = read_begin(l);
+	rc = merkle_prove_consistency(l->alg, old, new, &r, proof, n);
+	return read_end(l, began, rc);
 }
 
 int
@@ -903,6 +1010,8 @@ struct audit {
 	struct frontier			 f;	/* the recomputed tree */
 	sqlite3_stmt			*ck;	/* checkpoints by size */
 	int				 ckrow;	/* ck is on a row */
+	sqlite3_stmt			*nd;	/* nodes by id */
+	int				 ndrow;	/* nd is on a row */
 	uint64_t			 prev;	/* last checked checkpoint */
 	uint8_t				 prevroot[DIGEST_LEN];
 };
@@ -931,6 +1040,32 @@ ck_next(struct audit *a)
 	rc = sqlite3_step(a->ck);
 	a->ckrow = rc == SQLITE_ROW;
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dberr(rc);
+}
+
+static int
+nd_next(struct audit *a)
+{
+	int rc;
+
+	rc = sqlite3_step(a->nd);
+	a->ndrow = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dberr(rc);
+}
+
+/* Reports stored row id, which no entry accounts for. */
+static int
+report_extra(struct audit *a, sqlite3_int64 id)
+{
+	uint64_t index;
+	unsigned level;
+
+	if (id < 0)
+		return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "node "
+		    "id %lld is not part of the tree", (long long)id);
+	node_split((uint64_t)id, &level, &index);
+	return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "node (%u, "
+	    "%llu) is not part of the tree of %llu entries", level,
+	    (unsigned long long)index, (unsigned long long)a->f.size);
 }
 
 /*
@@ -1006,16 +1141,23 @@ ck_reached(struct audit *a)
 	return 0;
 }
 
-/* Re-hashes one entry row and compares every node it completes. */
+/*
+ * Re-hashes one entry row and compares every node it completes.  Those
+ * nodes are the next rows of the nodes table in id order, so the audit
+ * reads the table once from end to end beside the entries, without a
+ * lookup per node, and any row it must skip is one too many.
+ */
 static int
 audit_entry(struct audit *a, sqlite3_stmt *st)
 {
 	struct edge_reader e = { &a->f, NULL };
 	struct merkle_reader r = { edge_read, &e };
 	struct merkle_node nodes[MERKLE_MAX_LEVELS];
-	uint8_t leaf[DIGEST_LEN], stored[DIGEST_LEN];
-	uint64_t i = a->f.size;
+	uint8_t leaf[DIGEST_LEN];
+	uint64_t i = a->f.size, want;
+	sqlite3_int64 id;
 	const void *data;
+	const char *what;
 	size_t k, nn;
 	int len, rc;
 
@@ -1037,15 +1179,25 @@ audit_entry(struct audit *a, sqlite3_stmt *st)
 	if ((rc = merkle_append(a->l->alg, i, leaf, &r, nodes, &nn)) != 0)
 		return rc;
 	for (k = 0; k < nn; k++) {
-		rc = node_read(a->l, nodes[k].level, nodes[k].index, stored);
-		if (rc == 0 && memcmp(stored, nodes[k].hash, DIGEST_LEN) != 0)
-			rc = CUSTOS_ERR_CORRUPT;
-		if (rc != 0)
-			return report(a->res, rc, i, "entry %llu: node (%u, "
-			    "%llu) %s", (unsigned long long)i, nodes[k].level,
-			    (unsigned long long)nodes[k].index,
-			    rc == CUSTOS_ERR_CORRUPT ? "is missing or wrong" :
-			    custos_strerror(rc));
+		if ((rc = node_id(nodes[k].level, nodes[k].index, &want)) != 0)
+			return rc;
+		id = a->ndrow ? sqlite3_column_int64(a->nd, 0) : -1;
+		if (a->ndrow && id < (sqlite3_int64)want)
+			return report_extra(a, id);
+		what = NULL;
+		if (!a->ndrow || id > (sqlite3_int64)want)
+			what = "is missing";
+		else if (sqlite3_column_bytes(a->nd, 1) != DIGEST_LEN ||
+		    memcmp(sqlite3_column_blob(a->nd, 1), nodes[k].hash,
+		    DIGEST_LEN) != 0)
+			what = "is wrong";
+		if (what != NULL)
+			return report(a->res, CUSTOS_ERR_CORRUPT, i, "entry "
+			    "%llu: node (%u, %llu) %s", (unsigned long long)i,
+			    nodes[k].level, (unsigned long long)nodes[k].index,
+			    what);
+		if ((rc = nd_next(a)) != 0)
+			return rc;
 	}
 	frontier_push(&a->f, nodes, nn);
 	a->res->entries++;
@@ -1054,23 +1206,31 @@ audit_entry(struct audit *a, sqlite3_stmt *st)
 
 /*
  * The nodes table must hold exactly the nodes of the entries table, no
- * more: a stray node would block a later append.  Both are counted in the
- * audit's snapshot, which may hold entries past this handle's size.
+ * more: a stray node would block a later append.  The ids of n entries'
+ * nodes are 0 .. hash_count(n) - 1, and the scan has checked them up to
+ * this handle's size; the rest belong to entries appended since, which
+ * the audit's snapshot may hold.
  */
 static int
 audit_node_count(struct audit *a)
 {
-	sqlite3_int64 got, max;
+	sqlite3_int64 got, max, top;
 	uint64_t n, want;
 	int isnull, rc;
 
 	if ((rc = query_int(a->l->db, "SELECT max(idx) FROM entries", &max,
-	    &isnull)) != 0 ||
-	    (rc = query_int(a->l->db, "SELECT count(*) FROM nodes", &got,
 	    &isnull)) != 0)
 		return rc;
 	n = isnull ? 0 : (uint64_t)max + 1;
-	want = 2 * n - (uint64_t)__builtin_popcountll(n);
+	want = hash_count(n);
+	if ((rc = query_int(a->l->db, "SELECT max(id) FROM nodes", &top,
+	    &isnull)) != 0)
+		return rc;
+	if (!isnull && (top < 0 || (uint64_t)top >= want))
+		return report_extra(a, top);
+	if ((rc = query_int(a->l->db, "SELECT count(*) FROM nodes", &got,
+	    &isnull)) != 0)
+		return rc;
 	if ((uint64_t)got != want)
 		return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "%lld "
 		    "nodes stored for %llu entries, want %llu", (long long)got,
@@ -1085,7 +1245,8 @@ audit_run(struct audit *a, sqlite3_stmt *st,
 	uint64_t total = a->l->size;
 	int rc;
 
-	if ((rc = ck_next(a)) != 0 || (rc = ck_reached(a)) != 0)
+	if ((rc = ck_next(a)) != 0 || (rc = nd_next(a)) != 0 ||
+	    (rc = ck_reached(a)) != 0)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((rc = audit_entry(a, st)) != 0 ||
@@ -1145,7 +1306,9 @@ log_verify_all(struct log *l, const struct note_verifier *v,
 	    NULL)) != SQLITE_OK ||
 	    (rc = sqlite3_prepare_v2(l->db, "SELECT idx, data, leaf FROM "
 	    "entries WHERE idx < ?1 ORDER BY idx", -1, &st, NULL)) !=
-	    SQLITE_OK) {
+	    SQLITE_OK ||
+	    (rc = sqlite3_prepare_v2(l->db, "SELECT id, hash FROM nodes "
+	    "ORDER BY id", -1, &a->nd, NULL)) != SQLITE_OK) {
 		rc = dberr(rc);
 		goto out;
 	}
@@ -1157,6 +1320,7 @@ log_verify_all(struct log *l, const struct note_verifier *v,
 		    (unsigned long long)a->f.size, custos_strerror(rc));
  out:
 	sqlite3_finalize(st);
+	sqlite3_finalize(a->nd);
 	sqlite3_finalize(a->ck);
 	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 	free(a);

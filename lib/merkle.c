@@ -408,3 +408,55 @@ merkle_proof_format(const uint8_t proof[][DIGEST_LEN], size_t n, char **out,
 	*outlen = off;
 	return 0;
 }
+
+void
+merkle_stream_init(struct merkle_stream *m, enum digest_alg alg)
+{
+	memset(m, 0, sizeof(*m));
+	m->alg = alg;
+}
+
+int
+merkle_stream_append(struct merkle_stream *m, const uint8_t leaf[DIGEST_LEN])
+{
+	uint8_t h[DIGEST_LEN];
+	unsigned level;
+	int rc;
+
+	if (m->size == UINT64_MAX)
+		return CUSTOS_ERR_RANGE;
+	/* Like binary addition: each set low bit of size is a complete
+	 * subtree that the new one merges with. */
+	memcpy(h, leaf, DIGEST_LEN);
+	for (level = 0; (m->size >> level) & 1; level++)
+		if ((rc = merkle_node_hash(m->alg, m->edge[level], h, h)) != 0)
+			return rc;
+	memcpy(m->edge[level], h, DIGEST_LEN);
+	m->size++;
+	return 0;
+}
+
+int
+merkle_stream_root(const struct merkle_stream *m, uint8_t root[DIGEST_LEN])
+{
+	uint8_t h[DIGEST_LEN];
+	unsigned level;
+	int have = 0, rc;
+
+	if (m->size == 0)
+		return digest_buf(m->alg, NULL, 0, root);
+	/* Fold the right edge from the smallest subtree up: RFC 9162 puts
+	 * the largest complete subtree on the left at every split. */
+	for (level = 0; level < MERKLE_MAX_LEVELS; level++) {
+		if (((m->size >> level) & 1) == 0)
+			continue;
+		if (!have) {
+			memcpy(h, m->edge[level], DIGEST_LEN);
+			have = 1;
+		} else if ((rc = merkle_node_hash(m->alg, m->edge[level], h,
+		    h)) != 0)
+			return rc;
+	}
+	memcpy(root, h, DIGEST_LEN);
+	return 0;
+}

@@ -101,6 +101,32 @@ int	 merkle_verify_consistency(enum digest_alg alg, uint64_t old,
 	    const uint8_t proof[][DIGEST_LEN], size_t n);
 
 /*
+ * A Merkle tree built in one pass, in memory, without storing leaves: the
+ * hashes of the complete subtrees on its right edge (at most one per
+ * level).  Used where a root is all that is wanted, such as the root over
+ * a video's packets.  The struct is plain data; no free needed.
+ */
+struct merkle_stream {
+	enum digest_alg	 alg;
+	uint64_t	 size;
+	uint8_t		 edge[MERKLE_MAX_LEVELS][DIGEST_LEN];
+};
+
+/* Starts an empty tree. */
+void	 merkle_stream_init(struct merkle_stream *m, enum digest_alg alg);
+
+/*
+ * Appends a leaf given by its leaf hash (merkle_leaf_hash()).  Returns 0,
+ * CUSTOS_ERR_RANGE when the tree is full, or CUSTOS_ERR_CRYPTO.
+ */
+int	 merkle_stream_append(struct merkle_stream *m,
+	    const uint8_t leaf[DIGEST_LEN]);
+
+/* Writes the root of the leaves appended so far (H("") when none). */
+int	 merkle_stream_root(const struct merkle_stream *m,
+	    uint8_t root[DIGEST_LEN]);
+
+/*
  * Parses a proof file: one canonical base64 hash a line, each line ending
  * in "\n", nothing else (an empty file is an empty proof).  Writes up to
  * max hashes into proof and sets *n.  Returns 0, CUSTOS_ERR_FORMAT, or

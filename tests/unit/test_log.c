@@ -124,6 +124,31 @@ mem_free(struct memtree *t)
 		free(t->lv[i]);
 }
 
+/*
+ * The row id of node (level, index) in the nodes table: its position in
+ * the order appends store nodes (leaf n, then the subtrees leaf n
+ * completes, lowest first).  Counted out append by append, so that it
+ * does not share the closed form log.c computes it with.
+ */
+static uint64_t
+nid(unsigned level, uint64_t index)
+{
+	uint64_t n, id = 0;
+	unsigned l;
+
+	for (n = 0;; n++) {
+		if (level == 0 && index == n)
+			return id;
+		id++;
+		for (l = 1; l < 63 && (n + 1) % (UINT64_C(1) << l) == 0; l++) {
+			if (l == level && index == (n + 1) / (UINT64_C(1) << l)
+			    - 1)
+				return id;
+			id++;
+		}
+	}
+}
+
 /* Entry i of the tests: JSON-like text of a length that varies with i. */
 static size_t
 make_entry(uint64_t i, char *buf, size_t bufsz)
@@ -346,6 +371,7 @@ test_append_errors(void **state)
 	size_t lens[3];
 	uint8_t *big, root[DIGEST_LEN], root2[DIGEST_LEN];
 	uint64_t first = 12345;
+	char sql[256], *trigger;
 	sqlite3 *db;
 
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
@@ -390,11 +416,25 @@ test_append_errors(void **state)
 	/*
 	 * A failure in the middle of a batch appends nothing: plant a node
 	 * where the batch's third entry will put its leaf, so that insert
-	 * fails after two entries are already in the transaction.
+	 * fails after two entries are already in the transaction.  The
+	 * plant skips ids, which the trigger refuses; set it aside.
 	 */
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO nodes VALUES "
-	    "(0, 13, zeroblob(32))", NULL, NULL, NULL), SQLITE_OK);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM "
+		    "sqlite_schema WHERE name = 'nodes_in_order'", -1, &st,
+		    NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_non_null(trigger = strdup((const char *)
+		    sqlite3_column_text(st, 0)));
+		sqlite3_finalize(st);
+	}
+	snprintf(sql, sizeof(sql), "DROP TRIGGER nodes_in_order;"
+	    "INSERT INTO nodes VALUES (%llu, zeroblob(32))",
+	    (unsigned long long)nid(0, 13));
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	ptrs[0] = "x";
 	ptrs[1] = "y";
 	ptrs[2] = "z";
@@ -413,9 +453,12 @@ test_append_errors(void **state)
 		sqlite3_finalize(st);
 	}
 	/* Remove the plant; the log carries on where it was. */
-	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER nodes_no_delete;"
-	    "DELETE FROM nodes WHERE level = 0 AND idx = 13", NULL, NULL,
-	    NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "DROP TRIGGER nodes_no_delete;"
+	    "DELETE FROM nodes WHERE id = %llu", (unsigned long long)nid(0, 13));
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, trigger, NULL, NULL, NULL),
+	    SQLITE_OK);
+	free(trigger);
 	sqlite3_close(db);
 	append_batch(l, &t, 11, 5);
 	compare_tree(l, &t, 1);
@@ -430,6 +473,64 @@ test_append_errors(void **state)
 	log_close(l);
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256,
 	    LOG_RDONLY | LOG_CREATE, &l), CUSTOS_ERR_INVALID);
+	mem_free(&t);
+}
+
+/*
+ * Nodes are stored under the ids of golang.org/x/mod/sumdb/tlog's
+ * StoredHashIndex, in append order: the first ids spelled out, and every
+ * row of a 70-entry log in id order against the tree in memory.
+ */
+static void
+test_node_ids(void **state)
+{
+	static const struct {
+		unsigned	 level;
+		uint64_t	 idx;
+		uint64_t	 id;
+	} known[] = {
+		{ 0, 0, 0 }, { 0, 1, 1 }, { 1, 0, 2 }, { 0, 2, 3 },
+		{ 0, 3, 4 }, { 1, 1, 5 }, { 2, 0, 6 }, { 0, 4, 7 },
+		{ 0, 7, 11 }, { 3, 0, 14 }, { 0, 8, 15 }, { 4, 0, 30 },
+	};
+	struct fixture *fx = *state;
+	struct memtree t = { .alg = DIGEST_SHA256 };
+	struct log *l;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint64_t want, n;
+	unsigned level;
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		assert_int_equal(nid(known[i].level, known[i].idx),
+		    known[i].id);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	append_batch(l, &t, 0, 70);
+	log_close(l);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, hash FROM nodes "
+	    "ORDER BY id", -1, &st, NULL), SQLITE_OK);
+	want = 0;
+	for (n = 0; n < 70; n++) {
+		/* Leaf n and the subtrees it completes, lowest first. */
+		for (level = 0; level == 0 ||
+		    (n + 1) % (UINT64_C(1) << level) == 0; level++) {
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int64(st, 0), want);
+			assert_int_equal(nid(level, n >> level), want);
+			assert_int_equal(sqlite3_column_bytes(st, 1),
+			    DIGEST_LEN);
+			assert_memory_equal(sqlite3_column_blob(st, 1),
+			    t.lv[level][n >> level], DIGEST_LEN);
+			want++;
+		}
+	}
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	/* 2n minus one per one bit of n = 70 = 0b1000110. */
+	assert_int_equal(want, 137);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 	mem_free(&t);
 }
 
@@ -459,11 +560,17 @@ test_triggers(void **state)
 		"INSERT OR REPLACE INTO entries VALUES (0, x'7b7d', zeroblob(32))",
 		"INSERT INTO entries VALUES (7, x'7b7d', zeroblob(32))",
 		"INSERT INTO entries VALUES (-1, x'7b7d', zeroblob(32))",
-		"UPDATE nodes SET hash = zeroblob(32) WHERE level = 0",
-		"DELETE FROM nodes WHERE level = 1 AND idx = 0",
-		"INSERT OR REPLACE INTO nodes VALUES (0, 0, zeroblob(32))",
-		"INSERT INTO nodes VALUES (0, 1, zeroblob(32)) "
+		"UPDATE nodes SET hash = zeroblob(32) WHERE id < 3",
+		"UPDATE nodes SET id = 100 WHERE id = 9",
+		"DELETE FROM nodes WHERE id = 2",
+		"INSERT OR REPLACE INTO nodes VALUES (0, zeroblob(32))",
+		"REPLACE INTO nodes VALUES (9, zeroblob(32))",
+		"INSERT INTO nodes VALUES (1, zeroblob(32)) "
 		    "ON CONFLICT DO UPDATE SET hash = excluded.hash",
+		/* Six entries have nodes 0 .. 9; the next one must be 10. */
+		"INSERT INTO nodes VALUES (11, zeroblob(32))",
+		"INSERT INTO nodes VALUES (-1, zeroblob(32))",
+		"INSERT INTO nodes (hash) VALUES (zeroblob(32))",
 		"UPDATE checkpoints SET note = x'00'",
 		"DELETE FROM checkpoints",
 		"INSERT OR REPLACE INTO checkpoints (size, note) "
@@ -626,6 +733,7 @@ restore(struct fixture *fx, const char *bak)
 #define DROP_TRIGGERS							\
 	"DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete;" \
 	"DROP TRIGGER nodes_no_update; DROP TRIGGER nodes_no_delete;"	\
+	"DROP TRIGGER nodes_in_order;"					\
 	"DROP TRIGGER checkpoints_no_update;"				\
 	"DROP TRIGGER checkpoints_no_delete;"
 
@@ -633,21 +741,32 @@ restore(struct fixture *fx, const char *bak)
 static void
 test_open_corrupt(void **state)
 {
-	static const char *const damage[] = {
-		"DELETE FROM entries WHERE idx = 19",
-		"DELETE FROM entries WHERE idx = 7",
-		("DELETE FROM entries WHERE idx = 7;"
-		    "INSERT INTO entries VALUES (20, x'7b7d', zeroblob(32))"),
-		"DELETE FROM nodes WHERE level = 4 AND idx = 0",
-		"DELETE FROM nodes WHERE level = 0 AND idx = 19",
-		"UPDATE nodes SET hash = x'00' WHERE level = 2 AND idx = 4",
-		"UPDATE entries SET leaf = zeroblob(32) WHERE idx = 19",
-		"DELETE FROM meta WHERE key = 'alg'",
-		"DELETE FROM meta WHERE key = 'format'",
+	/* Damage to twenty entries; %llu is the id of node (level, idx). */
+	static const struct {
+		const char	*sql;
+		unsigned	 level;
+		uint64_t	 idx;
+	} damage[] = {
+		{ "DELETE FROM entries WHERE idx = 19", 0, 0 },
+		{ "DELETE FROM entries WHERE idx = 7", 0, 0 },
+		{ "DELETE FROM entries WHERE idx = 7;"
+		    "INSERT INTO entries VALUES (20, x'7b7d', zeroblob(32))",
+		    0, 0 },
+		{ "DELETE FROM nodes WHERE id = %llu", 4, 0 },
+		{ "DELETE FROM nodes WHERE id = %llu", 0, 19 },
+		{ "DELETE FROM nodes WHERE id = %llu", 0, 0 },
+		{ "UPDATE nodes SET hash = x'00' WHERE id = %llu", 2, 4 },
+		/* The next append's leaf node, and a node before all. */
+		{ "INSERT INTO nodes VALUES (%llu, zeroblob(32))", 0, 20 },
+		{ "INSERT INTO nodes VALUES (-1, zeroblob(32))", 0, 0 },
+		{ "UPDATE entries SET leaf = zeroblob(32) WHERE idx = 19", 0,
+		    0 },
+		{ "DELETE FROM meta WHERE key = 'alg'", 0, 0 },
+		{ "DELETE FROM meta WHERE key = 'format'", 0, 0 },
 	};
 	struct fixture *fx = *state;
 	struct log *l;
-	char bak[160];
+	char bak[160], sql[256];
 	size_t i;
 	int rc;
 
@@ -659,10 +778,12 @@ test_open_corrupt(void **state)
 	backup(fx, bak, sizeof(bak));
 	for (i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
 		restore(fx, bak);
-		raw_exec(fx->path, damage[i]);
+		snprintf(sql, sizeof(sql), damage[i].sql,
+		    (unsigned long long)nid(damage[i].level, damage[i].idx));
+		raw_exec(fx->path, sql);
 		rc = log_open(fx->path, DIGEST_SHA256, 0, &l);
 		if (rc != CUSTOS_ERR_CORRUPT)
-			fail_msg("%s: log_open gave %d", damage[i], rc);
+			fail_msg("%s: log_open gave %d", sql, rc);
 		assert_null(l);
 	}
 	/*
@@ -670,11 +791,21 @@ test_open_corrupt(void **state)
 	 * checks of the right edge find, with no checkpoint to compare.
 	 */
 	{
-		static const char *const edge[] = {
-			"UPDATE nodes SET hash = zeroblob(32) WHERE level = 1",
-			("UPDATE nodes SET hash = zeroblob(32) "
-			    "WHERE level = 3 AND idx = 1"),
-			"UPDATE entries SET data = x'7b7d' WHERE idx = 19",
+		/*
+		 * Twenty leaves have the frontier (4, 0) and (2, 4): a child
+		 * of each, and the last entry.
+		 */
+		static const struct {
+			const char	*sql;
+			unsigned	 level;
+			uint64_t	 idx;
+		} edge[] = {
+			{ "UPDATE nodes SET hash = zeroblob(32) WHERE id = %llu",
+			    1, 9 },
+			{ "UPDATE nodes SET hash = zeroblob(32) WHERE id = %llu",
+			    3, 1 },
+			{ "UPDATE entries SET data = x'7b7d' WHERE idx = 19", 0,
+			    0 },
 		};
 		struct note_signer *s;
 		struct note_verifier *v;
@@ -688,12 +819,14 @@ test_open_corrupt(void **state)
 		log_close(l);
 		for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
 			restore(fx, bak);
-			raw_exec(fx->path, edge[i]);
+			snprintf(sql, sizeof(sql), edge[i].sql,
+			    (unsigned long long)nid(edge[i].level, edge[i].idx));
+			raw_exec(fx->path, sql);
 			assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0,
 			    &l), 0);
 			rc = log_check(l, v);
 			if (rc != CUSTOS_ERR_CORRUPT)
-				fail_msg("%s: log_check gave %d", edge[i], rc);
+				fail_msg("%s: log_check gave %d", sql, rc);
 			log_close(l);
 		}
 		note_verifier_free(v);
@@ -918,22 +1051,59 @@ test_verify_tamper(void **state)
 
 	/* An inner node. */
 	restore(fx, bak);
-	raw_exec(fx->path, "UPDATE nodes SET hash = zeroblob(32) "
-	    "WHERE level = 3 AND idx = 5");
+	snprintf(sql, sizeof(sql), "UPDATE nodes SET hash = zeroblob(32) "
+	    "WHERE id = %llu", (unsigned long long)nid(3, 5));
+	raw_exec(fx->path, sql);
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
 	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
 	    CUSTOS_ERR_CORRUPT);
 	assert_int_equal(res.bad_index, 47);
-	assert_non_null(strstr(res.what, "node (3, 5)"));
+	assert_non_null(strstr(res.what, "node (3, 5) is wrong"));
 	log_close(l);
 
-	/* A node for leaves that do not exist. */
+	/* A missing inner node, which log_open() does not look for. */
 	restore(fx, bak);
-	raw_exec(fx->path, "INSERT INTO nodes VALUES (2, 17, zeroblob(32))");
+	snprintf(sql, sizeof(sql), "DELETE FROM nodes WHERE id = %llu",
+	    (unsigned long long)nid(1, 10));
+	raw_exec(fx->path, sql);
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
 	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
 	    CUSTOS_ERR_CORRUPT);
-	assert_non_null(strstr(res.what, "nodes stored"));
+	assert_int_equal(res.bad_index, 21);
+	assert_non_null(strstr(res.what, "node (1, 10) is missing"));
+	log_close(l);
+
+	/*
+	 * Nodes for leaves that do not exist, which log_open() refuses, so
+	 * they are planted while a handle is open: right after the tree's
+	 * last node, and one further on.
+	 */
+	restore(fx, bak);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
+	snprintf(sql, sizeof(sql), "INSERT INTO nodes VALUES (%llu, "
+	    "zeroblob(32))", (unsigned long long)nid(0, 70));
+	raw_exec(fx->path, sql);
+	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
+	    CUSTOS_ERR_CORRUPT);
+	assert_non_null(strstr(res.what, "node (0, 70) is not part of"));
+	log_close(l);
+	restore(fx, bak);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
+	snprintf(sql, sizeof(sql), "INSERT INTO nodes VALUES (%llu, "
+	    "zeroblob(32))", (unsigned long long)nid(2, 17));
+	raw_exec(fx->path, sql);
+	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
+	    CUSTOS_ERR_CORRUPT);
+	assert_non_null(strstr(res.what, "node (2, 17) is not part of"));
+	log_close(l);
+	/* A node before the first is named by its id. */
+	restore(fx, bak);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
+	raw_exec(fx->path, "INSERT INTO nodes VALUES (-3, zeroblob(32))");
+	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
+	    CUSTOS_ERR_CORRUPT);
+	assert_int_equal(res.bad_index, 0);
+	assert_non_null(strstr(res.what, "node id -3 is not part of"));
 	log_close(l);
 
 	/* A checkpoint whose signature no longer verifies. */
@@ -960,6 +1130,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_go_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_node_ids, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_triggers, setup,
 		    teardown),

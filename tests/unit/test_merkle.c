@@ -1077,6 +1077,31 @@ test_proof_text(void **state)
 	}
 }
 
+/* The one-pass stream gives the reference root for every size 0..300. */
+static void
+test_stream(void **state)
+{
+	struct merkle_stream m;
+	struct memtree t;
+	struct ref f;
+	uint8_t root[DIGEST_LEN], empty[DIGEST_LEN];
+	uint64_t i, n = 300;
+
+	(void)state;
+	build(DIGEST_SHA256, EVP_sha256(), n, &t, &f);
+	merkle_stream_init(&m, DIGEST_SHA256);
+	assert_int_equal(merkle_stream_root(&m, root), 0);
+	assert_int_equal(digest_buf(DIGEST_SHA256, NULL, 0, empty), 0);
+	assert_memory_equal(root, empty, DIGEST_LEN);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(merkle_stream_append(&m, f.leaf[i]), 0);
+		assert_int_equal(merkle_stream_root(&m, root), 0);
+		assert_memory_equal(root, ref_mth(&f, 0, i + 1), DIGEST_LEN);
+	}
+	mem_free(&t);
+	ref_free(&f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1089,6 +1114,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_huge_sizes),
 		cmocka_unit_test(test_proof_text),
+		cmocka_unit_test(test_stream),
 	};
 
 	/* A test name (or cmocka pattern) as argument runs only that. */
