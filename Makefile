@@ -22,17 +22,19 @@ LIB_VERIFY := lib/err.c lib/enc.c lib/digest.c lib/sign.c lib/merkle.c \
 	   lib/note.c lib/ckpt.c lib/util.c
 # Everything else the daemon and the operator CLI use.
 LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/log.c \
-	   lib/store.c lib/config.c
+	   lib/store.c lib/config.c lib/catalog.c
 
-DAEMON_SRCS := daemon/main.c daemon/log.c daemon/station.c daemon/api.c \
-	   daemon/entry.c
+# The daemon's parts that test tools link too (no main, api or dock).
+DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
+	   daemon/sandbox.c daemon/seal.c
+DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c $(DAEMON_CORE)
 CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c
 VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c
 
 LIBS_VERIFY := -lcrypto -ljansson
 LIBS_CUSTOS := -lcrypto -lsqlite3 -ljansson -linih -lcurl
 LIBS_DAEMON := -lcrypto -lsqlite3 -ljansson -linih -luv -lsystemd \
-	   -lhttp_parser
+	   -lhttp_parser -lavformat -lavcodec -lavutil -lseccomp
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -78,13 +80,20 @@ T_log	:= $(T_ckpt) $(call L,merkle log util)
 T_store	:= $(call L,err enc digest store util)
 T_config := $(call L,err enc digest config util)
 T_util	:= $(call L,err util)
+T_catalog := $(T_log) $(call L,catalog)
 
 .SECONDEXPANSION:
 $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*))
 	$(CC) $(ASANFLAGS) -o $@ $^ -lcmocka $(LIBS_CUSTOS)
 unit-build: $(addprefix $(B)/asan/tests/,$(UNIT_TESTS))
 
-# Test helpers linked against the normal library build.
+# Test helpers linked against the normal library build; the ones named in
+# DAEMON_TOOLS also link the daemon's core (seal pipeline, media child).
+DAEMON_TOOLS := probe-run seal-run
+$(addprefix $(B)/tests/,$(DAEMON_TOOLS)): $(B)/tests/%: \
+    $(B)/obj/tests/tools/%.o $(call obj,$(DAEMON_CORE) $(LIB_FULL))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_DAEMON)
 $(B)/tests/%: $(B)/obj/tests/tools/%.o $(call obj,$(LIB_FULL))
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_CUSTOS)
@@ -96,11 +105,12 @@ FZ_ckpt	:= $(T_ckpt)
 FZ_proof := $(T_merkle)
 FZ_vkey	:= $(T_note)
 FZ_config := $(T_config)
+FZ_probe := $(T_merkle) daemon/probe.c daemon/sandbox.c daemon/log.c
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
 	   -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZFLAGS) -o $@ $< $(FZ_$*) $(LIBS_CUSTOS)
+	$(CLANG) $(FUZZFLAGS) -o $@ $< $(FZ_$*) $(LIBS_DAEMON)
 fuzz-build: $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
 
 # Benchmarks.
@@ -113,7 +123,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all unit-build fuzz-build \
-	    $(B)/tests/mkfixture
+	    $(B)/tests/mkfixture $(addprefix $(B)/tests/,$(DAEMON_TOOLS))
 	@B=$(B) sh tests/run.sh
 
 run: deps
@@ -130,7 +140,12 @@ fuzz: fuzz-build
 	        $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
-bench: all $(addprefix $(B)/bench/,$(BENCHES))
+# Benchmarks written in sh are installed beside the compiled ones.
+$(B)/bench/bench_%: bench/bench_%.sh
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
+
+bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock
 	@sh bench/run.sh
 
 install: all

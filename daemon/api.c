@@ -7,19 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <http_parser.h>
 #include <jansson.h>
 
 #include "custos/err.h"
-#include "custos/log.h"
-#include "custos/note.h"
 #include "api.h"
 #include "log.h"
-#include "station.h"
-#include "custos/version.h"
 
 #define API_MAX_REQUEST	16384	/* bytes of request head and body */
 #define API_TIMEOUT_MS	10000
@@ -27,7 +22,8 @@
 
 struct api {
 	uv_pipe_t	 server;
-	struct station	*st;
+	api_status_fn	 status;
+	void		*status_arg;
 	char		*path;
 	struct conn	*conns;
 };
@@ -47,25 +43,6 @@ struct conn {
 	int		 open_handles;
 	char		*response;
 };
-
-static json_t *
-status_json(struct station *st)
-{
-	struct timespec now;
-	uint64_t size = log_size(st->log);
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}",
-	    "station", st->cfg->station_name,
-	    "version", CUSTOS_VERSION,
-	    "profile", profile_name(st->cfg->profile),
-	    "pid", (json_int_t)getpid(),
-	    "uptime_s", (json_int_t)(now.tv_sec - st->started.tv_sec),
-	    "tree_size", (json_int_t)size,
-	    "checkpoint_size", (json_int_t)st->checkpoint_size,
-	    "key", st->vkey,
-	    "state_dir", st->cfg->state_dir);
-}
 
 static void
 conn_closed(uv_handle_t *h)
@@ -167,7 +144,7 @@ on_message_complete(http_parser *p)
 		respond_error(c, 405, "Method Not Allowed", "use GET");
 		return 1;
 	}
-	if ((body = status_json(c->api->st)) == NULL) {
+	if ((body = c->api->status(c->api->status_arg)) == NULL) {
 		respond_error(c, 500, "Internal Server Error", "out of memory");
 		return 1;
 	}
@@ -262,8 +239,8 @@ accept_cb(uv_stream_t *server, int status)
 }
 
 int
-priv_api_start(uv_loop_t *loop, const char *path, struct station *st,
-    struct api **out)
+priv_api_start(uv_loop_t *loop, const char *path, api_status_fn status,
+    void *arg, struct api **out)
 {
 	struct api *a;
 	mode_t old;
@@ -276,7 +253,8 @@ priv_api_start(uv_loop_t *loop, const char *path, struct station *st,
 		free(a);
 		return CUSTOS_ERR_NOMEM;
 	}
-	a->st = st;
+	a->status = status;
+	a->status_arg = arg;
 	uv_pipe_init(loop, &a->server, 0);
 	a->server.data = a;
 	/* The caller holds the state lock, so a socket file here is a stale

@@ -9,8 +9,12 @@
 
 #include <uv.h>
 
+#include <jansson.h>
+
 struct api;
-struct station;
+
+/* Builds the status document; returns a new reference or NULL. */
+typedef json_t	*(*api_status_fn)(void *arg);
 
 /*
  * Binds path (replacing a stale socket file: the caller holds the state
@@ -18,8 +22,8 @@ struct station;
  * CUSTOS_ERR_SYSTEM / CUSTOS_ERR_INVALID with errno set; on error nothing is
  * left listening.
  */
-int	 priv_api_start(uv_loop_t *loop, const char *path, struct station *st,
-	    struct api **out);
+int	 priv_api_start(uv_loop_t *loop, const char *path,
+	    api_status_fn status, void *arg, struct api **out);
 
 /*
  * Stops accepting, closes every connection and removes the socket file.

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +25,27 @@
 #include "custos/log.h"
 #include "custos/note.h"
 #include "api.h"
+#include "dock.h"
 #include "log.h"
+#include "probe.h"
+#include "seal.h"
 #include "station.h"
 #include "custos/version.h"
+
+/* Checkpoints trail appends by at most this much under load. */
+#define CHECKPOINT_MS	2000
 
 struct daemon {
 	uv_loop_t	 loop;
 	uv_signal_t	 sigterm;
 	uv_signal_t	 sigint;
+	uv_timer_t	 ckpt_timer;
 	struct station	 st;
 	struct api	*api;
+	struct sealer	*sealer;
+	struct dock	*dock;
 	struct config	*cfg;
+	char		 self[PATH_MAX];
 	int		 stopping;
 	const char	*stop_reason;
 };
@@ -43,6 +54,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: custosd [-dfv] -c CONF\n"
+	    "       custosd -P sha256|sm3   (the media child; started by "
+	    "custosd)\n"
 	    "  -c CONF  configuration file\n"
 	    "  -d       debug logging\n"
 	    "  -f       stay in the foreground (the default; custosd does not\n"
@@ -99,7 +112,7 @@ append_started(struct daemon *d)
 	if (p == NULL)
 		return CUSTOS_ERR_NOMEM;
 	rc = station_append(&d->st, "station.started", p,
-	    &d->st.started_index);
+	    &d->st.started_index, NULL);
 	json_decref(p);
 	if (rc == 0)
 		rc = station_checkpoint(&d->st);
@@ -121,11 +134,58 @@ append_stopped(struct daemon *d)
 	    "uptime_s", (json_int_t)(now.tv_sec - d->st.started.tv_sec));
 	if (p == NULL)
 		return CUSTOS_ERR_NOMEM;
-	rc = station_append(&d->st, "station.stopped", p, NULL);
+	rc = station_append(&d->st, "station.stopped", p, NULL, NULL);
 	json_decref(p);
 	if (rc == 0)
 		rc = station_checkpoint(&d->st);
 	return rc;
+}
+
+static json_t *
+status_json(void *arg)
+{
+	struct daemon *d = arg;
+	struct station *st = &d->st;
+	struct timespec now;
+	json_t *j, *dock;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}",
+	    "station", st->cfg->station_name,
+	    "version", CUSTOS_VERSION,
+	    "profile", profile_name(st->cfg->profile),
+	    "pid", (json_int_t)getpid(),
+	    "uptime_s", (json_int_t)(now.tv_sec - st->started.tv_sec),
+	    "tree_size", (json_int_t)log_size(st->log),
+	    "checkpoint_size", (json_int_t)st->checkpoint_size,
+	    "key", st->vkey,
+	    "state_dir", st->cfg->state_dir);
+	if (j == NULL)
+		return NULL;
+	if (d->dock != NULL && (dock = dock_status(d->dock)) != NULL)
+		json_object_set_new(j, "dock", dock);
+	return j;
+}
+
+static void
+checkpoint_tick(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+	int rc;
+
+	if ((rc = station_checkpoint(&d->st)) != 0)
+		log_warnx_r(rc, "cannot sign a checkpoint tree_size=%llu",
+		    (unsigned long long)log_size(d->st.log));
+}
+
+/* Once the dock has no work in flight, the loop may end. */
+static void
+dock_stopped(void *arg)
+{
+	struct daemon *d = arg;
+
+	uv_timer_stop(&d->ckpt_timer);
+	uv_close((uv_handle_t *)&d->ckpt_timer, NULL);
 }
 
 static void
@@ -143,6 +203,7 @@ on_signal(uv_signal_t *h, int signum)
 	d->api = NULL;
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
+	dock_stop(d->dock, dock_stopped, d);
 }
 
 static void
@@ -169,9 +230,42 @@ priv_startup(struct daemon *d)
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = append_started(d)) != 0)
 		fatalx_r(rc, "cannot append station.started");
-	if ((rc = priv_api_start(&d->loop, d->cfg->control_socket, &d->st,
-	    &d->api)) != 0)
+	if ((rc = seal_new(&d->loop, &d->st, d->st.catalog, d->self,
+	    &d->sealer)) != 0)
+		fatalx_r(rc, "cannot set up the seal pipeline");
+	uv_timer_init(&d->loop, &d->ckpt_timer);
+	d->ckpt_timer.data = d;
+	uv_timer_start(&d->ckpt_timer, checkpoint_tick, CHECKPOINT_MS,
+	    CHECKPOINT_MS);
+	if ((rc = priv_dock_start(&d->loop, &d->st, d->sealer,
+	    &d->dock)) != 0)
+		fatalx_r(rc, "dock root %s", d->cfg->dock_root);
+	if ((rc = priv_api_start(&d->loop, d->cfg->control_socket,
+	    status_json, d, &d->api)) != 0)
 		fatalx_r(rc, "control socket %s", d->cfg->control_socket);
+}
+
+/*
+ * The media child is this same executable, started fresh with -P so that
+ * it inherits no address space and no secrets.
+ */
+static void
+priv_find_self(struct daemon *d)
+{
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", d->self, sizeof(d->self) - 1)) <= 0)
+		fatal("cannot find my own executable for the media child");
+	d->self[n] = '\0';
+}
+
+/* The thread pool runs the blocking copies of docked cameras side by
+ * side; libuv reads its size once, at the first queued work. */
+static void
+priv_threadpool(void)
+{
+	if (getenv("UV_THREADPOOL_SIZE") == NULL)
+		setenv("UV_THREADPOOL_SIZE", "32", 1);
 }
 
 int
@@ -184,8 +278,16 @@ main(int argc, char *argv[])
 
 	memset(&d, 0, sizeof(d));
 	log_procinit("custosd");
-	while ((ch = getopt(argc, argv, "c:dfv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dfvP:")) != -1) {
 		switch (ch) {
+		case 'P':
+			log_procinit("media");
+			if (strcmp(optarg, "sha256") == 0)
+				probe_child_main(DIGEST_SHA256);
+			if (strcmp(optarg, "sm3") == 0)
+				probe_child_main(DIGEST_SM3);
+			usage();
+			break;
 		case 'c':
 			conf = optarg;
 			break;
@@ -205,6 +307,8 @@ main(int argc, char *argv[])
 		usage();
 	if ((rc = config_load(conf, &d.cfg, err, sizeof(err))) != 0)
 		fatalx("%s", err);
+	priv_threadpool();
+	priv_find_self(&d);
 	priv_startup(&d);
 	log_info("started station=%s version=%s tree_size=%llu "
 	    "socket=%s", d.cfg->station_name, CUSTOS_VERSION,
@@ -213,6 +317,7 @@ main(int argc, char *argv[])
 	    (unsigned long long)log_size(d.st.log));
 	uv_run(&d.loop, UV_RUN_DEFAULT);
 
+	seal_free(d.sealer);
 	rc = append_stopped(&d);
 	if (rc != 0)
 		log_warnx_r(rc, "cannot append station.stopped");

@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 
+#include "custos/catalog.h"
 #include "custos/ckpt.h"
 #include "custos/err.h"
 #include "custos/log.h"
@@ -162,6 +163,12 @@ open_log(struct station *st, char *err, size_t errlen)
 		    path);
 		return rc;
 	}
+	if ((rc = catalog_open(path, &st->catalog)) != 0 ||
+	    (rc = catalog_sync(st->catalog, st->log)) != 0) {
+		snprintf(err, errlen, "cannot bring the catalog in %s up to "
+		    "date with the log", path);
+		return rc;
+	}
 	if (log_checkpoint_latest(st->log, &st->checkpoint_size, &note,
 	    &len) != 0)
 		st->checkpoint_size = 0;
@@ -204,8 +211,9 @@ priv_station_open(struct station *st, const struct config *cfg, long *holder,
 
 int
 station_append(struct station *st, const char *type, json_t *payload,
-    uint64_t *index)
+    uint64_t *index, uint8_t *leaf)
 {
+	uint8_t leafbuf[DIGEST_LEN];
 	struct timespec now;
 	uint64_t next = log_size(st->log), first;
 	char *buf;
@@ -217,7 +225,7 @@ station_append(struct station *st, const char *type, json_t *payload,
 	    payload, &buf, &len)) != 0)
 		return rc;
 	rc = log_append(st->log, (const void *const *)&buf, &len, 1, &first,
-	    NULL);
+	    &leafbuf);
 	free(buf);
 	if (rc != 0)
 		return rc;
@@ -225,7 +233,9 @@ station_append(struct station *st, const char *type, json_t *payload,
 		return CUSTOS_ERR_CORRUPT;
 	if (index != NULL)
 		*index = first;
-	return 0;
+	if (leaf != NULL)
+		memcpy(leaf, leafbuf, DIGEST_LEN);
+	return catalog_sync(st->catalog, st->log);
 }
 
 int
@@ -256,6 +266,7 @@ void
 station_close(struct station *st)
 {
 	store_close(st->store);
+	catalog_close(st->catalog);
 	log_close(st->log);
 	note_verifier_free(st->verifier);
 	note_signer_free(st->signer);

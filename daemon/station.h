@@ -16,6 +16,8 @@
 struct station {
 	const struct config	*cfg;		/* borrowed */
 	struct log		*log;
+	struct catalog		*catalog;	/* derived from log, kept
+						   in sync by station_append */
 	struct store		*store;
 	struct note_signer	*signer;
 	struct note_verifier	*verifier;
@@ -37,15 +39,20 @@ int	 priv_station_open(struct station *st, const struct config *cfg,
 
 /*
  * Appends one entry of type with payload (borrowed, may be NULL); on
- * success the entry is durable and *index (may be NULL) is its index.
+ * success the entry is durable, the catalog has applied it, *index (may
+ * be NULL) is its index and leaf (may be NULL) its leaf hash.  An error
+ * after the append (the catalog) is returned too: the entry then stays
+ * and the next station_append() or catalog_sync() applies it.
  */
 int	 station_append(struct station *st, const char *type, json_t *payload,
-	    uint64_t *index);
+	    uint64_t *index, uint8_t *leaf);
 
 /*
- * Signs and stores a checkpoint for the current tree size, unless one
- * exists for that size.  Returns 0 or an error.
+ * Signs a checkpoint if the latest one is older than the log.  For the
+ * checkpoint timer and session ends.  Same returns as
+ * station_checkpoint().
  */
+
 int	 station_checkpoint(struct station *st);
 
 /* Releases everything, the lock last. */

@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make pkg-config clang libclang-rt-14-dev openssl sqlite3 curl
 libssl-dev libsqlite3-dev libuv1-dev libjansson-dev libinih-dev
 libcmocka-dev libsystemd-dev libhttp-parser-dev libcurl4-openssl-dev
-golang-go golang-golang-x-mod-dev valgrind"
+golang-go golang-golang-x-mod-dev valgrind
+libavformat-dev libavcodec-dev libavutil-dev libseccomp-dev ffmpeg bc dcfldd"
 
 missing=
 for p in $PKGS; do

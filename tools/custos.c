@@ -164,6 +164,76 @@ control_get(const struct config *cfg, const char *path, struct body *b)
 	return code;
 }
 
+/* Bytes for people: "1.5 GiB". */
+static void
+human(unsigned long long n, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 1024 && u < sizeof(units) / sizeof(units[0]) - 1) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%llu B", n);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+static unsigned long long
+juint(json_t *o, const char *key)
+{
+	json_int_t v = json_integer_value(json_object_get(o, key));
+
+	return v < 0 ? 0 : (unsigned long long)v;
+}
+
+/*
+ * One line per docked camera.  On a terminal the files done are also
+ * drawn as a bar; a pipe gets the same fields without it, so scripts that
+ * grep the human output see stable text (they should use --json).
+ */
+static void
+print_dock(json_t *dock)
+{
+	json_t *cams = json_object_get(dock, "cameras"), *c;
+	char done[32], total[32], rate[32], bar[32];
+	unsigned long long fd, ft;
+	size_t i, k, n = json_array_size(cams);
+	int tty = isatty(STDOUT_FILENO);
+
+	printf("dock:        %zu camera%s docked%s\n", n, n == 1 ? "" : "s",
+	    json_is_true(json_object_get(dock, "store_full")) ?
+	    ", STORE FULL: ingest paused until space returns" : "");
+	json_array_foreach(cams, i, c) {
+		const char *name = json_string_value(json_object_get(c,
+		    "camera"));
+		const char *state = json_string_value(json_object_get(c,
+		    "state"));
+
+		fd = juint(c, "files_done");
+		ft = juint(c, "files_total");
+		human(juint(c, "bytes_done"), done, sizeof(done));
+		human(juint(c, "bytes_total"), total, sizeof(total));
+		human(juint(c, "rate_bps"), rate, sizeof(rate));
+		printf("  %-16s %-20s ", name ? name : "?", state ? state : "?");
+		if (tty) {
+			size_t fill = ft == 0 ? 20 : (size_t)(fd * 20 / ft);
+
+			for (k = 0; k < 20; k++)
+				bar[k] = k < fill ? '#' : '.';
+			bar[20] = '\0';
+			printf("[%s] %3llu%% ", bar, ft == 0 ? 100 :
+			    fd * 100 / ft);
+		}
+		printf("%llu/%llu files  %s of %s  %s/s  errors %llu  "
+		    "refused %llu\n", fd, ft, done, total, rate,
+		    juint(c, "errors"), juint(c, "refused"));
+	}
+}
+
 static int
 cmd_status(const struct config *cfg, int argc, char *argv[])
 {
@@ -202,6 +272,8 @@ cmd_status(const struct config *cfg, int argc, char *argv[])
 	    (long long)json_integer_value(json_object_get(j,
 	    "checkpoint_size")),
 	    json_string_value(json_object_get(j, "key")));
+	if (json_is_object(json_object_get(j, "dock")))
+		print_dock(json_object_get(j, "dock"));
 	json_decref(j);
 	return 0;
 }

@@ -1,0 +1,80 @@
+/*
+ * catalog: indexes derived from the log, kept in tables beside it in the
+ * same SQLite file (log.db), for questions the daemon asks on every file:
+ * is this object already sealed, what is this camera's previous segment,
+ * what did the last dock session see on this camera.
+ *
+ * Everything here is rebuilt from the log alone: catalog_sync() reads the
+ * entries the catalog has not seen yet (by index) and applies them, so a
+ * crash between a log append and the catalog update loses nothing.  The
+ * log stays the only evidence; the catalog is a cache of it.
+ *
+ * Tables (informative):
+ *	catalog_state(key, value)       "synced_to": entries applied
+ *	objects(object, idx, size)      first segment.sealed entry per object
+ *	cameras(camera, idx, leaf)      latest segment.sealed entry per camera
+ *	camera_files(camera, path, size, mtime, object, status, session)
+ *	                                each file's state in the camera's
+ *	                                latest dock.session inventory
+ */
+#ifndef CUSTOS_CATALOG_H
+#define CUSTOS_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/digest.h"
+
+struct catalog;
+struct log;
+
+/*
+ * Opens the catalog in the log database at path (the file log_open()
+ * created), creating its tables if needed.  Returns 0 and *out (close with
+ * catalog_close()), or CUSTOS_ERR_DB.
+ */
+int	 catalog_open(const char *path, struct catalog **out);
+void	 catalog_close(struct catalog *c);
+
+/*
+ * Applies the entries of l from the catalog's synced_to up to
+ * log_size(l), in one transaction.  Returns 0, CUSTOS_ERR_CORRUPT if an
+ * entry is not the JSON the daemon writes, or CUSTOS_ERR_DB.
+ */
+int	 catalog_sync(struct catalog *c, struct log *l);
+
+/* Number of log entries applied. */
+uint64_t catalog_synced(const struct catalog *c);
+
+/*
+ * Looks up the first segment.sealed entry of object: sets *index and
+ * *size.  Returns 0 or CUSTOS_ERR_NOTFOUND.
+ */
+int	 catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
+	    uint64_t *index, uint64_t *size);
+
+/*
+ * Looks up camera's latest segment.sealed entry: sets *index and its leaf
+ * hash.  Returns 0 or CUSTOS_ERR_NOTFOUND (no segment yet).
+ */
+int	 catalog_camera_last(struct catalog *c, const char *camera,
+	    uint64_t *index, uint8_t leaf[DIGEST_LEN]);
+
+struct catalog_file {
+	char		*path;		/* as in the inventory */
+	uint64_t	 size;
+	char		*status;	/* "sealed", "refused", ... */
+	uint64_t	 session;	/* index of the dock.session entry */
+};
+
+/*
+ * Lists the files of camera's latest dock.session inventory whose status
+ * is not "sealed" (seen, never sealed).  Sets a newly allocated array *out
+ * of *n entries; free it with catalog_files_free().  Returns 0 or
+ * CUSTOS_ERR_DB / CUSTOS_ERR_NOMEM.
+ */
+int	 catalog_unsealed(struct catalog *c, const char *camera,
+	    struct catalog_file **out, size_t *n);
+void	 catalog_files_free(struct catalog_file *f, size_t n);
+
+#endif

@@ -1,0 +1,542 @@
+/*
+ * catalog: indexes derived from the log, in tables beside it in log.db.
+ *
+ * The catalog has its own SQLite connection to the log's file (WAL, so it
+ * writes its tables while the log's connection reads or appends entries
+ * at other times on the same thread).  catalog_sync() reads the entries it
+ * has not applied through log.h, never through SQL on the entries table,
+ * so the log module stays the only reader of the log's own schema.
+ *
+ * Schema (created IF NOT EXISTS; none of it is evidence):
+ *
+ *	catalog_state(key TEXT PRIMARY KEY, value INTEGER NOT NULL)
+ *		"synced_to": the number of log entries applied.
+ *	objects(object BLOB PRIMARY KEY, idx INTEGER, size INTEGER)
+ *		the first segment.sealed entry of each object (raw hash).
+ *	cameras(camera TEXT PRIMARY KEY, idx INTEGER, leaf BLOB)
+ *		the latest segment.sealed entry of each camera.
+ *	camera_files(camera, path, size, mtime, object, status, session)
+ *		the inventory of each camera's latest dock.session entry.
+ *
+ * Entries are applied by their "type":
+ *
+ *	segment.sealed	needs "object" (digest_parse, the log's algorithm),
+ *			"size" (integer >= 0) and "camera" (string): the
+ *			object row is inserted unless one exists (the first
+ *			entry wins), the camera row is replaced.
+ *	dock.session	needs "camera" and "inventory", an array of objects
+ *			each with "path" (string), "size" (integer) and
+ *			"status" (string), and optionally "object" and
+ *			"mtime" (strings): the camera's rows in camera_files
+ *			are replaced by these, with session = entry index.
+ *	anything else	is only counted.
+ *
+ * Every entry must be a JSON object whose "type" is a string and whose
+ * "index" equals its position in the log; the daemon writes nothing else.
+ * One sync is one transaction: an entry that breaks these rules rolls back
+ * everything the sync applied and returns CUSTOS_ERR_CORRUPT.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "custos/catalog.h"
+#include "custos/digest.h"
+#include "custos/err.h"
+#include "custos/log.h"
+
+#define BUSY_MS		5000
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS catalog_state ("
+	"    key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO catalog_state (key, value)"
+	"    VALUES ('synced_to', 0);"
+	"CREATE TABLE IF NOT EXISTS objects (object BLOB PRIMARY KEY,"
+	"    idx INTEGER NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS cameras (camera TEXT PRIMARY KEY,"
+	"    idx INTEGER NOT NULL, leaf BLOB NOT NULL) WITHOUT ROWID;"
+	/* No key on (camera, path): lossy UTF-8 may map two names on a
+	 * camera volume to the same text. */
+	"CREATE TABLE IF NOT EXISTS camera_files (camera TEXT NOT NULL,"
+	"    path TEXT NOT NULL, size INTEGER NOT NULL, mtime TEXT,"
+	"    object TEXT, status TEXT NOT NULL, session INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS camera_files_camera"
+	"    ON camera_files (camera);";
+
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_GET_SYNCED,
+	ST_SET_SYNCED,
+	ST_INS_OBJECT,
+	ST_PUT_CAMERA,
+	ST_DEL_FILES,
+	ST_INS_FILE,
+	ST_OBJECT,
+	ST_CAMERA,
+	ST_UNSEALED,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_GET_SYNCED] = "SELECT value FROM catalog_state "
+	    "WHERE key = 'synced_to'",
+	[ST_SET_SYNCED] = "UPDATE catalog_state SET value = ?1 "
+	    "WHERE key = 'synced_to'",
+	[ST_INS_OBJECT] = "INSERT OR IGNORE INTO objects (object, idx, size) "
+	    "VALUES (?1, ?2, ?3)",
+	[ST_PUT_CAMERA] = "INSERT OR REPLACE INTO cameras (camera, idx, leaf) "
+	    "VALUES (?1, ?2, ?3)",
+	[ST_DEL_FILES] = "DELETE FROM camera_files WHERE camera = ?1",
+	[ST_INS_FILE] = "INSERT INTO camera_files (camera, path, size, mtime, "
+	    "object, status, session) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_OBJECT] = "SELECT idx, size FROM objects WHERE object = ?1",
+	[ST_CAMERA] = "SELECT idx, leaf FROM cameras WHERE camera = ?1",
+	[ST_UNSEALED] = "SELECT path, size, status, session FROM camera_files "
+	    "WHERE camera = ?1 AND status <> 'sealed' ORDER BY rowid",
+};
+
+struct catalog {
+	sqlite3		*db;
+	sqlite3_stmt	*st[ST_COUNT];
+	uint64_t	 synced;
+};
+
+static int
+dberr(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return CUSTOS_ERR_BUSY;
+	case SQLITE_NOMEM:
+		return CUSTOS_ERR_NOMEM;
+	case SQLITE_FULL:
+		return CUSTOS_ERR_NOSPACE;
+	}
+	return CUSTOS_ERR_DB;
+}
+
+/* Runs a statement that returns no rows, then resets it. */
+static int
+step_done(sqlite3_stmt *st)
+{
+	int rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : dberr(rc);
+}
+
+static int
+set_pragmas(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	const unsigned char *mode;
+	int rc;
+
+	sqlite3_busy_timeout(db, BUSY_MS);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if ((rc = sqlite3_exec(db, "PRAGMA synchronous = FULL;", NULL, NULL,
+	    NULL)) != SQLITE_OK)
+		return dberr(rc);
+	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL)) != SQLITE_OK)
+		return dberr(rc);
+	rc = CUSTOS_ERR_DB;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (mode = sqlite3_column_text(st, 0)) != NULL &&
+	    strcmp((const char *)mode, "wal") == 0)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Reads synced_to from the table (another process may have advanced it). */
+static int
+read_synced(struct catalog *c, uint64_t *out)
+{
+	sqlite3_stmt *st = c->st[ST_GET_SYNCED];
+	sqlite3_int64 v;
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = sqlite3_column_int64(st, 0);
+		rc = v < 0 ? CUSTOS_ERR_CORRUPT : 0;
+		*out = (uint64_t)v;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+catalog_open(const char *path, struct catalog **out)
+{
+	struct catalog *c;
+	int rc, i;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = dberr(rc);
+		goto fail;
+	}
+	if ((rc = set_pragmas(c->db)) != 0)
+		goto fail;
+	if ((rc = sqlite3_exec(c->db, schema_sql, NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		rc = dberr(rc);
+		goto fail;
+	}
+	for (i = 0; i < ST_COUNT; i++) {
+		if ((rc = sqlite3_prepare_v3(c->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &c->st[i], NULL)) != SQLITE_OK) {
+			rc = dberr(rc);
+			goto fail;
+		}
+	}
+	if ((rc = read_synced(c, &c->synced)) != 0)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	catalog_close(c);
+	return rc;
+}
+
+void
+catalog_close(struct catalog *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(c->st[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+uint64_t
+catalog_synced(const struct catalog *c)
+{
+	return c->synced;
+}
+
+/* A required string member, or NULL. */
+static const char *
+get_str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* A required non-negative integer member: 0 or CUSTOS_ERR_CORRUPT. */
+static int
+get_uint(json_t *o, const char *key, uint64_t *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return CUSTOS_ERR_CORRUPT;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static int
+apply_segment(struct catalog *c, struct log *l, uint64_t index, json_t *e)
+{
+	sqlite3_stmt *st;
+	uint8_t hash[DIGEST_LEN], leaf[DIGEST_LEN];
+	enum digest_alg alg;
+	const char *obj = get_str(e, "object"), *camera = get_str(e, "camera");
+	uint64_t size;
+	int rc;
+
+	if (obj == NULL || camera == NULL ||
+	    get_uint(e, "size", &size) != 0 ||
+	    digest_parse(obj, &alg, hash) != 0 || alg != log_alg(l))
+		return CUSTOS_ERR_CORRUPT;
+	if ((rc = log_leaf(l, index, leaf)) != 0)
+		return rc;
+	st = c->st[ST_INS_OBJECT];
+	sqlite3_bind_blob(st, 1, hash, DIGEST_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+	if ((rc = step_done(st)) != 0)
+		return rc;
+	st = c->st[ST_PUT_CAMERA];
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	sqlite3_bind_blob(st, 3, leaf, DIGEST_LEN, SQLITE_STATIC);
+	return step_done(st);
+}
+
+/* Binds an optional string member; a present non-string is corrupt. */
+static int
+bind_opt_str(sqlite3_stmt *st, int col, json_t *item, const char *key)
+{
+	json_t *v = json_object_get(item, key);
+
+	if (v == NULL || json_is_null(v))
+		return sqlite3_bind_null(st, col) == SQLITE_OK ? 0 :
+		    CUSTOS_ERR_DB;
+	if (!json_is_string(v))
+		return CUSTOS_ERR_CORRUPT;
+	sqlite3_bind_text(st, col, json_string_value(v), -1, SQLITE_STATIC);
+	return 0;
+}
+
+static int
+insert_file(struct catalog *c, const char *camera, uint64_t session,
+    json_t *item)
+{
+	sqlite3_stmt *st = c->st[ST_INS_FILE];
+	const char *path = get_str(item, "path"), *status;
+	uint64_t size;
+	int rc;
+
+	status = get_str(item, "status");
+	if (!json_is_object(item) || path == NULL || status == NULL ||
+	    get_uint(item, "size", &size) != 0)
+		return CUSTOS_ERR_CORRUPT;
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+	if ((rc = bind_opt_str(st, 4, item, "mtime")) != 0 ||
+	    (rc = bind_opt_str(st, 5, item, "object")) != 0) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return rc;
+	}
+	sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)session);
+	return step_done(st);
+}
+
+static int
+apply_session(struct catalog *c, uint64_t index, json_t *e)
+{
+	const char *camera = get_str(e, "camera");
+	json_t *inv = json_object_get(e, "inventory"), *item;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if (camera == NULL || !json_is_array(inv))
+		return CUSTOS_ERR_CORRUPT;
+	st = c->st[ST_DEL_FILES];
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	if ((rc = step_done(st)) != 0)
+		return rc;
+	json_array_foreach(inv, i, item) {
+		if ((rc = insert_file(c, camera, index, item)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Reads, parses and applies entry index. */
+static int
+apply_entry(struct catalog *c, struct log *l, uint64_t index)
+{
+	uint8_t *data;
+	size_t len;
+	json_t *e, *idx;
+	const char *type;
+	int rc;
+
+	if ((rc = log_entry(l, index, &data, &len)) != 0)
+		return rc;
+	e = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, NULL);
+	free(data);
+	idx = json_object_get(e, "index");
+	if (!json_is_object(e) || (type = get_str(e, "type")) == NULL ||
+	    !json_is_integer(idx) || json_integer_value(idx) < 0 ||
+	    (uint64_t)json_integer_value(idx) != index)
+		rc = CUSTOS_ERR_CORRUPT;
+	else if (strcmp(type, "segment.sealed") == 0)
+		rc = apply_segment(c, l, index, e);
+	else if (strcmp(type, "dock.session") == 0)
+		rc = apply_session(c, index, e);
+	json_decref(e);
+	return rc;
+}
+
+static int
+sync_range(struct catalog *c, struct log *l, uint64_t *to)
+{
+	sqlite3_stmt *st = c->st[ST_SET_SYNCED];
+	uint64_t i, from, size = log_size(l);
+	int rc;
+
+	if ((rc = read_synced(c, &from)) != 0)
+		return rc;
+	if (from > size)
+		return CUSTOS_ERR_CORRUPT;	/* a catalog of another log */
+	for (i = from; i < size; i++) {
+		if ((rc = apply_entry(c, l, i)) != 0)
+			return rc;
+	}
+	if (from == size) {
+		*to = size;
+		return 0;
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	if ((rc = step_done(st)) != 0)
+		return rc;
+	*to = size;
+	return 0;
+}
+
+int
+catalog_sync(struct catalog *c, struct log *l)
+{
+	uint64_t to;
+	int rc;
+
+	/* The cheap common case: nothing appended since the last sync. */
+	if (c->synced == log_size(l))
+		return 0;
+	if ((rc = step_done(c->st[ST_BEGIN])) != 0)
+		return rc;
+	if ((rc = sync_range(c, l, &to)) != 0 ||
+	    (rc = step_done(c->st[ST_COMMIT])) != 0) {
+		(void)step_done(c->st[ST_ROLLBACK]);
+		return rc;
+	}
+	c->synced = to;
+	return 0;
+}
+
+int
+catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
+    uint64_t *index, uint64_t *size)
+{
+	sqlite3_stmt *st = c->st[ST_OBJECT];
+	int rc;
+
+	sqlite3_bind_blob(st, 1, object, DIGEST_LEN, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*index = (uint64_t)sqlite3_column_int64(st, 0);
+		*size = (uint64_t)sqlite3_column_int64(st, 1);
+		rc = 0;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : dberr(rc);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int
+catalog_camera_last(struct catalog *c, const char *camera, uint64_t *index,
+    uint8_t leaf[DIGEST_LEN])
+{
+	sqlite3_stmt *st = c->st[ST_CAMERA];
+	int rc;
+
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 1) == DIGEST_LEN) {
+			*index = (uint64_t)sqlite3_column_int64(st, 0);
+			memcpy(leaf, sqlite3_column_blob(st, 1), DIGEST_LEN);
+			rc = 0;
+		} else
+			rc = CUSTOS_ERR_CORRUPT;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : dberr(rc);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* Copies the current row of ST_UNSEALED into f. */
+static int
+copy_file_row(sqlite3_stmt *st, struct catalog_file *f)
+{
+	const unsigned char *path = sqlite3_column_text(st, 0);
+	const unsigned char *status = sqlite3_column_text(st, 2);
+
+	if (path == NULL || status == NULL)
+		return CUSTOS_ERR_NOMEM;
+	f->size = (uint64_t)sqlite3_column_int64(st, 1);
+	f->session = (uint64_t)sqlite3_column_int64(st, 3);
+	if ((f->path = strdup((const char *)path)) == NULL ||
+	    (f->status = strdup((const char *)status)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	return 0;
+}
+
+/* Appends the current row to *arr of *n (capacity *cap). */
+static int
+push_file(sqlite3_stmt *st, struct catalog_file **arr, size_t *n,
+    size_t *cap)
+{
+	struct catalog_file *a;
+	size_t ncap;
+
+	if (*n == *cap) {
+		ncap = *cap == 0 ? 16 : 2 * *cap;
+		if ((a = reallocarray(*arr, ncap, sizeof(*a))) == NULL)
+			return CUSTOS_ERR_NOMEM;
+		*arr = a;
+		*cap = ncap;
+	}
+	memset(&(*arr)[*n], 0, sizeof(**arr));
+	(*n)++;
+	return copy_file_row(st, &(*arr)[*n - 1]);
+}
+
+int
+catalog_unsealed(struct catalog *c, const char *camera,
+    struct catalog_file **out, size_t *n)
+{
+	sqlite3_stmt *st = c->st[ST_UNSEALED];
+	struct catalog_file *arr = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = push_file(st, &arr, &cnt, &cap)) != 0)
+			break;
+	}
+	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : dberr(rc);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != 0) {
+		catalog_files_free(arr, cnt);
+		return rc;
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+void
+catalog_files_free(struct catalog_file *f, size_t n)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(f[i].path);
+		free(f[i].status);
+	}
+	free(f);
+}

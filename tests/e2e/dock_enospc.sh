@@ -1,0 +1,91 @@
+# A full store stops ingest for every camera with a clear status, stores,
+# acknowledges and deletes nothing it could not store, and resumes by
+# itself when space returns.  The store is a small tmpfs (root only).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/footage.sh"
+DL="python3 $(dirname "$0")/docklog.py"
+S=$W/state
+D=$W/dock
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "dock_enospc: skipped: needs root (mounts a tmpfs as the store)"
+	exit 0
+fi
+
+cleanup() {
+	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
+	umount "$S/store" 2>/dev/null
+}
+trap cleanup EXIT
+
+status_py() {	# PYEXPR on the status JSON d
+	"$CUSTOS" -c "$CONF" status --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+cams = {c["camera"]: c for c in d["dock"]["cameras"]}
+print(eval(sys.argv[1]))' "$1"
+}
+
+wait_for() {	# PYEXPR SECONDS: until PYEXPR on the status is True
+	i=0
+	while [ "$(status_py "$1")" != True ]; do
+		i=$((i + 1))
+		[ $i -gt $(($2 * 10)) ] && fail "not within $2 s: $1 ($(status_py d))"
+		sleep 0.1
+	done
+}
+
+write_conf
+sed -i 's/^after_ingest = keep/after_ingest = delete/' "$CONF"
+mkdir -p "$S/store" "$W/prep"
+mount -t tmpfs -o size=8m custos-e2e-store "$S/store" ||
+    fail "cannot mount a tmpfs on the store"
+# Leave well under 2 MiB free, less than any of the big files.
+head -c $((7 * 1048576)) /dev/zero >"$S/store/junk" || fail "fill"
+
+step "dock a camera with more than fits"
+footage_big "$W/prep/CAMF" CAMF 2 || fail "footage"
+(cd "$W/prep/CAMF" && sha256sum * | sort) >"$W/camf.sums"
+start_daemon
+mv "$W/prep/CAMF" "$D/CAMF"
+wait_for 'd["dock"]["store_full"] and cams["CAMF"]["state"] == "waiting: store full"' 20
+grep -q "store full: ingest paused for every camera" "$W/custosd.err" ||
+    fail "no log line for the full store"
+out=$("$CUSTOS" -c "$CONF" status)
+expect_in "human status" "STORE FULL" "$out"
+
+step "another camera docked meanwhile waits too"
+footage_small "$W/prep/CAMG" CAMG || fail "footage"
+mv "$W/prep/CAMG" "$D/CAMG"
+wait_for '"CAMG" in cams and cams["CAMG"]["state"] == "waiting: store full"' 10
+sleep 2.5	# a retry round goes by and fails again
+expect_eq "still full" True "$(status_py 'd["dock"]["store_full"]')"
+expect_eq "segments while full" 0 "$($DL "$S" segments)"
+expect_eq "CAMG files done while full" 0 "$(status_py 'cams["CAMG"]["files_done"]')"
+expect_eq "files on the camera while full" 4 "$(ls "$D/CAMF" | wc -l)"
+expect_eq "files on CAMG while full" 2 "$(ls "$D/CAMG" | wc -l)"
+out=$($DL "$S" store) || fail "$out"
+"$CUSTOS" -c "$CONF" log verify >/dev/null || fail "log verify while full"
+expect_eq "one log line entering the state" 1 \
+    "$(grep -c 'store full: ingest paused' "$W/custosd.err")"
+
+step "space returns: ingest resumes and completes"
+rm "$S/store/junk"
+wait_for 'cams["CAMF"]["state"] == "done" and cams["CAMG"]["state"] == "done" and not d["dock"]["store_full"]' 30
+grep -q "store has space again" "$W/custosd.err" || fail "no resume line"
+expect_eq "segments" 6 "$($DL "$S" segments)"
+expect_eq "CAMF files left" 0 "$(ls "$D/CAMF" | wc -l)"
+while read -r sum name; do
+	[ -f "$S/store/objects/$(echo "$sum" | cut -c1-2)/$(echo "$sum" | cut -c3-)" ] ||
+	    fail "$name deleted but not in the store"
+done <"$W/camf.sums"
+out=$($DL "$S" store) || fail "$out"
+out=$($DL "$S" once) || fail "$out"
+$DL "$S" session CAMF | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+assert s["files_sealed"] == 4 and s["ended"] == "complete", s
+assert all(i["deleted"] for i in s["inventory"]), s' || fail "CAMF session"
+stop_daemon
+"$CUSTOS" -c "$CONF" log verify >/dev/null || fail "log verify"
+echo "dock_enospc: ok"

@@ -1,0 +1,589 @@
+/*
+ * Tests for lib/catalog.c on real SQLite files: logs built with lib/log.c
+ * from hand-written entries of every kind the catalog reads, synced and
+ * queried; reopened and synced incrementally; an incremental catalog
+ * compared row by row with one built from scratch; SM3 objects; and
+ * corrupt entries, which must fail the sync without applying any part of
+ * it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "custos/catalog.h"
+#include "custos/digest.h"
+#include "custos/err.h"
+#include "custos/log.h"
+
+struct fixture {
+	char	 dir[64];
+	char	 path[128];
+	char	 path2[128];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx;
+	const char *tmp = getenv("TMPDIR");
+
+	if ((fx = calloc(1, sizeof(*fx))) == NULL)
+		return -1;
+	snprintf(fx->dir, sizeof(fx->dir), "%s/custos-cat-XXXXXX",
+	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
+	if (mkdtemp(fx->dir) == NULL) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->path, sizeof(fx->path), "%s/log.db", fx->dir);
+	snprintf(fx->path2, sizeof(fx->path2), "%s/log2.db", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	free(fx);
+	return 0;
+}
+
+/* The object "<alg>:<hex>" of the bytes of s, and its raw hash. */
+static void
+object_of(enum digest_alg alg, const char *s, char str[DIGEST_STRLEN],
+    uint8_t raw[DIGEST_LEN])
+{
+	assert_int_equal(digest_buf(alg, s, strlen(s), raw), 0);
+	assert_int_equal(digest_format(alg, raw, str, DIGEST_STRLEN), 0);
+}
+
+/*
+ * Appends one entry: type, the next index, a fixed time and station, then
+ * rest (the payload's fields, with a leading comma, or "").
+ */
+static uint64_t
+append(struct log *l, const char *type, const char *rest)
+{
+	char buf[2048];
+	uint64_t index = log_size(l), got;
+	const void *p = buf;
+	size_t len;
+
+	len = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"%s\","
+	    "\"index\":%llu,\"time\":\"2026-01-01T00:00:00.000Z\","
+	    "\"station\":\"test.example/station\"%s}", type,
+	    (unsigned long long)index, rest);
+	assert_true(len < sizeof(buf));
+	assert_int_equal(log_append(l, &p, &len, 1, &got, NULL), 0);
+	assert_int_equal(got, index);
+	return index;
+}
+
+/* Appends exact bytes, for entries that are not what the daemon writes. */
+static void
+append_raw(struct log *l, const char *bytes)
+{
+	const void *p = bytes;
+	size_t len = strlen(bytes);
+	uint64_t got;
+
+	assert_int_equal(log_append(l, &p, &len, 1, &got, NULL), 0);
+}
+
+static uint64_t
+append_segment(struct log *l, const char *obj, uint64_t size,
+    const char *camera)
+{
+	char rest[512];
+
+	snprintf(rest, sizeof(rest), ",\"object\":\"%s\",\"size\":%llu,"
+	    "\"camera\":\"%s\",\"source\":\"usb\",\"path\":\"DCIM/%llu.MP4\"",
+	    obj, (unsigned long long)size, camera,
+	    (unsigned long long)log_size(l));
+	return append(l, "segment.sealed", rest);
+}
+
+/* H(0x00 || entry bytes), computed here without merkle.h or the log. */
+static void
+leaf_of(struct log *l, uint64_t index, uint8_t out[DIGEST_LEN])
+{
+	struct digest *d;
+	uint8_t *data, zero = 0;
+	size_t len;
+
+	assert_int_equal(log_entry(l, index, &data, &len), 0);
+	assert_int_equal(digest_new(log_alg(l), &d), 0);
+	assert_int_equal(digest_update(d, &zero, 1), 0);
+	assert_int_equal(digest_update(d, data, len), 0);
+	assert_int_equal(digest_final(d, out), 0);
+	digest_free(d);
+	free(data);
+}
+
+static void
+expect_object(struct catalog *c, const uint8_t raw[DIGEST_LEN],
+    uint64_t index, uint64_t size)
+{
+	uint64_t gi = 0, gs = 0;
+
+	assert_int_equal(catalog_object(c, raw, &gi, &gs), 0);
+	assert_int_equal(gi, index);
+	assert_int_equal(gs, size);
+}
+
+static void
+expect_camera(struct catalog *c, struct log *l, const char *camera,
+    uint64_t index)
+{
+	uint8_t leaf[DIGEST_LEN], want[DIGEST_LEN];
+	uint64_t gi = 0;
+
+	assert_int_equal(catalog_camera_last(c, camera, &gi, leaf), 0);
+	assert_int_equal(gi, index);
+	leaf_of(l, index, want);
+	assert_memory_equal(leaf, want, DIGEST_LEN);
+}
+
+struct objs {
+	char	 s[4][DIGEST_STRLEN];
+	uint8_t	 raw[4][DIGEST_LEN];
+};
+
+static void
+make_objs(enum digest_alg alg, struct objs *o)
+{
+	static const char *const text[4] = { "x", "y", "z", "never" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		object_of(alg, text[i], o->s[i], o->raw[i]);
+}
+
+/*
+ * The history both the basic and the incremental tests use; calls
+ * between(after) after each entry when not NULL.
+ */
+static void
+build_history(struct log *l, const struct objs *o,
+    void (*between)(void *), void *arg)
+{
+	char rest[1024];
+
+#define STEP(x) do { x; if (between != NULL) between(arg); } while (0)
+	STEP(append(l, "station.started", ",\"previous_stop\":\"none\""));
+	STEP(append_segment(l, o->s[0], 10, "CAM-A"));		/* 1 */
+	STEP(append_segment(l, o->s[1], 20, "CAM-B"));		/* 2 */
+	STEP(append_segment(l, o->s[2], 30, "CAM-A"));		/* 3 */
+	/* The same bytes again, from another camera: first entry wins. */
+	STEP(append_segment(l, o->s[0], 10, "CAM-B"));		/* 4 */
+	snprintf(rest, sizeof(rest), ",\"camera\":\"CAM-A\",\"inventory\":["
+	    "{\"path\":\"DCIM/1.MP4\",\"size\":10,\"status\":\"sealed\","
+	    "\"object\":\"%s\",\"mtime\":\"2026-01-01T00:00:00.000Z\"},"
+	    "{\"path\":\"DCIM/link\",\"size\":0,\"status\":\"refused\"},"
+	    "{\"path\":\"DCIM/\xe6\x96\x87.MP4\",\"size\":7,"
+	    "\"status\":\"changed\"}]", o->s[0]);
+	STEP(append(l, "dock.session", rest));			/* 5 */
+	STEP(append(l, "inspection.registered", ",\"camera\":\"CAM-A\""));
+	/* A later session replaces the camera's inventory. */
+	STEP(append(l, "dock.session", ",\"camera\":\"CAM-B\",\"inventory\":"
+	    "[{\"path\":\"a\",\"size\":1,\"status\":\"missing\"}]"));  /* 7 */
+	STEP(append(l, "dock.session", ",\"camera\":\"CAM-B\",\"inventory\":"
+	    "[{\"path\":\"b\",\"size\":2,\"status\":\"sealed\"},"
+	    "{\"path\":\"c\",\"size\":3,\"status\":\"read error\"}]"));
+#undef STEP
+}
+
+static void
+check_history(struct catalog *c, struct log *l, const struct objs *o)
+{
+	struct catalog_file *f;
+	uint64_t gi, gs;
+	uint8_t leaf[DIGEST_LEN];
+	size_t n;
+
+	assert_int_equal(catalog_synced(c), 9);
+	expect_object(c, o->raw[0], 1, 10);
+	expect_object(c, o->raw[1], 2, 20);
+	expect_object(c, o->raw[2], 3, 30);
+	assert_int_equal(catalog_object(c, o->raw[3], &gi, &gs),
+	    CUSTOS_ERR_NOTFOUND);
+	expect_camera(c, l, "CAM-A", 3);
+	expect_camera(c, l, "CAM-B", 4);
+	assert_int_equal(catalog_camera_last(c, "CAM-C", &gi, leaf),
+	    CUSTOS_ERR_NOTFOUND);
+
+	assert_int_equal(catalog_unsealed(c, "CAM-A", &f, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(f[0].path, "DCIM/link");
+	assert_string_equal(f[0].status, "refused");
+	assert_int_equal(f[0].size, 0);
+	assert_int_equal(f[0].session, 5);
+	assert_string_equal(f[1].path, "DCIM/\xe6\x96\x87.MP4");
+	assert_string_equal(f[1].status, "changed");
+	assert_int_equal(f[1].size, 7);
+	catalog_files_free(f, n);
+
+	assert_int_equal(catalog_unsealed(c, "CAM-B", &f, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(f[0].path, "c");
+	assert_string_equal(f[0].status, "read error");
+	assert_int_equal(f[0].session, 8);
+	catalog_files_free(f, n);
+
+	assert_int_equal(catalog_unsealed(c, "CAM-C", &f, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(f);
+	catalog_files_free(f, n);
+}
+
+static void
+test_sync_all_kinds(void **state)
+{
+	struct fixture *fx = *state;
+	struct log *l;
+	struct catalog *c;
+	struct objs o;
+
+	make_objs(DIGEST_SHA256, &o);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	/* An empty log is a valid, empty catalog. */
+	assert_int_equal(catalog_sync(c, l), 0);
+	assert_int_equal(catalog_synced(c), 0);
+	build_history(l, &o, NULL, NULL);
+	assert_int_equal(catalog_sync(c, l), 0);
+	check_history(c, l, &o);
+	/* A second sync with nothing new changes nothing. */
+	assert_int_equal(catalog_sync(c, l), 0);
+	check_history(c, l, &o);
+	catalog_close(c);
+	log_close(l);
+}
+
+/* Appends one more segment and syncs after reopening both handles. */
+static void
+test_reopen_incremental(void **state)
+{
+	struct fixture *fx = *state;
+	struct log *l;
+	struct catalog *c;
+	struct objs o;
+	char s[DIGEST_STRLEN];
+	uint8_t raw[DIGEST_LEN];
+
+	make_objs(DIGEST_SHA256, &o);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	build_history(l, &o, NULL, NULL);
+	assert_int_equal(catalog_sync(c, l), 0);
+	catalog_close(c);
+	log_close(l);
+
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	assert_int_equal(catalog_synced(c), 9);
+	check_history(c, l, &o);
+	object_of(DIGEST_SHA256, "later", s, raw);
+	assert_int_equal(append_segment(l, s, 5, "CAM-A"), 9);
+	assert_int_equal(catalog_sync(c, l), 0);
+	assert_int_equal(catalog_synced(c), 10);
+	expect_object(c, raw, 9, 5);
+	expect_camera(c, l, "CAM-A", 9);
+	expect_object(c, o.raw[0], 1, 10);
+	catalog_close(c);
+	log_close(l);
+}
+
+/* Every row of the catalog's tables, in a fixed order, as text. */
+static int
+dump_row(void *arg, int n, char **vals, char **names)
+{
+	char **out = arg, *s;
+	int i;
+
+	(void)names;
+	for (i = 0; i < n; i++) {
+		if (asprintf(&s, "%s%s|", *out, vals[i] ? vals[i] : "NULL")
+		    == -1)
+			return 1;
+		free(*out);
+		*out = s;
+	}
+	if (asprintf(&s, "%s\n", *out) == -1)
+		return 1;
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+static char *
+dump(const char *path)
+{
+	sqlite3 *db;
+	char *out = strdup("");
+
+	assert_non_null(out);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	    "SELECT key, value FROM catalog_state ORDER BY key;"
+	    "SELECT hex(object), idx, size FROM objects ORDER BY object;"
+	    "SELECT camera, idx, hex(leaf) FROM cameras ORDER BY camera;"
+	    "SELECT camera, path, size, mtime, object, status, session "
+	    "FROM camera_files ORDER BY camera, rowid;",
+	    dump_row, &out, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	return out;
+}
+
+struct stepper {
+	struct catalog	*c;
+	struct log	*l;
+	int		 syncs;
+};
+
+static void
+sync_now(void *arg)
+{
+	struct stepper *s = arg;
+
+	assert_int_equal(catalog_sync(s->c, s->l), 0);
+	assert_int_equal(catalog_synced(s->c), log_size(s->l));
+	s->syncs++;
+}
+
+/*
+ * Two logs with the same entries: one synced after every append, one
+ * synced once at the end.  Their catalogs must be equal row for row.
+ */
+static void
+test_scratch_equals_incremental(void **state)
+{
+	struct fixture *fx = *state;
+	struct stepper st;
+	struct log *l2;
+	struct catalog *c2;
+	struct objs o;
+	char *a, *b;
+
+	make_objs(DIGEST_SHA256, &o);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &st.l),
+	    0);
+	assert_int_equal(catalog_open(fx->path, &st.c), 0);
+	st.syncs = 0;
+	build_history(st.l, &o, sync_now, &st);
+	assert_int_equal(st.syncs, 9);
+	check_history(st.c, st.l, &o);
+
+	assert_int_equal(log_open(fx->path2, DIGEST_SHA256, LOG_CREATE, &l2),
+	    0);
+	build_history(l2, &o, NULL, NULL);
+	assert_int_equal(catalog_open(fx->path2, &c2), 0);
+	assert_int_equal(catalog_sync(c2, l2), 0);
+	check_history(c2, l2, &o);
+
+	a = dump(fx->path);
+	b = dump(fx->path2);
+	assert_true(strlen(a) > 100);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	catalog_close(st.c);
+	catalog_close(c2);
+	log_close(st.l);
+	log_close(l2);
+}
+
+static void
+test_sm3(void **state)
+{
+	struct fixture *fx = *state;
+	struct log *l;
+	struct catalog *c;
+	struct objs o, sha;
+	uint64_t gi, gs;
+
+	make_objs(DIGEST_SM3, &o);
+	make_objs(DIGEST_SHA256, &sha);
+	assert_memory_not_equal(o.raw[0], sha.raw[0], DIGEST_LEN);
+	assert_int_equal(log_open(fx->path, DIGEST_SM3, LOG_CREATE, &l), 0);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	build_history(l, &o, NULL, NULL);
+	assert_int_equal(catalog_sync(c, l), 0);
+	check_history(c, l, &o);
+	assert_int_equal(catalog_object(c, sha.raw[0], &gi, &gs),
+	    CUSTOS_ERR_NOTFOUND);
+	/* A sha256 object in an SM3 log is not what the daemon writes. */
+	append_segment(l, sha.s[1], 1, "CAM-A");
+	assert_int_equal(catalog_sync(c, l), CUSTOS_ERR_CORRUPT);
+	assert_int_equal(catalog_synced(c), 9);
+	catalog_close(c);
+	log_close(l);
+}
+
+/*
+ * Each bad entry follows two good ones in a fresh log.  The sync must
+ * fail with CUSTOS_ERR_CORRUPT and leave the catalog as it was: nothing
+ * synced, neither good object nor the camera visible.
+ */
+static void
+test_corrupt_rolls_back(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const bad[] = {
+		"not json",
+		"[1,2,3]",
+		"{\"type\":\"segment.sealed\",\"index\":2,\"object\":\"%s\","
+		    "\"size\":1}",
+		"{\"type\":\"segment.sealed\",\"index\":2,\"object\":\"%s\","
+		    "\"camera\":\"CAM-A\"}",
+		"{\"type\":\"segment.sealed\",\"index\":2,\"object\":\"%s\","
+		    "\"size\":-1,\"camera\":\"CAM-A\"}",
+		"{\"type\":\"segment.sealed\",\"index\":2,\"object\":\"%s\","
+		    "\"size\":\"1\",\"camera\":\"CAM-A\"}",
+		"{\"type\":\"segment.sealed\",\"index\":2,\"size\":1,"
+		    "\"camera\":\"CAM-A\",\"x\":\"%s\"}",
+		"{\"type\":\"segment.sealed\",\"index\":2,\"object\":"
+		    "\"sha256:00\",\"size\":1,\"camera\":\"CAM-A\",\"x\":\"%s\"}",
+		"{\"type\":\"segment.sealed\",\"index\":7,\"object\":\"%s\","
+		    "\"size\":1,\"camera\":\"CAM-A\"}",
+		"{\"type\":\"segment.sealed\",\"object\":\"%s\","
+		    "\"size\":1,\"camera\":\"CAM-A\"}",
+		"{\"index\":2,\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"camera\":\"CAM-A\","
+		    "\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"inventory\":[],"
+		    "\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"camera\":\"CAM-A\","
+		    "\"inventory\":[{\"path\":\"a\",\"size\":1,"
+		    "\"status\":\"sealed\"},{\"size\":1,\"status\":\"x\"}],"
+		    "\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"camera\":\"CAM-A\","
+		    "\"inventory\":[{\"path\":\"a\",\"size\":1,"
+		    "\"status\":\"sealed\",\"object\":7}],\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"camera\":\"CAM-A\","
+		    "\"inventory\":[\"a\"],\"x\":\"%s\"}",
+		"{\"type\":\"segment.sealed\",\"type\":\"x\",\"index\":2,"
+		    "\"x\":\"%s\"}",
+	};
+	struct catalog_file *f;
+	struct catalog *c;
+	struct log *l;
+	struct objs o;
+	char path[160], entry[512];
+	uint8_t leaf[DIGEST_LEN];
+	uint64_t gi, gs;
+	size_t i, n;
+
+	make_objs(DIGEST_SHA256, &o);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(path, sizeof(path), "%s/bad%zu.db", fx->dir, i);
+		assert_int_equal(log_open(path, DIGEST_SHA256, LOG_CREATE,
+		    &l), 0);
+		append_segment(l, o.s[0], 10, "CAM-A");
+		append(l, "dock.session", ",\"camera\":\"CAM-A\","
+		    "\"inventory\":[{\"path\":\"q\",\"size\":1,"
+		    "\"status\":\"refused\"}]");
+		snprintf(entry, sizeof(entry), bad[i], o.s[1]);
+		append_raw(l, entry);
+		assert_int_equal(catalog_open(path, &c), 0);
+		assert_int_equal(catalog_sync(c, l), CUSTOS_ERR_CORRUPT);
+		assert_int_equal(catalog_synced(c), 0);
+		assert_int_equal(catalog_object(c, o.raw[0], &gi, &gs),
+		    CUSTOS_ERR_NOTFOUND);
+		assert_int_equal(catalog_camera_last(c, "CAM-A", &gi, leaf),
+		    CUSTOS_ERR_NOTFOUND);
+		assert_int_equal(catalog_unsealed(c, "CAM-A", &f, &n), 0);
+		assert_int_equal(n, 0);
+		/* Still refused on a second try, and after a reopen. */
+		assert_int_equal(catalog_sync(c, l), CUSTOS_ERR_CORRUPT);
+		catalog_close(c);
+		assert_int_equal(catalog_open(path, &c), 0);
+		assert_int_equal(catalog_synced(c), 0);
+		assert_int_equal(catalog_sync(c, l), CUSTOS_ERR_CORRUPT);
+		catalog_close(c);
+		log_close(l);
+	}
+}
+
+/* A catalog that has seen more entries than the log has is refused. */
+static void
+test_catalog_ahead_of_log(void **state)
+{
+	struct fixture *fx = *state;
+	struct log *l, *l2;
+	struct catalog *c;
+	struct objs o;
+
+	make_objs(DIGEST_SHA256, &o);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	assert_int_equal(log_open(fx->path2, DIGEST_SHA256, LOG_CREATE, &l2),
+	    0);
+	build_history(l, &o, NULL, NULL);
+	append(l2, "station.started", "");
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	assert_int_equal(catalog_sync(c, l), 0);
+	assert_int_equal(catalog_sync(c, l2), CUSTOS_ERR_CORRUPT);
+	assert_int_equal(catalog_synced(c), 9);
+	catalog_close(c);
+	log_close(l);
+	log_close(l2);
+}
+
+static void
+test_open_missing(void **state)
+{
+	struct fixture *fx = *state;
+	struct catalog *c = (struct catalog *)&c;
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/none/log.db", fx->dir);
+	assert_int_equal(catalog_open(path, &c), CUSTOS_ERR_DB);
+	assert_null(c);
+	catalog_close(NULL);
+	catalog_files_free(NULL, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sync_all_kinds, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_incremental, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_equals_incremental,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sm3, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_rolls_back, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_ahead_of_log,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_missing, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
