@@ -22,12 +22,13 @@ LIB_VERIFY := lib/err.c lib/enc.c lib/digest.c lib/sign.c lib/merkle.c \
 	   lib/note.c lib/ckpt.c lib/util.c
 # Everything else the daemon and the operator CLI use.
 LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/log.c \
-	   lib/store.c lib/config.c lib/catalog.c
+	   lib/store.c lib/config.c lib/catalog.c lib/calendar.c
 
 # The daemon's parts that test tools link too (no main, api or dock).
 DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
 	   daemon/sandbox.c daemon/seal.c
-DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c $(DAEMON_CORE)
+DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c daemon/walk.c \
+	   daemon/session.c $(DAEMON_CORE)
 CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c
 VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c
 
@@ -81,6 +82,7 @@ T_store	:= $(call L,err enc digest store util)
 T_config := $(call L,err enc digest config util)
 T_util	:= $(call L,err util)
 T_catalog := $(T_log) $(call L,catalog)
+T_calendar := $(call L,err util calendar)
 
 .SECONDEXPANSION:
 $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*))
@@ -150,13 +152,20 @@ bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
-	    $(DESTDIR)$(PREFIX)/share/custos $(DESTDIR)/etc/custos \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system
+	    $(DESTDIR)$(PREFIX)/share/custos $(DESTDIR)$(PREFIX)/libexec/custos \
+	    $(DESTDIR)$(PREFIX)/share/doc/custos \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d
 	install -m 0755 $(B)/custos $(B)/custos-verify $(DESTDIR)$(PREFIX)/bin/
 	install -m 0755 $(B)/custosd $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 systemd/custos-dock-mount \
+	    $(DESTDIR)$(PREFIX)/libexec/custos/
 	install -m 0644 conf/custos.conf $(DESTDIR)$(PREFIX)/share/custos/
-	install -m 0644 systemd/custosd.service \
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/custos/
+	install -m 0644 systemd/custosd.service systemd/custos-dock@.service \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	install -m 0644 systemd/90-custos-dock.rules \
+	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
 
 clean:
 	rm -rf $(B)

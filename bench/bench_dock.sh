@@ -87,15 +87,18 @@ mv cams/CAM0001 cams/CAM0002 cams/CAM0003 cams/CAM0004 dock/
 sessions=0
 while [ "$sessions" -lt 4 ]; do
 	sleep 0.2
+	kill -0 $pid 2>/dev/null || { echo "bench_dock: custosd died"; exit 1; }
+	[ "$(elapsed "$t0" "$(now)" | cut -d. -f1)" -lt 900 ] ||
+	    { echo "bench_dock: no 4 sessions in 900 s"; kill $pid; exit 1; }
 	sessions=$(sqlite3 -readonly state/log.db "select count(*) from \
-	    entries where data like '{\"type\":\"dock.session\"%'")
+	    entries where cast(data as text) like '{\"type\":\"dock.session\"%'")
 done
 t1=$(now)
 custos_t=$(elapsed "$t0" "$t1")
 rss=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
 sealed=$(sqlite3 -readonly state/log.db "select count(*) from entries \
-    where data like '{\"type\":\"segment.sealed\"%' and \
-    data like '%\"decodable\":true%'")
+    where cast(data as text) like '{\"type\":\"segment.sealed\"%' and \
+    cast(data as text) like '%\"decodable\":true%'")
 kill -TERM $pid
 wait $pid
 

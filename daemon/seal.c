@@ -9,6 +9,23 @@
  * file size, and the source pages are dropped from the page cache after
  * the copy so two dozen cameras do not push everything else out of it.
  *
+ * The fast path for files docked again unchanged.  Before step 1 a small
+ * job on the thread pool fstat()s the source (stat_work), and the loop
+ * asks the catalog whether this camera's latest dock session sealed a
+ * file of these exact name bytes, size and mtime (to the millisecond, as
+ * the inventory writes it) as some object X that has a segment entry.  If
+ * so, step 1 first reads and hashes the source without writing anything
+ * (hash_only), with the same "changed while being read" checks as the
+ * copy.  When that hash is X and the store has X, the job goes on with X
+ * as if it had been copied, and step 2 finds X sealed: SEAL_EXISTS with
+ * nothing written.  With after_ingest = delete the stored X is re-read
+ * and matched first (store_verify), as the copy would have been, because
+ * the caller may delete the source on this answer.  When the hash differs
+ * (the camera rewrote the file under the same name, size and mtime) or
+ * the store lacks X, the loop logs a warning and step 1 reads the source
+ * again through the normal copy: the catalog is a hint, the bytes read
+ * now are the evidence.
+ *
  * Jobs whose objects are equal are serialised from the catalog look-up to
  * the callback: the sealer keeps the jobs past step 1 in "held" (one per
  * object) and parks a second job for the same object in "waiting" until
@@ -107,7 +124,18 @@ struct job {
 	int		 fd;
 	char		*camera, *source, *path, *officer;
 	json_t		*extra;
+	/* The fast path's hint, set on the loop before step 1. */
+	struct stat	 st0;		/* stat_work's fstat */
+	int		 st0_err;	/* its errno, 0 if it worked */
+	int		 hint;		/* the catalog named an object */
+	uint8_t		 hint_object[DIGEST_LEN];
+	int		 verify_fast;	/* re-read X too (after delete) */
 	/* Written by step 1 on the thread pool, read on the loop after. */
+	int		 fast;		/* X confirmed by hash only */
+	int		 mismatch;	/* hashed to found, not X */
+	int		 store_lacks;	/* hashed to X, store lacks X */
+	uint8_t		 found[DIGEST_LEN];
+	uint64_t	 stored;	/* bytes written to the store */
 	int		 rc;
 	int		 err;		/* errno for CUSTOS_ERR_SYSTEM */
 	const char	*what;		/* what failed, static text */
@@ -329,9 +357,96 @@ copy_bytes(struct job *j, struct store_writer *w, char *buf,
 			return changed(j);	/* shorter than it was */
 		if ((rc = store_writer_write(w, buf, (size_t)n)) != 0)
 			return store_fail(j, rc);
+		j->stored += (uint64_t)n;
 		off += (uint64_t)n;
 	}
 	return check_unchanged(j, buf, a);
+}
+
+/*
+ * Reads and hashes exactly a->st_size bytes of the source into hash,
+ * writing nothing, with the checks of copy_bytes().
+ */
+static int
+hash_bytes(struct job *j, struct digest *d, char *buf, const struct stat *a,
+    uint8_t hash[DIGEST_LEN])
+{
+	uint64_t off = 0, want = (uint64_t)a->st_size;
+	size_t len;
+	ssize_t n;
+	int rc;
+
+	while (off < want) {
+		len = want - off < CHUNK ? (size_t)(want - off) : CHUNK;
+		if ((n = pread(j->fd, buf, len, (off_t)off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return fail1(j, CUSTOS_ERR_SYSTEM, "read error");
+		}
+		if (n == 0)
+			return changed(j);
+		if ((rc = digest_update(d, buf, (size_t)n)) != 0)
+			return fail_plain(j, rc, "hash error");
+		off += (uint64_t)n;
+	}
+	if ((rc = check_unchanged(j, buf, a)) != 0)
+		return rc;
+	if ((rc = digest_final(d, hash)) != 0)
+		return fail_plain(j, rc, "hash error");
+	return 0;
+}
+
+/*
+ * The fast path's pass: hashes the source and compares with the hint.
+ * Returns 0 with j->fast set when the store holds the very bytes, 0
+ * without it when the normal copy must run (j->mismatch or
+ * j->store_lacks says why), or an error that fails the request as the
+ * copy would have (read error, changed while being read).
+ */
+static int
+hash_only(struct job *j, struct store *store, const struct stat *a)
+{
+	uint8_t hash[DIGEST_LEN];
+	struct digest *d;
+	char *buf;
+	int rc;
+
+	if ((buf = malloc(CHUNK)) == NULL)
+		return fail_plain(j, CUSTOS_ERR_NOMEM, "out of memory");
+	if ((rc = digest_new(j->s->st->cfg->digest_alg, &d)) != 0) {
+		free(buf);
+		return fail_plain(j, rc, "hash error");
+	}
+	(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	rc = hash_bytes(j, d, buf, a, hash);
+	(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_DONTNEED);
+	digest_free(d);
+	free(buf);
+	if (rc != 0)
+		return rc;
+	if (memcmp(hash, j->hint_object, DIGEST_LEN) != 0) {
+		j->mismatch = 1;
+		memcpy(j->found, hash, DIGEST_LEN);
+		return 0;
+	}
+	/* Anything but a plain "there" sends the file through the copy,
+	 * which stores it again or reports the store's error. */
+	if (store_has(store, hash) != 0 || (j->verify_fast &&
+	    store_verify(store, hash, (uint64_t)a->st_size) != 0)) {
+		j->store_lacks = 1;
+		return 0;
+	}
+	memcpy(j->object, hash, DIGEST_LEN);
+	j->size = (uint64_t)a->st_size;
+	j->fast = 1;
+	return 0;
+}
+
+/* The source is what stat_work saw, so the catalog's hint applies. */
+static int
+hint_applies(const struct job *j, const struct stat *a)
+{
+	return j->hint && j->st0_err == 0 && same_stat(&j->st0, a);
 }
 
 /* Copies into a new store object; on failure no object is left. */
@@ -379,6 +494,10 @@ copy_work(uv_work_t *work)
 		return;
 	}
 	j->mtime = a.st_mtim;
+	if (hint_applies(j, &a)) {
+		if (hash_only(j, store, &a) != 0 || j->fast)
+			return;
+	}
 	if (copy_in(j, store, &a) != 0)
 		return;
 	/* Trust the copy only once it reads back from the store as the
@@ -439,9 +558,10 @@ log_outcome(const struct job *j, enum seal_outcome outcome)
 		    (unsigned long long)j->size, j->decodable,
 		    path ? path : "?");
 	else if (outcome == SEAL_EXISTS)
-		log_info("already sealed camera=%s %s=%s index=%llu path=%s",
+		log_info("already sealed camera=%s %s=%s index=%llu path=%s%s",
 		    cam ? cam : "?", digest_name(alg), obj,
-		    (unsigned long long)j->index, path ? path : "?");
+		    (unsigned long long)j->index, path ? path : "?",
+		    j->fast ? " hash_only=1" : "");
 	else
 		log_warnx("not sealed camera=%s path=%s rc=%d reason=\"%s\"",
 		    cam ? cam : "?", path ? path : "?", j->rc, j->reason);
@@ -519,6 +639,8 @@ finish(struct job *j, enum seal_outcome outcome)
 	r.index = j->index;
 	r.size = j->size;
 	r.decodable = j->decodable;
+	r.bytes_stored = j->stored;
+	r.hash_only = j->fast;
 	memcpy(r.object, j->object, DIGEST_LEN);
 	if (outcome == SEAL_FAILED) {
 		set_reason(j);
@@ -539,11 +661,35 @@ finish(struct job *j, enum seal_outcome outcome)
 	}
 }
 
+/* Why the fast path did not apply, when the catalog expected it to. */
+static void
+log_fast_miss(const struct job *j)
+{
+	enum digest_alg alg = j->s->st->cfg->digest_alg;
+	char want[DIGEST_STRLEN], got[DIGEST_STRLEN];
+	char *cam = log_escape(j->camera), *path = log_escape(j->path);
+
+	digest_format(alg, j->hint_object, want, sizeof(want));
+	if (j->mismatch) {
+		digest_format(alg, j->found, got, sizeof(got));
+		log_warnx("seal: camera=%s path=%s changed under the same "
+		    "name, size and mtime: expected=%s found=%s; copying it "
+		    "again", cam ? cam : "?", path ? path : "?", want, got);
+	} else if (j->store_lacks)
+		log_warnx("seal: camera=%s path=%s object=%s is sealed but "
+		    "not in the store as sealed; copying it again",
+		    cam ? cam : "?", path ? path : "?", want);
+	free(cam);
+	free(path);
+}
+
 /* Back on the loop after step 1. */
 static void
 copy_done(uv_work_t *work, int status)
 {
 	struct job *j = work->data;
+
+	log_fast_miss(j);
 
 	if (status != 0) {
 		errno = -status;
@@ -822,6 +968,63 @@ start_probe(struct job *j)
 	}
 }
 
+/* Before step 1, on the thread pool: the source's size and mtime. */
+static void
+stat_work(uv_work_t *work)
+{
+	struct job *j = work->data;
+
+	if (fstat(j->fd, &j->st0) == -1)
+		j->st0_err = errno != 0 ? errno : EIO;
+}
+
+/*
+ * Asks the catalog for the fast path's hint.  Any doubt (no row, a
+ * catalog error, an object without a segment entry) leaves no hint: the
+ * normal path is always right, only slower.
+ */
+static void
+find_hint(struct job *j)
+{
+	struct catalog *cat = j->s->cat;
+	char when[40];
+	uint64_t index, size;
+
+	if (j->st0_err != 0 || !S_ISREG(j->st0.st_mode) ||
+	    catalog_sync(cat, j->s->st->log) != 0)
+		return;
+	entry_time(&j->st0.st_mtim, when, sizeof(when));
+	if (catalog_file_object(cat, j->camera, j->path, strlen(j->path),
+	    (uint64_t)j->st0.st_size, when, j->hint_object) != 0 ||
+	    catalog_object(cat, j->hint_object, &index, &size) != 0 ||
+	    size != (uint64_t)j->st0.st_size)
+		return;
+	j->hint = 1;
+	j->verify_fast = j->s->st->cfg->after_ingest == AFTER_INGEST_DELETE;
+}
+
+/* Back on the loop: find the hint, then step 1. */
+static void
+stat_done(uv_work_t *work, int status)
+{
+	struct job *j = work->data;
+	int rc;
+
+	if (status != 0) {
+		errno = -status;
+		fail2(j, CUSTOS_ERR_SYSTEM, "cancelled");
+		finish(j, SEAL_FAILED);
+		return;
+	}
+	find_hint(j);
+	if ((rc = uv_queue_work(j->s->loop, &j->work, copy_work,
+	    copy_done)) != 0) {
+		errno = -rc;
+		fail2(j, CUSTOS_ERR_SYSTEM, "cannot queue the copy");
+		finish(j, SEAL_FAILED);
+	}
+}
+
 /* Step 2: is the object sealed already? */
 static void
 lookup(struct job *j)
@@ -938,7 +1141,7 @@ seal_start(struct sealer *s, const struct seal_req *req, seal_cb cb,
 	}
 	j->cb = cb;
 	j->arg = arg;
-	if ((rc = uv_queue_work(s->loop, &j->work, copy_work, copy_done)) !=
+	if ((rc = uv_queue_work(s->loop, &j->work, stat_work, stat_done)) !=
 	    0) {
 		job_free(j);
 		errno = -rc;

@@ -6,6 +6,11 @@
  *      fsync, rename, fsync dir), checking that the source did not change
  *      while it was read (size and mtime before and after); then re-read
  *      the stored object and match its hash and size;
+ *      (fast path: when the catalog says this camera's latest dock
+ *      session sealed this exact name with this size and mtime as object
+ *      X, the source is first only read and hashed; if that hash is X and
+ *      the store has X, nothing is written and step 2 answers EXISTS; if
+ *      not, a warning is logged and the normal copy runs);
  *   2. loop: if the object already has a segment.sealed entry (catalog),
  *      stop: nothing new is appended and the result says where it is;
  *   3. probe the stored object in the sandboxed media child (probe.h);
@@ -57,6 +62,10 @@ struct seal_result {
 	uint8_t		 object[DIGEST_LEN];
 	uint64_t	 size;
 	int		 decodable;	/* NEW: the probe demuxed it */
+	uint64_t	 bytes_stored;	/* bytes this request wrote to the
+					   store (0 on the fast path) */
+	int		 hash_only;	/* EXISTS by the fast path: the
+					   source was hashed, not copied */
 };
 
 typedef void	(*seal_cb)(void *arg, const struct seal_result *res);

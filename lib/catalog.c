@@ -15,8 +15,16 @@
  *		the first segment.sealed entry of each object (raw hash).
  *	cameras(camera TEXT PRIMARY KEY, idx INTEGER, leaf BLOB)
  *		the latest segment.sealed entry of each camera.
- *	camera_files(camera, path, size, mtime, object, status, session)
- *		the inventory of each camera's latest dock.session entry.
+ *	camera_files(camera, path, size, mtime, object, status, session,
+ *	    path_bytes, object_raw)
+ *		the inventory of each camera's latest dock.session entry;
+ *		path_bytes is the exact name (from "path_hex" when the
+ *		inventory has it, else the bytes of "path"), object_raw the
+ *		raw hash of "object" when it parses in the log's algorithm.
+ *		Both columns came after the others: catalog_open() adds
+ *		them to an older database, whose existing rows keep NULL
+ *		there and so never match catalog_file_object() until the
+ *		camera's next session replaces them.
  *
  * Entries are applied by their "type":
  *
@@ -26,9 +34,10 @@
  *			entry wins), the camera row is replaced.
  *	dock.session	needs "camera" and "inventory", an array of objects
  *			each with "path" (string), "size" (integer) and
- *			"status" (string), and optionally "object" and
- *			"mtime" (strings): the camera's rows in camera_files
- *			are replaced by these, with session = entry index.
+ *			"status" (string), and optionally "object",
+ *			"mtime" and "path_hex" (strings; path_hex must be
+ *			hex): the camera's rows in camera_files are replaced
+ *			by these, with session = entry index.
  *	anything else	is only counted.
  *
  * Every entry must be a JSON object whose "type" is a string and whose
@@ -45,6 +54,7 @@
 
 #include "custos/catalog.h"
 #include "custos/digest.h"
+#include "custos/enc.h"
 #include "custos/err.h"
 #include "custos/log.h"
 
@@ -67,6 +77,16 @@ static const char schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS camera_files_camera"
 	"    ON camera_files (camera);";
 
+/* Run after schema_sql, once camera_files has its later columns. */
+static const char index_sql[] =
+	"CREATE INDEX IF NOT EXISTS camera_files_path"
+	"    ON camera_files (camera, path_bytes);";
+
+/* The columns camera_files gained after its first version. */
+static const char migrate_sql[] =
+	"ALTER TABLE camera_files ADD COLUMN path_bytes BLOB;"
+	"ALTER TABLE camera_files ADD COLUMN object_raw BLOB;";
+
 enum {
 	ST_BEGIN,
 	ST_COMMIT,
@@ -80,6 +100,7 @@ enum {
 	ST_OBJECT,
 	ST_CAMERA,
 	ST_UNSEALED,
+	ST_FILE_OBJECT,
 	ST_COUNT
 };
 
@@ -97,11 +118,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "VALUES (?1, ?2, ?3)",
 	[ST_DEL_FILES] = "DELETE FROM camera_files WHERE camera = ?1",
 	[ST_INS_FILE] = "INSERT INTO camera_files (camera, path, size, mtime, "
-	    "object, status, session) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "object, status, session, path_bytes, object_raw) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_OBJECT] = "SELECT idx, size FROM objects WHERE object = ?1",
 	[ST_CAMERA] = "SELECT idx, leaf FROM cameras WHERE camera = ?1",
 	[ST_UNSEALED] = "SELECT path, size, status, session FROM camera_files "
 	    "WHERE camera = ?1 AND status <> 'sealed' ORDER BY rowid",
+	/* camera_files holds only each camera's latest session; the
+	 * session condition says so again rather than rely on it. */
+	[ST_FILE_OBJECT] = "SELECT object_raw FROM camera_files "
+	    "WHERE camera = ?1 AND path_bytes = ?2 AND size = ?3 "
+	    "AND mtime = ?4 AND status IN ('sealed', 'already_sealed') "
+	    "AND object_raw IS NOT NULL AND session = "
+	    "(SELECT max(session) FROM camera_files WHERE camera = ?1) "
+	    "ORDER BY rowid",
 };
 
 struct catalog {
@@ -161,6 +191,46 @@ set_pragmas(sqlite3 *db)
 	return rc;
 }
 
+/* 1 if camera_files has the later columns, 0 if not. */
+static int
+has_new_columns(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT path_bytes, object_raw "
+	    "FROM camera_files LIMIT 0", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_finalize(st);
+	return 1;
+}
+
+/*
+ * Adds the later columns of camera_files to a database made before them.
+ * The check is repeated inside the write transaction, so two processes
+ * opening the same old database do not both alter it.
+ */
+static int
+migrate(sqlite3 *db)
+{
+	int rc;
+
+	if (has_new_columns(db))
+		return 0;
+	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
+	    SQLITE_OK)
+		return dberr(rc);
+	if (!has_new_columns(db) && (rc = sqlite3_exec(db, migrate_sql, NULL,
+	    NULL, NULL)) != SQLITE_OK) {
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return dberr(rc);
+	}
+	if ((rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return dberr(rc);
+	}
+	return 0;
+}
+
 /* Reads synced_to from the table (another process may have advanced it). */
 static int
 read_synced(struct catalog *c, uint64_t *out)
@@ -197,6 +267,13 @@ catalog_open(const char *path, struct catalog **out)
 	if ((rc = set_pragmas(c->db)) != 0)
 		goto fail;
 	if ((rc = sqlite3_exec(c->db, schema_sql, NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		rc = dberr(rc);
+		goto fail;
+	}
+	if ((rc = migrate(c->db)) != 0)
+		goto fail;
+	if ((rc = sqlite3_exec(c->db, index_sql, NULL, NULL, NULL)) !=
 	    SQLITE_OK) {
 		rc = dberr(rc);
 		goto fail;
@@ -299,9 +376,61 @@ bind_opt_str(sqlite3_stmt *st, int col, json_t *item, const char *key)
 	return 0;
 }
 
+/*
+ * Binds the exact name: the bytes "path_hex" spells when the item has it
+ * (the name is not UTF-8 and "path" is a lossy stand-in), else the bytes
+ * of "path".  A path_hex that is not a hex string is corrupt.
+ */
+static int
+bind_path_bytes(sqlite3_stmt *st, int col, json_t *item, const char *path)
+{
+	json_t *v = json_object_get(item, "path_hex");
+	const char *hex;
+	uint8_t *raw;
+	size_t len;
+	int rc;
+
+	if (v == NULL)
+		return sqlite3_bind_blob(st, col, path, (int)strlen(path),
+		    SQLITE_STATIC) == SQLITE_OK ? 0 : CUSTOS_ERR_DB;
+	if (!json_is_string(v) || (len = json_string_length(v)) == 0 ||
+	    len % 2 != 0)
+		return CUSTOS_ERR_CORRUPT;
+	hex = json_string_value(v);
+	if ((raw = malloc(len / 2)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	if (hex_decode(hex, len, raw, len / 2) != 0)
+		rc = CUSTOS_ERR_CORRUPT;
+	else
+		rc = sqlite3_bind_blob(st, col, raw, (int)(len / 2),
+		    SQLITE_TRANSIENT) == SQLITE_OK ? 0 : CUSTOS_ERR_NOMEM;
+	free(raw);
+	return rc;
+}
+
+/*
+ * Binds the raw hash of "object" when it is one in the log's algorithm,
+ * else NULL: such a row is kept for its text but never matched by hash.
+ */
+static int
+bind_object_raw(sqlite3_stmt *st, int col, json_t *item,
+    enum digest_alg want)
+{
+	const char *obj = get_str(item, "object");
+	uint8_t hash[DIGEST_LEN];
+	enum digest_alg alg;
+
+	if (obj == NULL || digest_parse(obj, &alg, hash) != 0 ||
+	    alg != want)
+		return sqlite3_bind_null(st, col) == SQLITE_OK ? 0 :
+		    CUSTOS_ERR_DB;
+	return sqlite3_bind_blob(st, col, hash, DIGEST_LEN,
+	    SQLITE_TRANSIENT) == SQLITE_OK ? 0 : CUSTOS_ERR_NOMEM;
+}
+
 static int
 insert_file(struct catalog *c, const char *camera, uint64_t session,
-    json_t *item)
+    json_t *item, enum digest_alg alg)
 {
 	sqlite3_stmt *st = c->st[ST_INS_FILE];
 	const char *path = get_str(item, "path"), *status;
@@ -316,7 +445,9 @@ insert_file(struct catalog *c, const char *camera, uint64_t session,
 	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
 	if ((rc = bind_opt_str(st, 4, item, "mtime")) != 0 ||
-	    (rc = bind_opt_str(st, 5, item, "object")) != 0) {
+	    (rc = bind_opt_str(st, 5, item, "object")) != 0 ||
+	    (rc = bind_path_bytes(st, 8, item, path)) != 0 ||
+	    (rc = bind_object_raw(st, 9, item, alg)) != 0) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 		return rc;
@@ -327,7 +458,8 @@ insert_file(struct catalog *c, const char *camera, uint64_t session,
 }
 
 static int
-apply_session(struct catalog *c, uint64_t index, json_t *e)
+apply_session(struct catalog *c, enum digest_alg alg, uint64_t index,
+    json_t *e)
 {
 	const char *camera = get_str(e, "camera");
 	json_t *inv = json_object_get(e, "inventory"), *item;
@@ -342,7 +474,7 @@ apply_session(struct catalog *c, uint64_t index, json_t *e)
 	if ((rc = step_done(st)) != 0)
 		return rc;
 	json_array_foreach(inv, i, item) {
-		if ((rc = insert_file(c, camera, index, item)) != 0)
+		if ((rc = insert_file(c, camera, index, item, alg)) != 0)
 			return rc;
 	}
 	return 0;
@@ -370,7 +502,7 @@ apply_entry(struct catalog *c, struct log *l, uint64_t index)
 	else if (strcmp(type, "segment.sealed") == 0)
 		rc = apply_segment(c, l, index, e);
 	else if (strcmp(type, "dock.session") == 0)
-		rc = apply_session(c, index, e);
+		rc = apply_session(c, log_alg(l), index, e);
 	json_decref(e);
 	return rc;
 }
@@ -459,6 +591,48 @@ catalog_camera_last(struct catalog *c, const char *camera, uint64_t *index,
 		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : dberr(rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int
+catalog_file_object(struct catalog *c, const char *camera,
+    const char *path, size_t pathlen, uint64_t size, const char *mtime,
+    uint8_t object[DIGEST_LEN])
+{
+	sqlite3_stmt *st = c->st[ST_FILE_OBJECT];
+	uint8_t found[DIGEST_LEN];
+	int rc, n = 0;
+
+	if (camera == NULL || path == NULL || pathlen == 0 ||
+	    pathlen > INT32_MAX || mtime == NULL || size > INT64_MAX)
+		return CUSTOS_ERR_INVALID;
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, path, (int)pathlen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+	sqlite3_bind_text(st, 4, mtime, -1, SQLITE_STATIC);
+	/* Two rows for one exact name cannot come from one volume; if a
+	 * session still has them and they disagree, neither is trusted. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != DIGEST_LEN) {
+			rc = CUSTOS_ERR_CORRUPT;
+			break;
+		}
+		if (n++ == 0)
+			memcpy(found, sqlite3_column_blob(st, 0), DIGEST_LEN);
+		else if (memcmp(found, sqlite3_column_blob(st, 0),
+		    DIGEST_LEN) != 0) {
+			rc = CUSTOS_ERR_NOTFOUND;
+			break;
+		}
+	}
+	if (rc == SQLITE_DONE)
+		rc = n > 0 ? 0 : CUSTOS_ERR_NOTFOUND;
+	else if (rc > 0)
+		rc = dberr(rc);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == 0)
+		memcpy(object, found, DIGEST_LEN);
 	return rc;
 }
 

@@ -13,9 +13,10 @@
  *	catalog_state(key, value)       "synced_to": entries applied
  *	objects(object, idx, size)      first segment.sealed entry per object
  *	cameras(camera, idx, leaf)      latest segment.sealed entry per camera
- *	camera_files(camera, path, size, mtime, object, status, session)
- *	                                each file's state in the camera's
- *	                                latest dock.session inventory
+ *	camera_files(camera, path, size, mtime, object, status, session,
+ *	    path_bytes, object_raw)     each file's state in the camera's
+ *	                                latest dock.session inventory, with
+ *	                                its exact name and raw hash
  */
 #ifndef CUSTOS_CATALOG_H
 #define CUSTOS_CATALOG_H
@@ -59,6 +60,23 @@ int	 catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
  */
 int	 catalog_camera_last(struct catalog *c, const char *camera,
 	    uint64_t *index, uint8_t leaf[DIGEST_LEN]);
+
+/*
+ * Looks up what camera's latest dock.session said of the file whose exact
+ * name is the pathlen bytes at path (any bytes: matched against the
+ * inventory's "path_hex" when it has one, else its "path", so a name that
+ * is not UTF-8 never matches another name's lossy text), with size bytes
+ * and mtime exactly as the inventory writes it ("YYYY-MM-DDThh:mm:ss.sssZ").
+ * Only items whose status is "sealed" or "already_sealed" and whose
+ * object is a hash in the log's algorithm count.  Sets object to that
+ * hash.  This is a hint, never evidence: the caller must hash the bytes
+ * it reads now and compare.  Returns 0, CUSTOS_ERR_NOTFOUND (no such
+ * item, or two that disagree), CUSTOS_ERR_INVALID, CUSTOS_ERR_CORRUPT or
+ * CUSTOS_ERR_DB.
+ */
+int	 catalog_file_object(struct catalog *c, const char *camera,
+	    const char *path, size_t pathlen, uint64_t size, const char *mtime,
+	    uint8_t object[DIGEST_LEN]);
 
 struct catalog_file {
 	char		*path;		/* as in the inventory */

@@ -3,7 +3,8 @@
 # entry fields, object = sha256sum, the camera_prev chain checked against
 # leaf hashes computed here, no second entry for the same bytes, a file
 # growing while it is read, a FIFO, a name that is not UTF-8, the stored
-# objects' mode and bytes, and custos log verify.
+# objects' mode and bytes, custos log verify, and the fast path for a
+# file docked again unchanged (hashed, not copied) with its guards.
 . "$(dirname "$0")/lib.sh"
 SEALRUN=$(dirname "$CUSTOSD")/tests/seal-run
 [ -x "$SEALRUN" ] || fail "no seal-run at $SEALRUN (make build/tests/seal-run)"
@@ -239,4 +240,124 @@ out=$("$CUSTOS" -c "$CONF" log verify)
 expect_eq "log verify exit" 0 $?
 expect_in "log verify" "verified: 8 entries" "$out"
 expect_eq "checkpoint size" 8 "$(checkpoint_size)"
+
+# entries: the number of log entries now.
+entries() {
+	sqlite3 "$S/log.db" 'select count(*) from entries'
+}
+
+# The fast path.  seal-run -s appends a dock.session entry listing the
+# files as the dock does, so the next run of the same camera finds them
+# in the catalog like a camera docked again with after_ingest = keep.
+# Whether a file was copied shows without timing: the result's
+# bytes_stored, the process's write_bytes (/proc/self/io), and the store's
+# tmp/ directory, whose mtime changes whenever a temporary file is made
+# in it or removed from it.
+MIB32=33554432
+step "fast path: a 32 MiB file, first seal copies it"
+head -c $MIB32 /dev/urandom >"$V/big32.MP4"
+OPTS="-s -C CAM3"
+seal big32.MP4
+expect_eq "first outcome" new "$(res 1 outcome)"
+expect_eq "first hash_only" False "$(res 1 hash_only)"
+[ "$(res 1 bytes_stored)" -ge $MIB32 ] ||
+	fail "first seal stored $(res 1 bytes_stored) bytes, want >= $MIB32"
+[ "$(res 1 write_bytes)" -ge $MIB32 ] ||
+	fail "first seal wrote $(res 1 write_bytes) bytes, want >= $MIB32"
+echo "first seal: bytes_stored=$(res 1 bytes_stored)" \
+    "write_bytes=$(res 1 write_bytes)"
+OBJ32=sha256:$(sha256sum "$V/big32.MP4" | cut -c1-64)
+IDX32=$(res 1 index)
+expect_eq "first object" "$OBJ32" "$(res 1 object)"
+N=$(entries)
+
+step "fast path: docked again unchanged, hashed only, nothing stored"
+TMPSTAT=$(stat -c '%y %z' "$S/store/tmp")
+sync
+seal big32.MP4
+expect_eq "again outcome" exists "$(res 1 outcome)"
+expect_eq "again hash_only" True "$(res 1 hash_only)"
+expect_eq "again index" "$IDX32" "$(res 1 index)"
+expect_eq "again object" "$OBJ32" "$(res 1 object)"
+expect_eq "again bytes_stored" 0 "$(res 1 bytes_stored)"
+# What remains is SQLite's WAL pages for the dock.session entry.
+[ "$(res 1 write_bytes)" -lt 1048576 ] ||
+	fail "re-seal wrote $(res 1 write_bytes) bytes, want < 1 MiB"
+echo "re-seal: bytes_stored=$(res 1 bytes_stored)" \
+    "write_bytes=$(res 1 write_bytes)"
+expect_eq "store tmp/ untouched" "$TMPSTAT" "$(stat -c '%y %z' "$S/store/tmp")"
+expect_eq "entries: only the session" $((N + 1)) "$(entries)"
+expect_in "log line" "already sealed camera=CAM3 sha256=${OBJ32#sha256:}" \
+    "$(cat "$W/seal.err")"
+expect_in "log line" "path=big32.MP4 hash_only=1" "$(cat "$W/seal.err")"
+
+step "fast path: only for the camera whose session saw the file"
+OPTS="-C CAM9"
+seal big32.MP4
+expect_eq "other camera outcome" exists "$(res 1 outcome)"
+expect_eq "other camera hash_only" False "$(res 1 hash_only)"
+[ "$(res 1 bytes_stored)" -ge $MIB32 ] ||
+	fail "other camera stored $(res 1 bytes_stored) bytes"
+expect_eq "other camera tmp/ left" "" "$(ls "$S/store/tmp")"
+
+step "fast path: a byte changed in place, same size and mtime"
+touch -r "$V/big32.MP4" "$W/mtime.ref"
+printf 'X' | dd of="$V/big32.MP4" bs=1 seek=1000 conv=notrunc \
+    2>/dev/null || fail "dd"
+touch -r "$W/mtime.ref" "$V/big32.MP4"
+expect_eq "same mtime" "$(stat -c %y "$W/mtime.ref")" \
+    "$(stat -c %y "$V/big32.MP4")"
+expect_eq "same size" $MIB32 "$(stat -c %s "$V/big32.MP4")"
+NEW32=sha256:$(sha256sum "$V/big32.MP4" | cut -c1-64)
+[ "$NEW32" != "$OBJ32" ] || fail "the change did not change the hash"
+N=$(entries)
+OPTS="-s -C CAM3"
+seal big32.MP4
+expect_eq "changed outcome" new "$(res 1 outcome)"
+expect_eq "changed hash_only" False "$(res 1 hash_only)"
+expect_eq "changed object" "$NEW32" "$(res 1 object)"
+expect_eq "changed index" "$N" "$(res 1 index)"
+[ "$(res 1 bytes_stored)" -ge $MIB32 ] ||
+	fail "changed file stored $(res 1 bytes_stored) bytes"
+expect_in "warning" "seal: camera=CAM3 path=big32.MP4 changed under the same name, size and mtime: expected=$OBJ32 found=$NEW32" \
+    "$(cat "$W/seal.err")"
+H=$(echo "${NEW32#sha256:}" | cut -c1-2)/$(echo "${NEW32#sha256:}" | cut -c3-)
+cmp -s "$S/store/objects/$H" "$V/big32.MP4" ||
+	fail "the new object is not the changed bytes"
+# The session now names the new object, and the fast path follows it.
+seal big32.MP4
+expect_eq "changed again outcome" exists "$(res 1 outcome)"
+expect_eq "changed again hash_only" True "$(res 1 hash_only)"
+expect_eq "changed again object" "$NEW32" "$(res 1 object)"
+
+step "fast path: a name that is not UTF-8 matches only its own bytes"
+# bad<ff>name's inventory "path" is bad<U+FFFD>name, which is also the
+# exact name of another file of the same size and mtime here; only
+# path_hex may match, so that file goes through the copy with no
+# warning, and bad<ff>name itself takes the fast path.
+BADN=$(printf 'bad\377name')
+FFFD=$(printf 'bad\357\277\275name')
+printf 'not utf-9\n' >"$V/$FFFD"
+touch -r "$V/$BADN" "$V/$FFFD"
+OPTS="-s -C CAM4"
+seal "$BADN"
+expect_eq "bad name outcome" exists "$(res 1 outcome)"
+expect_eq "bad name hash_only (no session yet)" False "$(res 1 hash_only)"
+: >"$W/seal.err"
+OPTS="-C CAM4"
+seal "$FFFD" "$BADN"
+expect_eq "U+FFFD name outcome" new "$(res 1 outcome)"
+expect_eq "U+FFFD name hash_only" False "$(res 1 hash_only)"
+expect_eq "bad name again outcome" exists "$(res 2 outcome)"
+expect_eq "bad name again hash_only" True "$(res 2 hash_only)"
+case $(cat "$W/seal.err") in
+*"changed under the same name"*)
+	fail "a lossy name matched another file's row: $(cat "$W/seal.err")";;
+esac
+
+step "log verify after the fast path"
+out=$("$CUSTOS" -c "$CONF" log verify)
+expect_eq "log verify exit" 0 $?
+expect_in "log verify" "verified: $(entries) entries" "$out"
+expect_eq "temporary files left" "" "$(ls "$S/store/tmp")"
 echo "seal: ok"

@@ -1,5 +1,7 @@
 # produce.sh DIR N: the interop producer for our side.  Runs the real
-# custosd through start/stop cycles until its log holds at least N entries,
+# custosd with a small camera docked (so the log holds segment.sealed and
+# dock.session entries too) through start/stop cycles until its log holds
+# at least N entries,
 # then exports with the real custos tool the layout tests/interop/run.sh
 # checks with Go: key.vkey, checkpoint, checkpoint.<M>, entries/<i>.json,
 # proofs/<i>.proof and consistency.<M>.proof.
@@ -13,9 +15,14 @@ cat >"$conf" <<EOC
 [station]
 name = interop.example/station
 state_dir = state
+[dock]
+root = dock
 [control]
 socket = control.sock
 EOC
+mkdir -p "$dir/run/dock/INTEROP01"
+printf 'interop clip one\n' >"$dir/run/dock/INTEROP01/CLIP0001.MP4"
+printf 'interop clip two\n' >"$dir/run/dock/INTEROP01/CLIP0002.MP4"
 size=0
 while [ "$size" -lt "$n" ]; do
 	"$CUSTOSD" -f -c "$conf" 2>>"$dir/run/custosd.err" &
@@ -28,6 +35,12 @@ while [ "$size" -lt "$n" ]; do
 			cat "$dir/run/custosd.err"
 			exit 1
 		fi
+		sleep 0.1
+	done
+	# Each start takes the docked camera again; wait for its session.
+	until [ "$("$CUSTOS" -c "$conf" status --json | grep -c '"done"')" -gt 0 ]
+	do
+		kill -0 $pid 2>/dev/null || { echo "custosd died"; exit 1; }
 		sleep 0.1
 	done
 	kill -TERM $pid

@@ -2,7 +2,7 @@
  * seal-run: drives the seal pipeline (daemon/seal.c) on files, without
  * the rest of the daemon, for tests.
  *
- *	seal-run [-p] [-m CUSTOSD] [-C CAMERA] [-o OFFICER] CONF FILE...
+ *	seal-run [-ps] [-m CUSTOSD] [-C CAMERA] [-o OFFICER] CONF FILE...
  *
  * Opens the station of CONF as custosd does (state directory, lock, key,
  * log, catalog, store), appends nothing of its own, seals each FILE in
@@ -11,11 +11,18 @@
  *
  *	{"file" (or "file_hex" when the name is not UTF-8), "outcome":
  *	 "new"|"exists"|"failed", "index", "object", "size", "decodable",
- *	 "rc", "reason"}
+ *	 "rc", "reason", "bytes_stored", "hash_only", "write_bytes"}
  *
  * (index, object and size unless failed; decodable for new; rc and
- * reason for failed).  With -p all files are started at once and the
- * lines still come in the order of the arguments.  Then it signs a
+ * reason for failed; bytes_stored and hash_only from the seal result
+ * always; write_bytes is this process's write_bytes from /proc/self/io
+ * when the line is printed, after all files, -1 if unreadable).  With -p
+ * all files are started at once and the lines still come in the order of
+ * the arguments.  With -s it then appends a dock.session entry for the
+ * camera whose inventory lists every file as the dock writes it (path,
+ * path_hex for a name that is not UTF-8, size, mtime, status "sealed",
+ * "already_sealed" or "failed", object and index), so that the next run
+ * finds them in the catalog as a re-docked camera would.  Then it signs a
  * checkpoint and exits.  The media
  * child is the custosd binary named by -m or $CUSTOSD.  Files are opened
  * with O_NONBLOCK so a FIFO reaches the pipeline (which refuses it)
@@ -30,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -39,6 +47,7 @@
 #include "custos/digest.h"
 #include "custos/enc.h"
 #include "custos/err.h"
+#include "../../daemon/entry.h"
 #include "../../daemon/log.h"
 #include "../../daemon/seal.h"
 #include "../../daemon/station.h"
@@ -47,6 +56,7 @@ struct run {
 	const char		*file;
 	int			 fd;
 	int			 done;
+	struct stat		 sb;	/* after the seal, for -s */
 	struct seal_result	 res;
 	char			 reason[256];
 };
@@ -54,7 +64,7 @@ struct run {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: seal-run [-p] [-m custosd] [-C camera] "
+	fprintf(stderr, "usage: seal-run [-ps] [-m custosd] [-C camera] "
 	    "[-o officer] conf file...\n");
 	exit(2);
 }
@@ -76,6 +86,24 @@ static const char *
 outcome_name(enum seal_outcome o)
 {
 	return o == SEAL_NEW ? "new" : o == SEAL_EXISTS ? "exists" : "failed";
+}
+
+/* write_bytes of /proc/self/io, or -1. */
+static long long
+write_bytes(void)
+{
+	char line[128];
+	long long v = -1;
+	FILE *f;
+
+	if ((f = fopen("/proc/self/io", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "write_bytes: %lld", &v) == 1)
+			break;
+	}
+	fclose(f);
+	return v;
 }
 
 /* Prints r as one JSON line; returns 0 or -1 if it could not. */
@@ -114,6 +142,10 @@ print_result(const struct run *r, enum digest_alg alg)
 		json_object_set_new(o, "reason", json_string(r->res.reason ?
 		    r->res.reason : ""));
 	}
+	json_object_set_new(o, "bytes_stored",
+	    json_integer((json_int_t)r->res.bytes_stored));
+	json_object_set_new(o, "hash_only", json_boolean(r->res.hash_only));
+	json_object_set_new(o, "write_bytes", json_integer(write_bytes()));
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (s == NULL)
@@ -142,13 +174,104 @@ start_one(struct sealer *s, struct seal_req *req, const char *file,
 }
 
 /*
+ * s with every byte jansson refuses as UTF-8 replaced by U+FFFD, as the
+ * dock's "path" has it: tries ever shorter sequences at each position.
+ */
+static json_t *
+lossy(const char *s)
+{
+	size_t len = strlen(s), i = 0, o = 0, k;
+	json_t *j, *t;
+	char *out;
+
+	if ((out = malloc(3 * len + 1)) == NULL)
+		return NULL;
+	while (i < len) {
+		t = NULL;
+		for (k = len - i < 4 ? len - i : 4; k > 0; k--) {
+			if ((t = json_stringn(s + i, k)) != NULL)
+				break;
+		}
+		if (t != NULL) {
+			json_decref(t);
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	j = json_stringn(out, o);
+	free(out);
+	return j;
+}
+
+/* One inventory item as the dock writes it. */
+static json_t *
+item_json(const struct run *r, enum digest_alg alg)
+{
+	char ts[40], obj[DIGEST_STRLEN], *hex;
+	json_t *o, *name;
+	size_t len = strlen(r->file);
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if ((name = json_string(r->file)) != NULL)
+		json_object_set_new(o, "path", name);
+	else {
+		json_object_set_new(o, "path", lossy(r->file));
+		if ((hex = malloc(HEX_ENCLEN(len))) != NULL) {
+			hex_encode((const uint8_t *)r->file, len, hex);
+			json_object_set_new(o, "path_hex", json_string(hex));
+			free(hex);
+		}
+	}
+	json_object_set_new(o, "size", json_integer((json_int_t)r->sb.st_size));
+	entry_time(&r->sb.st_mtim, ts, sizeof(ts));
+	json_object_set_new(o, "mtime", json_string(ts));
+	json_object_set_new(o, "status", json_string(
+	    r->res.outcome == SEAL_NEW ? "sealed" :
+	    r->res.outcome == SEAL_EXISTS ? "already_sealed" : "failed"));
+	if (r->res.outcome != SEAL_FAILED) {
+		digest_format(alg, r->res.object, obj, sizeof(obj));
+		json_object_set_new(o, "object", json_string(obj));
+		json_object_set_new(o, "index",
+		    json_integer((json_int_t)r->res.index));
+	}
+	return o;
+}
+
+/* Appends a dock.session entry listing runs[0..n-1] (-s). */
+static void
+append_session(struct station *st, const char *camera,
+    const struct run *runs, int n, enum digest_alg alg)
+{
+	json_t *p, *inv;
+	int i, rc;
+
+	if ((p = json_object()) == NULL || (inv = json_array()) == NULL)
+		errx(1, "out of memory");
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(inv, item_json(&runs[i], alg)) != 0)
+			errx(1, "out of memory");
+	json_object_set_new(p, "camera", json_string(camera));
+	json_object_set_new(p, "inventory", inv);
+	if ((rc = station_append(st, "dock.session", p, NULL, NULL)) != 0)
+		errx(1, "dock.session: %s", custos_strerror(rc));
+	json_decref(p);
+}
+
+/*
  * Seals files[0..n-1]: one after another, or with parallel set all at
  * once (so that equal files are in flight together), and prints the
  * results in the order of files.
  */
 static void
 seal_files(uv_loop_t *loop, struct sealer *s, struct seal_req *req,
-    char **files, int n, int parallel, enum digest_alg alg)
+    char **files, int n, int parallel, struct station *session,
+    enum digest_alg alg)
 {
 	struct run *runs;
 	int i, k;
@@ -164,10 +287,14 @@ seal_files(uv_loop_t *loop, struct sealer *s, struct seal_req *req,
 	for (i = 0; i < n; i++) {
 		if (!runs[i].done)
 			errx(1, "%s: no answer", files[i]);
+		if (fstat(runs[i].fd, &runs[i].sb) == -1)
+			err(1, "%s", files[i]);
 		close(runs[i].fd);
 		if (print_result(&runs[i], alg) != 0)
 			err(1, "stdout");
 	}
+	if (session != NULL)
+		append_session(session, req->camera, runs, n, alg);
 	free(runs);
 }
 
@@ -182,13 +309,16 @@ main(int argc, char *argv[])
 	uv_loop_t loop;
 	char errbuf[512];
 	long holder;
-	int ch, rc, parallel = 0;
+	int ch, rc, parallel = 0, session = 0;
 
 	log_procinit("seal-run");
-	while ((ch = getopt(argc, argv, "C:m:o:p")) != -1) {
+	while ((ch = getopt(argc, argv, "C:m:o:ps")) != -1) {
 		switch (ch) {
 		case 'p':
 			parallel = 1;
+			break;
+		case 's':
+			session = 1;
 			break;
 		case 'C':
 			req.camera = optarg;
@@ -217,7 +347,7 @@ main(int argc, char *argv[])
 	if ((rc = seal_new(&loop, &st, st.catalog, self, &s)) != 0)
 		errx(1, "seal_new: %s", custos_strerror(rc));
 	seal_files(&loop, s, &req, argv + 1, argc - 1, parallel,
-	    cfg->digest_alg);
+	    session ? &st : NULL, cfg->digest_alg);
 	if ((rc = station_checkpoint(&st)) != 0)
 		errx(1, "station_checkpoint: %s", custos_strerror(rc));
 	seal_free(s);

@@ -2,9 +2,12 @@
  * Tests for lib/catalog.c on real SQLite files: logs built with lib/log.c
  * from hand-written entries of every kind the catalog reads, synced and
  * queried; reopened and synced incrementally; an incremental catalog
- * compared row by row with one built from scratch; SM3 objects; and
- * corrupt entries, which must fail the sync without applying any part of
- * it.
+ * compared row by row with one built from scratch; SM3 objects; corrupt
+ * entries, which must fail the sync without applying any part of it; and
+ * catalog_file_object(), the seal fast path's hint: exact name bytes
+ * (names that are not UTF-8 against lossy look-alikes), size, mtime,
+ * camera, status, the latest session only, and a database made before
+ * its columns existed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,7 +89,7 @@ object_of(enum digest_alg alg, const char *s, char str[DIGEST_STRLEN],
 static uint64_t
 append(struct log *l, const char *type, const char *rest)
 {
-	char buf[2048];
+	char buf[4096];
 	uint64_t index = log_size(l), got;
 	const void *p = buf;
 	size_t len;
@@ -487,6 +490,18 @@ test_corrupt_rolls_back(void **state)
 		    "\"inventory\":[\"a\"],\"x\":\"%s\"}",
 		"{\"type\":\"segment.sealed\",\"type\":\"x\",\"index\":2,"
 		    "\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"camera\":\"CAM-A\","
+		    "\"inventory\":[{\"path\":\"a\",\"size\":1,"
+		    "\"status\":\"sealed\",\"path_hex\":\"zz\"}],\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"camera\":\"CAM-A\","
+		    "\"inventory\":[{\"path\":\"a\",\"size\":1,"
+		    "\"status\":\"sealed\",\"path_hex\":\"616\"}],\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"camera\":\"CAM-A\","
+		    "\"inventory\":[{\"path\":\"a\",\"size\":1,"
+		    "\"status\":\"sealed\",\"path_hex\":97}],\"x\":\"%s\"}",
+		"{\"type\":\"dock.session\",\"index\":2,\"camera\":\"CAM-A\","
+		    "\"inventory\":[{\"path\":\"a\",\"size\":1,"
+		    "\"status\":\"sealed\",\"path_hex\":\"\"}],\"x\":\"%s\"}",
 	};
 	struct catalog_file *f;
 	struct catalog *c;
@@ -552,6 +567,241 @@ test_catalog_ahead_of_log(void **state)
 	log_close(l2);
 }
 
+#define T0	"2026-03-01T08:00:00.123Z"
+/* bad<ff>name: not UTF-8; its inventory "path" is bad<U+FFFD>name. */
+#define BAD	"bad\xffname"
+#define FFFD	"bad\xef\xbf\xbdname"
+
+/* catalog_file_object() for a NUL-terminated name. */
+static int
+file_obj(struct catalog *c, const char *camera, const char *path,
+    uint64_t size, const char *mtime, uint8_t out[DIGEST_LEN])
+{
+	return catalog_file_object(c, camera, path, strlen(path), size, mtime,
+	    out);
+}
+
+/* Expects the look-up to find exactly want. */
+static void
+expect_file(struct catalog *c, const char *camera, const char *path,
+    uint64_t size, const char *mtime, const uint8_t want[DIGEST_LEN])
+{
+	uint8_t got[DIGEST_LEN];
+
+	memset(got, 0, sizeof(got));
+	assert_int_equal(file_obj(c, camera, path, size, mtime, got), 0);
+	assert_memory_equal(got, want, DIGEST_LEN);
+}
+
+static void
+expect_no_file(struct catalog *c, const char *camera, const char *path,
+    uint64_t size, const char *mtime)
+{
+	uint8_t got[DIGEST_LEN];
+
+	memset(got, 0xa5, sizeof(got));
+	assert_int_equal(file_obj(c, camera, path, size, mtime, got),
+	    CUSTOS_ERR_NOTFOUND);
+}
+
+/*
+ * A session of CAM-A with every kind of item the look-up must tell apart:
+ * objects x, y, z of o; "sm3" is an object of another algorithm.
+ */
+static void
+append_lookup_session(struct log *l, const struct objs *o, const char *sm3)
+{
+	char rest[3072];
+
+	snprintf(rest, sizeof(rest), ",\"camera\":\"CAM-A\",\"inventory\":["
+	    "{\"path\":\"DCIM/1.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"sealed\",\"object\":\"%s\",\"index\":1},"
+	    /* Not UTF-8: the lossy path, then the exact bytes. */
+	    "{\"path\":\"" FFFD "\",\"path_hex\":\"626164ff6e616d65\","
+	    "\"size\":20,\"mtime\":\"" T0 "\",\"status\":\"sealed\","
+	    "\"object\":\"%s\",\"index\":2},"
+	    /* A real name spelled like the other's lossy path. */
+	    "{\"path\":\"" FFFD "\",\"size\":20,\"mtime\":\"" T0 "\","
+	    "\"status\":\"already_sealed\",\"object\":\"%s\",\"index\":3},"
+	    "{\"path\":\"DCIM/failed.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"failed\",\"object\":\"%s\"},"
+	    "{\"path\":\"DCIM/pending.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"pending\",\"object\":\"%s\"},"
+	    "{\"path\":\"DCIM/noobj.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"sealed\"},"
+	    "{\"path\":\"DCIM/sm3.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"sealed\",\"object\":\"%s\"},"
+	    "{\"path\":\"DCIM/nomtime.MP4\",\"size\":10,"
+	    "\"status\":\"sealed\",\"object\":\"%s\"},"
+	    /* Two items for one name that disagree: neither is trusted. */
+	    "{\"path\":\"DCIM/twice.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"sealed\",\"object\":\"%s\"},"
+	    "{\"path\":\"DCIM/twice.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"sealed\",\"object\":\"%s\"},"
+	    /* Two that agree are one answer. */
+	    "{\"path\":\"DCIM/same.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"sealed\",\"object\":\"%s\"},"
+	    "{\"path\":\"DCIM/same.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"already_sealed\",\"object\":\"%s\"}]",
+	    o->s[0], o->s[1], o->s[2], o->s[0], o->s[0], sm3, o->s[0],
+	    o->s[0], o->s[1], o->s[2], o->s[2]);
+	assert_true(strlen(rest) < sizeof(rest) - 1);
+	append(l, "dock.session", rest);
+}
+
+static void
+check_lookup_session(struct catalog *c, const struct objs *o)
+{
+	uint8_t got[DIGEST_LEN];
+
+	expect_file(c, "CAM-A", "DCIM/1.MP4", 10, T0, o->raw[0]);
+	/* Each name finds only its own row, though both rows have the
+	 * same "path" text. */
+	expect_file(c, "CAM-A", BAD, 20, T0, o->raw[1]);
+	expect_file(c, "CAM-A", FFFD, 20, T0, o->raw[2]);
+	expect_no_file(c, "CAM-A", "bad\xfename", 20, T0);
+	expect_no_file(c, "CAM-A", "bad\xef\xbf\xbd\xffname", 20, T0);
+	/* Length matters: a prefix or the name with its NUL is another. */
+	assert_int_equal(catalog_file_object(c, "CAM-A", "DCIM/1.MP4", 9, 10,
+	    T0, got), CUSTOS_ERR_NOTFOUND);
+	assert_int_equal(catalog_file_object(c, "CAM-A", "DCIM/1.MP4", 11, 10,
+	    T0, got), CUSTOS_ERR_NOTFOUND);
+	assert_int_equal(catalog_file_object(c, "CAM-A", BAD "x", 8, 20, T0,
+	    got), 0);
+	assert_memory_equal(got, o->raw[1], DIGEST_LEN);
+	/* Size, mtime (to the character) and camera must all agree. */
+	expect_no_file(c, "CAM-A", "DCIM/1.MP4", 11, T0);
+	expect_no_file(c, "CAM-A", "DCIM/1.MP4", 10,
+	    "2026-03-01T08:00:00.124Z");
+	expect_no_file(c, "CAM-A", "DCIM/1.MP4", 10, "2026-03-01T08:00:00Z");
+	expect_no_file(c, "CAM-B", "DCIM/1.MP4", 10, T0);
+	expect_no_file(c, "CAM-", "DCIM/1.MP4", 10, T0);
+	/* Status, object and algorithm filters. */
+	expect_no_file(c, "CAM-A", "DCIM/failed.MP4", 10, T0);
+	expect_no_file(c, "CAM-A", "DCIM/pending.MP4", 10, T0);
+	expect_no_file(c, "CAM-A", "DCIM/noobj.MP4", 10, T0);
+	expect_no_file(c, "CAM-A", "DCIM/sm3.MP4", 10, T0);
+	expect_no_file(c, "CAM-A", "DCIM/nomtime.MP4", 10, T0);
+	expect_no_file(c, "CAM-A", "DCIM/twice.MP4", 10, T0);
+	expect_file(c, "CAM-A", "DCIM/same.MP4", 10, T0, o->raw[2]);
+	/* Bad arguments. */
+	assert_int_equal(catalog_file_object(c, "CAM-A", "", 0, 10, T0, got),
+	    CUSTOS_ERR_INVALID);
+	assert_int_equal(file_obj(c, "CAM-A", "DCIM/1.MP4", 10, NULL, got),
+	    CUSTOS_ERR_INVALID);
+	assert_int_equal(file_obj(c, "CAM-A", "DCIM/1.MP4", UINT64_MAX, T0,
+	    got), CUSTOS_ERR_INVALID);
+}
+
+static void
+test_file_object(void **state)
+{
+	struct fixture *fx = *state;
+	char sm3[DIGEST_STRLEN];
+	uint8_t raw[DIGEST_LEN];
+	struct catalog *c;
+	struct log *l;
+	struct objs o;
+
+	make_objs(DIGEST_SHA256, &o);
+	object_of(DIGEST_SM3, "x", sm3, raw);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	build_history(l, &o, NULL, NULL);
+	/* Before any session of CAM-A with the file. */
+	assert_int_equal(catalog_sync(c, l), 0);
+	expect_no_file(c, "CAM-A", "DCIM/1.MP4", 10, T0);
+	/* build_history's CAM-A session has this item but no such mtime;
+	 * its own mtime does match. */
+	expect_file(c, "CAM-A", "DCIM/1.MP4", 10, "2026-01-01T00:00:00.000Z",
+	    o.raw[0]);
+	append_lookup_session(l, &o, sm3);
+	/* Another camera's later session changes nothing for CAM-A. */
+	append(l, "dock.session", ",\"camera\":\"CAM-B\",\"inventory\":["
+	    "{\"path\":\"DCIM/1.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"refused\"}]");
+	assert_int_equal(catalog_sync(c, l), 0);
+	check_lookup_session(c, &o);
+	expect_no_file(c, "CAM-A", "DCIM/1.MP4", 10,
+	    "2026-01-01T00:00:00.000Z");
+	/* The same answers after a reopen. */
+	catalog_close(c);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	check_lookup_session(c, &o);
+
+	/* Only the latest session counts: one without DCIM/1.MP4 and with
+	 * the non-UTF-8 name now failed. */
+	append(l, "dock.session", ",\"camera\":\"CAM-A\",\"inventory\":["
+	    "{\"path\":\"" FFFD "\",\"path_hex\":\"626164ff6e616d65\","
+	    "\"size\":20,\"mtime\":\"" T0 "\",\"status\":\"failed\"},"
+	    "{\"path\":\"DCIM/2.MP4\",\"size\":30,\"mtime\":\"" T0 "\","
+	    "\"status\":\"already_sealed\",\"object\":\"sha256:"
+	    "2D711642B726B04401627CA9FBAC32F5C8530FB1903CC4DB02258717921A4881"
+	    "\"}]");
+	assert_int_equal(catalog_sync(c, l), 0);
+	expect_no_file(c, "CAM-A", "DCIM/1.MP4", 10, T0);
+	expect_no_file(c, "CAM-A", BAD, 20, T0);
+	expect_no_file(c, "CAM-A", FFFD, 20, T0);
+	/* sha256("x"), in capitals, as digest_parse() may accept them. */
+	if (digest_parse("sha256:2D711642B726B04401627CA9FBAC32F5C8530FB1903CC4"
+	    "DB02258717921A4881", &(enum digest_alg){ 0 }, raw) == 0)
+		expect_file(c, "CAM-A", "DCIM/2.MP4", 30, T0, o.raw[0]);
+	else
+		expect_no_file(c, "CAM-A", "DCIM/2.MP4", 30, T0);
+	catalog_close(c);
+	log_close(l);
+}
+
+/*
+ * A log.db whose camera_files was made before path_bytes and object_raw:
+ * catalog_open() adds them, the old rows never match, and the next
+ * session's rows do.
+ */
+static void
+test_file_object_old_schema(void **state)
+{
+	struct fixture *fx = *state;
+	struct catalog *c, *c2;
+	struct log *l;
+	struct objs o;
+	sqlite3 *db;
+	char sql[512];
+
+	make_objs(DIGEST_SHA256, &o);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	build_history(l, &o, NULL, NULL);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+	    "CREATE TABLE catalog_state (key TEXT PRIMARY KEY,"
+	    "    value INTEGER NOT NULL);"
+	    "INSERT INTO catalog_state VALUES ('synced_to', 0);"
+	    "CREATE TABLE camera_files (camera TEXT NOT NULL,"
+	    "    path TEXT NOT NULL, size INTEGER NOT NULL, mtime TEXT,"
+	    "    object TEXT, status TEXT NOT NULL, session INTEGER NOT NULL);"
+	    "INSERT INTO camera_files VALUES ('CAM-Z', 'old.MP4', 10, '" T0
+	    "', '%s', 'sealed', 0);", o.s[0]);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	/* A second open finds the columns there and changes nothing. */
+	assert_int_equal(catalog_open(fx->path, &c2), 0);
+	catalog_close(c2);
+	expect_no_file(c, "CAM-Z", "old.MP4", 10, T0);
+	assert_int_equal(catalog_sync(c, l), 0);
+	check_history(c, l, &o);
+	expect_no_file(c, "CAM-Z", "old.MP4", 10, T0);
+	append(l, "dock.session", ",\"camera\":\"CAM-Z\",\"inventory\":["
+	    "{\"path\":\"old.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
+	    "\"status\":\"sealed\",\"object\":\"sha256:"
+	    "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+	    "\"}]");
+	assert_int_equal(catalog_sync(c, l), 0);
+	expect_file(c, "CAM-Z", "old.MP4", 10, T0, o.raw[0]);
+	catalog_close(c);
+	log_close(l);
+}
+
 static void
 test_open_missing(void **state)
 {
@@ -583,6 +833,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_missing, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_file_object, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_file_object_old_schema,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,104 @@
+/*
+ * dock_int.h: the dock's state, shared by dock.c (dock.root watched, the
+ * cameras docked and walked, status, stop) and session.c (a camera's
+ * files sealed and its dock.session entry), and by no one else.  The
+ * loop owns every structure here.
+ */
+#ifndef CUSTOSD_DOCK_INT_H
+#define CUSTOSD_DOCK_INT_H
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "walk.h"
+
+#define SERIAL_MAX		64
+#define IGNORED_MAX		256	/* names remembered as logged */
+
+enum cam_state {
+	CAM_SCANNING = 0,	/* walking the volume */
+	CAM_SEALING,
+	CAM_DONE,		/* session entry appended, still docked */
+	CAM_UNREADABLE,		/* the directory cannot be opened */
+};
+
+struct dock;
+struct sealer;
+struct station;
+
+/* A docked camera: one directory of dock.root, one session. */
+struct camera {
+	struct dock	*d;
+	struct camera	*next;
+	char		 name[SERIAL_MAX + 1];
+	dev_t		 dev;
+	ino_t		 ino;
+	enum cam_state	 state;
+	int		 busy;		/* one operation in flight */
+	int		 gone;		/* undocked: end the session */
+	int		 waiting;	/* held back by a full store */
+	int		 volfd;		/* the volume root, -1 if closed */
+	struct item	*items;
+	size_t		 nitems;
+	size_t		 cur;		/* next item to look at */
+	int		 truncated;	/* the walk hit a limit */
+	struct timespec	 start_rt, start_mono, end_mono;
+	uint64_t	 files_total, files_done, bytes_total, bytes_done;
+	uint64_t	 errors, refused;
+	struct walk_clock clock;	/* found by the walk */
+	/* The file being sealed. */
+	int		 fd, parentfd;
+	struct stat	 sb;
+};
+
+/* The dock: dock.root watched and its cameras. */
+struct dock {
+	uv_loop_t	*loop;
+	struct station	*st;
+	struct sealer	*sealer;
+	char		*root;
+	uv_fs_event_t	 watch;
+	uv_timer_t	 rescan;
+	uv_timer_t	 retry;
+	int		 watching;
+	int		 handles;	/* open handles to close at stop */
+	int		 scan_busy, scan_again;
+	struct camera	*cams;
+	int		 store_full;
+	struct camera	*prober;	/* the camera that may try while full */
+	char		*ignored[IGNORED_MAX];
+	size_t		 nignored;
+	int		 stopping;
+	void		(*stopped)(void *);
+	void		*stopped_arg;
+	char		 notified[256];
+};
+
+/*
+ * Takes c off its dock's list and frees it (closing its volume and
+ * freeing its items).  c is invalid afterwards.
+ */
+void	 dock_cam_unlink(struct camera *c);
+
+/*
+ * Tells systemd the dock's state in one STATUS= line (cameras docked,
+ * ingesting, files done of total, store full), if it changed since the
+ * last one sent.
+ */
+void	 dock_notify(struct dock *d);
+
+/*
+ * Once the dock is stopping and nothing is in flight any more (no scan,
+ * no open handle, no camera busy or sealing), frees every camera and d,
+ * then calls the dock_stop() callback.  d is invalid afterwards if that
+ * happened.  Does nothing otherwise.
+ */
+void	 dock_maybe_stopped(struct dock *d);
+
+#endif
