@@ -18,10 +18,10 @@ ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	   -fno-sanitize-recover=all
 
 # What verification needs, and nothing that signs or writes a log.
-LIB_VERIFY := lib/err.c lib/enc.c lib/digest.c lib/sign.c lib/merkle.c \
-	   lib/note.c lib/ckpt.c lib/util.c
+LIB_VERIFY := lib/err.c lib/enc.c lib/utf8.c lib/digest.c lib/sign.c \
+	   lib/merkle.c lib/note.c lib/ckpt.c lib/util.c
 # Everything else the daemon and the operator CLI use.
-LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/log.c \
+LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/log.c lib/log_audit.c \
 	   lib/store.c lib/config.c lib/catalog.c lib/calendar.c
 
 # The daemon's parts that test tools link too (no main, api or dock).
@@ -72,14 +72,15 @@ $(B)/custos-verify: $(call obj,$(VERIFY_SRCS) $(LIB_VERIFY))
 L	= $(addprefix lib/,$(addsuffix .c,$(1)))
 T_err	:= $(call L,err)
 T_enc	:= $(call L,err enc)
+T_utf8	:= $(call L,err utf8)
 T_digest := $(call L,err enc digest)
 T_merkle := $(call L,err enc digest merkle)
 T_sign	:= $(call L,err enc digest sign signer)
-T_note	:= $(T_sign) $(call L,note note_sign)
+T_note	:= $(T_sign) $(call L,utf8 note note_sign)
 T_ckpt	:= $(T_note) $(call L,ckpt)
-T_log	:= $(T_ckpt) $(call L,merkle log util)
+T_log	:= $(T_ckpt) $(call L,merkle log log_audit util)
 T_store	:= $(call L,err enc digest store util)
-T_config := $(call L,err enc digest config util)
+T_config := $(call L,err enc utf8 digest config util)
 T_util	:= $(call L,err util)
 T_catalog := $(T_log) $(call L,catalog)
 T_calendar := $(call L,err util calendar)
@@ -107,7 +108,8 @@ FZ_ckpt	:= $(T_ckpt)
 FZ_proof := $(T_merkle)
 FZ_vkey	:= $(T_note)
 FZ_config := $(T_config)
-FZ_probe := $(T_merkle) daemon/probe.c daemon/sandbox.c daemon/log.c
+FZ_probe := $(T_merkle) $(call L,utf8 calendar util) daemon/probe.c \
+	   daemon/sandbox.c daemon/log.c
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
 	   -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)

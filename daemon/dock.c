@@ -254,13 +254,13 @@ scan_done(uv_work_t *req, int status)
 	/* Cameras that arrived. */
 	for (i = 0; i < s->n; i++) {
 		const struct scan_ent *e = &s->ents[i];
-		char buf[WALK_QUOTE_LEN];
+		char buf[LOG_QUOTE_LEN];
 
 		if (!serial_valid(e->name)) {
 			if (!ignored_before(d, e->name))
 				log_warnx("dock: ignoring name=%s in the dock "
 				    "root: not a camera serial ([A-Za-z0-9._-], "
-				    "at most %d)", walk_quote(e->name, buf,
+				    "at most %d)", log_quote(e->name, buf,
 				    sizeof(buf)), SERIAL_MAX);
 			continue;
 		}
@@ -347,7 +347,7 @@ walk_done(uv_work_t *req, int status)
 {
 	struct walkop *op = req->data;
 	struct camera *c = op->c;
-	char buf[WALK_QUOTE_LEN];
+	char buf[LOG_QUOTE_LEN];
 	size_t i;
 
 	c->busy = 0;
@@ -388,14 +388,14 @@ walk_done(uv_work_t *req, int status)
 		} else if (it->status == IT_REFUSED) {
 			c->refused++;
 			log_warnx("dock: camera=%s path=%s refused reason=%s%s%s",
-			    c->name, walk_quote(it->path, buf, sizeof(buf)),
+			    c->name, log_quote(it->path, buf, sizeof(buf)),
 			    it->reason ? it->reason : "?",
 			    it->target ? " target=" : "",
 			    it->target ? it->target : "");
 		} else if (it->status == IT_FAILED) {
 			c->errors++;
 			log_warnx("dock: camera=%s path=%s failed reason=\"%s\"",
-			    c->name, walk_quote(it->path, buf, sizeof(buf)),
+			    c->name, log_quote(it->path, buf, sizeof(buf)),
 			    it->reason ? it->reason : "?");
 		}
 	}

@@ -10,6 +10,7 @@
 #include <syslog.h>
 
 #include "custos/err.h"
+#include "custos/utf8.h"
 #include "log.h"
 
 static const char *procname = "custosd";
@@ -147,4 +148,35 @@ fatalx_r(int rc, const char *fmt, ...)
 	vlog(LOG_CRIT, rc_text(rc, buf, sizeof(buf)), fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+const char *
+log_quote(const char *s, char *buf, size_t bufsz)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, n;
+
+	buf[o++] = '"';
+	while (*p != '\0' && o + 8 < bufsz) {
+		if (*p == '"' || *p == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)*p++;
+		} else if (*p >= 0x20 && *p < 0x7f)
+			buf[o++] = (char)*p++;
+		/* strnlen: a sequence never runs on past the name's NUL. */
+		else if (*p >= 0x80 &&
+		    (n = utf8_seq(p, strnlen((const char *)p, 4), NULL)) > 0 &&
+		    o + n + 2 < bufsz) {
+			memcpy(buf + o, p, n);
+			o += n;
+			p += n;
+		} else
+			o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x",
+			    *p++);
+	}
+	if (*p != '\0')
+		o += (size_t)snprintf(buf + o, bufsz - o, "...");
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
 }

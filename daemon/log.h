@@ -9,6 +9,19 @@
 
 #include <stdarg.h>
 
+#include <stddef.h>
+
+#define LOG_QUOTE_LEN	768	/* buffer size for log_quote() */
+
+/*
+ * Quotes s for a key=value log line into buf (bufsz bytes, normally
+ * LOG_QUOTE_LEN) and returns buf: printable ASCII and valid multi-byte
+ * UTF-8 (Chinese names stay readable) as they are, '"' and '\\' escaped,
+ * anything else as \xNN, so a hostile name can neither break the line nor
+ * forge a field.  A string too long for buf ends in "...".
+ */
+const char *log_quote(const char *s, char *buf, size_t bufsz);
+
 /* Names this process in every line ("custosd", "media", ...). */
 void	 log_procinit(const char *name);
 

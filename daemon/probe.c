@@ -25,9 +25,11 @@
 #include <libavutil/dict.h>
 #include <libavutil/error.h>
 
+#include "custos/calendar.h"
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/merkle.h"
+#include "custos/utf8.h"
 #include "log.h"
 #include "probe.h"
 #include "sandbox.h"
@@ -66,38 +68,18 @@ probe_status_name(int status)
  * answer before sending it, the parent on what it received.
  */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if none. */
+/*
+ * Length of the valid UTF-8 sequence at s (n bytes left), or 0 if there is
+ * none or it is a C1 control (U+0080..U+009F), which a terminal may act
+ * on as it would on an ASCII control.
+ */
 static size_t
-utf8_seq(const unsigned char *s, size_t n)
+text_seq(const unsigned char *s, size_t n)
 {
 	uint32_t cp;
-	size_t len, i;
+	size_t len;
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* No overlong forms, no surrogates, nothing past U+10FFFF, no C1
-	 * controls. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	if ((len = utf8_seq(s, n, &cp)) == 0 || (cp >= 0x80 && cp <= 0x9f))
 		return 0;
 	return len;
 }
@@ -117,7 +99,7 @@ clean_string(char *buf, size_t size)
 		return CUSTOS_ERR_FORMAT;
 	for (i = 0; i < len; i += n) {
 		if (s[i] < 0x20 || s[i] == 0x7f ||
-		    (n = utf8_seq(s + i, len - i)) == 0) {
+		    (n = text_seq(s + i, len - i)) == 0) {
 			s[i] = '?';
 			n = 1;
 		}
@@ -276,20 +258,6 @@ set_error(struct probe_result *res, const char *what, int averr)
 	copy_str(res->error, sizeof(res->error), text);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int
 digits(const char **sp, int n, int *out)
 {
@@ -357,7 +325,7 @@ parse_iso8601_ms(const char *s)
 	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	t = calendar_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	t -= sign * (oh * 3600 + om * 60);
 	if (t < 0)
 		return -1;

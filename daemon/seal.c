@@ -92,6 +92,7 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/store.h"
+#include "custos/utf8.h"
 #include "entry.h"
 #include "log.h"
 #include "probe.h"
@@ -169,53 +170,6 @@ static const char *const probe_names[] = {
 static void	lookup(struct job *);
 
 /*
- * Length of the valid UTF-8 sequence at s (n bytes left), or 0 if there
- * is none: no overlong forms, surrogates or code points past U+10FFFF,
- * exactly what jansson accepts.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-static int
-utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i, k;
-
-	for (i = 0; i < len; i += k) {
-		if (p[i] == '\0' || (k = utf8_seq(p + i, len - i)) == 0)
-			return 0;
-	}
-	return 1;
-}
-
-/*
  * Returns a new JSON string of len bytes of s with every byte that is not
  * part of a valid UTF-8 sequence (and every NUL) replaced by U+FFFD, or
  * NULL on allocation failure.
@@ -223,49 +177,14 @@ utf8_valid(const char *s, size_t len)
 static json_t *
 lossy_string(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	json_t *j;
 	char *out;
-	size_t i, k, o = 0;
 
-	if ((out = malloc(3 * len + 1)) == NULL)
+	if (utf8_lossy(s, len, &out, NULL) != 0)
 		return NULL;
-	for (i = 0; i < len; i += k) {
-		if (p[i] != '\0' && (k = utf8_seq(p + i, len - i)) != 0) {
-			memcpy(out + o, p + i, k);
-			o += k;
-		} else {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			k = 1;
-		}
-	}
-	j = json_stringn(out, o);
+	j = json_string(out);
 	free(out);
 	return j;
-}
-
-/*
- * Escapes s for a key=value log line: bytes outside '!'..'~', and '\',
- * '"' and '=', become \xNN.  Returns a new string or NULL.
- */
-static char *
-log_escape(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	char *out, *o;
-
-	if ((o = out = malloc(4 * strlen(s) + 1)) == NULL)
-		return NULL;
-	for (; *p != '\0'; p++) {
-		if (*p > ' ' && *p < 0x7f && *p != '\\' && *p != '"' &&
-		    *p != '=')
-			*o++ = (char)*p;
-		else
-			o += sprintf(o, "\\x%02x", *p);
-	}
-	*o = '\0';
-	return out;
 }
 
 /* Step 1 failure: records rc, errno and what failed; returns rc. */
@@ -333,13 +252,15 @@ check_unchanged(struct job *j, char *buf, const struct stat *a)
 }
 
 /*
- * Copies exactly a->st_size bytes from the source into w.  Reading stops
- * there, so a file that grows without end is not followed for ever; the
- * growth shows in check_unchanged().
+ * Reads exactly a->st_size bytes of the source through buf and hands them
+ * to sink(j, arg, chunk, length), chunk by chunk; sink returns 0, or fails
+ * the job (fail1() and friends) and returns the code, which ends the read.
+ * Reading stops at a->st_size, so a file that grows without end is not
+ * followed for ever; the growth shows in check_unchanged().
  */
 static int
-copy_bytes(struct job *j, struct store_writer *w, char *buf,
-    const struct stat *a)
+read_exact(struct job *j, char *buf, const struct stat *a,
+    int (*sink)(struct job *, void *, const char *, size_t), void *arg)
 {
 	uint64_t off = 0, want = (uint64_t)a->st_size;
 	size_t len;
@@ -355,41 +276,47 @@ copy_bytes(struct job *j, struct store_writer *w, char *buf,
 		}
 		if (n == 0)
 			return changed(j);	/* shorter than it was */
-		if ((rc = store_writer_write(w, buf, (size_t)n)) != 0)
-			return store_fail(j, rc);
-		j->stored += (uint64_t)n;
+		if ((rc = sink(j, arg, buf, (size_t)n)) != 0)
+			return rc;
 		off += (uint64_t)n;
 	}
 	return check_unchanged(j, buf, a);
 }
 
+/* A sink for read_exact() that writes into the store writer arg. */
+static int
+store_chunk(struct job *j, void *arg, const char *buf, size_t n)
+{
+	int rc;
+
+	if ((rc = store_writer_write(arg, buf, n)) != 0)
+		return store_fail(j, rc);
+	j->stored += (uint64_t)n;
+	return 0;
+}
+
+/* A sink for read_exact() that feeds the digest arg. */
+static int
+hash_chunk(struct job *j, void *arg, const char *buf, size_t n)
+{
+	int rc;
+
+	if ((rc = digest_update(arg, buf, n)) != 0)
+		return fail_plain(j, rc, "hash error");
+	return 0;
+}
+
 /*
  * Reads and hashes exactly a->st_size bytes of the source into hash,
- * writing nothing, with the checks of copy_bytes().
+ * writing nothing, with the checks of read_exact().
  */
 static int
 hash_bytes(struct job *j, struct digest *d, char *buf, const struct stat *a,
     uint8_t hash[DIGEST_LEN])
 {
-	uint64_t off = 0, want = (uint64_t)a->st_size;
-	size_t len;
-	ssize_t n;
 	int rc;
 
-	while (off < want) {
-		len = want - off < CHUNK ? (size_t)(want - off) : CHUNK;
-		if ((n = pread(j->fd, buf, len, (off_t)off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return fail1(j, CUSTOS_ERR_SYSTEM, "read error");
-		}
-		if (n == 0)
-			return changed(j);
-		if ((rc = digest_update(d, buf, (size_t)n)) != 0)
-			return fail_plain(j, rc, "hash error");
-		off += (uint64_t)n;
-	}
-	if ((rc = check_unchanged(j, buf, a)) != 0)
+	if ((rc = read_exact(j, buf, a, hash_chunk, d)) != 0)
 		return rc;
 	if ((rc = digest_final(d, hash)) != 0)
 		return fail_plain(j, rc, "hash error");
@@ -464,7 +391,7 @@ copy_in(struct job *j, struct store *store, const struct stat *a)
 		return store_fail(j, rc);
 	}
 	(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	rc = copy_bytes(j, w, buf, a);
+	rc = read_exact(j, buf, a, store_chunk, w);
 	(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_DONTNEED);
 	free(buf);
 	if (rc != 0) {
@@ -547,26 +474,26 @@ log_outcome(const struct job *j, enum seal_outcome outcome)
 {
 	enum digest_alg alg = j->s->st->cfg->digest_alg;
 	char obj[HEX_ENCLEN(DIGEST_LEN)], leaf[HEX_ENCLEN(DIGEST_LEN)];
-	char *cam = log_escape(j->camera), *path = log_escape(j->path);
+	const char *cam = j->camera;	/* a serial checked by its source */
+	char path[LOG_QUOTE_LEN];
 
+	log_quote(j->path, path, sizeof(path));
 	hex_encode(j->object, DIGEST_LEN, obj);
 	hex_encode(j->leaf, DIGEST_LEN, leaf);
 	if (outcome == SEAL_NEW)
 		log_info("sealed camera=%s %s=%s leaf=%s index=%llu size=%llu "
-		    "decodable=%d path=%s", cam ? cam : "?", digest_name(alg),
+		    "decodable=%d path=%s", cam, digest_name(alg),
 		    obj, leaf, (unsigned long long)j->index,
 		    (unsigned long long)j->size, j->decodable,
-		    path ? path : "?");
+		    path);
 	else if (outcome == SEAL_EXISTS)
 		log_info("already sealed camera=%s %s=%s index=%llu path=%s%s",
-		    cam ? cam : "?", digest_name(alg), obj,
-		    (unsigned long long)j->index, path ? path : "?",
+		    cam, digest_name(alg), obj,
+		    (unsigned long long)j->index, path,
 		    j->fast ? " hash_only=1" : "");
 	else
 		log_warnx("not sealed camera=%s path=%s rc=%d reason=\"%s\"",
-		    cam ? cam : "?", path ? path : "?", j->rc, j->reason);
-	free(cam);
-	free(path);
+		    cam, path, j->rc, j->reason);
 }
 
 /*
@@ -667,20 +594,21 @@ log_fast_miss(const struct job *j)
 {
 	enum digest_alg alg = j->s->st->cfg->digest_alg;
 	char want[DIGEST_STRLEN], got[DIGEST_STRLEN];
-	char *cam = log_escape(j->camera), *path = log_escape(j->path);
+	const char *cam = j->camera;	/* a serial checked by its source */
+	char path[LOG_QUOTE_LEN];
+
+	log_quote(j->path, path, sizeof(path));
 
 	digest_format(alg, j->hint_object, want, sizeof(want));
 	if (j->mismatch) {
 		digest_format(alg, j->found, got, sizeof(got));
 		log_warnx("seal: camera=%s path=%s changed under the same "
 		    "name, size and mtime: expected=%s found=%s; copying it "
-		    "again", cam ? cam : "?", path ? path : "?", want, got);
+		    "again", cam, path, want, got);
 	} else if (j->store_lacks)
 		log_warnx("seal: camera=%s path=%s object=%s is sealed but "
 		    "not in the store as sealed; copying it again",
-		    cam ? cam : "?", path ? path : "?", want);
-	free(cam);
-	free(path);
+		    cam, path, want);
 }
 
 /* Back on the loop after step 1. */

@@ -80,7 +80,7 @@ static void	seal_done(void *, const struct seal_result *);
 static void
 item_finish(struct camera *c, struct item *it)
 {
-	char buf[WALK_QUOTE_LEN];
+	char buf[LOG_QUOTE_LEN];
 
 	c->files_done++;
 	if (it->status == IT_SEALED || it->status == IT_EXISTS)
@@ -88,12 +88,12 @@ item_finish(struct camera *c, struct item *it)
 	else if (it->status == IT_FAILED) {
 		c->errors++;
 		log_warnx("dock: camera=%s path=%s failed reason=\"%s\"",
-		    c->name, walk_quote(it->path, buf, sizeof(buf)),
+		    c->name, log_quote(it->path, buf, sizeof(buf)),
 		    it->reason ? it->reason : "?");
 	} else if (it->status == IT_REFUSED) {
 		c->refused++;
 		log_warnx("dock: camera=%s path=%s refused reason=\"%s\"",
-		    c->name, walk_quote(it->path, buf, sizeof(buf)),
+		    c->name, log_quote(it->path, buf, sizeof(buf)),
 		    it->reason ? it->reason : "?");
 	}
 	c->cur++;
@@ -157,19 +157,19 @@ unlink_done(uv_work_t *req, int status)
 	struct fileop *op = req->data;
 	struct camera *c = op->c;
 	struct item *it = &c->items[c->cur];
-	char buf[WALK_QUOTE_LEN];
+	char buf[LOG_QUOTE_LEN];
 
 	c->busy = 0;
 	if (status == 0 && op->f.why == NULL) {
 		it->deleted = 1;
 		log_info("dock: camera=%s path=%s deleted from the camera",
-		    c->name, walk_quote(it->path, buf, sizeof(buf)));
+		    c->name, log_quote(it->path, buf, sizeof(buf)));
 	} else {
 		it->delete_error = op->f.err != 0 ?
 		    walk_reason(op->f.why, op->f.err) : strdup(op->f.why ?
 		    op->f.why : "cancelled");
 		log_warnx("dock: camera=%s path=%s not deleted: %s", c->name,
-		    walk_quote(it->path, buf, sizeof(buf)), it->delete_error ?
+		    log_quote(it->path, buf, sizeof(buf)), it->delete_error ?
 		    it->delete_error : "?");
 	}
 	fileop_close(op);
@@ -223,7 +223,7 @@ seal_done(void *arg, const struct seal_result *res)
 	struct camera *c = op->c;
 	struct dock *d = c->d;
 	struct item *it = &c->items[c->cur];
-	char buf[WALK_QUOTE_LEN], obj[DIGEST_STRLEN];
+	char buf[LOG_QUOTE_LEN], obj[DIGEST_STRLEN];
 
 	/* The source may be closed now; the parent stays for the unlink. */
 	close(op->f.fd);
@@ -254,7 +254,7 @@ seal_done(void *arg, const struct seal_result *res)
 	digest_format(d->st->cfg->digest_alg, it->object, obj, sizeof(obj));
 	/* The sealer logs each new segment; this line is for debugging. */
 	log_debug("dock: camera=%s path=%s %s object=%s index=%" PRIu64
-	    " size=%" PRIu64, c->name, walk_quote(it->path, buf, sizeof(buf)),
+	    " size=%" PRIu64, c->name, log_quote(it->path, buf, sizeof(buf)),
 	    res->outcome == SEAL_NEW ? "sealed" : "already_sealed", obj,
 	    res->index, res->size);
 	if (d->store_full)
@@ -407,7 +407,7 @@ static json_t *
 missing_json(struct camera *c)
 {
 	struct catalog_file *f = NULL;
-	char **paths = NULL, esc_buf[WALK_QUOTE_LEN];
+	char **paths = NULL, esc_buf[LOG_QUOTE_LEN];
 	const char *key;
 	size_t n = 0, i, np = 0, used = 0;
 	json_t *arr;
@@ -438,7 +438,7 @@ missing_json(struct camera *c)
 			continue;
 		log_warnx("dock: camera=%s path=%s missing: seen in session "
 		    "%" PRIu64 " (%s), never sealed, no longer on the camera",
-		    c->name, walk_quote(f[i].path, esc_buf, sizeof(esc_buf)),
+		    c->name, log_quote(f[i].path, esc_buf, sizeof(esc_buf)),
 		    f[i].session, f[i].status);
 		used += 160 + 6 * strlen(f[i].path);
 		if (used > MISSING_BUDGET)

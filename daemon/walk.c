@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "custos/err.h"
+#include "custos/utf8.h"
 #include "walk.h"
 
 #define WALK_MAX_DEPTH		16
@@ -31,95 +32,17 @@ struct walker {
 	int		 nomem;
 };
 
-/*
- * utf8_len() returns the length of the valid UTF-8
- * sequence at s (1 to 4), or 0 if the bytes there are not one: overlong
- * forms, surrogates and code points above U+10FFFF are invalid.
- */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0];
-	size_t n, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 char *
 walk_utf8(const char *s, int *valid)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, o = 0, n;
 	char *out;
 
+	/* When there is no copy there is nothing for *valid to qualify;
+	 * it stays 1, as walk.h has always left it. */
 	*valid = 1;
-	if ((out = malloc(3 * len + 1)) == NULL)
+	if (utf8_lossy(s, strlen(s), &out, valid) != 0)
 		return NULL;
-	while (i < len) {
-		if ((n = utf8_len(p + i)) == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-			*valid = 0;
-			continue;
-		}
-		memcpy(out + o, p + i, n);
-		o += n;
-		i += n;
-	}
-	out[o] = '\0';
 	return out;
-}
-
-const char *
-walk_quote(const char *s, char *buf, size_t bufsz)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, n;
-
-	buf[o++] = '"';
-	while (*p != '\0' && o + 8 < bufsz) {
-		if (*p == '"' || *p == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)*p++;
-		} else if (*p >= 0x20 && *p < 0x7f)
-			buf[o++] = (char)*p++;
-		else if (*p >= 0x80 && (n = utf8_len(p)) > 0 &&
-		    o + n + 2 < bufsz) {
-			memcpy(buf + o, p, n);
-			o += n;
-			p += n;
-		} else
-			o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x",
-			    *p++);
-	}
-	if (*p != '\0')
-		o += (size_t)snprintf(buf + o, bufsz - o, "...");
-	buf[o++] = '"';
-	buf[o] = '\0';
-	return buf;
 }
 
 char *

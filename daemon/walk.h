@@ -9,7 +9,7 @@
  * O_NOFOLLOW, never by path from "/": symlinks, FIFOs, devices, sockets and
  * other file systems mounted inside are refused and noted, never opened or
  * followed.  Names are kept as the raw bytes the volume holds (any byte but
- * NUL and '/'); walk_utf8() and walk_quote() present them.
+ * NUL and '/'); walk_utf8() presents them (log_quote() in log.h for log lines).
  */
 #ifndef CUSTOSD_WALK_H
 #define CUSTOSD_WALK_H
@@ -24,7 +24,6 @@
 #include "custos/digest.h"
 
 #define WALK_MAX_ENTRIES	100000	/* entries looked at per volume */
-#define WALK_QUOTE_LEN		768	/* buffer size for walk_quote() */
 
 enum item_status {
 	IT_PENDING = 0,		/* a regular file not sealed (yet) */
@@ -154,13 +153,5 @@ char	*walk_reason(const char *what, int err);
  */
 char	*walk_utf8(const char *s, int *valid);
 
-/*
- * Quotes s for a key=value log line into buf (bufsz bytes, normally
- * WALK_QUOTE_LEN) and returns buf: printable ASCII and valid multi-byte
- * UTF-8 as they are, '"' and '\\' escaped, anything else as \xNN, so a
- * hostile name can neither break the line nor forge a field.  A name too
- * long for buf ends in "...".
- */
-const char *walk_quote(const char *s, char *buf, size_t bufsz);
 
 #endif

@@ -23,16 +23,19 @@ struct calendar {
 	uint8_t		 work[NYEARS][(366 + 7) / 8];
 };
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t
-days_from_civil(int y, int m, int d)
+/*
+ * Howard Hinnant's days_from_civil.  The year is widened first, so that no
+ * int year can overflow.
+ */
+int64_t
+calendar_days(int year, int month, int day)
 {
-	int64_t era, yoe, doy, doe;
+	int64_t y = year, era, yoe, doy, doe;
 
-	y -= m <= 2;
+	y -= month <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
 	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
 }
@@ -120,8 +123,8 @@ calendar_date_format(const struct cal_date *d, char *buf, size_t len)
 static int
 yday(const struct cal_date *d)
 {
-	return (int)(days_from_civil(d->year, d->month, d->day) -
-	    days_from_civil(d->year, 1, 1));
+	return (int)(calendar_days(d->year, d->month, d->day) -
+	    calendar_days(d->year, 1, 1));
 }
 
 static void
@@ -157,8 +160,8 @@ loaderr(char *err, size_t errlen, const char *name, int line,
 static void
 default_week(int year, uint8_t *bits)
 {
-	int64_t first = days_from_civil(year, 1, 1), i;
-	int n = (int)(days_from_civil(year + 1, 1, 1) - first);
+	int64_t first = calendar_days(year, 1, 1), i;
+	int n = (int)(calendar_days(year + 1, 1, 1) - first);
 
 	for (i = 0; i < n; i++) {
 		/* 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Monday. */
@@ -328,7 +331,7 @@ calendar_add_workdays(const struct calendar *c, const struct cal_date *start,
     unsigned n, struct cal_date *out, struct cal_date *uncovered)
 {
 	struct cal_date d;
-	int64_t z = days_from_civil(start->year, start->month, start->day);
+	int64_t z = calendar_days(start->year, start->month, start->day);
 	int work, rc;
 
 	if (n == 0)
@@ -358,6 +361,6 @@ calendar_beijing_date(int64_t unix_s, struct cal_date *d)
 int64_t
 calendar_end_of_day(const struct cal_date *d)
 {
-	return (days_from_civil(d->year, d->month, d->day) + 1) * 86400 -
+	return (calendar_days(d->year, d->month, d->day) + 1) * 86400 -
 	    BEIJING_OFFSET;
 }

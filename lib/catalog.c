@@ -167,6 +167,17 @@ step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : dberr(rc);
 }
 
+/* Runs SQL that returns no rows: 0 or dberr()'s code. */
+static int
+exec_sql(sqlite3 *db, const char *sql)
+{
+	int rc;
+
+	if ((rc = sqlite3_exec(db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return dberr(rc);
+	return 0;
+}
+
 static int
 set_pragmas(sqlite3 *db)
 {
@@ -176,9 +187,8 @@ set_pragmas(sqlite3 *db)
 
 	sqlite3_busy_timeout(db, BUSY_MS);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	if ((rc = sqlite3_exec(db, "PRAGMA synchronous = FULL;", NULL, NULL,
-	    NULL)) != SQLITE_OK)
-		return dberr(rc);
+	if ((rc = exec_sql(db, "PRAGMA synchronous = FULL;")) != 0)
+		return rc;
 	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
 	    NULL)) != SQLITE_OK)
 		return dberr(rc);
@@ -216,17 +226,12 @@ migrate(sqlite3 *db)
 
 	if (has_new_columns(db))
 		return 0;
-	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
-	    SQLITE_OK)
-		return dberr(rc);
-	if (!has_new_columns(db) && (rc = sqlite3_exec(db, migrate_sql, NULL,
-	    NULL, NULL)) != SQLITE_OK) {
+	if ((rc = exec_sql(db, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	if ((!has_new_columns(db) && (rc = exec_sql(db, migrate_sql)) != 0) ||
+	    (rc = exec_sql(db, "COMMIT")) != 0) {
 		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return dberr(rc);
-	}
-	if ((rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
-		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return dberr(rc);
+		return rc;
 	}
 	return 0;
 }
@@ -264,20 +269,11 @@ catalog_open(const char *path, struct catalog **out)
 		rc = dberr(rc);
 		goto fail;
 	}
-	if ((rc = set_pragmas(c->db)) != 0)
+	if ((rc = set_pragmas(c->db)) != 0 ||
+	    (rc = exec_sql(c->db, schema_sql)) != 0 ||
+	    (rc = migrate(c->db)) != 0 ||
+	    (rc = exec_sql(c->db, index_sql)) != 0)
 		goto fail;
-	if ((rc = sqlite3_exec(c->db, schema_sql, NULL, NULL, NULL)) !=
-	    SQLITE_OK) {
-		rc = dberr(rc);
-		goto fail;
-	}
-	if ((rc = migrate(c->db)) != 0)
-		goto fail;
-	if ((rc = sqlite3_exec(c->db, index_sql, NULL, NULL, NULL)) !=
-	    SQLITE_OK) {
-		rc = dberr(rc);
-		goto fail;
-	}
 	for (i = 0; i < ST_COUNT; i++) {
 		if ((rc = sqlite3_prepare_v3(c->db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &c->st[i], NULL)) != SQLITE_OK) {

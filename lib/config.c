@@ -33,6 +33,7 @@
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/profile.h"
+#include "custos/utf8.h"
 #include "custos/util.h"
 
 #define CONFIG_MAX_SIZE		(1024 * 1024)
@@ -138,62 +139,9 @@ bad(struct parse *p, const char *fmt, ...)
 	    p->key->section, p->key->key, msg);
 }
 
-/*
- * Decodes the UTF-8 sequence at s (n > 0 bytes left) into *cp.  Returns its
- * length, or 0 if it is not well-formed (overlong forms, surrogates and
- * code points past U+10FFFF are not).
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	static const unsigned long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, *cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, *cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, *cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-	}
-	if (*cp < min[len] || *cp > 0x10ffff ||
-	    (*cp >= 0xd800 && *cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Returns 1 if the n bytes at s are UTF-8 (without NUL bytes), else 0. */
-static int
-utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned long cp;
-	size_t k;
-
-	while (n > 0) {
-		if ((k = utf8_next(u, n, &cp)) == 0 || cp == 0)
-			return 0;
-		u += k;
-		n -= k;
-	}
-	return 1;
-}
-
 /* Go's unicode.IsSpace, which C2SP signed notes use for key names. */
 static int
-is_space(unsigned long cp)
+is_space(uint32_t cp)
 {
 	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 ||
 	    cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
@@ -202,7 +150,7 @@ is_space(unsigned long cp)
 }
 
 static int
-is_control(unsigned long cp)
+is_control(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
 }
@@ -250,14 +198,14 @@ set_name(struct parse *p, const char *v)
 {
 	const unsigned char *u = (const unsigned char *)v;
 	size_t n = strlen(v), k;
-	unsigned long cp;
+	uint32_t cp;
 
 	if (n > KEY_NAME_MAX)
 		return bad(p, "longer than %d bytes", KEY_NAME_MAX);
 	if (!utf8_valid(v, n))
 		return bad(p, "not valid UTF-8");
 	for (; n > 0; u += k, n -= k) {
-		k = utf8_next(u, n, &cp);
+		k = utf8_seq(u, n, &cp);
 		if (cp == '+')
 			return bad(p, "must not contain '+'");
 		if (is_space(cp))

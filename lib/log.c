@@ -10,7 +10,7 @@
  *		entry idx, its exact bytes and H(0x00 || data).
  *	nodes(id INTEGER PRIMARY KEY, hash BLOB NOT NULL)
  *		the complete subtrees of merkle.h, numbered in the order
- *		appends store them (see node_id()): leaf n's hash, then each
+ *		appends store them (see log_node_id()): leaf n's hash, then each
  *		subtree it completes, lowest first.
  *	checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,
  *	    created TEXT NOT NULL)
@@ -19,8 +19,9 @@
  * Triggers abort every UPDATE and DELETE on all four tables.  INSERT OR
  * REPLACE deletes a row without firing DELETE triggers, so BEFORE INSERT
  * triggers also refuse a row whose key is taken, and entries and nodes
- * must arrive with the next index or id.  None of this stops someone who can write the file;
- * it stops mistakes, and log_verify_all() finds the rest.
+ * must arrive with the next index or id.  None of this stops someone
+ * who can write the file; it stops mistakes, and log_verify_all() (in
+ * log_audit.c) finds the rest.
  *
  * The database runs in WAL mode with synchronous=FULL: a commit returns
  * once the WAL is fsynced, and readers in other processes see the last
@@ -33,10 +34,11 @@
  * order, the lower nodes of a proof share a few pages, the table is an
  * integer-keyed b-tree only ever appended to at its end, and the audit
  * reads it front to back beside the entries.
+ *
+ * What log.c and log_audit.c share (struct log, the frontier, node
+ * numbering) is declared in log_int.h.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,10 +51,10 @@
 #include "custos/log.h"
 #include "custos/merkle.h"
 #include "custos/note.h"
+#include "log_int.h"
 
 #define LOG_FORMAT	"2"
 #define BUSY_MS		5000
-#define PROGRESS_EVERY	65536
 
 static const char schema_sql[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -87,23 +89,7 @@ static const char schema_sql[] =
 	"    WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)"
 	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;";
 
-/* The prepared statements a struct log keeps for its lifetime. */
-enum {
-	ST_BEGIN,
-	ST_BEGIN_READ,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_INS_ENTRY,
-	ST_INS_NODE,
-	ST_NODE,
-	ST_ENTRY,
-	ST_LEAF,
-	ST_CKPT_PUT,
-	ST_CKPT_GET,
-	ST_CKPT_LATEST,
-	ST_COUNT
-};
-
+/* The SQL of the statements a struct log keeps, by ST_* of log_int.h. */
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_BEGIN_READ] = "BEGIN",
@@ -121,49 +107,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "WHERE size <= ?1 ORDER BY size DESC LIMIT 1",
 };
 
-/*
- * The right edge of a tree of size leaves: for every one bit L of size,
- * hash[L] is node (L, (size >> L) - 1).  These are exactly the left
- * siblings the next append combines with, and the tiles of the root.
- */
-struct frontier {
-	uint64_t	 size;
-	uint8_t		 hash[MERKLE_MAX_LEVELS][DIGEST_LEN];
-};
-
-/*
- * Upper tree nodes are read by almost every proof and never change once
- * written, so a small direct-mapped cache keeps them out of SQLite.  Only
- * nodes that were read from the file and are complete subtrees of at
- * least 2^CACHE_MIN_LEVEL leaves are cached.  log_verify_all() compares
- * the stored nodes as it reads them from the table, not from the cache.
- */
-#define CACHE_SLOTS	4096
-#define CACHE_MIN_LEVEL	8
-
-struct node_cache {
-	uint64_t	 key[CACHE_SLOTS];	/* (level << 58 | index) + 1 */
-	uint8_t		 hash[CACHE_SLOTS][DIGEST_LEN];
-};
-
-struct log {
-	sqlite3		*db;
-	enum digest_alg	 alg;
-	int		 rdonly;
-	uint64_t	 size;
-	struct frontier	 front;
-	sqlite3_stmt	*st[ST_COUNT];
-	struct node_cache cache;
-};
-
-/* A reader that tries a frontier first and then, if l is set, the db. */
-struct edge_reader {
-	const struct frontier	*f;
-	struct log		*l;
-};
-
-static int
-dberr(int rc)
+int
+log_dberr(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -188,11 +133,12 @@ step_done(sqlite3_stmt *st)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : dberr(rc);
+	return rc == SQLITE_DONE ? 0 : log_dberr(rc);
 }
 
-static void
-frontier_push(struct frontier *f, const struct merkle_node *nodes, size_t n)
+void
+log_frontier_push(struct frontier *f, const struct merkle_node *nodes,
+    size_t n)
 {
 	size_t i;
 
@@ -217,8 +163,8 @@ frontier_get(const struct frontier *f, unsigned level, uint64_t index,
  * inner node per merge, n - 1 of them minus one per one bit of n that
  * stays unmerged on the right edge.
  */
-static uint64_t
-hash_count(uint64_t n)
+uint64_t
+log_hash_count(uint64_t n)
 {
 	return 2 * n - (uint64_t)__builtin_popcountll(n);
 }
@@ -229,41 +175,19 @@ hash_count(uint64_t n)
  * first), as golang.org/x/mod/sumdb/tlog numbers its stored hashes.
  * Node (level, index) is stored with its last leaf m = ((index + 1) <<
  * level) - 1, right after leaf m's hash, which has the id of the
- * hash_count(m) nodes before it.  Returns CUSTOS_ERR_RANGE for a node
+ * log_hash_count(m) nodes before it.  Returns CUSTOS_ERR_RANGE for a node
  * beyond 2^62 leaves, whose id would not fit a SQLite integer.
  */
-static int
-node_id(unsigned level, uint64_t index, uint64_t *id)
+int
+log_node_id(unsigned level, uint64_t index, uint64_t *id)
 {
 	uint64_t m;
 
 	if (level >= 62 || index >= (UINT64_C(1) << (62 - level)))
 		return CUSTOS_ERR_RANGE;
 	m = ((index + 1) << level) - 1;
-	*id = hash_count(m) + level;
+	*id = log_hash_count(m) + level;
 	return 0;
-}
-
-/*
- * The inverse of node_id(), to name a stored row in a report.  Leaf n's
- * id hash_count(n) grows with n, so the row belongs to the last leaf n
- * whose id is at most id; it is that leaf's node at level id - its id.
- */
-static void
-node_split(uint64_t id, unsigned *level, uint64_t *index)
-{
-	uint64_t lo = id / 2, hi = id / 2 + 64, mid;
-
-	/* hash_count(n) lies in [2n - 64, 2n], so n is in [lo, hi]. */
-	while (lo < hi) {
-		mid = lo + (hi - lo + 1) / 2;
-		if (hash_count(mid) <= id)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	*level = (unsigned)(id - hash_count(lo));
-	*index = lo >> *level;
 }
 
 /*
@@ -280,7 +204,7 @@ node_read(struct log *l, unsigned level, uint64_t index,
 	size_t slot = 0;
 	int rc;
 
-	if (node_id(level, index, &id) != 0)
+	if (log_node_id(level, index, &id) != 0)
 		return CUSTOS_ERR_CORRUPT;
 	if (level >= CACHE_MIN_LEVEL) {
 		key = id + 1;
@@ -306,13 +230,14 @@ node_read(struct log *l, unsigned level, uint64_t index,
 	} else if (rc == SQLITE_DONE)
 		rc = CUSTOS_ERR_CORRUPT;
 	else
-		rc = dberr(rc);
+		rc = log_dberr(rc);
 	sqlite3_reset(st);
 	return rc;
 }
 
-static int
-edge_read(void *arg, unsigned level, uint64_t index, uint8_t out[DIGEST_LEN])
+int
+log_edge_read(void *arg, unsigned level, uint64_t index,
+    uint8_t out[DIGEST_LEN])
 {
 	struct edge_reader *e = arg;
 
@@ -324,20 +249,20 @@ edge_read(void *arg, unsigned level, uint64_t index, uint8_t out[DIGEST_LEN])
 }
 
 /* Runs sql and returns its single integer or text result. */
-static int
-query_int(sqlite3 *db, const char *sql, sqlite3_int64 *out, int *isnull)
+int
+log_query_int(sqlite3 *db, const char *sql, sqlite3_int64 *out, int *isnull)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return dberr(rc);
+		return log_dberr(rc);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*isnull = sqlite3_column_type(st, 0) == SQLITE_NULL;
 		*out = sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : log_dberr(rc);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -352,7 +277,7 @@ meta_get(sqlite3 *db, const char *key, char *buf, size_t bufsz)
 
 	if ((rc = sqlite3_prepare_v2(db, "SELECT value FROM meta "
 	    "WHERE key = ?1", -1, &st, NULL)) != SQLITE_OK)
-		return dberr(rc);
+		return log_dberr(rc);
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = sqlite3_column_text(st, 0);
@@ -362,7 +287,7 @@ meta_get(sqlite3 *db, const char *key, char *buf, size_t bufsz)
 		} else
 			rc = CUSTOS_ERR_CORRUPT;
 	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : log_dberr(rc);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -373,7 +298,7 @@ has_schema(sqlite3 *db, int *yes)
 	sqlite3_int64 n;
 	int isnull, rc;
 
-	rc = query_int(db, "SELECT count(*) FROM sqlite_schema "
+	rc = log_query_int(db, "SELECT count(*) FROM sqlite_schema "
 	    "WHERE type = 'table' AND name = 'meta'", &n, &isnull);
 	*yes = rc == 0 && n > 0;
 	return rc;
@@ -387,29 +312,30 @@ create_schema(sqlite3 *db, enum digest_alg alg)
 
 	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
 	    SQLITE_OK)
-		return dberr(rc);
+		return log_dberr(rc);
 	/* Two processes may race to create the same file; the loser sees
 	 * the winner's schema here. */
 	if ((rc = has_schema(db, &yes)) != 0 || yes)
 		goto out;
 	if ((rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL)) !=
 	    SQLITE_OK) {
-		rc = dberr(rc);
+		rc = log_dberr(rc);
 		goto out;
 	}
 	if ((rc = sqlite3_prepare_v2(db, "INSERT INTO meta (key, value) "
 	    "VALUES ('format', '" LOG_FORMAT "'), ('alg', ?1)", -1, &st,
 	    NULL)) != SQLITE_OK) {
-		rc = dberr(rc);
+		rc = log_dberr(rc);
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, digest_name(alg), -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dberr(sqlite3_errcode(db));
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 :
+	    log_dberr(sqlite3_errcode(db));
 	sqlite3_finalize(st);
  out:
 	if (rc == 0 && (rc = sqlite3_exec(db, "COMMIT", NULL, NULL,
 	    NULL)) != SQLITE_OK)
-		rc = dberr(rc);
+		rc = log_dberr(rc);
 	if (rc != 0)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
@@ -432,17 +358,17 @@ set_pragmas(sqlite3 *db, int rdonly)
 	 * the WAL. */
 	if ((rc = sqlite3_exec(db, "PRAGMA mmap_size = 1073741824;", NULL, NULL,
 	    NULL)) != SQLITE_OK)
-		return dberr(rc);
+		return log_dberr(rc);
 	if (rdonly)
 		return 0;
 	if ((rc = sqlite3_exec(db, "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL)) != SQLITE_OK)
-		return dberr(rc);
+		return log_dberr(rc);
 	/* A file system without shared memory keeps the old journal mode;
 	 * the log then is not what log.h promises, so refuse it. */
 	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
 	    NULL)) != SQLITE_OK)
-		return dberr(rc);
+		return log_dberr(rc);
 	rc = CUSTOS_ERR_DB;
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    (mode = sqlite3_column_text(st, 0)) != NULL &&
@@ -488,26 +414,26 @@ load_state(struct log *l)
 	unsigned level;
 	int lonull, hinull, isnull, rc;
 
-	if ((rc = query_int(l->db, "SELECT max(idx) FROM entries", &max,
+	if ((rc = log_query_int(l->db, "SELECT max(idx) FROM entries", &max,
 	    &isnull)) != 0)
 		return rc;
 	if (isnull)
 		max = -1;
-	if ((rc = query_int(l->db, "SELECT count(*) FROM entries", &count,
+	if ((rc = log_query_int(l->db, "SELECT count(*) FROM entries", &count,
 	    &isnull)) != 0)
 		return rc;
 	if (max < -1 || count != max + 1)
 		return CUSTOS_ERR_CORRUPT;
 	memset(&l->front, 0, sizeof(l->front));
 	l->front.size = l->size = (uint64_t)count;
-	if ((rc = query_int(l->db, "SELECT min(id) FROM nodes", &lo,
+	if ((rc = log_query_int(l->db, "SELECT min(id) FROM nodes", &lo,
 	    &lonull)) != 0 ||
-	    (rc = query_int(l->db, "SELECT max(id) FROM nodes", &hi,
+	    (rc = log_query_int(l->db, "SELECT max(id) FROM nodes", &hi,
 	    &hinull)) != 0)
 		return rc;
 	if (l->size == 0 ? !lonull || !hinull :
 	    lonull || hinull || lo != 0 ||
-	    (uint64_t)hi + 1 != hash_count(l->size))
+	    (uint64_t)hi + 1 != log_hash_count(l->size))
 		return CUSTOS_ERR_CORRUPT;
 	for (level = 0; level < MERKLE_MAX_LEVELS; level++) {
 		if (((l->size >> level) & 1) == 0)
@@ -549,7 +475,8 @@ open_db(const char *path, int flags, sqlite3 **out)
 	if (*out != NULL)
 		sqlite3_extended_result_codes(*out, 1);
 	if (rc != SQLITE_OK)
-		return rc == SQLITE_CANTOPEN ? CUSTOS_ERR_NOTFOUND : dberr(rc);
+		return rc == SQLITE_CANTOPEN ? CUSTOS_ERR_NOTFOUND :
+		    log_dberr(rc);
 	return 0;
 }
 
@@ -579,7 +506,7 @@ log_open(const char *path, enum digest_alg alg, int flags, struct log **out)
 	for (i = 0; i < ST_COUNT; i++) {
 		if ((rc = sqlite3_prepare_v3(l->db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &l->st[i], NULL)) != SQLITE_OK) {
-			rc = dberr(rc);
+			rc = log_dberr(rc);
 			goto fail;
 		}
 	}
@@ -587,7 +514,7 @@ log_open(const char *path, enum digest_alg alg, int flags, struct log **out)
 	 * between the count and the frontier. */
 	if ((rc = sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL)) !=
 	    SQLITE_OK) {
-		rc = dberr(rc);
+		rc = log_dberr(rc);
 		goto fail;
 	}
 	rc = load_state(l);
@@ -633,7 +560,7 @@ insert_node(struct log *l, const struct merkle_node *nd)
 	uint64_t id;
 	int rc;
 
-	if ((rc = node_id(nd->level, nd->index, &id)) != 0)
+	if ((rc = log_node_id(nd->level, nd->index, &id)) != 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
 	sqlite3_bind_blob(st, 2, nd->hash, DIGEST_LEN, SQLITE_STATIC);
@@ -647,7 +574,7 @@ append_one(struct log *l, struct frontier *f, const void *data, size_t len,
 {
 	struct merkle_node nodes[MERKLE_MAX_LEVELS];
 	struct edge_reader e = { f, l };
-	struct merkle_reader r = { edge_read, &e };
+	struct merkle_reader r = { log_edge_read, &e };
 	sqlite3_stmt *st = l->st[ST_INS_ENTRY];
 	size_t i, nn;
 	int rc;
@@ -664,7 +591,7 @@ append_one(struct log *l, struct frontier *f, const void *data, size_t len,
 	for (i = 0; i < nn; i++)
 		if ((rc = insert_node(l, &nodes[i])) != 0)
 			return rc;
-	frontier_push(f, nodes, nn);
+	log_frontier_push(f, nodes, nn);
 	return 0;
 }
 
@@ -748,7 +675,7 @@ log_entry(struct log *l, uint64_t index, uint8_t **data, size_t *len)
 		if ((rc = column_copy(st, 0, &buf, len)) == 0)
 			*data = (uint8_t *)buf;
 	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : log_dberr(rc);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -769,7 +696,7 @@ log_leaf(struct log *l, uint64_t index, uint8_t out[DIGEST_LEN])
 		} else
 			rc = CUSTOS_ERR_CORRUPT;
 	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : log_dberr(rc);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -805,7 +732,7 @@ int
 log_root(struct log *l, uint64_t size, uint8_t out[DIGEST_LEN])
 {
 	struct edge_reader e = { &l->front, l };
-	struct merkle_reader r = { edge_read, &e };
+	struct merkle_reader r = { log_edge_read, &e };
 	int began, rc;
 
 	if (size > l->size)
@@ -820,7 +747,7 @@ log_prove_inclusion(struct log *l, uint64_t index, uint64_t size,
     uint8_t proof[][DIGEST_LEN], size_t *n)
 {
 	struct edge_reader e = { &l->front, l };
-	struct merkle_reader r = { edge_read, &e };
+	struct merkle_reader r = { log_edge_read, &e };
 	int began, rc;
 
 	*n = 0;
@@ -836,7 +763,7 @@ log_prove_consistency(struct log *l, uint64_t old, uint64_t new,
     uint8_t proof[][DIGEST_LEN], size_t *n)
 {
 	struct edge_reader e = { &l->front, l };
-	struct merkle_reader r = { edge_read, &e };
+	struct merkle_reader r = { log_edge_read, &e };
 	int began, rc;
 
 	*n = 0;
@@ -867,7 +794,7 @@ log_checkpoint_put(struct log *l, uint64_t size, const char *note,
 	if (rc == SQLITE_ROW)
 		return CUSTOS_ERR_EXISTS;
 	if (rc != SQLITE_DONE)
-		return dberr(rc);
+		return log_dberr(rc);
 	st = l->st[ST_CKPT_PUT];
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
 	sqlite3_bind_blob(st, 2, note, (int)len, SQLITE_STATIC);
@@ -887,7 +814,7 @@ ckpt_row(sqlite3_stmt *st, int col, char **note, size_t *len)
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		rc = column_copy(st, col, note, len);
 	else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : dberr(rc);
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : log_dberr(rc);
 	return rc;
 }
 
@@ -923,9 +850,8 @@ log_checkpoint_get(struct log *l, uint64_t size, char **note, size_t *len)
 	return rc;
 }
 
-/* A checkpoint note that does not even parse is damage to the log. */
-static int
-open_err(int rc)
+int
+log_open_err(int rc)
 {
 	return rc == CUSTOS_ERR_FORMAT || rc == CUSTOS_ERR_TOOBIG ?
 	    CUSTOS_ERR_CORRUPT : rc;
@@ -992,7 +918,7 @@ log_check(struct log *l, const struct note_verifier *v)
 	rc = ckpt_open(note, len, v, &c);
 	free(note);
 	if (rc != 0)
-		return open_err(rc);
+		return log_open_err(rc);
 	if (c->size != size)
 		rc = CUSTOS_ERR_CORRUPT;
 	else if ((rc = log_root(l, size, root)) == 0 &&
@@ -1002,327 +928,3 @@ log_check(struct log *l, const struct note_verifier *v)
 	return rc;
 }
 
-/* State of one log_verify_all() run. */
-struct audit {
-	struct log			*l;
-	const struct note_verifier	*v;
-	struct log_verify_result	*res;
-	struct frontier			 f;	/* the recomputed tree */
-	sqlite3_stmt			*ck;	/* checkpoints by size */
-	int				 ckrow;	/* ck is on a row */
-	sqlite3_stmt			*nd;	/* nodes by id */
-	int				 ndrow;	/* nd is on a row */
-	uint64_t			 prev;	/* last checked checkpoint */
-	uint8_t				 prevroot[DIGEST_LEN];
-};
-
-static int report(struct log_verify_result *, int, uint64_t, const char *,
-    ...) __attribute__((format(printf, 4, 5)));
-
-static int
-report(struct log_verify_result *res, int rc, uint64_t index,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	res->bad_index = index;
-	va_start(ap, fmt);
-	vsnprintf(res->what, sizeof(res->what), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static int
-ck_next(struct audit *a)
-{
-	int rc;
-
-	rc = sqlite3_step(a->ck);
-	a->ckrow = rc == SQLITE_ROW;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dberr(rc);
-}
-
-static int
-nd_next(struct audit *a)
-{
-	int rc;
-
-	rc = sqlite3_step(a->nd);
-	a->ndrow = rc == SQLITE_ROW;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dberr(rc);
-}
-
-/* Reports stored row id, which no entry accounts for. */
-static int
-report_extra(struct audit *a, sqlite3_int64 id)
-{
-	uint64_t index;
-	unsigned level;
-
-	if (id < 0)
-		return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "node "
-		    "id %lld is not part of the tree", (long long)id);
-	node_split((uint64_t)id, &level, &index);
-	return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "node (%u, "
-	    "%llu) is not part of the tree of %llu entries", level,
-	    (unsigned long long)index, (unsigned long long)a->f.size);
-}
-
-/*
- * Checks the checkpoint ck is on, whose size is the recomputed tree's:
- * signature, size, root, and consistency with the previous checkpoint
- * through a proof built from the stored nodes, as a client would get it.
- */
-static int
-ck_check(struct audit *a)
-{
-	struct edge_reader e = { &a->f, NULL };
-	struct merkle_reader fr = { edge_read, &e };
-	struct edge_reader se = { NULL, a->l };
-	struct merkle_reader sr = { edge_read, &se };
-	uint8_t root[DIGEST_LEN], proof[MERKLE_MAX_PROOF][DIGEST_LEN];
-	uint64_t size = a->f.size;
-	struct checkpoint *c;
-	size_t n;
-	int rc;
-
-	rc = ckpt_open(sqlite3_column_blob(a->ck, 1),
-	    (size_t)sqlite3_column_bytes(a->ck, 1), a->v, &c);
-	if (rc != 0)
-		return report(a->res, open_err(rc), size, "checkpoint %llu: "
-		    "%s", (unsigned long long)size, custos_strerror(rc));
-	if (c->size != size) {
-		rc = report(a->res, CUSTOS_ERR_CORRUPT, size, "checkpoint "
-		    "%llu: note says tree size %llu", (unsigned long long)size,
-		    (unsigned long long)c->size);
-		goto out;
-	}
-	if ((rc = merkle_root(a->l->alg, size, &fr, root)) != 0)
-		goto out;
-	if (memcmp(root, c->root, DIGEST_LEN) != 0) {
-		rc = report(a->res, CUSTOS_ERR_CORRUPT, size, "checkpoint "
-		    "%llu: root does not match the entries",
-		    (unsigned long long)size);
-		goto out;
-	}
-	if (a->prev > 0) {
-		if ((rc = merkle_prove_consistency(a->l->alg, a->prev, size,
-		    &sr, proof, &n)) != 0 ||
-		    (rc = merkle_verify_consistency(a->l->alg, a->prev, size,
-		    a->prevroot, c->root, (const uint8_t (*)[DIGEST_LEN])proof,
-		    n)) != 0) {
-			rc = report(a->res, rc == CUSTOS_ERR_VERIFY ?
-			    CUSTOS_ERR_VERIFY : CUSTOS_ERR_CORRUPT, size,
-			    "checkpoints %llu and %llu: no consistency proof: "
-			    "%s", (unsigned long long)a->prev,
-			    (unsigned long long)size, custos_strerror(rc));
-			goto out;
-		}
-	}
-	a->prev = size;
-	memcpy(a->prevroot, c->root, DIGEST_LEN);
-	a->res->checkpoints++;
- out:
-	ckpt_free(c);
-	return rc;
-}
-
-/* Checks every checkpoint of the tree size the audit has reached. */
-static int
-ck_reached(struct audit *a)
-{
-	int rc;
-
-	while (a->ckrow &&
-	    (uint64_t)sqlite3_column_int64(a->ck, 0) == a->f.size) {
-		if ((rc = ck_check(a)) != 0 || (rc = ck_next(a)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/*
- * Re-hashes one entry row and compares every node it completes.  Those
- * nodes are the next rows of the nodes table in id order, so the audit
- * reads the table once from end to end beside the entries, without a
- * lookup per node, and any row it must skip is one too many.
- */
-static int
-audit_entry(struct audit *a, sqlite3_stmt *st)
-{
-	struct edge_reader e = { &a->f, NULL };
-	struct merkle_reader r = { edge_read, &e };
-	struct merkle_node nodes[MERKLE_MAX_LEVELS];
-	uint8_t leaf[DIGEST_LEN];
-	uint64_t i = a->f.size, want;
-	sqlite3_int64 id;
-	const void *data;
-	const char *what;
-	size_t k, nn;
-	int len, rc;
-
-	if ((uint64_t)sqlite3_column_int64(st, 0) != i)
-		return report(a->res, CUSTOS_ERR_CORRUPT, i, "entry %llu is "
-		    "missing", (unsigned long long)i);
-	data = sqlite3_column_blob(st, 1);
-	len = sqlite3_column_bytes(st, 1);
-	if (len <= 0 || len > LOG_MAX_ENTRY || data == NULL)
-		return report(a->res, CUSTOS_ERR_CORRUPT, i, "entry %llu: "
-		    "invalid length %d", (unsigned long long)i, len);
-	if ((rc = merkle_leaf_hash(a->l->alg, data, (size_t)len, leaf)) != 0)
-		return rc;
-	if (sqlite3_column_bytes(st, 2) != DIGEST_LEN ||
-	    memcmp(sqlite3_column_blob(st, 2), leaf, DIGEST_LEN) != 0)
-		return report(a->res, CUSTOS_ERR_CORRUPT, i, "entry %llu: "
-		    "stored leaf hash does not match the entry bytes",
-		    (unsigned long long)i);
-	if ((rc = merkle_append(a->l->alg, i, leaf, &r, nodes, &nn)) != 0)
-		return rc;
-	for (k = 0; k < nn; k++) {
-		if ((rc = node_id(nodes[k].level, nodes[k].index, &want)) != 0)
-			return rc;
-		id = a->ndrow ? sqlite3_column_int64(a->nd, 0) : -1;
-		if (a->ndrow && id < (sqlite3_int64)want)
-			return report_extra(a, id);
-		what = NULL;
-		if (!a->ndrow || id > (sqlite3_int64)want)
-			what = "is missing";
-		else if (sqlite3_column_bytes(a->nd, 1) != DIGEST_LEN ||
-		    memcmp(sqlite3_column_blob(a->nd, 1), nodes[k].hash,
-		    DIGEST_LEN) != 0)
-			what = "is wrong";
-		if (what != NULL)
-			return report(a->res, CUSTOS_ERR_CORRUPT, i, "entry "
-			    "%llu: node (%u, %llu) %s", (unsigned long long)i,
-			    nodes[k].level, (unsigned long long)nodes[k].index,
-			    what);
-		if ((rc = nd_next(a)) != 0)
-			return rc;
-	}
-	frontier_push(&a->f, nodes, nn);
-	a->res->entries++;
-	return 0;
-}
-
-/*
- * The nodes table must hold exactly the nodes of the entries table, no
- * more: a stray node would block a later append.  The ids of n entries'
- * nodes are 0 .. hash_count(n) - 1, and the scan has checked them up to
- * this handle's size; the rest belong to entries appended since, which
- * the audit's snapshot may hold.
- */
-static int
-audit_node_count(struct audit *a)
-{
-	sqlite3_int64 got, max, top;
-	uint64_t n, want;
-	int isnull, rc;
-
-	if ((rc = query_int(a->l->db, "SELECT max(idx) FROM entries", &max,
-	    &isnull)) != 0)
-		return rc;
-	n = isnull ? 0 : (uint64_t)max + 1;
-	want = hash_count(n);
-	if ((rc = query_int(a->l->db, "SELECT max(id) FROM nodes", &top,
-	    &isnull)) != 0)
-		return rc;
-	if (!isnull && (top < 0 || (uint64_t)top >= want))
-		return report_extra(a, top);
-	if ((rc = query_int(a->l->db, "SELECT count(*) FROM nodes", &got,
-	    &isnull)) != 0)
-		return rc;
-	if ((uint64_t)got != want)
-		return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "%lld "
-		    "nodes stored for %llu entries, want %llu", (long long)got,
-		    (unsigned long long)n, (unsigned long long)want);
-	return 0;
-}
-
-static int
-audit_run(struct audit *a, sqlite3_stmt *st,
-    void (*progress)(void *, uint64_t, uint64_t), void *arg)
-{
-	uint64_t total = a->l->size;
-	int rc;
-
-	if ((rc = ck_next(a)) != 0 || (rc = nd_next(a)) != 0 ||
-	    (rc = ck_reached(a)) != 0)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = audit_entry(a, st)) != 0 ||
-		    (rc = ck_reached(a)) != 0)
-			return rc;
-		if (progress != NULL && a->f.size % PROGRESS_EVERY == 0)
-			progress(arg, a->f.size, total);
-	}
-	if (rc != SQLITE_DONE)
-		return dberr(rc);
-	if (a->f.size != total)
-		return report(a->res, CUSTOS_ERR_CORRUPT, a->f.size, "entries "
-		    "end at %llu, log size is %llu",
-		    (unsigned long long)a->f.size, (unsigned long long)total);
-	if (a->ckrow)
-		return report(a->res, CUSTOS_ERR_CORRUPT,
-		    (uint64_t)sqlite3_column_int64(a->ck, 0), "checkpoint "
-		    "%lld is not a tree size of the log",
-		    (long long)sqlite3_column_int64(a->ck, 0));
-	if ((rc = audit_node_count(a)) != 0)
-		return rc;
-	if (progress != NULL)
-		progress(arg, total, total);
-	return 0;
-}
-
-int
-log_verify_all(struct log *l, const struct note_verifier *v,
-    void (*progress)(void *arg, uint64_t done, uint64_t total), void *arg,
-    struct log_verify_result *res)
-{
-	struct log_verify_result dummy;
-	struct audit *a;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (res == NULL)
-		res = &dummy;
-	memset(res, 0, sizeof(*res));
-	if (v == NULL)
-		return CUSTOS_ERR_INVALID;
-	/* The frontier is 2 KiB; keep it off small thread stacks. */
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return CUSTOS_ERR_NOMEM;
-	a->l = l;
-	a->v = v;
-	a->res = res;
-	/* One read transaction: the audit sees one snapshot even while
-	 * another process appends. */
-	if ((rc = sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL)) !=
-	    SQLITE_OK) {
-		free(a);
-		return dberr(rc);
-	}
-	if ((rc = sqlite3_prepare_v2(l->db, "SELECT size, note FROM "
-	    "checkpoints WHERE size <= ?1 ORDER BY size", -1, &a->ck,
-	    NULL)) != SQLITE_OK ||
-	    (rc = sqlite3_prepare_v2(l->db, "SELECT idx, data, leaf FROM "
-	    "entries WHERE idx < ?1 ORDER BY idx", -1, &st, NULL)) !=
-	    SQLITE_OK ||
-	    (rc = sqlite3_prepare_v2(l->db, "SELECT id, hash FROM nodes "
-	    "ORDER BY id", -1, &a->nd, NULL)) != SQLITE_OK) {
-		rc = dberr(rc);
-		goto out;
-	}
-	sqlite3_bind_int64(a->ck, 1, (sqlite3_int64)l->size);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)l->size);
-	rc = audit_run(a, st, progress, arg);
-	if (rc != 0 && res->what[0] == '\0')
-		report(res, rc, a->f.size, "at entry %llu: %s",
-		    (unsigned long long)a->f.size, custos_strerror(rc));
- out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(a->nd);
-	sqlite3_finalize(a->ck);
-	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
-	free(a);
-	return rc;
-}

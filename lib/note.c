@@ -23,6 +23,7 @@
 #include "custos/enc.h"
 #include "custos/err.h"
 #include "custos/note.h"
+#include "custos/utf8.h"
 #include "note_int.h"
 
 #define BLOB_MAX	(NOTE_PREFIX_MAX + SIGN_PUB_MAX)
@@ -47,48 +48,6 @@ struct note {
 	size_t		 nsigs;
 	uint8_t		*store;		/* names and signature bytes */
 };
-
-/*
- * Decodes one UTF-8 sequence from s (len > 0 bytes) into *r.  Returns its
- * length, or 0 if it is not valid UTF-8: truncated, overlong, a surrogate
- * or above U+10FFFF, exactly what Go's utf8.DecodeRune rejects.
- */
-static size_t
-utf8_rune(const unsigned char *s, size_t len, uint32_t *r)
-{
-	uint32_t	 c = s[0];
-	size_t		 n, i;
-
-	if (c < 0x80) {
-		*r = c;
-		return 1;
-	}
-	if (c < 0xc2)
-		return 0;
-	else if (c < 0xe0) {
-		n = 2;
-		c &= 0x1f;
-	} else if (c < 0xf0) {
-		n = 3;
-		c &= 0x0f;
-	} else if (c < 0xf5) {
-		n = 4;
-		c &= 0x07;
-	} else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*r = c;
-	return n;
-}
 
 /* Go's unicode.IsSpace: the White_Space property. */
 static int
@@ -117,7 +76,7 @@ name_valid(const char *name, size_t len)
 	if (len == 0 || len > NOTE_MAX_NAME)
 		return 0;
 	for (i = 0; i < len; i += n) {
-		if ((n = utf8_rune(s + i, len - i, &r)) == 0)
+		if ((n = utf8_seq(s + i, len - i, &r)) == 0)
 			return 0;
 		if (r < 0x20 || r == 0x7f || r == '+' || is_space(r))
 			return 0;
@@ -134,7 +93,7 @@ text_valid(const char *text, size_t len)
 	uint32_t		 r;
 
 	for (i = 0; i < len; i += n) {
-		if ((n = utf8_rune(s + i, len - i, &r)) == 0)
+		if ((n = utf8_seq(s + i, len - i, &r)) == 0)
 			return 0;
 		if (r < 0x20 && r != '\n')
 			return 0;

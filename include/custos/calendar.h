@@ -76,6 +76,14 @@ int	 calendar_add_workdays(const struct calendar *c,
 	    const struct cal_date *start, unsigned n, struct cal_date *out,
 	    struct cal_date *uncovered);
 
+/*
+ * Returns the number of days from 1970-01-01 to year-month-day in the
+ * proleptic Gregorian calendar (negative before 1970).  The date is not
+ * checked: month must be 1..12 and day 1..31; a day past the month's end
+ * counts on into the next month.
+ */
+int64_t	 calendar_days(int year, int month, int day);
+
 /* The Beijing date of a Unix time (seconds, UTC). */
 void	 calendar_beijing_date(int64_t unix_s, struct cal_date *d);
 

@@ -169,12 +169,12 @@ expect_eq "outcome" failed "$(res 1 outcome)"
 expect_eq "reason" "changed while being read" "$(res 1 reason)"
 expect_eq "tree size" 6 "$(sqlite3 "$S/log.db" 'select count(*) from entries')"
 expect_eq "temporary files left" "" "$(ls "$S/store/tmp")"
-expect_in "log line" 'not sealed camera=TEST0001 path=grow.MP4' \
+expect_in "log line" 'not sealed camera=TEST0001 path="grow.MP4"' \
     "$(cat "$W/seal.err")"
 
-step "log lines escape the path"
-expect_in "log line" 'path=bad\xffname' "$(cat "$W/seal.err")"
-expect_in "log line" 'path=\xe5\xbd\x95\xe5\x83\x8f\x201.MP4' \
+step "log lines quote the path: UTF-8 kept, other bytes escaped"
+expect_in "log line" 'path="bad\xffname"' "$(cat "$W/seal.err")"
+expect_in "log line" 'path="录像 1.MP4"' \
     "$(cat "$W/seal.err")"
 expect_in "log line" "sealed camera=TEST0001 sha256=$(sha256sum \
     "$V/a.mp4" | cut -c1-64) leaf=" "$(cat "$W/seal.err")"
@@ -289,7 +289,7 @@ expect_eq "store tmp/ untouched" "$TMPSTAT" "$(stat -c '%y %z' "$S/store/tmp")"
 expect_eq "entries: only the session" $((N + 1)) "$(entries)"
 expect_in "log line" "already sealed camera=CAM3 sha256=${OBJ32#sha256:}" \
     "$(cat "$W/seal.err")"
-expect_in "log line" "path=big32.MP4 hash_only=1" "$(cat "$W/seal.err")"
+expect_in "log line" 'path="big32.MP4" hash_only=1' "$(cat "$W/seal.err")"
 
 step "fast path: only for the camera whose session saw the file"
 OPTS="-C CAM9"
@@ -319,7 +319,7 @@ expect_eq "changed object" "$NEW32" "$(res 1 object)"
 expect_eq "changed index" "$N" "$(res 1 index)"
 [ "$(res 1 bytes_stored)" -ge $MIB32 ] ||
 	fail "changed file stored $(res 1 bytes_stored) bytes"
-expect_in "warning" "seal: camera=CAM3 path=big32.MP4 changed under the same name, size and mtime: expected=$OBJ32 found=$NEW32" \
+expect_in "warning" "seal: camera=CAM3 path=\"big32.MP4\" changed under the same name, size and mtime: expected=$OBJ32 found=$NEW32" \
     "$(cat "$W/seal.err")"
 H=$(echo "${NEW32#sha256:}" | cut -c1-2)/$(echo "${NEW32#sha256:}" | cut -c3-)
 cmp -s "$S/store/objects/$H" "$V/big32.MP4" ||
