@@ -22,14 +22,16 @@ LIB_VERIFY := lib/err.c lib/enc.c lib/utf8.c lib/digest.c lib/sign.c \
 	   lib/merkle.c lib/note.c lib/ckpt.c lib/util.c
 # Everything else the daemon and the operator CLI use.
 LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/log.c lib/log_audit.c \
-	   lib/store.c lib/config.c lib/catalog.c lib/calendar.c
+	   lib/store.c lib/config.c lib/catalog.c lib/calendar.c \
+	   lib/uscc.c lib/registry.c
 
 # The daemon's parts that test tools link too (no main, api or dock).
 DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
 	   daemon/sandbox.c daemon/seal.c
 DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c daemon/walk.c \
-	   daemon/session.c $(DAEMON_CORE)
-CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c
+	   daemon/session.c daemon/registry_api.c daemon/http.c $(DAEMON_CORE)
+CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c \
+	   tools/cli_registry.c
 VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c
 
 LIBS_VERIFY := -lcrypto -ljansson
@@ -84,6 +86,8 @@ T_config := $(call L,err enc utf8 digest config util)
 T_util	:= $(call L,err util)
 T_catalog := $(T_log) $(call L,catalog)
 T_calendar := $(call L,err util calendar)
+T_uscc	:= $(call L,err uscc)
+T_registry := $(T_log) $(call L,uscc registry)
 
 .SECONDEXPANSION:
 $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*))
@@ -110,6 +114,7 @@ FZ_vkey	:= $(T_note)
 FZ_config := $(T_config)
 FZ_probe := $(T_merkle) $(call L,utf8 calendar util) daemon/probe.c \
 	   daemon/sandbox.c daemon/log.c
+FZ_api	:= $(call L,err) daemon/http.c
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
 	   -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
@@ -154,7 +159,8 @@ bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
-	    $(DESTDIR)$(PREFIX)/share/custos $(DESTDIR)$(PREFIX)/libexec/custos \
+	    $(DESTDIR)$(PREFIX)/share/custos/calendar \
+	    $(DESTDIR)$(PREFIX)/libexec/custos \
 	    $(DESTDIR)$(PREFIX)/share/doc/custos \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system \
 	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d
@@ -163,6 +169,8 @@ install: all
 	install -m 0755 systemd/custos-dock-mount \
 	    $(DESTDIR)$(PREFIX)/libexec/custos/
 	install -m 0644 conf/custos.conf $(DESTDIR)$(PREFIX)/share/custos/
+	install -m 0644 conf/calendar/*.cal \
+	    $(DESTDIR)$(PREFIX)/share/custos/calendar/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/custos/
 	install -m 0644 systemd/custosd.service systemd/custos-dock@.service \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/

@@ -19,7 +19,9 @@ quick=${BENCH_QUICK:-0}
 
 # The order puts the quick ones first; anything else built in build/bench
 # runs after them with no arguments.
-known="bench_log bench_proof bench_digest bench_integrate"
+known="bench_log bench_proof bench_digest bench_integrate bench_dock"
+# bench_dock takes its file size from the environment.
+[ "$quick" = 1 ] && export BENCH_DOCK_MIB=${BENCH_DOCK_MIB:-32}
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/custos-bench.XXXXXX") || exit 1
 scratch=

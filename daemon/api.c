@@ -3,9 +3,12 @@
  * is freed in the close callback of the last one, as libuv requires.
  */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,16 +17,22 @@
 
 #include "custos/err.h"
 #include "api.h"
+#include "http.h"
 #include "log.h"
 
-#define API_MAX_REQUEST	16384	/* bytes of request head and body */
+/* Bytes of request head; the body has its own limit, HTTP_MAX_BODY. */
+#define API_MAX_HEAD	16384
 #define API_TIMEOUT_MS	10000
-#define API_MAX_URL	1024
+#define API_MAX_GROUPS	256
 
 struct api {
 	uv_pipe_t	 server;
 	api_status_fn	 status;
 	void		*status_arg;
+	api_handler_fn	 handler;
+	void		*handler_arg;
+	int		 has_group;
+	gid_t		 group;
 	char		*path;
 	struct conn	*conns;
 };
@@ -32,12 +41,13 @@ struct conn {
 	uv_pipe_t	 pipe;
 	uv_timer_t	 timer;
 	uv_write_t	 wreq;
-	http_parser	 parser;
+	struct http_request req;
 	struct api	*api;
 	struct conn	*next;
-	char		 url[API_MAX_URL];
-	size_t		 urllen;
 	size_t		 received;
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 authorised;
 	int		 done;		/* a response is queued */
 	int		 closing;
 	int		 open_handles;
@@ -57,6 +67,7 @@ conn_closed(uv_handle_t *h)
 			break;
 		}
 	free(c->response);
+	http_free(&c->req);
 	free(c);
 }
 
@@ -117,46 +128,70 @@ respond_error(struct conn *c, int code, const char *reason, const char *msg)
 	respond(c, code, reason, json_pack("{s:s}", "error", msg));
 }
 
-static int
-on_url(http_parser *p, const char *at, size_t len)
+static const char *
+reason_phrase(int code)
 {
-	struct conn *c = p->data;
-
-	if (len > sizeof(c->url) - 1 - c->urllen)
-		return 1;
-	memcpy(c->url + c->urllen, at, len);
-	c->urllen += len;
-	c->url[c->urllen] = '\0';
-	return 0;
+	switch (code) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
+	}
+	return "Internal Server Error";
 }
 
-static int
-on_message_complete(http_parser *p)
+static void
+serve_status(struct conn *c)
 {
-	struct conn *c = p->data;
 	json_t *body;
 
-	if (strcmp(c->url, "/v1/status") != 0) {
-		respond_error(c, 404, "Not Found", "no such resource");
-		return 1;
-	}
-	if (p->method != HTTP_GET) {
+	if (c->req.method != HTTP_GET) {
 		respond_error(c, 405, "Method Not Allowed", "use GET");
-		return 1;
+		return;
 	}
 	if ((body = c->api->status(c->api->status_arg)) == NULL) {
 		respond_error(c, 500, "Internal Server Error", "out of memory");
-		return 1;
+		return;
 	}
 	respond(c, 200, "OK", body);
-	/* One request per connection: stop parsing what follows. */
-	return 1;
 }
 
-static const http_parser_settings parser_settings = {
-	.on_url = on_url,
-	.on_message_complete = on_message_complete,
-};
+/* Hands a complete request to the handler and sends its answer. */
+static void
+serve(struct conn *c)
+{
+	char path[HTTP_MAX_URL];
+	struct api_request r;
+	json_t *body = NULL;
+	int code;
+
+	http_path(&c->req, path, sizeof(path));
+	if (strcmp(path, "/v1/status") == 0) {
+		serve_status(c);
+		return;
+	}
+	if (c->api->handler == NULL) {
+		respond_error(c, 404, "Not Found", "no such resource");
+		return;
+	}
+	r.method = c->req.method;
+	r.path = path;
+	r.body = c->req.body;
+	r.bodylen = c->req.bodylen;
+	r.uid = c->uid;
+	r.authorised = c->authorised;
+	code = c->api->handler(c->api->handler_arg, &r, &body);
+	if (body == NULL)
+		respond_error(c, 500, "Internal Server Error", "out of memory");
+	else
+		respond(c, code, reason_phrase(code), body);
+}
 
 static void
 alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -174,7 +209,6 @@ static void
 read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
 	struct conn *c = s->data;
-	size_t parsed;
 
 	if (c->done || nread == 0)
 		return;
@@ -183,19 +217,75 @@ read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	c->received += (size_t)nread;
-	if (c->received > API_MAX_REQUEST) {
-		respond_error(c, 431, "Request Header Fields Too Large",
-		    "request too large");
+	if (c->received > API_MAX_HEAD + HTTP_MAX_BODY) {
+		respond_error(c, 413, "Payload Too Large", "request too large");
 		return;
 	}
-	parsed = http_parser_execute(&c->parser, &parser_settings, buf->base,
-	    (size_t)nread);
-	if (!c->done && (parsed != (size_t)nread ||
-	    HTTP_PARSER_ERRNO(&c->parser) != HPE_OK)) {
-		log_debug("%s: bad request: %s", __func__,
-		    http_errno_description(HTTP_PARSER_ERRNO(&c->parser)));
+	switch (http_feed(&c->req, buf->base, (size_t)nread)) {
+	case HTTP_MORE:
+		/* Still no end of the head after 16 KiB: refuse it. */
+		if (!c->req.head_done && c->received > API_MAX_HEAD)
+			respond_error(c, 431, "Request Header Fields Too Large",
+			    "request head larger than 16 KiB");
+		break;
+	case HTTP_DONE:
+		serve(c);
+		break;
+	case HTTP_URL_TOO_LONG:
+		respond_error(c, 414, "URI Too Long", "URL too long");
+		break;
+	case HTTP_BODY_TOO_LARGE:
+		respond_error(c, 413, "Payload Too Large", "request body "
+		    "larger than 64 KiB");
+		break;
+	default:
+		log_debug("%s: bad request: %s", __func__, http_errno_description(
+		    HTTP_PARSER_ERRNO(&c->req.parser)));
 		respond_error(c, 400, "Bad Request", "malformed HTTP request");
 	}
+}
+
+/* 1 if the user uid (primary group gid) is a member of group. */
+static int
+in_group(uid_t uid, gid_t gid, gid_t group)
+{
+	struct passwd *pw;
+	gid_t groups[API_MAX_GROUPS];
+	int i, n = API_MAX_GROUPS;
+
+	if (gid == group)
+		return 1;
+	if ((pw = getpwuid(uid)) == NULL)
+		return 0;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) == -1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (groups[i] == group)
+			return 1;
+	return 0;
+}
+
+/*
+ * Who is at the other end: the kernel's word (SO_PEERCRED), taken at
+ * connect time, so a client cannot claim another identity.
+ */
+static int
+peer_identify(struct conn *c)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	uv_os_fd_t fd;
+
+	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    len != sizeof(cred))
+		return -1;
+	c->uid = cred.uid;
+	c->gid = cred.gid;
+	c->authorised = cred.uid == 0 || cred.uid == geteuid() ||
+	    (c->api->has_group && in_group(cred.uid, cred.gid,
+	    c->api->group));
+	return 0;
 }
 
 static void
@@ -228,9 +318,9 @@ accept_cb(uv_stream_t *server, int status)
 	c->pipe.data = c->timer.data = c;
 	c->next = a->conns;
 	a->conns = c;
-	http_parser_init(&c->parser, HTTP_REQUEST);
-	c->parser.data = c;
+	http_init(&c->req);
 	if (uv_accept(server, (uv_stream_t *)&c->pipe) != 0 ||
+	    peer_identify(c) != 0 ||
 	    uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb) != 0) {
 		conn_close(c);
 		return;
@@ -291,6 +381,28 @@ server_closed(uv_handle_t *h)
 
 	free(a->path);
 	free(a);
+}
+
+void
+api_set_handler(struct api *a, api_handler_fn fn, void *arg)
+{
+	a->handler = fn;
+	a->handler_arg = arg;
+}
+
+int
+api_set_group(struct api *a, const char *group)
+{
+	struct group *gr;
+
+	a->has_group = 0;
+	if (group == NULL)
+		return 0;
+	if ((gr = getgrnam(group)) == NULL)
+		return CUSTOS_ERR_CONFIG;
+	a->group = gr->gr_gid;
+	a->has_group = 1;
+	return 0;
 }
 
 void

@@ -28,6 +28,7 @@
 #include "dock.h"
 #include "log.h"
 #include "probe.h"
+#include "registry_api.h"
 #include "seal.h"
 #include "station.h"
 #include "custos/version.h"
@@ -243,6 +244,10 @@ priv_startup(struct daemon *d)
 	if ((rc = priv_api_start(&d->loop, d->cfg->control_socket,
 	    status_json, d, &d->api)) != 0)
 		fatalx_r(rc, "control socket %s", d->cfg->control_socket);
+	if (api_set_group(d->api, d->cfg->control_group) != 0)
+		fatalx("[control] group %s: no such group",
+		    d->cfg->control_group);
+	api_set_handler(d->api, registry_api_handle, &d->st);
 }
 
 /*

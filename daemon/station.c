@@ -18,6 +18,7 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/note_sign.h"
+#include "custos/registry.h"
 #include "custos/store.h"
 #include "custos/util.h"
 #include "entry.h"
@@ -169,6 +170,12 @@ open_log(struct station *st, char *err, size_t errlen)
 		    "date with the log", path);
 		return rc;
 	}
+	if ((rc = registry_open(path, &st->registry)) != 0 ||
+	    (rc = registry_sync(st->registry, st->log)) != 0) {
+		snprintf(err, errlen, "cannot bring the registry in %s up to "
+		    "date with the log", path);
+		return rc;
+	}
 	if (log_checkpoint_latest(st->log, &st->checkpoint_size, &note,
 	    &len) != 0)
 		st->checkpoint_size = 0;
@@ -235,7 +242,9 @@ station_append(struct station *st, const char *type, json_t *payload,
 		*index = first;
 	if (leaf != NULL)
 		memcpy(leaf, leafbuf, DIGEST_LEN);
-	return catalog_sync(st->catalog, st->log);
+	if ((rc = catalog_sync(st->catalog, st->log)) != 0)
+		return rc;
+	return registry_sync(st->registry, st->log);
 }
 
 int
@@ -266,6 +275,7 @@ void
 station_close(struct station *st)
 {
 	store_close(st->store);
+	registry_close(st->registry);
 	catalog_close(st->catalog);
 	log_close(st->log);
 	note_verifier_free(st->verifier);

@@ -18,6 +18,8 @@ struct station {
 	struct log		*log;
 	struct catalog		*catalog;	/* derived from log, kept
 						   in sync by station_append */
+	struct registry		*registry;	/* derived from log, synced
+						   after the catalog */
 	struct store		*store;
 	struct note_signer	*signer;
 	struct note_verifier	*verifier;
@@ -39,7 +41,7 @@ int	 priv_station_open(struct station *st, const struct config *cfg,
 
 /*
  * Appends one entry of type with payload (borrowed, may be NULL); on
- * success the entry is durable, the catalog has applied it, *index (may
+ * success the entry is durable, the catalog and the registry have applied it, *index (may
  * be NULL) is its index and leaf (may be NULL) its leaf hash.  An error
  * after the append (the catalog) is returned too: the entry then stays
  * and the next station_append() or catalog_sync() applies it.

@@ -48,6 +48,7 @@ enum key {
 	K_DOCK_ROOT,
 	K_AFTER_INGEST,
 	K_SOCKET,
+	K_GROUP,
 	NKEYS
 };
 
@@ -82,6 +83,7 @@ static int	set_profile(struct parse *, const char *);
 static int	set_dock_root(struct parse *, const char *);
 static int	set_after_ingest(struct parse *, const char *);
 static int	set_socket(struct parse *, const char *);
+static int	set_group(struct parse *, const char *);
 
 static const struct keydef keys[NKEYS] = {
 	[K_NAME] = { "station", "name", set_name },
@@ -90,6 +92,7 @@ static const struct keydef keys[NKEYS] = {
 	[K_DOCK_ROOT] = { "dock", "root", set_dock_root },
 	[K_AFTER_INGEST] = { "dock", "after_ingest", set_after_ingest },
 	[K_SOCKET] = { "control", "socket", set_socket },
+	[K_GROUP] = { "control", "group", set_group },
 };
 
 static const char *const sections[] = { "station", "dock", "control" };
@@ -332,6 +335,26 @@ set_socket(struct parse *p, const char *v)
 	if ((n = strlen(p->c->control_socket)) >= SUN_PATH_LEN)
 		return bad(p, "path too long for a unix socket (%zu bytes, "
 		    "at most %zu)", n, SUN_PATH_LEN - 1);
+	return 0;
+}
+
+/*
+ * A group name as useradd(8) accepts it: letters, digits, '_', '-' and
+ * '.', not starting with '-', at most 32 bytes.  Whether the group exists
+ * is the daemon's question at start, not the parser's.
+ */
+static int
+set_group(struct parse *p, const char *v)
+{
+	size_t n = strlen(v);
+	char q[ESCAPED_MAX];
+
+	if (n > 32 || v[0] == '-' || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != n)
+		return bad(p, "not a group name: \"%s\"",
+		    escape(v, n, q, sizeof(q)));
+	if ((p->c->control_group = strdup(v)) == NULL)
+		return fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
 	return 0;
 }
 
@@ -593,5 +616,6 @@ config_free(struct config *c)
 	free(c->state_dir);
 	free(c->dock_root);
 	free(c->control_socket);
+	free(c->control_group);
 	free(c);
 }

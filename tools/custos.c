@@ -4,6 +4,8 @@
  *	custos keygen NAME -o PREFIX [--profile default|sm]
  *	custos [-c CONF] status [--json]
  *	custos [-c CONF] log VERB ...
+ *	custos [-c CONF] officer add|show|list ...
+ *	custos [-c CONF] enterprise add|risk|show|list ...
  *
  * Exit status: 0 done, 1 failed or not verified, 2 usage error.
  */
@@ -24,6 +26,7 @@
 #include "custos/util.h"
 #include "custos/version.h"
 #include "cli_log.h"
+#include "cli_registry.h"
 #include "cli_util.h"
 
 #define DEFAULT_CONF	"/etc/custos/custos.conf"
@@ -37,6 +40,16 @@ usage(void)
 	    "       custos [-c CONF] status [--json]\n"
 	    "       custos [-c CONF] log checkpoint|entry|proof|consistency|"
 	    "verify ...\n"
+	    "       custos [-c CONF] officer add ID --name NAME --unit UNIT "
+	    "--credential NO --valid-until DATE\n"
+	    "       custos [-c CONF] officer show ID [--json] | officer list "
+	    "[--json]\n"
+	    "       custos [-c CONF] enterprise add USCC --name NAME "
+	    "[--address A] [--industry X]\n"
+	    "                        [--risk red|yellow|blue|green]\n"
+	    "       custos [-c CONF] enterprise risk USCC COLOUR\n"
+	    "       custos [-c CONF] enterprise show USCC [--json] | "
+	    "enterprise list [--json]\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
 	return 2;
 }
@@ -295,6 +308,9 @@ with_config(const char *conf, int argc, char *argv[])
 		rc = cmd_status(cfg, argc, argv);
 	else if (strcmp(argv[0], "log") == 0)
 		rc = cli_log(cfg, argc, argv);
+	else if (strcmp(argv[0], "officer") == 0 ||
+	    strcmp(argv[0], "enterprise") == 0)
+		rc = cli_registry(cfg, argc, argv);
 	else
 		rc = usage();
 	config_free(cfg);
@@ -318,7 +334,9 @@ main(int argc, char *argv[])
 		cli_exit(usage());
 	if (strcmp(argv[0], "keygen") == 0 && conf == NULL)
 		rc = cmd_keygen(argc, argv);
-	else if (strcmp(argv[0], "status") == 0 || strcmp(argv[0], "log") == 0)
+	else if (strcmp(argv[0], "status") == 0 || strcmp(argv[0], "log") == 0 ||
+	    strcmp(argv[0], "officer") == 0 ||
+	    strcmp(argv[0], "enterprise") == 0)
 		rc = with_config(conf, argc, argv);
 	else if (strcmp(argv[0], "--version") == 0)
 		rc = printf("custos %s\n", CUSTOS_VERSION) < 0;

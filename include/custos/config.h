@@ -3,7 +3,8 @@
  *
  *	[station] name, state_dir, profile (default|sm)
  *	[dock]    root, after_ingest (keep|delete)
- *	[control] socket
+ *	[control] socket, group (optional: members may write through the
+ *	          control socket, besides root and the daemon's user)
  *
  * Relative paths are taken relative to the directory of the config file
  * (its real path when it exists); "." and empty components are dropped,
@@ -47,6 +48,7 @@ struct config {
 	char		*dock_root;	/* absolute */
 	enum after_ingest after_ingest;
 	char		*control_socket;	/* absolute */
+	char		*control_group;	/* group name, or NULL */
 };
 
 /*

@@ -68,7 +68,8 @@ static const char FULL[] =
     "after_ingest = delete\n"
     "\n"
     "[control]\n"
-    "socket = /run/custos/test.sock\n";
+    "socket = /run/custos/test.sock\n"
+    "group = custos-ops\n";
 
 static void
 test_config_every_key(void **state)
@@ -85,6 +86,7 @@ test_config_every_key(void **state)
 	assert_string_equal(c->dock_root, "/srv/dock");
 	assert_int_equal(c->after_ingest, AFTER_INGEST_DELETE);
 	assert_string_equal(c->control_socket, "/run/custos/test.sock");
+	assert_string_equal(c->control_group, "custos-ops");
 	/* The sm profile hashes the exact file bytes with SM3. */
 	assert_int_equal(c->digest_alg, DIGEST_SM3);
 	assert_int_equal(digest_buf(DIGEST_SM3, FULL, sizeof(FULL) - 1, want),
@@ -109,6 +111,7 @@ test_config_defaults(void **state)
 	assert_string_equal(c->dock_root, "/srv/custos/dock");
 	assert_int_equal(c->after_ingest, AFTER_INGEST_KEEP);
 	assert_string_equal(c->control_socket, "/run/custos/control.sock");
+	assert_null(c->control_group);
 	assert_int_equal(c->digest_alg, DIGEST_SHA256);
 	assert_int_equal(digest_buf(DIGEST_SHA256, text, sizeof(text) - 1,
 	    want), 0);
@@ -483,6 +486,25 @@ test_config_short_err(void **state)
 	    NULL, 0), CUSTOS_ERR_CONFIG);
 }
 
+static void
+test_config_group(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "[station]\nname = s\n[control]\ngroup = a b\n",
+		    "t.conf:4: [control] group: not a group name: \"a b\"" },
+		{ "[station]\nname = s\n[control]\ngroup = -x\n",
+		    "t.conf:4: [control] group: not a group name: \"-x\"" },
+		{ "[station]\nname = s\n[control]\ngroup = g\ngroup = h\n",
+		    "t.conf:5: [control] group: duplicate key (first set on "
+		    "line 4)" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		parse_fails(bad[i][0], strlen(bad[i][0]), bad[i][1]);
+}
+
 int
 main(void)
 {
@@ -503,6 +525,7 @@ main(void)
 		cmocka_unit_test(test_config_too_big),
 		cmocka_unit_test(test_config_load_missing),
 		cmocka_unit_test(test_config_short_err),
+		cmocka_unit_test(test_config_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,126 @@
+/*
+ * registry: officers and enterprises, derived from the log into tables
+ * beside it in log.db, like the catalog.  Every change is a log entry
+ * first (officer.added, enterprise.added, enterprise.risk; docs/log.md
+ * has their fields), so the log alone rebuilds the registry:
+ * registry_sync() applies the entries it has not seen, by index.
+ *
+ * Tables (informative; none of them is evidence):
+ *	registry_state(key, value)	"synced_to": entries applied
+ *	officers(id, name, unit, credential, valid_until, idx)
+ *	enterprises(uscc, name, address, industry, risk, idx)
+ *	risk_history(uscc, risk, since, idx)	since: the entry's "time"
+ *
+ * Text is UTF-8 as the entries carry it; names may be Chinese.
+ */
+#ifndef CUSTOS_REGISTRY_H
+#define CUSTOS_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct registry;
+struct log;
+
+/*
+ * Opens the registry in the log database at path (the file log_open()
+ * created), creating its tables if needed.  Returns 0 and *out (close with
+ * registry_close()), or CUSTOS_ERR_DB / CUSTOS_ERR_NOMEM.
+ */
+int	 registry_open(const char *path, struct registry **out);
+void	 registry_close(struct registry *r);
+
+/*
+ * Applies the entries of l from the registry's synced_to up to
+ * log_size(l), in one transaction.  An entry that re-adds an officer or
+ * enterprise does not replace the first one (the daemon refuses such
+ * writes; the first entry wins if one is in the log anyway).  Returns 0,
+ * CUSTOS_ERR_CORRUPT if a registry entry lacks a required field, or
+ * CUSTOS_ERR_DB.
+ */
+int	 registry_sync(struct registry *r, struct log *l);
+
+/* Number of log entries applied. */
+uint64_t registry_synced(const struct registry *r);
+
+/*
+ * Input checks shared by the daemon and the sync: each returns 0 or
+ * CUSTOS_ERR_FORMAT.  An officer ID is 1-32 characters of [A-Za-z0-9-]; a
+ * date is a real calendar day written YYYY-MM-DD; a risk colour is red,
+ * yellow, blue or green.
+ */
+int	 registry_check_officer_id(const char *id);
+int	 registry_check_date(const char *date);
+int	 registry_check_risk(const char *risk);
+
+struct registry_officer {
+	char		*id;
+	char		*name;
+	char		*unit;
+	char		*credential;
+	char		*valid_until;	/* YYYY-MM-DD */
+	uint64_t	 index;		/* the officer.added entry */
+};
+
+struct registry_enterprise {
+	char		*uscc;
+	char		*name;
+	char		*address;	/* NULL when not given */
+	char		*industry;	/* NULL when not given */
+	char		*risk;		/* current colour, NULL when none */
+	uint64_t	 index;		/* the enterprise.added entry */
+};
+
+struct registry_risk {
+	char		*risk;
+	char		*since;		/* the entry's "time" */
+	uint64_t	 index;		/* the entry that set it */
+};
+
+/*
+ * Looks up officer id.  Returns 0 and *out (free with
+ * registry_officer_free()), CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_NOMEM or
+ * CUSTOS_ERR_DB.
+ */
+int	 registry_officer(struct registry *r, const char *id,
+	    struct registry_officer **out);
+void	 registry_officer_free(struct registry_officer *o);
+
+/*
+ * Whether officer id's credential is valid on date (YYYY-MM-DD, the last
+ * valid day included).  Returns 0 if it is, CUSTOS_ERR_RANGE if it has
+ * expired by then, CUSTOS_ERR_NOTFOUND for an unknown officer,
+ * CUSTOS_ERR_FORMAT for a bad date, or CUSTOS_ERR_DB / CUSTOS_ERR_NOMEM.
+ */
+int	 registry_officer_valid_on(struct registry *r, const char *id,
+	    const char *date);
+
+/*
+ * Lists all officers by ID.  Sets a new array *out of *n (free with
+ * registry_officers_free(), which frees the elements too).  Returns 0,
+ * CUSTOS_ERR_NOMEM or CUSTOS_ERR_DB.
+ */
+int	 registry_officers(struct registry *r, struct registry_officer **out,
+	    size_t *n);
+void	 registry_officers_free(struct registry_officer *o, size_t n);
+
+/* Like registry_officer(), for an enterprise by its USCC. */
+int	 registry_enterprise(struct registry *r, const char *uscc,
+	    struct registry_enterprise **out);
+void	 registry_enterprise_free(struct registry_enterprise *e);
+
+/* Like registry_officers(), for all enterprises by USCC. */
+int	 registry_enterprises(struct registry *r,
+	    struct registry_enterprise **out, size_t *n);
+void	 registry_enterprises_free(struct registry_enterprise *e, size_t n);
+
+/*
+ * Lists uscc's risk colours, oldest first.  Sets a new array *out of *n
+ * (possibly 0; free with registry_risks_free()).  Returns 0,
+ * CUSTOS_ERR_NOMEM or CUSTOS_ERR_DB.
+ */
+int	 registry_risk_history(struct registry *r, const char *uscc,
+	    struct registry_risk **out, size_t *n);
+void	 registry_risks_free(struct registry_risk *h, size_t n);
+
+#endif

@@ -1,0 +1,252 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "custos/err.h"
+#include "custos/log.h"
+#include "custos/registry.h"
+
+struct fixture {
+	char	 dir[64];
+	char	 path[128];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx;
+	const char *tmp = getenv("TMPDIR");
+
+	if ((fx = calloc(1, sizeof(*fx))) == NULL)
+		return -1;
+	snprintf(fx->dir, sizeof(fx->dir), "%s/custos-reg-XXXXXX",
+	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
+	if (mkdtemp(fx->dir) == NULL) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->path, sizeof(fx->path), "%s/log.db", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	free(fx);
+	return 0;
+}
+
+/* Appends an entry as the daemon writes it, with rest after "station". */
+static void
+append(struct log *l, const char *type, const char *time, const char *rest)
+{
+	char buf[2048];
+	uint64_t index = log_size(l), got;
+	const void *p = buf;
+	size_t len;
+
+	len = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"%s\","
+	    "\"index\":%llu,\"time\":\"%s\",\"station\":\"t\"%s}", type,
+	    (unsigned long long)index, time, rest);
+	assert_true(len < sizeof(buf));
+	assert_int_equal(log_append(l, &p, &len, 1, &got, NULL), 0);
+	assert_int_equal(got, index);
+}
+
+#define T0	"2026-03-02T01:00:00.000Z"
+#define T1	"2026-03-05T02:30:00.000Z"
+#define USCC	"91350100M000100Y43"
+
+static void
+fill(struct log *l)
+{
+	append(l, "station.started", T0, "");
+	append(l, "officer.added", T0, ",\"officer\":\"PA-2\",\"name\":"
+	    "\"张伟\",\"unit\":\"执法支队\",\"credential\":\"C-2\","
+	    "\"valid_until\":\"2026-06-30\"");
+	append(l, "officer.added", T0, ",\"officer\":\"PA-1\",\"name\":"
+	    "\"李娜\",\"unit\":\"执法支队\",\"credential\":\"C-1\","
+	    "\"valid_until\":\"2027-12-31\"");
+	append(l, "enterprise.added", T0, ",\"enterprise\":\"" USCC "\","
+	    "\"name\":\"福州某化工有限公司\",\"industry\":\"化工\","
+	    "\"risk\":\"yellow\"");
+	/* A second add of the same officer: the first entry wins. */
+	append(l, "officer.added", T1, ",\"officer\":\"PA-1\",\"name\":"
+	    "\"冒名\",\"unit\":\"x\",\"credential\":\"x\","
+	    "\"valid_until\":\"2099-12-31\"");
+	append(l, "enterprise.risk", T1, ",\"enterprise\":\"" USCC "\","
+	    "\"risk\":\"red\"");
+}
+
+static void
+check_contents(struct registry *r)
+{
+	struct registry_officer *o, *os;
+	struct registry_enterprise *e;
+	struct registry_risk *h;
+	size_t n;
+
+	assert_int_equal(registry_officer(r, "PA-1", &o), 0);
+	assert_string_equal(o->name, "李娜");
+	assert_string_equal(o->credential, "C-1");
+	assert_string_equal(o->valid_until, "2027-12-31");
+	assert_int_equal(o->index, 2);
+	registry_officer_free(o);
+	assert_int_equal(registry_officer(r, "PA-9", &o), CUSTOS_ERR_NOTFOUND);
+	assert_null(o);
+	assert_int_equal(registry_officers(r, &os, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(os[0].id, "PA-1");
+	assert_string_equal(os[1].id, "PA-2");
+	registry_officers_free(os, n);
+	assert_int_equal(registry_enterprise(r, USCC, &e), 0);
+	assert_string_equal(e->name, "福州某化工有限公司");
+	assert_null(e->address);
+	assert_string_equal(e->industry, "化工");
+	assert_string_equal(e->risk, "red");
+	assert_int_equal(e->index, 3);
+	registry_enterprise_free(e);
+	assert_int_equal(registry_risk_history(r, USCC, &h, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(h[0].risk, "yellow");
+	assert_string_equal(h[0].since, T0);
+	assert_string_equal(h[1].risk, "red");
+	assert_string_equal(h[1].since, T1);
+	assert_int_equal(h[1].index, 5);
+	registry_risks_free(h, n);
+}
+
+static void
+test_sync_and_rebuild(void **state)
+{
+	struct fixture *fx = *state;
+	struct registry *r;
+	struct log *l;
+	sqlite3 *db;
+
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	fill(l);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_synced(r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	assert_int_equal(registry_synced(r), 6);
+	check_contents(r);
+	registry_close(r);
+	/* Dropping every table loses nothing: the log rebuilds them. */
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE officers; DROP TABLE "
+	    "enterprises; DROP TABLE risk_history; DROP TABLE registry_state",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	check_contents(r);
+	registry_close(r);
+	log_close(l);
+}
+
+static void
+test_valid_on(void **state)
+{
+	struct fixture *fx = *state;
+	struct registry *r;
+	struct log *l;
+
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	fill(l);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	assert_int_equal(registry_officer_valid_on(r, "PA-2", "2026-06-30"), 0);
+	assert_int_equal(registry_officer_valid_on(r, "PA-2", "2026-07-01"),
+	    CUSTOS_ERR_RANGE);
+	assert_int_equal(registry_officer_valid_on(r, "PA-9", "2026-01-01"),
+	    CUSTOS_ERR_NOTFOUND);
+	assert_int_equal(registry_officer_valid_on(r, "PA-2", "2026-6-30"),
+	    CUSTOS_ERR_FORMAT);
+	registry_close(r);
+	log_close(l);
+}
+
+static void
+test_corrupt(void **state)
+{
+	struct fixture *fx = *state;
+	struct registry *r;
+	struct log *l;
+	size_t n;
+	struct registry_officer *os;
+
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	append(l, "officer.added", T0, ",\"officer\":\"PA-1\",\"name\":"
+	    "\"x\",\"unit\":\"u\",\"credential\":\"c\"");
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), CUSTOS_ERR_CORRUPT);
+	/* The failed sync applied nothing. */
+	assert_int_equal(registry_synced(r), 0);
+	assert_int_equal(registry_officers(r, &os, &n), 0);
+	assert_int_equal(n, 0);
+	registry_officers_free(os, n);
+	registry_close(r);
+	log_close(l);
+}
+
+static void
+test_checks(void **state)
+{
+	(void)state;
+	assert_int_equal(registry_check_officer_id("PA-0001"), 0);
+	assert_int_equal(registry_check_officer_id(""), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_officer_id("PA_1"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_officer_id(
+	    "123456789012345678901234567890123"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_officer_id(
+	    "12345678901234567890123456789012"), 0);
+	assert_int_equal(registry_check_date("2028-02-29"), 0);
+	assert_int_equal(registry_check_date("2000-02-29"), 0);
+	assert_int_equal(registry_check_date("2100-02-29"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_date("2026-02-29"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_date("2026-04-31"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_date("2026-13-01"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_date("2026-1-01"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_date("2026-01-01T"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_risk("red"), 0);
+	assert_int_equal(registry_check_risk("green"), 0);
+	assert_int_equal(registry_check_risk("Red"), CUSTOS_ERR_FORMAT);
+	assert_int_equal(registry_check_risk("orange"), CUSTOS_ERR_FORMAT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sync_and_rebuild, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_valid_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test(test_checks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

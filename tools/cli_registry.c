@@ -1,0 +1,364 @@
+/*
+ * cli_registry: officer and enterprise verbs.  Writes are POSTs to the
+ * daemon, which checks everything and appends the entry; a refusal is
+ * printed as the daemon's one-line "error" and exits 1.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "custos/config.h"
+#include "cli_registry.h"
+
+#define REPLY_MAX	(1 << 22)
+
+struct reply {
+	char	*buf;
+	size_t	 len;
+};
+
+static int
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: custos officer add ID --name NAME --unit UNIT "
+	    "--credential NO --valid-until DATE\n"
+	    "       custos officer show ID [--json]\n"
+	    "       custos officer list [--json]\n"
+	    "       custos enterprise add USCC --name NAME [--address A] "
+	    "[--industry X] [--risk red|yellow|blue|green]\n"
+	    "       custos enterprise risk USCC COLOUR\n"
+	    "       custos enterprise show USCC [--json]\n"
+	    "       custos enterprise list [--json]\n");
+	return 2;
+}
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	struct reply *r = arg;
+	char *nb;
+
+	if (r->len + size * n > REPLY_MAX ||
+	    (nb = realloc(r->buf, r->len + size * n + 1)) == NULL)
+		return 0;
+	r->buf = nb;
+	memcpy(r->buf + r->len, p, size * n);
+	r->len += size * n;
+	r->buf[r->len] = '\0';
+	return size * n;
+}
+
+/*
+ * Sends method path (with body when not NULL) to the control socket.
+ * Returns the HTTP status and the answer in *r, or -1 after printing why.
+ */
+static long
+request(const struct config *cfg, const char *path, const char *body,
+    struct reply *r)
+{
+	char url[512], errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdr = NULL;
+	CURL *h;
+	CURLcode cc;
+	long code = -1;
+
+	if ((h = curl_easy_init()) == NULL)
+		return -1;
+	snprintf(url, sizeof(url), "http://localhost%s", path);
+	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, cfg->control_socket);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	if (body != NULL) {
+		/* No "Expect: 100-continue": the daemon answers at once. */
+		hdr = curl_slist_append(hdr, "Content-Type: application/json");
+		hdr = curl_slist_append(hdr, "Expect:");
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	}
+	if ((cc = curl_easy_perform(h)) != CURLE_OK)
+		warnx("custosd is not answering on %s: %s",
+		    cfg->control_socket, errbuf[0] ? errbuf :
+		    curl_easy_strerror(cc));
+	else
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	return code;
+}
+
+/*
+ * Runs a request and parses the answer.  Returns the JSON on a 2xx;
+ * otherwise prints the daemon's "error" and returns NULL.
+ */
+static json_t *
+call(const struct config *cfg, const char *path, json_t *body)
+{
+	struct reply r = { NULL, 0 };
+	char *text = NULL;
+	json_t *j = NULL, *e;
+	long code;
+
+	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL)
+		errx(1, "out of memory");
+	code = request(cfg, path, text, &r);
+	free(text);
+	if (code > 0 && (j = json_loadb(r.buf ? r.buf : "", r.len, 0,
+	    NULL)) == NULL)
+		warnx("custosd answered %ld with no JSON", code);
+	else if (code > 0 && (code < 200 || code > 299)) {
+		e = json_object_get(j, "error");
+		warnx("%s", json_is_string(e) ? json_string_value(e) :
+		    "refused");
+		json_decref(j);
+		j = NULL;
+	}
+	free(r.buf);
+	return j;
+}
+
+static void
+print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (s != NULL)
+		printf("%s\n", s);
+	free(s);
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "-";
+}
+
+static void
+print_officer(json_t *o)
+{
+	printf("officer:      %s\nname:         %s\nunit:         %s\n"
+	    "credential:   %s\nvalid until:  %s\nentry:        %lld\n",
+	    str(o, "id"), str(o, "name"), str(o, "unit"), str(o, "credential"),
+	    str(o, "valid_until"),
+	    (long long)json_integer_value(json_object_get(o, "index")));
+}
+
+static void
+print_enterprise(json_t *e)
+{
+	json_t *h = json_object_get(e, "risk_history"), *r;
+	size_t i;
+
+	printf("enterprise:   %s\nname:         %s\naddress:      %s\n"
+	    "industry:     %s\nrisk:         %s\nentry:        %lld\n",
+	    str(e, "uscc"), str(e, "name"), str(e, "address"),
+	    str(e, "industry"), str(e, "risk"),
+	    (long long)json_integer_value(json_object_get(e, "index")));
+	json_array_foreach(h, i, r)
+		printf("risk history: %-6s since %s (entry %lld)\n",
+		    str(r, "risk"), str(r, "since"),
+		    (long long)json_integer_value(json_object_get(r, "index")));
+}
+
+/* GET path; prints the JSON with --json, else with fn. */
+static int
+show(const struct config *cfg, const char *path, int json,
+    void (*fn)(json_t *))
+{
+	json_t *j;
+
+	if ((j = call(cfg, path, NULL)) == NULL)
+		return 1;
+	if (json)
+		print_json(j);
+	else
+		fn(j);
+	json_decref(j);
+	return 0;
+}
+
+static void
+print_officers(json_t *j)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "officers"), i, o)
+		printf("%-20s %-12s %s  %s  valid until %s\n", str(o, "id"),
+		    str(o, "name"), str(o, "unit"), str(o, "credential"),
+		    str(o, "valid_until"));
+}
+
+static void
+print_enterprises(json_t *j)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(j, "enterprises"), i, e)
+		printf("%s  %-6s %s\n", str(e, "uscc"), str(e, "risk"),
+		    str(e, "name"));
+}
+
+/* Parses "--flag VALUE" pairs named in flags into body; 0 or -1. */
+static int
+flags_to_json(int argc, char *argv[], const char *const flags[][2],
+    json_t *body)
+{
+	int i, k;
+
+	for (i = 0; i < argc; i += 2) {
+		for (k = 0; flags[k][0] != NULL; k++)
+			if (strcmp(argv[i], flags[k][0]) == 0)
+				break;
+		if (flags[k][0] == NULL || i + 1 >= argc ||
+		    json_object_get(body, flags[k][1]) != NULL)
+			return -1;
+		json_object_set_new(body, flags[k][1], json_string(argv[i + 1]));
+	}
+	return 0;
+}
+
+/* POSTs body to path and prints the new entry's index. */
+static int
+post(const struct config *cfg, const char *path, json_t *body)
+{
+	json_t *j;
+
+	j = call(cfg, path, body);
+	json_decref(body);
+	if (j == NULL)
+		return 1;
+	printf("entry %lld\n",
+	    (long long)json_integer_value(json_object_get(j, "index")));
+	json_decref(j);
+	return 0;
+}
+
+/*
+ * Writes prefix, the percent-encoded id and suffix into path, so that no
+ * argument can name another resource ("../", "?").  Returns 0 or -1.
+ */
+static int
+id_path(char *path, size_t len, const char *prefix, const char *id,
+    const char *suffix)
+{
+	char *e;
+	int n;
+
+	if ((e = curl_easy_escape(NULL, id, 0)) == NULL)
+		return -1;
+	n = snprintf(path, len, "%s%s%s", prefix, e, suffix);
+	curl_free(e);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* "show X [--json]" and "list [--json]": sets *json; 0 or -1. */
+static int
+json_flag(int argc, char *argv[], int first, int *json)
+{
+	*json = 0;
+	if (argc == first + 1 && strcmp(argv[first], "--json") == 0)
+		*json = 1;
+	else if (argc != first)
+		return -1;
+	return 0;
+}
+
+static int
+officer(const struct config *cfg, int argc, char *argv[])
+{
+	static const char *const flags[][2] = { { "--name", "name" },
+	    { "--unit", "unit" }, { "--credential", "credential" },
+	    { "--valid-until", "valid_until" }, { NULL, NULL } };
+	char path[256];
+	json_t *b;
+	int json;
+
+	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+		if (json_flag(argc, argv, 2, &json) != 0)
+			return usage();
+		return show(cfg, "/v1/officers", json, print_officers);
+	}
+	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
+		return usage();
+	if (strcmp(argv[1], "show") == 0) {
+		if (json_flag(argc, argv, 3, &json) != 0)
+			return usage();
+		if (id_path(path, sizeof(path), "/v1/officers/", argv[2],
+		    "") != 0)
+			return usage();
+		return show(cfg, path, json, print_officer);
+	}
+	if (strcmp(argv[1], "add") != 0 || (argc - 3) != 8 ||
+	    (b = json_pack("{s:s}", "officer", argv[2])) == NULL)
+		return usage();
+	if (flags_to_json(argc - 3, argv + 3, flags, b) != 0) {
+		json_decref(b);
+		return usage();
+	}
+	return post(cfg, "/v1/officers", b);
+}
+
+static int
+enterprise(const struct config *cfg, int argc, char *argv[])
+{
+	static const char *const flags[][2] = { { "--name", "name" },
+	    { "--address", "address" }, { "--industry", "industry" },
+	    { "--risk", "risk" }, { NULL, NULL } };
+	char path[256];
+	json_t *b;
+	int json;
+
+	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+		if (json_flag(argc, argv, 2, &json) != 0)
+			return usage();
+		return show(cfg, "/v1/enterprises", json, print_enterprises);
+	}
+	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
+		return usage();
+	if (strcmp(argv[1], "show") == 0) {
+		if (json_flag(argc, argv, 3, &json) != 0)
+			return usage();
+		if (id_path(path, sizeof(path), "/v1/enterprises/", argv[2],
+		    "") != 0)
+			return usage();
+		return show(cfg, path, json, print_enterprise);
+	}
+	if (strcmp(argv[1], "risk") == 0) {
+		if (argc != 4)
+			return usage();
+		if (id_path(path, sizeof(path), "/v1/enterprises/", argv[2],
+		    "/risk") != 0)
+			return usage();
+		return post(cfg, path, json_pack("{s:s}", "risk", argv[3]));
+	}
+	if (strcmp(argv[1], "add") != 0 ||
+	    (b = json_pack("{s:s}", "enterprise", argv[2])) == NULL)
+		return usage();
+	if (flags_to_json(argc - 3, argv + 3, flags, b) != 0 ||
+	    json_object_get(b, "name") == NULL) {
+		json_decref(b);
+		return usage();
+	}
+	return post(cfg, "/v1/enterprises", b);
+}
+
+int
+cli_registry(const struct config *cfg, int argc, char *argv[])
+{
+	if (argc < 2)
+		return usage();
+	if (strcmp(argv[0], "officer") == 0)
+		return officer(cfg, argc, argv);
+	return enterprise(cfg, argc, argv);
+}
