@@ -41,10 +41,10 @@ int	 priv_station_open(struct station *st, const struct config *cfg,
 
 /*
  * Appends one entry of type with payload (borrowed, may be NULL); on
- * success the entry is durable, the catalog and the registry have applied it, *index (may
- * be NULL) is its index and leaf (may be NULL) its leaf hash.  An error
- * after the append (the catalog) is returned too: the entry then stays
- * and the next station_append() or catalog_sync() applies it.
+ * success the entry is durable, the catalog and the registry have applied
+ * it, *index (may be NULL) is its index and leaf (may be NULL) its leaf
+ * hash.  An error after the append (a derived table) is returned too: the
+ * entry then stays, and the next station_append() or sync applies it.
  */
 int	 station_append(struct station *st, const char *type, json_t *payload,
 	    uint64_t *index, uint8_t *leaf);
