@@ -166,12 +166,16 @@ serve_status(struct conn *c)
 static void
 serve(struct conn *c)
 {
-	char path[HTTP_MAX_URL];
+	char path[HTTP_MAX_URL], query[HTTP_MAX_URL];
 	struct api_request r;
 	json_t *body = NULL;
+	const char *q;
 	int code;
 
 	http_path(&c->req, path, sizeof(path));
+	q = strchr(c->req.url, '?');
+	snprintf(query, sizeof(query), "%.*s", q == NULL ? 0 :
+	    (int)strcspn(q + 1, "#"), q == NULL ? "" : q + 1);
 	if (strcmp(path, "/v1/status") == 0) {
 		serve_status(c);
 		return;
@@ -182,6 +186,7 @@ serve(struct conn *c)
 	}
 	r.method = c->req.method;
 	r.path = path;
+	r.query = query;
 	r.body = c->req.body;
 	r.bodylen = c->req.bodylen;
 	r.uid = c->uid;

@@ -28,6 +28,7 @@ typedef json_t	*(*api_status_fn)(void *arg);
 struct api_request {
 	int		 method;	/* enum http_method */
 	const char	*path;		/* URL path, without the query */
+	const char	*query;		/* after '?' (without '#...'), or "" */
 	const char	*body;		/* NUL-terminated; NULL when empty */
 	size_t		 bodylen;
 	uid_t		 uid;		/* the peer's, from SO_PEERCRED */

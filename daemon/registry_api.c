@@ -13,13 +13,20 @@
 #include "custos/registry.h"
 #include "custos/uscc.h"
 #include "log.h"
+#include "inspect_api.h"
 #include "registry_api.h"
 #include "station.h"
 
-#define TEXT_MAX	512	/* bytes of a name, unit, address ... */
+/* This file's short names for the helpers registry_api.h exports. */
+#define refuse		registry_api_refuse
+#define failed		registry_api_failed
+#define parse_body	registry_api_parse_body
+#define text_field	registry_api_text_field
+#define segment		registry_api_segment
+#define allowed		registry_api_allowed
 
 /* Sets *body to {"error": msg} and returns code. */
-static int __attribute__((format(printf, 3, 4)))
+int
 refuse(json_t **body, int code, const char *fmt, ...)
 {
 	char msg[512];
@@ -33,7 +40,7 @@ refuse(json_t **body, int code, const char *fmt, ...)
 }
 
 /* An internal failure, logged here where the policy is decided. */
-static int
+int
 failed(json_t **body, int rc, const char *what)
 {
 	log_warnx_r(rc, "control: %s", what);
@@ -44,7 +51,7 @@ failed(json_t **body, int rc, const char *what)
  * Parses the request body as a JSON object whose members are all in
  * allowed (NULL-terminated).  Returns 0 or the 400 already in *body.
  */
-static int
+int
 parse_body(const struct api_request *req, const char *const *allowed,
     json_t **obj, json_t **body)
 {
@@ -81,7 +88,7 @@ parse_body(const struct api_request *req, const char *const *allowed,
  * bytes without control characters.  Returns 0 (*out NULL when an
  * optional one is absent) or a 400 in *body.
  */
-static int
+int
 text_field(json_t *obj, const char *key, int optional, const char **out,
     json_t **body)
 {
@@ -401,7 +408,7 @@ done:
  * ("" or "/risk" ...), or NULL if path does not start with prefix or the
  * segment is empty or too long.
  */
-static const char *
+const char *
 segment(const char *path, const char *prefix, char *seg, size_t len)
 {
 	size_t n = strlen(prefix), k;
@@ -417,7 +424,7 @@ segment(const char *path, const char *prefix, char *seg, size_t len)
 }
 
 /* 405 unless the method is want; a write also needs authorisation. */
-static int
+int
 allowed(const struct api_request *req, int want, json_t **body)
 {
 	if (req->method != want)
@@ -492,5 +499,9 @@ registry_api_handle(void *arg, const struct api_request *req, json_t **body)
 	if (strncmp(req->path, "/v1/enterprises", 15) == 0 &&
 	    (req->path[15] == '\0' || req->path[15] == '/'))
 		return route_enterprises(st, req, body);
+	if (strncmp(req->path, "/v1/devices", 11) == 0 ||
+	    strncmp(req->path, "/v1/cameras/", 12) == 0 ||
+	    strncmp(req->path, "/v1/inspections", 15) == 0)
+		return inspect_api_handle(st, req, body);
 	return refuse(body, 404, "no such resource");
 }

@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 
+#include "custos/calendar.h"
 #include "custos/catalog.h"
 #include "custos/ckpt.h"
 #include "custos/err.h"
@@ -183,6 +184,28 @@ open_log(struct station *st, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A missing directory is not fatal: deadlines are then reported as not
+ * covered, never guessed; a malformed calendar file is.
+ */
+static int
+open_calendar(struct station *st, char *err, size_t errlen)
+{
+	char why[256];
+	int rc;
+
+	if ((rc = calendar_new(&st->calendar)) != 0)
+		return rc;
+	rc = calendar_load_dir(st->calendar, st->cfg->calendar_dir, why,
+	    sizeof(why));
+	if (rc == CUSTOS_ERR_SYSTEM && errno == ENOENT)
+		return 0;
+	if (rc != 0)
+		snprintf(err, errlen, "cannot load the calendar from %s: %s",
+		    st->cfg->calendar_dir, why);
+	return rc;
+}
+
 int
 priv_station_open(struct station *st, const struct config *cfg, long *holder,
     char *err, size_t errlen)
@@ -212,6 +235,8 @@ priv_station_open(struct station *st, const struct config *cfg, long *holder,
 		snprintf(err, errlen, "cannot open store %s", path);
 		return rc;
 	}
+	if ((rc = open_calendar(st, err, errlen)) != 0)
+		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &st->started);
 	return 0;
 }
@@ -275,6 +300,7 @@ void
 station_close(struct station *st)
 {
 	store_close(st->store);
+	calendar_free(st->calendar);
 	registry_close(st->registry);
 	catalog_close(st->catalog);
 	log_close(st->log);

@@ -21,6 +21,8 @@ struct station {
 	struct registry		*registry;	/* derived from log, synced
 						   after the catalog */
 	struct store		*store;
+	struct calendar		*calendar;	/* working days, from
+						   [station] calendar_dir */
 	struct note_signer	*signer;
 	struct note_verifier	*verifier;
 	char			*vkey;		/* verifier key string */
@@ -33,8 +35,9 @@ struct station {
 /*
  * Takes the state directory: creates it, locks it (a second daemon gets
  * CUSTOS_ERR_BUSY and *holder, the pid in the lock file, before anything
- * is written), loads or creates the station key, opens and checks the log
- * and opens the store.  On error err holds one line saying what failed.
+ * is written), loads or creates the station key, opens and checks the log,
+ * opens the store and loads the calendar (a calendar_dir that does not
+ * exist gives an empty calendar: every deadline is then "not covered").  On error err holds one line saying what failed.
  */
 int	 priv_station_open(struct station *st, const struct config *cfg,
 	    long *holder, char *err, size_t errlen);

@@ -49,6 +49,7 @@ enum key {
 	K_AFTER_INGEST,
 	K_SOCKET,
 	K_GROUP,
+	K_CALENDAR_DIR,
 	NKEYS
 };
 
@@ -84,6 +85,7 @@ static int	set_dock_root(struct parse *, const char *);
 static int	set_after_ingest(struct parse *, const char *);
 static int	set_socket(struct parse *, const char *);
 static int	set_group(struct parse *, const char *);
+static int	set_calendar_dir(struct parse *, const char *);
 
 static const struct keydef keys[NKEYS] = {
 	[K_NAME] = { "station", "name", set_name },
@@ -93,6 +95,7 @@ static const struct keydef keys[NKEYS] = {
 	[K_AFTER_INGEST] = { "dock", "after_ingest", set_after_ingest },
 	[K_SOCKET] = { "control", "socket", set_socket },
 	[K_GROUP] = { "control", "group", set_group },
+	[K_CALENDAR_DIR] = { "station", "calendar_dir", set_calendar_dir },
 };
 
 static const char *const sections[] = { "station", "dock", "control" };
@@ -315,6 +318,12 @@ static int
 set_state_dir(struct parse *p, const char *v)
 {
 	return set_path(p, v, &p->c->state_dir);
+}
+
+static int
+set_calendar_dir(struct parse *p, const char *v)
+{
+	return set_path(p, v, &p->c->calendar_dir);
 }
 
 static int
@@ -564,6 +573,16 @@ config_parse(const char *buf, size_t len, const char *name,
 		fail(&p, CUSTOS_ERR_CONFIG, 0, "[station] name: required");
 		goto out;
 	}
+	/*
+	 * The calendar files ship beside the config file, so the default
+	 * is the relative "calendar", resolved like any other path.
+	 */
+	if (p.seen[K_CALENDAR_DIR] == 0) {
+		p.key = &keys[K_CALENDAR_DIR];
+		p.line = 0;
+		if (set_path(&p, "calendar", &p.c->calendar_dir) != 0)
+			goto out;
+	}
 	p.c->digest_alg = profile_digest(p.c->profile);
 	if ((r = digest_buf(p.c->digest_alg, buf, len, p.c->digest)) != 0) {
 		fail(&p, r, 0, "cannot hash the file: %s",
@@ -617,5 +636,6 @@ config_free(struct config *c)
 	free(c->dock_root);
 	free(c->control_socket);
 	free(c->control_group);
+	free(c->calendar_dir);
 	free(c);
 }

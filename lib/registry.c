@@ -20,6 +20,8 @@
  *	enterprise.risk	 "enterprise" and "risk" (strings): the current
  *			 colour is replaced and a history row added, since
  *			 the entry's "time"
+ *	device.registered, camera.assigned and every entry naming an
+ *			 "inspection": lib/registry_inspect.c
  *	anything else	 is only counted.
  */
 #include <stdint.h>
@@ -32,6 +34,15 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/registry.h"
+#include "registry_int.h"
+
+/* This file's short names for the helpers registry_int.h shares. */
+#define dberr		registry_dberr
+#define step_done	registry_step_done
+#define dup_col		registry_dup_col
+#define rows_free	registry_rows_free
+#define list_rows	registry_list_rows
+#define one_row		registry_one_row
 
 #define BUSY_MS		5000
 
@@ -103,7 +114,7 @@ struct registry {
 	uint64_t	 synced;
 };
 
-static int
+int
 dberr(int rc)
 {
 	switch (rc & 0xff) {
@@ -118,8 +129,7 @@ dberr(int rc)
 	return CUSTOS_ERR_DB;
 }
 
-/* Runs a statement that returns no rows, then resets it. */
-static int
+int
 step_done(sqlite3_stmt *st)
 {
 	int rc;
@@ -146,7 +156,7 @@ open_db(sqlite3 **db, const char *path)
 	    NULL)) != SQLITE_OK || (rc = sqlite3_exec(*db, schema_sql, NULL,
 	    NULL, NULL)) != SQLITE_OK)
 		return dberr(rc);
-	return 0;
+	return registry_inspect_schema(*db);
 }
 
 static int
@@ -388,6 +398,8 @@ apply_entry(struct registry *r, struct log *l, uint64_t index)
 		rc = apply_enterprise(r, index, e);
 	else if (strcmp(type, "enterprise.risk") == 0)
 		rc = apply_risk(r, index, e);
+	else
+		rc = registry_inspect_apply(r->db, l, index, type, e);
 	json_decref(e);
 	return rc;
 }
@@ -433,8 +445,7 @@ registry_sync(struct registry *r, struct log *l)
 	return 0;
 }
 
-/* Copies text column col (NULL stays NULL unless required). */
-static int
+int
 dup_col(sqlite3_stmt *st, int col, char **out, int required)
 {
 	const unsigned char *v = sqlite3_column_text(st, col);
@@ -520,13 +531,6 @@ risk_row(sqlite3_stmt *st, void *p)
 	return dup_col(st, 1, &h->since, 1);
 }
 
-/* What a list of one row type needs: its size, copy and clear. */
-struct rowtype {
-	size_t	  size;
-	int	(*copy)(sqlite3_stmt *, void *);
-	void	(*clear)(void *);
-};
-
 static const struct rowtype officer_type = {
 	sizeof(struct registry_officer), officer_row, officer_clear
 };
@@ -537,7 +541,7 @@ static const struct rowtype risk_type = {
 	sizeof(struct registry_risk), risk_row, risk_clear
 };
 
-static void
+void
 rows_free(const struct rowtype *t, void *arr, size_t n)
 {
 	size_t i;
@@ -568,11 +572,7 @@ push_row(const struct rowtype *t, sqlite3_stmt *st, void **arr, size_t *n,
 	return t->copy(st, (char *)*arr + (*n)++ * t->size);
 }
 
-/*
- * Runs st (bound with key, or nothing when key is NULL) and collects its
- * rows into a new array *out of *n.
- */
-static int
+int
 list_rows(const struct rowtype *t, sqlite3_stmt *st, const char *key,
     void **out, size_t *n)
 {
@@ -599,8 +599,7 @@ list_rows(const struct rowtype *t, sqlite3_stmt *st, const char *key,
 	return 0;
 }
 
-/* Looks up the one row of st for key: 0, CUSTOS_ERR_NOTFOUND, ... */
-static int
+int
 one_row(const struct rowtype *t, sqlite3_stmt *st, const char *key,
     void **out)
 {
@@ -702,4 +701,10 @@ void
 registry_risks_free(struct registry_risk *h, size_t n)
 {
 	rows_free(&risk_type, h, n);
+}
+
+sqlite3 *
+registry_db(struct registry *r)
+{
+	return r->db;
 }

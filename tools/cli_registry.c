@@ -14,6 +14,11 @@
 #include "custos/config.h"
 #include "cli_registry.h"
 
+/* This file's short names for what cli_registry.h exports. */
+#define call		cli_registry_call
+#define print_json	cli_registry_print_json
+#define id_path		cli_registry_id_path
+
 #define REPLY_MAX	(1 << 22)
 
 struct reply {
@@ -98,8 +103,8 @@ request(const struct config *cfg, const char *path, const char *body,
  * Runs a request and parses the answer.  Returns the JSON on a 2xx;
  * otherwise prints the daemon's "error" and returns NULL.
  */
-static json_t *
-call(const struct config *cfg, const char *path, json_t *body)
+json_t *
+cli_registry_call(const struct config *cfg, const char *path, json_t *body)
 {
 	struct reply r = { NULL, 0 };
 	char *text = NULL;
@@ -124,8 +129,8 @@ call(const struct config *cfg, const char *path, json_t *body)
 	return j;
 }
 
-static void
-print_json(json_t *j)
+void
+cli_registry_print_json(json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
@@ -248,8 +253,8 @@ post(const struct config *cfg, const char *path, json_t *body)
  * Writes prefix, the percent-encoded id and suffix into path, so that no
  * argument can name another resource ("../", "?").  Returns 0 or -1.
  */
-static int
-id_path(char *path, size_t len, const char *prefix, const char *id,
+int
+cli_registry_id_path(char *path, size_t len, const char *prefix, const char *id,
     const char *suffix)
 {
 	char *e;

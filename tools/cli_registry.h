@@ -5,9 +5,31 @@
 #ifndef CUSTOS_CLI_REGISTRY_H
 #define CUSTOS_CLI_REGISTRY_H
 
+#include <stddef.h>
+
+#include <jansson.h>
+
 struct config;
 
 /* argv[0] is "officer" or "enterprise".  Returns the exit status. */
 int	 cli_registry(const struct config *cfg, int argc, char *argv[]);
+
+/*
+ * Sends a GET of path (body NULL) or a POST of body (borrowed) to the
+ * daemon.  Returns the answer on a 2xx (a new reference), or prints the
+ * daemon's "error" line and returns NULL.
+ */
+json_t	*cli_registry_call(const struct config *cfg, const char *path,
+	    json_t *body);
+
+/* Prints j indented, in its members' order. */
+void	 cli_registry_print_json(json_t *j);
+
+/*
+ * Writes prefix, the percent-encoded id and suffix into path (len bytes).
+ * Returns 0 or -1.
+ */
+int	 cli_registry_id_path(char *path, size_t len, const char *prefix,
+	    const char *id, const char *suffix);
 
 #endif

@@ -6,6 +6,9 @@
  *	custos [-c CONF] log VERB ...
  *	custos [-c CONF] officer add|show|list ...
  *	custos [-c CONF] enterprise add|risk|show|list ...
+ *	custos [-c CONF] camera add|assign ...
+ *	custos [-c CONF] inspection register|emergency|enter|leave|backfill|
+ *	    link|unlink|close|show|list ...
  *
  * Exit status: 0 done, 1 failed or not verified, 2 usage error.
  */
@@ -25,6 +28,7 @@
 #include "custos/note_sign.h"
 #include "custos/util.h"
 #include "custos/version.h"
+#include "cli_inspect.h"
 #include "cli_log.h"
 #include "cli_registry.h"
 #include "cli_util.h"
@@ -50,6 +54,10 @@ usage(void)
 	    "       custos [-c CONF] enterprise risk USCC COLOUR\n"
 	    "       custos [-c CONF] enterprise show USCC [--json] | "
 	    "enterprise list [--json]\n"
+	    "       custos [-c CONF] camera add|assign SERIAL ...\n"
+	    "       custos [-c CONF] inspection register|emergency|enter|leave|"
+	    "backfill|link|unlink|\n"
+	    "                        close|show|list ...\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
 	return 2;
 }
@@ -311,6 +319,9 @@ with_config(const char *conf, int argc, char *argv[])
 	else if (strcmp(argv[0], "officer") == 0 ||
 	    strcmp(argv[0], "enterprise") == 0)
 		rc = cli_registry(cfg, argc, argv);
+	else if (strcmp(argv[0], "camera") == 0 ||
+	    strcmp(argv[0], "inspection") == 0)
+		rc = cli_inspect(cfg, argc, argv);
 	else
 		rc = usage();
 	config_free(cfg);
@@ -336,7 +347,9 @@ main(int argc, char *argv[])
 		rc = cmd_keygen(argc, argv);
 	else if (strcmp(argv[0], "status") == 0 || strcmp(argv[0], "log") == 0 ||
 	    strcmp(argv[0], "officer") == 0 ||
-	    strcmp(argv[0], "enterprise") == 0)
+	    strcmp(argv[0], "enterprise") == 0 ||
+	    strcmp(argv[0], "camera") == 0 ||
+	    strcmp(argv[0], "inspection") == 0)
 		rc = with_config(conf, argc, argv);
 	else if (strcmp(argv[0], "--version") == 0)
 		rc = printf("custos %s\n", CUSTOS_VERSION) < 0;

@@ -1,7 +1,9 @@
 /*
  * config: the custos.conf INI file, parsed with inih.
  *
- *	[station] name, state_dir, profile (default|sm)
+ *	[station] name, state_dir, profile (default|sm), calendar_dir
+ *	          (the working-day calendar files; default "calendar",
+ *	          beside the config file)
  *	[dock]    root, after_ingest (keep|delete)
  *	[control] socket, group (optional: members may write through the
  *	          control socket, besides root and the daemon's user)
@@ -49,6 +51,7 @@ struct config {
 	enum after_ingest after_ingest;
 	char		*control_socket;	/* absolute */
 	char		*control_group;	/* group name, or NULL */
+	char		*calendar_dir;	/* absolute */
 };
 
 /*

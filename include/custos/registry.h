@@ -10,6 +10,11 @@
  *	officers(id, name, unit, credential, valid_until, idx)
  *	enterprises(uscc, name, address, industry, risk, idx)
  *	risk_history(uscc, risk, since, idx)	since: the entry's "time"
+ *	devices(camera, kind, model, review, idx)
+ *	assignments(camera, officer, since, idx)	since: the "from" time
+ *	inspections(id, ...)	one row an inspection (docs/inspection.md),
+ *				with its state and its chain's last entry
+ *	inspection_entries(inspection, idx, type)	its chain
  *
  * Text is UTF-8 as the entries carry it; names may be Chinese.
  */
@@ -122,5 +127,89 @@ void	 registry_enterprises_free(struct registry_enterprise *e, size_t n);
 int	 registry_risk_history(struct registry *r, const char *uscc,
 	    struct registry_risk **out, size_t *n);
 void	 registry_risks_free(struct registry_risk *h, size_t n);
+
+/*
+ * Devices, assignments and inspections (docs/inspection.md), applied by
+ * registry_sync() from device.registered, camera.assigned and every entry
+ * that names an "inspection" (lib/registry_inspect.c).
+ */
+struct registry_device {
+	char		*camera;
+	char		*kind;		/* body, drone or fixed */
+	char		*model;		/* NULL when not given */
+	char		*review;	/* NULL when not given */
+	uint64_t	 index;		/* the entry that registered it */
+};
+
+/* Like registry_officer(), for a device by its serial. */
+int	 registry_device(struct registry *r, const char *camera,
+	    struct registry_device **out);
+void	 registry_device_free(struct registry_device *d);
+
+/*
+ * Who carries camera at time (RFC 3339 UTC, as the entries write it): sets
+ * *officer (a new string) from the camera's latest camera.assigned whose
+ * "from" is not after time.  Returns 0, CUSTOS_ERR_NOTFOUND, or an error.
+ */
+int	 registry_camera_officer(struct registry *r, const char *camera,
+	    const char *time, char **officer);
+
+struct registry_inspection {
+	char		*id;		/* INS-YYYYMMDD-NNNN */
+	char		*enterprise;
+	char		*officers;	/* JSON array of officer IDs */
+	char		*basis;		/* NULL until back-filled (emergency) */
+	char		*content;	/* likewise */
+	char		*planned;	/* YYYY-MM-DD or NULL */
+	char		*method;
+	int		 emergency;
+	char		*state;		/* registered, entered, left, closed */
+	char		*entered_at;	/* RFC 3339 or NULL */
+	char		*left_at;
+	char		*closed_at;	/* the closing entry's "time" */
+	char		*result;
+	char		*deadline;
+	char		*backfill_due;	/* RFC 3339 or NULL */
+	char		*backfill_due_unknown;	/* why there is none, or NULL */
+	int		 backfilled;
+	int		 backfill_late;
+	uint64_t	 index;		/* its first entry */
+	uint64_t	 last_index;	/* its latest entry */
+	char		*last_leaf;	/* its leaf hash, "sha256:<hex>" */
+};
+
+struct registry_chain_entry {
+	uint64_t	 index;
+	char		*type;
+};
+
+/*
+ * Looks up inspection id.  Returns 0 and *out (free with
+ * registry_inspection_free()), CUSTOS_ERR_NOTFOUND, or an error.
+ */
+int	 registry_inspection(struct registry *r, const char *id,
+	    struct registry_inspection **out);
+void	 registry_inspection_free(struct registry_inspection *i);
+
+/* Lists all inspections by ID, like registry_officers(). */
+int	 registry_inspections(struct registry *r,
+	    struct registry_inspection **out, size_t *n);
+void	 registry_inspections_free(struct registry_inspection *i, size_t n);
+
+/*
+ * Lists the entries of inspection id, first to last.  Sets a new array
+ * *out of *n (free with registry_chain_free()).  Returns 0 or an error.
+ */
+int	 registry_inspection_chain(struct registry *r, const char *id,
+	    struct registry_chain_entry **out, size_t *n);
+void	 registry_chain_free(struct registry_chain_entry *c, size_t n);
+
+/*
+ * Sets *n to the number of inspections whose ID starts with prefix
+ * ("INS-YYYYMMDD-"), so that the next one is numbered *n + 1.  Returns 0
+ * or an error.
+ */
+int	 registry_inspections_on(struct registry *r, const char *prefix,
+	    uint64_t *n);
 
 #endif

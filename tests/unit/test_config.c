@@ -61,6 +61,7 @@ static const char FULL[] =
     "[station]\n"
     "name = example.gov.cn/station-01\n"
     "state_dir = /var/lib/custos-test\n"
+    "calendar_dir = /usr/share/custos/calendar\n"
     "profile = sm\n"
     "\n"
     "[dock]\n"
@@ -82,6 +83,7 @@ test_config_every_key(void **state)
 	assert_string_equal(c->path, "/nonexistent/custos.conf");
 	assert_string_equal(c->station_name, "example.gov.cn/station-01");
 	assert_string_equal(c->state_dir, "/var/lib/custos-test");
+	assert_string_equal(c->calendar_dir, "/usr/share/custos/calendar");
 	assert_int_equal(c->profile, PROFILE_SM);
 	assert_string_equal(c->dock_root, "/srv/dock");
 	assert_int_equal(c->after_ingest, AFTER_INGEST_DELETE);
@@ -178,6 +180,9 @@ test_config_relative_paths(void **state)
 	assert_string_equal(c->dock_root, want);
 	snprintf(want, sizeof(want), "%s/etc/run/ctl.sock", real);
 	assert_string_equal(c->control_socket, want);
+	/* The calendar defaults to "calendar" beside the file. */
+	snprintf(want, sizeof(want), "%s/etc/calendar", real);
+	assert_string_equal(c->calendar_dir, want);
 	config_free(c);
 	free(real);
 	(void)nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
@@ -197,12 +202,15 @@ test_config_relative_to_cwd(void **state)
 	c = parse_ok(text, sizeof(text) - 1, "custos.conf");
 	snprintf(want, sizeof(want), "%s/var", real);
 	assert_string_equal(c->state_dir, want);
+	snprintf(want, sizeof(want), "%s/calendar", real);
+	assert_string_equal(c->calendar_dir, want);
 	config_free(c);
 	free(real);
 
 	/* A directory that does not exist is joined, not resolved. */
 	c = parse_ok(text, sizeof(text) - 1, "/nonexistent/x/custos.conf");
 	assert_string_equal(c->state_dir, "/nonexistent/x/var");
+	assert_string_equal(c->calendar_dir, "/nonexistent/x/calendar");
 	config_free(c);
 }
 

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/registry.h"
@@ -168,6 +169,165 @@ test_sync_and_rebuild(void **state)
 	log_close(l);
 }
 
+#define INS	"INS-20260305-0001"
+
+/* The leaf hash of entry index, computed here from its bytes. */
+static void
+leaf_of(struct log *l, uint64_t index, char *hex, size_t len)
+{
+	uint8_t *data, *buf, h[DIGEST_LEN];
+	size_t n;
+
+	assert_int_equal(log_entry(l, index, &data, &n), 0);
+	assert_non_null(buf = malloc(n + 1));
+	buf[0] = 0x00;
+	memcpy(buf + 1, data, n);
+	assert_int_equal(digest_buf(DIGEST_SHA256, buf, n + 1, h), 0);
+	assert_int_equal(digest_format(DIGEST_SHA256, h, hex, len), 0);
+	free(buf);
+	free(data);
+}
+
+static void
+fill_inspections(struct log *l)
+{
+	char prev[DIGEST_STRLEN], rest[512];
+
+	append(l, "device.registered", T0, ",\"camera\":\"DR-1\","
+	    "\"kind\":\"drone\",\"model\":\"M30T\"");		/* 6 */
+	append(l, "camera.assigned", T0, ",\"camera\":\"CAM-1\","
+	    "\"officer\":\"PA-1\",\"from\":\"2026-03-01T00:00:00.000Z\"");
+	append(l, "camera.assigned", T0, ",\"camera\":\"CAM-1\","
+	    "\"officer\":\"PA-2\",\"from\":\"2026-03-04T00:00:00.000Z\"");
+	append(l, "inspection.registered", T1, ",\"inspection\":\"" INS "\","
+	    "\"enterprise\":\"" USCC "\",\"officers\":[\"PA-1\",\"PA-2\"],"
+	    "\"basis\":\"安全生产法\",\"content\":\"检查\","
+	    "\"method\":\"onsite\"");				/* 9 */
+	leaf_of(l, 9, prev, sizeof(prev));
+	snprintf(rest, sizeof(rest), ",\"inspection\":\"" INS "\","
+	    "\"inspection_prev\":\"%s\",\"at\":\"%s\"", prev, T1);
+	append(l, "inspection.entered", T1, rest);		/* 10 */
+	append(l, "inspection.emergency", T1, ",\"inspection\":"
+	    "\"INS-20260305-0002\",\"enterprise\":\"" USCC "\",\"officers\":"
+	    "[\"PA-1\",\"PA-2\"],\"method\":\"onsite\",\"at\":\"" T1 "\","
+	    "\"backfill_due\":\"2026-03-06T16:00:00.000Z\"");	/* 11 */
+	leaf_of(l, 10, prev, sizeof(prev));
+	snprintf(rest, sizeof(rest), ",\"inspection\":\"" INS "\","
+	    "\"inspection_prev\":\"%s\",\"result\":\"合格\","
+	    "\"deadline\":\"2026-04-01\"", prev);
+	append(l, "inspection.closed", T1, rest);		/* 12 */
+	append(l, "inspection.backfilled", T1, ",\"inspection\":"
+	    "\"INS-20260305-0002\",\"basis\":\"b\",\"content\":\"c\","
+	    "\"late\":true");					/* 13 */
+}
+
+static void
+check_inspections(struct registry *r, struct log *l)
+{
+	struct registry_inspection *i, *all;
+	struct registry_chain_entry *c;
+	struct registry_device *d;
+	char hex[DIGEST_STRLEN], *who;
+	uint64_t cnt;
+	size_t n;
+
+	assert_int_equal(registry_device(r, "DR-1", &d), 0);
+	assert_string_equal(d->kind, "drone");
+	assert_string_equal(d->model, "M30T");
+	assert_null(d->review);
+	registry_device_free(d);
+	/* A camera first seen in an assignment is a body camera. */
+	assert_int_equal(registry_device(r, "CAM-1", &d), 0);
+	assert_string_equal(d->kind, "body");
+	assert_int_equal(d->index, 7);
+	registry_device_free(d);
+	assert_int_equal(registry_camera_officer(r, "CAM-1",
+	    "2026-03-02T00:00:00.000Z", &who), 0);
+	assert_string_equal(who, "PA-1");
+	free(who);
+	assert_int_equal(registry_camera_officer(r, "CAM-1",
+	    "2026-03-04T00:00:00.000Z", &who), 0);
+	assert_string_equal(who, "PA-2");
+	free(who);
+	assert_int_equal(registry_camera_officer(r, "CAM-1",
+	    "2026-02-28T00:00:00.000Z", &who), CUSTOS_ERR_NOTFOUND);
+
+	assert_int_equal(registry_inspection(r, INS, &i), 0);
+	assert_string_equal(i->state, "closed");
+	assert_string_equal(i->officers, "[\"PA-1\",\"PA-2\"]");
+	assert_string_equal(i->basis, "安全生产法");
+	assert_string_equal(i->entered_at, T1);
+	assert_string_equal(i->closed_at, T1);
+	assert_string_equal(i->result, "合格");
+	assert_string_equal(i->deadline, "2026-04-01");
+	assert_null(i->left_at);
+	assert_false(i->emergency);
+	assert_int_equal(i->index, 9);
+	assert_int_equal(i->last_index, 12);
+	leaf_of(l, 12, hex, sizeof(hex));
+	assert_string_equal(i->last_leaf, hex);
+	registry_inspection_free(i);
+	assert_int_equal(registry_inspection_chain(r, INS, &c, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(c[0].index, 9);
+	assert_string_equal(c[1].type, "inspection.entered");
+	assert_int_equal(c[2].index, 12);
+	registry_chain_free(c, n);
+
+	assert_int_equal(registry_inspections(r, &all, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(all[1].id, "INS-20260305-0002");
+	assert_true(all[1].emergency);
+	assert_string_equal(all[1].state, "entered");
+	assert_null(all[1].backfill_due_unknown);
+	assert_string_equal(all[1].backfill_due, "2026-03-06T16:00:00.000Z");
+	assert_true(all[1].backfilled);
+	assert_true(all[1].backfill_late);
+	assert_string_equal(all[1].content, "c");
+	registry_inspections_free(all, n);
+	assert_int_equal(registry_inspections_on(r, "INS-20260305-", &cnt), 0);
+	assert_int_equal(cnt, 2);
+	assert_int_equal(registry_inspections_on(r, "INS-20260306-", &cnt), 0);
+	assert_int_equal(cnt, 0);
+	assert_int_equal(registry_inspection(r, "INS-20260305-0003", &i),
+	    CUSTOS_ERR_NOTFOUND);
+}
+
+static void
+test_inspections(void **state)
+{
+	struct fixture *fx = *state;
+	struct registry *r;
+	struct log *l;
+	sqlite3 *db;
+	size_t n;
+	struct registry_chain_entry *c;
+
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	fill(l);
+	fill_inspections(l);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	check_inspections(r, l);
+	registry_close(r);
+	/*
+	 * Applying the whole log again (synced_to lost, tables kept) changes
+	 * nothing: no assignment or chain entry counts twice.
+	 */
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE registry_state", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	check_inspections(r, l);
+	assert_int_equal(registry_inspection_chain(r, INS, &c, &n), 0);
+	assert_int_equal(n, 3);
+	registry_chain_free(c, n);
+	registry_close(r);
+	log_close(l);
+}
+
 static void
 test_valid_on(void **state)
 {
@@ -245,6 +405,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sync_and_rebuild, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_valid_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inspections, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test(test_checks),
 	};

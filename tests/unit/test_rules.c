@@ -1,0 +1,966 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "custos/calendar.h"
+#include "custos/err.h"
+#include "custos/rules.h"
+
+#ifndef CALENDAR_DIR
+#define CALENDAR_DIR	"conf/calendar"
+#endif
+
+#define MAXE		32
+#define ENT		"91350100M000100Y43"
+
+/*
+ * One inspection's inputs, each list given as JSON texts the way the log
+ * holds entries, parsed with json_loads.
+ */
+struct fx {
+	json_t		*chain[MAXE], *seg[MAXE], *dev[MAXE], *off[MAXE],
+			*risk[MAXE];
+	size_t		 nchain, nseg, ndev, noff, nrisk;
+	struct calendar	*cal;
+	json_t		*findings;
+};
+
+static struct calendar *cal;
+
+static int
+setup(void **state)
+{
+	char err[256] = "";
+
+	(void)state;
+	if (calendar_new(&cal) != 0 ||
+	    calendar_load_dir(cal, CALENDAR_DIR, err, sizeof(err)) != 0) {
+		fprintf(stderr, "loading %s: %s\n", CALENDAR_DIR, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	calendar_free(cal);
+	return 0;
+}
+
+static void
+put(json_t **list, size_t *n, const char *text)
+{
+	json_error_t e;
+
+	assert_true(*n < MAXE);
+	if ((list[*n] = json_loads(text, 0, &e)) == NULL)
+		fail_msg("bad test JSON %s: %s", text, e.text);
+	(*n)++;
+}
+
+static void
+fx_free(struct fx *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nchain; i++)
+		json_decref(f->chain[i]);
+	for (i = 0; i < f->nseg; i++)
+		json_decref(f->seg[i]);
+	for (i = 0; i < f->ndev; i++)
+		json_decref(f->dev[i]);
+	for (i = 0; i < f->noff; i++)
+		json_decref(f->off[i]);
+	for (i = 0; i < f->nrisk; i++)
+		json_decref(f->risk[i]);
+	json_decref(f->findings);
+	memset(f, 0, sizeof(*f));
+}
+
+static int64_t
+T(const char *s)
+{
+	int64_t ms;
+
+	assert_int_equal(rules_time_parse(s, &ms), 0);
+	return ms;
+}
+
+static int
+eval_at(struct fx *f, const char *now)
+{
+	struct rules_input in = {
+		(const json_t *const *)f->chain, f->nchain,
+		(const json_t *const *)f->seg, f->nseg,
+		(const json_t *const *)f->dev, f->ndev,
+		(const json_t *const *)f->off, f->noff,
+		(const json_t *const *)f->risk, f->nrisk,
+		cal, T(now),
+	};
+
+	json_decref(f->findings);
+	f->findings = NULL;
+	return rules_evaluate(&in, &f->findings);
+}
+
+/* Evaluates and fails with the findings printed if it is not 0. */
+static void
+eval_ok(struct fx *f, const char *now)
+{
+	int rc = eval_at(f, now);
+
+	if (rc != 0)
+		fail_msg("rules_evaluate: %d (%s)", rc, custos_strerror(rc));
+	assert_non_null(f->findings);
+}
+
+static size_t
+count(const struct fx *f, const char *rule)
+{
+	json_t *x;
+	size_t i, n = 0;
+
+	json_array_foreach(f->findings, i, x)
+		n += strcmp(json_string_value(json_object_get(x, "rule")),
+		    rule) == 0;
+	return n;
+}
+
+/* The k-th finding of rule (0-based); fails the test if there is none. */
+static json_t *
+nth(const struct fx *f, const char *rule, size_t k)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(f->findings, i, x)
+		if (strcmp(json_string_value(json_object_get(x, "rule")),
+		    rule) == 0 && k-- == 0)
+			return x;
+	fail_msg("no finding %s", rule);
+	return NULL;
+}
+
+/* Compares a finding's entries with want, printed as JSON on mismatch. */
+static void
+assert_entries(const json_t *finding, const char *want)
+{
+	char *got = json_dumps(json_object_get(finding, "entries"),
+	    JSON_COMPACT);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+dump_if_not_empty(const struct fx *f)
+{
+	char *s;
+
+	if (json_array_size(f->findings) == 0)
+		return;
+	s = json_dumps(f->findings, JSON_INDENT(1));
+	fail_msg("expected no findings, got %s", s);
+}
+
+/*
+ * The officers, the enterprise and a complete, clean inspection: two
+ * officers, entered 2026-11-26 02:00Z, one ten-minute segment covering the
+ * visit exactly, left 02:10Z, closed.  Callers add to or leave out of it.
+ */
+#define OFF1	"{\"type\":\"officer.added\",\"index\":1," \
+	"\"time\":\"2026-03-02T01:00:00.000Z\",\"officer\":\"PA-0001\"," \
+	"\"name\":\"张伟\",\"unit\":\"U\",\"credential\":\"C-1\"," \
+	"\"valid_until\":\"2027-12-31\"}"
+#define OFF2(until)	"{\"type\":\"officer.added\",\"index\":2," \
+	"\"time\":\"2026-03-02T01:00:00.000Z\",\"officer\":\"PA-0002\"," \
+	"\"name\":\"李娜\",\"unit\":\"U\",\"credential\":\"C-2\"," \
+	"\"valid_until\":\"" until "\"}"
+#define REG(officers)	"{\"type\":\"inspection.registered\",\"index\":10," \
+	"\"time\":\"2026-11-20T01:00:00.000Z\",\"inspection\":" \
+	"\"INS-20261120-0001\",\"enterprise\":\"" ENT "\",\"officers\":" \
+	officers ",\"basis\":\"B\",\"content\":\"C\",\"method\":\"onsite\"}"
+#define TWO	"[\"PA-0001\",\"PA-0002\"]"
+#define ENTERED(idx, at)	"{\"type\":\"inspection.entered\",\"index\":" \
+	#idx ",\"time\":\"" at "\",\"at\":\"" at "\"}"
+#define SEG(idx, cam, start, dur)	"{\"type\":\"segment.sealed\"," \
+	"\"index\":" #idx ",\"time\":\"2026-11-26T05:00:00.000Z\"," \
+	"\"camera\":\"" cam "\",\"mtime\":\"2026-11-26T04:00:00.000Z\"," \
+	"\"media\":{\"container\":\"mp4\",\"duration_ms\":" #dur \
+	",\"recorded_start\":\"" start "\"}}"
+#define LINK(idx, seg)	"{\"type\":\"evidence.linked\",\"index\":" #idx \
+	",\"time\":\"2026-11-26T05:00:00.000Z\",\"segment\":" #seg \
+	",\"by\":\"auto\"}"
+#define UNLINK(idx, seg)	"{\"type\":\"evidence.unlinked\",\"index\":" \
+	#idx ",\"time\":\"2026-11-26T05:01:00.000Z\",\"segment\":" #seg \
+	",\"reason\":\"wrong site\"}"
+#define LEFT(idx, at)	"{\"type\":\"inspection.left\",\"index\":" #idx \
+	",\"time\":\"" at "\",\"at\":\"" at "\"}"
+#define CLOSED(idx)	"{\"type\":\"inspection.closed\",\"index\":" #idx \
+	",\"time\":\"2026-11-26T06:00:00.000Z\",\"result\":\"ok\"}"
+#define NOW	"2026-11-26T07:00:00.000Z"
+
+static void
+officers(struct fx *f, const char *until2)
+{
+	char buf[512];
+
+	put(f->off, &f->noff, OFF1);
+	snprintf(buf, sizeof(buf), OFF2("%s"), until2);
+	put(f->off, &f->noff, buf);
+}
+
+/* Registration and entering; the visit's footage is up to the caller. */
+static void
+visit_start(struct fx *f, const char *officers_json)
+{
+	char buf[1024];
+
+	officers(f, "2027-12-31");
+	snprintf(buf, sizeof(buf), REG("%s"), officers_json);
+	put(f->chain, &f->nchain, buf);
+	put(f->chain, &f->nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+}
+
+static void
+clean(struct fx *f)
+{
+	visit_start(f, TWO);
+	put(f->seg, &f->nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
+	    600000));
+	put(f->chain, &f->nchain, LINK(12, 5));
+	put(f->chain, &f->nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
+	put(f->chain, &f->nchain, CLOSED(14));
+}
+
+static void
+test_time_parse(void **state)
+{
+	static const char *bad[] = {
+		"", "2026-11-26", "2026-02-30T00:00:00Z",
+		"2026-11-26 02:00:00Z", "2026-11-26t02:00:00Z",
+		"2026-11-26T02:00:00z", "2026-11-26T24:00:00Z",
+		"2026-11-26T02:60:00Z", "2026-11-26T02:00:60Z",
+		"2026-11-26T02:00:00", "2026-11-26T02:00:00Zx",
+		"2026-11-26T02:00:00+8:00", "2026-11-26T02:00:00+0800",
+		"2026-11-26T02:00:00+24:00", "2026-11-26T02:00:00.Z",
+		"2026-11-26T02:00:00.0123456789Z", "2026-11-26T2:00:00Z",
+		"+2026-11-26T02:00:00Z", "2026-11-26T02:00:00.000Z ",
+	};
+	char buf[32];
+	int64_t ms;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(T("1970-01-01T00:00:00Z"), 0);
+	/* Known answers from Python's datetime. */
+	assert_int_equal(T("2026-11-26T02:00:00.000Z"), 1795658400000);
+	assert_int_equal(T("2026-02-13T10:00:00+08:00"), 1770948000000);
+	assert_int_equal(T("2026-02-14T16:00:00Z"), 1771084800000);
+	assert_int_equal(T("2000-02-29T23:59:59Z"), 951868799000);
+	assert_int_equal(T("2000-03-01T01:29:59+01:30"), 951868799000);
+	assert_int_equal(T("2000-02-29T21:59:59-02:00"), 951868799000);
+	assert_int_equal(T("2026-11-26T02:00:00.1239Z"), 1795658400123);
+	assert_int_equal(T("2026-11-26T02:00:00.5Z"), 1795658400500);
+	assert_int_equal(T("1969-12-31T23:59:59.999Z"), -1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (rules_time_parse(bad[i], &ms) != CUSTOS_ERR_FORMAT)
+			fail_msg("accepted \"%s\"", bad[i]);
+	assert_int_equal(rules_time_parse(NULL, &ms), CUSTOS_ERR_FORMAT);
+
+	rules_time_format(1795658400123, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-26T02:00:00.123Z");
+	rules_time_format(-1, buf, sizeof(buf));
+	assert_string_equal(buf, "1969-12-31T23:59:59.999Z");
+	rules_time_format(951868799000, buf, sizeof(buf));
+	assert_string_equal(buf, "2000-02-29T23:59:59.000Z");
+}
+
+static void
+test_clean(void **state)
+{
+	struct fx f = { 0 };
+	json_t *one;
+
+	(void)state;
+	clean(&f);
+	eval_ok(&f, NOW);
+	dump_if_not_empty(&f);
+	fx_free(&f);
+
+	/* A registration alone has nothing to find yet. */
+	officers(&f, "2027-12-31");
+	put(f.chain, &f.nchain, REG(TWO));
+	eval_ok(&f, NOW);
+	dump_if_not_empty(&f);
+
+	/* The findings array is the caller's and evaluating twice is fine. */
+	one = f.findings;
+	json_incref(one);
+	eval_ok(&f, NOW);
+	assert_int_equal(json_array_size(one), 0);
+	json_decref(one);
+	fx_free(&f);
+}
+
+static void
+test_two_officers(void **state)
+{
+	struct fx f = { 0 };
+	json_t *x;
+
+	(void)state;
+	visit_start(&f, "[\"PA-0001\",\"PA-0001\"]");
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "two_officers"), 1);
+	x = nth(&f, "two_officers", 0);
+	assert_entries(x, "[10]");
+	assert_non_null(strstr(json_string_value(json_object_get(x,
+	    "detail")), "1 distinct officer;"));
+	fx_free(&f);
+
+	visit_start(&f, "[]");
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "two_officers"), 1);
+	assert_int_equal(count(&f, "credential"), 0);
+	fx_free(&f);
+
+	visit_start(&f, TWO);
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "two_officers"), 0);
+	fx_free(&f);
+}
+
+static void
+test_credential(void **state)
+{
+	struct fx f = { 0 };
+
+	(void)state;
+	/* Expired the day before entering (Beijing 2026-11-26). */
+	put(f.off, &f.noff, OFF1);
+	put(f.off, &f.noff, OFF2("2026-11-25"));
+	put(f.chain, &f.nchain, REG(TWO));
+	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "credential"), 1);
+	assert_entries(nth(&f, "credential", 0), "[2,10,11]");
+	fx_free(&f);
+
+	/* Valid through the day of entering. */
+	put(f.off, &f.noff, OFF1);
+	put(f.off, &f.noff, OFF2("2026-11-26"));
+	put(f.chain, &f.nchain, REG(TWO));
+	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "credential"), 0);
+	fx_free(&f);
+
+	/*
+	 * 2026-11-25T17:00Z is 01:00 on the 26th in Beijing: the day of
+	 * entering is the Beijing day, so the 25th is too early.
+	 */
+	put(f.off, &f.noff, OFF1);
+	put(f.off, &f.noff, OFF2("2026-11-25"));
+	put(f.chain, &f.nchain, REG(TWO));
+	put(f.chain, &f.nchain, ENTERED(11, "2026-11-25T17:00:00.000Z"));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "credential"), 1);
+	fx_free(&f);
+
+	/* An officer the registry does not know has no valid credential. */
+	put(f.off, &f.noff, OFF1);
+	put(f.chain, &f.nchain, REG(TWO));
+	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "credential"), 1);
+	assert_entries(nth(&f, "credential", 0), "[10,11]");
+	fx_free(&f);
+}
+
+static void
+test_no_footage(void **state)
+{
+	struct fx f = { 0 };
+
+	(void)state;
+	visit_start(&f, TWO);
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "no_footage"), 1);
+	assert_entries(nth(&f, "no_footage", 0), "[11]");
+	/* Not left yet: no window to compare footage with. */
+	assert_int_equal(count(&f, "footage_gap"), 0);
+	assert_int_equal(count(&f, "not_closed"), 1);
+	fx_free(&f);
+
+	/* Linked, then unlinked: no footage again. */
+	visit_start(&f, TWO);
+	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
+	    600000));
+	put(f.chain, &f.nchain, LINK(12, 5));
+	put(f.chain, &f.nchain, UNLINK(13, 5));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "no_footage"), 1);
+	fx_free(&f);
+}
+
+static void
+assert_gap(const struct fx *f, size_t k, const char *from, const char *to)
+{
+	json_t *x = nth(f, "footage_gap", k);
+
+	assert_string_equal(json_string_value(json_object_get(x, "from")),
+	    from);
+	assert_string_equal(json_string_value(json_object_get(x, "to")), to);
+	assert_entries(x, "[11,13]");
+}
+
+/* Two segments, 02:00-02:04 and 02:05-02:10: a 60 s gap between them. */
+static void
+gap_visit(struct fx *f, const char *extra)
+{
+	visit_start(f, TWO);
+	put(f->seg, &f->nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
+	    240000));
+	put(f->seg, &f->nseg, SEG(6, "BC-2", "2026-11-26T02:05:00.000Z",
+	    300000));
+	put(f->chain, &f->nchain, LINK(12, 5));
+	if (extra != NULL)
+		put(f->chain, &f->nchain, extra);
+	put(f->chain, &f->nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
+	put(f->chain, &f->nchain, LINK(15, 6));
+	put(f->chain, &f->nchain, CLOSED(16));
+}
+
+#define REASON(from, to)	"{\"type\":\"inspection.gap_reason\"," \
+	"\"index\":12,\"time\":\"2026-11-26T03:00:00.000Z\",\"from\":\"" \
+	from "\",\"to\":\"" to "\",\"reason\":\"battery\"}"
+
+static void
+test_footage_gap(void **state)
+{
+	struct fx f = { 0 };
+
+	(void)state;
+	gap_visit(&f, NULL);
+	eval_ok(&f, NOW);
+	assert_int_equal(json_array_size(f.findings), 1);
+	assert_int_equal(count(&f, "footage_gap"), 1);
+	assert_gap(&f, 0, "2026-11-26T02:04:00.000Z",
+	    "2026-11-26T02:05:00.000Z");
+	fx_free(&f);
+
+	/* Explained by a gap reason (given in Beijing time). */
+	gap_visit(&f, REASON("2026-11-26T10:04:00+08:00",
+	    "2026-11-26T10:05:00+08:00"));
+	eval_ok(&f, NOW);
+	dump_if_not_empty(&f);
+	fx_free(&f);
+
+	/* Explained in part: what is left is still a finding. */
+	gap_visit(&f, REASON("2026-11-26T02:04:00Z", "2026-11-26T02:04:30Z"));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "footage_gap"), 1);
+	assert_gap(&f, 0, "2026-11-26T02:04:30.000Z",
+	    "2026-11-26T02:05:00.000Z");
+	fx_free(&f);
+
+	/* Within the tolerance: 5 s is not a gap, 5.001 s is. */
+	visit_start(&f, TWO);
+	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
+	    295000));
+	put(f.seg, &f.nseg, SEG(6, "BC-1", "2026-11-26T02:05:00.000Z",
+	    299999));
+	put(f.chain, &f.nchain, LINK(12, 5));
+	put(f.chain, &f.nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
+	put(f.chain, &f.nchain, LINK(14, 6));
+	put(f.chain, &f.nchain, CLOSED(15));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "footage_gap"), 0);
+	json_decref(f.seg[1]);
+	f.nseg--;
+	put(f.seg, &f.nseg, SEG(6, "BC-1", "2026-11-26T02:05:00.001Z",
+	    299999));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "footage_gap"), 1);
+	assert_gap(&f, 0, "2026-11-26T02:04:55.000Z",
+	    "2026-11-26T02:05:00.001Z");
+	/* The end is covered: 02:05:00.001 + 299.999 s = 02:10:00.000. */
+	fx_free(&f);
+
+	/* Footage that starts late and ends early leaves both ends open. */
+	visit_start(&f, TWO);
+	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:01:00.000Z",
+	    480000));
+	put(f.chain, &f.nchain, LINK(12, 5));
+	put(f.chain, &f.nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
+	put(f.chain, &f.nchain, CLOSED(14));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "footage_gap"), 2);
+	assert_gap(&f, 0, "2026-11-26T02:00:00.000Z",
+	    "2026-11-26T02:01:00.000Z");
+	assert_gap(&f, 1, "2026-11-26T02:09:00.000Z",
+	    "2026-11-26T02:10:00.000Z");
+	fx_free(&f);
+}
+
+static void
+test_overlap(void **state)
+{
+	struct fx f = { 0 };
+
+	(void)state;
+	/* Two cameras overlapping: 02:00-02:06 and 02:03-02:10. */
+	visit_start(&f, TWO);
+	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
+	    360000));
+	put(f.seg, &f.nseg, SEG(6, "BC-2", "2026-11-26T02:03:00.000Z",
+	    420000));
+	put(f.chain, &f.nchain, LINK(12, 6));
+	put(f.chain, &f.nchain, LINK(13, 5));
+	put(f.chain, &f.nchain, LEFT(14, "2026-11-26T02:10:00.000Z"));
+	put(f.chain, &f.nchain, CLOSED(15));
+	eval_ok(&f, NOW);
+	dump_if_not_empty(&f);
+	fx_free(&f);
+
+	/*
+	 * One segment inside another, and footage outside the visit: only
+	 * the gap inside the visit counts (02:08 to 02:10).
+	 */
+	visit_start(&f, TWO);
+	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T01:50:00.000Z",
+	    1080000));
+	put(f.seg, &f.nseg, SEG(6, "BC-2", "2026-11-26T02:01:00.000Z",
+	    60000));
+	put(f.chain, &f.nchain, LINK(12, 5));
+	put(f.chain, &f.nchain, LINK(13, 6));
+	put(f.chain, &f.nchain, LEFT(14, "2026-11-26T02:10:00.000Z"));
+	put(f.chain, &f.nchain, CLOSED(15));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "footage_gap"), 1);
+	assert_string_equal(json_string_value(json_object_get(nth(&f,
+	    "footage_gap", 0), "from")), "2026-11-26T02:08:00.000Z");
+	assert_entries(nth(&f, "footage_gap", 0), "[11,14]");
+	fx_free(&f);
+}
+
+static void
+test_unlinked(void **state)
+{
+	struct fx f = { 0 };
+
+	(void)state;
+	/* Segment 6 (02:04-02:10) linked, then unlinked: it does not count. */
+	visit_start(&f, TWO);
+	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
+	    240000));
+	put(f.seg, &f.nseg, SEG(6, "BC-2", "2026-11-26T02:04:00.000Z",
+	    360000));
+	put(f.chain, &f.nchain, LINK(12, 5));
+	put(f.chain, &f.nchain, LINK(13, 6));
+	put(f.chain, &f.nchain, UNLINK(14, 6));
+	put(f.chain, &f.nchain, LEFT(15, "2026-11-26T02:10:00.000Z"));
+	put(f.chain, &f.nchain, CLOSED(16));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "footage_gap"), 1);
+	assert_string_equal(json_string_value(json_object_get(nth(&f,
+	    "footage_gap", 0), "from")), "2026-11-26T02:04:00.000Z");
+	assert_string_equal(json_string_value(json_object_get(nth(&f,
+	    "footage_gap", 0), "to")), "2026-11-26T02:10:00.000Z");
+
+	/* Linked again by an operator: it counts again. */
+	put(f.chain, &f.nchain, LINK(17, 6));
+	eval_ok(&f, NOW);
+	dump_if_not_empty(&f);
+	fx_free(&f);
+
+	/* A segment without media is a point at its mtime. */
+	visit_start(&f, TWO);
+	put(f.seg, &f.nseg, "{\"type\":\"segment.sealed\",\"index\":5,"
+	    "\"time\":\"2026-11-26T05:00:00.000Z\",\"camera\":\"BC-1\","
+	    "\"mtime\":\"2026-11-26T02:05:00.000Z\"}");
+	put(f.chain, &f.nchain, LINK(12, 5));
+	put(f.chain, &f.nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
+	put(f.chain, &f.nchain, CLOSED(14));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "no_footage"), 0);
+	assert_int_equal(count(&f, "footage_gap"), 2);
+	assert_gap(&f, 0, "2026-11-26T02:00:00.000Z",
+	    "2026-11-26T02:05:00.000Z");
+	fx_free(&f);
+}
+
+#define DEVICE(idx, cam, kind, extra)	"{\"type\":\"device.registered\"," \
+	"\"index\":" #idx ",\"time\":\"2026-03-01T00:00:00.000Z\"," \
+	"\"camera\":\"" cam "\",\"kind\":\"" kind "\"" extra "}"
+
+static void
+test_unreviewed_device(void **state)
+{
+	struct fx f = { 0 };
+	json_t *x;
+
+	(void)state;
+	clean(&f);
+	json_decref(f.seg[0]);
+	f.nseg = 0;
+	put(f.seg, &f.nseg, SEG(5, "DR-1", "2026-11-26T02:00:00.000Z",
+	    600000));
+	put(f.dev, &f.ndev, DEVICE(3, "DR-1", "drone", ""));
+	eval_ok(&f, NOW);
+	assert_int_equal(json_array_size(f.findings), 1);
+	x = nth(&f, "unreviewed_device", 0);
+	assert_entries(x, "[3,5,12]");
+	assert_non_null(strstr(json_string_value(json_object_get(x,
+	    "detail")), "not for penalty"));
+
+	/* Reviewed later: the last registration of the device counts. */
+	put(f.dev, &f.ndev, DEVICE(7, "DR-1", "drone",
+	    ",\"review\":\"闽应急审〔2026〕3号\""));
+	eval_ok(&f, NOW);
+	dump_if_not_empty(&f);
+	fx_free(&f);
+
+	/* A fixed camera needs a review too; a body camera does not. */
+	clean(&f);
+	json_decref(f.seg[0]);
+	f.nseg = 0;
+	put(f.seg, &f.nseg, SEG(5, "FX-1", "2026-11-26T02:00:00.000Z",
+	    600000));
+	put(f.dev, &f.ndev, DEVICE(3, "FX-1", "fixed", ""));
+	eval_ok(&f, NOW);
+	assert_int_equal(count(&f, "unreviewed_device"), 1);
+	fx_free(&f);
+
+	clean(&f);
+	put(f.dev, &f.ndev, DEVICE(3, "BC-1", "body", ""));
+	eval_ok(&f, NOW);
+	dump_if_not_empty(&f);
+	fx_free(&f);
+}
+
+/*
+ * An emergency inspection entered on Friday 2026-02-13 at 10:00 Beijing;
+ * Saturday the 14th is a working day (调休), so the back-fill is due at
+ * its end, 2026-02-14T16:00:00Z.  due is the backfill_due field or NULL.
+ */
+static void
+emergency(struct fx *f, const char *at, const char *due,
+    const char *backfill)
+{
+	char buf[1024];
+
+	officers(f, "2027-12-31");
+	if (due != NULL)
+		snprintf(buf, sizeof(buf), "{\"type\":\"inspection.emergency\","
+		    "\"index\":10,\"time\":\"%s\",\"enterprise\":\"" ENT "\","
+		    "\"officers\":" TWO ",\"method\":\"onsite\",\"at\":\"%s\","
+		    "\"backfill_due\":\"%s\"}", at, at, due);
+	else
+		snprintf(buf, sizeof(buf), "{\"type\":\"inspection.emergency\","
+		    "\"index\":10,\"time\":\"%s\",\"enterprise\":\"" ENT "\","
+		    "\"officers\":" TWO ",\"method\":\"onsite\",\"at\":\"%s\","
+		    "\"backfill_due_unknown\":\"calendar does not cover\"}",
+		    at, at);
+	put(f->chain, &f->nchain, buf);
+	if (backfill != NULL)
+		put(f->chain, &f->nchain, backfill);
+}
+
+#define BACKFILL(time, late)	"{\"type\":\"inspection.backfilled\"," \
+	"\"index\":20,\"time\":\"" time "\",\"basis\":\"B\",\"content\":" \
+	"\"C\",\"late\":" late "}"
+#define DUE	"2026-02-14T16:00:00.000Z"
+
+static void
+test_backfill(void **state)
+{
+	struct fx f = { 0 };
+	json_t *x;
+
+	(void)state;
+	emergency(&f, "2026-02-13T10:00:00+08:00", DUE, NULL);
+	eval_ok(&f, "2026-02-14T15:59:59.999Z");
+	assert_int_equal(count(&f, "backfill_overdue"), 0);
+	eval_ok(&f, DUE);
+	assert_int_equal(count(&f, "backfill_overdue"), 0);
+	eval_ok(&f, "2026-02-14T16:00:00.001Z");
+	assert_int_equal(count(&f, "backfill_overdue"), 1);
+	assert_entries(nth(&f, "backfill_overdue", 0), "[10]");
+	assert_int_equal(count(&f, "backfill_late"), 0);
+	/* The emergency entry is the entering: no footage, not closed. */
+	assert_int_equal(count(&f, "no_footage"), 1);
+	assert_entries(nth(&f, "no_footage", 0), "[10]");
+	assert_int_equal(count(&f, "not_closed"), 1);
+	fx_free(&f);
+
+	/* Back-filled in time. */
+	emergency(&f, "2026-02-13T10:00:00+08:00", DUE,
+	    BACKFILL("2026-02-14T15:00:00.000Z", "false"));
+	eval_ok(&f, "2026-03-01T00:00:00Z");
+	assert_int_equal(count(&f, "backfill_overdue"), 0);
+	assert_int_equal(count(&f, "backfill_late"), 0);
+	fx_free(&f);
+
+	/* Back-filled late, and marked so. */
+	emergency(&f, "2026-02-13T10:00:00+08:00", DUE,
+	    BACKFILL("2026-02-24T01:00:00.000Z", "true"));
+	eval_ok(&f, "2026-03-01T00:00:00Z");
+	assert_int_equal(count(&f, "backfill_overdue"), 0);
+	assert_int_equal(count(&f, "backfill_late"), 1);
+	x = nth(&f, "backfill_late", 0);
+	assert_entries(x, "[10,20]");
+	fx_free(&f);
+
+	/* Late by its time even if the flag says otherwise. */
+	emergency(&f, "2026-02-13T10:00:00+08:00", DUE,
+	    BACKFILL("2026-02-14T16:00:00.001Z", "false"));
+	eval_ok(&f, "2026-03-01T00:00:00Z");
+	assert_int_equal(count(&f, "backfill_late"), 1);
+	fx_free(&f);
+
+	/*
+	 * No backfill_due in the entry: the calendar gives the same due
+	 * time (checked one millisecond either side).
+	 */
+	emergency(&f, "2026-02-13T10:00:00+08:00", NULL, NULL);
+	eval_ok(&f, DUE);
+	assert_int_equal(count(&f, "backfill_overdue"), 0);
+	eval_ok(&f, "2026-02-14T16:00:00.001Z");
+	assert_int_equal(count(&f, "backfill_overdue"), 1);
+	fx_free(&f);
+
+	/* Entered on 2026-12-31: the next working day is in 2027. */
+	emergency(&f, "2026-12-31T10:00:00+08:00", NULL, NULL);
+	eval_ok(&f, "2027-01-10T00:00:00Z");
+	assert_int_equal(count(&f, "backfill_overdue"), 0);
+	assert_int_equal(count(&f, "deadline_unknown"), 1);
+	x = nth(&f, "deadline_unknown", 0);
+	assert_string_equal(json_string_value(json_object_get(x, "for")),
+	    "backfill_overdue");
+	assert_string_equal(json_string_value(json_object_get(x,
+	    "uncovered")), "2027-01-01");
+	assert_non_null(strstr(json_string_value(json_object_get(x,
+	    "detail")), "calendar does not cover 2027-01-01"));
+	fx_free(&f);
+}
+
+#define RISK(idx, time, colour)	"{\"type\":\"enterprise.risk\"," \
+	"\"index\":" #idx ",\"time\":\"" time "\",\"enterprise\":\"" ENT \
+	"\",\"risk\":\"" colour "\"}"
+
+/*
+ * Coded red on Monday 2026-09-28 (10:00 Beijing).  Five working days
+ * after it: 09-29, 09-30, 10-08, 10-09 and Saturday 10-10 (调休), so the
+ * deadline is 2026-10-10 24:00 Beijing, 2026-10-10T16:00:00Z.
+ */
+static void
+red(struct fx *f, const char *entered)
+{
+	char buf[512];
+
+	officers(f, "2027-12-31");
+	put(f->risk, &f->nrisk, "{\"type\":\"enterprise.added\",\"index\":4,"
+	    "\"time\":\"2026-01-05T00:00:00.000Z\",\"enterprise\":\"" ENT
+	    "\",\"name\":\"N\",\"risk\":\"green\"}");
+	put(f->risk, &f->nrisk, "{\"type\":\"enterprise.risk\",\"index\":5,"
+	    "\"time\":\"2026-01-06T00:00:00.000Z\",\"enterprise\":"
+	    "\"91350100M000200Y15\",\"risk\":\"red\"}");
+	put(f->risk, &f->nrisk, RISK(6, "2026-09-28T02:00:00.000Z", "red"));
+	put(f->chain, &f->nchain, REG(TWO));
+	if (entered != NULL) {
+		snprintf(buf, sizeof(buf), ENTERED(11, "%s"), entered,
+		    entered);
+		put(f->chain, &f->nchain, buf);
+	}
+}
+
+static void
+test_red(void **state)
+{
+	struct fx f = { 0 };
+
+	(void)state;
+	red(&f, "2026-10-09T02:00:00.000Z");
+	eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 0);
+	fx_free(&f);
+
+	/* The last moment of Saturday 10-10 Beijing is still in time. */
+	red(&f, "2026-10-10T15:59:59.999Z");
+	eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 0);
+	fx_free(&f);
+
+	red(&f, "2026-10-12T01:00:00.000Z");
+	eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 1);
+	assert_entries(nth(&f, "red_not_inspected", 0), "[6,11]");
+
+	/* Coded red again while red: the first coding keeps its deadline. */
+	put(f.risk, &f.nrisk, RISK(7, "2026-10-09T00:00:00.000Z", "red"));
+	eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 1);
+	assert_entries(nth(&f, "red_not_inspected", 0), "[6,11]");
+	fx_free(&f);
+
+	/* Re-coded yellow before entering: no longer a red enterprise. */
+	red(&f, "2026-10-12T01:00:00.000Z");
+	put(f.risk, &f.nrisk, RISK(7, "2026-10-09T00:00:00.000Z", "yellow"));
+	eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 0);
+	/* ... and red again: the deadline runs from the new coding. */
+	put(f.risk, &f.nrisk, RISK(8, "2026-10-11T00:00:00.000Z", "red"));
+	eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 0);
+	fx_free(&f);
+
+	/* Not entered: late once now is past the deadline. */
+	red(&f, NULL);
+	eval_ok(&f, "2026-10-10T16:00:00.000Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 0);
+	eval_ok(&f, "2026-10-10T16:00:00.001Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 1);
+	assert_entries(nth(&f, "red_not_inspected", 0), "[6,10]");
+	fx_free(&f);
+
+	/* Coded red on 2026-12-28: the fifth working day is in 2027. */
+	officers(&f, "2027-12-31");
+	put(f.risk, &f.nrisk, RISK(6, "2026-12-28T02:00:00.000Z", "red"));
+	put(f.chain, &f.nchain, REG(TWO));
+	eval_ok(&f, "2027-01-20T00:00:00Z");
+	assert_int_equal(count(&f, "red_not_inspected"), 0);
+	assert_int_equal(count(&f, "deadline_unknown"), 1);
+	assert_string_equal(json_string_value(json_object_get(nth(&f,
+	    "deadline_unknown", 0), "uncovered")), "2027-01-01");
+	fx_free(&f);
+}
+
+static void
+test_not_closed(void **state)
+{
+	struct fx f = { 0 };
+
+	(void)state;
+	clean(&f);
+	json_decref(f.chain[--f.nchain]);
+	eval_ok(&f, NOW);
+	assert_int_equal(json_array_size(f.findings), 1);
+	assert_entries(nth(&f, "not_closed", 0), "[11,13]");
+	fx_free(&f);
+}
+
+#define REVIEW(idx)	"{\"type\":\"review.recorded\",\"index\":" #idx \
+	",\"time\":\"2026-11-26T05:30:00.000Z\",\"reviewer\":\"R\"," \
+	"\"result\":\"approved\",\"note\":\"\"}"
+
+static void
+test_review_after_decision(void **state)
+{
+	struct fx f = { 0 };
+
+	(void)state;
+	clean(&f);
+	put(f.chain, &f.nchain, REVIEW(15));
+	eval_ok(&f, NOW);
+	assert_int_equal(json_array_size(f.findings), 1);
+	assert_entries(nth(&f, "review_after_decision", 0), "[14,15]");
+	fx_free(&f);
+
+	/* Review before the decision. */
+	visit_start(&f, TWO);
+	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
+	    600000));
+	put(f.chain, &f.nchain, LINK(12, 5));
+	put(f.chain, &f.nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
+	put(f.chain, &f.nchain, REVIEW(14));
+	put(f.chain, &f.nchain, CLOSED(15));
+	eval_ok(&f, NOW);
+	dump_if_not_empty(&f);
+	fx_free(&f);
+}
+
+static void
+test_errors(void **state)
+{
+	struct fx f = { 0 };
+	struct rules_input in;
+	json_t *out = (json_t *)&in;
+
+	(void)state;
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(rules_evaluate(NULL, &out), CUSTOS_ERR_INVALID);
+	assert_null(out);
+	in.cal = cal;
+	assert_int_equal(rules_evaluate(&in, &out), CUSTOS_ERR_FORMAT);
+	assert_null(out);
+
+	/* The chain must start with the registration or the emergency. */
+	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
+	assert_null(f.findings);
+	fx_free(&f);
+
+	visit_start(&f, TWO);
+	put(f.chain, &f.nchain, LEFT(13, "2026-11-26 02:10:00Z"));
+	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
+	fx_free(&f);
+
+	put(f.chain, &f.nchain, "{\"type\":\"inspection.registered\","
+	    "\"index\":10,\"time\":\"2026-11-20T01:00:00.000Z\","
+	    "\"enterprise\":\"" ENT "\"}");
+	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
+	fx_free(&f);
+
+	put(f.chain, &f.nchain, REG("[\"PA-0001\",7]"));
+	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
+	fx_free(&f);
+
+	/* A linked segment the caller did not pass. */
+	visit_start(&f, TWO);
+	put(f.chain, &f.nchain, LINK(12, 5));
+	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_NOTFOUND);
+	fx_free(&f);
+
+	/* A bad valid_until in the registry. */
+	put(f.off, &f.noff, OFF1);
+	put(f.off, &f.noff, OFF2("2026-13-01"));
+	put(f.chain, &f.nchain, REG(TWO));
+	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
+	fx_free(&f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_parse),
+		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_two_officers),
+		cmocka_unit_test(test_credential),
+		cmocka_unit_test(test_no_footage),
+		cmocka_unit_test(test_footage_gap),
+		cmocka_unit_test(test_overlap),
+		cmocka_unit_test(test_unlinked),
+		cmocka_unit_test(test_unreviewed_device),
+		cmocka_unit_test(test_backfill),
+		cmocka_unit_test(test_red),
+		cmocka_unit_test(test_not_closed),
+		cmocka_unit_test(test_review_after_decision),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

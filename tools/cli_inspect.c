@@ -1,0 +1,342 @@
+/*
+ * cli_inspect: camera and inspection verbs.  Like cli_registry.c, writes
+ * are POSTs that the daemon checks; a refusal prints the daemon's line
+ * and exits 1, a usage error exits 2.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "custos/config.h"
+#include "cli_inspect.h"
+#include "cli_registry.h"
+#include "cli_util.h"
+
+static int
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: custos camera add SERIAL --kind body|drone|fixed "
+	    "[--model M] [--review REF]\n"
+	    "       custos camera assign SERIAL --officer ID [--from TIME]\n"
+	    "       custos inspection register --enterprise USCC --officer ID "
+	    "--officer ID\n"
+	    "           --basis TEXT --content TEXT [--planned DATE] "
+	    "[--method onsite|offsite|drone]\n"
+	    "       custos inspection emergency --enterprise USCC --officer ID "
+	    "--officer ID [--at TIME]\n"
+	    "       custos inspection enter|leave ID [--at TIME]\n"
+	    "       custos inspection backfill ID --basis TEXT --content TEXT\n"
+	    "       custos inspection link|unlink ID --segment INDEX "
+	    "--reason TEXT\n"
+	    "       custos inspection close ID --result TEXT "
+	    "[--deadline DATE]\n"
+	    "       custos inspection show ID [--json]\n"
+	    "       custos inspection list [--open|--overdue] [--json]\n"
+	    "TIME is RFC 3339, such as 2026-11-26T10:00:00+08:00.\n");
+	return 2;
+}
+
+/*
+ * Parses "--flag VALUE" pairs named in flags (flag, member) into body.
+ * "--officer" may repeat and collects into "officers"; "--segment" must
+ * be a log index.  Returns 0 or -1.
+ */
+static int
+parse_flags(int argc, char *argv[], const char *const flags[][2],
+    json_t *body)
+{
+	unsigned long long n;
+	json_t *arr;
+	int i, k;
+
+	for (i = 0; i < argc; i += 2) {
+		for (k = 0; flags[k][0] != NULL; k++)
+			if (strcmp(argv[i], flags[k][0]) == 0)
+				break;
+		if (flags[k][0] == NULL || i + 1 >= argc)
+			return -1;
+		if (strcmp(flags[k][1], "officers") == 0) {
+			if ((arr = json_object_get(body, "officers")) == NULL) {
+				arr = json_array();
+				json_object_set_new(body, "officers", arr);
+			}
+			json_array_append_new(arr, json_string(argv[i + 1]));
+			continue;
+		}
+		if (json_object_get(body, flags[k][1]) != NULL)
+			return -1;
+		if (strcmp(flags[k][1], "segment") == 0) {
+			if (cli_parse_u64(argv[i + 1], &n) != 0 ||
+			    n > (unsigned long long)INT64_MAX)
+				return -1;
+			json_object_set_new(body, "segment",
+			    json_integer((json_int_t)n));
+		} else
+			json_object_set_new(body, flags[k][1],
+			    json_string(argv[i + 1]));
+	}
+	return 0;
+}
+
+/* Whether every member in need (NULL-terminated) is in body. */
+static int
+has(json_t *body, const char *const *need)
+{
+	for (; *need != NULL; need++)
+		if (json_object_get(body, *need) == NULL)
+			return 0;
+	return 1;
+}
+
+/* POSTs body (consumed) to path; prints the new ID or the entry. */
+static int
+post(const struct config *cfg, const char *path, json_t *body, int print_id)
+{
+	json_t *j;
+
+	j = cli_registry_call(cfg, path, body);
+	json_decref(body);
+	if (j == NULL)
+		return 1;
+	if (print_id)
+		printf("%s\n", json_string_value(json_object_get(j,
+		    "inspection")));
+	else
+		printf("entry %lld\n", (long long)json_integer_value(
+		    json_object_get(j, "index")));
+	json_decref(j);
+	return 0;
+}
+
+static int
+camera(const struct config *cfg, int argc, char *argv[])
+{
+	static const char *const f_add[][2] = { { "--kind", "kind" },
+	    { "--model", "model" }, { "--review", "review" }, { NULL, NULL } };
+	static const char *const f_assign[][2] = { { "--officer", "officer" },
+	    { "--from", "from" }, { NULL, NULL } };
+	static const char *const n_add[] = { "kind", NULL };
+	static const char *const n_assign[] = { "officer", NULL };
+	char path[256];
+	json_t *b;
+	int add;
+
+	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
+		return usage();
+	if ((add = strcmp(argv[1], "add") == 0) == 0 &&
+	    strcmp(argv[1], "assign") != 0)
+		return usage();
+	b = add ? json_pack("{s:s}", "camera", argv[2]) : json_object();
+	if (b == NULL || parse_flags(argc - 3, argv + 3, add ? f_add :
+	    f_assign, b) != 0 || !has(b, add ? n_add : n_assign) ||
+	    (!add && cli_registry_id_path(path, sizeof(path), "/v1/cameras/",
+	    argv[2], "/assign") != 0)) {
+		json_decref(b);
+		return usage();
+	}
+	return post(cfg, add ? "/v1/devices" : path, b, 0);
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "-";
+}
+
+static void
+print_inspection(json_t *i)
+{
+	json_t *v, *e;
+	size_t k;
+
+	printf("inspection:   %s\nenterprise:   %s\nofficers:    ",
+	    str(i, "id"), str(i, "enterprise"));
+	json_array_foreach(json_object_get(i, "officers"), k, v)
+		printf(" %s", json_string_value(v));
+	printf("\nstate:        %s\nmethod:       %s\nbasis:        %s\n"
+	    "content:      %s\nplanned:      %s\nentered:      %s\n"
+	    "left:         %s\nclosed:       %s\nresult:       %s\n"
+	    "deadline:     %s\n", str(i, "state"), str(i, "method"),
+	    str(i, "basis"), str(i, "content"), str(i, "planned"),
+	    str(i, "entered_at"), str(i, "left_at"), str(i, "closed_at"),
+	    str(i, "result"), str(i, "deadline"));
+	if (json_is_true(json_object_get(i, "emergency")))
+		printf("emergency:    back-fill due %s%s%s%s%s\n",
+		    str(i, "backfill_due"),
+		    json_object_get(i, "backfill_due_unknown") ? " (" : "",
+		    json_object_get(i, "backfill_due_unknown") ?
+		    str(i, "backfill_due_unknown") : "",
+		    json_object_get(i, "backfill_due_unknown") ? ")" : "",
+		    json_is_true(json_object_get(i, "backfill_late")) ?
+		    ", back-filled late" : json_is_true(json_object_get(i,
+		    "backfilled")) ? ", back-filled" : json_is_true(
+		    json_object_get(i, "overdue")) ? ", OVERDUE" : "");
+	json_array_foreach(json_object_get(i, "chain"), k, e)
+		printf("chain:        entry %lld %s\n",
+		    (long long)json_integer_value(json_object_get(e, "index")),
+		    str(e, "type"));
+}
+
+static void
+print_list(json_t *j)
+{
+	json_t *i;
+	size_t k;
+
+	json_array_foreach(json_object_get(j, "inspections"), k, i)
+		printf("%s  %-10s %s%s%s\n", str(i, "id"), str(i, "state"),
+		    str(i, "enterprise"),
+		    json_is_true(json_object_get(i, "emergency")) ?
+		    "  emergency" : "",
+		    json_is_true(json_object_get(i, "overdue")) ?
+		    "  OVERDUE" : "");
+}
+
+/* GET path; prints the JSON with --json, else with fn. */
+static int
+show(const struct config *cfg, const char *path, int json,
+    void (*fn)(json_t *))
+{
+	json_t *j;
+
+	if ((j = cli_registry_call(cfg, path, NULL)) == NULL)
+		return 1;
+	if (json)
+		cli_registry_print_json(j);
+	else
+		fn(j);
+	json_decref(j);
+	return 0;
+}
+
+static int
+list(const struct config *cfg, int argc, char *argv[])
+{
+	const char *path = "/v1/inspections";
+	int i, json = 0;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 && !json)
+			json = 1;
+		else if (strcmp(argv[i], "--open") == 0 && path[15] == '\0')
+			path = "/v1/inspections?open=1";
+		else if (strcmp(argv[i], "--overdue") == 0 && path[15] == '\0')
+			path = "/v1/inspections?overdue=1";
+		else
+			return usage();
+	}
+	return show(cfg, path, json, print_list);
+}
+
+/* A new inspection: "register" or "emergency". */
+static int
+create(const struct config *cfg, int argc, char *argv[], int emergency)
+{
+	static const char *const f_reg[][2] = {
+	    { "--enterprise", "enterprise" }, { "--officer", "officers" },
+	    { "--basis", "basis" }, { "--content", "content" },
+	    { "--planned", "planned" }, { "--method", "method" },
+	    { NULL, NULL } };
+	static const char *const f_em[][2] = {
+	    { "--enterprise", "enterprise" }, { "--officer", "officers" },
+	    { "--at", "at" }, { "--method", "method" }, { NULL, NULL } };
+	static const char *const n_reg[] = { "enterprise", "officers",
+	    "basis", "content", NULL };
+	static const char *const n_em[] = { "enterprise", "officers", NULL };
+	json_t *b;
+
+	if ((b = json_object()) == NULL || parse_flags(argc - 2, argv + 2,
+	    emergency ? f_em : f_reg, b) != 0 || !has(b, emergency ? n_em :
+	    n_reg)) {
+		json_decref(b);
+		return usage();
+	}
+	return post(cfg, emergency ? "/v1/inspections/emergency" :
+	    "/v1/inspections", b, 1);
+}
+
+/* A step of inspection argv[2]: enter, leave, backfill, link ... */
+static int
+action(const struct config *cfg, int argc, char *argv[])
+{
+	static const char *const f_at[][2] = { { "--at", "at" },
+	    { NULL, NULL } };
+	static const char *const f_fill[][2] = { { "--basis", "basis" },
+	    { "--content", "content" }, { NULL, NULL } };
+	static const char *const f_link[][2] = { { "--segment", "segment" },
+	    { "--reason", "reason" }, { NULL, NULL } };
+	static const char *const f_close[][2] = { { "--result", "result" },
+	    { "--deadline", "deadline" }, { NULL, NULL } };
+	static const char *const n_none[] = { NULL };
+	static const char *const n_fill[] = { "basis", "content", NULL };
+	static const char *const n_link[] = { "segment", "reason", NULL };
+	static const char *const n_close[] = { "result", NULL };
+	const char *const (*flags)[2];
+	const char *const *need;
+	const char *verb = argv[1];
+	char path[256], suffix[16];
+	json_t *b;
+
+	if (strcmp(verb, "enter") == 0 || strcmp(verb, "leave") == 0) {
+		flags = f_at;
+		need = n_none;
+	} else if (strcmp(verb, "backfill") == 0) {
+		flags = f_fill;
+		need = n_fill;
+	} else if (strcmp(verb, "link") == 0 || strcmp(verb, "unlink") == 0) {
+		flags = f_link;
+		need = n_link;
+	} else if (strcmp(verb, "close") == 0) {
+		flags = f_close;
+		need = n_close;
+	} else
+		return usage();
+	snprintf(suffix, sizeof(suffix), "/%s", verb);
+	if ((b = json_object()) == NULL || parse_flags(argc - 3, argv + 3,
+	    flags, b) != 0 || !has(b, need) || cli_registry_id_path(path,
+	    sizeof(path), "/v1/inspections/", argv[2], suffix) != 0) {
+		json_decref(b);
+		return usage();
+	}
+	return post(cfg, path, b, 0);
+}
+
+static int
+inspection(const struct config *cfg, int argc, char *argv[])
+{
+	char path[256];
+	int json;
+
+	if (strcmp(argv[1], "list") == 0)
+		return list(cfg, argc, argv);
+	if (strcmp(argv[1], "register") == 0)
+		return create(cfg, argc, argv, 0);
+	if (strcmp(argv[1], "emergency") == 0)
+		return create(cfg, argc, argv, 1);
+	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
+		return usage();
+	if (strcmp(argv[1], "show") == 0) {
+		json = argc == 4 && strcmp(argv[3], "--json") == 0;
+		if ((argc != 3 && !json) || cli_registry_id_path(path,
+		    sizeof(path), "/v1/inspections/", argv[2], "") != 0)
+			return usage();
+		return show(cfg, path, json, print_inspection);
+	}
+	return action(cfg, argc, argv);
+}
+
+int
+cli_inspect(const struct config *cfg, int argc, char *argv[])
+{
+	if (argc < 2)
+		return usage();
+	if (strcmp(argv[0], "camera") == 0)
+		return camera(cfg, argc, argv);
+	return inspection(cfg, argc, argv);
+}
