@@ -24,11 +24,11 @@ LIB_VERIFY := lib/err.c lib/enc.c lib/utf8.c lib/digest.c lib/sign.c \
 LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/log.c lib/log_audit.c \
 	   lib/store.c lib/config.c lib/catalog.c lib/calendar.c \
 	   lib/uscc.c lib/registry.c lib/registry_inspect.c \
-	   lib/rules.c
+	   lib/rules.c lib/rfc3339.c
 
 # The daemon's parts that test tools link too (no main, api or dock).
 DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
-	   daemon/sandbox.c daemon/seal.c
+	   daemon/sandbox.c daemon/seal.c daemon/autolink.c
 DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c daemon/walk.c \
 	   daemon/session.c daemon/registry_api.c daemon/inspect_api.c \
 	   daemon/http.c $(DAEMON_CORE)
@@ -90,7 +90,8 @@ T_catalog := $(T_log) $(call L,catalog)
 T_calendar := $(call L,err util calendar)
 T_uscc	:= $(call L,err uscc)
 T_registry := $(T_log) $(call L,uscc registry registry_inspect)
-T_rules	:= $(call L,err util utf8 calendar rules)
+T_rules	:= $(call L,err util utf8 calendar rfc3339 rules)
+T_rfc3339 := $(call L,err util calendar rfc3339)
 
 .SECONDEXPANSION:
 $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*))

@@ -17,6 +17,8 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/registry.h"
+#include "custos/rfc3339.h"
+#include "custos/rules.h"
 #include "custos/uscc.h"
 #include "inspect_api.h"
 #include "log.h"
@@ -32,17 +34,8 @@
 #define TIME_LEN	32	/* "YYYY-MM-DDTHH:MM:SS.mmmZ" and a NUL */
 
 /* Writes the UTC time ms (Unix milliseconds) as entries write times. */
-static void
-format_ms(int64_t ms, char *buf, size_t len)
-{
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	char d[24];
-
-	gmtime_r(&s, &tm);
-	strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%.19s.%03dZ", d, (int)(ms % 1000));
-}
+#define format_ms	rfc3339_format
+#define parse_time	rfc3339_parse
 
 static int64_t
 now_ms(void)
@@ -51,65 +44,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &t);
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-/* Reads exactly n digits at s into *v; 0 or -1. */
-static int
-digits(const char *s, int n, int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
-/*
- * Parses an RFC 3339 time, "YYYY-MM-DDTHH:MM:SS[.fff...](Z|+HH:MM|-HH:MM)"
- * ('t' and 'z' too), into Unix milliseconds.  Returns 0 or -1.
- */
-static int
-parse_time(const char *s, int64_t *ms)
-{
-	struct cal_date d;
-	char date[11];
-	int h, mi, sec, oh, om, frac = 0, k;
-	int64_t off = 0;
-
-	if (strlen(s) < 20 || (s[10] != 'T' && s[10] != 't') ||
-	    s[13] != ':' || s[16] != ':')
-		return -1;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (calendar_date_parse(date, &d) != 0 || digits(s + 11, 2, &h) ||
-	    digits(s + 14, 2, &mi) || digits(s + 17, 2, &sec) || h > 23 ||
-	    mi > 59 || sec > 59)
-		return -1;
-	s += 19;
-	if (*s == '.') {
-		for (k = 0, s++; *s >= '0' && *s <= '9'; s++, k++)
-			if (k < 3)
-				frac = frac * 10 + (*s - '0');
-		if (k == 0)
-			return -1;
-		for (; k < 3; k++)
-			frac *= 10;
-	}
-	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
-		off = 0;
-	else if ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':' &&
-	    digits(s + 1, 2, &oh) == 0 && digits(s + 4, 2, &om) == 0 &&
-	    oh <= 23 && om <= 59)
-		off = (*s == '-' ? -1 : 1) * ((int64_t)oh * 3600 + om * 60);
-	else
-		return -1;
-	*ms = ((calendar_days(d.year, d.month, d.day) * 86400 + h * 3600 +
-	    mi * 60 + sec - off) * 1000) + frac;
-	return 0;
 }
 
 /* The Beijing date of ms as "YYYY-MM-DD". */
@@ -636,6 +570,70 @@ do_close(struct station *st, const struct registry_inspection *i,
 	return step(st, i, "inspection.closed", p, body);
 }
 
+/* inspection.gap_reason: why footage is missing from..to. */
+static int
+do_gap(struct station *st, const struct registry_inspection *i,
+    json_t *obj, json_t **body)
+{
+	const char *f, *t, *reason;
+	char fb[TIME_LEN], tb[TIME_LEN];
+	int64_t fm, tm;
+	int code;
+
+	if ((code = text_field(obj, "from", 0, &f, body)) != 0 ||
+	    (code = text_field(obj, "to", 0, &t, body)) != 0 ||
+	    (code = text_field(obj, "reason", 0, &reason, body)) != 0)
+		return code;
+	if (parse_time(f, &fm) != 0 || parse_time(t, &tm) != 0)
+		return refuse(body, 400, "from and to must be RFC 3339 times "
+		    "such as 2026-11-26T10:00:00+08:00");
+	if (tm < fm)
+		return refuse(body, 400, "gap ends (%s) before it starts (%s)",
+		    t, f);
+	format_ms(fm, fb, sizeof(fb));
+	format_ms(tm, tb, sizeof(tb));
+	return step(st, i, "inspection.gap_reason", json_pack("{s:s, s:s, "
+	    "s:s}", "from", fb, "to", tb, "reason", reason), body);
+}
+
+/* review.recorded: the legal review (法制审核) result. */
+static int
+do_review(struct station *st, const struct registry_inspection *i,
+    json_t *obj, json_t **body)
+{
+	const char *reviewer, *result, *note;
+	json_t *p;
+	int code;
+
+	if ((code = text_field(obj, "reviewer", 0, &reviewer, body)) != 0 ||
+	    (code = text_field(obj, "result", 0, &result, body)) != 0 ||
+	    (code = text_field(obj, "note", 1, &note, body)) != 0)
+		return code;
+	if (strcmp(result, "approved") != 0 && strcmp(result, "returned") != 0)
+		return refuse(body, 400, "unknown review result \"%s\" "
+		    "(approved or returned)", result);
+	if ((code = known_officer(st, reviewer, body)) != 0)
+		return code;
+	if ((p = json_pack("{s:s, s:s}", "reviewer", reviewer, "result",
+	    result)) != NULL && note != NULL)
+		json_object_set_new(p, "note", json_string(note));
+	return step(st, i, "review.recorded", p, body);
+}
+
+/* enterprise.feedback: what the inspected enterprise said. */
+static int
+do_feedback(struct station *st, const struct registry_inspection *i,
+    json_t *obj, json_t **body)
+{
+	const char *text;
+	int code;
+
+	if ((code = text_field(obj, "text", 0, &text, body)) != 0)
+		return code;
+	return step(st, i, "enterprise.feedback", json_pack("{s:s}", "text",
+	    text), body);
+}
+
 /* POST /v1/inspections/<ID>/<action>. */
 static int
 inspection_action(struct station *st, const char *id, const char *action,
@@ -645,6 +643,10 @@ inspection_action(struct station *st, const char *id, const char *action,
 	static const char *const k_fill[] = { "basis", "content", NULL };
 	static const char *const k_link[] = { "segment", "reason", NULL };
 	static const char *const k_close[] = { "result", "deadline", NULL };
+	static const char *const k_gap[] = { "from", "to", "reason", NULL };
+	static const char *const k_review[] = { "reviewer", "result", "note",
+	    NULL };
+	static const char *const k_feedback[] = { "text", NULL };
 	const char *const *keys;
 	struct registry_inspection *i;
 	json_t *obj;
@@ -658,6 +660,12 @@ inspection_action(struct station *st, const char *id, const char *action,
 		keys = k_link;
 	else if (strcmp(action, "close") == 0)
 		keys = k_close;
+	else if (strcmp(action, "gap") == 0)
+		keys = k_gap;
+	else if (strcmp(action, "review") == 0)
+		keys = k_review;
+	else if (strcmp(action, "feedback") == 0)
+		keys = k_feedback;
 	else
 		return refuse(body, 404, "no such resource");
 	if ((code = allowed(req, HTTP_POST, body)) != 0)
@@ -667,7 +675,9 @@ inspection_action(struct station *st, const char *id, const char *action,
 		return refuse(body, 404, "no inspection %s", id);
 	if (rc != 0)
 		return failed(body, rc, "cannot read the registry");
-	if (strcmp(i->state, "closed") == 0)
+	/* Review and feedback may come after the decision closed it. */
+	if (strcmp(i->state, "closed") == 0 && keys != k_review &&
+	    keys != k_feedback)
 		code = refuse(body, 409, "inspection %s is closed", id);
 	else if ((code = parse_body(req, keys, &obj, body)) == 0) {
 		if (keys == k_at && action[0] == 'e')
@@ -678,6 +688,12 @@ inspection_action(struct station *st, const char *id, const char *action,
 			code = do_backfill(st, i, obj, body);
 		else if (keys == k_link)
 			code = do_link(st, i, obj, action[0] == 'l', body);
+		else if (keys == k_gap)
+			code = do_gap(st, i, obj, body);
+		else if (keys == k_review)
+			code = do_review(st, i, obj, body);
+		else if (keys == k_feedback)
+			code = do_feedback(st, i, obj, body);
 		else
 			code = do_close(st, i, obj, body);
 		json_decref(obj);
@@ -738,13 +754,461 @@ inspection_json(const struct registry_inspection *i, const char *now)
 	return j;
 }
 
+/* Parsed log entries, each a reference the vector owns. */
+struct entries {
+	json_t		**v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static void
+entries_free(struct entries *es)
+{
+	size_t k;
+
+	for (k = 0; k < es->n; k++)
+		json_decref(es->v[k]);
+	free(es->v);
+	es->v = NULL;
+	es->n = es->cap = 0;
+}
+
+/* The entry of es with log index idx, or NULL. */
+static json_t *
+entries_find(const struct entries *es, uint64_t idx)
+{
+	size_t k;
+
+	for (k = 0; k < es->n; k++)
+		if ((uint64_t)json_integer_value(json_object_get(es->v[k],
+		    "index")) == idx)
+			return es->v[k];
+	return NULL;
+}
+
+/* Reads entry idx of the log into es unless it is there already. */
+static int
+entries_load(struct station *st, struct entries *es, uint64_t idx)
+{
+	json_t **nv, *e;
+	uint8_t *data;
+	size_t len;
+	int rc;
+
+	if (entries_find(es, idx) != NULL)
+		return 0;
+	if (idx >= log_size(st->log))
+		return CUSTOS_ERR_NOTFOUND;
+	if ((rc = log_entry(st->log, idx, &data, &len)) != 0)
+		return rc;
+	e = json_loadb((const char *)data, len, 0, NULL);
+	free(data);
+	if (!json_is_object(e)) {
+		json_decref(e);
+		return CUSTOS_ERR_FORMAT;
+	}
+	if (es->n == es->cap) {
+		es->cap = es->cap ? es->cap * 2 : 8;
+		if ((nv = realloc(es->v, es->cap * sizeof(*nv))) == NULL) {
+			json_decref(e);
+			return CUSTOS_ERR_NOMEM;
+		}
+		es->v = nv;
+	}
+	es->v[es->n++] = e;
+	return 0;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a,
+	    "index")), y = json_integer_value(json_object_get(
+	    *(json_t *const *)b, "index"));
+
+	return (x > y) - (x < y);
+}
+
+/* Everything rules_evaluate() reads about one inspection. */
+struct gathered {
+	struct entries	 chain;
+	struct entries	 segments;
+	struct entries	 devices;
+	struct entries	 officers;
+	struct entries	 risk;
+};
+
+static void
+gathered_free(struct gathered *g)
+{
+	entries_free(&g->chain);
+	entries_free(&g->segments);
+	entries_free(&g->devices);
+	entries_free(&g->officers);
+	entries_free(&g->risk);
+}
+
+/*
+ * Reads the entries of inspection i from the log: its chain (indexes from
+ * the registry), the segments its evidence.linked entries name and the
+ * device.registered entries of their cameras, the officer.added entries
+ * of its officers, and the enterprise's enterprise.added and risk
+ * entries.  Returns 0 or a CUSTOS_ERR_* code; g is filled either way and
+ * must be freed with gathered_free().
+ */
+static int
+gather(struct station *st, const struct registry_inspection *i,
+    struct gathered *g)
+{
+	struct registry_chain_entry *c = NULL;
+	struct registry_officer *o;
+	struct registry_enterprise *ent;
+	struct registry_device *d;
+	struct registry_risk *h = NULL;
+	const char *type, *cam;
+	json_t *offs, *v, *seg;
+	size_t k, n = 0, nh = 0;
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	if ((rc = registry_inspection_chain(st->registry, i->id, &c, &n)) != 0)
+		return rc;
+	for (k = 0; k < n && rc == 0; k++)
+		rc = entries_load(st, &g->chain, c[k].index);
+	registry_chain_free(c, n);
+	if (rc != 0)
+		return rc;
+	qsort(g->chain.v, g->chain.n, sizeof(*g->chain.v), cmp_entry);
+	for (k = 0; k < g->chain.n; k++) {
+		type = json_string_value(json_object_get(g->chain.v[k],
+		    "type"));
+		v = json_object_get(g->chain.v[k], "segment");
+		if (type == NULL || strcmp(type, "evidence.linked") != 0 ||
+		    !json_is_integer(v) || json_integer_value(v) < 0)
+			continue;
+		if ((rc = entries_load(st, &g->segments,
+		    (uint64_t)json_integer_value(v))) != 0)
+			return rc;
+		seg = entries_find(&g->segments,
+		    (uint64_t)json_integer_value(v));
+		cam = json_string_value(json_object_get(seg, "camera"));
+		if (cam == NULL)
+			continue;
+		/* A camera without a device.registered is a body camera. */
+		rc = registry_device(st->registry, cam, &d);
+		if (rc == CUSTOS_ERR_NOTFOUND)
+			continue;
+		if (rc != 0)
+			return rc;
+		rc = entries_load(st, &g->devices, d->index);
+		registry_device_free(d);
+		if (rc != 0)
+			return rc;
+		/*
+		 * The registry knows a camera that was only assigned, too;
+		 * its entry is then no device.registered and says nothing.
+		 */
+		type = json_string_value(json_object_get(
+		    g->devices.v[g->devices.n - 1], "type"));
+		if (type == NULL || strcmp(type, "device.registered") != 0)
+			json_decref(g->devices.v[--g->devices.n]);
+	}
+	qsort(g->devices.v, g->devices.n, sizeof(*g->devices.v), cmp_entry);
+	offs = json_loads(i->officers, 0, NULL);
+	json_array_foreach(offs, k, v) {
+		if (json_string_value(v) == NULL)
+			continue;
+		/* An unknown officer is the credential rule's to report. */
+		rc = registry_officer(st->registry, json_string_value(v), &o);
+		if (rc == CUSTOS_ERR_NOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc != 0)
+			break;
+		rc = entries_load(st, &g->officers, o->index);
+		registry_officer_free(o);
+		if (rc != 0)
+			break;
+	}
+	json_decref(offs);
+	if (rc != 0)
+		return rc;
+	if ((rc = registry_enterprise(st->registry, i->enterprise, &ent)) ==
+	    0) {
+		rc = entries_load(st, &g->risk, ent->index);
+		registry_enterprise_free(ent);
+	} else if (rc == CUSTOS_ERR_NOTFOUND)
+		rc = 0;
+	if (rc == 0 && (rc = registry_risk_history(st->registry,
+	    i->enterprise, &h, &nh)) == 0) {
+		for (k = 0; k < nh && rc == 0; k++)
+			rc = entries_load(st, &g->risk, h[k].index);
+		registry_risks_free(h, nh);
+	}
+	qsort(g->risk.v, g->risk.n, sizeof(*g->risk.v), cmp_entry);
+	return rc;
+}
+
+/* The findings of i now: a new array in *out.  0 or CUSTOS_ERR_*. */
+static int
+findings_of(struct station *st, const struct registry_inspection *i,
+    struct gathered *g, json_t **out)
+{
+	struct rules_input in;
+
+	*out = NULL;
+	in.chain = (const json_t *const *)g->chain.v;
+	in.nchain = g->chain.n;
+	in.segments = (const json_t *const *)g->segments.v;
+	in.nsegments = g->segments.n;
+	in.devices = (const json_t *const *)g->devices.v;
+	in.ndevices = g->devices.n;
+	in.officers = (const json_t *const *)g->officers.v;
+	in.nofficers = g->officers.n;
+	in.risk = (const json_t *const *)g->risk.v;
+	in.nrisk = g->risk.n;
+	in.cal = st->calendar;
+	in.now_ms = now_ms();
+	(void)i;
+	return rules_evaluate(&in, out);
+}
+
+/* Gathers and evaluates i's findings; NULL (logged) when that fails. */
+static json_t *
+findings(struct station *st, const struct registry_inspection *i,
+    struct gathered *keep)
+{
+	struct gathered g;
+	json_t *f;
+	int rc;
+
+	if ((rc = gather(st, i, &g)) == 0)
+		rc = findings_of(st, i, &g, &f);
+	if (rc != 0) {
+		log_warnx("inspection %s: cannot compute findings: %s", i->id,
+		    custos_strerror(rc));
+		f = NULL;
+	}
+	if (keep != NULL)
+		*keep = g;
+	else
+		gathered_free(&g);
+	return f;
+}
+
+
+/*
+ * The Beijing date an inspection counts under in the ledger: that of
+ * its first entry's "at" (emergency: when they entered) or "time"
+ * (registration).  0 or CUSTOS_ERR_FORMAT.
+ */
+static int
+ledger_date(const json_t *first, char *buf, size_t len)
+{
+	const char *s = json_string_value(json_object_get(first, "at"));
+	int64_t ms;
+
+	if (s == NULL)
+		s = json_string_value(json_object_get(first, "time"));
+	if (rfc3339_parse(s, &ms) != 0)
+		return CUSTOS_ERR_FORMAT;
+	beijing_date(ms, buf, len);
+	return 0;
+}
+
+/*
+ * The segments linked to the inspection now (linked and not unlinked
+ * since): their number and summed media.duration_ms (unknown durations
+ * count 0).
+ */
+static void
+footage(const struct gathered *g, json_int_t *count, json_int_t *dur_ms)
+{
+	json_int_t *seen;
+	const char *type;
+	json_t *e, *d;
+	size_t k, m, n = 0;
+	json_int_t s;
+
+	*count = *dur_ms = 0;
+	if ((seen = calloc(g->chain.n + 1, sizeof(*seen))) == NULL)
+		return;
+	for (k = 0; k < g->chain.n; k++) {
+		e = g->chain.v[k];
+		type = json_string_value(json_object_get(e, "type"));
+		s = json_integer_value(json_object_get(e, "segment"));
+		if (type == NULL || !json_is_integer(json_object_get(e,
+		    "segment")))
+			continue;
+		for (m = 0; m < n && seen[m] != s; m++)
+			;
+		if (strcmp(type, "evidence.linked") == 0 && m == n)
+			seen[n++] = s;
+		else if (strcmp(type, "evidence.unlinked") == 0 && m < n)
+			seen[m] = seen[--n];
+	}
+	for (m = 0; m < n; m++) {
+		(*count)++;
+		e = entries_find(&g->segments, (uint64_t)seen[m]);
+		d = json_object_get(json_object_get(e, "media"),
+		    "duration_ms");
+		if (json_integer_value(d) > 0)
+			*dur_ms += json_integer_value(d);
+	}
+	free(seen);
+}
+
+/* One ledger row of i (gathered in g, findings f borrowed). */
+static json_t *
+ledger_row(struct station *st, const struct registry_inspection *i,
+    const struct gathered *g, const json_t *f, const char *date)
+{
+	struct registry_enterprise *ent;
+	struct registry_officer *o;
+	json_t *row, *offs, *arr, *names, *v;
+	json_int_t count, dur;
+	size_t k;
+
+	if ((row = json_pack("{s:s, s:s, s:s}", "id", i->id, "date", date,
+	    "enterprise", i->enterprise)) == NULL)
+		return NULL;
+	if (registry_enterprise(st->registry, i->enterprise, &ent) == 0) {
+		set_str(row, "enterprise_name", ent->name);
+		registry_enterprise_free(ent);
+	}
+	offs = json_loads(i->officers, 0, NULL);
+	arr = json_array();
+	json_array_foreach(offs, k, v) {
+		if (json_string_value(v) == NULL)
+			continue;
+		if (registry_officer(st->registry, json_string_value(v),
+		    &o) == 0) {
+			json_array_append_new(arr, json_pack("{s:s, s:s}",
+			    "id", o->id, "name", o->name));
+			registry_officer_free(o);
+		} else
+			json_array_append_new(arr, json_pack("{s:O}", "id",
+			    v));
+	}
+	json_decref(offs);
+	json_object_set_new(row, "officers", arr);
+	set_str(row, "method", i->method);
+	set_str(row, "basis", i->basis);
+	set_str(row, "content", i->content);
+	json_object_set_new(row, "emergency", json_boolean(i->emergency));
+	set_str(row, "state", i->state);
+	set_str(row, "entered_at", i->entered_at);
+	set_str(row, "left_at", i->left_at);
+	set_str(row, "result", i->result);
+	set_str(row, "deadline", i->deadline);
+	footage(g, &count, &dur);
+	json_object_set_new(row, "footage_count", json_integer(count));
+	json_object_set_new(row, "footage_duration_ms", json_integer(dur));
+	names = json_array();
+	json_array_foreach(f, k, v)
+		json_array_append(names, json_object_get(v, "rule"));
+	json_object_set_new(row, "findings", names);
+	return row;
+}
+
+/* Reads "key=VALUE" from an &-separated query into buf; 1 if found. */
+static int
+query_value(const char *query, const char *key, char *buf, size_t len)
+{
+	size_t kl = strlen(key), vl;
+	const char *p = query;
+
+	while (*p != '\0') {
+		vl = strcspn(p, "&");
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			snprintf(buf, len, "%.*s", (int)(vl - kl - 1),
+			    p + kl + 1);
+			return 1;
+		}
+		p += vl;
+		if (*p == '&')
+			p++;
+	}
+	return 0;
+}
+
+/* Whether every &-separated member of query is one of keys. */
+static int
+query_only(const char *query, const char *const *keys)
+{
+	const char *p = query;
+	size_t vl, kl, k;
+
+	while (*p != '\0') {
+		vl = strcspn(p, "&");
+		for (k = 0; keys[k] != NULL; k++) {
+			kl = strlen(keys[k]);
+			if (vl > kl && strncmp(p, keys[k], kl) == 0 &&
+			    p[kl] == '=')
+				break;
+		}
+		if (keys[k] == NULL)
+			return 0;
+		p += vl;
+		if (*p == '&')
+			p++;
+	}
+	return 1;
+}
+
+/* GET /v1/ledger?from=DATE&to=DATE: one row per inspection in range. */
+static int
+ledger(struct station *st, const char *query, json_t **body)
+{
+	static const char *const keys[] = { "from", "to", NULL };
+	struct registry_inspection *i;
+	struct gathered g;
+	char from[16] = "", to[16] = "", date[16];
+	json_t *arr, *f;
+	size_t k, n;
+	int rc;
+
+	if (!query_only(query, keys))
+		return refuse(body, 400, "unknown query \"%s\" (from=DATE, "
+		    "to=DATE)", query);
+	if ((query_value(query, "from", from, sizeof(from)) &&
+	    registry_check_date(from) != 0) || (query_value(query, "to", to,
+	    sizeof(to)) && registry_check_date(to) != 0))
+		return refuse(body, 400, "from and to must be dates "
+		    "YYYY-MM-DD");
+	if ((rc = registry_inspections(st->registry, &i, &n)) != 0)
+		return failed(body, rc, "cannot read the registry");
+	if ((arr = json_array()) == NULL) {
+		registry_inspections_free(i, n);
+		return refuse(body, 500, "out of memory");
+	}
+	for (k = 0; k < n; k++) {
+		f = findings(st, &i[k], &g);
+		if (g.chain.n == 0 || ledger_date(g.chain.v[0], date,
+		    sizeof(date)) != 0 || (from[0] != '\0' &&
+		    strcmp(date, from) < 0) || (to[0] != '\0' &&
+		    strcmp(date, to) > 0)) {
+			gathered_free(&g);
+			json_decref(f);
+			continue;
+		}
+		json_array_append_new(arr, ledger_row(st, &i[k], &g, f, date));
+		gathered_free(&g);
+		json_decref(f);
+	}
+	registry_inspections_free(i, n);
+	*body = json_pack("{s:o}", "rows", arr);
+	return 200;
+}
+
 static int
 inspection_get(struct station *st, const char *id, json_t **body)
 {
 	struct registry_inspection *i;
 	struct registry_chain_entry *c;
 	char now[TIME_LEN];
-	json_t *arr;
+	json_t *arr, *f;
 	size_t k, n;
 	int rc;
 
@@ -754,7 +1218,9 @@ inspection_get(struct station *st, const char *id, json_t **body)
 	if (rc != 0)
 		return failed(body, rc, "cannot read the registry");
 	format_ms(now_ms(), now, sizeof(now));
-	*body = inspection_json(i, now);
+	if ((*body = inspection_json(i, now)) != NULL &&
+	    (f = findings(st, i, NULL)) != NULL)
+		json_object_set_new(*body, "findings", f);
 	registry_inspection_free(i);
 	if ((rc = registry_inspection_chain(st->registry, id, &c, &n)) != 0)
 		return failed(body, rc, "cannot read the registry");
@@ -774,28 +1240,40 @@ inspection_get(struct station *st, const char *id, json_t **body)
 static int
 inspections_list(struct station *st, const char *query, json_t **body)
 {
+	static const char *const keys[] = { "open", "overdue", "findings",
+	    NULL };
 	struct registry_inspection *i;
-	char now[TIME_LEN];
-	json_t *arr;
+	char now[TIME_LEN], v[8];
+	json_t *arr, *j, *f;
 	size_t k, n;
-	int rc, open = 0, over = 0;
+	int rc, open, over, fnd;
 
-	if (strcmp(query, "open=1") == 0)
-		open = 1;
-	else if (strcmp(query, "overdue=1") == 0)
-		over = 1;
-	else if (query[0] != '\0')
-		return refuse(body, 400, "unknown query \"%s\" (open=1 or "
-		    "overdue=1)", query);
+	if (!query_only(query, keys))
+		return refuse(body, 400, "unknown query \"%s\" (open=1, "
+		    "overdue=1, findings=1)", query);
+	open = query_value(query, "open", v, sizeof(v)) && strcmp(v, "1") == 0;
+	over = query_value(query, "overdue", v, sizeof(v)) &&
+	    strcmp(v, "1") == 0;
+	fnd = query_value(query, "findings", v, sizeof(v)) &&
+	    strcmp(v, "1") == 0;
 	if ((rc = registry_inspections(st->registry, &i, &n)) != 0)
 		return failed(body, rc, "cannot read the registry");
 	format_ms(now_ms(), now, sizeof(now));
 	if ((arr = json_array()) != NULL)
-		for (k = 0; k < n; k++)
-			if ((!open || strcmp(i[k].state, "closed") != 0) &&
-			    (!over || overdue(&i[k], now)))
-				json_array_append_new(arr,
-				    inspection_json(&i[k], now));
+		for (k = 0; k < n; k++) {
+			if ((open && strcmp(i[k].state, "closed") == 0) ||
+			    (over && !overdue(&i[k], now)))
+				continue;
+			j = inspection_json(&i[k], now);
+			/*
+			 * Findings read every entry of the inspection from
+			 * the log, so the list computes them only on request.
+			 */
+			if (fnd && j != NULL && (f = findings(st, &i[k],
+			    NULL)) != NULL)
+				json_object_set_new(j, "findings", f);
+			json_array_append_new(arr, j);
+		}
 	registry_inspections_free(i, n);
 	*body = json_pack("{s:o*}", "inspections", arr);
 	return 200;
@@ -815,6 +1293,11 @@ route_inspections(struct station *st, const struct api_request *req,
 		if ((code = allowed(req, HTTP_POST, body)) != 0)
 			return code;
 		return inspection_register(st, req, body);
+	}
+	if (strcmp(req->path, "/v1/ledger") == 0) {
+		if ((code = allowed(req, HTTP_GET, body)) != 0)
+			return code;
+		return ledger(st, req->query, body);
 	}
 	if (strcmp(req->path, "/v1/inspections/emergency") == 0) {
 		if ((code = allowed(req, HTTP_POST, body)) != 0)
@@ -854,6 +1337,11 @@ inspect_api_handle(struct station *st, const struct api_request *req,
 		if ((code = allowed(req, HTTP_POST, body)) != 0)
 			return code;
 		return camera_assign(st, serial, req, body);
+	}
+	if (strcmp(req->path, "/v1/ledger") == 0) {
+		if ((code = allowed(req, HTTP_GET, body)) != 0)
+			return code;
+		return ledger(st, req->query, body);
 	}
 	if (strcmp(req->path, "/v1/inspections") == 0 ||
 	    strncmp(req->path, "/v1/inspections/", 16) == 0)

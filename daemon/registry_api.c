@@ -501,7 +501,8 @@ registry_api_handle(void *arg, const struct api_request *req, json_t **body)
 		return route_enterprises(st, req, body);
 	if (strncmp(req->path, "/v1/devices", 11) == 0 ||
 	    strncmp(req->path, "/v1/cameras/", 12) == 0 ||
-	    strncmp(req->path, "/v1/inspections", 15) == 0)
+	    strncmp(req->path, "/v1/inspections", 15) == 0 ||
+	    strcmp(req->path, "/v1/ledger") == 0)
 		return inspect_api_handle(st, req, body);
 	return refuse(body, 404, "no such resource");
 }

@@ -93,6 +93,7 @@
 #include "custos/log.h"
 #include "custos/store.h"
 #include "custos/utf8.h"
+#include "autolink.h"
 #include "entry.h"
 #include "log.h"
 #include "probe.h"
@@ -841,8 +842,8 @@ probed(void *arg, const struct probe_result *r)
 		return;
 	}
 	rc = station_append(st, "segment.sealed", payload, &j->index, j->leaf);
-	json_decref(payload);
 	if (rc != 0 && log_size(st->log) == before) {
+		json_decref(payload);
 		fail2(j, rc, "cannot append the entry");
 		finish(j, SEAL_FAILED);
 		return;
@@ -852,6 +853,12 @@ probed(void *arg, const struct probe_result *r)
 	if (rc != 0)
 		log_warnx_r(rc, "catalog behind the log at index=%llu",
 		    (unsigned long long)j->index);
+	/* Linking is the inspections' business: the segment is sealed
+	 * whether or not it could be linked. */
+	if ((rc = autolink_segment(st, j->index, payload, NULL)) != 0)
+		log_warnx_r(rc, "not linked to every inspection index=%llu "
+		    "camera=%s", (unsigned long long)j->index, j->camera);
+	json_decref(payload);
 	j->decodable = r->status == PROBE_OK;
 	finish(j, SEAL_NEW);
 }

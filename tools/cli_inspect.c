@@ -36,6 +36,8 @@ usage(void)
 	    "[--deadline DATE]\n"
 	    "       custos inspection show ID [--json]\n"
 	    "       custos inspection list [--open|--overdue] [--json]\n"
+	    "       custos ledger [--from DATE] [--to DATE] "
+	    "[--format csv|json]\n"
 	    "TIME is RFC 3339, such as 2026-11-26T10:00:00+08:00.\n");
 	return 2;
 }
@@ -149,6 +151,17 @@ str(json_t *o, const char *key)
 	return s != NULL ? s : "-";
 }
 
+/* Prints an array of log indexes as " 1 2 3". */
+static void
+print_indexes(json_t *arr)
+{
+	json_t *v;
+	size_t k;
+
+	json_array_foreach(arr, k, v)
+		printf(" %lld", (long long)json_integer_value(v));
+}
+
 static void
 print_inspection(json_t *i)
 {
@@ -181,6 +194,16 @@ print_inspection(json_t *i)
 		printf("chain:        entry %lld %s\n",
 		    (long long)json_integer_value(json_object_get(e, "index")),
 		    str(e, "type"));
+	if (!json_is_array(json_object_get(i, "findings")))
+		printf("findings:     (not available)\n");
+	else if (json_array_size(json_object_get(i, "findings")) == 0)
+		printf("findings:     none\n");
+	json_array_foreach(json_object_get(i, "findings"), k, e) {
+		printf("finding:      %s: %s (entries", str(e, "rule"),
+		    str(e, "detail"));
+		print_indexes(json_object_get(e, "entries"));
+		printf(")\n");
+	}
 }
 
 static void
@@ -190,8 +213,9 @@ print_list(json_t *j)
 	size_t k;
 
 	json_array_foreach(json_object_get(j, "inspections"), k, i)
-		printf("%s  %-10s %s%s%s\n", str(i, "id"), str(i, "state"),
-		    str(i, "enterprise"),
+		printf("%s  %-10s %s  findings %zu%s%s\n", str(i, "id"),
+		    str(i, "state"), str(i, "enterprise"),
+		    json_array_size(json_object_get(i, "findings")),
 		    json_is_true(json_object_get(i, "emergency")) ?
 		    "  emergency" : "",
 		    json_is_true(json_object_get(i, "overdue")) ?
@@ -218,16 +242,16 @@ show(const struct config *cfg, const char *path, int json,
 static int
 list(const struct config *cfg, int argc, char *argv[])
 {
-	const char *path = "/v1/inspections";
+	const char *path = "/v1/inspections?findings=1";
 	int i, json = 0;
 
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 && !json)
 			json = 1;
-		else if (strcmp(argv[i], "--open") == 0 && path[15] == '\0')
-			path = "/v1/inspections?open=1";
-		else if (strcmp(argv[i], "--overdue") == 0 && path[15] == '\0')
-			path = "/v1/inspections?overdue=1";
+		else if (strcmp(argv[i], "--open") == 0 && path[16] == 'f')
+			path = "/v1/inspections?open=1&findings=1";
+		else if (strcmp(argv[i], "--overdue") == 0 && path[16] == 'f')
+			path = "/v1/inspections?overdue=1&findings=1";
 		else
 			return usage();
 	}
@@ -331,9 +355,150 @@ inspection(const struct config *cfg, int argc, char *argv[])
 	return action(cfg, argc, argv);
 }
 
+/* Writes s as one RFC 4180 field: quoted when it needs to be. */
+static void
+csv_field(const char *s, int last)
+{
+	const char *p;
+
+	if (s == NULL)
+		s = "";
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		fputs(s, stdout);
+	else {
+		putchar('"');
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	}
+	fputs(last ? "\r\n" : ",", stdout);
+}
+
+/* Joins the array arr into buf: "name(id)" for officers, else strings. */
+static void
+join(json_t *arr, char *buf, size_t len)
+{
+	json_t *v;
+	size_t k, n = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(arr, k, v) {
+		if (n >= len)
+			break;
+		if (json_is_object(v) && json_object_get(v, "name") != NULL)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s(%s)",
+			    k ? "; " : "", str(v, "name"), str(v, "id"));
+		else if (json_is_object(v))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    k ? "; " : "", str(v, "id"));
+		else
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    k ? "; " : "", json_string_value(v) ?
+			    json_string_value(v) : "");
+	}
+}
+
+/*
+ * The ledger (台账) as CSV: UTF-8 with a byte order mark, so that
+ * spreadsheet programs read the Chinese text as UTF-8, RFC 4180 quoting
+ * and CRLF line ends.
+ */
+static void
+print_ledger_csv(json_t *j)
+{
+	static const char *const head[] = { "检查编号", "被检查单位",
+	    "统一社会信用代码", "执法人员", "检查方式", "检查依据",
+	    "检查内容", "进入时间", "离开时间", "检查结果", "整改期限",
+	    "视频数量", "视频时长(秒)", "发现问题", NULL };
+	char offs[4096], fnd[1024], num[32], dur[32];
+	json_t *r;
+	size_t k;
+	long long ms;
+	int h;
+
+	fputs("\xef\xbb\xbf", stdout);
+	for (h = 0; head[h] != NULL; h++)
+		csv_field(head[h], head[h + 1] == NULL);
+	json_array_foreach(json_object_get(j, "rows"), k, r) {
+		join(json_object_get(r, "officers"), offs, sizeof(offs));
+		join(json_object_get(r, "findings"), fnd, sizeof(fnd));
+		snprintf(num, sizeof(num), "%lld", (long long)
+		    json_integer_value(json_object_get(r, "footage_count")));
+		ms = (long long)json_integer_value(json_object_get(r,
+		    "footage_duration_ms"));
+		snprintf(dur, sizeof(dur), "%lld.%03lld", ms / 1000,
+		    ms % 1000);
+		csv_field(str(r, "id"), 0);
+		csv_field(json_string_value(json_object_get(r,
+		    "enterprise_name")), 0);
+		csv_field(str(r, "enterprise"), 0);
+		csv_field(offs, 0);
+		csv_field(json_string_value(json_object_get(r, "method")), 0);
+		csv_field(json_string_value(json_object_get(r, "basis")), 0);
+		csv_field(json_string_value(json_object_get(r, "content")), 0);
+		csv_field(json_string_value(json_object_get(r, "entered_at")),
+		    0);
+		csv_field(json_string_value(json_object_get(r, "left_at")), 0);
+		csv_field(json_string_value(json_object_get(r, "result")), 0);
+		csv_field(json_string_value(json_object_get(r, "deadline")), 0);
+		csv_field(num, 0);
+		csv_field(dur, 0);
+		csv_field(fnd, 1);
+	}
+}
+
+/* custos ledger [--from DATE] [--to DATE] [--format csv|json] */
+static int
+ledger(const struct config *cfg, int argc, char *argv[], int first)
+{
+	const char *from = NULL, *to = NULL, *format = "csv";
+	char path[256];
+	json_t *j;
+	int i;
+
+	for (i = first; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return usage();
+		if (strcmp(argv[i], "--from") == 0 && from == NULL)
+			from = argv[i + 1];
+		else if (strcmp(argv[i], "--to") == 0 && to == NULL)
+			to = argv[i + 1];
+		else if (strcmp(argv[i], "--format") == 0)
+			format = argv[i + 1];
+		else
+			return usage();
+	}
+	if ((strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) ||
+	    (from != NULL && strspn(from, "0123456789-") != strlen(from)) ||
+	    (to != NULL && strspn(to, "0123456789-") != strlen(to)) ||
+	    (from != NULL && strlen(from) > 16) ||
+	    (to != NULL && strlen(to) > 16))
+		return usage();
+	snprintf(path, sizeof(path), "/v1/ledger%s%s%s%s%s",
+	    from != NULL || to != NULL ? "?" : "",
+	    from != NULL ? "from=" : "", from != NULL ? from : "",
+	    from != NULL && to != NULL ? "&" : "", "");
+	if (to != NULL)
+		snprintf(path + strlen(path), sizeof(path) - strlen(path),
+		    "to=%s", to);
+	if ((j = cli_registry_call(cfg, path, NULL)) == NULL)
+		return 1;
+	if (strcmp(format, "json") == 0)
+		cli_registry_print_json(j);
+	else
+		print_ledger_csv(j);
+	json_decref(j);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int
 cli_inspect(const struct config *cfg, int argc, char *argv[])
 {
+	if (strcmp(argv[0], "ledger") == 0)
+		return ledger(cfg, argc, argv, 1);
 	if (argc < 2)
 		return usage();
 	if (strcmp(argv[0], "camera") == 0)

@@ -7,6 +7,7 @@
  *	custos [-c CONF] officer add|show|list ...
  *	custos [-c CONF] enterprise add|risk|show|list ...
  *	custos [-c CONF] camera add|assign ...
+ *	custos [-c CONF] ledger [--from DATE] [--to DATE] [--format csv|json]
  *	custos [-c CONF] inspection register|emergency|enter|leave|backfill|
  *	    link|unlink|close|show|list ...
  *
@@ -58,6 +59,8 @@ usage(void)
 	    "       custos [-c CONF] inspection register|emergency|enter|leave|"
 	    "backfill|link|unlink|\n"
 	    "                        close|show|list ...\n"
+	    "       custos [-c CONF] ledger [--from DATE] [--to DATE] "
+	    "[--format csv|json]\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
 	return 2;
 }
@@ -320,7 +323,8 @@ with_config(const char *conf, int argc, char *argv[])
 	    strcmp(argv[0], "enterprise") == 0)
 		rc = cli_registry(cfg, argc, argv);
 	else if (strcmp(argv[0], "camera") == 0 ||
-	    strcmp(argv[0], "inspection") == 0)
+	    strcmp(argv[0], "inspection") == 0 ||
+	    strcmp(argv[0], "ledger") == 0)
 		rc = cli_inspect(cfg, argc, argv);
 	else
 		rc = usage();
@@ -349,7 +353,8 @@ main(int argc, char *argv[])
 	    strcmp(argv[0], "officer") == 0 ||
 	    strcmp(argv[0], "enterprise") == 0 ||
 	    strcmp(argv[0], "camera") == 0 ||
-	    strcmp(argv[0], "inspection") == 0)
+	    strcmp(argv[0], "inspection") == 0 ||
+	    strcmp(argv[0], "ledger") == 0)
 		rc = with_config(conf, argc, argv);
 	else if (strcmp(argv[0], "--version") == 0)
 		rc = printf("custos %s\n", CUSTOS_VERSION) < 0;
