@@ -31,7 +31,7 @@ DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
 	   daemon/sandbox.c daemon/seal.c daemon/autolink.c
 DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c daemon/walk.c \
 	   daemon/session.c daemon/registry_api.c daemon/inspect_api.c \
-	   daemon/http.c $(DAEMON_CORE)
+	   daemon/http.c daemon/summary.c $(DAEMON_CORE)
 CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c \
 	   tools/cli_registry.c tools/cli_inspect.c
 VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c

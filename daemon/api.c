@@ -20,7 +20,10 @@
 #include "http.h"
 #include "log.h"
 
-/* Bytes of request head; the body has its own limit, HTTP_MAX_BODY. */
+/*
+ * Bytes of request head; the body has its own limit, HTTP_MAX_BODY, or
+ * HTTP_MAX_DOCUMENT for the routes body_limit() names.
+ */
 #define API_MAX_HEAD	16384
 #define API_TIMEOUT_MS	10000
 #define API_MAX_GROUPS	256
@@ -198,6 +201,32 @@ serve(struct conn *c)
 		respond(c, code, reason_phrase(code), body);
 }
 
+/*
+ * The body limit of a request: 64 MiB for POST
+ * /v1/inspections/<ID>/document, which carries a file, 64 KiB for every
+ * other request.  The body is buffered whole, so the large limit is kept
+ * to the one route that needs it.
+ */
+static size_t
+body_limit(const struct http_request *r)
+{
+	static const char prefix[] = "/v1/inspections/";
+	static const char suffix[] = "/document";
+	size_t n = strcspn(r->url, "?#"), pl = sizeof(prefix) - 1,
+	    sl = sizeof(suffix) - 1;
+	const char *slash;
+
+	if (r->method != HTTP_POST || n <= pl + sl ||
+	    strncmp(r->url, prefix, pl) != 0 ||
+	    strncmp(r->url + n - sl, suffix, sl) != 0)
+		return HTTP_MAX_BODY;
+	/* Exactly one segment, the ID, between prefix and suffix. */
+	slash = memchr(r->url + pl, '/', n - pl);
+	if (slash != r->url + n - sl)
+		return HTTP_MAX_BODY;
+	return HTTP_MAX_DOCUMENT;
+}
+
 static void
 alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
@@ -222,7 +251,7 @@ read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	c->received += (size_t)nread;
-	if (c->received > API_MAX_HEAD + HTTP_MAX_BODY) {
+	if (c->received > API_MAX_HEAD + c->req.maxbody) {
 		respond_error(c, 413, "Payload Too Large", "request too large");
 		return;
 	}
@@ -240,8 +269,9 @@ read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		respond_error(c, 414, "URI Too Long", "URL too long");
 		break;
 	case HTTP_BODY_TOO_LARGE:
-		respond_error(c, 413, "Payload Too Large", "request body "
-		    "larger than 64 KiB");
+		respond_error(c, 413, "Payload Too Large",
+		    c->req.maxbody > HTTP_MAX_BODY ? "request body larger "
+		    "than 64 MiB" : "request body larger than 64 KiB");
 		break;
 	default:
 		log_debug("%s: bad request: %s", __func__, http_errno_description(
@@ -325,8 +355,16 @@ accept_cb(uv_stream_t *server, int status)
 	a->conns = c;
 	http_init(&c->req);
 	if (uv_accept(server, (uv_stream_t *)&c->pipe) != 0 ||
-	    peer_identify(c) != 0 ||
-	    uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb) != 0) {
+	    peer_identify(c) != 0) {
+		conn_close(c);
+		return;
+	}
+	/* Only a peer that may write gets the large body limit; anyone else
+	 * who can reach the socket could otherwise make the daemon buffer
+	 * 64 MiB a connection for a request it will refuse anyway. */
+	if (c->authorised)
+		c->req.body_limit = body_limit;
+	if (uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb) != 0) {
 		conn_close(c);
 		return;
 	}

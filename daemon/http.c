@@ -33,8 +33,11 @@ on_headers_complete(http_parser *p)
 	struct http_request *r = p->data;
 
 	r->head_done = 1;
+	r->method = (int)p->method;
+	if (r->body_limit != NULL)
+		r->maxbody = r->body_limit(r);
 	if ((p->flags & F_CONTENTLENGTH) != 0 &&
-	    p->content_length > HTTP_MAX_BODY) {
+	    p->content_length > r->maxbody) {
 		r->state = HTTP_BODY_TOO_LARGE;
 		return -1;	/* 1 and 2 mean "no body" here, not stop */
 	}
@@ -45,17 +48,25 @@ static int
 on_body(http_parser *p, const char *at, size_t len)
 {
 	struct http_request *r = p->data;
+	size_t cap;
 	char *nb;
 
-	if (len > HTTP_MAX_BODY - r->bodylen) {
+	if (len > r->maxbody - r->bodylen) {
 		r->state = HTTP_BODY_TOO_LARGE;
 		return 1;
 	}
-	if ((nb = realloc(r->body, r->bodylen + len + 1)) == NULL) {
-		r->state = HTTP_BAD;
-		return 1;
+	/* Grow geometrically: a large body arrives in many small reads. */
+	if (r->bodylen + len + 1 > r->bodycap) {
+		cap = r->bodycap < 4096 ? 4096 : r->bodycap;
+		while (cap < r->bodylen + len + 1)
+			cap *= 2;
+		if ((nb = realloc(r->body, cap)) == NULL) {
+			r->state = HTTP_BAD;
+			return 1;
+		}
+		r->body = nb;
+		r->bodycap = cap;
 	}
-	r->body = nb;
 	memcpy(r->body + r->bodylen, at, len);
 	r->bodylen += len;
 	r->body[r->bodylen] = '\0';
@@ -86,6 +97,7 @@ http_init(struct http_request *r)
 	memset(r, 0, sizeof(*r));
 	http_parser_init(&r->parser, HTTP_REQUEST);
 	r->parser.data = r;
+	r->maxbody = HTTP_MAX_BODY;
 	r->state = HTTP_MORE;
 }
 
@@ -123,4 +135,5 @@ http_free(struct http_request *r)
 	free(r->body);
 	r->body = NULL;
 	r->bodylen = 0;
+	r->bodycap = 0;
 }

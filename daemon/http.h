@@ -12,6 +12,7 @@
 
 #define HTTP_MAX_URL	1024
 #define HTTP_MAX_BODY	65536	/* bytes of request body */
+#define HTTP_MAX_DOCUMENT (64UL << 20)	/* for routes that take files */
 
 enum http_state {
 	HTTP_MORE = 0,		/* feed more bytes */
@@ -28,6 +29,13 @@ struct http_request {
 	size_t		 urllen;
 	char		*body;		/* NUL-terminated, NULL when empty */
 	size_t		 bodylen;
+	size_t		 bodycap;	/* bytes allocated for body */
+	size_t		 maxbody;	/* limit; HTTP_MAX_BODY by default */
+	/*
+	 * Called once the head is complete (url and method are set) to
+	 * choose this request's body limit; NULL keeps HTTP_MAX_BODY.
+	 */
+	size_t		(*body_limit)(const struct http_request *r);
 	int		 head_done;	/* the headers are complete */
 	enum http_state	 state;
 };

@@ -4,6 +4,7 @@
  * "inspection_prev": the leaf hash of its previous entry, which the
  * registry keeps as the inspection's last_leaf.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "custos/registry.h"
 #include "custos/rfc3339.h"
 #include "custos/rules.h"
+#include "custos/store.h"
 #include "custos/uscc.h"
 #include "inspect_api.h"
 #include "log.h"
@@ -634,6 +636,168 @@ do_feedback(struct station *st, const struct registry_inspection *i,
 	    text), body);
 }
 
+static int	query_value(const char *, const char *, char *, size_t);
+static int	query_only(const char *, const char *const *);
+
+#define NAME_MAX_LEN	255	/* bytes of a document's file name */
+
+/* Decodes %XX escapes of s in place; -1 for a malformed escape. */
+static int
+percent_decode(char *s)
+{
+	char *w = s, hex[3] = "";
+
+	for (; *s != '\0'; s++) {
+		if (*s != '%') {
+			*w++ = *s;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[1]) ||
+		    !isxdigit((unsigned char)s[2]))
+			return -1;
+		hex[0] = s[1];
+		hex[1] = s[2];
+		*w++ = (char)strtoul(hex, NULL, 16);
+		s += 2;
+	}
+	*w = '\0';
+	return 0;
+}
+
+/*
+ * Whether s (len bytes) is a file name we seal: valid UTF-8 (no overlong
+ * forms, surrogates or code points past U+10FFFF), no '/', no C0 or C1
+ * control characters, no DEL, not "." or "..".
+ */
+static int
+name_ok(const unsigned char *s, size_t len)
+{
+	uint32_t cp;
+	size_t i = 0, n, k;
+
+	if (len == 0 || len > NAME_MAX_LEN || strcmp((const char *)s,
+	    ".") == 0 || strcmp((const char *)s, "..") == 0)
+		return 0;
+	while (i < len) {
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 || s[i] == 0x7f || s[i] == '/')
+				return 0;
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			n = 1;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			n = 2;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			n = 3;
+			cp = s[i] & 0x07;
+		} else
+			return 0;
+		if (n > len - i - 1)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/*
+ * Writes the request body into the store, verifies the stored copy and
+ * formats its name into object.  Returns 0 or a 500.
+ */
+static int
+store_body(struct station *st, const struct api_request *req,
+    char *object, size_t len, uint64_t *size, json_t **body)
+{
+	struct store_writer *w;
+	uint8_t hash[DIGEST_LEN];
+	int rc, existed;
+
+	if ((rc = store_writer_new(st->store, &w)) != 0)
+		return failed(body, rc, "cannot store the document");
+	if ((rc = store_writer_write(w, req->body, req->bodylen)) != 0) {
+		store_writer_abort(w);
+		return failed(body, rc, "cannot store the document");
+	}
+	if ((rc = store_writer_commit(w, hash, size, &existed)) != 0)
+		return failed(body, rc, "cannot store the document");
+	/* Read it back from the disk: an entry names only checked bytes. */
+	if ((rc = store_verify(st->store, hash, *size)) != 0)
+		return failed(body, rc, "the stored document does not verify");
+	if ((rc = digest_format(st->cfg->digest_alg, hash, object, len)) != 0)
+		return failed(body, rc, "cannot name the document");
+	return 0;
+}
+
+/*
+ * POST /v1/inspections/<ID>/document?kind=K&name=N with the file as the
+ * body: stores it, then appends "document.sealed".
+ */
+static int
+inspection_document(struct station *st, const char *id,
+    const struct api_request *req, json_t **body)
+{
+	static const char *const keys[] = { "kind", "name", NULL };
+	static const char *const kinds[] = { "record", "refusal", "notice",
+	    "photo", "other", NULL };
+	char kind[16], name[1024], object[DIGEST_STRLEN];
+	struct registry_inspection *i;
+	uint64_t size;
+	json_t *p;
+	size_t k;
+	int code, rc;
+
+	if ((code = allowed(req, HTTP_POST, body)) != 0)
+		return code;
+	if (!query_only(req->query, keys))
+		return refuse(body, 400, "the query takes only kind and name");
+	if (!query_value(req->query, "kind", kind, sizeof(kind)))
+		kind[0] = '\0';
+	for (k = 0; kinds[k] != NULL && strcmp(kind, kinds[k]) != 0; k++)
+		;
+	if (kinds[k] == NULL)
+		return refuse(body, 400, "kind must be record, refusal, notice, "
+		    "photo or other");
+	if (!query_value(req->query, "name", name, sizeof(name)) ||
+	    name[0] == '\0')
+		return refuse(body, 400, "the document needs a name");
+	if (percent_decode(name) != 0 || !name_ok((const unsigned char *)name,
+	    strlen(name)))
+		return refuse(body, 400, "the name must be a file name: UTF-8, "
+		    "at most %d bytes, without '/' or control characters",
+		    NAME_MAX_LEN);
+	if (req->bodylen == 0)
+		return refuse(body, 400, "the document is empty");
+	if ((rc = registry_inspection(st->registry, id, &i)) ==
+	    CUSTOS_ERR_NOTFOUND)
+		return refuse(body, 404, "no inspection %s", id);
+	if (rc != 0)
+		return failed(body, rc, "cannot read the registry");
+	if (strcmp(i->state, "closed") == 0)
+		code = refuse(body, 409, "inspection %s is closed", id);
+	else if ((code = store_body(st, req, object, sizeof(object), &size,
+	    body)) == 0) {
+		p = json_pack("{s:s, s:I, s:s, s:s}", "object", object,
+		    "size", (json_int_t)size, "kind", kind, "name", name);
+		if ((code = step(st, i, "document.sealed", p, body)) == 201)
+			json_object_set_new(*body, "object",
+			    json_string(object));
+	}
+	registry_inspection_free(i);
+	return code;
+}
+
 /* POST /v1/inspections/<ID>/<action>. */
 static int
 inspection_action(struct station *st, const char *id, const char *action,
@@ -666,6 +830,8 @@ inspection_action(struct station *st, const char *id, const char *action,
 		keys = k_review;
 	else if (strcmp(action, "feedback") == 0)
 		keys = k_feedback;
+	else if (strcmp(action, "document") == 0)
+		return inspection_document(st, id, req, body);
 	else
 		return refuse(body, 404, "no such resource");
 	if ((code = allowed(req, HTTP_POST, body)) != 0)

@@ -31,6 +31,7 @@
 #include "registry_api.h"
 #include "seal.h"
 #include "station.h"
+#include "summary.h"
 #include "custos/version.h"
 
 /* Checkpoints trail appends by at most this much under load. */
@@ -148,7 +149,7 @@ status_json(void *arg)
 	struct daemon *d = arg;
 	struct station *st = &d->st;
 	struct timespec now;
-	json_t *j, *dock;
+	json_t *j, *dock, *ins;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}",
@@ -165,6 +166,9 @@ status_json(void *arg)
 		return NULL;
 	if (d->dock != NULL && (dock = dock_status(d->dock)) != NULL)
 		json_object_set_new(j, "dock", dock);
+	/* Procedure status: open, overdue back-fills, red codes pending. */
+	if ((ins = summary_inspections(st)) != NULL)
+		json_object_set_new(j, "inspections", ins);
 	return j;
 }
 

@@ -3,11 +3,19 @@
  * are POSTs that the daemon checks; a refusal prints the daemon's line
  * and exits 1, a usage error exits 2.
  */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 
 #include "custos/config.h"
@@ -34,6 +42,9 @@ usage(void)
 	    "--reason TEXT\n"
 	    "       custos inspection close ID --result TEXT "
 	    "[--deadline DATE]\n"
+	    "       custos inspection document ID --kind "
+	    "record|refusal|notice|photo|other\n"
+	    "           --file PATH [--name NAME]\n"
 	    "       custos inspection show ID [--json]\n"
 	    "       custos inspection list [--open|--overdue] [--json]\n"
 	    "       custos ledger [--from DATE] [--to DATE] "
@@ -331,6 +342,161 @@ action(const struct config *cfg, int argc, char *argv[])
 	return post(cfg, path, b, 0);
 }
 
+#define DOC_REPLY_MAX	65536
+
+struct doc_reply {
+	char	 buf[DOC_REPLY_MAX];
+	size_t	 len;
+};
+
+static size_t
+doc_collect(char *p, size_t size, size_t n, void *arg)
+{
+	struct doc_reply *r = arg;
+
+	if (size * n > sizeof(r->buf) - 1 - r->len)
+		return 0;
+	memcpy(r->buf + r->len, p, size * n);
+	r->len += size * n;
+	r->buf[r->len] = '\0';
+	return size * n;
+}
+
+/*
+ * POSTs the len bytes at data to path as application/octet-stream.
+ * Returns the answer on a 201 (a new reference), or prints why not and
+ * returns NULL.
+ */
+static json_t *
+upload(const struct config *cfg, const char *path, const void *data,
+    size_t len)
+{
+	static struct doc_reply r;
+	char url[2100], errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdr = NULL;
+	json_t *j = NULL, *e;
+	long code = -1;
+	CURLcode cc;
+	CURL *h;
+
+	r.len = 0;
+	r.buf[0] = '\0';
+	if ((h = curl_easy_init()) == NULL)
+		errx(1, "out of memory");
+	snprintf(url, sizeof(url), "http://localhost%s", path);
+	hdr = curl_slist_append(hdr, "Content-Type: application/octet-stream");
+	/* No "Expect: 100-continue": the daemon reads the body at once. */
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, cfg->control_socket);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, data);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, doc_collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+	if ((cc = curl_easy_perform(h)) != CURLE_OK)
+		warnx("custosd is not answering on %s: %s",
+		    cfg->control_socket, errbuf[0] ? errbuf :
+		    curl_easy_strerror(cc));
+	else
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	if (code < 0)
+		return NULL;
+	if ((j = json_loadb(r.buf, r.len, 0, NULL)) == NULL)
+		warnx("custosd answered %ld with no JSON", code);
+	else if (code != 201) {
+		e = json_object_get(j, "error");
+		warnx("%s", json_is_string(e) ? json_string_value(e) :
+		    "refused");
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+/*
+ * "inspection document ID --kind K --file PATH [--name NAME]": seals the
+ * file as an object in the inspection's chain.  The file is mapped, not
+ * copied, so a document of several MiB costs no heap.
+ */
+static int
+document(const struct config *cfg, int argc, char *argv[])
+{
+	const char *kind = NULL, *file = NULL, *name = NULL;
+	char path[2048], prefix[256], *copy, *ename, *ekind;
+	struct stat sb;
+	void *data;
+	json_t *j;
+	int i, fd, n;
+
+	for (i = 3; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return usage();
+		if (strcmp(argv[i], "--kind") == 0 && kind == NULL)
+			kind = argv[i + 1];
+		else if (strcmp(argv[i], "--file") == 0 && file == NULL)
+			file = argv[i + 1];
+		else if (strcmp(argv[i], "--name") == 0 && name == NULL)
+			name = argv[i + 1];
+		else
+			return usage();
+	}
+	if (kind == NULL || file == NULL)
+		return usage();
+	if ((copy = strdup(file)) == NULL)
+		errx(1, "out of memory");
+	if (name == NULL)
+		name = basename(copy);
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		warn("%s", file);
+		if (fd != -1)
+			close(fd);
+		free(copy);
+		return 1;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size == 0) {
+		warnx("%s: %s", file, S_ISREG(sb.st_mode) ? "empty file" :
+		    "not a regular file");
+		close(fd);
+		free(copy);
+		return 1;
+	}
+	data = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (data == MAP_FAILED) {
+		warn("%s", file);
+		free(copy);
+		return 1;
+	}
+	ename = curl_easy_escape(NULL, name, 0);
+	ekind = curl_easy_escape(NULL, kind, 0);
+	j = NULL;
+	if (ename == NULL || ekind == NULL)
+		warnx("out of memory");
+	else if (cli_registry_id_path(prefix, sizeof(prefix),
+	    "/v1/inspections/", argv[2], "/document") != 0 ||
+	    (n = snprintf(path, sizeof(path), "%s?kind=%s&name=%s", prefix,
+	    ekind, ename)) < 0 || (size_t)n >= sizeof(path))
+		warnx("the name is too long");
+	else
+		j = upload(cfg, path, data, (size_t)sb.st_size);
+	curl_free(ename);
+	curl_free(ekind);
+	munmap(data, (size_t)sb.st_size);
+	free(copy);
+	if (j == NULL)
+		return 1;
+	printf("%" JSON_INTEGER_FORMAT " %s\n", json_integer_value(
+	    json_object_get(j, "index")), str(j, "object"));
+	json_decref(j);
+	return 0;
+}
+
 static int
 inspection(const struct config *cfg, int argc, char *argv[])
 {
@@ -352,6 +518,8 @@ inspection(const struct config *cfg, int argc, char *argv[])
 			return usage();
 		return show(cfg, path, json, print_inspection);
 	}
+	if (strcmp(argv[1], "document") == 0)
+		return document(cfg, argc, argv);
 	return action(cfg, argc, argv);
 }
 

@@ -262,7 +262,8 @@ static int
 cmd_status(const struct config *cfg, int argc, char *argv[])
 {
 	struct body b = { NULL, 0 };
-	json_t *j;
+	json_t *j, *ins, *a, *v;
+	size_t k;
 	int json = 0;
 
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
@@ -298,6 +299,34 @@ cmd_status(const struct config *cfg, int argc, char *argv[])
 	    json_string_value(json_object_get(j, "key")));
 	if (json_is_object(json_object_get(j, "dock")))
 		print_dock(json_object_get(j, "dock"));
+	if (json_is_object((ins = json_object_get(j, "inspections")))) {
+		/* Procedure findings an operator must act on, one line each. */
+		a = json_object_get(ins, "overdue");
+		printf("inspections: %lld open, %zu overdue back-fill%s",
+		    (long long)json_integer_value(json_object_get(ins, "open")),
+		    json_array_size(a), json_array_size(a) == 1 ? "" : "s");
+		json_array_foreach(a, k, v)
+			printf("%s%s", k == 0 ? " (" : ", ", json_string_value(
+			    json_object_get(v, "inspection")));
+		printf("%s\n", json_array_size(a) > 0 ? ")" : "");
+		a = json_object_get(ins, "red_not_inspected");
+		printf("red-code enterprises not inspected: %zu",
+		    json_array_size(a));
+		json_array_foreach(a, k, v) {
+			printf("%s%s ", k == 0 ? " (" : "; ", json_string_value(
+			    json_object_get(v, "enterprise")));
+			if (json_is_string(json_object_get(v, "deadline")))
+				printf("due %s", json_string_value(
+				    json_object_get(v, "deadline")));
+			else
+				printf("deadline unknown: %s",
+				    json_string_value(json_object_get(v,
+				    "deadline_unknown")));
+			if (json_is_true(json_object_get(v, "overdue")))
+				printf(", overdue");
+		}
+		printf("%s\n", json_array_size(a) > 0 ? ")" : "");
+	}
 	json_decref(j);
 	return 0;
 }

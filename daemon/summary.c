@@ -1,0 +1,194 @@
+/*
+ * summary: counts and lists over the registry for the station's status:
+ * open inspections, emergency inspections whose back-fill is overdue, and
+ * red-code enterprises not yet inspected (docs/inspection.md, "Findings").
+ * The rules are the ones lib/rules.c applies to one inspection; here they
+ * are read across the station so that an operator sees them at a glance.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "custos/calendar.h"
+#include "custos/err.h"
+#include "custos/registry.h"
+#include "custos/rfc3339.h"
+#include "station.h"
+#include "summary.h"
+
+/* A red code must be followed by an inspection within this many days. */
+#define RED_WORKDAYS	5
+
+static int64_t
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * The same test daemon/inspect_api.c applies: an emergency inspection,
+ * not back-filled, whose due time (written by the station, so in one
+ * format and comparable as text) has passed.
+ */
+static int
+backfill_overdue(const struct registry_inspection *i, const char *now)
+{
+	return i->emergency && !i->backfilled && i->backfill_due != NULL &&
+	    strcmp(now, i->backfill_due) > 0;
+}
+
+/*
+ * When uscc's current red code began: the first entry of the run of red
+ * codes that ends its history, since a second red code while red does not
+ * restart the clock.  Returns 0 and *since (borrowed from h), or
+ * CUSTOS_ERR_NOTFOUND when the history does not end in red.
+ */
+static int
+red_since(const struct registry_risk *h, size_t n, const char **since)
+{
+	size_t k = n;
+
+	while (k > 0 && strcmp(h[k - 1].risk, "red") == 0)
+		k--;
+	if (k == n)
+		return CUSTOS_ERR_NOTFOUND;
+	*since = h[k].since;
+	return 0;
+}
+
+/* Whether an inspection of uscc was entered at or after coded (ms). */
+static int
+inspected_since(const struct registry_inspection *ins, size_t n,
+    const char *uscc, int64_t coded)
+{
+	int64_t at;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (strcmp(ins[k].enterprise, uscc) != 0 ||
+		    ins[k].entered_at == NULL)
+			continue;
+		if (rfc3339_parse(ins[k].entered_at, &at) == 0 && at >= coded)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One red_not_inspected element for e coded red at since, or NULL when
+ * memory runs out.
+ */
+static json_t *
+red_item(struct station *st, const struct registry_enterprise *e,
+    const char *since, int64_t coded, int64_t now)
+{
+	struct cal_date day, due, unc;
+	char buf[RFC3339_LEN], why[64];
+	int64_t end;
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:s}", "enterprise", e->uscc,
+	    "name", e->name, "coded_red", since);
+	if (j == NULL)
+		return NULL;
+	calendar_beijing_date(coded / 1000 - (coded % 1000 < 0 ? 1 : 0),
+	    &day);
+	if (calendar_add_workdays(st->calendar, &day, RED_WORKDAYS, &due,
+	    &unc) == 0) {
+		end = calendar_end_of_day(&due) * 1000;
+		rfc3339_format(end, buf, sizeof(buf));
+		json_object_set_new(j, "deadline", json_string(buf));
+		json_object_set_new(j, "overdue", json_boolean(now > end));
+	} else {
+		/* Not covered is reported, never guessed. */
+		calendar_date_format(&unc, buf, sizeof(buf));
+		snprintf(why, sizeof(why), "calendar does not cover %s", buf);
+		json_object_set_new(j, "deadline_unknown", json_string(why));
+		json_object_set_new(j, "overdue", json_false());
+	}
+	return j;
+}
+
+/* Appends the red-code enterprises not inspected to arr. */
+static int
+red_not_inspected(struct station *st, const struct registry_inspection *ins,
+    size_t nins, int64_t now, json_t *arr)
+{
+	struct registry_enterprise *ent = NULL;
+	struct registry_risk *h;
+	const char *since;
+	int64_t coded;
+	size_t n = 0, nh, k;
+	json_t *item;
+	int rc;
+
+	if ((rc = registry_enterprises(st->registry, &ent, &n)) != 0)
+		return rc;
+	for (k = 0; k < n && rc == 0; k++) {
+		if (ent[k].risk == NULL || strcmp(ent[k].risk, "red") != 0)
+			continue;
+		h = NULL;
+		nh = 0;
+		if ((rc = registry_risk_history(st->registry, ent[k].uscc, &h,
+		    &nh)) != 0)
+			break;
+		if (red_since(h, nh, &since) == 0 &&
+		    rfc3339_parse(since, &coded) == 0 &&
+		    !inspected_since(ins, nins, ent[k].uscc, coded)) {
+			if ((item = red_item(st, &ent[k], since, coded,
+			    now)) == NULL ||
+			    json_array_append_new(arr, item) != 0)
+				rc = CUSTOS_ERR_NOMEM;
+		}
+		registry_risks_free(h, nh);
+	}
+	registry_enterprises_free(ent, n);
+	return rc;
+}
+
+json_t *
+summary_inspections(struct station *st)
+{
+	struct registry_inspection *ins = NULL;
+	char now[RFC3339_LEN];
+	json_t *j, *over, *red, *item;
+	int64_t nms = now_ms();
+	size_t n = 0, k, open = 0;
+	int rc;
+
+	if (st->registry == NULL ||
+	    registry_inspections(st->registry, &ins, &n) != 0)
+		return NULL;
+	rfc3339_format(nms, now, sizeof(now));
+	over = json_array();
+	red = json_array();
+	rc = over == NULL || red == NULL ? CUSTOS_ERR_NOMEM : 0;
+	for (k = 0; k < n && rc == 0; k++) {
+		if (strcmp(ins[k].state, "closed") != 0)
+			open++;
+		if (!backfill_overdue(&ins[k], now))
+			continue;
+		item = json_pack("{s:s, s:s, s:s}", "inspection", ins[k].id,
+		    "enterprise", ins[k].enterprise,
+		    "backfill_due", ins[k].backfill_due);
+		if (item == NULL || json_array_append_new(over, item) != 0)
+			rc = CUSTOS_ERR_NOMEM;
+	}
+	if (rc == 0)
+		rc = red_not_inspected(st, ins, n, nms, red);
+	registry_inspections_free(ins, n);
+	j = NULL;
+	if (rc == 0)
+		j = json_pack("{s:I, s:O, s:O}", "open", (json_int_t)open,
+		    "overdue", over, "red_not_inspected", red);
+	json_decref(over);
+	json_decref(red);
+	return j;
+}
