@@ -88,7 +88,10 @@ request(const struct config *cfg, const char *path, const char *body,
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 	}
-	if ((cc = curl_easy_perform(h)) != CURLE_OK)
+	if ((cc = curl_easy_perform(h)) == CURLE_COULDNT_CONNECT)
+		warnx("custosd is not answering on %s: cannot connect "
+		    "(is custosd running?)", cfg->control_socket);
+	else if (cc != CURLE_OK)
 		warnx("custosd is not answering on %s: %s",
 		    cfg->control_socket, errbuf[0] ? errbuf :
 		    curl_easy_strerror(cc));

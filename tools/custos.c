@@ -20,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 
@@ -35,7 +34,6 @@
 #include "cli_util.h"
 
 #define DEFAULT_CONF	"/etc/custos/custos.conf"
-#define STATUS_MAX	(1 << 20)
 
 static int
 usage(void)
@@ -136,58 +134,6 @@ cmd_keygen(int argc, char *argv[])
 	return rc;
 }
 
-struct body {
-	char	*buf;
-	size_t	 len;
-};
-
-static size_t
-collect(char *p, size_t size, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *nb;
-
-	if (b->len + size * n > STATUS_MAX ||
-	    (nb = realloc(b->buf, b->len + size * n + 1)) == NULL)
-		return 0;
-	b->buf = nb;
-	memcpy(b->buf + b->len, p, size * n);
-	b->len += size * n;
-	b->buf[b->len] = '\0';
-	return size * n;
-}
-
-/* GET path on the control socket; returns the HTTP status or -1. */
-static long
-control_get(const struct config *cfg, const char *path, struct body *b)
-{
-	char url[256], errbuf[CURL_ERROR_SIZE] = "";
-	CURL *h;
-	CURLcode cc;
-	long code = -1;
-
-	if ((h = curl_easy_init()) == NULL)
-		return -1;
-	snprintf(url, sizeof(url), "http://localhost%s", path);
-	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, cfg->control_socket);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
-	if ((cc = curl_easy_perform(h)) == CURLE_COULDNT_CONNECT)
-		warnx("custosd is not answering on %s: cannot connect "
-		    "(is custosd running?)", cfg->control_socket);
-	else if (cc != CURLE_OK)
-		warnx("custosd is not answering on %s: %s",
-		    cfg->control_socket, errbuf[0] ? errbuf :
-		    curl_easy_strerror(cc));
-	else
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(h);
-	return code;
-}
-
 /* Bytes for people: "1.5 GiB". */
 static void
 human(unsigned long long n, char *buf, size_t len)
@@ -261,7 +207,6 @@ print_dock(json_t *dock)
 static int
 cmd_status(const struct config *cfg, int argc, char *argv[])
 {
-	struct body b = { NULL, 0 };
 	json_t *j, *ins, *a, *v;
 	size_t k;
 	int json = 0;
@@ -270,20 +215,12 @@ cmd_status(const struct config *cfg, int argc, char *argv[])
 		json = 1;
 	else if (argc != 1)
 		return usage();
-	if (control_get(cfg, "/v1/status", &b) != 200 || b.buf == NULL) {
-		free(b.buf);
+	if ((j = cli_registry_call(cfg, "/v1/status", NULL)) == NULL)
 		return 1;
-	}
 	if (json) {
-		fwrite(b.buf, 1, b.len, stdout);
-		free(b.buf);
+		cli_registry_print_json(j);
+		json_decref(j);
 		return 0;
-	}
-	j = json_loadb(b.buf, b.len, 0, NULL);
-	free(b.buf);
-	if (j == NULL) {
-		warnx("custosd sent a status that is not JSON");
-		return 1;
 	}
 	printf("station:     %s\nversion:     %s\nprofile:     %s\n"
 	    "pid:         %lld\nuptime:      %llds\ntree size:   %lld\n"
