@@ -21,7 +21,7 @@ ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 LIB_VERIFY := lib/err.c lib/enc.c lib/utf8.c lib/digest.c lib/sign.c \
 	   lib/merkle.c lib/note.c lib/ckpt.c lib/util.c
 # Everything else the daemon and the operator CLI use.
-LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/log.c lib/log_audit.c \
+LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/db.c lib/log.c lib/log_audit.c \
 	   lib/store.c lib/config.c lib/catalog.c lib/calendar.c \
 	   lib/uscc.c lib/registry.c lib/registry_inspect.c \
 	   lib/rules.c lib/rfc3339.c
@@ -82,7 +82,7 @@ T_merkle := $(call L,err enc digest merkle)
 T_sign	:= $(call L,err enc digest sign signer)
 T_note	:= $(T_sign) $(call L,utf8 note note_sign)
 T_ckpt	:= $(T_note) $(call L,ckpt)
-T_log	:= $(T_ckpt) $(call L,merkle log log_audit util)
+T_log	:= $(T_ckpt) $(call L,merkle db log log_audit util)
 T_store	:= $(call L,err enc digest store util)
 T_config := $(call L,err enc utf8 digest config util)
 T_util	:= $(call L,err util)

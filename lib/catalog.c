@@ -57,8 +57,7 @@
 #include "custos/enc.h"
 #include "custos/err.h"
 #include "custos/log.h"
-
-#define BUSY_MS		5000
+#include "db_int.h"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS catalog_state ("
@@ -140,58 +139,17 @@ struct catalog {
 	uint64_t	 synced;
 };
 
+/* db_open() set the rest; the catalog also needs the file in WAL mode. */
 static int
-dberr(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return CUSTOS_ERR_BUSY;
-	case SQLITE_NOMEM:
-		return CUSTOS_ERR_NOMEM;
-	case SQLITE_FULL:
-		return CUSTOS_ERR_NOSPACE;
-	}
-	return CUSTOS_ERR_DB;
-}
-
-/* Runs a statement that returns no rows, then resets it. */
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc;
-
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : dberr(rc);
-}
-
-/* Runs SQL that returns no rows: 0 or dberr()'s code. */
-static int
-exec_sql(sqlite3 *db, const char *sql)
-{
-	int rc;
-
-	if ((rc = sqlite3_exec(db, sql, NULL, NULL, NULL)) != SQLITE_OK)
-		return dberr(rc);
-	return 0;
-}
-
-static int
-set_pragmas(sqlite3 *db)
+set_wal(sqlite3 *db)
 {
 	sqlite3_stmt *st;
 	const unsigned char *mode;
 	int rc;
 
-	sqlite3_busy_timeout(db, BUSY_MS);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	if ((rc = exec_sql(db, "PRAGMA synchronous = FULL;")) != 0)
-		return rc;
 	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
 	    NULL)) != SQLITE_OK)
-		return dberr(rc);
+		return db_err(rc);
 	rc = CUSTOS_ERR_DB;
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    (mode = sqlite3_column_text(st, 0)) != NULL &&
@@ -226,32 +184,14 @@ migrate(sqlite3 *db)
 
 	if (has_new_columns(db))
 		return 0;
-	if ((rc = exec_sql(db, "BEGIN IMMEDIATE")) != 0)
+	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
 		return rc;
-	if ((!has_new_columns(db) && (rc = exec_sql(db, migrate_sql)) != 0) ||
-	    (rc = exec_sql(db, "COMMIT")) != 0) {
+	if ((!has_new_columns(db) && (rc = db_exec(db, migrate_sql)) != 0) ||
+	    (rc = db_exec(db, "COMMIT")) != 0) {
 		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
 	return 0;
-}
-
-/* Reads synced_to from the table (another process may have advanced it). */
-static int
-read_synced(struct catalog *c, uint64_t *out)
-{
-	sqlite3_stmt *st = c->st[ST_GET_SYNCED];
-	sqlite3_int64 v;
-	int rc;
-
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = sqlite3_column_int64(st, 0);
-		rc = v < 0 ? CUSTOS_ERR_CORRUPT : 0;
-		*out = (uint64_t)v;
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
-	sqlite3_reset(st);
-	return rc;
 }
 
 int
@@ -263,25 +203,22 @@ catalog_open(const char *path, struct catalog **out)
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return CUSTOS_ERR_NOMEM;
-	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		rc = dberr(rc);
-		goto fail;
-	}
-	if ((rc = set_pragmas(c->db)) != 0 ||
-	    (rc = exec_sql(c->db, schema_sql)) != 0 ||
+	if ((rc = db_open(path, SQLITE_OPEN_READWRITE, &c->db)) != 0 ||
+	    (rc = set_wal(c->db)) != 0 ||
+	    (rc = db_exec(c->db, schema_sql)) != 0 ||
 	    (rc = migrate(c->db)) != 0 ||
-	    (rc = exec_sql(c->db, index_sql)) != 0)
+	    (rc = db_exec(c->db, index_sql)) != 0)
 		goto fail;
 	for (i = 0; i < ST_COUNT; i++) {
 		if ((rc = sqlite3_prepare_v3(c->db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &c->st[i], NULL)) != SQLITE_OK) {
-			rc = dberr(rc);
+			rc = db_err(rc);
 			goto fail;
 		}
 	}
-	if ((rc = read_synced(c, &c->synced)) != 0)
+	/* synced_to is read from the table (another process may have
+	 * advanced it). */
+	if ((rc = db_read_uint(c->st[ST_GET_SYNCED], &c->synced)) != 0)
 		goto fail;
 	*out = c;
 	return 0;
@@ -293,12 +230,9 @@ fail:
 void
 catalog_close(struct catalog *c)
 {
-	int i;
-
 	if (c == NULL)
 		return;
-	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(c->st[i]);
+	db_finalize_all(c->st, ST_COUNT);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -348,13 +282,13 @@ apply_segment(struct catalog *c, struct log *l, uint64_t index, json_t *e)
 	sqlite3_bind_blob(st, 1, hash, DIGEST_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
-	if ((rc = step_done(st)) != 0)
+	if ((rc = db_step_done(st)) != 0)
 		return rc;
 	st = c->st[ST_PUT_CAMERA];
 	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
 	sqlite3_bind_blob(st, 3, leaf, DIGEST_LEN, SQLITE_STATIC);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 /* Binds an optional string member; a present non-string is corrupt. */
@@ -450,7 +384,7 @@ insert_file(struct catalog *c, const char *camera, uint64_t session,
 	}
 	sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)session);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 static int
@@ -467,7 +401,7 @@ apply_session(struct catalog *c, enum digest_alg alg, uint64_t index,
 		return CUSTOS_ERR_CORRUPT;
 	st = c->st[ST_DEL_FILES];
 	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
-	if ((rc = step_done(st)) != 0)
+	if ((rc = db_step_done(st)) != 0)
 		return rc;
 	json_array_foreach(inv, i, item) {
 		if ((rc = insert_file(c, camera, index, item, alg)) != 0)
@@ -510,7 +444,7 @@ sync_range(struct catalog *c, struct log *l, uint64_t *to)
 	uint64_t i, from, size = log_size(l);
 	int rc;
 
-	if ((rc = read_synced(c, &from)) != 0)
+	if ((rc = db_read_uint(c->st[ST_GET_SYNCED], &from)) != 0)
 		return rc;
 	if (from > size)
 		return CUSTOS_ERR_CORRUPT;	/* a catalog of another log */
@@ -523,7 +457,7 @@ sync_range(struct catalog *c, struct log *l, uint64_t *to)
 		return 0;
 	}
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	if ((rc = step_done(st)) != 0)
+	if ((rc = db_step_done(st)) != 0)
 		return rc;
 	*to = size;
 	return 0;
@@ -538,11 +472,11 @@ catalog_sync(struct catalog *c, struct log *l)
 	/* The cheap common case: nothing appended since the last sync. */
 	if (c->synced == log_size(l))
 		return 0;
-	if ((rc = step_done(c->st[ST_BEGIN])) != 0)
+	if ((rc = db_step_done(c->st[ST_BEGIN])) != 0)
 		return rc;
 	if ((rc = sync_range(c, l, &to)) != 0 ||
-	    (rc = step_done(c->st[ST_COMMIT])) != 0) {
-		(void)step_done(c->st[ST_ROLLBACK]);
+	    (rc = db_step_done(c->st[ST_COMMIT])) != 0) {
+		(void)db_step_done(c->st[ST_ROLLBACK]);
 		return rc;
 	}
 	c->synced = to;
@@ -562,7 +496,7 @@ catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
 		*size = (uint64_t)sqlite3_column_int64(st, 1);
 		rc = 0;
 	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : dberr(rc);
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
@@ -584,7 +518,7 @@ catalog_camera_last(struct catalog *c, const char *camera, uint64_t *index,
 		} else
 			rc = CUSTOS_ERR_CORRUPT;
 	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : dberr(rc);
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
@@ -624,7 +558,7 @@ catalog_file_object(struct catalog *c, const char *camera,
 	if (rc == SQLITE_DONE)
 		rc = n > 0 ? 0 : CUSTOS_ERR_NOTFOUND;
 	else if (rc > 0)
-		rc = dberr(rc);
+		rc = db_err(rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc == 0)
@@ -685,7 +619,7 @@ catalog_unsealed(struct catalog *c, const char *camera,
 		if ((rc = push_file(st, &arr, &cnt, &cap)) != 0)
 			break;
 	}
-	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : dberr(rc);
+	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : db_err(rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != 0) {

@@ -51,10 +51,10 @@
 #include "custos/log.h"
 #include "custos/merkle.h"
 #include "custos/note.h"
+#include "db_int.h"
 #include "log_int.h"
 
 #define LOG_FORMAT	"2"
-#define BUSY_MS		5000
 
 static const char schema_sql[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -110,18 +110,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 int
 log_dberr(int rc)
 {
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return CUSTOS_ERR_BUSY;
-	case SQLITE_NOMEM:
-		return CUSTOS_ERR_NOMEM;
-	case SQLITE_FULL:
-		return CUSTOS_ERR_NOSPACE;
-	case SQLITE_CORRUPT:
+	/* Unlike the catalog and registry, the log reports a damaged file
+	 * as CUSTOS_ERR_CORRUPT; the rest is the shared mapping. */
+	if ((rc & 0xff) == SQLITE_CORRUPT)
 		return CUSTOS_ERR_CORRUPT;
-	}
-	return CUSTOS_ERR_DB;
+	return db_err(rc);
 }
 
 /* Runs a statement that returns no rows and resets it. */
@@ -348,7 +341,7 @@ set_pragmas(sqlite3 *db, int rdonly)
 	const unsigned char *mode;
 	int rc;
 
-	sqlite3_busy_timeout(db, BUSY_MS);
+	sqlite3_busy_timeout(db, DB_BUSY_MS);
 	/* This connection may not corrupt the file through writable_schema
 	 * or similar tricks, whatever SQL a caller runs on it. */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
@@ -531,12 +524,9 @@ log_open(const char *path, enum digest_alg alg, int flags, struct log **out)
 void
 log_close(struct log *l)
 {
-	int i;
-
 	if (l == NULL)
 		return;
-	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(l->st[i]);
+	db_finalize_all(l->st, ST_COUNT);
 	sqlite3_close(l->db);
 	free(l);
 }

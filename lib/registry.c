@@ -34,17 +34,14 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/registry.h"
+#include "db_int.h"
 #include "registry_int.h"
 
 /* This file's short names for the helpers registry_int.h shares. */
-#define dberr		registry_dberr
-#define step_done	registry_step_done
 #define dup_col		registry_dup_col
 #define rows_free	registry_rows_free
 #define list_rows	registry_list_rows
 #define one_row		registry_one_row
-
-#define BUSY_MS		5000
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS registry_state ("
@@ -114,66 +111,16 @@ struct registry {
 	uint64_t	 synced;
 };
 
-int
-dberr(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return CUSTOS_ERR_BUSY;
-	case SQLITE_NOMEM:
-		return CUSTOS_ERR_NOMEM;
-	case SQLITE_FULL:
-		return CUSTOS_ERR_NOSPACE;
-	}
-	return CUSTOS_ERR_DB;
-}
-
-int
-step_done(sqlite3_stmt *st)
-{
-	int rc;
-
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : dberr(rc);
-}
-
 static int
 open_db(sqlite3 **db, const char *path)
 {
 	int rc;
 
-	rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK)
-		return dberr(rc);
-	sqlite3_busy_timeout(*db, BUSY_MS);
-	sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	/* The log's connection has already put the file in WAL mode. */
-	if ((rc = sqlite3_exec(*db, "PRAGMA synchronous = FULL;", NULL, NULL,
-	    NULL)) != SQLITE_OK || (rc = sqlite3_exec(*db, schema_sql, NULL,
-	    NULL, NULL)) != SQLITE_OK)
-		return dberr(rc);
+	if ((rc = db_open(path, SQLITE_OPEN_READWRITE, db)) != 0 ||
+	    (rc = db_exec(*db, schema_sql)) != 0)
+		return rc;
 	return registry_inspect_schema(*db);
-}
-
-static int
-read_synced(struct registry *r, uint64_t *out)
-{
-	sqlite3_stmt *st = r->st[ST_GET_SYNCED];
-	sqlite3_int64 v;
-	int rc;
-
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = sqlite3_column_int64(st, 0);
-		rc = v < 0 ? CUSTOS_ERR_CORRUPT : 0;
-		*out = (uint64_t)v;
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : dberr(rc);
-	sqlite3_reset(st);
-	return rc;
 }
 
 int
@@ -190,11 +137,11 @@ registry_open(const char *path, struct registry **out)
 	for (i = 0; i < ST_COUNT; i++) {
 		if ((rc = sqlite3_prepare_v3(r->db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL)) != SQLITE_OK) {
-			rc = dberr(rc);
+			rc = db_err(rc);
 			goto fail;
 		}
 	}
-	if ((rc = read_synced(r, &r->synced)) != 0)
+	if ((rc = db_read_uint(r->st[ST_GET_SYNCED], &r->synced)) != 0)
 		goto fail;
 	*out = r;
 	return 0;
@@ -206,12 +153,9 @@ fail:
 void
 registry_close(struct registry *r)
 {
-	int i;
-
 	if (r == NULL)
 		return;
-	for (i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(r->st[i]);
+	db_finalize_all(r->st, ST_COUNT);
 	sqlite3_close(r->db);
 	free(r);
 }
@@ -308,7 +252,7 @@ apply_officer(struct registry *r, uint64_t index, json_t *e)
 		sqlite3_bind_text(st, i + 1, v, -1, SQLITE_STATIC);
 	}
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)index);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 static int
@@ -321,7 +265,7 @@ add_risk(struct registry *r, uint64_t index, const char *uscc,
 	sqlite3_bind_text(st, 2, risk, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)index);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 static int
@@ -345,7 +289,7 @@ apply_enterprise(struct registry *r, uint64_t index, json_t *e)
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)index);
 	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
 		sqlite3_reset(st);
-		return dberr(rc);
+		return db_err(rc);
 	}
 	/* A re-added enterprise changed nothing, so it starts no history. */
 	rc = sqlite3_changes(r->db);
@@ -368,7 +312,7 @@ apply_risk(struct registry *r, uint64_t index, json_t *e)
 		return CUSTOS_ERR_CORRUPT;
 	sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, risk, -1, SQLITE_STATIC);
-	if ((rc = step_done(st)) != 0)
+	if ((rc = db_step_done(st)) != 0)
 		return rc;
 	return add_risk(r, index, uscc, risk, time);
 }
@@ -411,7 +355,7 @@ sync_range(struct registry *r, struct log *l, uint64_t *to)
 	uint64_t i, from, size = log_size(l);
 	int rc;
 
-	if ((rc = read_synced(r, &from)) != 0)
+	if ((rc = db_read_uint(r->st[ST_GET_SYNCED], &from)) != 0)
 		return rc;
 	if (from > size)
 		return CUSTOS_ERR_CORRUPT;	/* a registry of another log */
@@ -420,7 +364,7 @@ sync_range(struct registry *r, struct log *l, uint64_t *to)
 			return rc;
 	}
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	if ((rc = step_done(st)) != 0)
+	if ((rc = db_step_done(st)) != 0)
 		return rc;
 	*to = size;
 	return 0;
@@ -434,11 +378,11 @@ registry_sync(struct registry *r, struct log *l)
 
 	if (r->synced == log_size(l))
 		return 0;
-	if ((rc = step_done(r->st[ST_BEGIN])) != 0)
+	if ((rc = db_step_done(r->st[ST_BEGIN])) != 0)
 		return rc;
 	if ((rc = sync_range(r, l, &to)) != 0 ||
-	    (rc = step_done(r->st[ST_COMMIT])) != 0) {
-		(void)step_done(r->st[ST_ROLLBACK]);
+	    (rc = db_step_done(r->st[ST_COMMIT])) != 0) {
+		(void)db_step_done(r->st[ST_ROLLBACK]);
 		return rc;
 	}
 	r->synced = to;
@@ -587,7 +531,7 @@ list_rows(const struct rowtype *t, sqlite3_stmt *st, const char *key,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = push_row(t, st, &arr, &cnt, &cap)) != 0)
 			break;
-	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : dberr(rc);
+	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : db_err(rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != 0) {

@@ -32,6 +32,7 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/registry.h"
+#include "db_int.h"
 #include "registry_int.h"
 
 static const char schema_sql[] =
@@ -64,11 +65,7 @@ static const char schema_sql[] =
 int
 registry_inspect_schema(sqlite3 *db)
 {
-	int rc;
-
-	if ((rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL)) != SQLITE_OK)
-		return registry_dberr(rc);
-	return 0;
+	return db_exec(db, schema_sql);
 }
 
 static const char *
@@ -90,7 +87,7 @@ exec(sqlite3 *db, const char *sql, const char *fmt, ...)
 	int rc, col;
 
 	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return registry_dberr(rc);
+		return db_err(rc);
 	va_start(ap, fmt);
 	for (col = 1; *fmt != '\0'; fmt++, col++) {
 		if (*fmt == 's') {
@@ -105,7 +102,7 @@ exec(sqlite3 *db, const char *sql, const char *fmt, ...)
 	va_end(ap);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : registry_dberr(rc);
+	return rc == SQLITE_DONE ? 0 : db_err(rc);
 }
 
 static int
@@ -258,7 +255,7 @@ query(struct registry *r, const struct rowtype *t, const char *sql,
 
 	if ((rc = sqlite3_prepare_v2(registry_db(r), sql, -1, &st, NULL)) !=
 	    SQLITE_OK)
-		return registry_dberr(rc);
+		return db_err(rc);
 	if (one)
 		rc = registry_one_row(t, st, key, out);
 	else
@@ -323,14 +320,14 @@ registry_camera_officer(struct registry *r, const char *camera,
 	if ((rc = sqlite3_prepare_v2(registry_db(r), "SELECT officer FROM "
 	    "assignments WHERE camera = ?1 AND since <= ?2 ORDER BY since "
 	    "DESC, idx DESC LIMIT 1", -1, &st, NULL)) != SQLITE_OK)
-		return registry_dberr(rc);
+		return db_err(rc);
 	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		rc = registry_dup_col(st, 0, officer, 1);
 	else
 		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND :
-		    registry_dberr(rc);
+		    db_err(rc);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -459,13 +456,13 @@ registry_inspections_on(struct registry *r, const char *prefix, uint64_t *n)
 	if ((rc = sqlite3_prepare_v2(registry_db(r), "SELECT count(*) FROM "
 	    "inspections WHERE id >= ?1 AND id < ?1 || '~'", -1, &st,
 	    NULL)) != SQLITE_OK)
-		return registry_dberr(rc);
+		return db_err(rc);
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*n = (uint64_t)sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else
-		rc = registry_dberr(rc);
+		rc = db_err(rc);
 	sqlite3_finalize(st);
 	return rc;
 }

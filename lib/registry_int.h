@@ -21,12 +21,6 @@ struct rowtype {
 	void	(*clear)(void *);
 };
 
-/* Maps an SQLite result code to a CUSTOS_ERR_* code. */
-int	 registry_dberr(int rc);
-
-/* Runs a statement that returns no rows, then resets it: 0 or an error. */
-int	 registry_step_done(sqlite3_stmt *st);
-
 /*
  * Copies text column col into a new string *out; a NULL column stays NULL
  * unless required (then CUSTOS_ERR_CORRUPT).  Returns 0 or an error.

@@ -1,0 +1,89 @@
+/*
+ * db: one copy of the SQLite helpers the log, catalog and registry
+ * modules share (see db_int.h).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "custos/err.h"
+#include "db_int.h"
+
+int
+db_err(int sqlite_rc)
+{
+	/* The low byte is the primary code of an extended result code. */
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return CUSTOS_ERR_BUSY;
+	case SQLITE_NOMEM:
+		return CUSTOS_ERR_NOMEM;
+	case SQLITE_FULL:
+		return CUSTOS_ERR_NOSPACE;
+	}
+	return CUSTOS_ERR_DB;
+}
+
+int
+db_exec(sqlite3 *db, const char *sql)
+{
+	int rc;
+
+	if ((rc = sqlite3_exec(db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return db_err(rc);
+	return 0;
+}
+
+int
+db_step_done(sqlite3_stmt *st)
+{
+	int rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : db_err(rc);
+}
+
+int
+db_read_uint(sqlite3_stmt *st, uint64_t *out)
+{
+	sqlite3_int64 v;
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = sqlite3_column_int64(st, 0);
+		rc = v < 0 ? CUSTOS_ERR_CORRUPT : 0;
+		*out = (uint64_t)v;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : db_err(rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+void
+db_finalize_all(sqlite3_stmt **stmts, size_t n)
+{
+	size_t i;
+
+	/* sqlite3_finalize(NULL) is a harmless no-op. */
+	for (i = 0; i < n; i++)
+		sqlite3_finalize(stmts[i]);
+}
+
+int
+db_open(const char *path, int flags, sqlite3 **db)
+{
+	int rc;
+
+	rc = sqlite3_open_v2(path, db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return db_err(rc);
+	sqlite3_busy_timeout(*db, DB_BUSY_MS);
+	/* This connection may not corrupt the file through writable_schema
+	 * or similar tricks, whatever SQL a caller runs on it. */
+	sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	return db_exec(*db, "PRAGMA synchronous = FULL;");
+}
