@@ -198,7 +198,7 @@ int
 catalog_open(const char *path, struct catalog **out)
 {
 	struct catalog *c;
-	int rc, i;
+	int rc;
 
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -209,13 +209,8 @@ catalog_open(const char *path, struct catalog **out)
 	    (rc = migrate(c->db)) != 0 ||
 	    (rc = db_exec(c->db, index_sql)) != 0)
 		goto fail;
-	for (i = 0; i < ST_COUNT; i++) {
-		if ((rc = sqlite3_prepare_v3(c->db, stmt_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &c->st[i], NULL)) != SQLITE_OK) {
-			rc = db_err(rc);
-			goto fail;
-		}
-	}
+	if ((rc = db_prepare_all(c->db, stmt_sql, c->st, ST_COUNT)) != 0)
+		goto fail;
 	/* synced_to is read from the table (another process may have
 	 * advanced it). */
 	if ((rc = db_read_uint(c->st[ST_GET_SYNCED], &c->synced)) != 0)

@@ -87,3 +87,17 @@ db_open(const char *path, int flags, sqlite3 **db)
 	sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	return db_exec(*db, "PRAGMA synchronous = FULL;");
 }
+
+int
+db_prepare_all(sqlite3 *db, const char *const *sql, sqlite3_stmt **stmts,
+    size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = sqlite3_prepare_v3(db, sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &stmts[i], NULL)) != SQLITE_OK)
+			return db_err(rc);
+	return 0;
+}

@@ -42,6 +42,14 @@ int	 db_read_uint(sqlite3_stmt *st, uint64_t *out);
 void	 db_finalize_all(sqlite3_stmt **stmts, size_t n);
 
 /*
+ * Prepares the n statements sql[i] into stmts[i] as persistent ones.
+ * Returns 0 or db_err()'s code; on error the statements prepared so far
+ * stay in stmts for the caller's db_finalize_all().
+ */
+int	 db_prepare_all(sqlite3 *db, const char *const *sql,
+	    sqlite3_stmt **stmts, size_t n);
+
+/*
  * Opens path with sqlite3_open_v2(flags) (SQLITE_OPEN_NOMUTEX is added),
  * sets the busy timeout DB_BUSY_MS, turns on SQLITE_DBCONFIG_DEFENSIVE
  * and runs "PRAGMA synchronous = FULL".  *db is set even on failure (it

@@ -127,20 +127,15 @@ int
 registry_open(const char *path, struct registry **out)
 {
 	struct registry *r;
-	int rc, i;
+	int rc;
 
 	*out = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return CUSTOS_ERR_NOMEM;
 	if ((rc = open_db(&r->db, path)) != 0)
 		goto fail;
-	for (i = 0; i < ST_COUNT; i++) {
-		if ((rc = sqlite3_prepare_v3(r->db, stmt_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL)) != SQLITE_OK) {
-			rc = db_err(rc);
-			goto fail;
-		}
-	}
+	if ((rc = db_prepare_all(r->db, stmt_sql, r->st, ST_COUNT)) != 0)
+		goto fail;
 	if ((rc = db_read_uint(r->st[ST_GET_SYNCED], &r->synced)) != 0)
 		goto fail;
 	*out = r;
