@@ -169,7 +169,7 @@ serve_status(struct conn *c)
 static void
 serve(struct conn *c)
 {
-	char path[HTTP_MAX_URL], query[HTTP_MAX_URL];
+	char path[HTTP_MAX_URL], query[HTTP_MAX_URL], msg[160];
 	struct api_request r;
 	json_t *body = NULL;
 	const char *q;
@@ -185,6 +185,15 @@ serve(struct conn *c)
 	}
 	if (c->api->handler == NULL) {
 		respond_error(c, 404, "Not Found", "no such resource");
+		return;
+	}
+	/* Every write from a peer that may not write is refused here, once,
+	 * so no handler can forget the check. */
+	if (c->req.method != HTTP_GET && !c->authorised) {
+		snprintf(msg, sizeof(msg), "uid %ld may not write: it must be "
+		    "root, the daemon's user or in the [control] group",
+		    (long)c->uid);
+		respond_error(c, 403, "Forbidden", msg);
 		return;
 	}
 	r.method = c->req.method;
