@@ -50,8 +50,29 @@ enum key {
 	K_SOCKET,
 	K_GROUP,
 	K_CALENDAR_DIR,
+	K_TSA_URL,
+	K_TSA_CA,
+	K_TSA_POLICY,
+	K_UP_LISTEN,
+	K_UP_CERT,
+	K_UP_KEY,
+	K_UP_CLIENT_CA,
+	K_UP_CRL,
 	NKEYS
 };
+
+/* The keys of a [live NAME] section. */
+enum live_key {
+	L_CAMERA,
+	L_URL,
+	L_LISTEN,
+	L_PASSPHRASE,
+	L_SEGMENT_SECONDS,
+	NLIVEKEYS
+};
+
+#define LIVE_MAX	64	/* [live NAME] sections */
+#define LIVE_NAME_MAX	32
 
 struct parse;
 
@@ -74,6 +95,10 @@ struct parse {
 	struct config	*c;
 	const struct keydef *key;	/* the key being set */
 	int		 seen[NKEYS];	/* line each key was set on, or 0 */
+	int		 lseen[LIVE_MAX][NLIVEKEYS];	/* same, per live */
+	int		 live;		/* index of the [live NAME] section
+					   being read, or -1 */
+	int		 live_key;	/* p->key is one of live_keys */
 	int		 prev;		/* the previous call's key, or -1 */
 	char		*base;		/* absolute directory of name */
 };
@@ -86,6 +111,19 @@ static int	set_after_ingest(struct parse *, const char *);
 static int	set_socket(struct parse *, const char *);
 static int	set_group(struct parse *, const char *);
 static int	set_calendar_dir(struct parse *, const char *);
+static int	set_tsa_url(struct parse *, const char *);
+static int	set_tsa_ca(struct parse *, const char *);
+static int	set_tsa_policy(struct parse *, const char *);
+static int	set_up_listen(struct parse *, const char *);
+static int	set_up_cert(struct parse *, const char *);
+static int	set_up_key(struct parse *, const char *);
+static int	set_up_client_ca(struct parse *, const char *);
+static int	set_up_crl(struct parse *, const char *);
+static int	set_live_camera(struct parse *, const char *);
+static int	set_live_url(struct parse *, const char *);
+static int	set_live_listen(struct parse *, const char *);
+static int	set_live_passphrase(struct parse *, const char *);
+static int	set_live_segment(struct parse *, const char *);
 
 static const struct keydef keys[NKEYS] = {
 	[K_NAME] = { "station", "name", set_name },
@@ -96,9 +134,27 @@ static const struct keydef keys[NKEYS] = {
 	[K_SOCKET] = { "control", "socket", set_socket },
 	[K_GROUP] = { "control", "group", set_group },
 	[K_CALENDAR_DIR] = { "station", "calendar_dir", set_calendar_dir },
+	[K_TSA_URL] = { "tsa", "url", set_tsa_url },
+	[K_TSA_CA] = { "tsa", "ca", set_tsa_ca },
+	[K_TSA_POLICY] = { "tsa", "policy", set_tsa_policy },
+	[K_UP_LISTEN] = { "upload", "listen", set_up_listen },
+	[K_UP_CERT] = { "upload", "cert", set_up_cert },
+	[K_UP_KEY] = { "upload", "key", set_up_key },
+	[K_UP_CLIENT_CA] = { "upload", "client_ca", set_up_client_ca },
+	[K_UP_CRL] = { "upload", "crl", set_up_crl },
 };
 
-static const char *const sections[] = { "station", "dock", "control" };
+/* Section is the live section's full name, e.g. "live drone1". */
+static const struct keydef live_keys[NLIVEKEYS] = {
+	[L_CAMERA] = { "live", "camera", set_live_camera },
+	[L_URL] = { "live", "url", set_live_url },
+	[L_LISTEN] = { "live", "listen", set_live_listen },
+	[L_PASSPHRASE] = { "live", "passphrase", set_live_passphrase },
+	[L_SEGMENT_SECONDS] = { "live", "segment_seconds", set_live_segment },
+};
+
+static const char *const sections[] = { "station", "dock", "control", "tsa",
+    "upload" };
 
 /*
  * Records the first error as "<file>:<line>: <message>" (or "<file>:
@@ -141,6 +197,9 @@ bad(struct parse *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (p->live_key && p->live >= 0)
+		return fail(p, CUSTOS_ERR_CONFIG, p->line, "[live %s] %s: %s",
+		    p->c->live[p->live].name, p->key->key, msg);
 	return fail(p, CUSTOS_ERR_CONFIG, p->line, "[%s] %s: %s",
 	    p->key->section, p->key->key, msg);
 }
@@ -394,6 +453,248 @@ set_after_ingest(struct parse *p, const char *v)
 }
 
 static int
+set_str(struct parse *p, const char *v, char **out)
+{
+	free(*out);
+	if ((*out = strdup(v)) == NULL)
+		return fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+	return 0;
+}
+
+/* Printable ASCII without spaces: URLs, OIDs, host:port. */
+static int
+plain(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if (*v <= 0x20 || *v >= 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+has_scheme(const char *v, const char *const *schemes)
+{
+	size_t n;
+
+	for (; *schemes != NULL; schemes++) {
+		n = strlen(*schemes);
+		if (strncmp(v, *schemes, n) == 0 && v[n] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+set_tsa_url(struct parse *p, const char *v)
+{
+	static const char *const schemes[] = { "http://", "https://", NULL };
+	char q[ESCAPED_MAX];
+
+	if (!plain(v) || !has_scheme(v, schemes))
+		return bad(p, "expected an http:// or https:// URL, got \"%s\"",
+		    escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &p->c->tsa_url);
+}
+
+static int
+set_tsa_ca(struct parse *p, const char *v)
+{
+	return set_path(p, v, &p->c->tsa_ca);
+}
+
+/* A dotted-decimal OID: at least two arcs, digits only. */
+static int
+set_tsa_policy(struct parse *p, const char *v)
+{
+	const char *s = v;
+	char q[ESCAPED_MAX];
+	int arcs = 0;
+
+	while (*s != '\0') {
+		if (!isdigit((unsigned char)*s))
+			break;
+		while (isdigit((unsigned char)*s))
+			s++;
+		arcs++;
+		if (*s == '.' && isdigit((unsigned char)s[1]))
+			s++;
+	}
+	if (*s != '\0' || arcs < 2)
+		return bad(p, "expected a dotted OID such as 1.2.3.4.1, got "
+		    "\"%s\"", escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &p->c->tsa_policy);
+}
+
+/* host:port or [v6]:port, port 1-65535. */
+static int
+host_port(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	char *end;
+	long port;
+
+	if (!plain(v) || colon == NULL || colon == v)
+		return 0;
+	if (v[0] == '[' && colon[-1] != ']')
+		return 0;
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	return errno == 0 && *end == '\0' && colon[1] != '\0' &&
+	    isdigit((unsigned char)colon[1]) && port >= 1 && port <= 65535;
+}
+
+static int
+set_up_listen(struct parse *p, const char *v)
+{
+	char q[ESCAPED_MAX];
+
+	if (!host_port(v))
+		return bad(p, "expected host:port, got \"%s\"",
+		    escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &p->c->upload_listen);
+}
+
+static int
+set_up_cert(struct parse *p, const char *v)
+{
+	return set_path(p, v, &p->c->upload_cert);
+}
+
+static int
+set_up_key(struct parse *p, const char *v)
+{
+	return set_path(p, v, &p->c->upload_key);
+}
+
+static int
+set_up_client_ca(struct parse *p, const char *v)
+{
+	return set_path(p, v, &p->c->upload_client_ca);
+}
+
+static int
+set_up_crl(struct parse *p, const char *v)
+{
+	return set_path(p, v, &p->c->upload_crl);
+}
+
+static struct config_live *
+cur_live(struct parse *p)
+{
+	return &p->c->live[p->live];
+}
+
+/* A camera serial, as the registry accepts it (docs/inspection.md). */
+static int
+set_live_camera(struct parse *p, const char *v)
+{
+	size_t n = strlen(v);
+	char q[ESCAPED_MAX];
+
+	if (n > 64 || !isalnum((unsigned char)v[0]) || strspn(v,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") != n)
+		return bad(p, "not a camera serial (1-64 of [A-Za-z0-9._-]): "
+		    "\"%s\"", escape(v, n, q, sizeof(q)));
+	return set_str(p, v, &cur_live(p)->camera);
+}
+
+static int
+set_live_url(struct parse *p, const char *v)
+{
+	static const char *const schemes[] = { "rtsp://", "rtsps://",
+	    "srt://", "tcp://", NULL };
+	char q[ESCAPED_MAX];
+
+	if (!plain(v) || !has_scheme(v, schemes))
+		return bad(p, "expected an rtsp://, rtsps://, srt:// or tcp:// "
+		    "URL, got \"%s\"", escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &cur_live(p)->url);
+}
+
+static int
+set_live_listen(struct parse *p, const char *v)
+{
+	static const char *const schemes[] = { "tcp://", "tls://", "srt://",
+	    NULL };
+	char q[ESCAPED_MAX];
+
+	if (!has_scheme(v, schemes) || !host_port(strstr(v, "://") + 3))
+		return bad(p, "expected tcp://, tls:// or srt://host:port, got "
+		    "\"%s\"", escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &cur_live(p)->listen);
+}
+
+static int
+set_live_passphrase(struct parse *p, const char *v)
+{
+	size_t n = strlen(v);
+
+	/* SRT's own limits for a passphrase. */
+	if (n < 10 || n > 79 || !plain(v))
+		return bad(p, "expected 10 to 79 printable ASCII characters "
+		    "without spaces");
+	return set_str(p, v, &cur_live(p)->passphrase);
+}
+
+static int
+set_live_segment(struct parse *p, const char *v)
+{
+	char *end, q[ESCAPED_MAX];
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || !isdigit((unsigned char)v[0]) ||
+	    n < 1 || n > 3600)
+		return bad(p, "expected whole seconds from 1 to 3600, got "
+		    "\"%s\"", escape(v, strlen(v), q, sizeof(q)));
+	cur_live(p)->segment_seconds = (unsigned)n;
+	return 0;
+}
+
+/*
+ * A "[live NAME]" header: checks NAME, refuses a second section of the
+ * same name, and starts a new live source.  len is the header's length.
+ */
+static int
+live_section(struct parse *p, const char *s, size_t len)
+{
+	struct config_live *nl, *l;
+	char q[ESCAPED_MAX];
+	const char *name = s + 5;
+	size_t n = len - 5, i;
+
+	if (n == 0 || n > LIVE_NAME_MAX || !isalnum((unsigned char)name[0]) ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") < n)
+		return fail(p, CUSTOS_ERR_CONFIG, p->line, "[%s]: live source "
+		    "name must be 1-%d of [A-Za-z0-9._-]", escape(s, len, q,
+		    sizeof(q)), LIVE_NAME_MAX);
+	for (i = 0; i < p->c->nlive; i++)
+		if (strlen(p->c->live[i].name) == n &&
+		    memcmp(p->c->live[i].name, name, n) == 0)
+			return fail(p, CUSTOS_ERR_CONFIG, p->line, "[%s]: "
+			    "duplicate section (first on line %d)", escape(s,
+			    len, q, sizeof(q)), p->c->live[i].line);
+	if (p->c->nlive == LIVE_MAX)
+		return fail(p, CUSTOS_ERR_CONFIG, p->line, "more than %d "
+		    "[live] sections", LIVE_MAX);
+	if ((nl = realloc(p->c->live, (p->c->nlive + 1) * sizeof(*nl))) ==
+	    NULL)
+		return fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+	p->c->live = nl;
+	l = &nl[p->c->nlive];
+	memset(l, 0, sizeof(*l));
+	if ((l->name = strndup(name, n)) == NULL)
+		return fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+	l->segment_seconds = 60;
+	l->line = p->line;
+	p->live = (int)p->c->nlive++;
+	return 0;
+}
+
+static int
 known_section(const char *s, size_t len)
 {
 	size_t i;
@@ -429,8 +730,12 @@ check_line(struct parse *p, const char *s, size_t len)
 		return 0;	/* inih reports the syntax error */
 	/* inih forgets the previous key at a section header; so do we. */
 	p->prev = -1;
+	p->live = -1;
 	if (known_section(s + i + 1, (size_t)(close - s - i - 1)))
 		return 0;
+	if ((size_t)(close - s - i - 1) >= 5 && memcmp(s + i + 1, "live ", 5) ==
+	    0)
+		return live_section(p, s + i + 1, (size_t)(close - s - i - 1));
 	return fail(p, CUSTOS_ERR_CONFIG, p->line, "[%s]: unknown section",
 	    escape(s + i + 1, (size_t)(close - s - i - 1), q, sizeof(q)));
 }
@@ -478,6 +783,41 @@ find_key(const char *section, const char *name)
 	return -1;
 }
 
+/* The handler for a key of the [live NAME] section p->live. */
+static int
+live_handler(struct parse *p, const char *section, const char *name,
+    const char *value)
+{
+	int *seen = p->lseen[p->live];
+	char q[ESCAPED_MAX];
+	int k;
+
+	for (k = 0; k < NLIVEKEYS; k++)
+		if (strcmp(live_keys[k].key, name) == 0)
+			break;
+	if (k == NLIVEKEYS) {
+		fail(p, CUSTOS_ERR_CONFIG, p->line, "[%s] %s: unknown key",
+		    section, escape(name, strlen(name), q, sizeof(q)));
+		return 0;
+	}
+	p->key = &live_keys[k];
+	p->live_key = 1;
+	if (p->indented) {
+		bad(p, "indented line; continuation lines are not supported");
+		return 0;
+	}
+	if (seen[k] != 0) {
+		bad(p, "duplicate key (first set on line %d)", seen[k]);
+		return 0;
+	}
+	seen[k] = p->line;
+	if (value == NULL || value[0] == '\0') {
+		bad(p, "empty value");
+		return 0;
+	}
+	return p->key->set(p, value) == 0;
+}
+
 /* inih's handler: returns 1 to go on, 0 on error. */
 static int
 handler(void *arg, const char *section, const char *name, const char *value)
@@ -494,12 +834,15 @@ handler(void *arg, const char *section, const char *name, const char *value)
 		    "[section]", escape(name, strlen(name), q, sizeof(q)));
 		return 0;
 	}
+	if (p->live >= 0)
+		return live_handler(p, section, name, value);
 	if ((k = find_key(section, name)) == -1) {
 		fail(p, CUSTOS_ERR_CONFIG, p->line, "[%s] %s: unknown key",
 		    section, escape(name, strlen(name), q, sizeof(q)));
 		return 0;
 	}
 	p->key = &keys[k];
+	p->live_key = 0;
 	if (p->indented && k == prev) {
 		bad(p, "indented line continues the previous value; "
 		    "continuation lines are not supported");
@@ -516,6 +859,58 @@ handler(void *arg, const char *section, const char *name, const char *value)
 		return 0;
 	}
 	return p->key->set(p, value) == 0;
+}
+
+/* A key a section needs once another of its keys is set. */
+static int
+needs(struct parse *p, int have, int need)
+{
+	if (p->seen[have] == 0 || p->seen[need] != 0)
+		return 0;
+	return fail(p, CUSTOS_ERR_CONFIG, p->seen[have], "[%s] %s: required "
+	    "with %s", keys[need].section, keys[need].key, keys[have].key);
+}
+
+/* What single keys cannot tell: keys that go together. */
+static int
+check_sections(struct parse *p)
+{
+	static const int tsa[] = { K_TSA_CA, K_TSA_POLICY };
+	static const int up[] = { K_UP_CERT, K_UP_KEY, K_UP_CLIENT_CA,
+	    K_UP_CRL };
+	struct config_live *l;
+	size_t i;
+
+	for (i = 0; i < sizeof(tsa) / sizeof(tsa[0]); i++)
+		if (needs(p, tsa[i], K_TSA_URL) != 0)
+			return p->rc;
+	if (needs(p, K_TSA_URL, K_TSA_CA) != 0)
+		return p->rc;
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++)
+		if (needs(p, up[i], K_UP_LISTEN) != 0)
+			return p->rc;
+	for (i = 0; i < 3; i++)
+		if (needs(p, K_UP_LISTEN, up[i]) != 0)
+			return p->rc;
+	for (i = 0; i < p->c->nlive; i++) {
+		l = &p->c->live[i];
+		if (l->camera == NULL)
+			return fail(p, CUSTOS_ERR_CONFIG, l->line, "[live %s] "
+			    "camera: required", l->name);
+		if ((l->url == NULL) == (l->listen == NULL))
+			return fail(p, CUSTOS_ERR_CONFIG, l->line, "[live %s]: "
+			    "set exactly one of url and listen", l->name);
+		if (l->passphrase != NULL && strncmp(l->url != NULL ? l->url :
+		    l->listen, "srt://", 6) != 0)
+			return fail(p, CUSTOS_ERR_CONFIG, l->line, "[live %s] "
+			    "passphrase: only for srt:// sources", l->name);
+		if (l->listen != NULL && strncmp(l->listen, "tls://", 6) ==
+		    0 && p->c->upload_client_ca == NULL)
+			return fail(p, CUSTOS_ERR_CONFIG, l->line, "[live %s] "
+			    "listen: tls:// needs [upload] cert, key and "
+			    "client_ca", l->name);
+	}
+	return 0;
 }
 
 static int
@@ -547,6 +942,7 @@ config_parse(const char *buf, size_t len, const char *name,
 	p.err = err;
 	p.errlen = errlen;
 	p.prev = -1;
+	p.live = -1;
 	if (len > CONFIG_MAX_SIZE)
 		return fail(&p, CUSTOS_ERR_CONFIG, 0, "larger than %d bytes",
 		    CONFIG_MAX_SIZE);
@@ -583,6 +979,8 @@ config_parse(const char *buf, size_t len, const char *name,
 		if (set_path(&p, "calendar", &p.c->calendar_dir) != 0)
 			goto out;
 	}
+	if (check_sections(&p) != 0)
+		goto out;
 	p.c->digest_alg = profile_digest(p.c->profile);
 	if ((r = digest_buf(p.c->digest_alg, buf, len, p.c->digest)) != 0) {
 		fail(&p, r, 0, "cannot hash the file: %s",
@@ -628,6 +1026,8 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 void
 config_free(struct config *c)
 {
+	size_t i;
+
 	if (c == NULL)
 		return;
 	free(c->path);
@@ -637,5 +1037,21 @@ config_free(struct config *c)
 	free(c->control_socket);
 	free(c->control_group);
 	free(c->calendar_dir);
+	free(c->tsa_url);
+	free(c->tsa_ca);
+	free(c->tsa_policy);
+	free(c->upload_listen);
+	free(c->upload_cert);
+	free(c->upload_key);
+	free(c->upload_client_ca);
+	free(c->upload_crl);
+	for (i = 0; i < c->nlive; i++) {
+		free(c->live[i].name);
+		free(c->live[i].camera);
+		free(c->live[i].url);
+		free(c->live[i].listen);
+		free(c->live[i].passphrase);
+	}
+	free(c->live);
 	free(c);
 }

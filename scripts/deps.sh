@@ -7,7 +7,8 @@ PKGS="gcc make pkg-config clang libclang-rt-14-dev openssl sqlite3 curl
 libssl-dev libsqlite3-dev libuv1-dev libjansson-dev libinih-dev
 libcmocka-dev libsystemd-dev libhttp-parser-dev libcurl4-openssl-dev
 golang-go golang-golang-x-mod-dev valgrind
-libavformat-dev libavcodec-dev libavutil-dev libseccomp-dev ffmpeg bc dcfldd"
+libavformat-dev libavcodec-dev libavutil-dev libseccomp-dev ffmpeg bc dcfldd
+libarchive-dev chromium python3"
 
 missing=
 for p in $PKGS; do

@@ -7,6 +7,21 @@
  *	[dock]    root, after_ingest (keep|delete)
  *	[control] socket, group (optional: members may write through the
  *	          control socket, besides root and the daemon's user)
+ *	[tsa]     url (http:// or https:// of an RFC 3161 time-stamping
+ *	          authority; no [tsa] section: no timestamps), ca (PEM file of
+ *	          the CA certificates that the TSA's signing certificate must
+ *	          chain to; required with url), policy (optional: the TSA
+ *	          policy OID to ask for, dotted decimal)
+ *	[upload]  listen (host:port; no [upload] section: no upload
+ *	          listener), cert and key (the station's TLS certificate and
+ *	          key, PEM), client_ca (PEM: the CA that issues camera
+ *	          certificates), crl (optional PEM CRL of that CA)
+ *	[live NAME]  one section per live source, NAME 1-32 of
+ *	          [A-Za-z0-9._-]: camera (serial, required), exactly one of
+ *	          url (pull: rtsp://, rtsps://, srt://, tcp://) and listen
+ *	          (tcp://host:port, tls://host:port, srt://host:port),
+ *	          passphrase (srt only, 10-79 bytes), segment_seconds (1-3600,
+ *	          default 60)
  *
  * Relative paths are taken relative to the directory of the config file
  * (its real path when it exists); "." and empty components are dropped,
@@ -40,6 +55,17 @@ enum after_ingest {
 	AFTER_INGEST_DELETE = 1,
 };
 
+/* A [live NAME] section. */
+struct config_live {
+	char		*name;		/* NAME of the section */
+	char		*camera;	/* serial */
+	char		*url;		/* pull source, or NULL */
+	char		*listen;	/* listener URL, or NULL */
+	char		*passphrase;	/* srt only, or NULL */
+	unsigned	 segment_seconds;
+	int		 line;		/* of the section header */
+};
+
 struct config {
 	char		*path;		/* the file as given */
 	uint8_t		 digest[DIGEST_LEN];	/* hash of its exact bytes */
@@ -52,6 +78,17 @@ struct config {
 	char		*control_socket;	/* absolute */
 	char		*control_group;	/* group name, or NULL */
 	char		*calendar_dir;	/* absolute */
+	char		*tsa_url;	/* NULL: no timestamps */
+	char		*tsa_ca;	/* absolute; set when tsa_url is */
+	char		*tsa_policy;	/* dotted OID, or NULL */
+	char		*upload_listen;	/* "host:port", or NULL: no upload */
+	char		*upload_cert;	/* absolute; set with listen */
+	char		*upload_key;	/* absolute; set with listen */
+	char		*upload_client_ca; /* absolute; set with listen */
+	char		*upload_crl;	/* absolute, or NULL */
+	struct config_live *live;	/* nlive [live NAME] sections, in
+					   file order */
+	size_t		 nlive;
 };
 
 /*

@@ -513,6 +513,118 @@ test_config_group(void **state)
 		parse_fails(bad[i][0], strlen(bad[i][0]), bad[i][1]);
 }
 
+static const char NET[] =
+    "[station]\n"
+    "name = s\n"
+    "[tsa]\n"
+    "url = https://tsa.example/ts\n"
+    "ca = /etc/custos/tsa-ca.pem\n"
+    "policy = 1.2.3.4.1\n"
+    "[upload]\n"
+    "listen = [::1]:8443\n"
+    "cert = /etc/custos/server.pem\n"
+    "key = /etc/custos/server.key\n"
+    "client_ca = /etc/custos/cameras.pem\n"
+    "crl = /etc/custos/cameras.crl\n"
+    "[live drone-1]\n"
+    "camera = UAV-0001\n"
+    "url = rtsp://192.0.2.7:554/stream\n"
+    "[live gate]\n"
+    "camera = CAM-9\n"
+    "listen = srt://0.0.0.0:9000\n"
+    "passphrase = 0123456789abcdef\n"
+    "segment_seconds = 10\n";
+
+/* The network sections: every key, two live sources in file order. */
+static void
+test_config_network(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = parse_ok(NET, sizeof(NET) - 1, "/etc/custos/custos.conf");
+	assert_string_equal(c->tsa_url, "https://tsa.example/ts");
+	assert_string_equal(c->tsa_ca, "/etc/custos/tsa-ca.pem");
+	assert_string_equal(c->tsa_policy, "1.2.3.4.1");
+	assert_string_equal(c->upload_listen, "[::1]:8443");
+	assert_string_equal(c->upload_cert, "/etc/custos/server.pem");
+	assert_string_equal(c->upload_key, "/etc/custos/server.key");
+	assert_string_equal(c->upload_client_ca, "/etc/custos/cameras.pem");
+	assert_string_equal(c->upload_crl, "/etc/custos/cameras.crl");
+	assert_int_equal(c->nlive, 2);
+	assert_string_equal(c->live[0].name, "drone-1");
+	assert_string_equal(c->live[0].camera, "UAV-0001");
+	assert_string_equal(c->live[0].url, "rtsp://192.0.2.7:554/stream");
+	assert_null(c->live[0].listen);
+	assert_int_equal(c->live[0].segment_seconds, 60);
+	assert_int_equal(c->live[0].line, 13);
+	assert_string_equal(c->live[1].name, "gate");
+	assert_string_equal(c->live[1].listen, "srt://0.0.0.0:9000");
+	assert_string_equal(c->live[1].passphrase, "0123456789abcdef");
+	assert_int_equal(c->live[1].segment_seconds, 10);
+	config_free(c);
+
+	/* Without the sections: no TSA, no listener, no live source. */
+	c = parse_ok("[station]\nname = s\n", 19, "t.conf");
+	assert_null(c->tsa_url);
+	assert_null(c->upload_listen);
+	assert_int_equal(c->nlive, 0);
+	config_free(c);
+}
+
+/* Keys that go together, and values each key refuses. */
+static void
+test_config_network_errors(void **state)
+{
+	(void)state;
+	PARSE_FAILS("[station]\nname = s\n[tsa]\nurl = http://t/\n",
+	    "t.conf:4: [tsa] ca: required with url");
+	PARSE_FAILS("[station]\nname = s\n[tsa]\nca = /x\n",
+	    "t.conf:4: [tsa] url: required with ca");
+	PARSE_FAILS("[station]\nname = s\n[tsa]\nurl = ftp://t/\n",
+	    "t.conf:4: [tsa] url: expected an http:// or https:// URL, got "
+	    "\"ftp://t/\"");
+	PARSE_FAILS("[station]\nname = s\n[tsa]\npolicy = 1..2\n",
+	    "t.conf:4: [tsa] policy: expected a dotted OID such as 1.2.3.4.1, "
+	    "got \"1..2\"");
+	PARSE_FAILS("[station]\nname = s\n[upload]\nlisten = :80\n",
+	    "t.conf:4: [upload] listen: expected host:port, got \":80\"");
+	PARSE_FAILS("[station]\nname = s\n[upload]\nlisten = h:65536\n",
+	    "t.conf:4: [upload] listen: expected host:port, got "
+	    "\"h:65536\"");
+	PARSE_FAILS("[station]\nname = s\n[upload]\nlisten = h:1\n"
+	    "cert = c\nkey = k\n",
+	    "t.conf:4: [upload] client_ca: required with listen");
+	PARSE_FAILS("[station]\nname = s\n[live a]\nurl = tcp://h:1\n",
+	    "t.conf:3: [live a] camera: required");
+	PARSE_FAILS("[station]\nname = s\n[live a]\ncamera = C\n",
+	    "t.conf:3: [live a]: set exactly one of url and listen");
+	PARSE_FAILS("[station]\nname = s\n[live a]\ncamera = C\n"
+	    "url = tcp://h:1\npassphrase = 0123456789\n",
+	    "t.conf:3: [live a] passphrase: only for srt:// sources");
+	PARSE_FAILS("[station]\nname = s\n[live a]\ncamera = C\n"
+	    "listen = udp://h:1\n",
+	    "t.conf:5: [live a] listen: expected tcp://, tls:// or "
+	    "srt://host:port, got \"udp://h:1\"");
+	PARSE_FAILS("[station]\nname = s\n[live a]\ncamera = C\n"
+	    "listen = tls://h:1\n",
+	    "t.conf:3: [live a] listen: tls:// needs [upload] cert, key and "
+	    "client_ca");
+	PARSE_FAILS("[station]\nname = s\n[live a]\ncamera = C\n"
+	    "segment_seconds = 3601\n",
+	    "t.conf:5: [live a] segment_seconds: expected whole seconds from "
+	    "1 to 3600, got \"3601\"");
+	PARSE_FAILS("[station]\nname = s\n[live a]\ncamera = C\ncamera = D\n",
+	    "t.conf:5: [live a] camera: duplicate key (first set on line 4)");
+	PARSE_FAILS("[station]\nname = s\n[live a]\ncamera = C\n[live a]\n",
+	    "t.conf:5: [live a]: duplicate section (first on line 3)");
+	PARSE_FAILS("[station]\nname = s\n[live a/b]\n",
+	    "t.conf:3: [live a/b]: live source name must be 1-32 of "
+	    "[A-Za-z0-9._-]");
+	PARSE_FAILS("[station]\nname = s\n[live a]\nport = 1\n",
+	    "t.conf:4: [live a] port: unknown key");
+}
+
 int
 main(void)
 {
@@ -534,6 +646,8 @@ main(void)
 		cmocka_unit_test(test_config_load_missing),
 		cmocka_unit_test(test_config_short_err),
 		cmocka_unit_test(test_config_group),
+		cmocka_unit_test(test_config_network),
+		cmocka_unit_test(test_config_network_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
