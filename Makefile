@@ -19,27 +19,40 @@ ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 # What verification needs, and nothing that signs or writes a log.
 LIB_VERIFY := lib/err.c lib/enc.c lib/utf8.c lib/digest.c lib/sign.c \
-	   lib/merkle.c lib/note.c lib/ckpt.c lib/util.c
+	   lib/merkle.c lib/note.c lib/ckpt.c lib/util.c lib/tsa.c \
+	   lib/receipt.c lib/calendar.c lib/rfc3339.c lib/rules.c \
+	   lib/timeline.c
 # Everything else the daemon and the operator CLI use.
-LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/db.c lib/log.c lib/log_audit.c \
-	   lib/store.c lib/config.c lib/catalog.c lib/calendar.c \
+LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/db.c lib/log.c \
+	   lib/log_audit.c lib/store.c lib/config.c lib/catalog.c \
 	   lib/uscc.c lib/registry.c lib/registry_inspect.c \
-	   lib/rules.c lib/rfc3339.c
+	   lib/evidence.c lib/evidence_log.c lib/receipt_log.c
 
 # The daemon's parts that test tools link too (no main, api or dock).
 DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
-	   daemon/sandbox.c daemon/seal.c daemon/autolink.c
+	   lib/probe.c lib/sandbox.c daemon/seal.c daemon/autolink.c
 DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c daemon/walk.c \
 	   daemon/session.c daemon/registry_api.c daemon/inspect_api.c \
-	   daemon/http.c daemon/summary.c $(DAEMON_CORE)
+	   daemon/http.c daemon/summary.c daemon/tsa.c daemon/live.c \
+	   daemon/live_child.c daemon/live_tls.c $(DAEMON_CORE)
 CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c \
-	   tools/cli_registry.c tools/cli_inspect.c
-VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c
+	   tools/cli_registry.c tools/cli_inspect.c tools/cli_export.c \
+	   tools/cli_replay.c tools/cli_audit.c
+# The bundle verifier also parses media (in its sandboxed child) and tar;
+# the operator CLI needs neither, so these stay out of LIB_VERIFY.
+VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c \
+	   tools/verify_receipt.c tools/verify_html.c tools/verify_bundle.c \
+	   tools/verify_checks.c tools/verify_factors.c lib/bundle.c \
+	   lib/probe.c lib/sandbox.c lib/evidence.c
 
-LIBS_VERIFY := -lcrypto -ljansson
-LIBS_CUSTOS := -lcrypto -lsqlite3 -ljansson -linih -lcurl
+LIBS_VERIFY := -lcrypto -ljansson -larchive -lavformat -lavcodec -lavutil \
+	   -lseccomp
+LIBS_CUSTOS := -lcrypto -lsqlite3 -ljansson -linih -lcurl -larchive
 LIBS_DAEMON := -lcrypto -lsqlite3 -ljansson -linih -luv -lsystemd \
-	   -lhttp_parser -lavformat -lavcodec -lavutil -lseccomp
+	   -lhttp_parser -lavformat -lavcodec -lavutil -lseccomp -lcurl -lssl
+
+# Work in progress: fragments folded into this file before commit.
+-include mk/*.mk
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -92,6 +105,15 @@ T_uscc	:= $(call L,err uscc)
 T_registry := $(T_log) $(call L,uscc registry registry_inspect)
 T_rules	:= $(call L,err util utf8 calendar rfc3339 rules)
 T_rfc3339 := $(call L,err util calendar rfc3339)
+T_tsa	:= $(T_log) $(call L,tsa)
+T_receipt := $(T_log) $(call L,receipt receipt_log)
+T_evidence := $(T_registry) $(call L,catalog rfc3339 calendar rules \
+	   evidence evidence_log)
+T_timeline := $(T_evidence) $(call L,timeline)
+T_bundle := $(call L,err enc utf8 digest merkle util calendar bundle probe \
+	   sandbox)
+$(B)/asan/tests/test_bundle: LIBS_CUSTOS += -lavformat -lavcodec -lavutil \
+	   -lseccomp
 
 .SECONDEXPANSION:
 $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*))
@@ -101,6 +123,11 @@ unit-build: $(addprefix $(B)/asan/tests/,$(UNIT_TESTS))
 # Test helpers linked against the normal library build; the ones named in
 # DAEMON_TOOLS also link the daemon's core (seal pipeline, media child).
 DAEMON_TOOLS := probe-run seal-run
+# html-run renders a report JSON file with custos-verify's HTML renderer.
+$(B)/tests/html-run: $(call obj,tests/tools/html-run.c tools/verify_html.c \
+    $(call L,err util utf8 calendar rfc3339 rules timeline))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_VERIFY)
 $(addprefix $(B)/tests/,$(DAEMON_TOOLS)): $(B)/tests/%: \
     $(B)/obj/tests/tools/%.o $(call obj,$(DAEMON_CORE) $(LIB_FULL))
 	@mkdir -p $(@D)
@@ -116,9 +143,17 @@ FZ_ckpt	:= $(T_ckpt)
 FZ_proof := $(T_merkle)
 FZ_vkey	:= $(T_note)
 FZ_config := $(T_config)
-FZ_probe := $(T_merkle) $(call L,utf8 calendar util) daemon/probe.c \
-	   daemon/sandbox.c daemon/log.c
+FZ_probe := $(T_merkle) $(call L,utf8 calendar util probe sandbox)
 FZ_api	:= $(call L,err) daemon/http.c
+FZ_tsr	:= $(call L,err tsa)
+FZ_receipt := $(T_ckpt) $(call L,merkle receipt)
+FZ_bundle := $(T_registry) $(call L,catalog rfc3339 calendar rules \
+	   evidence timeline bundle probe sandbox tsa) tools/verify_bundle.c \
+	   tools/verify_checks.c tools/verify_factors.c tools/verify_html.c \
+	   tools/cli_util.c
+$(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive
+FZ_live	:= $(call L,err utf8) daemon/live_child.c daemon/live_tls.c \
+	   daemon/log.c
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
 	   -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
@@ -136,7 +171,8 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all unit-build fuzz-build \
-	    $(B)/tests/mkfixture $(addprefix $(B)/tests/,$(DAEMON_TOOLS))
+	    $(B)/tests/mkfixture $(B)/tests/html-run \
+	    $(addprefix $(B)/tests/,$(DAEMON_TOOLS))
 	@B=$(B) sh tests/run.sh
 
 run: deps
@@ -158,7 +194,8 @@ $(B)/bench/bench_%: bench/bench_%.sh
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
 
-bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock
+bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock \
+    $(B)/bench/bench_verify
 	@sh bench/run.sh
 
 install: all

@@ -19,9 +19,11 @@ quick=${BENCH_QUICK:-0}
 
 # The order puts the quick ones first; anything else built in build/bench
 # runs after them with no arguments.
-known="bench_log bench_proof bench_digest bench_integrate bench_dock"
-# bench_dock takes its file size from the environment.
+known="bench_log bench_proof bench_digest bench_integrate bench_dock bench_verify"
+# bench_dock and bench_verify take their file sizes from the environment.
 [ "$quick" = 1 ] && export BENCH_DOCK_MIB=${BENCH_DOCK_MIB:-32}
+[ "$quick" = 1 ] && export BENCH_VERIFY_MIB=${BENCH_VERIFY_MIB:-16}
+[ "$quick" = 1 ] && export BENCH_UPLOAD_MIB=${BENCH_UPLOAD_MIB:-64}
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/custos-bench.XXXXXX") || exit 1
 scratch=

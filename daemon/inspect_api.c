@@ -4,8 +4,11 @@
  * "inspection_prev": the leaf hash of its previous entry, which the
  * registry keeps as the inspection's last_leaf.
  */
+#include <sys/types.h>
+
 #include <ctype.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +19,10 @@
 
 #include "custos/calendar.h"
 #include "custos/err.h"
+#include "custos/evidence.h"
 #include "custos/log.h"
 #include "custos/registry.h"
 #include "custos/rfc3339.h"
-#include "custos/rules.h"
 #include "custos/store.h"
 #include "custos/uscc.h"
 #include "inspect_api.h"
@@ -636,6 +639,69 @@ do_feedback(struct station *st, const struct registry_inspection *i,
 	    text), body);
 }
 
+/* A non-negative integer member key into *out; 0 or a 400. */
+static int
+count_field(json_t *obj, const char *key, uint64_t *out, json_t **body)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return refuse(body, 400, "field \"%s\" must be a non-negative "
+		    "integer", key);
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/*
+ * bundle.exported (docs/bundle.md): an evidence bundle of the inspection
+ * was written.  Who exported it is the peer's user as the kernel names it
+ * (SO_PEERCRED), not anything the client says, so the entry cannot be
+ * made to name someone else.
+ */
+static int
+do_exported(struct station *st, const struct registry_inspection *i,
+    json_t *obj, uid_t uid, json_t **body)
+{
+	const char *manifest, *format, *purpose;
+	uint64_t size, files, bytes;
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024], *note;
+	size_t len;
+	json_t *p;
+	int code;
+
+	if ((code = count_field(obj, "checkpoint_size", &size, body)) != 0 ||
+	    (code = count_field(obj, "files", &files, body)) != 0 ||
+	    (code = count_field(obj, "bytes", &bytes, body)) != 0 ||
+	    (code = text_field(obj, "manifest", 0, &manifest, body)) != 0 ||
+	    (code = text_field(obj, "format", 0, &format, body)) != 0 ||
+	    (code = text_field(obj, "purpose", 1, &purpose, body)) != 0)
+		return code;
+	if (strncmp(manifest, "sha256:", 7) != 0 || strlen(manifest) != 71 ||
+	    strspn(manifest + 7, "0123456789abcdef") != 64)
+		return refuse(body, 400, "manifest must be sha256:<64 lower-case "
+		    "hex digits>");
+	if (strcmp(format, "dir") != 0 && strcmp(format, "tar") != 0)
+		return refuse(body, 400, "unknown format \"%s\" (dir or tar)",
+		    format);
+	if (log_checkpoint_get(st->log, size, &note, &len) != 0)
+		return refuse(body, 400, "no checkpoint of tree size %" PRIu64
+		    " is stored: a bundle refers to a stored checkpoint", size);
+	free(note);
+	if ((p = json_pack("{s:I, s:s, s:I, s:I, s:s}", "checkpoint_size",
+	    (json_int_t)size, "manifest", manifest, "files",
+	    (json_int_t)files, "bytes", (json_int_t)bytes, "format",
+	    format)) == NULL)
+		return refuse(body, 500, "out of memory");
+	if (purpose != NULL)
+		json_object_set_new(p, "purpose", json_string(purpose));
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
+	    pwp != NULL)
+		json_object_set_new(p, "by", json_string(pw.pw_name));
+	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
+	return step(st, i, "bundle.exported", p, body);
+}
+
 static int	query_value(const char *, const char *, char *, size_t);
 static int	query_only(const char *, const char *const *);
 
@@ -811,6 +877,8 @@ inspection_action(struct station *st, const char *id, const char *action,
 	static const char *const k_review[] = { "reviewer", "result", "note",
 	    NULL };
 	static const char *const k_feedback[] = { "text", NULL };
+	static const char *const k_exported[] = { "checkpoint_size",
+	    "manifest", "files", "bytes", "format", "purpose", NULL };
 	const char *const *keys;
 	struct registry_inspection *i;
 	json_t *obj;
@@ -830,6 +898,8 @@ inspection_action(struct station *st, const char *id, const char *action,
 		keys = k_review;
 	else if (strcmp(action, "feedback") == 0)
 		keys = k_feedback;
+	else if (strcmp(action, "exported") == 0)
+		keys = k_exported;
 	else if (strcmp(action, "document") == 0)
 		return inspection_document(st, id, req, body);
 	else
@@ -841,9 +911,12 @@ inspection_action(struct station *st, const char *id, const char *action,
 		return refuse(body, 404, "no inspection %s", id);
 	if (rc != 0)
 		return failed(body, rc, "cannot read the registry");
-	/* Review and feedback may come after the decision closed it. */
+	/*
+	 * Review, feedback and exports may come after the decision closed
+	 * it: the case file is reviewed and handed over after closing.
+	 */
 	if (strcmp(i->state, "closed") == 0 && keys != k_review &&
-	    keys != k_feedback)
+	    keys != k_feedback && keys != k_exported)
 		code = refuse(body, 409, "inspection %s is closed", id);
 	else if ((code = parse_body(req, keys, &obj, body)) == 0) {
 		if (keys == k_at && action[0] == 'e')
@@ -860,6 +933,8 @@ inspection_action(struct station *st, const char *id, const char *action,
 			code = do_review(st, i, obj, body);
 		else if (keys == k_feedback)
 			code = do_feedback(st, i, obj, body);
+		else if (keys == k_exported)
+			code = do_exported(st, i, obj, req->uid, body);
 		else
 			code = do_close(st, i, obj, body);
 		json_decref(obj);
@@ -920,246 +995,38 @@ inspection_json(const struct registry_inspection *i, const char *now)
 	return j;
 }
 
-/* Parsed log entries, each a reference the vector owns. */
-struct entries {
-	json_t		**v;
-	size_t		 n;
-	size_t		 cap;
-};
-
-static void
-entries_free(struct entries *es)
-{
-	size_t k;
-
-	for (k = 0; k < es->n; k++)
-		json_decref(es->v[k]);
-	free(es->v);
-	es->v = NULL;
-	es->n = es->cap = 0;
-}
-
-/* The entry of es with log index idx, or NULL. */
+/* The segment.sealed entry of ev with log index idx, or NULL. */
 static json_t *
-entries_find(const struct entries *es, uint64_t idx)
+segment_json(const struct evidence *ev, uint64_t idx)
 {
-	size_t k;
+	const struct evidence_entry *e = evidence_find(ev, idx);
 
-	for (k = 0; k < es->n; k++)
-		if ((uint64_t)json_integer_value(json_object_get(es->v[k],
-		    "index")) == idx)
-			return es->v[k];
-	return NULL;
-}
-
-/* Reads entry idx of the log into es unless it is there already. */
-static int
-entries_load(struct station *st, struct entries *es, uint64_t idx)
-{
-	json_t **nv, *e;
-	uint8_t *data;
-	size_t len;
-	int rc;
-
-	if (entries_find(es, idx) != NULL)
-		return 0;
-	if (idx >= log_size(st->log))
-		return CUSTOS_ERR_NOTFOUND;
-	if ((rc = log_entry(st->log, idx, &data, &len)) != 0)
-		return rc;
-	e = json_loadb((const char *)data, len, 0, NULL);
-	free(data);
-	if (!json_is_object(e)) {
-		json_decref(e);
-		return CUSTOS_ERR_FORMAT;
-	}
-	if (es->n == es->cap) {
-		es->cap = es->cap ? es->cap * 2 : 8;
-		if ((nv = realloc(es->v, es->cap * sizeof(*nv))) == NULL) {
-			json_decref(e);
-			return CUSTOS_ERR_NOMEM;
-		}
-		es->v = nv;
-	}
-	es->v[es->n++] = e;
-	return 0;
-}
-
-static int
-cmp_entry(const void *a, const void *b)
-{
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a,
-	    "index")), y = json_integer_value(json_object_get(
-	    *(json_t *const *)b, "index"));
-
-	return (x > y) - (x < y);
-}
-
-/* Everything rules_evaluate() reads about one inspection. */
-struct gathered {
-	struct entries	 chain;
-	struct entries	 segments;
-	struct entries	 devices;
-	struct entries	 officers;
-	struct entries	 risk;
-};
-
-static void
-gathered_free(struct gathered *g)
-{
-	entries_free(&g->chain);
-	entries_free(&g->segments);
-	entries_free(&g->devices);
-	entries_free(&g->officers);
-	entries_free(&g->risk);
+	return e != NULL && e->role == EVIDENCE_SEGMENT ? e->json : NULL;
 }
 
 /*
- * Reads the entries of inspection i from the log: its chain (indexes from
- * the registry), the segments its evidence.linked entries name and the
- * device.registered entries of their cameras, the officer.added entries
- * of its officers, and the enterprise's enterprise.added and risk
- * entries.  Returns 0 or a CUSTOS_ERR_* code; g is filled either way and
- * must be freed with gathered_free().
+ * Gathers i's entries (lib/evidence.c, shared with custos export) into
+ * *ev and evaluates its findings now.  Returns the findings, or NULL
+ * (logged) when that fails; *ev is filled as far as it could be and must
+ * be freed with evidence_free() either way.
  */
-static int
-gather(struct station *st, const struct registry_inspection *i,
-    struct gathered *g)
-{
-	struct registry_chain_entry *c = NULL;
-	struct registry_officer *o;
-	struct registry_enterprise *ent;
-	struct registry_device *d;
-	struct registry_risk *h = NULL;
-	const char *type, *cam;
-	json_t *offs, *v, *seg;
-	size_t k, n = 0, nh = 0;
-	int rc;
-
-	memset(g, 0, sizeof(*g));
-	if ((rc = registry_inspection_chain(st->registry, i->id, &c, &n)) != 0)
-		return rc;
-	for (k = 0; k < n && rc == 0; k++)
-		rc = entries_load(st, &g->chain, c[k].index);
-	registry_chain_free(c, n);
-	if (rc != 0)
-		return rc;
-	qsort(g->chain.v, g->chain.n, sizeof(*g->chain.v), cmp_entry);
-	for (k = 0; k < g->chain.n; k++) {
-		type = json_string_value(json_object_get(g->chain.v[k],
-		    "type"));
-		v = json_object_get(g->chain.v[k], "segment");
-		if (type == NULL || strcmp(type, "evidence.linked") != 0 ||
-		    !json_is_integer(v) || json_integer_value(v) < 0)
-			continue;
-		if ((rc = entries_load(st, &g->segments,
-		    (uint64_t)json_integer_value(v))) != 0)
-			return rc;
-		seg = entries_find(&g->segments,
-		    (uint64_t)json_integer_value(v));
-		cam = json_string_value(json_object_get(seg, "camera"));
-		if (cam == NULL)
-			continue;
-		/* A camera without a device.registered is a body camera. */
-		rc = registry_device(st->registry, cam, &d);
-		if (rc == CUSTOS_ERR_NOTFOUND)
-			continue;
-		if (rc != 0)
-			return rc;
-		rc = entries_load(st, &g->devices, d->index);
-		registry_device_free(d);
-		if (rc != 0)
-			return rc;
-		/*
-		 * The registry knows a camera that was only assigned, too;
-		 * its entry is then no device.registered and says nothing.
-		 */
-		type = json_string_value(json_object_get(
-		    g->devices.v[g->devices.n - 1], "type"));
-		if (type == NULL || strcmp(type, "device.registered") != 0)
-			json_decref(g->devices.v[--g->devices.n]);
-	}
-	qsort(g->devices.v, g->devices.n, sizeof(*g->devices.v), cmp_entry);
-	offs = json_loads(i->officers, 0, NULL);
-	json_array_foreach(offs, k, v) {
-		if (json_string_value(v) == NULL)
-			continue;
-		/* An unknown officer is the credential rule's to report. */
-		rc = registry_officer(st->registry, json_string_value(v), &o);
-		if (rc == CUSTOS_ERR_NOTFOUND) {
-			rc = 0;
-			continue;
-		}
-		if (rc != 0)
-			break;
-		rc = entries_load(st, &g->officers, o->index);
-		registry_officer_free(o);
-		if (rc != 0)
-			break;
-	}
-	json_decref(offs);
-	if (rc != 0)
-		return rc;
-	if ((rc = registry_enterprise(st->registry, i->enterprise, &ent)) ==
-	    0) {
-		rc = entries_load(st, &g->risk, ent->index);
-		registry_enterprise_free(ent);
-	} else if (rc == CUSTOS_ERR_NOTFOUND)
-		rc = 0;
-	if (rc == 0 && (rc = registry_risk_history(st->registry,
-	    i->enterprise, &h, &nh)) == 0) {
-		for (k = 0; k < nh && rc == 0; k++)
-			rc = entries_load(st, &g->risk, h[k].index);
-		registry_risks_free(h, nh);
-	}
-	qsort(g->risk.v, g->risk.n, sizeof(*g->risk.v), cmp_entry);
-	return rc;
-}
-
-/* The findings of i now: a new array in *out.  0 or CUSTOS_ERR_*. */
-static int
-findings_of(struct station *st, const struct registry_inspection *i,
-    struct gathered *g, json_t **out)
-{
-	struct rules_input in;
-
-	*out = NULL;
-	in.chain = (const json_t *const *)g->chain.v;
-	in.nchain = g->chain.n;
-	in.segments = (const json_t *const *)g->segments.v;
-	in.nsegments = g->segments.n;
-	in.devices = (const json_t *const *)g->devices.v;
-	in.ndevices = g->devices.n;
-	in.officers = (const json_t *const *)g->officers.v;
-	in.nofficers = g->officers.n;
-	in.risk = (const json_t *const *)g->risk.v;
-	in.nrisk = g->risk.n;
-	in.cal = st->calendar;
-	in.now_ms = now_ms();
-	(void)i;
-	return rules_evaluate(&in, out);
-}
-
-/* Gathers and evaluates i's findings; NULL (logged) when that fails. */
 static json_t *
 findings(struct station *st, const struct registry_inspection *i,
-    struct gathered *keep)
+    struct evidence *ev)
 {
-	struct gathered g;
-	json_t *f;
+	json_t *f = NULL;
 	int rc;
 
-	if ((rc = gather(st, i, &g)) == 0)
-		rc = findings_of(st, i, &g, &f);
-	if (rc != 0) {
+	/*
+	 * No catalog: the findings need no dock sessions, assignments or
+	 * station starts, and a dock.session entry may be large.
+	 */
+	if ((rc = evidence_gather(st->log, st->registry, NULL, i->id,
+	    ev)) == 0)
+		rc = evidence_findings(ev, st->calendar, now_ms(), &f);
+	if (rc != 0)
 		log_warnx("inspection %s: cannot compute findings: %s", i->id,
 		    custos_strerror(rc));
-		f = NULL;
-	}
-	if (keep != NULL)
-		*keep = g;
-	else
-		gathered_free(&g);
 	return f;
 }
 
@@ -1189,7 +1056,7 @@ ledger_date(const json_t *first, char *buf, size_t len)
  * count 0).
  */
 static void
-footage(const struct gathered *g, json_int_t *count, json_int_t *dur_ms)
+footage(const struct evidence *g, json_int_t *count, json_int_t *dur_ms)
 {
 	json_int_t *seen;
 	const char *type;
@@ -1198,10 +1065,10 @@ footage(const struct gathered *g, json_int_t *count, json_int_t *dur_ms)
 	json_int_t s;
 
 	*count = *dur_ms = 0;
-	if ((seen = calloc(g->chain.n + 1, sizeof(*seen))) == NULL)
+	if ((seen = calloc(g->n[EVIDENCE_CHAIN] + 1, sizeof(*seen))) == NULL)
 		return;
-	for (k = 0; k < g->chain.n; k++) {
-		e = g->chain.v[k];
+	for (k = 0; k < g->n[EVIDENCE_CHAIN]; k++) {
+		e = g->e[EVIDENCE_CHAIN][k].json;
 		type = json_string_value(json_object_get(e, "type"));
 		s = json_integer_value(json_object_get(e, "segment"));
 		if (type == NULL || !json_is_integer(json_object_get(e,
@@ -1216,7 +1083,7 @@ footage(const struct gathered *g, json_int_t *count, json_int_t *dur_ms)
 	}
 	for (m = 0; m < n; m++) {
 		(*count)++;
-		e = entries_find(&g->segments, (uint64_t)seen[m]);
+		e = segment_json(g, (uint64_t)seen[m]);
 		d = json_object_get(json_object_get(e, "media"),
 		    "duration_ms");
 		if (json_integer_value(d) > 0)
@@ -1228,7 +1095,7 @@ footage(const struct gathered *g, json_int_t *count, json_int_t *dur_ms)
 /* One ledger row of i (gathered in g, findings f borrowed). */
 static json_t *
 ledger_row(struct station *st, const struct registry_inspection *i,
-    const struct gathered *g, const json_t *f, const char *date)
+    const struct evidence *g, const json_t *f, const char *date)
 {
 	struct registry_enterprise *ent;
 	struct registry_officer *o;
@@ -1329,7 +1196,7 @@ ledger(struct station *st, const char *query, json_t **body)
 {
 	static const char *const keys[] = { "from", "to", NULL };
 	struct registry_inspection *i;
-	struct gathered g;
+	struct evidence g;
 	char from[16] = "", to[16] = "", date[16];
 	json_t *arr, *f;
 	size_t k, n;
@@ -1351,16 +1218,16 @@ ledger(struct station *st, const char *query, json_t **body)
 	}
 	for (k = 0; k < n; k++) {
 		f = findings(st, &i[k], &g);
-		if (g.chain.n == 0 || ledger_date(g.chain.v[0], date,
-		    sizeof(date)) != 0 || (from[0] != '\0' &&
-		    strcmp(date, from) < 0) || (to[0] != '\0' &&
-		    strcmp(date, to) > 0)) {
-			gathered_free(&g);
+		if (g.n[EVIDENCE_CHAIN] == 0 || ledger_date(
+		    g.e[EVIDENCE_CHAIN][0].json, date, sizeof(date)) != 0 ||
+		    (from[0] != '\0' && strcmp(date, from) < 0) ||
+		    (to[0] != '\0' && strcmp(date, to) > 0)) {
+			evidence_free(&g);
 			json_decref(f);
 			continue;
 		}
 		json_array_append_new(arr, ledger_row(st, &i[k], &g, f, date));
-		gathered_free(&g);
+		evidence_free(&g);
 		json_decref(f);
 	}
 	registry_inspections_free(i, n);
@@ -1371,6 +1238,7 @@ ledger(struct station *st, const char *query, json_t **body)
 static int
 inspection_get(struct station *st, const char *id, json_t **body)
 {
+	struct evidence ev = { 0 };
 	struct registry_inspection *i;
 	struct registry_chain_entry *c;
 	char now[TIME_LEN];
@@ -1385,8 +1253,9 @@ inspection_get(struct station *st, const char *id, json_t **body)
 		return failed(body, rc, "cannot read the registry");
 	format_ms(now_ms(), now, sizeof(now));
 	if ((*body = inspection_json(i, now)) != NULL &&
-	    (f = findings(st, i, NULL)) != NULL)
+	    (f = findings(st, i, &ev)) != NULL)
 		json_object_set_new(*body, "findings", f);
+	evidence_free(&ev);
 	registry_inspection_free(i);
 	if ((rc = registry_inspection_chain(st->registry, id, &c, &n)) != 0)
 		return failed(body, rc, "cannot read the registry");
@@ -1408,6 +1277,7 @@ inspections_list(struct station *st, const char *query, json_t **body)
 {
 	static const char *const keys[] = { "open", "overdue", "findings",
 	    NULL };
+	struct evidence ev = { 0 };
 	struct registry_inspection *i;
 	char now[TIME_LEN], v[8];
 	json_t *arr, *j, *f;
@@ -1436,8 +1306,9 @@ inspections_list(struct station *st, const char *query, json_t **body)
 			 * the log, so the list computes them only on request.
 			 */
 			if (fnd && j != NULL && (f = findings(st, &i[k],
-			    NULL)) != NULL)
+			    &ev)) != NULL)
 				json_object_set_new(j, "findings", f);
+			evidence_free(&ev);
 			json_array_append_new(arr, j);
 		}
 	registry_inspections_free(i, n);

@@ -26,12 +26,15 @@
 #include "custos/note.h"
 #include "api.h"
 #include "dock.h"
+#include "live.h"
 #include "log.h"
 #include "probe.h"
 #include "registry_api.h"
 #include "seal.h"
 #include "station.h"
 #include "summary.h"
+#include "upload.h"
+#include "tsa.h"
 #include "custos/version.h"
 
 /* Checkpoints trail appends by at most this much under load. */
@@ -46,6 +49,10 @@ struct daemon {
 	struct api	*api;
 	struct sealer	*sealer;
 	struct dock	*dock;
+	struct tsa	*tsa;
+	struct live	*live;
+	struct upload	*upload;
+	int		 running;	/* dock and live not yet stopped */
 	struct config	*cfg;
 	char		 self[PATH_MAX];
 	int		 stopping;
@@ -57,6 +64,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: custosd [-dfv] -c CONF\n"
 	    "       custosd -P sha256|sm3   (the media child; started by "
+	    "custosd)\n"
+	    "       custosd -L              (the live child; started by "
 	    "custosd)\n"
 	    "  -c CONF  configuration file\n"
 	    "  -d       debug logging\n"
@@ -169,6 +178,12 @@ status_json(void *arg)
 	/* Procedure status: open, overdue back-fills, red codes pending. */
 	if ((ins = summary_inspections(st)) != NULL)
 		json_object_set_new(j, "inspections", ins);
+	if ((ins = tsa_status(d->tsa, st)) != NULL)
+		json_object_set_new(j, "tsa", ins);
+	if ((ins = live_status(d->live)) != NULL)
+		json_object_set_new(j, "live", ins);
+	if (d->upload != NULL && (ins = upload_status(d->upload)) != NULL)
+		json_object_set_new(j, "upload", ins);
 	return j;
 }
 
@@ -183,12 +198,15 @@ checkpoint_tick(uv_timer_t *t)
 		    (unsigned long long)log_size(d->st.log));
 }
 
-/* Once the dock has no work in flight, the loop may end. */
+/* Once the dock and the live sources have no work in flight, the loop
+ * may end. */
 static void
 dock_stopped(void *arg)
 {
 	struct daemon *d = arg;
 
+	if (--d->running > 0)
+		return;
 	uv_timer_stop(&d->ckpt_timer);
 	uv_close((uv_handle_t *)&d->ckpt_timer, NULL);
 }
@@ -206,8 +224,16 @@ on_signal(uv_signal_t *h, int signum)
 	log_info("stopping on %s", d->stop_reason);
 	api_stop(d->api);
 	d->api = NULL;
+	tsa_stop(d->tsa);
+	d->tsa = NULL;
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
+	d->running = 3;
+	/* Uploads being sealed finish before the sealer is freed. */
+	upload_stop(d->upload, dock_stopped, d);
+	d->upload = NULL;
+	live_stop(d->live, dock_stopped, d);
+	d->live = NULL;
 	dock_stop(d->dock, dock_stopped, d);
 }
 
@@ -238,6 +264,8 @@ priv_startup(struct daemon *d)
 	if ((rc = seal_new(&d->loop, &d->st, d->st.catalog, d->self,
 	    &d->sealer)) != 0)
 		fatalx_r(rc, "cannot set up the seal pipeline");
+	if ((rc = priv_tsa_start(&d->loop, &d->st, &d->tsa)) != 0)
+		fatalx_r(rc, "[tsa] ca %s", d->cfg->tsa_ca);
 	uv_timer_init(&d->loop, &d->ckpt_timer);
 	d->ckpt_timer.data = d;
 	uv_timer_start(&d->ckpt_timer, checkpoint_tick, CHECKPOINT_MS,
@@ -245,6 +273,12 @@ priv_startup(struct daemon *d)
 	if ((rc = priv_dock_start(&d->loop, &d->st, d->sealer,
 	    &d->dock)) != 0)
 		fatalx_r(rc, "dock root %s", d->cfg->dock_root);
+	if ((rc = priv_upload_start(&d->loop, &d->st, d->sealer, &d->upload,
+	    err, sizeof(err))) != 0)
+		fatalx_r(rc, "%s", err);
+	if ((rc = priv_live_start(&d->loop, &d->st, d->sealer, d->self,
+	    &d->live)) != 0)
+		fatalx_r(rc, "live sources");
 	if ((rc = priv_api_start(&d->loop, d->cfg->control_socket,
 	    status_json, d, &d->api)) != 0)
 		fatalx_r(rc, "control socket %s", d->cfg->control_socket);
@@ -287,7 +321,7 @@ main(int argc, char *argv[])
 
 	memset(&d, 0, sizeof(d));
 	log_procinit("custosd");
-	while ((ch = getopt(argc, argv, "c:dfvP:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dfvLP:")) != -1) {
 		switch (ch) {
 		case 'P':
 			log_procinit("media");
@@ -296,6 +330,10 @@ main(int argc, char *argv[])
 			if (strcmp(optarg, "sm3") == 0)
 				probe_child_main(DIGEST_SM3);
 			usage();
+			break;
+		case 'L':
+			log_procinit("live");
+			live_child_main();
 			break;
 		case 'c':
 			conf = optarg;

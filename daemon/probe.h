@@ -1,105 +1,15 @@
 /*
- * probe: the media child.  libavformat parses untrusted media only here,
- * in a short-lived child started by fork+exec of custosd with the role
- * flag -P.  The parent opens the stored object read-only and passes only
- * the descriptor (as the child's fd 3); the child reads it through a custom
- * AVIO context, opens no paths, and answers with one fixed-layout struct
- * probe_result on its stdout, then exits.
- *
- * Child order (STYLE.md 7): load everything it needs (libavformat's
- * demuxers are registered statically); drop supplementary groups;
- * reset signal handlers; restrict itself: setrlimit (FSIZE=0, NPROC=0,
- * CPU), PR_SET_NO_NEW_PRIVS, a Landlock ruleset granting no paths (as far
- * as the kernel supports), a seccomp allowlist that kills on anything
- * else; read the media; write the result; exit.
- *
- * The packet root: every packet av_read_frame() returns, in demux order,
- * is leaf H(0x00 || be32(stream_index) || packet data) of an RFC 9162
- * tree; the root of that tree is packet_root (docs/segment.md).
+ * probe: the daemon's parent of the media child.  The child, its result
+ * and its checks are custos/probe.h (lib/probe.c), shared with the tools;
+ * custosd starts the child as "custosd -P sha256|sm3" on its libuv loop.
  */
 #ifndef CUSTOSD_PROBE_H
 #define CUSTOSD_PROBE_H
 
-#include <stdint.h>
-
 #include <uv.h>
 
 #include "custos/digest.h"
-
-#define PROBE_MAGIC		0x43505231u	/* "CPR1" */
-#define PROBE_MAX_STREAMS	8
-#define PROBE_STRLEN		48
-
-enum probe_status {
-	PROBE_OK = 0,		/* demuxed to the end */
-	PROBE_NOT_MEDIA = 1,	/* no demuxer recognised the bytes */
-	PROBE_DAMAGED = 2,	/* recognised, but demuxing failed midway */
-	/* Set by the parent, never sent by the child: */
-	PROBE_CRASHED = 3,	/* killed by a signal or exited abnormally */
-	PROBE_TIMEOUT = 4,	/* did not finish in time; killed */
-	PROBE_FAILED = 5,	/* could not start or answered malformed */
-};
-
-struct probe_stream {
-	char		 kind[16];		/* "video", "audio", ... */
-	char		 codec[PROBE_STRLEN];	/* e.g. "h264" */
-	uint32_t	 width, height;		/* video only, else 0 */
-};
-
-/* Fixed layout, written with one write(2) by the child. */
-struct probe_result {
-	uint32_t		 magic;
-	uint32_t		 size;		/* sizeof(struct probe_result) */
-	int32_t			 status;	/* enum probe_status */
-	uint32_t		 nstreams;
-	char			 container[PROBE_STRLEN];
-	struct probe_stream	 streams[PROBE_MAX_STREAMS];
-	int64_t			 duration_ms;	/* -1 if unknown */
-	int64_t			 start_ms;	/* recorded start, Unix ms UTC;
-						   -1 if the container has none */
-	uint64_t		 packets;
-	uint8_t			 packet_root[DIGEST_LEN];
-	char			 error[128];	/* for DAMAGED, NOT_MEDIA */
-};
-
-/*
- * The child's entry point: runs the steps above on fd 3 with hash alg and
- * writes the result to fd 1.  Never returns.
- */
-void	 probe_child_main(enum digest_alg alg) __attribute__((noreturn));
-
-/*
- * Checks a result as read from a child: exact size, magic, status a child
- * may send, stream count, and every string NUL-terminated and printable
- * UTF-8 (anything else is replaced, never trusted).  Returns 0 or
- * CUSTOS_ERR_FORMAT.  Exposed for the fuzz target.
- */
-int	 probe_result_check(struct probe_result *r, size_t len);
-
-/*
- * Returns the name of status for entries and logs: "ok", "not_media",
- * "damaged", "crashed", "timeout", "failed", or "unknown".
- */
-const char *probe_status_name(int status);
-
-/* The child's media descriptor. */
-#define PROBE_FD		3
-
-/*
- * The child's demux core, without sandbox or fork (probe_child_main() runs
- * it inside the sandbox; the fuzz target runs it directly).  Reads fd only
- * through a custom AVIO context (pread from offset 0 when fd can seek,
- * else read), opens no paths and lets no demuxer open any; demuxes with
- * av_read_frame() to the end, hashing every packet into packet_root with
- * alg, and fills every field of *res: status PROBE_OK, PROBE_NOT_MEDIA
- * (no demuxer recognised the bytes) or PROBE_DAMAGED (recognised, but
- * opening or demuxing failed, or the container promised packets that are
- * missing); error says why.  Installs its own av_log callback, so
- * libavformat's messages go into error, never to stderr.  Returns 0, or
- * CUSTOS_ERR_NOMEM / CUSTOS_ERR_CRYPTO when it could not do its own work
- * (then *res is not an answer).
- */
-int	 probe_demux_fd(int fd, enum digest_alg alg, struct probe_result *res);
+#include "custos/probe.h"
 
 typedef void	(*probe_cb)(void *arg, const struct probe_result *res);
 

@@ -16,6 +16,7 @@
 #include "inspect_api.h"
 #include "registry_api.h"
 #include "station.h"
+#include "tsa.h"
 
 /* This file's short names for the helpers registry_api.h exports. */
 #define refuse		registry_api_refuse
@@ -504,5 +505,7 @@ registry_api_handle(void *arg, const struct api_request *req, json_t **body)
 	    strncmp(req->path, "/v1/inspections", 15) == 0 ||
 	    strcmp(req->path, "/v1/ledger") == 0)
 		return inspect_api_handle(st, req, body);
+	if (strcmp(req->path, "/v1/checkpoint") == 0)
+		return tsa_api_checkpoint(st, req, body);
 	return refuse(body, 404, "no such resource");
 }

@@ -9,6 +9,10 @@
  * file size, and the source pages are dropped from the page cache after
  * the copy so two dozen cameras do not push everything else out of it.
  *
+ * seal_start_stored() enters with the object already in the store (the
+ * upload wrote it while receiving it): its step 1 is verify_work, the
+ * re-read and match alone, and the rest is the same.
+ *
  * The fast path for files docked again unchanged.  Before step 1 a small
  * job on the thread pool fstat()s the source (stat_work), and the loop
  * asks the catalog whether this camera's latest dock session sealed a
@@ -80,6 +84,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -1077,6 +1082,50 @@ seal_start(struct sealer *s, const struct seal_req *req, seal_cb cb,
 	j->cb = cb;
 	j->arg = arg;
 	if ((rc = uv_queue_work(s->loop, &j->work, stat_work, stat_done)) !=
+	    0) {
+		job_free(j);
+		errno = -rc;
+		return CUSTOS_ERR_SYSTEM;
+	}
+	s->pending++;
+	return 0;
+}
+
+/* Step 1 for an object already in the store: only the re-read. */
+static void
+verify_work(uv_work_t *work)
+{
+	struct job *j = work->data;
+	int rc;
+
+	if ((rc = store_verify(j->s->st->store, j->object, j->size)) != 0)
+		store_fail(j, rc);
+}
+
+int
+seal_start_stored(struct sealer *s, const struct seal_req *req,
+    const uint8_t object[DIGEST_LEN], uint64_t size, seal_cb cb, void *arg)
+{
+	struct seal_req r = *req;
+	struct job *j;
+	int rc;
+
+	if (cb == NULL || object == NULL)
+		return CUSTOS_ERR_INVALID;
+	r.fd = 0;	/* check_req() wants a descriptor; none is read */
+	if ((rc = check_req(&r)) != 0)
+		return rc;
+	if ((rc = job_new(s, &r, &j)) != 0) {
+		job_free(j);
+		return rc;
+	}
+	j->fd = -1;
+	j->cb = cb;
+	j->arg = arg;
+	memcpy(j->object, object, DIGEST_LEN);
+	j->size = size;
+	clock_gettime(CLOCK_REALTIME, &j->mtime);
+	if ((rc = uv_queue_work(s->loop, &j->work, verify_work, copy_done)) !=
 	    0) {
 		job_free(j);
 		errno = -rc;

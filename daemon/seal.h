@@ -85,6 +85,20 @@ int	 seal_new(uv_loop_t *loop, struct station *st, struct catalog *cat,
 int	 seal_start(struct sealer *s, const struct seal_req *req, seal_cb cb,
 	    void *arg);
 
+/*
+ * Like seal_start(), for an object a source has already written into the
+ * store itself (the upload streams its body through a store writer, so
+ * the bytes are not copied a second time).  req->fd is ignored; object
+ * and size are what store_writer_commit() reported.  Step 1 is only the
+ * re-read: the stored object must hash to object and have size bytes,
+ * else the request fails with CUSTOS_ERR_CORRUPT.  The entry's "mtime"
+ * is the time this call was made (when the station had the last byte).
+ * Returns 0, or an error and never calls cb.
+ */
+int	 seal_start_stored(struct sealer *s, const struct seal_req *req,
+	    const uint8_t object[DIGEST_LEN], uint64_t size, seal_cb cb,
+	    void *arg);
+
 /* Requests started and not yet called back. */
 unsigned seal_pending(const struct sealer *s);
 

@@ -290,6 +290,8 @@ station_checkpoint(struct station *st)
 	    (rc = log_checkpoint_put(st->log, size, note, nlen)) != 0)
 		goto done;
 	st->checkpoint_size = size;
+	if (st->checkpointed != NULL)
+		st->checkpointed(st->checkpointed_arg, size);
 done:
 	free(body);
 	free(note);

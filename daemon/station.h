@@ -30,6 +30,12 @@ struct station {
 	struct timespec		 started;	/* monotonic */
 	uint64_t		 started_index;
 	uint64_t		 checkpoint_size;
+	struct tsa		*tsa;		/* timestamps (daemon/tsa.h),
+						   or NULL */
+	/* Called by station_checkpoint() after it stored a new checkpoint
+	 * of tree size, or NULL. */
+	void			(*checkpointed)(void *arg, uint64_t size);
+	void			*checkpointed_arg;
 };
 
 /*

@@ -25,6 +25,20 @@
  *		them to an older database, whose existing rows keep NULL
  *		there and so never match catalog_file_object() until the
  *		camera's next session replaces them.
+ *	segment_sessions(segment INTEGER PRIMARY KEY, session, sealed)
+ *		for each segment index a dock.session inventory names, the
+ *		session it came from: the one that says "sealed" (sealed =
+ *		1), else the first that names it at all.
+ *	starts(idx INTEGER PRIMARY KEY)
+ *		every station.started entry.
+ *	camera_assigns(camera, idx)
+ *		every camera.assigned entry (the registry's assignments
+ *		table, in the same file, holds more of them; the catalog
+ *		keeps its own so that it depends on no other module).
+ *		These three tables came later still: a database without
+ *		them has all its catalog rows dropped and synced_to set to
+ *		0 by catalog_open(), so the next catalog_sync() rebuilds
+ *		every table from the whole log.
  *
  * Entries are applied by their "type":
  *
@@ -37,7 +51,11 @@
  *			"status" (string), and optionally "object",
  *			"mtime" and "path_hex" (strings; path_hex must be
  *			hex): the camera's rows in camera_files are replaced
- *			by these, with session = entry index.
+ *			by these, with session = entry index; each item
+ *			with an integer "index" (the segment) gives a
+ *			segment_sessions row.
+ *	station.started	a row in starts.
+ *	camera.assigned	needs "camera": a row in camera_assigns.
  *	anything else	is only counted.
  *
  * Every entry must be a JSON object whose "type" is a string and whose
@@ -76,6 +94,17 @@ static const char schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS camera_files_camera"
 	"    ON camera_files (camera);";
 
+/* Tables whose absence means the catalog is rebuilt (see above). */
+static const char schema2_sql[] =
+	"CREATE TABLE segment_sessions (segment INTEGER PRIMARY KEY,"
+	"    session INTEGER NOT NULL, sealed INTEGER NOT NULL);"
+	"CREATE TABLE starts (idx INTEGER PRIMARY KEY);"
+	"CREATE TABLE camera_assigns (camera TEXT NOT NULL,"
+	"    idx INTEGER NOT NULL);"
+	"CREATE INDEX camera_assigns_camera ON camera_assigns (camera, idx);"
+	"DELETE FROM objects; DELETE FROM cameras; DELETE FROM camera_files;"
+	"UPDATE catalog_state SET value = 0 WHERE key = 'synced_to';";
+
 /* Run after schema_sql, once camera_files has its later columns. */
 static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS camera_files_path"
@@ -100,6 +129,12 @@ enum {
 	ST_CAMERA,
 	ST_UNSEALED,
 	ST_FILE_OBJECT,
+	ST_SEG_SESSION,
+	ST_INS_START,
+	ST_INS_ASSIGN,
+	ST_SESSION_OF,
+	ST_START_BEFORE,
+	ST_ASSIGN_BEFORE,
 	ST_COUNT
 };
 
@@ -131,6 +166,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "AND object_raw IS NOT NULL AND session = "
 	    "(SELECT max(session) FROM camera_files WHERE camera = ?1) "
 	    "ORDER BY rowid",
+	/* A "sealed" item names the session the segment came from; an
+	 * "already_sealed" one only fills in when none says so. */
+	[ST_SEG_SESSION] = "INSERT INTO segment_sessions (segment, session, "
+	    "sealed) VALUES (?1, ?2, ?3) ON CONFLICT (segment) DO UPDATE SET "
+	    "session = excluded.session, sealed = 1 WHERE excluded.sealed = 1 "
+	    "AND segment_sessions.sealed = 0",
+	[ST_INS_START] = "INSERT OR IGNORE INTO starts (idx) VALUES (?1)",
+	[ST_INS_ASSIGN] = "INSERT INTO camera_assigns (camera, idx) "
+	    "VALUES (?1, ?2)",
+	[ST_SESSION_OF] = "SELECT session FROM segment_sessions "
+	    "WHERE segment = ?1",
+	[ST_START_BEFORE] = "SELECT max(idx) FROM starts WHERE idx < ?1",
+	[ST_ASSIGN_BEFORE] = "SELECT max(idx) FROM camera_assigns "
+	    "WHERE camera = ?1 AND idx < ?2",
 };
 
 struct catalog {
@@ -172,6 +221,42 @@ has_new_columns(sqlite3 *db)
 	return 1;
 }
 
+/* 1 if the database has the segment_sessions table (and its siblings). */
+static int
+has_sessions(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT segment FROM segment_sessions "
+	    "LIMIT 0", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_finalize(st);
+	return 1;
+}
+
+/*
+ * Creates the tables that came last and, since rows for the entries
+ * already applied would be missing from them, drops every catalog row so
+ * that the next sync rebuilds all of it from the log.  As in migrate(),
+ * the check is repeated inside the write transaction.
+ */
+static int
+migrate_sessions(sqlite3 *db)
+{
+	int rc;
+
+	if (has_sessions(db))
+		return 0;
+	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	if ((!has_sessions(db) && (rc = db_exec(db, schema2_sql)) != 0) ||
+	    (rc = db_exec(db, "COMMIT")) != 0) {
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return 0;
+}
+
 /*
  * Adds the later columns of camera_files to a database made before them.
  * The check is repeated inside the write transaction, so two processes
@@ -207,6 +292,7 @@ catalog_open(const char *path, struct catalog **out)
 	    (rc = set_wal(c->db)) != 0 ||
 	    (rc = db_exec(c->db, schema_sql)) != 0 ||
 	    (rc = migrate(c->db)) != 0 ||
+	    (rc = migrate_sessions(c->db)) != 0 ||
 	    (rc = db_exec(c->db, index_sql)) != 0)
 		goto fail;
 	if ((rc = db_prepare_all(c->db, stmt_sql, c->st, ST_COUNT)) != 0)
@@ -382,6 +468,26 @@ insert_file(struct catalog *c, const char *camera, uint64_t session,
 	return db_step_done(st);
 }
 
+/* A segment_sessions row for an inventory item naming a segment. */
+static int
+session_row(struct catalog *c, uint64_t session, json_t *item)
+{
+	sqlite3_stmt *st = c->st[ST_SEG_SESSION];
+	json_t *v = json_object_get(item, "index");
+	const char *status = get_str(item, "status");
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    (uint64_t)json_integer_value(v) >= session)
+		return CUSTOS_ERR_CORRUPT;
+	sqlite3_bind_int64(st, 1, json_integer_value(v));
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)session);
+	sqlite3_bind_int(st, 3, status != NULL && strcmp(status,
+	    "sealed") == 0);
+	return db_step_done(st);
+}
+
 static int
 apply_session(struct catalog *c, enum digest_alg alg, uint64_t index,
     json_t *e)
@@ -399,10 +505,23 @@ apply_session(struct catalog *c, enum digest_alg alg, uint64_t index,
 	if ((rc = db_step_done(st)) != 0)
 		return rc;
 	json_array_foreach(inv, i, item) {
-		if ((rc = insert_file(c, camera, index, item, alg)) != 0)
+		if ((rc = insert_file(c, camera, index, item, alg)) != 0 ||
+		    (rc = session_row(c, index, item)) != 0)
 			return rc;
 	}
 	return 0;
+}
+
+/* Inserts index, after text when not NULL, with statement st. */
+static int
+apply_index(sqlite3_stmt *st, const char *text, uint64_t index)
+{
+	int col = 1;
+
+	if (text != NULL)
+		sqlite3_bind_text(st, col++, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, col, (sqlite3_int64)index);
+	return db_step_done(st);
 }
 
 /* Reads, parses and applies entry index. */
@@ -428,6 +547,12 @@ apply_entry(struct catalog *c, struct log *l, uint64_t index)
 		rc = apply_segment(c, l, index, e);
 	else if (strcmp(type, "dock.session") == 0)
 		rc = apply_session(c, log_alg(l), index, e);
+	else if (strcmp(type, "station.started") == 0)
+		rc = apply_index(c->st[ST_INS_START], NULL, index);
+	else if (strcmp(type, "camera.assigned") == 0)
+		rc = get_str(e, "camera") == NULL ? CUSTOS_ERR_CORRUPT :
+		    apply_index(c->st[ST_INS_ASSIGN], get_str(e, "camera"),
+		    index);
 	json_decref(e);
 	return rc;
 }
@@ -638,4 +763,60 @@ catalog_files_free(struct catalog_file *f, size_t n)
 		free(f[i].status);
 	}
 	free(f);
+}
+
+/* Runs st (bound by the caller) for one optional integer: 0 or NOTFOUND. */
+static int
+read_index(sqlite3_stmt *st, uint64_t *out)
+{
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			rc = CUSTOS_ERR_NOTFOUND;
+		else {
+			*out = (uint64_t)sqlite3_column_int64(st, 0);
+			rc = 0;
+		}
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int
+catalog_segment_session(struct catalog *c, uint64_t segment,
+    uint64_t *session)
+{
+	sqlite3_stmt *st = c->st[ST_SESSION_OF];
+
+	if (segment > INT64_MAX)
+		return CUSTOS_ERR_INVALID;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)segment);
+	return read_index(st, session);
+}
+
+int
+catalog_start_before(struct catalog *c, uint64_t index, uint64_t *start)
+{
+	sqlite3_stmt *st = c->st[ST_START_BEFORE];
+
+	if (index > INT64_MAX)
+		return CUSTOS_ERR_INVALID;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	return read_index(st, start);
+}
+
+int
+catalog_assignment_before(struct catalog *c, const char *camera,
+    uint64_t index, uint64_t *assigned)
+{
+	sqlite3_stmt *st = c->st[ST_ASSIGN_BEFORE];
+
+	if (camera == NULL || index > INT64_MAX)
+		return CUSTOS_ERR_INVALID;
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	return read_index(st, assigned);
 }

@@ -15,8 +15,14 @@
  *	checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL,
  *	    created TEXT NOT NULL)
  *		signed checkpoint notes, exact bytes, by tree size.
+ *	timestamps(size INTEGER PRIMARY KEY REFERENCES checkpoints,
+ *	    token BLOB NOT NULL, created TEXT NOT NULL)
+ *		the RFC 3161 TimeStampResp (DER) over the checkpoint of that
+ *		size.  Added after format 2 was released: a writable open
+ *		creates it in a database that lacks it, and readers of an
+ *		older file find no timestamps rather than an error.
  *
- * Triggers abort every UPDATE and DELETE on all four tables.  INSERT OR
+ * Triggers abort every UPDATE and DELETE on all five tables.  INSERT OR
  * REPLACE deletes a row without firing DELETE triggers, so BEFORE INSERT
  * triggers also refuse a row whose key is taken, and entries and nodes
  * must arrive with the next index or id.  None of this stops someone
@@ -51,6 +57,7 @@
 #include "custos/log.h"
 #include "custos/merkle.h"
 #include "custos/note.h"
+#include "custos/tsa.h"
 #include "db_int.h"
 #include "log_int.h"
 
@@ -88,6 +95,31 @@ static const char schema_sql[] =
 	"CREATE TRIGGER checkpoints_no_replace BEFORE INSERT ON checkpoints"
 	"    WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)"
 	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;";
+
+/*
+ * The timestamps table and its triggers, idempotent so that it upgrades
+ * an existing log in place.  Foreign keys are off on our connections, so
+ * a trigger refuses a token for a checkpoint that is not stored.
+ */
+static const char timestamps_sql[] =
+	"CREATE TABLE IF NOT EXISTS timestamps (size INTEGER PRIMARY KEY"
+	"    REFERENCES checkpoints (size), token BLOB NOT NULL,"
+	"    created TEXT NOT NULL"
+	"    DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
+	"CREATE TRIGGER IF NOT EXISTS timestamps_no_update"
+	"    BEFORE UPDATE ON timestamps"
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
+	"CREATE TRIGGER IF NOT EXISTS timestamps_no_delete"
+	"    BEFORE DELETE ON timestamps"
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
+	"CREATE TRIGGER IF NOT EXISTS timestamps_no_replace"
+	"    BEFORE INSERT ON timestamps"
+	"    WHEN EXISTS (SELECT 1 FROM timestamps WHERE size = NEW.size)"
+	"    BEGIN SELECT RAISE(ABORT, 'custos log is append-only'); END;"
+	"CREATE TRIGGER IF NOT EXISTS timestamps_need_checkpoint"
+	"    BEFORE INSERT ON timestamps"
+	"    WHEN NOT EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)"
+	"    BEGIN SELECT RAISE(ABORT, 'timestamp of no checkpoint'); END;";
 
 /* The SQL of the statements a struct log keeps, by ST_* of log_int.h. */
 static const char *const stmt_sql[ST_COUNT] = {
@@ -335,6 +367,27 @@ create_schema(sqlite3 *db, enum digest_alg alg)
 }
 
 static int
+create_timestamps(sqlite3 *db)
+{
+	int rc;
+
+	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
+	    SQLITE_OK)
+		return log_dberr(rc);
+	if ((rc = sqlite3_exec(db, timestamps_sql, NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return log_dberr(rc);
+	}
+	if ((rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return log_dberr(rc);
+	}
+	return 0;
+}
+
+static int
 set_pragmas(sqlite3 *db, int rdonly)
 {
 	sqlite3_stmt *st;
@@ -495,6 +548,8 @@ log_open(const char *path, enum digest_alg alg, int flags, struct log **out)
 	if ((flags & LOG_CREATE) && (rc = create_schema(l->db, alg)) != 0)
 		goto fail;
 	if ((rc = check_meta(l->db, alg)) != 0)
+		goto fail;
+	if (!l->rdonly && (rc = create_timestamps(l->db)) != 0)
 		goto fail;
 	for (i = 0; i < ST_COUNT; i++) {
 		if ((rc = sqlite3_prepare_v3(l->db, stmt_sql[i], -1,
@@ -837,6 +892,124 @@ log_checkpoint_get(struct log *l, uint64_t size, char **note, size_t *len)
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
 	rc = ckpt_row(st, 0, note, len);
 	sqlite3_reset(st);
+	return rc;
+}
+
+/*
+ * Prepares sql on the timestamps table.  The statements are not among
+ * the kept ones because a read-only handle on a log older than the table
+ * must still open: there, *st is NULL and the caller finds nothing.
+ */
+static int
+ts_prepare(struct log *l, const char *sql, sqlite3_stmt **st)
+{
+	sqlite3_int64 n;
+	int isnull, rc;
+
+	*st = NULL;
+	if ((rc = log_query_int(l->db, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'table' AND name = 'timestamps'", &n, &isnull)) != 0)
+		return rc;
+	if (n == 0)
+		return 0;
+	if ((rc = sqlite3_prepare_v2(l->db, sql, -1, st, NULL)) != SQLITE_OK)
+		return log_dberr(rc);
+	return 0;
+}
+
+int
+log_timestamp_put(struct log *l, uint64_t size, const uint8_t *tsr,
+    size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (l->rdonly || len == 0)
+		return CUSTOS_ERR_INVALID;
+	if (len > TSA_MAX_REPLY)
+		return CUSTOS_ERR_TOOBIG;
+	if (size > l->size)
+		return CUSTOS_ERR_NOTFOUND;
+	st = l->st[ST_CKPT_GET];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return CUSTOS_ERR_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return log_dberr(rc);
+	if ((rc = log_timestamp_get(l, size, NULL, NULL)) == 0)
+		return CUSTOS_ERR_EXISTS;
+	if (rc != CUSTOS_ERR_NOTFOUND)
+		return rc;
+	if ((rc = ts_prepare(l, "INSERT INTO timestamps (size, token) "
+	    "VALUES (?1, ?2)", &st)) != 0)
+		return rc;
+	if (st == NULL)
+		return CUSTOS_ERR_CORRUPT;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	sqlite3_bind_blob(st, 2, tsr, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : log_dberr(rc);
+}
+
+/* tsr and len may be NULL: then only whether it is stored. */
+int
+log_timestamp_get(struct log *l, uint64_t size, uint8_t **tsr, size_t *len)
+{
+	sqlite3_stmt *st;
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (tsr != NULL)
+		*tsr = NULL;
+	if (len != NULL)
+		*len = 0;
+	if (size > l->size)
+		return CUSTOS_ERR_NOTFOUND;
+	if ((rc = ts_prepare(l, "SELECT token FROM timestamps "
+	    "WHERE size = ?1", &st)) != 0)
+		return rc;
+	if (st == NULL)
+		return CUSTOS_ERR_NOTFOUND;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = 0;
+		if (tsr != NULL && (rc = column_copy(st, 0, &buf, &n)) == 0) {
+			*tsr = (uint8_t *)buf;
+			if (len != NULL)
+				*len = n;
+		}
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : log_dberr(rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+log_timestamp_latest(struct log *l, uint64_t *size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = ts_prepare(l, "SELECT max(size) FROM timestamps "
+	    "WHERE size <= ?1", &st)) != 0)
+		return rc;
+	if (st == NULL)
+		return CUSTOS_ERR_NOTFOUND;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)l->size);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			rc = CUSTOS_ERR_NOTFOUND;
+		else {
+			*size = (uint64_t)sqlite3_column_int64(st, 0);
+			rc = 0;
+		}
+	} else
+		rc = log_dberr(rc);
+	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -145,6 +145,34 @@ fail:
 	return rc;
 }
 
+int
+registry_open_ro(const char *path, struct registry **out)
+{
+	struct registry *r;
+	int rc;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	if ((rc = db_open(path, SQLITE_OPEN_READONLY, &r->db)) != 0)
+		goto fail;
+	/* Preparing fails on a table the daemon has not created yet. */
+	if (sqlite3_exec(r->db, "SELECT 1 FROM registry_state LIMIT 0", NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		rc = CUSTOS_ERR_NOTFOUND;
+		goto fail;
+	}
+	if ((rc = db_prepare_all(r->db, stmt_sql, r->st, ST_COUNT)) != 0)
+		goto fail;
+	if ((rc = db_read_uint(r->st[ST_GET_SYNCED], &r->synced)) != 0)
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	registry_close(r);
+	return rc;
+}
+
 void
 registry_close(struct registry *r)
 {

@@ -402,6 +402,19 @@ segment_interval(const json_t *seg, struct interval *iv)
 	return 0;
 }
 
+int
+rules_segment_span(const json_t *seg, int64_t *from, int64_t *to)
+{
+	struct interval iv;
+	int rc;
+
+	if ((rc = segment_interval(seg, &iv)) != 0)
+		return rc;
+	*from = iv.from;
+	*to = iv.to;
+	return 0;
+}
+
 static int
 gap_finding(struct summary *s, int64_t from, int64_t to)
 {

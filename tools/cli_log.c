@@ -1,5 +1,6 @@
 /*
- * cli_log: custos log checkpoint | entry | proof | consistency | verify.
+ * cli_log: custos log checkpoint | entry | proof | consistency | verify |
+ * receipt | timestamp.
  */
 #include <err.h>
 #include <errno.h>
@@ -18,6 +19,8 @@
 #include "custos/log.h"
 #include "custos/merkle.h"
 #include "custos/note.h"
+#include "custos/receipt.h"
+#include "custos/tsa.h"
 #include "custos/util.h"
 #include "cli_log.h"
 #include "cli_util.h"
@@ -28,6 +31,7 @@ struct logcmd {
 	int			 json;
 	const char		*key;	/* --key VKEYFILE for verify */
 	const char		*size;	/* --size S for proof */
+	const char		*out;	/* -o FILE for receipt */
 	char			*args[3];
 	int			 nargs;
 };
@@ -40,7 +44,11 @@ logusage(void)
 	    "       custos [-c CONF] log entry N [--json]\n"
 	    "       custos [-c CONF] log proof N [--size S] [--json]\n"
 	    "       custos [-c CONF] log consistency OLD NEW [--json]\n"
-	    "       custos [-c CONF] log verify [--key VKEYFILE] [--json]\n");
+	    "       custos [-c CONF] log receipt N [--size S] [-o FILE] "
+	    "[--json]\n"
+	    "       custos [-c CONF] log verify [--key VKEYFILE] [--json]\n"
+	    "       custos [-c CONF] log timestamp [--size S] [-o FILE] "
+	    "[--json]\n");
 	return 2;
 }
 
@@ -368,6 +376,206 @@ cmd_verify(struct logcmd *c)
 	return rc == 0 ? 0 : 1;
 }
 
+/* Says why entry index has no receipt (receipt_format() gave NOTFOUND). */
+static void
+no_receipt(struct logcmd *c, uint64_t index)
+{
+	uint64_t latest;
+	char *note;
+	size_t len;
+
+	if (index >= log_size(c->log))
+		warnx("no entry %llu (the log has %llu entries)",
+		    (unsigned long long)index,
+		    (unsigned long long)log_size(c->log));
+	else if (c->size != NULL)
+		warnx("no receipt: no checkpoint of tree size %s covers entry "
+		    "%llu", c->size, (unsigned long long)index);
+	else if (log_checkpoint_latest(c->log, &latest, &note, &len) != 0)
+		warnx("no receipt: the log has no checkpoint yet");
+	else {
+		free(note);
+		warnx("no receipt yet: entry %llu is not covered by a signed "
+		    "checkpoint (the latest is of tree size %llu)",
+		    (unsigned long long)index, (unsigned long long)latest);
+	}
+}
+
+/* The receipt's tree size, root and origin as JSON, with the text. */
+static int
+print_receipt_json(struct logcmd *c, uint64_t index, const char *text,
+    size_t len)
+{
+	struct receipt *r;
+	const struct checkpoint *cp;
+	char roots[DIGEST_STRLEN];
+	int rc;
+
+	if ((rc = receipt_parse(text, len, &r)) != 0) {
+		warnx("receipt: %s", custos_strerror(rc));
+		return 1;
+	}
+	cp = receipt_checkpoint(r);
+	digest_format(c->cfg->digest_alg, cp->root, roots, sizeof(roots));
+	rc = print_json(json_pack("{s:I, s:I, s:s, s:s, s:s?, s:s%}",
+	    "index", (json_int_t)index, "tree_size", (json_int_t)cp->size,
+	    "origin", cp->origin, "root", roots, "file", c->out,
+	    "receipt", text, len));
+	receipt_free(r);
+	return rc;
+}
+
+/*
+ * The receipt of entry N (c2sp.org/tlog-proof@v1, docs/log.md): what a
+ * camera or phone keeps to show, offline, that the station logged it.
+ * -o writes it to a file atomically instead of to stdout.
+ */
+static int
+cmd_receipt(struct logcmd *c)
+{
+	uint64_t index, size = 0;
+	char *text;
+	size_t len;
+	int rc;
+
+	if (c->nargs != 1)
+		return logusage();
+	if ((rc = number("entry", c->args[0], &index)) != 0 ||
+	    (c->size != NULL && (rc = number("--size", c->size, &size)) != 0))
+		return rc;
+	/* The library reads size 0 as "the latest"; no tree of size 0 is
+	 * ever signed. */
+	if (c->size != NULL && size == 0) {
+		warnx("--size: no checkpoint of tree size 0");
+		return 1;
+	}
+	if ((rc = receipt_format(c->log, index, size, &text, &len)) != 0) {
+		if (rc == CUSTOS_ERR_NOTFOUND)
+			no_receipt(c, index);
+		else
+			warnx("receipt of entry %llu: %s",
+			    (unsigned long long)index, custos_strerror(rc));
+		return 1;
+	}
+	if (c->out != NULL &&
+	    (rc = util_write_file(c->out, text, len, 0644, 0)) != 0) {
+		if (rc == CUSTOS_ERR_SYSTEM)
+			warn("%s", c->out);
+		else
+			warnx("%s: %s", c->out, custos_strerror(rc));
+		free(text);
+		return 1;
+	}
+	if (c->json)
+		rc = print_receipt_json(c, index, text, len);
+	else if (c->out == NULL)
+		fwrite(text, 1, len, stdout);
+	free(text);
+	return rc;
+}
+
+/*
+ * Checks a stored token against its checkpoint and [tsa] ca, when the
+ * config names one: 1 verified, 0 not, -1 not checked (*why says why).
+ */
+static int
+timestamp_check(struct logcmd *c, uint64_t size, const uint8_t *tsr,
+    size_t len, char *why, size_t whylen)
+{
+	char	*note;
+	size_t	 nlen;
+	int	 rc;
+
+	if (c->cfg->tsa_ca == NULL) {
+		snprintf(why, whylen, "no [tsa] ca in the config");
+		return -1;
+	}
+	if ((rc = log_checkpoint_get(c->log, size, &note, &nlen)) != 0) {
+		snprintf(why, whylen, "checkpoint of tree size %llu: %s",
+		    (unsigned long long)size, custos_strerror(rc));
+		return 0;
+	}
+	rc = tsa_verify(tsr, len, note, nlen, c->cfg->tsa_ca, NULL, NULL,
+	    why, whylen);
+	free(note);
+	if (rc == CUSTOS_ERR_SYSTEM) {
+		snprintf(why, whylen, "%s: %s", c->cfg->tsa_ca,
+		    strerror(errno));
+		return -1;
+	}
+	return rc == 0;
+}
+
+/*
+ * The RFC 3161 token (DER TimeStampResp) stored for a checkpoint: -o
+ * writes it to a file for "openssl ts -verify -in FILE -data CHECKPOINT";
+ * without -o, what it says.  With [tsa] ca in the config the token is
+ * also checked against the checkpoint note; a token that fails is exit 1.
+ */
+static int
+cmd_timestamp(struct logcmd *c)
+{
+	struct tsa_info info;
+	uint8_t *tsr;
+	uint64_t size;
+	size_t len;
+	char why[256];
+	int rc, ok;
+
+	if (c->nargs != 0)
+		return logusage();
+	if (c->size != NULL) {
+		if ((rc = number("--size", c->size, &size)) != 0)
+			return rc;
+	} else if ((rc = log_timestamp_latest(c->log, &size)) != 0) {
+		warnx("no timestamp: %s", rc == CUSTOS_ERR_NOTFOUND ?
+		    "no checkpoint has an RFC 3161 token yet" :
+		    custos_strerror(rc));
+		return 1;
+	}
+	if ((rc = log_timestamp_get(c->log, size, &tsr, &len)) != 0) {
+		warnx("no timestamp of tree size %llu: %s",
+		    (unsigned long long)size, custos_strerror(rc));
+		return 1;
+	}
+	if (c->out != NULL &&
+	    (rc = util_write_file(c->out, tsr, len, 0644, 0)) != 0) {
+		if (rc == CUSTOS_ERR_SYSTEM)
+			warn("%s", c->out);
+		else
+			warnx("%s: %s", c->out, custos_strerror(rc));
+		free(tsr);
+		return 1;
+	}
+	if ((rc = tsa_parse(tsr, len, &info)) != 0) {
+		warnx("stored timestamp of tree size %llu: %s",
+		    (unsigned long long)size, custos_strerror(rc));
+		free(tsr);
+		return 1;
+	}
+	ok = timestamp_check(c, size, tsr, len, why, sizeof(why));
+	free(tsr);
+	if (c->json)
+		rc = print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
+		    "s:s?, s:o, s:s?}", "tree_size", (json_int_t)size,
+		    "time", info.time, "serial", info.serial,
+		    "policy", info.policy, "tsa", info.tsa,
+		    "bytes", (json_int_t)len, "file", c->out,
+		    "verified", ok < 0 ? json_null() : json_boolean(ok),
+		    "error", ok == 1 ? NULL : why));
+	else if (c->out == NULL)
+		printf("tree_size %llu\ntime %s\nserial %s\npolicy %s\n"
+		    "tsa %s\nverified %s\n", (unsigned long long)size,
+		    info.time, info.serial, info.policy, info.tsa,
+		    ok == 1 ? "yes" : ok == 0 ? "NO" : "not checked");
+	if (ok == 0) {
+		warnx("timestamp of tree size %llu does not verify: %s",
+		    (unsigned long long)size, why);
+		return 1;
+	}
+	return rc;
+}
+
 static const struct {
 	const char	*name;
 	int		(*fn)(struct logcmd *);
@@ -377,6 +585,8 @@ static const struct {
 	{ "proof", cmd_proof },
 	{ "consistency", cmd_consistency },
 	{ "verify", cmd_verify },
+	{ "receipt", cmd_receipt },
+	{ "timestamp", cmd_timestamp },
 };
 
 static int
@@ -391,6 +601,8 @@ parse_args(struct logcmd *c, int argc, char *argv[])
 			c->size = argv[++i];
 		else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
 			c->key = argv[++i];
+		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			c->out = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return -1;
 		else if (c->nargs < 3)
@@ -416,7 +628,11 @@ cli_log(const struct config *cfg, int argc, char *argv[])
 		if (strcmp(argv[1], verbs[i].name) != 0)
 			continue;
 		if ((c.size != NULL && verbs[i].fn != cmd_proof &&
-		    verbs[i].fn != cmd_checkpoint) ||
+		    verbs[i].fn != cmd_checkpoint &&
+		    verbs[i].fn != cmd_receipt &&
+		    verbs[i].fn != cmd_timestamp) ||
+		    (c.out != NULL && verbs[i].fn != cmd_receipt &&
+		    verbs[i].fn != cmd_timestamp) ||
 		    (c.key != NULL && verbs[i].fn != cmd_verify))
 			return logusage();
 		if ((rc = open_log(&c)) != 0)

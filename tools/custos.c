@@ -10,6 +10,10 @@
  *	custos [-c CONF] ledger [--from DATE] [--to DATE] [--format csv|json]
  *	custos [-c CONF] inspection register|emergency|enter|leave|backfill|
  *	    link|unlink|close|show|list ...
+ *	custos [-c CONF] export INSPECTION -o DIR|FILE.tar [--purpose TEXT]
+ *	    [--allow-untimestamped] [--wait SECONDS] [--json]
+ *	custos [-c CONF] replay INSPECTION [--json] [--play FILE]
+ *	custos [-c CONF] audit [--json] [--no-objects]
  *
  * Exit status: 0 done, 1 failed or not verified, 2 usage error.
  */
@@ -28,9 +32,12 @@
 #include "custos/note_sign.h"
 #include "custos/util.h"
 #include "custos/version.h"
+#include "cli_audit.h"
+#include "cli_export.h"
 #include "cli_inspect.h"
 #include "cli_log.h"
 #include "cli_registry.h"
+#include "cli_replay.h"
 #include "cli_util.h"
 
 #define DEFAULT_CONF	"/etc/custos/custos.conf"
@@ -42,7 +49,8 @@ usage(void)
 	    "usage: custos keygen NAME -o PREFIX [--profile default|sm]\n"
 	    "       custos [-c CONF] status [--json]\n"
 	    "       custos [-c CONF] log checkpoint|entry|proof|consistency|"
-	    "verify ...\n"
+	    "verify|receipt|\n"
+	    "                        timestamp ...\n"
 	    "       custos [-c CONF] officer add ID --name NAME --unit UNIT "
 	    "--credential NO --valid-until DATE\n"
 	    "       custos [-c CONF] officer show ID [--json] | officer list "
@@ -59,6 +67,13 @@ usage(void)
 	    "                        close|show|list ...\n"
 	    "       custos [-c CONF] ledger [--from DATE] [--to DATE] "
 	    "[--format csv|json]\n"
+	    "       custos [-c CONF] export INSPECTION -o DIR|FILE.tar "
+	    "[--purpose TEXT]\n"
+	    "                        [--allow-untimestamped] [--wait SECONDS] "
+	    "[--json]\n"
+	    "       custos [-c CONF] replay INSPECTION [--json] "
+	    "[--play FILE.ffconcat|FILE.m3u]\n"
+	    "       custos [-c CONF] audit [--json] [--no-objects]\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
 	return 2;
 }
@@ -204,6 +219,68 @@ print_dock(json_t *dock)
 	}
 }
 
+/* RFC 3161 timestamps of checkpoints: one line, the lag when failing. */
+static void
+print_tsa(json_t *t)
+{
+	const char *state = json_string_value(json_object_get(t, "state"));
+	json_t *retry = json_object_get(t, "next_retry_s");
+
+	if (state == NULL || strcmp(state, "off") == 0) {
+		printf("timestamps:  off (no [tsa] in the config)\n");
+		return;
+	}
+	printf("timestamps:  %s, tree size %llu timestamped, lag %llu "
+	    "entries, %llus", strcmp(state, "ok") == 0 ? "ok" : "FAILING",
+	    juint(t, "timestamped_size"), juint(t, "lag_entries"),
+	    juint(t, "lag_seconds"));
+	if (json_is_string(json_object_get(t, "last_error")))
+		printf("; %s", json_string_value(json_object_get(t,
+		    "last_error")));
+	if (json_is_integer(retry))
+		printf("; retry in %llus", juint(t, "next_retry_s"));
+	printf("\n");
+}
+
+/* One line per live source: its state, session and what it sealed. */
+static void
+print_live(json_t *live)
+{
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(live, i, l) {
+		const char *last = json_string_value(json_object_get(l,
+		    "last_segment_at"));
+		const char *session = json_string_value(json_object_get(l,
+		    "session"));
+
+		printf("live:        %s camera %s %s, session %s, %llu "
+		    "segment%s sealed (last %s), %llu gap%s\n",
+		    json_string_value(json_object_get(l, "name")),
+		    json_string_value(json_object_get(l, "camera")),
+		    json_string_value(json_object_get(l, "state")),
+		    session ? session : "none", juint(l, "segments"),
+		    juint(l, "segments") == 1 ? "" : "s", last ? last : "never",
+		    juint(l, "gaps"), juint(l, "gaps") == 1 ? "" : "s");
+	}
+}
+
+/* The HTTPS upload listener: one line. */
+static void
+print_upload(json_t *u)
+{
+	char bytes[32];
+
+	human(juint(u, "bytes"), bytes, sizeof(bytes));
+	printf("upload:      %s, %llu connection%s, %llu sealing, %llu "
+	    "partial, %s received, %llu sealed, %llu refused\n",
+	    json_string_value(json_object_get(u, "listen")),
+	    juint(u, "connections"), juint(u, "connections") == 1 ? "" : "s",
+	    juint(u, "in_flight"), juint(u, "partial"), bytes,
+	    juint(u, "sealed"), juint(u, "refused"));
+}
+
 static int
 cmd_status(const struct config *cfg, int argc, char *argv[])
 {
@@ -236,6 +313,12 @@ cmd_status(const struct config *cfg, int argc, char *argv[])
 	    json_string_value(json_object_get(j, "key")));
 	if (json_is_object(json_object_get(j, "dock")))
 		print_dock(json_object_get(j, "dock"));
+	if (json_is_array(json_object_get(j, "live")))
+		print_live(json_object_get(j, "live"));
+	if (json_is_object(json_object_get(j, "upload")))
+		print_upload(json_object_get(j, "upload"));
+	if (json_is_object(json_object_get(j, "tsa")))
+		print_tsa(json_object_get(j, "tsa"));
 	if (json_is_object((ins = json_object_get(j, "inspections")))) {
 		/* Procedure findings an operator must act on, one line each. */
 		a = json_object_get(ins, "overdue");
@@ -292,6 +375,12 @@ with_config(const char *conf, int argc, char *argv[])
 	    strcmp(argv[0], "inspection") == 0 ||
 	    strcmp(argv[0], "ledger") == 0)
 		rc = cli_inspect(cfg, argc, argv);
+	else if (strcmp(argv[0], "export") == 0)
+		rc = cli_export(cfg, argc, argv);
+	else if (strcmp(argv[0], "replay") == 0)
+		rc = cli_replay(cfg, argc, argv);
+	else if (strcmp(argv[0], "audit") == 0)
+		rc = cli_audit(cfg, argc, argv);
 	else
 		rc = usage();
 	config_free(cfg);
@@ -320,7 +409,9 @@ main(int argc, char *argv[])
 	    strcmp(argv[0], "enterprise") == 0 ||
 	    strcmp(argv[0], "camera") == 0 ||
 	    strcmp(argv[0], "inspection") == 0 ||
-	    strcmp(argv[0], "ledger") == 0)
+	    strcmp(argv[0], "ledger") == 0 ||
+	    strcmp(argv[0], "replay") == 0 || strcmp(argv[0], "audit") == 0 ||
+	    strcmp(argv[0], "export") == 0)
 		rc = with_config(conf, argc, argv);
 	else if (strcmp(argv[0], "--version") == 0)
 		rc = printf("custos %s\n", CUSTOS_VERSION) < 0;

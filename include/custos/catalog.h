@@ -17,6 +17,10 @@
  *	    path_bytes, object_raw)     each file's state in the camera's
  *	                                latest dock.session inventory, with
  *	                                its exact name and raw hash
+ *	segment_sessions(segment, session, sealed)  the dock.session each
+ *	                                segment came from
+ *	starts(idx)                     station.started entries
+ *	camera_assigns(camera, idx)     camera.assigned entries
  */
 #ifndef CUSTOS_CATALOG_H
 #define CUSTOS_CATALOG_H
@@ -94,5 +98,32 @@ struct catalog_file {
 int	 catalog_unsealed(struct catalog *c, const char *camera,
 	    struct catalog_file **out, size_t *n);
 void	 catalog_files_free(struct catalog_file *f, size_t n);
+
+/*
+ * Looks up the dock.session entry segment (the index of a segment.sealed
+ * entry) came from: the session whose inventory lists it as "sealed",
+ * else the first whose inventory names it at all (its own session never
+ * got written, e.g. after a crash).  Sets *session.  Returns 0,
+ * CUSTOS_ERR_NOTFOUND (no inventory names it: uploads and live segments,
+ * or an item left out of an inventory too large for one entry),
+ * CUSTOS_ERR_INVALID or CUSTOS_ERR_DB.
+ */
+int	 catalog_segment_session(struct catalog *c, uint64_t segment,
+	    uint64_t *session);
+
+/*
+ * The latest station.started entry before index: 0 and *start,
+ * CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_INVALID or CUSTOS_ERR_DB.
+ */
+int	 catalog_start_before(struct catalog *c, uint64_t index,
+	    uint64_t *start);
+
+/*
+ * camera's latest camera.assigned entry before index (the assignment in
+ * effect when that entry was written): 0 and *assigned,
+ * CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_INVALID or CUSTOS_ERR_DB.
+ */
+int	 catalog_assignment_before(struct catalog *c, const char *camera,
+	    uint64_t index, uint64_t *assigned);
 
 #endif

@@ -100,6 +100,34 @@ int	 log_checkpoint_get(struct log *l, uint64_t size, char **note,
 	    size_t *len);
 
 /*
+ * RFC 3161 timestamps of checkpoints (tsa.h), in their own append-only
+ * table beside the checkpoints.  log_timestamp_put() stores the DER
+ * TimeStampResp tsr (len bytes, at most TSA_MAX_REPLY) for the checkpoint
+ * of tree size, which must be stored (CUSTOS_ERR_NOTFOUND); a second one
+ * for the same size is CUSTOS_ERR_EXISTS.  The caller has verified it.
+ * Also CUSTOS_ERR_INVALID (a read-only log, or len 0), CUSTOS_ERR_TOOBIG,
+ * CUSTOS_ERR_DB.  A log created before the table existed gets it when
+ * opened for writing; read-only, it has no timestamps (NOTFOUND).
+ */
+int	 log_timestamp_put(struct log *l, uint64_t size, const uint8_t *tsr,
+	    size_t len);
+
+/*
+ * Reads the stored TimeStampResp of tree size into a newly allocated *tsr
+ * of *len bytes (free()): 0 or CUSTOS_ERR_NOTFOUND (also for a size past
+ * the handle's log_size()), CUSTOS_ERR_NOMEM, CUSTOS_ERR_DB.  tsr and
+ * len may be NULL to ask only whether one is stored.
+ */
+int	 log_timestamp_get(struct log *l, uint64_t size, uint8_t **tsr,
+	    size_t *len);
+
+/*
+ * The largest tree size (at most log_size(l)) whose checkpoint has a
+ * stored timestamp: 0 and *size, or CUSTOS_ERR_NOTFOUND.
+ */
+int	 log_timestamp_latest(struct log *l, uint64_t *size);
+
+/*
  * The check run on every open by the daemon: the latest checkpoint is
  * signed by v, names v's origin, and its root equals the stored tree's
  * root at its size.  It also spot-checks the right edge of the stored

@@ -33,6 +33,16 @@ struct log;
  * registry_close()), or CUSTOS_ERR_DB / CUSTOS_ERR_NOMEM.
  */
 int	 registry_open(const char *path, struct registry **out);
+
+/*
+ * Opens the registry of a log database read-only, for the tools that only
+ * look (replay, audit, export): no table is created, nothing is written
+ * and no write lock is taken, so a running daemon is not disturbed.
+ * registry_sync() on it fails.  Returns 0 and *out, CUSTOS_ERR_NOTFOUND
+ * when the daemon has not built the registry yet, CUSTOS_ERR_DB,
+ * CUSTOS_ERR_NOMEM.
+ */
+int	 registry_open_ro(const char *path, struct registry **out);
 void	 registry_close(struct registry *r);
 
 /*

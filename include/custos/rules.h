@@ -79,6 +79,15 @@ struct rules_input {
 int	 rules_evaluate(const struct rules_input *in, json_t **findings);
 
 /*
+ * Where the footage of a segment.sealed entry lies, read as the
+ * footage_gap rule reads it: from media.recorded_start (the entry's mtime
+ * when the container has none) for media.duration_ms (0 when absent).
+ * Stores Unix milliseconds UTC in *from and *to.  Returns 0 or
+ * CUSTOS_ERR_FORMAT (no usable time).
+ */
+int	 rules_segment_span(const json_t *seg, int64_t *from, int64_t *to);
+
+/*
  * Parses an RFC 3339 time, strictly: "YYYY-MM-DDThh:mm:ss", an optional
  * fraction of 1 to 9 digits (truncated to milliseconds), then "Z" or
  * "+hh:mm"/"-hh:mm"; upper-case "T" and "Z" only, no leap second, a real

@@ -302,3 +302,53 @@ flips 1 consistency.5.proof "$V" consistency --key $K --old checkpoint.5 \
 # A damaged key file is not a key (exit 2), never a different valid key:
 # its key ID covers the name and the key.
 flips 2 station.vkey "$V" checkpoint --key t/flip checkpoint
+
+echo "### receipt (c2sp.org/tlog-proof@v1)"
+# receipt INDEX PROOF ENTRY CHECKPOINT: a receipt put together from the
+# fixture's files with generic tools, as docs/log.md describes it.
+receipt() {
+	printf 'c2sp.org/tlog-proof@v1\nextra %s\nindex %s\n' \
+	    "$(base64 -w0 < "$3")" "$1"
+	cat "$2"
+	echo
+	cat "$4"
+}
+receipt 5 proofs/5.proof entries/5.json checkpoint > t/5.tlog-proof
+receipt 0 proofs/0.proof entries/0.json checkpoint > t/0.tlog-proof
+receipt 5 sm/proofs/5.proof sm/entries/5.json sm/checkpoint > t/sm.tlog-proof
+R=t/5.tlog-proof
+run "receipt good" "$V" receipt --key $K $R
+run "receipt good, first entry" "$V" receipt --key $K t/0.tlog-proof
+run "receipt good, json" "$V" receipt --json --key $K $R
+run "receipt good, sm profile" "$V" receipt --key sm/station.vkey \
+    t/sm.tlog-proof
+run "receipt, sm receipt with the default key" "$V" receipt --key $K \
+    t/sm.tlog-proof
+run "receipt, other key" "$V" receipt --key other.vkey $R
+receipt 5 proofs/5.proof entries/6.json checkpoint > t/forged.tlog-proof
+run "receipt forged: entry 6 as entry 5" "$V" receipt --key $K \
+    t/forged.tlog-proof
+receipt 6 proofs/5.proof entries/6.json checkpoint > t/forged6.tlog-proof
+run "receipt forged: entry 6 with entry 5's proof" "$V" receipt --key $K \
+    t/forged6.tlog-proof
+receipt 5 proofs/5.proof entries/5.json bad/fork.checkpoint > t/fork.tlog-proof
+run "receipt against a forked checkpoint" "$V" receipt --key $K \
+    t/fork.tlog-proof
+receipt 5 proofs/5.proof entries/5.json checkpoint.5 > t/old.tlog-proof
+run "receipt, index equal to the tree size" "$V" receipt --key $K \
+    t/old.tlog-proof
+sed 2d $R > t/noextra.tlog-proof
+run "receipt without extra" "$V" receipt --key $K t/noextra.tlog-proof
+sed 's/^index 5$/index 05/' $R > t/zero.tlog-proof
+run "receipt, index with a leading zero" "$V" receipt --key $K \
+    t/zero.tlog-proof
+run "receipt, entry without an object, with a file" "$V" receipt --key $K \
+    $R entries/5.json
+run "receipt, json, not verified" "$V" receipt --json --key other.vkey $R
+run "receipt, missing receipt" "$V" receipt --key $K nosuch
+run "receipt, missing file" "$V" receipt --key $K $R nosuch
+run "receipt, missing --key" "$V" receipt $R
+run "receipt, unknown option" "$V" receipt --key $K --index 5 $R
+run "receipt, extra argument" "$V" receipt --key $K $R entries/5.json \
+    entries/6.json
+flips 1 $R "$V" receipt --key $K t/flip

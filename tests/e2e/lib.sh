@@ -84,3 +84,46 @@ tree_size() {
 checkpoint_size() {
 	"$CUSTOS" -c "$CONF" log checkpoint | sed -n 2p
 }
+
+# A real RFC 3161 time-stamping authority for the tests: "openssl ts
+# -reply" behind tests/tools/tsa_server.py, with the CA and TSA
+# certificates of tests/tools/mktsa.sh in $W/tsa.  start_tsa sets TSA_URL,
+# TSA_CA, TSA_DIR and TSA_PID; touch $TSA_DIR/down to make it answer 503.
+TSA_PID=
+TSA_TOOLS=$(cd "$(dirname "$0")/../tools" && pwd)
+
+start_tsa() {
+	TSA_DIR=$W/tsa
+	TSA_CA=$TSA_DIR/ca.pem
+	[ -f "$TSA_DIR/tsa.cnf" ] || sh "$TSA_TOOLS/mktsa.sh" "$TSA_DIR" ||
+	    fail "mktsa.sh $TSA_DIR"
+	rm -f "$W/tsa.port"
+	python3 "$TSA_TOOLS/tsa_server.py" "$TSA_DIR" "$W/tsa.port" \
+	    2>>"$W/tsa.err" &
+	TSA_PID=$!
+	i=0
+	while [ ! -s "$W/tsa.port" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "tsa_server.py did not listen within 10 s"
+		kill -0 "$TSA_PID" 2>/dev/null ||
+		    fail "tsa_server.py exited: $(cat "$W/tsa.err")"
+		sleep 0.1
+	done
+	TSA_URL=http://127.0.0.1:$(cat "$W/tsa.port")/
+}
+
+stop_tsa() {
+	[ -n "$TSA_PID" ] || return 0
+	kill -TERM "$TSA_PID" 2>/dev/null
+	wait "$TSA_PID" 2>/dev/null
+	TSA_PID=
+}
+
+# conf_tsa: the [tsa] section for the TSA of start_tsa.
+conf_tsa() {
+	cat >>"$CONF" <<EOC
+[tsa]
+url = $TSA_URL
+ca = $TSA_CA
+EOC
+}

@@ -22,7 +22,7 @@
 
 #include "custos/digest.h"
 #include "custos/err.h"
-#include "../../daemon/probe.h"
+#include "custos/probe.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

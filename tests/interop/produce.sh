@@ -4,12 +4,12 @@
 # at least N entries,
 # then exports with the real custos tool the layout tests/interop/run.sh
 # checks with Go: key.vkey, checkpoint, checkpoint.<M>, entries/<i>.json,
-# proofs/<i>.proof and consistency.<M>.proof.
+# proofs/<i>.proof, consistency.<M>.proof and receipts/<i>.tlog-proof.
 set -u
 : "${CUSTOSD:?}" "${CUSTOS:?}"
 dir=$1
 n=$2
-mkdir -p "$dir/entries" "$dir/proofs" "$dir/run" || exit 1
+mkdir -p "$dir/entries" "$dir/proofs" "$dir/receipts" "$dir/run" || exit 1
 conf=$dir/run/custos.conf
 cat >"$conf" <<EOC
 [station]
@@ -53,6 +53,8 @@ i=0
 while [ $i -lt "$size" ]; do
 	"$CUSTOS" -c "$conf" log entry $i >"$dir/entries/$i.json" || exit 1
 	"$CUSTOS" -c "$conf" log proof $i >"$dir/proofs/$i.proof" || exit 1
+	"$CUSTOS" -c "$conf" log receipt $i -o "$dir/receipts/$i.tlog-proof" ||
+	    exit 1
 	i=$((i + 1))
 done
 # The daemon signs a checkpoint after every entry; take a few old ones.

@@ -8,9 +8,10 @@
 # 2. A log written by our tools is checked by the Go checker: set
 #    INTEROP_PRODUCER to a command that, run as "$INTEROP_PRODUCER DIR N",
 #    writes the same layout (key.vkey, checkpoint, checkpoint.<M>,
-#    entries/<i>.json, proofs/<i>.proof, consistency.<M>.proof).
-# 3. Tampered copies (an entry, a checkpoint, a proof) must be refused with
-#    exit status 1 by both sides.
+#    entries/<i>.json, proofs/<i>.proof, consistency.<M>.proof, and
+#    receipts/<i>.tlog-proof, c2sp.org/tlog-proof@v1 receipts).
+# 3. Tampered copies (an entry, a checkpoint, a proof, a receipt) must be
+#    refused with exit status 1 by both sides.
 #
 # Environment: CUSTOS_VERIFY (default build/custos-verify), INTEROP_N (log
 # size, default 13), INTEROP_PRODUCER (see 2).  Needs go 1.19 and
@@ -67,12 +68,18 @@ go_consistency() {
 	"$GOCHECK" check-consistency "$1/key.vkey" "$1/checkpoint.$2" \
 	    "$1/checkpoint" "$1/consistency.$2.proof"
 }
+go_receipt() {
+	"$GOCHECK" check-receipt "$1/key.vkey" "$1/receipts/$2.tlog-proof"
+}
 custos_checkpoint() {
 	"$VERIFY" checkpoint --key "$1/key.vkey" "$2"
 }
 custos_inclusion() {
 	"$VERIFY" inclusion --key "$1/key.vkey" --checkpoint "$1/checkpoint" \
 	    --index "$2" --proof "$1/proofs/$2.proof" "$1/entries/$2.json"
+}
+custos_receipt() {
+	"$VERIFY" receipt --key "$1/key.vkey" "$1/receipts/$2.tlog-proof"
 }
 custos_consistency() {
 	"$VERIFY" consistency --key "$1/key.vkey" --old "$1/checkpoint.$2" \
@@ -101,6 +108,14 @@ check_dir() {
 		    "$dir" "$i"
 	done
 	[ "$found" -eq 1 ] || notok "$label: no entries in $dir"
+	found=0
+	for r in "$dir"/receipts/*.tlog-proof; do
+		[ -f "$r" ] || continue
+		found=1
+		i=$(basename "$r" .tlog-proof)
+		expect 0 "$label: receipt of entry $i" ${side}_receipt "$dir" "$i"
+	done
+	[ "$found" -eq 1 ] || notok "$label: no receipts in $dir"
 	for c in "$dir"/checkpoint.*; do
 		[ -f "$c" ] || continue
 		m=${c##*/checkpoint.}
@@ -125,7 +140,7 @@ tamper_dir() {
 	dir=$2
 	first=$(ls "$dir/entries" | sort -n | head -n 1)
 	i=${first%.json}
-	for what in entry checkpoint proof consistency; do
+	for what in entry checkpoint proof consistency receipt; do
 		t="$WORK/tampered-$what"
 		rm -rf "$t"
 		cp -R "$dir" "$t"
@@ -134,6 +149,8 @@ tamper_dir() {
 		checkpoint)	flip "$t/checkpoint" 0 ;;
 		proof)		flip "$t/proofs/$i.proof" 0 ;;
 		consistency)	flip "$t/consistency.1.proof" 0 ;;
+		# Offset 30 is inside the base64 of the entry on the extra line.
+		receipt)	flip "$t/receipts/$i.tlog-proof" 30 ;;
 		esac
 		for side in go custos; do
 			[ "$side" = custos ] && [ "$have_verify" -eq 0 ] &&
@@ -148,6 +165,9 @@ tamper_dir() {
 			consistency)
 				expect 1 "$label: $side refuses tampered $what" \
 				    ${side}_consistency "$t" 1 ;;
+			receipt)
+				expect 1 "$label: $side refuses tampered $what" \
+				    ${side}_receipt "$t" "$i" ;;
 			esac
 		done
 	done

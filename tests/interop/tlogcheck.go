@@ -7,10 +7,12 @@
 //	tlogcheck check-checkpoint VKEYFILE CP
 //	tlogcheck check-inclusion VKEYFILE CP INDEX PROOF ENTRY
 //	tlogcheck check-consistency VKEYFILE OLDCP NEWCP PROOF
+//	tlogcheck check-receipt VKEYFILE RECEIPT
 //
 // "make" writes a log of N entries in the layout of an evidence bundle:
 // key.vkey, checkpoint, entries/<i>.json, proofs/<i>.proof, and for a few
-// smaller sizes M, checkpoint.<M> and consistency.<M>.proof.
+// smaller sizes M, checkpoint.<M> and consistency.<M>.proof, and a
+// receipt receipts/<i>.tlog-proof (c2sp.org/tlog-proof@v1) per entry.
 //
 // The checks print one line and exit 0 if the input verifies, 1 if it does
 // not, and 2 for bad usage or unreadable input.
@@ -22,6 +24,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -245,6 +248,104 @@ func checkConsistency(args []string) (string, error) {
 	return fmt.Sprintf("tree of size %d consistent with size %d", old.size, cur.size), nil
 }
 
+// receiptHeader is the first line of a c2sp.org/tlog-proof@v1 receipt.
+const receiptHeader = "c2sp.org/tlog-proof@v1"
+
+// receipt is a parsed tlog-proof: extra data, index, inclusion proof and
+// the signed checkpoint note.
+type receipt struct {
+	extra []byte
+	index int64
+	proof tlog.RecordProof
+	note  []byte
+}
+
+// parseReceipt parses a tlog-proof strictly: the header line, an
+// "extra" line (required here: it holds the entry), "index" in decimal
+// without leading zeros, one base64 hash a line, an empty line and the
+// checkpoint note.  It is written from the C2SP text, not from our C code.
+func parseReceipt(data []byte) (receipt, error) {
+	var r receipt
+	head, note, ok := bytes.Cut(data, []byte("\n\n"))
+	if !ok {
+		return r, errors.New("no empty line before the checkpoint")
+	}
+	lines := strings.Split(string(head), "\n")
+	if len(lines) < 3 || lines[0] != receiptHeader {
+		return r, errors.New("not a " + receiptHeader + " receipt")
+	}
+	// strings.CutPrefix is newer than the Go 1.19 we build with.
+	if !strings.HasPrefix(lines[1], "extra ") {
+		return r, errors.New("no extra line")
+	}
+	extra, err := b64.DecodeString(strings.TrimPrefix(lines[1], "extra "))
+	if err != nil || len(extra) == 0 {
+		return r, fmt.Errorf("bad extra data: %v", err)
+	}
+	if !strings.HasPrefix(lines[2], "index ") {
+		return r, errors.New("no index line")
+	}
+	i := strings.TrimPrefix(lines[2], "index ")
+	n, err := strconv.ParseInt(i, 10, 64)
+	if err != nil || n < 0 || i != strconv.FormatInt(n, 10) {
+		return r, fmt.Errorf("bad index %q", i)
+	}
+	for _, l := range lines[3:] {
+		h, err := b64.DecodeString(l)
+		if err != nil || len(h) != tlog.HashSize {
+			return r, fmt.Errorf("bad proof hash %q", l)
+		}
+		var hash tlog.Hash
+		copy(hash[:], h)
+		r.proof = append(r.proof, hash)
+	}
+	r.extra, r.index, r.note = extra, n, note
+	return r, nil
+}
+
+func checkReceipt(args []string) (string, error) {
+	if len(args) != 2 {
+		return "", usagef("usage: check-receipt VKEYFILE RECEIPT")
+	}
+	v, err := readVerifier(args[0])
+	if err != nil {
+		return "", err
+	}
+	data, err := readFile(args[1])
+	if err != nil {
+		return "", err
+	}
+	r, err := parseReceipt(data)
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", args[1], err)
+	}
+	n, err := note.Open(r.note, note.VerifierList(v))
+	if err != nil {
+		return "", fmt.Errorf("%s: checkpoint: %v", args[1], err)
+	}
+	c, err := parseCheckpoint(n.Text, v.Name())
+	if err != nil {
+		return "", fmt.Errorf("%s: checkpoint: %v", args[1], err)
+	}
+	if r.index >= c.size {
+		return "", fmt.Errorf("index %d is not in a tree of size %d", r.index, c.size)
+	}
+	if err := tlog.CheckRecord(r.proof, c.size, c.root, r.index, tlog.RecordHash(r.extra)); err != nil {
+		return "", fmt.Errorf("entry %d: %v", r.index, err)
+	}
+	return fmt.Sprintf("receipt: entry %d included in tree of size %d", r.index, c.size), nil
+}
+
+// formatReceipt writes the tlog-proof of entry i.
+func formatReceipt(entry []byte, i int64, p tlog.RecordProof, cp []byte) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\nextra %s\nindex %d\n", receiptHeader, b64.EncodeToString(entry), i)
+	b.Write(formatProof(p))
+	b.WriteString("\n")
+	b.Write(cp)
+	return b.Bytes()
+}
+
 // memLog is a log kept in memory as its stored hashes (tlog's layout).
 type memLog struct{ hashes []tlog.Hash }
 
@@ -309,7 +410,7 @@ func makeLog(args []string) (string, error) {
 	if err != nil || n < 1 || n > 1<<20 {
 		return "", usagef("bad size %q", args[1])
 	}
-	for _, d := range []string{"entries", "proofs"} {
+	for _, d := range []string{"entries", "proofs", "receipts"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return "", usageError{err}
 		}
@@ -328,7 +429,8 @@ func makeLog(args []string) (string, error) {
 
 	l := &memLog{}
 	for i := int64(0); i < n; i++ {
-		entry := []byte(fmt.Sprintf(`{"i":%d}`, i))
+		// The reserved fields that custos-verify receipt checks.
+		entry := []byte(fmt.Sprintf(`{"type":"interop","index":%d,"station":%q}`, i, origin))
 		hashes, err := tlog.StoredHashes(i, entry, l)
 		if err != nil {
 			return "", err
@@ -351,6 +453,13 @@ func makeLog(args []string) (string, error) {
 			return "", err
 		}
 		if err := writeFile(filepath.Join(dir, "proofs", fmt.Sprintf("%d.proof", i)), formatProof(p)); err != nil {
+			return "", err
+		}
+		entry, err := os.ReadFile(filepath.Join(dir, "entries", fmt.Sprintf("%d.json", i)))
+		if err != nil {
+			return "", usageError{err}
+		}
+		if err := writeFile(filepath.Join(dir, "receipts", fmt.Sprintf("%d.tlog-proof", i)), formatReceipt(entry, i, p, cp)); err != nil {
 			return "", err
 		}
 	}
@@ -379,9 +488,10 @@ func main() {
 		"check-checkpoint":  checkCheckpoint,
 		"check-inclusion":   checkInclusion,
 		"check-consistency": checkConsistency,
+		"check-receipt":     checkReceipt,
 	}
 	if len(os.Args) < 2 || cmds[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: tlogcheck make|check-checkpoint|check-inclusion|check-consistency ...")
+		fmt.Fprintln(os.Stderr, "usage: tlogcheck make|check-checkpoint|check-inclusion|check-consistency|check-receipt ...")
 		os.Exit(2)
 	}
 	msg, err := cmds[os.Args[1]](os.Args[2:])

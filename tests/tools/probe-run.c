@@ -36,7 +36,7 @@
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "../../daemon/probe.h"
-#include "../../daemon/sandbox.h"
+#include "custos/sandbox.h"
 
 struct run {
 	enum digest_alg	 alg;

@@ -25,8 +25,8 @@
  * open and openat fail with EACCES instead (libraries probe for optional
  * files and cope); everything else kills the process with SIGSYS.
  */
-#ifndef CUSTOSD_SANDBOX_H
-#define CUSTOSD_SANDBOX_H
+#ifndef CUSTOS_SANDBOX_H
+#define CUSTOS_SANDBOX_H
 
 /* The CPU limit of the media child, far above any honest demux. */
 #define SANDBOX_CPU_SECONDS	300

@@ -9,7 +9,7 @@
 #endif
 #if defined(__has_include)
 #if !__has_include(<seccomp.h>)
-#error "libseccomp is required: custosd never runs the media child unsandboxed"
+#error "libseccomp is required: Custos never runs the media child unsandboxed"
 #endif
 #endif
 
@@ -28,7 +28,7 @@
 #include <seccomp.h>
 
 #include "custos/err.h"
-#include "sandbox.h"
+#include "custos/sandbox.h"
 
 #if !defined(SCMP_ACT_KILL_PROCESS)
 #error "libseccomp >= 2.4 is required (SCMP_ACT_KILL_PROCESS)"
@@ -114,7 +114,7 @@ limits(unsigned cpu_seconds)
 		return CUSTOS_ERR_SYSTEM;
 	/*
 	 * With FSIZE 0 a write to a regular file would raise SIGXFSZ.  The
-	 * child's stderr may be a file (custosd 2>>log); its rare log lines
+	 * child's stderr may be a file (custosd 2>>log, or a tool's); its rare log lines
 	 * should then fail with EFBIG, not turn a good probe into a crash.
 	 */
 	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)

@@ -1,0 +1,66 @@
+/*
+ * live_int.h: the live child's state, shared by live_child.c (the
+ * request, the restriction, the stream cut into segments, the messages)
+ * and live_tls.c (the tls:// listener), and by no one else.  The child is
+ * one process with one struct child; nothing here is used by the parent.
+ */
+#ifndef CUSTOSD_LIVE_INT_H
+#define CUSTOSD_LIVE_INT_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <libavformat/avformat.h>
+
+#include "live.h"
+
+#define AVIO_BUFSZ		65536
+
+struct segment {
+	AVFormatContext	*oc;
+	AVIOContext	*pb;
+	int		 fd;
+	uint32_t	 seq;
+	uint64_t	 packets;
+	uint64_t	 bytes;
+	int		 werr;		/* errno of a failed write */
+	int64_t		 first_ms, last_ms;
+	int64_t		 start_us;	/* stream time of its first packet */
+	struct timespec	 opened;	/* monotonic */
+};
+
+struct child {
+	struct live_req	 req;
+	AVFormatContext	*ic;
+	AVIOContext	*in;		/* the protocol, for all but rtsp */
+	int		*map;		/* input stream -> output or -1 */
+	unsigned	 nmap;
+	int		 ref;		/* the stream cut at keyframes */
+	struct segment	 seg;		/* seg.oc NULL: none open */
+	uint32_t	 next_seq;
+	char		 avlog[96];
+};
+
+/*
+ * The last message: why the stream ended (fmt), followed by the last
+ * libavformat error if c is not NULL and one was logged.  Then the child
+ * exits.
+ */
+void	 live_child_end(struct child *c, const char *fmt, ...)
+	    __attribute__((noreturn, format(printf, 2, 3)));
+
+/* Sends a message of type (LISTENING, CONNECTED) with no content. */
+void	 live_child_send_simple(uint32_t type);
+
+/* Whether SIGTERM or SIGINT came: the child is to stop. */
+int	 live_child_stopping(void);
+
+/*
+ * Opens c's tls:// listener (live_tls.c): binds c->req.url, says
+ * LISTENING, waits for the camera's connection with a client certificate
+ * that names it, and sets c->in and c->ic->pb to read it.  On failure it
+ * ends the child with the reason (live_child_end()).
+ */
+void	 live_tls_open(struct child *c);
+
+#endif

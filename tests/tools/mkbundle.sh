@@ -1,0 +1,121 @@
+#!/bin/sh
+# mkbundle.sh DIR: a complete, closed inspection with real footage in a
+# scratch station under DIR, exported as an evidence bundle twice.
+#
+# Environment: CUSTOSD and CUSTOS (the binaries under test; required),
+# MKBUNDLE_TSA (1, the default: the station has a real RFC 3161 TSA,
+# "openssl ts -reply" behind tests/tools/tsa_server.py; 0: no TSA and no
+# checkpoint.tsr), MKBUNDLE_PROFILE (default or sm).
+#
+# Outputs, in DIR:
+#	bundle/		the bundle as a directory (docs/bundle.md)
+#	bundle.tar	the same inspection exported again as a tar
+#	station.vkey	the station's verifier key, the one to trust
+#	tsa/ca.pem	the TSA's CA certificate (with MKBUNDLE_TSA=1)
+#	inspection	the inspection ID, one line
+#	custos.conf, state/	the station itself (custosd is stopped)
+# and prints "bundle DIR/bundle" and "tar DIR/bundle.tar".  Exits 0, or
+# non-zero with a "FAIL: ..." line.
+#
+# The inspection: two officers with credentials, an enterprise coded
+# red, a registered body camera assigned to the first officer, the
+# inspection registered and entered, the camera docked with two files
+# made by ffmpeg (an mp4 with video and audio, a text file), both sealed
+# and linked automatically, an on-site record sealed as a document, then
+# left and closed.
+#
+# Sourced (after tests/e2e/lib.sh, with $W the scratch directory and
+# $0's directory's ../tools this directory), it defines
+# mkbundle_station, which builds the station and leaves custosd (and the
+# TSA) running with ID set to the inspection, and mkbundle_export OUT,
+# which exports ID to OUT.
+
+MKB_HERE=$(cd "$(dirname "$0")/../tools" 2>/dev/null && pwd)
+MKB_E2E=$(cd "$MKB_HERE/../e2e" && pwd)
+MKB_CAL=$(cd "$MKB_HERE/../../conf/calendar" && pwd)
+MKB_USCC=91350100M000100Y43	# GB 32100-2015's own example
+
+mkb() {
+	"$CUSTOS" -c "$CONF" "$@"
+}
+
+mkb_utc() {	# OFFSET: now plus OFFSET seconds, RFC 3339 UTC
+	date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'
+}
+
+# mkb_wait_session CAMERA: waits for CAMERA's first dock.session entry.
+mkb_wait_session() {
+	i=0
+	while [ "$(python3 "$MKB_E2E/docklog.py" "$W/state" sessions "$1")" \
+	    -lt 1 ]; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && fail "$1: no dock.session within 30 s"
+		sleep 0.1
+	done
+}
+
+mkbundle_station() {
+	write_conf "${MKBUNDLE_PROFILE:-default}"
+	if [ "${MKBUNDLE_TSA:-1}" = 1 ]; then
+		start_tsa
+		conf_tsa
+	fi
+	cp -R "$MKB_CAL" "$W/calendar" || fail "copy the calendar"
+	mkdir -p "$W/dock" "$W/prep"
+	start_daemon
+	mkb officer add PA-0001 --name 张伟 --unit 执法支队 \
+	    --credential 闽应急执字001 --valid-until 2099-12-31 >/dev/null ||
+	    fail "officer PA-0001"
+	mkb officer add PA-0002 --name 李娜 --unit 执法支队 \
+	    --credential 闽应急执字002 --valid-until 2099-12-31 >/dev/null ||
+	    fail "officer PA-0002"
+	mkb enterprise add $MKB_USCC --name 福州某化工有限公司 --risk red \
+	    >/dev/null || fail "enterprise add"
+	mkb camera add CAM-E01 --kind body --model DSJ-V8 >/dev/null ||
+	    fail "camera add"
+	mkb camera assign CAM-E01 --officer PA-0001 --from "$(mkb_utc -3600)" \
+	    >/dev/null || fail "camera assign"
+	ID=$(mkb inspection register --enterprise $MKB_USCC \
+	    --officer PA-0001 --officer PA-0002 --basis 安全生产法第六十五条 \
+	    --content 危化品储存检查) || fail "register: $ID"
+	mkb inspection enter "$ID" --at "$(mkb_utc -60)" >/dev/null ||
+	    fail "enter"
+	. "$MKB_E2E/footage.sh"
+	footage_small "$W/prep/CAM-E01" "mkbundle-$$" || fail "ffmpeg footage"
+	mv "$W/prep/CAM-E01" "$W/dock/CAM-E01" || fail "dock CAM-E01"
+	mkb_wait_session CAM-E01
+	printf '现场检查记录 %s\n签名: 张伟 李娜\n' "$ID" >"$W/prep/record.txt"
+	mkb inspection document "$ID" --kind record --file "$W/prep/record.txt" \
+	    --name 现场检查记录.txt >/dev/null || fail "document"
+	mkb inspection leave "$ID" >/dev/null || fail "leave"
+	mkb inspection close "$ID" --result 未发现问题 >/dev/null ||
+	    fail "close"
+	echo "$ID" >"$W/inspection"
+}
+
+mkbundle_export() {	# OUT
+	mkb export "$ID" -o "$1" --purpose "证明 $ID 的检查过程" >"$W/export.out" \
+	    2>"$W/export.err" || fail "export to $1: $(cat "$W/export.err")"
+}
+
+case "$0" in
+*mkbundle.sh)
+	set -u
+	[ $# -eq 1 ] || { echo "usage: mkbundle.sh DIR" >&2; exit 2; }
+	mkdir -p "$1" || exit 2
+	TMPDIR=$(cd "$1" && pwd)
+	export TMPDIR
+	: "${CUSTOS_VERIFY:=/bin/true}"
+	export CUSTOS_VERIFY
+	. "$MKB_E2E/lib.sh"
+	cd "$W" || exit 2
+	mkbundle_station
+	mkbundle_export "$W/bundle"
+	mkbundle_export "$W/bundle.tar"
+	stop_daemon
+	stop_tsa
+	cp "$W/state/station.vkey" "$W/station.vkey" || fail "station.vkey"
+	echo "bundle $W/bundle"
+	echo "tar $W/bundle.tar"
+	;;
+esac
