@@ -34,7 +34,8 @@ DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
 DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c daemon/walk.c \
 	   daemon/session.c daemon/registry_api.c daemon/inspect_api.c \
 	   daemon/http.c daemon/summary.c daemon/tsa.c daemon/live.c \
-	   daemon/live_child.c daemon/live_tls.c $(DAEMON_CORE)
+	   daemon/live_child.c daemon/live_tls.c daemon/upload.c \
+	   daemon/upload_file.c daemon/upload_req.c $(DAEMON_CORE)
 CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c \
 	   tools/cli_registry.c tools/cli_inspect.c tools/cli_export.c \
 	   tools/cli_replay.c tools/cli_audit.c
@@ -50,9 +51,6 @@ LIBS_VERIFY := -lcrypto -ljansson -larchive -lavformat -lavcodec -lavutil \
 LIBS_CUSTOS := -lcrypto -lsqlite3 -ljansson -linih -lcurl -larchive
 LIBS_DAEMON := -lcrypto -lsqlite3 -ljansson -linih -luv -lsystemd \
 	   -lhttp_parser -lavformat -lavcodec -lavutil -lseccomp -lcurl -lssl
-
-# Work in progress: fragments folded into this file before commit.
--include mk/*.mk
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -114,6 +112,9 @@ T_bundle := $(call L,err enc utf8 digest merkle util calendar bundle probe \
 	   sandbox)
 $(B)/asan/tests/test_bundle: LIBS_CUSTOS += -lavformat -lavcodec -lavutil \
 	   -lseccomp
+T_upload_req := $(call L,err enc utf8 util calendar rfc3339) \
+	   daemon/upload_req.c
+$(B)/asan/tests/test_upload_req: LIBS_CUSTOS += -lhttp_parser
 
 .SECONDEXPANSION:
 $(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*))
@@ -154,6 +155,7 @@ FZ_bundle := $(T_registry) $(call L,catalog rfc3339 calendar rules \
 $(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive
 FZ_live	:= $(call L,err utf8) daemon/live_child.c daemon/live_tls.c \
 	   daemon/log.c
+FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload_req.c
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
 	   -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
@@ -195,7 +197,7 @@ $(B)/bench/bench_%: bench/bench_%.sh
 	install -m 0755 $< $@
 
 bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock \
-    $(B)/bench/bench_verify
+    $(B)/bench/bench_verify $(B)/bench/bench_upload
 	@sh bench/run.sh
 
 install: all

@@ -652,6 +652,19 @@ count_field(json_t *obj, const char *key, uint64_t *out, json_t **body)
 	return 0;
 }
 
+/* Adds "by" (the user name, when known) and "uid" of the peer to p. */
+static void
+peer_fields(json_t *p, uid_t uid)
+{
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
+
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
+	    pwp != NULL)
+		json_object_set_new(p, "by", json_string(pw.pw_name));
+	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
+}
+
 /*
  * bundle.exported (docs/bundle.md): an evidence bundle of the inspection
  * was written.  Who exported it is the peer's user as the kernel names it
@@ -664,8 +677,7 @@ do_exported(struct station *st, const struct registry_inspection *i,
 {
 	const char *manifest, *format, *purpose;
 	uint64_t size, files, bytes;
-	struct passwd pw, *pwp = NULL;
-	char pwbuf[1024], *note;
+	char *note;
 	size_t len;
 	json_t *p;
 	int code;
@@ -695,11 +707,32 @@ do_exported(struct station *st, const struct registry_inspection *i,
 		return refuse(body, 500, "out of memory");
 	if (purpose != NULL)
 		json_object_set_new(p, "purpose", json_string(purpose));
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
-	    pwp != NULL)
-		json_object_set_new(p, "by", json_string(pw.pw_name));
-	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
+	peer_fields(p, uid);
 	return step(st, i, "bundle.exported", p, body);
+}
+
+/*
+ * inspection.viewed: somebody replayed the inspection or played its
+ * footage at the station (118号: viewing is authorised and registered).
+ * As for exports, who it was comes from the kernel, not the client.
+ */
+static int
+do_viewed(struct station *st, const struct registry_inspection *i,
+    json_t *obj, uid_t uid, json_t **body)
+{
+	const char *what;
+	json_t *p;
+	int code;
+
+	if ((code = text_field(obj, "what", 0, &what, body)) != 0)
+		return code;
+	if (strcmp(what, "replay") != 0 && strcmp(what, "playlist") != 0)
+		return refuse(body, 400, "unknown view \"%s\" (replay or "
+		    "playlist)", what);
+	if ((p = json_pack("{s:s}", "what", what)) == NULL)
+		return refuse(body, 500, "out of memory");
+	peer_fields(p, uid);
+	return step(st, i, "inspection.viewed", p, body);
 }
 
 static int	query_value(const char *, const char *, char *, size_t);
@@ -879,6 +912,7 @@ inspection_action(struct station *st, const char *id, const char *action,
 	static const char *const k_feedback[] = { "text", NULL };
 	static const char *const k_exported[] = { "checkpoint_size",
 	    "manifest", "files", "bytes", "format", "purpose", NULL };
+	static const char *const k_viewed[] = { "what", NULL };
 	const char *const *keys;
 	struct registry_inspection *i;
 	json_t *obj;
@@ -900,6 +934,8 @@ inspection_action(struct station *st, const char *id, const char *action,
 		keys = k_feedback;
 	else if (strcmp(action, "exported") == 0)
 		keys = k_exported;
+	else if (strcmp(action, "viewed") == 0)
+		keys = k_viewed;
 	else if (strcmp(action, "document") == 0)
 		return inspection_document(st, id, req, body);
 	else
@@ -912,11 +948,12 @@ inspection_action(struct station *st, const char *id, const char *action,
 	if (rc != 0)
 		return failed(body, rc, "cannot read the registry");
 	/*
-	 * Review, feedback and exports may come after the decision closed
-	 * it: the case file is reviewed and handed over after closing.
+	 * Review, feedback, exports and views may come after the decision
+	 * closed it: the case file is reviewed and handed over after
+	 * closing.
 	 */
 	if (strcmp(i->state, "closed") == 0 && keys != k_review &&
-	    keys != k_feedback && keys != k_exported)
+	    keys != k_feedback && keys != k_exported && keys != k_viewed)
 		code = refuse(body, 409, "inspection %s is closed", id);
 	else if ((code = parse_body(req, keys, &obj, body)) == 0) {
 		if (keys == k_at && action[0] == 'e')
@@ -935,6 +972,8 @@ inspection_action(struct station *st, const char *id, const char *action,
 			code = do_feedback(st, i, obj, body);
 		else if (keys == k_exported)
 			code = do_exported(st, i, obj, req->uid, body);
+		else if (keys == k_viewed)
+			code = do_viewed(st, i, obj, req->uid, body);
 		else
 			code = do_close(st, i, obj, body);
 		json_decref(obj);

@@ -408,6 +408,7 @@ cert_ids(struct conn *c, X509 *x)
 	X509_NAME *sn = X509_get_subject_name(x);
 	GENERAL_NAMES *san;
 	const GENERAL_NAME *g;
+	const ASN1_IA5STRING *uri;
 	unsigned char *utf;
 	const unsigned char *d;
 	int i, len, plen = (int)strlen(URN_PREFIX);
@@ -427,8 +428,9 @@ cert_ids(struct conn *c, X509 *x)
 			add_id(c, ASN1_STRING_get0_data(g->d.dNSName),
 			    ASN1_STRING_length(g->d.dNSName));
 		} else if (g->type == GEN_URI) {
-			d = ASN1_STRING_get0_data(g->d.uniformResourceIdentifier);
-			len = ASN1_STRING_length(g->d.uniformResourceIdentifier);
+			uri = g->d.uniformResourceIdentifier;
+			d = ASN1_STRING_get0_data(uri);
+			len = ASN1_STRING_length(uri);
 			if (len > plen && memcmp(d, URN_PREFIX, (size_t)plen) ==
 			    0)
 				add_id(c, d + plen, len - plen);
@@ -807,8 +809,8 @@ listen_on(struct upload *u, char *err, size_t errlen)
 	if ((r = uv_tcp_bind(&u->listener, (struct sockaddr *)&ss, 0)) != 0 ||
 	    (r = uv_listen((uv_stream_t *)&u->listener, 128,
 	    on_connection)) != 0) {
-		snprintf(err, errlen, "[upload] listen %s: %s", u->listen,
-		    uv_strerror(r));
+		/* The caller appends strerror(errno). */
+		snprintf(err, errlen, "[upload] listen %s", u->listen);
 		errno = -r;
 		return CUSTOS_ERR_SYSTEM;
 	}
@@ -821,7 +823,7 @@ priv_upload_start(uv_loop_t *loop, struct station *st, struct sealer *s,
 {
 	const struct config *cfg = st->cfg;
 	struct upload *u;
-	int rc;
+	int rc, saved;
 
 	*out = NULL;
 	if (cfg->upload_listen == NULL)
@@ -839,10 +841,12 @@ priv_upload_start(uv_loop_t *loop, struct station *st, struct sealer *s,
 		return rc;
 	}
 	if ((rc = listen_on(u, err, errlen)) != 0) {
-		/* The handle is initialised: free u once it is closed. */
+		/* Startup fails and the process exits; keep errno for it. */
+		saved = errno;
 		u->stopping = 1;
 		uv_close((uv_handle_t *)&u->listener, NULL);
-		return rc;	/* startup fails; the process exits */
+		errno = saved;
+		return rc;
 	}
 	uv_timer_init(loop, &u->sweep);
 	u->sweep.data = u;

@@ -312,6 +312,14 @@ text_exported(const struct evidence *ev, const json_t *e)
 	return jfmt("evidence bundle exported%s%s", OPT(" by ", str(e, "by")));
 }
 
+static json_t *
+text_viewed(const struct evidence *ev, const json_t *e)
+{
+	(void)ev;
+	return jfmt("viewed at the station (%s)%s%s", orq(str(e, "what")),
+	    OPT(" by ", str(e, "by")));
+}
+
 /* Each chain entry type: its event kind and its one-line text. */
 static const struct step {
 	const char	*type;
@@ -331,6 +339,7 @@ static const struct step {
 	{ "review.recorded", "review", text_review },
 	{ "enterprise.feedback", "feedback", text_feedback },
 	{ "bundle.exported", "exported", text_exported },
+	{ "inspection.viewed", "viewed", text_viewed },
 };
 
 /* The one-line text of a chain entry and its kind ("other": the type). */

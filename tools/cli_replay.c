@@ -35,6 +35,7 @@
 #include "custos/rfc3339.h"
 #include "custos/timeline.h"
 #include "custos/util.h"
+#include "cli_registry.h"
 #include "cli_replay.h"
 
 #define UNKNOWN_MS	INT64_MIN
@@ -533,6 +534,30 @@ out:
 	return rc;
 }
 
+/*
+ * Viewing is registered (118号): the view becomes an inspection.viewed
+ * entry in the inspection's chain, naming who viewed it as the kernel
+ * tells the daemon.  The timeline was shown already; a daemon that is
+ * not running or refuses is a warning, so a reviewer at a stopped
+ * station still sees the evidence, and is told the view went unlogged.
+ */
+static void
+log_view(const struct config *cfg, const char *id, const char *what)
+{
+	char path[512];
+	json_t *body, *j = NULL;
+
+	if (cli_registry_id_path(path, sizeof(path), "/v1/inspections/", id,
+	    "/viewed") == 0 && (body = json_pack("{s:s}", "what", what)) !=
+	    NULL) {
+		j = cli_registry_call(cfg, path, body);
+		json_decref(body);
+	}
+	if (j == NULL)
+		warnx("this view of %s is not logged in its chain", id);
+	json_decref(j);
+}
+
 int
 cli_replay(const struct config *cfg, int argc, char *argv[])
 {
@@ -563,5 +588,7 @@ cli_replay(const struct config *cfg, int argc, char *argv[])
 		return rc;
 	rc = replay(&s, id, json, play, fmt);
 	cli_state_close(&s);
+	if (rc == 0)
+		log_view(cfg, id, play != NULL ? "playlist" : "replay");
 	return rc;
 }

@@ -470,6 +470,7 @@ vb_proven_sentence(struct vb *v)
 	const json_t *c, *counts = json_object_get(v->report, "counts");
 	char buf[2048], when[512];
 	size_t i, nfail = 0;
+	json_int_t nmedia;
 	const char *first = NULL;
 
 	json_array_foreach(json_object_get(v->report, "checks"), i, c)
@@ -489,12 +490,15 @@ vb_proven_sentence(struct vb *v)
 			    "third-party time)");
 		/* Footage can be linked only before closing: without an
 		 * inspection.closed, later links cannot be excluded. */
-		snprintf(buf, sizeof(buf), "Proven: these %lld files existed, "
-		    "unaltered, %s, and are all of inspection %s's recorded "
+		nmedia = json_integer_value(json_object_get(counts,
+		    "media_found"));
+		snprintf(buf, sizeof(buf), "Proven: %s %lld file%s existed, "
+		    "unaltered, %s, and %s all of inspection %s's recorded "
 		    "evidence%s: its chain of %zu entries from %s to %s has "
 		    "no link missing, and its %lld linked segment%s %s "
-		    "present and unaltered.", (long long)json_integer_value(
-		    json_object_get(counts, "media_found")), when,
+		    "present and unaltered.", nmedia == 1 ? "this" : "these",
+		    (long long)nmedia, nmedia == 1 ? "" : "s", when,
+		    nmedia == 1 ? "is" : "are",
 		    v->inspection, v->chain_closed ? "" : " up to its last "
 		    "step in the bundle (it was not closed at export, so "
 		    "later steps cannot be excluded)", v->chain_len,

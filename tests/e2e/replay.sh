@@ -123,7 +123,12 @@ order=$(awk '$0 ~ /#[0-9]+ +footage / {
 expect_eq "footage lines in recorded order" "$EARLY $LATE $NOTES " "$order"
 expect_in "an unexplained gap" "! UNEXPLAINED" "$(cat replay.txt)"
 expect_in "footage_gap finding" "footage_gap" "$(cat replay.txt)"
-expect_eq "replay appended nothing" "$before" "$(tree_size)"
+# Viewing is registered: one inspection.viewed entry in the chain.
+expect_eq "replay appended one entry" "$((before + 1))" "$(tree_size)"
+expect_eq "the view's entry" "inspection.viewed replay" \
+    "$(entry_field "$before" type) $(entry_field "$before" what)"
+expect_eq "in the inspection's chain" "$ID" \
+    "$(entry_field "$before" inspection)"
 
 step "replay --json parses and agrees"
 c replay "$ID" --json >replay.json 2>replay.err || fail "replay --json"
@@ -207,10 +212,12 @@ expect_eq "no inspection: exit" 2 "$?"
 
 step "daemon stopped: the same replay"
 stop_daemon
-c replay "$ID" >stopped.txt 2>/dev/null || fail "replay, daemon stopped"
-# The findings' "now" moves on; the steps and coverage do not.
+c replay "$ID" >stopped.txt 2>stopped.err || fail "replay, daemon stopped"
+expect_in "the unlogged view is said" "is not logged" "$(cat stopped.err)"
+# The findings' "now" moves on and the views since are steps of their
+# own; the other steps and the coverage do not change.
 expect_eq "same timeline" "$(sed '/^Findings:/,$d' replay.txt)" \
-    "$(sed '/^Findings:/,$d' stopped.txt)"
+    "$(sed '/^Findings:/,$d' stopped.txt | grep -v ' viewed ')"
 if grep -q "ERROR: AddressSanitizer\|runtime error" custosd.err; then
 	fail "sanitizer report"
 fi
