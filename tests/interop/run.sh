@@ -12,10 +12,18 @@
 #    receipts/<i>.tlog-proof, c2sp.org/tlog-proof@v1 receipts).
 # 3. Tampered copies (an entry, a checkpoint, a proof, a receipt) must be
 #    refused with exit status 1 by both sides.
+# 4. An evidence bundle exported by the real custosd and custos
+#    (tests/tools/mkbundle.sh) is checked with generic tools only, as
+#    docs/bundle.md describes: "tlogcheck check-bundle" (Go's note and
+#    tlog: the checkpoint, every entry's proof, the SHA-256 of every media
+#    file), "openssl ts -verify" on checkpoint.tsr and sha256sum on each
+#    media file; tampered copies must be refused.
 #
-# Environment: CUSTOS_VERIFY (default build/custos-verify), INTEROP_N (log
+# Environment: CUSTOS_VERIFY (default build/custos-verify), CUSTOSD and
+# CUSTOS (for 4; default build/custosd and build/custos), INTEROP_N (log
 # size, default 13), INTEROP_PRODUCER (see 2).  Needs go 1.19 and
-# golang-golang-x-mod-dev; runs without network access.
+# golang-golang-x-mod-dev, and for 4 openssl, ffmpeg and python3; runs
+# without network access.
 #
 # Prints one line per check and "N passed, N failed"; exits 1 if any
 # check failed, 2 if the Go checker cannot be built.
@@ -53,6 +61,21 @@ expect() {
 		ok "$desc"
 	else
 		notok "$desc: exit $rc, want $want: $(head -n 1 "$WORK/out")"
+	fi
+}
+
+# refuses WHY DESC CMD [ARG ...]: CMD must exit 1 with WHY (a grep
+# pattern) in its output: refused for that reason, not for another one.
+refuses() {
+	why=$1
+	desc=$2
+	shift 2
+	"$@" >"$WORK/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q "$why" "$WORK/out"; then
+		ok "$desc"
+	else
+		notok "$desc: exit $rc, want 1 with \"$why\": $(head -n 1 "$WORK/out")"
 	fi
 }
 
@@ -216,6 +239,77 @@ if [ -n "${INTEROP_PRODUCER:-}" ]; then
 	fi
 else
 	echo "skip custos log checked by Go: INTEROP_PRODUCER is not set"
+fi
+
+# 4. A bundle exported by the real daemon, checked with generic tools.
+# Go's tlog hashes with SHA-256, so the station has the default profile.
+CUSTOSD=${CUSTOSD:-$ROOT/build/custosd}
+CUSTOS=${CUSTOS:-$ROOT/build/custos}
+BDIR=$WORK/bundle-station
+BUNDLE=$BDIR/bundle
+go_bundle() {
+	"$GOCHECK" check-bundle "$BDIR/station.vkey" "$1"
+}
+ossl_bundle() {
+	openssl ts -verify -data "$1/checkpoint" -in "$1/checkpoint.tsr" \
+	    -CAfile "$BDIR/tsa/ca.pem"
+}
+if [ ! -x "$CUSTOSD" ] || [ ! -x "$CUSTOS" ]; then
+	notok "bundle: $CUSTOSD or $CUSTOS is not built"
+elif CUSTOSD=$CUSTOSD CUSTOS=$CUSTOS CUSTOS_VERIFY=$VERIFY MKBUNDLE_TSA=1 \
+    MKBUNDLE_PROFILE=default sh "$ROOT/tests/tools/mkbundle.sh" "$BDIR" \
+    >"$WORK/out" 2>&1; then
+	ok "custos: exported a bundle of inspection $(cat "$BDIR/inspection")"
+	if go_bundle "$BUNDLE" >"$WORK/out" 2>&1; then
+		ok "bundle, go checker: $(sed -n 's/^OK //p' "$WORK/out")"
+	else
+		notok "bundle, go checker: $(tail -n 1 "$WORK/out")"
+		sed -n 's/^FAIL /     /p' "$WORK/out" | head -n 5
+	fi
+	expect 0 "bundle, openssl ts -verify: checkpoint.tsr" ossl_bundle \
+	    "$BUNDLE"
+	found=0
+	for m in "$BUNDLE"/media/*; do
+		[ -f "$m" ] || continue
+		found=1
+		name=$(basename "$m")
+		sum=$(sha256sum <"$m" | cut -d ' ' -f 1)
+		if [ "$sum" = "${name%%.*}" ]; then
+			ok "bundle, sha256sum: media/$name"
+		else
+			notok "bundle, sha256sum: media/$name is $sum"
+		fi
+	done
+	[ "$found" -eq 1 ] || notok "bundle: no media files in $BUNDLE"
+	# Tampered copies: an entry and a media file (Go), the checkpoint
+	# (openssl: the token no longer matches it).
+	first=$(ls "$BUNDLE/entries" | sort -n | head -n 1)
+	media=$(ls "$BUNDLE/media" | head -n 1)
+	for what in entry media checkpoint; do
+		t="$WORK/tampered-bundle-$what"
+		rm -rf "$t"
+		cp -R "$BUNDLE" "$t"
+		case $what in
+		entry)
+			flip "$t/entries/$first" 1
+			refuses "FAIL entries/$first: not included" \
+			    "bundle: go refuses tampered entries/$first" \
+			    go_bundle "$t" ;;
+		media)
+			flip "$t/media/$media" 0
+			refuses "FAIL media/$media: SHA-256 is" \
+			    "bundle: go refuses tampered media/$media" \
+			    go_bundle "$t" ;;
+		checkpoint)
+			flip "$t/checkpoint" 0
+			refuses "message imprint mismatch" \
+			    "bundle: openssl refuses the token for a tampered checkpoint" \
+			    ossl_bundle "$t" ;;
+		esac
+	done
+else
+	notok "bundle: mkbundle.sh: $(grep -m 1 FAIL "$WORK/out" ||
+	    tail -n 1 "$WORK/out")"
 fi
 
 echo "$pass passed, $fail failed"

@@ -8,11 +8,19 @@
 //	tlogcheck check-inclusion VKEYFILE CP INDEX PROOF ENTRY
 //	tlogcheck check-consistency VKEYFILE OLDCP NEWCP PROOF
 //	tlogcheck check-receipt VKEYFILE RECEIPT
+//	tlogcheck check-bundle VKEYFILE DIR
 //
 // "make" writes a log of N entries in the layout of an evidence bundle:
 // key.vkey, checkpoint, entries/<i>.json, proofs/<i>.proof, and for a few
 // smaller sizes M, checkpoint.<M> and consistency.<M>.proof, and a
 // receipt receipts/<i>.tlog-proof (c2sp.org/tlog-proof@v1) per entry.
+//
+// "check-bundle" checks an evidence bundle directory (docs/bundle.md,
+// steps 1, 3 and 4) with Go's libraries only: the signed checkpoint, the
+// inclusion of every entries/<i>.json by proofs/<i>.proof, and the
+// SHA-256 of every media/<hex>.<ext> against its name (and against the
+// object and size of a proven entry that seals it).  It prints a line per
+// failure before its result.  The RFC 3161 token is openssl's part.
 //
 // The checks print one line and exit 0 if the input verifies, 1 if it does
 // not, and 2 for bad usage or unreadable input.
@@ -26,9 +34,13 @@ package main
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -482,6 +494,189 @@ func makeLog(args []string) (string, error) {
 	return fmt.Sprintf("made log of %d entries in %s", n, dir), nil
 }
 
+// sealed is what a proven entry says of the object it seals.
+type sealed struct {
+	Object string `json:"object"`
+	Size   *int64 `json:"size"`
+}
+
+// hashFile returns the lower-case hex SHA-256 of a file and its size,
+// reading it in pieces.
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// isHex64 says whether s is 64 lower-case hex digits (a SHA-256 name).
+func isHex64(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// listDir returns the names in dir/sub, sorted; a missing sub is an
+// error since every bundle has entries and proofs.
+func listDir(dir, sub string) ([]string, error) {
+	des, err := os.ReadDir(filepath.Join(dir, sub))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, de := range des {
+		names = append(names, de.Name())
+	}
+	return names, nil
+}
+
+func checkBundle(args []string) (string, error) {
+	if len(args) != 2 {
+		return "", usagef("usage: check-bundle VKEYFILE DIR")
+	}
+	v, err := readVerifier(args[0])
+	if err != nil {
+		return "", err
+	}
+	dir := args[1]
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return "", usagef("%s is not a bundle directory", dir)
+	}
+	// Go's tlog hashes with SHA-256: a bundle of the sm profile (SM3)
+	// cannot be checked here at all.
+	if m, err := os.ReadFile(filepath.Join(dir, "MANIFEST.json")); err == nil {
+		var man struct {
+			Profile string `json:"profile"`
+		}
+		if json.Unmarshal(m, &man) == nil && man.Profile != "" && man.Profile != "default" {
+			return "", usagef("%s: profile %q: only the SHA-256 profile can be checked with Go's tlog", dir, man.Profile)
+		}
+	}
+	failures := 0
+	failf := func(format string, args ...interface{}) {
+		failures++
+		fmt.Printf("FAIL "+format+"\n", args...)
+	}
+	summary := func(proven, media int) string {
+		return fmt.Sprintf("bundle: %d entries proven, %d media files match", proven, media)
+	}
+
+	// Step 1: the checkpoint, signed by the key the reviewer trusts.
+	c, err := openCheckpoint(v, filepath.Join(dir, "checkpoint"))
+	if err != nil {
+		var uerr usageError
+		if errors.As(err, &uerr) {
+			return "", err
+		}
+		fmt.Printf("FAIL %v\n", err)
+		return "", fmt.Errorf("checkpoint not verified; %s", summary(0, 0))
+	}
+	// station.vkey only says which key the station claims.
+	if sv, err := os.ReadFile(filepath.Join(dir, "station.vkey")); err != nil {
+		failf("station.vkey: %v", err)
+	} else if kv, _ := os.ReadFile(args[0]); strings.TrimSuffix(string(sv), "\n") != strings.TrimSuffix(string(kv), "\n") {
+		failf("station.vkey is not the key in %s", args[0])
+	}
+
+	// Step 3: each entry is in the checkpoint's tree.
+	objects := map[string]int64{} // hex -> size, from proven entries
+	proven := 0
+	names, err := listDir(dir, "entries")
+	if err != nil {
+		failf("entries: %v", err)
+	}
+	for _, name := range names {
+		p := filepath.Join("entries", name)
+		if !strings.HasSuffix(name, ".json") {
+			failf("%s: not an entry name", p)
+			continue
+		}
+		index, err := parseIndex(strings.TrimSuffix(name, ".json"))
+		if err != nil {
+			failf("%s: not an entry name", p)
+			continue
+		}
+		entry, err := os.ReadFile(filepath.Join(dir, p))
+		if err != nil {
+			failf("%s: %v", p, err)
+			continue
+		}
+		proof, err := readProof(filepath.Join(dir, "proofs", fmt.Sprintf("%d.proof", index)))
+		if err != nil {
+			failf("%s: proof: %v", p, err)
+			continue
+		}
+		if index >= c.size {
+			failf("%s: index %d is not in a tree of size %d", p, index, c.size)
+			continue
+		}
+		if err := tlog.CheckRecord(tlog.RecordProof(proof), c.size, c.root, index, tlog.RecordHash(entry)); err != nil {
+			failf("%s: not included in tree of size %d: %v", p, c.size, err)
+			continue
+		}
+		proven++
+		var s sealed
+		if json.Unmarshal(entry, &s) == nil && strings.HasPrefix(s.Object, "sha256:") && s.Size != nil {
+			objects[strings.TrimPrefix(s.Object, "sha256:")] = *s.Size
+		}
+	}
+	if len(names) == 0 {
+		failf("entries: no entries in %s", dir)
+	}
+
+	// Step 4: each media file is the sealed one.
+	matched := 0
+	media, err := listDir(dir, "media")
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		failf("media: %v", err)
+	}
+	for _, name := range media {
+		p := filepath.Join("media", name)
+		want, _, _ := strings.Cut(name, ".")
+		if !isHex64(want) {
+			failf("%s: not named by a SHA-256 in lower-case hex", p)
+			continue
+		}
+		got, size, err := hashFile(filepath.Join(dir, p))
+		if err != nil {
+			failf("%s: %v", p, err)
+			continue
+		}
+		if got != want {
+			failf("%s: SHA-256 is %s", p, got)
+			continue
+		}
+		esize, ok := objects[want]
+		if !ok {
+			failf("%s: no proven entry seals sha256:%s", p, want)
+			continue
+		}
+		if esize != size {
+			failf("%s: %d bytes, its entry says %d", p, size, esize)
+			continue
+		}
+		matched++
+	}
+
+	if failures > 0 {
+		return "", fmt.Errorf("%d check(s) failed; %s", failures, summary(proven, matched))
+	}
+	return summary(proven, matched), nil
+}
+
 func main() {
 	cmds := map[string]func([]string) (string, error){
 		"make":              makeLog,
@@ -489,9 +684,10 @@ func main() {
 		"check-inclusion":   checkInclusion,
 		"check-consistency": checkConsistency,
 		"check-receipt":     checkReceipt,
+		"check-bundle":      checkBundle,
 	}
 	if len(os.Args) < 2 || cmds[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: tlogcheck make|check-checkpoint|check-inclusion|check-consistency|check-receipt ...")
+		fmt.Fprintln(os.Stderr, "usage: tlogcheck make|check-checkpoint|check-inclusion|check-consistency|check-receipt|check-bundle ...")
 		os.Exit(2)
 	}
 	msg, err := cmds[os.Args[1]](os.Args[2:])
