@@ -42,9 +42,9 @@ CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c \
 # The bundle verifier also parses media (in its sandboxed child) and tar;
 # the operator CLI needs neither, so these stay out of LIB_VERIFY.
 VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c \
-	   tools/verify_receipt.c tools/verify_html.c tools/verify_bundle.c \
-	   tools/verify_checks.c tools/verify_factors.c lib/bundle.c \
-	   lib/probe.c lib/sandbox.c lib/evidence.c
+	   tools/verify_receipt.c tools/verify_util.c tools/verify_html.c \
+	   tools/verify_bundle.c tools/verify_checks.c tools/verify_factors.c \
+	   lib/bundle.c lib/probe.c lib/sandbox.c lib/evidence.c
 
 LIBS_VERIFY := -lcrypto -ljansson -larchive -lavformat -lavcodec -lavutil \
 	   -lseccomp
@@ -153,7 +153,7 @@ FZ_bundle := $(T_registry) $(call L,catalog rfc3339 calendar rules \
 	   tools/verify_checks.c tools/verify_factors.c tools/verify_html.c \
 	   tools/cli_util.c
 $(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive
-FZ_live	:= $(call L,err utf8) daemon/live_child.c daemon/live_tls.c \
+FZ_live	:= $(call L,err utf8 sandbox) daemon/live_child.c daemon/live_tls.c \
 	   daemon/log.c
 FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload_req.c
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \

@@ -40,13 +40,10 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/landlock.h>
 #include <seccomp.h>
-
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -56,6 +53,7 @@
 #include <libavutil/mathematics.h>
 
 #include "custos/err.h"
+#include "custos/sandbox.h"
 #include "live.h"
 #include "live_int.h"
 #include "log.h"
@@ -78,37 +76,6 @@
 /* Enough to find the codecs of a live stream, little to wait for. */
 #define LIVE_PROBESIZE		2000000
 #define LIVE_ANALYZE_US		3000000
-
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER		(1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE		(1ULL << 14)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LANDLOCK_ACCESS_FS_IOCTL_DEV		(1ULL << 15)
-#endif
-#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
-#define LANDLOCK_ACCESS_NET_BIND_TCP		(1ULL << 0)
-#define LANDLOCK_ACCESS_NET_CONNECT_TCP		(1ULL << 1)
-#endif
-#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
-#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET	(1ULL << 0)
-#define LANDLOCK_SCOPE_SIGNAL			(1ULL << 1)
-#endif
-#define LL_FS_ABI1	((LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1)
-
-/* Our copy of the ruleset attribute up to ABI 6 (see sandbox.c). */
-struct ll_attr {
-	uint64_t	 handled_access_fs;
-	uint64_t	 handled_access_net;
-	uint64_t	 scoped;
-};
-
-struct ll_path_beneath {
-	uint64_t	 allowed_access;
-	int32_t		 parent_fd;
-} __attribute__((packed));
 
 static volatile sig_atomic_t stopping;
 
@@ -299,52 +266,6 @@ is_srt(const struct live_req *r)
 	return r->mode == LIVE_LISTEN_SRT || strncmp(r->url, "srt://", 6) == 0;
 }
 
-static int
-landlock_spool(void)
-{
-	struct ll_attr attr;
-	struct ll_path_beneath pb;
-	int abi, fd;
-
-	abi = (int)syscall(__NR_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION);
-	if (abi < 0)
-		return errno == ENOSYS || errno == EOPNOTSUPP ? 0 :
-		    CUSTOS_ERR_SYSTEM;
-	memset(&attr, 0, sizeof(attr));
-	attr.handled_access_fs = LL_FS_ABI1;
-	if (abi >= 2)
-		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
-	if (abi >= 3)
-		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
-	if (abi >= 4)
-		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
-		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
-	if (abi >= 5)
-		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
-	if (abi >= 6)
-		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
-		    LANDLOCK_SCOPE_SIGNAL;
-	/* The kernel takes the larger struct when the fields it does not
-	 * know are zero. */
-	fd = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr),
-	    0);
-	if (fd < 0)
-		return CUSTOS_ERR_SYSTEM;
-	/* New regular files beneath the spool, written; nothing else. */
-	pb.allowed_access = LANDLOCK_ACCESS_FS_MAKE_REG |
-	    LANDLOCK_ACCESS_FS_WRITE_FILE;
-	pb.parent_fd = LIVE_SPOOL_FD;
-	if (syscall(__NR_landlock_add_rule, fd, LANDLOCK_RULE_PATH_BENEATH,
-	    &pb, 0) == -1 ||
-	    syscall(__NR_landlock_restrict_self, fd, 0) == -1) {
-		close(fd);
-		return CUSTOS_ERR_SYSTEM;
-	}
-	close(fd);
-	return 0;
-}
-
 static struct scmp_arg_cmp
 arg(unsigned n, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
 {
@@ -489,7 +410,7 @@ restrict_self(const struct live_req *r)
 		return CUSTOS_ERR_SYSTEM;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return CUSTOS_ERR_SYSTEM;
-	if ((rc = landlock_spool()) != 0)
+	if ((rc = sandbox_landlock(LIVE_SPOOL_FD)) != 0)
 		return rc;
 	return seccomp_live();
 }

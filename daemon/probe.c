@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,10 +43,8 @@ struct probe {
 	int64_t		 exit_status;
 	int		 term_signal;
 	size_t		 got;
-	union {
-		struct probe_result	 r;
-		unsigned char		 b[sizeof(struct probe_result) + 1];
-	} in;
+	/* One byte more than an answer, to see one that is too long. */
+	unsigned char	 in[sizeof(struct probe_result) + 1];
 	struct probe_result res;
 };
 
@@ -70,26 +67,6 @@ close_pipe(struct probe *p)
 	uv_close((uv_handle_t *)&p->pipe, handle_closed);
 }
 
-static void
-fail(struct probe_result *r, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fail(struct probe_result *r, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	memset(r, 0, sizeof(*r));
-	r->magic = PROBE_MAGIC;
-	r->size = sizeof(*r);
-	r->status = status;
-	r->duration_ms = -1;
-	r->start_ms = -1;
-	va_start(ap, fmt);
-	vsnprintf(r->error, sizeof(r->error), fmt, ap);
-	va_end(ap);
-}
-
 /* Decides once the child has exited and its pipe is done. */
 static void
 finish(struct probe *p)
@@ -102,29 +79,23 @@ finish(struct probe *p)
 	p->done = 1;
 	uv_timer_stop(&p->timer);
 	if (p->timed_out)
-		fail(r, PROBE_TIMEOUT, "no answer within %u ms; killed",
-		    p->timeout_ms);
+		probe_result_fail(r, PROBE_TIMEOUT, "no answer within %u ms; "
+		    "killed", p->timeout_ms);
 	else if (p->overflow)
-		fail(r, PROBE_FAILED, "malformed answer: more than %zu bytes",
-		    sizeof(struct probe_result));
+		probe_result_fail(r, PROBE_FAILED, "malformed answer: more "
+		    "than %zu bytes", sizeof(struct probe_result));
 	else if (p->read_err)
-		fail(r, PROBE_FAILED, "reading the answer: %s",
+		probe_result_fail(r, PROBE_FAILED, "reading the answer: %s",
 		    uv_strerror(p->read_err));
 	else if (p->term_signal != 0) {
 		sigtext = strsignal(p->term_signal);
-		fail(r, PROBE_CRASHED, "killed by signal %d (%s)",
+		probe_result_fail(r, PROBE_CRASHED, "killed by signal %d (%s)",
 		    p->term_signal, sigtext ? sigtext : "?");
 	} else if (p->exit_status != 0)
-		fail(r, PROBE_CRASHED, "exited with status %lld",
+		probe_result_fail(r, PROBE_CRASHED, "exited with status %lld",
 		    (long long)p->exit_status);
-	else if (p->got != sizeof(struct probe_result))
-		fail(r, PROBE_FAILED, "malformed answer: %zu bytes", p->got);
-	else {
-		memcpy(r, &p->in.r, sizeof(*r));
-		if (probe_result_check(r, sizeof(*r)) != 0)
-			fail(r, PROBE_FAILED,
-			    "malformed answer: fails the result check");
-	}
+	else
+		probe_result_take(r, p->in, p->got);
 	p->cb(p->arg, r);
 	close_pipe(p);
 	uv_close((uv_handle_t *)&p->timer, handle_closed);
@@ -137,8 +108,8 @@ on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 	struct probe *p = h->data;
 
 	(void)hint;
-	*buf = uv_buf_init((char *)p->in.b + p->got,
-	    (unsigned)(sizeof(p->in.b) - p->got));
+	*buf = uv_buf_init((char *)p->in + p->got,
+	    (unsigned)(sizeof(p->in) - p->got));
 }
 
 static void
@@ -155,7 +126,7 @@ on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		p->read_err = (int)n;
 		p->eof = 1;
 	}
-	if (!p->eof && p->got == sizeof(p->in.b)) {
+	if (!p->eof && p->got == sizeof(p->in)) {
 		/* One byte more than an answer: stop listening and stop it. */
 		p->overflow = 1;
 		p->eof = 1;

@@ -94,7 +94,14 @@ static const char schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS camera_files_camera"
 	"    ON camera_files (camera);";
 
-/* Tables whose absence means the catalog is rebuilt (see above). */
+/*
+ * Tables that came last, made by migrate() where has_sessions does not
+ * prepare.  Rows for the entries already applied would be missing from
+ * them, so every catalog row is dropped and the next sync rebuilds all of
+ * it from the log.
+ */
+static const char has_sessions[] =
+	"SELECT segment FROM segment_sessions LIMIT 0";
 static const char schema2_sql[] =
 	"CREATE TABLE segment_sessions (segment INTEGER PRIMARY KEY,"
 	"    session INTEGER NOT NULL, sealed INTEGER NOT NULL);"
@@ -110,7 +117,12 @@ static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS camera_files_path"
 	"    ON camera_files (camera, path_bytes);";
 
-/* The columns camera_files gained after its first version. */
+/*
+ * The columns camera_files gained after its first version, added by
+ * migrate() where has_new_columns does not prepare.
+ */
+static const char has_new_columns[] =
+	"SELECT path_bytes, object_raw FROM camera_files LIMIT 0";
 static const char migrate_sql[] =
 	"ALTER TABLE camera_files ADD COLUMN path_bytes BLOB;"
 	"ALTER TABLE camera_files ADD COLUMN object_raw BLOB;";
@@ -208,70 +220,37 @@ set_wal(sqlite3 *db)
 	return rc;
 }
 
-/* 1 if camera_files has the later columns, 0 if not. */
+/*
+ * 1 if probe prepares, that is if the tables and columns it names exist,
+ * else 0.
+ */
 static int
-has_new_columns(sqlite3 *db)
+prepares(sqlite3 *db, const char *probe)
 {
 	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(db, "SELECT path_bytes, object_raw "
-	    "FROM camera_files LIMIT 0", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_finalize(st);
-	return 1;
-}
-
-/* 1 if the database has the segment_sessions table (and its siblings). */
-static int
-has_sessions(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(db, "SELECT segment FROM segment_sessions "
-	    "LIMIT 0", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, probe, -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_finalize(st);
 	return 1;
 }
 
 /*
- * Creates the tables that came last and, since rows for the entries
- * already applied would be missing from them, drops every catalog row so
- * that the next sync rebuilds all of it from the log.  As in migrate(),
- * the check is repeated inside the write transaction.
+ * Brings a database made by an older version up to date: runs sql unless
+ * probe prepares already.  The check is repeated inside the write
+ * transaction, so two processes opening the same old database do not
+ * both alter it.
  */
 static int
-migrate_sessions(sqlite3 *db)
+migrate(sqlite3 *db, const char *probe, const char *sql)
 {
 	int rc;
 
-	if (has_sessions(db))
+	if (prepares(db, probe))
 		return 0;
 	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
 		return rc;
-	if ((!has_sessions(db) && (rc = db_exec(db, schema2_sql)) != 0) ||
-	    (rc = db_exec(db, "COMMIT")) != 0) {
-		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
-	}
-	return 0;
-}
-
-/*
- * Adds the later columns of camera_files to a database made before them.
- * The check is repeated inside the write transaction, so two processes
- * opening the same old database do not both alter it.
- */
-static int
-migrate(sqlite3 *db)
-{
-	int rc;
-
-	if (has_new_columns(db))
-		return 0;
-	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
-		return rc;
-	if ((!has_new_columns(db) && (rc = db_exec(db, migrate_sql)) != 0) ||
+	if ((!prepares(db, probe) && (rc = db_exec(db, sql)) != 0) ||
 	    (rc = db_exec(db, "COMMIT")) != 0) {
 		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
@@ -291,8 +270,8 @@ catalog_open(const char *path, struct catalog **out)
 	if ((rc = db_open(path, SQLITE_OPEN_READWRITE, &c->db)) != 0 ||
 	    (rc = set_wal(c->db)) != 0 ||
 	    (rc = db_exec(c->db, schema_sql)) != 0 ||
-	    (rc = migrate(c->db)) != 0 ||
-	    (rc = migrate_sessions(c->db)) != 0 ||
+	    (rc = migrate(c->db, has_new_columns, migrate_sql)) != 0 ||
+	    (rc = migrate(c->db, has_sessions, schema2_sql)) != 0 ||
 	    (rc = db_exec(c->db, index_sql)) != 0)
 		goto fail;
 	if ((rc = db_prepare_all(c->db, stmt_sql, c->st, ST_COUNT)) != 0)

@@ -17,28 +17,6 @@
 
 #define SIZE_MAXDIGITS	20	/* UINT64_MAX is 18446744073709551615 */
 
-/* Decimal without sign or leading zeros ("0" itself is allowed). */
-static int
-parse_size(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t	 v = 0;
-	size_t		 i;
-	unsigned	 d;
-
-	if (len == 0 || len > SIZE_MAXDIGITS || (len > 1 && s[0] == '0'))
-		return CUSTOS_ERR_FORMAT;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return CUSTOS_ERR_FORMAT;
-		d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return CUSTOS_ERR_FORMAT;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 static int
 parse_root(const char *s, size_t len, uint8_t root[DIGEST_LEN])
 {
@@ -98,7 +76,7 @@ ckpt_parse(const char *text, size_t len, struct checkpoint **out)
 		goto fail;
 	}
 	if ((line = next_line(&p, end, &n)) == NULL ||
-	    parse_size(line, n, &c->size) != 0)
+	    dec_decode(line, n, &c->size) != 0)
 		goto fail;
 	if ((line = next_line(&p, end, &n)) == NULL ||
 	    parse_root(line, n, c->root) != 0)

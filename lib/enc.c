@@ -1,8 +1,10 @@
 /*
- * enc: hex and base64.  The base64 decoder is strict on purpose: evidence
- * formats must have exactly one encoding for each byte string, or a
- * changed character could leave a signature valid.
+ * enc: hex, base64 and decimal, and the \xNN escape.  The decoders are
+ * strict on purpose: evidence formats must have exactly one encoding for
+ * each byte string and number, or a changed character could leave a
+ * signature valid.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "custos/enc.h"
@@ -130,4 +132,46 @@ b64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz,
 		return CUSTOS_ERR_FORMAT;
 	*outlen = o;
 	return 0;
+}
+
+/* UINT64_MAX is 18446744073709551615. */
+#define DEC_MAXDIGITS	20
+
+int
+dec_decode(const char *in, size_t inlen, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+	unsigned d;
+
+	if (inlen == 0 || inlen > DEC_MAXDIGITS ||
+	    (inlen > 1 && in[0] == '0'))
+		return CUSTOS_ERR_FORMAT;
+	for (i = 0; i < inlen; i++) {
+		if (in[i] < '0' || in[i] > '9')
+			return CUSTOS_ERR_FORMAT;
+		d = (unsigned)(in[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return CUSTOS_ERR_FORMAT;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+const char *
+esc_encode(const char *s, char *buf, size_t bufsz)
+{
+	size_t o = 0;
+	unsigned char c;
+
+	for (; *s != '\0' && o + 5 < bufsz; s++) {
+		c = (unsigned char)*s;
+		if (c < 0x20 || c > 0x7e || c == '\\')
+			o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+	return buf;
 }

@@ -38,6 +38,39 @@ floor_log2(uint64_t n)
 	return 63 - (unsigned)__builtin_clzll(n);
 }
 
+/* The number of significant bits of x. */
+static unsigned
+bitlen(uint64_t x)
+{
+	return x == 0 ? 0 : 64 - (unsigned)__builtin_clzll(x);
+}
+
+size_t
+merkle_inclusion_len(uint64_t index, uint64_t size)
+{
+	unsigned inner;
+
+	if (index >= size)
+		return 0;
+	inner = bitlen(index ^ (size - 1));
+	if (inner >= 64)
+		return inner;
+	return inner + (size_t)__builtin_popcountll(index >> inner);
+}
+
+size_t
+merkle_consistency_len(uint64_t old, uint64_t new)
+{
+	unsigned shift;
+	size_t len;
+
+	if (old == 0 || old >= new)
+		return 0;
+	shift = (unsigned)__builtin_ctzll(old);
+	len = merkle_inclusion_len(old - 1, new) - shift;
+	return old == (UINT64_C(1) << shift) ? len : len + 1;
+}
+
 int
 merkle_leaf_hash(enum digest_alg alg, const void *data, size_t len,
     uint8_t out[DIGEST_LEN])

@@ -15,6 +15,7 @@
  * 65-byte point: C2SP reserves type 0xff for private use when followed by
  * an identifier that keeps the key IDs of different schemes apart.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,6 +455,22 @@ note_sig(const struct note *n, size_t i)
 	if (i >= n->nsigs)
 		return NULL;
 	return &n->sigs[i];
+}
+
+void
+note_signers(const struct note *n, char *buf, size_t bufsz)
+{
+	const struct note_sig *s;
+	char name[4 * NOTE_MAX_NAME + 1];
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < note_nsigs(n) && o < bufsz; i++) {
+		s = note_sig(n, i);
+		o += (size_t)snprintf(buf + o, bufsz - o, "%s%s+%08" PRIx32,
+		    i > 0 ? ", " : "", esc_encode(s->name, name, sizeof(name)),
+		    s->keyid);
+	}
 }
 
 int

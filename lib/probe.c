@@ -668,12 +668,8 @@ struct probe_child {
 	struct timespec	 start;
 };
 
-static void
-fail_result(struct probe_result *r, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fail_result(struct probe_result *r, int status, const char *fmt, ...)
+void
+probe_result_fail(struct probe_result *r, int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -686,6 +682,20 @@ fail_result(struct probe_result *r, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->error, sizeof(r->error), fmt, ap);
 	va_end(ap);
+}
+
+void
+probe_result_take(struct probe_result *r, const void *buf, size_t got)
+{
+	if (got != sizeof(struct probe_result)) {
+		probe_result_fail(r, PROBE_FAILED, "malformed answer: %zu "
+		    "bytes", got);
+		return;
+	}
+	memcpy(r, buf, sizeof(*r));
+	if (probe_result_check(r, sizeof(*r)) != 0)
+		probe_result_fail(r, PROBE_FAILED,
+		    "malformed answer: fails the result check");
 }
 
 /*
@@ -815,24 +825,22 @@ int
 probe_wait(struct probe_child *c, unsigned timeout_ms,
     struct probe_result *res)
 {
-	union {
-		struct probe_result	 r;
-		unsigned char		 b[sizeof(struct probe_result) + 1];
-	} in;
+	/* One byte more than an answer, to see one that is too long. */
+	unsigned char in[sizeof(struct probe_result) + 1];
 	ssize_t got;
 	int status, e = 0, rc = 0;
 	const char *sigtext;
 
-	got = read_answer(c, timeout_ms, in.b, sizeof(in.b));
+	got = read_answer(c, timeout_ms, in, sizeof(in));
 	if (got == -1)
 		e = errno;
 	/* Whatever it sent, it is done talking: make sure it is gone. */
-	if (got < 0 || (size_t)got == sizeof(in.b))
+	if (got < 0 || (size_t)got == sizeof(in))
 		(void)kill(c->pid, SIGKILL);
 	close(c->rfd);
 	while (waitpid(c->pid, &status, 0) == -1) {
 		if (errno != EINTR) {
-			fail_result(res, PROBE_FAILED, "waitpid: %s",
+			probe_result_fail(res, PROBE_FAILED, "waitpid: %s",
 			    strerror(errno));
 			e = errno;
 			free(c);
@@ -842,32 +850,25 @@ probe_wait(struct probe_child *c, unsigned timeout_ms,
 	}
 	free(c);
 	if (got == -2)
-		fail_result(res, PROBE_TIMEOUT, "no answer within %u ms; "
+		probe_result_fail(res, PROBE_TIMEOUT, "no answer within %u ms; "
 		    "killed", timeout_ms);
 	else if (got == -1) {
-		fail_result(res, PROBE_FAILED, "reading the answer: %s",
+		probe_result_fail(res, PROBE_FAILED, "reading the answer: %s",
 		    strerror(e));
 		errno = e;
 		rc = CUSTOS_ERR_SYSTEM;
-	} else if ((size_t)got == sizeof(in.b))
-		fail_result(res, PROBE_FAILED, "malformed answer: more than "
-		    "%zu bytes", sizeof(struct probe_result));
+	} else if ((size_t)got == sizeof(in))
+		probe_result_fail(res, PROBE_FAILED, "malformed answer: more "
+		    "than %zu bytes", sizeof(struct probe_result));
 	else if (WIFSIGNALED(status)) {
 		sigtext = strsignal(WTERMSIG(status));
-		fail_result(res, PROBE_CRASHED, "killed by signal %d (%s)",
-		    WTERMSIG(status), sigtext ? sigtext : "?");
+		probe_result_fail(res, PROBE_CRASHED, "killed by signal %d "
+		    "(%s)", WTERMSIG(status), sigtext ? sigtext : "?");
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_result(res, PROBE_CRASHED, "exited with status %d",
+		probe_result_fail(res, PROBE_CRASHED, "exited with status %d",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	else if ((size_t)got != sizeof(struct probe_result))
-		fail_result(res, PROBE_FAILED, "malformed answer: %zd bytes",
-		    got);
-	else {
-		memcpy(res, &in.r, sizeof(*res));
-		if (probe_result_check(res, sizeof(*res)) != 0)
-			fail_result(res, PROBE_FAILED,
-			    "malformed answer: fails the result check");
-	}
+	else
+		probe_result_take(res, in, (size_t)got);
 	return rc;
 }
 

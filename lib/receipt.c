@@ -22,7 +22,6 @@
 #include "custos/profile.h"
 #include "custos/receipt.h"
 
-#define INDEX_MAXDIGITS	20	/* UINT64_MAX is 18446744073709551615 */
 /* A base64 line of one hash, without its "\n". */
 #define HASH_B64	(B64_ENCLEN(DIGEST_LEN) - 1)
 
@@ -53,28 +52,6 @@ say(char *why, size_t whylen, const char *fmt, ...)
 }
 
 /*
- * Copies s into buf with every byte outside printable ASCII, and the
- * backslash, as \xNN: names and origins come from the receipt under test
- * and end up on a reviewer's terminal.
- */
-static const char *
-safe(const char *s, char *buf, size_t bufsz)
-{
-	size_t o = 0;
-	unsigned char c;
-
-	for (; *s != '\0' && o + 5 < bufsz; s++) {
-		c = (unsigned char)*s;
-		if (c < 0x20 || c > 0x7e || c == '\\')
-			o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x", c);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-/*
  * Returns the next line of [*p, end) without its "\n" and moves *p past
  * it, or NULL if no complete line is left.
  */
@@ -89,28 +66,6 @@ next_line(const char **p, const char *end, size_t *len)
 	*len = (size_t)(nl - line);
 	*p = nl + 1;
 	return line;
-}
-
-/* Decimal without sign or leading zeros ("0" itself is allowed). */
-static int
-parse_index(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-	unsigned d;
-
-	if (len == 0 || len > INDEX_MAXDIGITS || (len > 1 && s[0] == '0'))
-		return CUSTOS_ERR_FORMAT;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return CUSTOS_ERR_FORMAT;
-		d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return CUSTOS_ERR_FORMAT;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
 }
 
 /* The "extra <base64>" value: non-empty, canonical, bounded. */
@@ -188,7 +143,7 @@ parse(struct receipt *r, const char *text, size_t len)
 			return CUSTOS_ERR_FORMAT;
 	}
 	if (n < 6 || memcmp(line, "index ", 6) != 0 ||
-	    parse_index(line + 6, n - 6, &r->index) != 0)
+	    dec_decode(line + 6, n - 6, &r->index) != 0)
 		return CUSTOS_ERR_FORMAT;
 	if ((rc = parse_proof(r, &p, end)) != 0)
 		return rc;
@@ -227,23 +182,6 @@ receipt_free(struct receipt *r)
 	free(r);
 }
 
-/* Lists the note's signers as "name+keyid, ..." for a message. */
-static void
-list_signers(const struct note *n, char *buf, size_t bufsz)
-{
-	const struct note_sig *s;
-	char name[4 * NOTE_MAX_NAME + 1];
-	size_t i, o = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < note_nsigs(n) && o < bufsz; i++) {
-		s = note_sig(n, i);
-		o += (size_t)snprintf(buf + o, bufsz - o, "%s%s+%08" PRIx32,
-		    i > 0 ? ", " : "", safe(s->name, name, sizeof(name)),
-		    s->keyid);
-	}
-}
-
 int
 receipt_verify_checkpoint(const struct receipt *r,
     const struct note_verifier *v, char *why, size_t whylen)
@@ -252,9 +190,9 @@ receipt_verify_checkpoint(const struct receipt *r,
 	char signers[512];
 	int rc;
 
-	safe(note_verifier_name(v), name, sizeof(name));
+	esc_encode(note_verifier_name(v), name, sizeof(name));
 	if ((rc = note_verify(r->note, v)) == CUSTOS_ERR_KEY) {
-		list_signers(r->note, signers, sizeof(signers));
+		note_signers(r->note, signers, sizeof(signers));
 		say(why, whylen, "checkpoint: no signature by key %s+%08" PRIx32
 		    " (signed by: %s)", name, note_verifier_keyid(v), signers);
 		return rc;
@@ -272,32 +210,11 @@ receipt_verify_checkpoint(const struct receipt *r,
 	/* A key signs for one log: its name is that log's origin. */
 	if (strcmp(r->ckpt->origin, note_verifier_name(v)) != 0) {
 		say(why, whylen, "checkpoint: origin \"%s\" is not the key's "
-		    "name \"%s\"", safe(r->ckpt->origin, origin,
+		    "name \"%s\"", esc_encode(r->ckpt->origin, origin,
 		    sizeof(origin)), name);
 		return CUSTOS_ERR_VERIFY;
 	}
 	return 0;
-}
-
-static unsigned
-bitlen(uint64_t x)
-{
-	return x == 0 ? 0 : 64 - (unsigned)__builtin_clzll(x);
-}
-
-/*
- * The length of the inclusion proof of index in a tree of size leaves
- * (index < size): the levels below the point where the paths to index and
- * to the last leaf part, and one hash for each left subtree above it.
- */
-static size_t
-inclusion_len(uint64_t index, uint64_t size)
-{
-	unsigned inner = bitlen(index ^ (size - 1));
-
-	if (inner >= 64)
-		return inner;
-	return inner + (size_t)__builtin_popcountll(index >> inner);
 }
 
 int
@@ -326,7 +243,7 @@ receipt_verify_inclusion(const struct receipt *r, enum digest_alg alg,
 		    "below the tree size %" PRIu64, r->index, size);
 		return CUSTOS_ERR_VERIFY;
 	}
-	if ((want = inclusion_len(r->index, size)) != r->nproof) {
+	if ((want = merkle_inclusion_len(r->index, size)) != r->nproof) {
 		say(why, whylen, "inclusion: proof has %zu hashes, but entry %"
 		    PRIu64 " in a tree of size %" PRIu64 " needs %zu",
 		    r->nproof, r->index, size, want);

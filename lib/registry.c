@@ -123,8 +123,24 @@ open_db(sqlite3 **db, const char *path)
 	return registry_inspect_schema(*db);
 }
 
-int
-registry_open(const char *path, struct registry **out)
+static int
+open_db_ro(sqlite3 **db, const char *path)
+{
+	int rc;
+
+	if ((rc = db_open(path, SQLITE_OPEN_READONLY, db)) != 0)
+		return rc;
+	/* Preparing fails on a table the daemon has not created yet. */
+	if (sqlite3_exec(*db, "SELECT 1 FROM registry_state LIMIT 0", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		return CUSTOS_ERR_NOTFOUND;
+	return 0;
+}
+
+/* Opens the database with opendb, then prepares and reads synced_to. */
+static int
+open_registry(const char *path, int (*opendb)(sqlite3 **, const char *),
+    struct registry **out)
 {
 	struct registry *r;
 	int rc;
@@ -132,7 +148,7 @@ registry_open(const char *path, struct registry **out)
 	*out = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return CUSTOS_ERR_NOMEM;
-	if ((rc = open_db(&r->db, path)) != 0)
+	if ((rc = opendb(&r->db, path)) != 0)
 		goto fail;
 	if ((rc = db_prepare_all(r->db, stmt_sql, r->st, ST_COUNT)) != 0)
 		goto fail;
@@ -146,31 +162,15 @@ fail:
 }
 
 int
+registry_open(const char *path, struct registry **out)
+{
+	return open_registry(path, open_db, out);
+}
+
+int
 registry_open_ro(const char *path, struct registry **out)
 {
-	struct registry *r;
-	int rc;
-
-	*out = NULL;
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return CUSTOS_ERR_NOMEM;
-	if ((rc = db_open(path, SQLITE_OPEN_READONLY, &r->db)) != 0)
-		goto fail;
-	/* Preparing fails on a table the daemon has not created yet. */
-	if (sqlite3_exec(r->db, "SELECT 1 FROM registry_state LIMIT 0", NULL,
-	    NULL, NULL) != SQLITE_OK) {
-		rc = CUSTOS_ERR_NOTFOUND;
-		goto fail;
-	}
-	if ((rc = db_prepare_all(r->db, stmt_sql, r->st, ST_COUNT)) != 0)
-		goto fail;
-	if ((rc = db_read_uint(r->st[ST_GET_SYNCED], &r->synced)) != 0)
-		goto fail;
-	*out = r;
-	return 0;
-fail:
-	registry_close(r);
-	return rc;
+	return open_registry(path, open_db_ro, out);
 }
 
 void

@@ -76,6 +76,12 @@ struct ll_ruleset_attr {
 	uint64_t	 scoped;
 };
 
+/* The rule that grants rights beneath a directory, as the kernel has it. */
+struct ll_path_beneath {
+	uint64_t	 allowed_access;
+	int32_t		 parent_fd;
+} __attribute__((packed));
+
 static int landlock_applied;
 
 int
@@ -122,17 +128,18 @@ limits(unsigned cpu_seconds)
 	return 0;
 }
 
-static int
-landlock(void)
+int
+sandbox_landlock(int dir_fd)
 {
 	struct ll_ruleset_attr attr;
+	struct ll_path_beneath pb;
 	int abi, fd;
 
 	abi = (int)syscall(__NR_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 0) {
-		/* Not built in, or disabled at boot: seccomp below still
-		 * denies every system call that takes a path. */
+		/* Not built in, or disabled at boot: the callers' seccomp
+		 * filters still deny the system calls that take a path. */
 		if (errno == ENOSYS || errno == EOPNOTSUPP)
 			return 0;
 		return CUSTOS_ERR_SYSTEM;
@@ -155,8 +162,17 @@ landlock(void)
 	    0);
 	if (fd < 0)
 		return CUSTOS_ERR_SYSTEM;
-	/* No landlock_add_rule(): every handled right on every path is
-	 * denied. */
+	/* Without a rule, every handled right on every path is denied. */
+	if (dir_fd >= 0) {
+		pb.allowed_access = LANDLOCK_ACCESS_FS_MAKE_REG |
+		    LANDLOCK_ACCESS_FS_WRITE_FILE;
+		pb.parent_fd = dir_fd;
+		if (syscall(__NR_landlock_add_rule, fd,
+		    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == -1) {
+			close(fd);
+			return CUSTOS_ERR_SYSTEM;
+		}
+	}
 	if (syscall(__NR_landlock_restrict_self, fd, 0) == -1) {
 		close(fd);
 		return CUSTOS_ERR_SYSTEM;
@@ -296,7 +312,7 @@ sandbox_enter(int media_fd, unsigned cpu_seconds)
 		return rc;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return CUSTOS_ERR_SYSTEM;
-	if ((rc = landlock()) != 0)
+	if ((rc = sandbox_landlock(-1)) != 0)
 		return rc;
 #ifdef SANDBOX_DEBUG
 	if ((rc = debug_reporter()) != 0)

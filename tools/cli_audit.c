@@ -53,6 +53,7 @@
 #include "custos/util.h"
 #include "cli_audit.h"
 #include "cli_replay.h"
+#include "cli_util.h"
 
 #define CHUNK		(1024 * 1024)
 #define BAR_WIDTH	30
@@ -185,43 +186,18 @@ log_progress(void *arg, uint64_t done, uint64_t total)
 	bar(arg, "log", done, total);
 }
 
-static int
-load_verifier(struct audit *a, struct note_verifier **v)
-{
-	char path[PATH_MAX], *text;
-	size_t len;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/station.vkey", a->s.cfg->state_dir);
-	if ((rc = util_read_file(path, 4096, &text, &len)) != 0) {
-		if (rc == CUSTOS_ERR_SYSTEM)
-			warn("%s", path);
-		else
-			warnx("%s: %s", path, custos_strerror(rc));
-		return 2;
-	}
-	if (len > 0 && text[len - 1] == '\n')
-		len--;
-	rc = note_verifier_parse(text, len, v);
-	free(text);
-	if (rc != 0) {
-		warnx("%s: not a verifier key: %s", path, custos_strerror(rc));
-		return 2;
-	}
-	return 0;
-}
-
 /* Part 1: the tree, the checkpoints and their consistency. */
 static int
 check_log(struct audit *a)
 {
 	struct log_verify_result res;
 	struct note_verifier *v = NULL;
-	char root[DIGEST_STRLEN] = "";
+	char path[PATH_MAX], root[DIGEST_STRLEN] = "";
 	uint8_t r[DIGEST_LEN];
 	int rc;
 
-	if ((rc = load_verifier(a, &v)) != 0)
+	snprintf(path, sizeof(path), "%s/station.vkey", a->s.cfg->state_dir);
+	if ((rc = cli_load_verifier(path, &v)) != 0)
 		return rc;
 	memset(&res, 0, sizeof(res));
 	rc = log_verify_all(a->s.log, v, log_progress, a, &res);

@@ -69,15 +69,14 @@ print_json(json_t *j)
 	return 0;
 }
 
-static int
-open_log(struct logcmd *c)
+int
+cli_log_open(const struct config *cfg, struct log **out)
 {
 	char path[PATH_MAX];
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/log.db", c->cfg->state_dir);
-	if ((rc = log_open(path, c->cfg->digest_alg, LOG_RDONLY,
-	    &c->log)) != 0) {
+	snprintf(path, sizeof(path), "%s/log.db", cfg->state_dir);
+	if ((rc = log_open(path, cfg->digest_alg, LOG_RDONLY, out)) != 0) {
 		if (rc == CUSTOS_ERR_NOTFOUND)
 			warnx("%s: no log here yet (has custosd run?)", path);
 		else if (rc == CUSTOS_ERR_SYSTEM)
@@ -99,6 +98,23 @@ number(const char *what, const char *s, uint64_t *out)
 		return 2;
 	}
 	*out = v;
+	return 0;
+}
+
+/*
+ * The arguments of proof and receipt, "N [--size S]": sets *index and,
+ * with --size, *size.  Returns 0 or the exit status.
+ */
+static int
+entry_args(const struct logcmd *c, uint64_t *index, uint64_t *size)
+{
+	int rc;
+
+	if (c->nargs != 1)
+		return logusage();
+	if ((rc = number("entry", c->args[0], index)) != 0 ||
+	    (c->size != NULL && (rc = number("--size", c->size, size)) != 0))
+		return rc;
 	return 0;
 }
 
@@ -251,10 +267,7 @@ cmd_proof(struct logcmd *c)
 	size_t n;
 	int rc;
 
-	if (c->nargs != 1)
-		return logusage();
-	if ((rc = number("entry", c->args[0], &index)) != 0 ||
-	    (c->size != NULL && (rc = number("--size", c->size, &size)) != 0))
+	if ((rc = entry_args(c, &index, &size)) != 0)
 		return rc;
 	if (c->size == NULL && (rc = latest_size(c, &size)) != 0)
 		return rc;
@@ -314,31 +327,6 @@ progress(void *arg, uint64_t done, uint64_t total)
 }
 
 static int
-load_verifier(const char *path, struct note_verifier **v)
-{
-	char *text;
-	size_t len;
-	int rc;
-
-	if ((rc = util_read_file(path, 4096, &text, &len)) != 0) {
-		if (rc == CUSTOS_ERR_SYSTEM)
-			warn("%s", path);
-		else
-			warnx("%s: %s", path, custos_strerror(rc));
-		return 2;
-	}
-	if (len > 0 && text[len - 1] == '\n')
-		len--;
-	rc = note_verifier_parse(text, len, v);
-	free(text);
-	if (rc != 0) {
-		warnx("%s: not a verifier key: %s", path, custos_strerror(rc));
-		return 2;
-	}
-	return 0;
-}
-
-static int
 cmd_verify(struct logcmd *c)
 {
 	struct log_verify_result res;
@@ -352,7 +340,7 @@ cmd_verify(struct logcmd *c)
 	if (c->key == NULL)
 		snprintf(path, sizeof(path), "%s/station.vkey",
 		    c->cfg->state_dir);
-	if ((rc = load_verifier(c->key ? c->key : path, &v)) != 0)
+	if ((rc = cli_load_verifier(c->key ? c->key : path, &v)) != 0)
 		return rc;
 	memset(&res, 0, sizeof(res));
 	rc = log_verify_all(c->log, v, !c->json && isatty(STDERR_FILENO) ?
@@ -425,6 +413,21 @@ print_receipt_json(struct logcmd *c, uint64_t index, const char *text,
 	return rc;
 }
 
+/* Writes -o's file atomically; returns 0, or warns and returns 1. */
+static int
+write_out(const char *path, const void *buf, size_t len)
+{
+	int rc;
+
+	if ((rc = util_write_file(path, buf, len, 0644, 0)) == 0)
+		return 0;
+	if (rc == CUSTOS_ERR_SYSTEM)
+		warn("%s", path);
+	else
+		warnx("%s: %s", path, custos_strerror(rc));
+	return 1;
+}
+
 /*
  * The receipt of entry N (c2sp.org/tlog-proof@v1, docs/log.md): what a
  * camera or phone keeps to show, offline, that the station logged it.
@@ -438,10 +441,7 @@ cmd_receipt(struct logcmd *c)
 	size_t len;
 	int rc;
 
-	if (c->nargs != 1)
-		return logusage();
-	if ((rc = number("entry", c->args[0], &index)) != 0 ||
-	    (c->size != NULL && (rc = number("--size", c->size, &size)) != 0))
+	if ((rc = entry_args(c, &index, &size)) != 0)
 		return rc;
 	/* The library reads size 0 as "the latest"; no tree of size 0 is
 	 * ever signed. */
@@ -457,12 +457,7 @@ cmd_receipt(struct logcmd *c)
 			    (unsigned long long)index, custos_strerror(rc));
 		return 1;
 	}
-	if (c->out != NULL &&
-	    (rc = util_write_file(c->out, text, len, 0644, 0)) != 0) {
-		if (rc == CUSTOS_ERR_SYSTEM)
-			warn("%s", c->out);
-		else
-			warnx("%s: %s", c->out, custos_strerror(rc));
+	if (c->out != NULL && write_out(c->out, text, len) != 0) {
 		free(text);
 		return 1;
 	}
@@ -538,12 +533,7 @@ cmd_timestamp(struct logcmd *c)
 		    (unsigned long long)size, custos_strerror(rc));
 		return 1;
 	}
-	if (c->out != NULL &&
-	    (rc = util_write_file(c->out, tsr, len, 0644, 0)) != 0) {
-		if (rc == CUSTOS_ERR_SYSTEM)
-			warn("%s", c->out);
-		else
-			warnx("%s: %s", c->out, custos_strerror(rc));
+	if (c->out != NULL && write_out(c->out, tsr, len) != 0) {
 		free(tsr);
 		return 1;
 	}
@@ -635,7 +625,7 @@ cli_log(const struct config *cfg, int argc, char *argv[])
 		    verbs[i].fn != cmd_timestamp) ||
 		    (c.key != NULL && verbs[i].fn != cmd_verify))
 			return logusage();
-		if ((rc = open_log(&c)) != 0)
+		if ((rc = cli_log_open(c.cfg, &c.log)) != 0)
 			return rc;
 		rc = verbs[i].fn(&c);
 		log_close(c.log);

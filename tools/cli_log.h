@@ -7,6 +7,15 @@
 
 #include "custos/config.h"
 
+struct log;
+
+/*
+ * Opens the station's log of cfg read-only into *out (close it with
+ * log_close()).  Returns 0, or warns once, naming the file, and returns 2
+ * (the tools' "unreadable input" status).  Shared with replay and audit.
+ */
+int	 cli_log_open(const struct config *cfg, struct log **out);
+
 /*
  * Runs "log VERB ARGS..." (argv[0] is "log").  Returns the exit code:
  * 0 done, 1 failed or not verified, 2 usage error.

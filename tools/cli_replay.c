@@ -35,6 +35,7 @@
 #include "custos/rfc3339.h"
 #include "custos/timeline.h"
 #include "custos/util.h"
+#include "cli_log.h"
 #include "cli_registry.h"
 #include "cli_replay.h"
 
@@ -76,16 +77,9 @@ cli_state_open(const struct config *cfg, struct cli_state *s)
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
+	if ((rc = cli_log_open(cfg, &s->log)) != 0)
+		return rc;
 	snprintf(path, sizeof(path), "%s/log.db", cfg->state_dir);
-	if ((rc = log_open(path, cfg->digest_alg, LOG_RDONLY, &s->log)) != 0) {
-		if (rc == CUSTOS_ERR_NOTFOUND)
-			warnx("%s: no log here yet (has custosd run?)", path);
-		else if (rc == CUSTOS_ERR_SYSTEM)
-			warn("%s", path);
-		else
-			warnx("%s: %s", path, custos_strerror(rc));
-		return 2;
-	}
 	/*
 	 * The registry's tables are the daemon's index of the log; they are
 	 * opened read-only and nothing here syncs them.  The catalog is not

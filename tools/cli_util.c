@@ -1,9 +1,15 @@
 #include <err.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "custos/enc.h"
+#include "custos/err.h"
+#include "custos/note.h"
+#include "custos/util.h"
 
 #include "cli_util.h"
 
@@ -24,18 +30,35 @@ cli_exit(int code)
 int
 cli_parse_u64(const char *s, unsigned long long *out)
 {
-	unsigned long long v = 0;
-	const char *p;
+	uint64_t v;
 
-	if (s == NULL || *s == '\0' || (s[0] == '0' && s[1] != '\0'))
+	if (s == NULL || dec_decode(s, strlen(s), &v) != 0)
 		return -1;
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		if (v > (~0ULL - (unsigned)(*p - '0')) / 10)
-			return -1;
-		v = v * 10 + (unsigned)(*p - '0');
-	}
 	*out = v;
+	return 0;
+}
+
+int
+cli_load_verifier(const char *path, struct note_verifier **v)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if ((rc = util_read_file(path, 4096, &text, &len)) != 0) {
+		if (rc == CUSTOS_ERR_SYSTEM)
+			warn("%s", path);
+		else
+			warnx("%s: %s", path, custos_strerror(rc));
+		return 2;
+	}
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	rc = note_verifier_parse(text, len, v);
+	free(text);
+	if (rc != 0) {
+		warnx("%s: not a verifier key: %s", path, custos_strerror(rc));
+		return 2;
+	}
 	return 0;
 }

@@ -17,4 +17,14 @@ void	 cli_exit(int code) __attribute__((noreturn));
  */
 int	 cli_parse_u64(const char *s, unsigned long long *out);
 
+struct note_verifier;
+
+/*
+ * Reads and parses the verifier key file path (at most 4 KiB, one
+ * optional trailing newline).  Returns 0 with *v (free with
+ * note_verifier_free()), or warns once, naming path, and returns 2, the
+ * tools' exit status for an input that cannot be used.
+ */
+int	 cli_load_verifier(const char *path, struct note_verifier **v);
+
 #endif

@@ -11,7 +11,6 @@
  * cannot be read (including a key file that is not a verifier key, which is
  * the reviewer's problem, not evidence about the log).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,25 +21,28 @@
 
 #include "custos/ckpt.h"
 #include "custos/digest.h"
+#include "custos/enc.h"
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/merkle.h"
 #include "custos/note.h"
 #include "custos/probe.h"
-#include "custos/profile.h"
-#include "custos/util.h"
 #include "custos/version.h"
 
 #include "cli_util.h"
 #include "verify_bundle.h"
 #include "verify_receipt.h"
+#include "verify_util.h"
 
 #define PROG		"custos-verify"
 #define EXIT_VERIFIED	0
 #define EXIT_NOT	1
 #define EXIT_USAGE	2
 
-/* Limit for keys, checkpoints and proofs; entries get LOG_MAX_ENTRY. */
+/*
+ * Limit for proof files; keys get VERIFY_KEY_MAX, checkpoints
+ * NOTE_MAX_SIZE and entries LOG_MAX_ENTRY.
+ */
 #define SMALL_MAX	(1 << 20)
 
 /* Option bits. */
@@ -182,45 +184,16 @@ fail(struct result *r, int code, const char *fmt, ...)
 	return -1;
 }
 
-/*
- * Copies s into buf with every byte outside printable ASCII, and the
- * backslash, written as \xNN: names and origins come from the files under
- * test, and hostile bytes must not reach the reviewer's terminal.
- */
-static const char *
-safe(const char *s, char *buf, size_t bufsz)
-{
-	size_t o = 0;
-	unsigned char c;
-
-	for (; *s != '\0' && o + 5 < bufsz; s++) {
-		c = (unsigned char)*s;
-		if (c < 0x20 || c > 0x7e || c == '\\')
-			o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x", c);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* Reads path into *buf; an unreadable or oversized file is exit 2. */
 static int
 read_input(struct result *r, const char *path, size_t max, char **buf,
     size_t *len)
 {
-	int rc;
+	char why[sizeof(r->error)];
 
-	if ((rc = util_read_file(path, max, buf, len)) == 0)
+	if (verify_read_file(path, max, buf, len, why, sizeof(why)) == 0)
 		return 0;
-	if (rc == CUSTOS_ERR_SYSTEM)
-		return fail(r, EXIT_USAGE, "cannot read %s: %s", path,
-		    strerror(errno));
-	if (rc == CUSTOS_ERR_TOOBIG)
-		return fail(r, EXIT_USAGE, "%s: larger than %zu bytes", path,
-		    max);
-	return fail(r, EXIT_USAGE, "cannot read %s: %s", path,
-	    custos_strerror(rc));
+	return fail(r, EXIT_USAGE, "%s", why);
 }
 
 /*
@@ -231,45 +204,12 @@ read_input(struct result *r, const char *path, size_t max, char **buf,
 static int
 load_key(struct result *r, const char *path, struct note_verifier **v)
 {
-	char *buf, name[4 * NOTE_MAX_NAME + 1];
-	size_t len;
-	int rc;
+	char why[sizeof(r->error)];
 
-	*v = NULL;
-	if (read_input(r, path, SMALL_MAX, &buf, &len) == -1)
-		return -1;
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	rc = note_verifier_parse(buf, len, v);
-	free(buf);
-	if (rc == CUSTOS_ERR_UNSUPPORTED)
-		return fail(r, EXIT_USAGE, "key file %s: unsupported key type",
-		    path);
-	if (rc != 0)
-		return fail(r, EXIT_USAGE, "key file %s: not a C2SP verifier "
-		    "key (%s)", path, custos_strerror(rc));
-	r->alg = profile_digest(profile_of_sign(note_verifier_alg(*v)));
-	snprintf(r->key, sizeof(r->key), "%s+%08" PRIx32,
-	    safe(note_verifier_name(*v), name, sizeof(name)),
-	    note_verifier_keyid(*v));
-	return 0;
-}
-
-/* Lists the note's signers as "name+keyid, ..." for a message. */
-static void
-list_signers(const struct note *n, char *buf, size_t bufsz)
-{
-	const struct note_sig *s;
-	char name[4 * NOTE_MAX_NAME + 1];
-	size_t i, o = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < note_nsigs(n) && o < bufsz; i++) {
-		s = note_sig(n, i);
-		o += (size_t)snprintf(buf + o, bufsz - o, "%s%s+%08" PRIx32,
-		    i > 0 ? ", " : "", safe(s->name, name, sizeof(name)),
-		    s->keyid);
-	}
+	if (verify_load_key(path, v, &r->alg, r->key, sizeof(r->key), why,
+	    sizeof(why)) == 0)
+		return 0;
+	return fail(r, EXIT_USAGE, "%s", why);
 }
 
 /* Checks the note's signature by v; what names the checkpoint. */
@@ -283,7 +223,7 @@ check_signature(struct result *r, const char *what, const struct note *n,
 	if ((rc = note_verify(n, v)) == 0)
 		return 0;
 	if (rc == CUSTOS_ERR_KEY) {
-		list_signers(n, signers, sizeof(signers));
+		note_signers(n, signers, sizeof(signers));
 		return fail(r, EXIT_NOT, "%s: no signature by key %s "
 		    "(signed by: %s)", what, r->key, signers);
 	}
@@ -326,8 +266,9 @@ open_checkpoint(struct result *r, const char *what, const char *msg,
 		    "(origin, tree size, base64 root)", what);
 	if (strcmp((*out)->origin, note_verifier_name(v)) != 0)
 		return fail(r, EXIT_NOT, "%s: origin \"%s\" is not the key's "
-		    "name \"%s\"", what, safe((*out)->origin, o1, sizeof(o1)),
-		    safe(note_verifier_name(v), o2, sizeof(o2)));
+		    "name \"%s\"", what, esc_encode((*out)->origin, o1,
+		    sizeof(o1)), esc_encode(note_verifier_name(v), o2,
+		    sizeof(o2)));
 	return 0;
 }
 
@@ -376,42 +317,6 @@ parse_proof(struct result *r, const char *text, size_t len,
 	return fail(r, EXIT_NOT, "proof: %s", why);
 }
 
-static unsigned
-bitlen(uint64_t x)
-{
-	return x == 0 ? 0 : 64 - (unsigned)__builtin_clzll(x);
-}
-
-/*
- * The length of an inclusion proof for index in a tree of size leaves
- * (index < size): the inner part below the point where the paths to index
- * and to the last leaf part, and one hash for each left subtree above it.
- */
-static size_t
-inclusion_len(uint64_t index, uint64_t size, unsigned *inner)
-{
-	*inner = bitlen(index ^ (size - 1));
-	if (*inner >= 64)
-		return *inner;
-	return *inner + (size_t)__builtin_popcountll(index >> *inner);
-}
-
-/*
- * The length of a consistency proof from old to new (0 < old < new), as in
- * RFC 9162 2.1.4.2: the inclusion path of leaf old - 1 without the levels
- * inside the largest complete subtree ending at old, plus that subtree's
- * hash unless it is the whole old tree.
- */
-static size_t
-consistency_len(uint64_t old, uint64_t new)
-{
-	unsigned inner, shift = (unsigned)__builtin_ctzll(old);
-	size_t len = inclusion_len(old - 1, new, &inner);
-
-	len -= shift;
-	return old == (UINT64_C(1) << shift) ? len : len + 1;
-}
-
 static void
 run_checkpoint(const struct opts *o, struct result *r)
 {
@@ -433,7 +338,6 @@ check_inclusion(struct result *r, const char *entry, size_t elen,
 {
 	uint8_t proof[MERKLE_MAX_PROOF][DIGEST_LEN];
 	size_t n, want;
-	unsigned inner;
 
 	if (merkle_leaf_hash(r->alg, entry, elen, r->leaf) != 0)
 		return fail(r, EXIT_NOT, "entry: cannot hash");
@@ -443,7 +347,7 @@ check_inclusion(struct result *r, const char *entry, size_t elen,
 		    "below the tree size %" PRIu64, r->index, r->ckpt->size);
 	if (parse_proof(r, ptext, plen, proof, &n) == -1)
 		return -1;
-	if ((want = inclusion_len(r->index, r->ckpt->size, &inner)) != n)
+	if ((want = merkle_inclusion_len(r->index, r->ckpt->size)) != n)
 		return fail(r, EXIT_NOT, "inclusion proof has %zu hashes, but "
 		    "entry %" PRIu64 " in a tree of size %" PRIu64 " needs %zu",
 		    n, r->index, r->ckpt->size, want);
@@ -481,7 +385,7 @@ check_consistency(struct result *r, const char *ptext, size_t plen)
 {
 	uint8_t proof[MERKLE_MAX_PROOF][DIGEST_LEN];
 	uint64_t old = r->old->size, new = r->ckpt->size;
-	size_t n, want = 0;
+	size_t n, want;
 
 	if (old > new)
 		return fail(r, EXIT_NOT, "old tree size %" PRIu64 " is larger "
@@ -492,9 +396,7 @@ check_consistency(struct result *r, const char *ptext, size_t plen)
 		    "no consistency proof from the empty tree");
 	if (parse_proof(r, ptext, plen, proof, &n) == -1)
 		return -1;
-	if (old < new)
-		want = consistency_len(old, new);
-	if (n != want)
+	if ((want = merkle_consistency_len(old, new)) != n)
 		return fail(r, EXIT_NOT, "consistency proof has %zu hashes, "
 		    "but one from size %" PRIu64 " to %" PRIu64 " needs %zu",
 		    n, old, new, want);
@@ -529,15 +431,6 @@ run_consistency(const struct opts *o, struct result *r)
 	note_verifier_free(v);
 }
 
-static const char *
-hash_str(const struct result *r, const uint8_t h[DIGEST_LEN], char *buf,
-    size_t bufsz)
-{
-	if (digest_format(r->alg, h, buf, bufsz) != 0)
-		snprintf(buf, bufsz, "?");
-	return buf;
-}
-
 static void
 print_text(const struct result *r)
 {
@@ -553,8 +446,8 @@ print_text(const struct result *r)
 		printf("NOT VERIFIED: %s\n", r->error);
 		return;
 	}
-	safe(c->origin, origin, sizeof(origin));
-	hash_str(r, c->root, h1, sizeof(h1));
+	esc_encode(c->origin, origin, sizeof(origin));
+	verify_hash_str(r->alg, c->root, h1, sizeof(h1));
 	if (strcmp(r->check, "checkpoint") == 0)
 		printf("verified: checkpoint of \"%s\" at tree size %" PRIu64
 		    ", root %s, signed by key %s\n", origin, c->size, h1,
@@ -562,27 +455,13 @@ print_text(const struct result *r)
 	else if (strcmp(r->check, "inclusion") == 0)
 		printf("verified: entry %" PRIu64 " (leaf %s) is in the tree "
 		    "of size %" PRIu64 " of \"%s\" (root %s)\n", r->index,
-		    hash_str(r, r->leaf, h2, sizeof(h2)), c->size, origin, h1);
+		    verify_hash_str(r->alg, r->leaf, h2, sizeof(h2)), c->size,
+		    origin, h1);
 	else
 		printf("verified: tree of size %" PRIu64 " (root %s) is a "
 		    "prefix of tree of size %" PRIu64 " (root %s) of \"%s\"\n",
-		    r->old->size, hash_str(r, r->old->root, h2, sizeof(h2)),
-		    c->size, h1, origin);
-}
-
-/*
- * JSON integers are signed 64-bit in jansson; a tree size beyond that
- * (which no real log reaches) is given as a decimal string instead.
- */
-static json_t *
-json_u64(uint64_t v)
-{
-	char buf[24];
-
-	if (v <= INT64_MAX)
-		return json_integer((json_int_t)v);
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	return json_string(buf);
+		    r->old->size, verify_hash_str(r->alg, r->old->root, h2,
+		    sizeof(h2)), c->size, h1, origin);
 }
 
 static void
@@ -591,16 +470,18 @@ json_add_ckpt(const struct result *r, json_t *o)
 	char h[DIGEST_STRLEN], origin[4 * NOTE_MAX_NAME + 1];
 
 	if (r->ckpt != NULL) {
-		json_object_set_new(o, "origin", json_string(safe(
+		json_object_set_new(o, "origin", json_string(esc_encode(
 		    r->ckpt->origin, origin, sizeof(origin))));
-		json_object_set_new(o, "tree_size", json_u64(r->ckpt->size));
-		json_object_set_new(o, "root", json_string(hash_str(r,
-		    r->ckpt->root, h, sizeof(h))));
+		json_object_set_new(o, "tree_size",
+		    verify_json_u64(r->ckpt->size));
+		json_object_set_new(o, "root", json_string(verify_hash_str(
+		    r->alg, r->ckpt->root, h, sizeof(h))));
 	}
 	if (r->old != NULL) {
-		json_object_set_new(o, "old_tree_size", json_u64(r->old->size));
-		json_object_set_new(o, "old_root", json_string(hash_str(r,
-		    r->old->root, h, sizeof(h))));
+		json_object_set_new(o, "old_tree_size",
+		    verify_json_u64(r->old->size));
+		json_object_set_new(o, "old_root", json_string(verify_hash_str(
+		    r->alg, r->old->root, h, sizeof(h))));
 	}
 	if (r->key[0] != '\0')
 		json_object_set_new(o, "key", json_string(r->key));
@@ -616,7 +497,6 @@ print_json(const struct result *r)
 {
 	char h[DIGEST_STRLEN];
 	json_t *o;
-	int rc;
 
 	if ((o = json_object()) == NULL)
 		return -1;
@@ -624,17 +504,13 @@ print_json(const struct result *r)
 	json_object_set_new(o, "check", json_string(r->check));
 	json_add_ckpt(r, o);
 	if (r->have_index)
-		json_object_set_new(o, "index", json_u64(r->index));
+		json_object_set_new(o, "index", verify_json_u64(r->index));
 	if (r->have_leaf)
-		json_object_set_new(o, "leaf", json_string(hash_str(r, r->leaf,
-		    h, sizeof(h))));
+		json_object_set_new(o, "leaf", json_string(verify_hash_str(
+		    r->alg, r->leaf, h, sizeof(h))));
 	if (r->code != EXIT_VERIFIED)
 		json_object_set_new(o, "error", json_string(r->error));
-	rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(o);
-	if (rc != 0 || putchar('\n') == EOF)
-		return -1;
-	return 0;
+	return verify_json_print(o);
 }
 
 static const struct verb verbs[] = {

@@ -22,20 +22,19 @@
 #include <jansson.h>
 
 #include "custos/digest.h"
+#include "custos/enc.h"
 #include "custos/err.h"
 #include "custos/note.h"
-#include "custos/profile.h"
 #include "custos/receipt.h"
-#include "custos/util.h"
 
 #include "verify_receipt.h"
+#include "verify_util.h"
 
 #define PROG		"custos-verify"
 #define EXIT_VERIFIED	0
 #define EXIT_NOT	1
 #define EXIT_USAGE	2
 
-#define KEY_MAX		(1 << 20)
 #define NCHECKS		5
 #define NAMEBUF		(4 * NOTE_MAX_NAME + 16)
 
@@ -145,80 +144,27 @@ unreadable(struct rres *res, const char *fmt, ...)
 	return -1;
 }
 
-/*
- * Copies s into buf with every byte outside printable ASCII, and the
- * backslash, as \xNN: names and entry fields come from the receipt under
- * test, and hostile bytes must not reach the reviewer's terminal.
- */
-static const char *
-safe(const char *s, char *buf, size_t bufsz)
-{
-	size_t o = 0;
-	unsigned char c;
-
-	for (; *s != '\0' && o + 5 < bufsz; s++) {
-		c = (unsigned char)*s;
-		if (c < 0x20 || c > 0x7e || c == '\\')
-			o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x", c);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static int
 read_input(struct rres *res, const char *path, size_t max, char **buf,
     size_t *len)
 {
-	int rc;
+	char why[sizeof(res->error)];
 
-	if ((rc = util_read_file(path, max, buf, len)) == 0)
+	if (verify_read_file(path, max, buf, len, why, sizeof(why)) == 0)
 		return 0;
-	if (rc == CUSTOS_ERR_SYSTEM)
-		return unreadable(res, "cannot read %s: %s", path,
-		    strerror(errno));
-	if (rc == CUSTOS_ERR_TOOBIG)
-		return unreadable(res, "%s: larger than %zu bytes", path, max);
-	return unreadable(res, "cannot read %s: %s", path,
-	    custos_strerror(rc));
+	return unreadable(res, "%s", why);
 }
 
 /* The reviewer's key decides the profile, hence every hash. */
 static int
 load_key(struct rres *res, const char *path, struct note_verifier **v)
 {
-	char *buf, name[4 * NOTE_MAX_NAME + 1];
-	size_t len;
-	int rc;
+	char why[sizeof(res->error)];
 
-	*v = NULL;
-	if (read_input(res, path, KEY_MAX, &buf, &len) == -1)
-		return -1;
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	rc = note_verifier_parse(buf, len, v);
-	free(buf);
-	if (rc == CUSTOS_ERR_UNSUPPORTED)
-		return unreadable(res, "key file %s: unsupported key type",
-		    path);
-	if (rc != 0)
-		return unreadable(res, "key file %s: not a C2SP verifier key "
-		    "(%s)", path, custos_strerror(rc));
-	res->alg = profile_digest(profile_of_sign(note_verifier_alg(*v)));
-	snprintf(res->key, sizeof(res->key), "%s+%08" PRIx32,
-	    safe(note_verifier_name(*v), name, sizeof(name)),
-	    note_verifier_keyid(*v));
-	return 0;
-}
-
-static const char *
-hash_str(const struct rres *res, const uint8_t h[DIGEST_LEN], char *buf,
-    size_t bufsz)
-{
-	if (digest_format(res->alg, h, buf, bufsz) != 0)
-		snprintf(buf, bufsz, "?");
-	return buf;
+	if (verify_load_key(path, v, &res->alg, res->key, sizeof(res->key),
+	    why, sizeof(why)) == 0)
+		return 0;
+	return unreadable(res, "%s", why);
 }
 
 /* The library's message starts with the check's name; drop it. */
@@ -262,7 +208,7 @@ check_signature(struct rres *res, const struct note_verifier *v)
 		return failed(res, "checkpoint", "%s", strip(why,
 		    "checkpoint"));
 	res->signed_ok = 1;
-	safe(c->origin, res->origin, sizeof(res->origin));
+	esc_encode(c->origin, res->origin, sizeof(res->origin));
 	passed(res, "checkpoint", "\"%s\" at tree size %" PRIu64 ", signed "
 	    "by key %s", res->origin, c->size, res->key);
 	return 0;
@@ -283,8 +229,9 @@ check_inclusion(struct rres *res)
 		return failed(res, "inclusion", "%s", strip(why, "inclusion"));
 	passed(res, "inclusion", "entry %" PRIu64 " (leaf %s) is in the tree "
 	    "of size %" PRIu64 " (root %s)", receipt_index(res->r),
-	    hash_str(res, res->leaf, h1, sizeof(h1)), receipt_size(res->r),
-	    hash_str(res, receipt_root(res->r), h2, sizeof(h2)));
+	    verify_hash_str(res->alg, res->leaf, h1, sizeof(h1)),
+	    receipt_size(res->r), verify_hash_str(res->alg,
+	    receipt_root(res->r), h2, sizeof(h2)));
 	return 0;
 }
 
@@ -321,7 +268,7 @@ check_entry(struct rres *res)
 	type = json_object_get(res->entry, "type");
 	passed(res, "entry", "a JSON object of type \"%s\", index %" PRIu64
 	    ", station \"%s\"", json_is_string(type) ?
-	    safe(json_string_value(type), tbuf, sizeof(tbuf)) : "?",
+	    esc_encode(json_string_value(type), tbuf, sizeof(tbuf)) : "?",
 	    receipt_index(res->r), res->origin);
 	return 0;
 }
@@ -369,7 +316,7 @@ check_file(struct rres *res, FILE *fp)
 	uint8_t want[DIGEST_LEN];
 	char h[DIGEST_STRLEN], fname[1024];
 
-	safe(res->file, fname, sizeof(fname));
+	esc_encode(res->file, fname, sizeof(fname));
 	obj = json_object_get(res->entry, "object");
 	if (!json_is_string(obj))
 		return failed(res, "file", "the entry names no object to "
@@ -380,7 +327,7 @@ check_file(struct rres *res, FILE *fp)
 		    "hash", digest_name(res->alg));
 	if (hash_file(res, fp) == -1)
 		return -1;
-	hash_str(res, res->fhash, h, sizeof(h));
+	verify_hash_str(res->alg, res->fhash, h, sizeof(h));
 	if (memcmp(want, res->fhash, DIGEST_LEN) != 0)
 		return failed(res, "file", "%s is %s, not the entry's object",
 		    fname, h);
@@ -434,12 +381,12 @@ describe(const struct rres *res, char *buf, size_t bufsz)
 
 	f = json_object_get(res->entry, "type");
 	o = (size_t)snprintf(buf, bufsz, "%s", json_is_string(f) ?
-	    safe(json_string_value(f), val, sizeof(val)) : "?");
+	    esc_encode(json_string_value(f), val, sizeof(val)) : "?");
 	for (i = 0; i < 2 && o < bufsz; i++) {
 		f = json_object_get(res->entry, fields[i]);
 		if (json_is_string(f))
 			o += (size_t)snprintf(buf + o, bufsz - o, ", %s %s",
-			    fields[i], safe(json_string_value(f), val,
+			    fields[i], esc_encode(json_string_value(f), val,
 			    sizeof(val)));
 	}
 }
@@ -472,18 +419,6 @@ print_text(const struct rres *res)
 	    res->key, res->have_file ? "; the file is its object" : "");
 }
 
-/* jansson integers are signed; a larger value goes as a string. */
-static json_t *
-json_u64(uint64_t v)
-{
-	char buf[24];
-
-	if (v <= INT64_MAX)
-		return json_integer((json_int_t)v);
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	return json_string(buf);
-}
-
 /* Adds what was established: only verified values, and the leaf. */
 static void
 json_add_facts(const struct rres *res, json_t *o)
@@ -495,22 +430,23 @@ json_add_facts(const struct rres *res, json_t *o)
 	if (res->signed_ok) {
 		json_object_set_new(o, "origin", json_string(res->origin));
 		json_object_set_new(o, "tree_size",
-		    json_u64(receipt_size(res->r)));
-		json_object_set_new(o, "root", json_string(hash_str(res,
-		    receipt_root(res->r), h, sizeof(h))));
+		    verify_json_u64(receipt_size(res->r)));
+		json_object_set_new(o, "root", json_string(verify_hash_str(
+		    res->alg, receipt_root(res->r), h, sizeof(h))));
 	}
 	if (res->r != NULL)
 		json_object_set_new(o, "index",
-		    json_u64(receipt_index(res->r)));
+		    verify_json_u64(receipt_index(res->r)));
 	if (res->have_leaf)
-		json_object_set_new(o, "leaf", json_string(hash_str(res,
-		    res->leaf, h, sizeof(h))));
+		json_object_set_new(o, "leaf", json_string(verify_hash_str(
+		    res->alg, res->leaf, h, sizeof(h))));
 	if (res->code == EXIT_VERIFIED)
 		json_object_set(o, "entry", res->entry);
 	if (res->have_file) {
-		json_object_set_new(o, "file_hash", json_string(hash_str(res,
-		    res->fhash, h, sizeof(h))));
-		json_object_set_new(o, "file_size", json_u64(res->fsize));
+		json_object_set_new(o, "file_hash", json_string(verify_hash_str(
+		    res->alg, res->fhash, h, sizeof(h))));
+		json_object_set_new(o, "file_size",
+		    verify_json_u64(res->fsize));
 	}
 }
 
@@ -520,7 +456,6 @@ print_json(const struct rres *res)
 	const struct check *c;
 	json_t *o, *arr;
 	size_t i;
-	int rc;
 
 	if ((o = json_object()) == NULL || (arr = json_array()) == NULL) {
 		json_decref(o);
@@ -542,11 +477,7 @@ print_json(const struct rres *res)
 		json_object_set_new(o, "error", json_sprintf("%s: %s", c->name,
 		    c->detail));
 	}
-	rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(o);
-	if (rc != 0 || putchar('\n') == EOF)
-		return -1;
-	return 0;
+	return verify_json_print(o);
 }
 
 /* Parses the arguments; "--" ends the options.  Returns 0 or exit 2. */

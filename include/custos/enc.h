@@ -1,8 +1,10 @@
 /*
- * enc: strict hex and base64 (RFC 4648, standard alphabet, padded).
+ * enc: strict hex and base64 (RFC 4648, standard alphabet, padded),
+ * canonical decimal numbers, and the \xNN escape that shows untrusted
+ * text on a terminal.
  *
- * Decoders accept only the canonical encoding of a byte string, so a
- * changed character always changes the decoded bytes or is rejected.
+ * Decoders accept only the canonical encoding of a byte string or number,
+ * so a changed character always changes the decoded value or is rejected.
  */
 #ifndef CUSTOS_ENC_H
 #define CUSTOS_ENC_H
@@ -42,5 +44,22 @@ size_t	 b64_encode(const uint8_t *in, size_t len, char *out);
  */
 int	 b64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz,
 	    size_t *outlen);
+
+/*
+ * Decodes the inlen characters at in as an unsigned decimal number with
+ * no sign, spaces or leading zeros ("0" itself is allowed) into *out.
+ * Returns 0, or CUSTOS_ERR_FORMAT for anything else, including a value
+ * above UINT64_MAX (*out is then unchanged).
+ */
+int	 dec_decode(const char *in, size_t inlen, uint64_t *out);
+
+/*
+ * Copies the NUL-terminated s into buf of bufsz (> 0) bytes with every
+ * byte outside printable ASCII, and the backslash, written as \xNN, so
+ * that names and fields from a file under test cannot reach a terminal as
+ * control sequences.  Stops early, on a whole character, when buf is
+ * full.  Returns buf, which is always NUL-terminated.
+ */
+const char *esc_encode(const char *s, char *buf, size_t bufsz);
 
 #endif

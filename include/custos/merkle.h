@@ -81,6 +81,23 @@ int	 merkle_prove_consistency(enum digest_alg alg, uint64_t old,
 	    uint8_t proof[][DIGEST_LEN], size_t *n);
 
 /*
+ * The number of hashes in the inclusion proof of leaf index in the tree of
+ * size leaves (RFC 9162 2.1.3): the levels below the point where the
+ * paths to index and to the last leaf part, and one hash for each left
+ * subtree above it.  Returns 0 unless index < size.
+ */
+size_t	 merkle_inclusion_len(uint64_t index, uint64_t size);
+
+/*
+ * The number of hashes in the consistency proof between tree sizes old
+ * and new (RFC 9162 2.1.4.2): the inclusion path of leaf old - 1 without
+ * the levels inside the largest complete subtree ending at old, plus that
+ * subtree's hash unless it is the whole old tree.  Returns 0 unless
+ * 0 < old < new (old == new has the empty proof).
+ */
+size_t	 merkle_consistency_len(uint64_t old, uint64_t new);
+
+/*
  * Verifies that leaf is leaf index of the tree of size with root root
  * (RFC 9162 2.1.3.2).  Returns 0 or CUSTOS_ERR_VERIFY (also for a proof of
  * the wrong length or index >= size).

@@ -85,6 +85,14 @@ size_t		 note_nsigs(const struct note *n);
 const struct note_sig *note_sig(const struct note *n, size_t i);
 
 /*
+ * Writes the note's signers as "name+keyid, ..." into buf of bufsz (> 0)
+ * bytes, for a message that says whose signatures a note carries.  Names
+ * come from the note and are escaped with esc_encode(); the list is cut
+ * short, NUL-terminated, when buf is full.
+ */
+void	 note_signers(const struct note *n, char *buf, size_t bufsz);
+
+/*
  * Checks that n carries a valid signature by v: a line whose name and key
  * ID match v and whose signature verifies over the text.  Every such line
  * must verify (Go checks only the first).  Returns 0 if so, CUSTOS_ERR_KEY

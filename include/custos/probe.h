@@ -137,6 +137,29 @@ int	 probe_spawn(const char *self, const char *role, int fd,
 int	 probe_wait(struct probe_child *c, unsigned timeout_ms,
 	    struct probe_result *res);
 
+/*
+ * What both parents (probe_wait() and the daemon's probe_start()) make of
+ * a child's answer.
+ */
+
+/*
+ * Makes *r the parent's own answer for a child that gave none it can use:
+ * every field zero except magic, size, status (PROBE_CRASHED,
+ * PROBE_TIMEOUT or PROBE_FAILED), duration_ms and start_ms (-1), and
+ * error, the formatted reason, cut to fit.
+ */
+void	 probe_result_fail(struct probe_result *r, int status,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Makes *r the answer of a child that exited 0 after sending the got
+ * bytes at buf: a copy of them if they are exactly one result and it
+ * passes probe_result_check(), else a PROBE_FAILED answer that says why.
+ * buf is only read.
+ */
+void	 probe_result_take(struct probe_result *r, const void *buf,
+	    size_t got);
+
 /* probe_spawn() then probe_wait(): one file, one answer. */
 int	 probe_run_sync(const char *self, const char *role, int fd,
 	    enum digest_alg alg, unsigned timeout_ms, struct probe_result *res);

@@ -41,6 +41,17 @@
 int	 sandbox_enter(int media_fd, unsigned cpu_seconds);
 
 /*
+ * Applies, for good, the Landlock ruleset described above: every access
+ * right the running kernel knows is handled, and none is granted, except,
+ * when dir_fd >= 0, creating regular files beneath the directory open as
+ * dir_fd and writing to files there (the live child's spool).  A kernel
+ * without Landlock is no error.  Returns 0, or CUSTOS_ERR_SYSTEM (errno
+ * set).  sandbox_enter() calls it with -1; a child that restricts itself
+ * otherwise calls it after PR_SET_NO_NEW_PRIVS.
+ */
+int	 sandbox_landlock(int dir_fd);
+
+/*
  * The Landlock ABI version the running kernel offers (0 if it has none),
  * and the one sandbox_enter() applied (0 before it ran or without
  * Landlock).  For tests and the child's debug line.

@@ -90,6 +90,46 @@ test_hex(void **state)
 	assert_int_equal(hex_decode("0001abfg", 8, out, 4), CUSTOS_ERR_FORMAT);
 }
 
+static void
+test_dec(void **state)
+{
+	uint64_t v = 7;
+
+	(void)state;
+	assert_int_equal(dec_decode("0", 1, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(dec_decode("18446744073709551615", 20, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(dec_decode("18446744073709551616", 20, &v),
+	    CUSTOS_ERR_FORMAT);
+	assert_int_equal(dec_decode("123456789012345678901", 21, &v),
+	    CUSTOS_ERR_FORMAT);
+	assert_int_equal(dec_decode("", 0, &v), CUSTOS_ERR_FORMAT);
+	assert_int_equal(dec_decode("01", 2, &v), CUSTOS_ERR_FORMAT);
+	assert_int_equal(dec_decode("+1", 2, &v), CUSTOS_ERR_FORMAT);
+	assert_int_equal(dec_decode("1 ", 2, &v), CUSTOS_ERR_FORMAT);
+	/* Only inlen characters count: what follows is not read. */
+	assert_int_equal(dec_decode("42x", 2, &v), 0);
+	assert_int_equal(v, 42);
+}
+
+static void
+test_esc(void **state)
+{
+	char buf[64], small[8];
+
+	(void)state;
+	assert_string_equal(esc_encode("a b~", buf, sizeof(buf)), "a b~");
+	assert_string_equal(esc_encode("a\\b\n\x7f\xc3\xa9", buf,
+	    sizeof(buf)), "a\\x5cb\\x0a\\x7f\\xc3\\xa9");
+	/* A full buffer ends the copy on a whole character. */
+	assert_string_equal(esc_encode("abcdefgh", small, sizeof(small)),
+	    "abc");
+	assert_string_equal(esc_encode("\x01\x02", small, sizeof(small)),
+	    "\\x01");
+	assert_string_equal(esc_encode("", buf, sizeof(buf)), "");
+}
+
 int
 main(void)
 {
@@ -98,6 +138,8 @@ main(void)
 		cmocka_unit_test(test_b64_strict),
 		cmocka_unit_test(test_b64_roundtrip),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_dec),
+		cmocka_unit_test(test_esc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -679,6 +679,7 @@ check_all_inclusion(enum digest_alg alg, const EVP_MD *md, uint64_t max,
 			assert_int_equal(merkle_prove_inclusion(alg, i, s, &r,
 			    p, &n), 0);
 			assert_true(t.reads <= 2 * bitlen(s));
+			assert_int_equal(merkle_inclusion_len(i, s), n);
 			qn = 0;
 			ref_path(&f, i, 0, s, q, &qn);
 			if (!same_proof(p, n, q, qn))
@@ -774,6 +775,7 @@ check_all_consistency(enum digest_alg alg, const EVP_MD *md, uint64_t max,
 			assert_int_equal(merkle_prove_consistency(alg, o, s,
 			    &r, p, &n), 0);
 			assert_true(t.reads <= 3 * bitlen(s));
+			assert_int_equal(merkle_consistency_len(o, s), n);
 			qn = 0;
 			if (o < s)
 				ref_subproof(&f, o, 0, s, 1, q, &qn);

@@ -1,0 +1,62 @@
+/*
+ * verify_util: what the verifier's verbs in custos-verify.c and
+ * verify_receipt.c share: reading the reviewer's inputs and key, and
+ * printing hashes and numbers.  Private to custos-verify.
+ */
+#ifndef CUSTOS_VERIFY_UTIL_H
+#define CUSTOS_VERIFY_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "custos/digest.h"
+#include "custos/note.h"
+
+/* The most a verifier key file may hold. */
+#define VERIFY_KEY_MAX	(1 << 20)
+
+/*
+ * Reads path, at most max bytes, into a newly allocated *buf of *len bytes
+ * (the caller frees it).  Returns 0, or the CUSTOS_ERR_* of
+ * util_read_file() with a message naming path in why (whysz > 0): an
+ * unreadable or oversized input, which the verbs report as exit 2.
+ */
+int	 verify_read_file(const char *path, size_t max, char **buf,
+	    size_t *len, char *why, size_t whysz);
+
+/*
+ * Reads and parses the reviewer's verifier key file path (one optional
+ * trailing newline).  Returns 0 with *v (free with note_verifier_free()),
+ * *alg the hash of the key's profile and key (keysz > 0) its
+ * "name+keyid", the name escaped; or a CUSTOS_ERR_* with *v NULL and the
+ * reason, naming path, in why (whysz > 0).  A key that does not parse is
+ * the reviewer's problem, which the verbs report as exit 2.
+ */
+int	 verify_load_key(const char *path, struct note_verifier **v,
+	    enum digest_alg *alg, char *key, size_t keysz, char *why,
+	    size_t whysz);
+
+/*
+ * Formats h as "alg:hex" (digest_format()) into buf of bufsz bytes, or
+ * "?" if it cannot be formatted.  Returns buf.
+ */
+const char *verify_hash_str(enum digest_alg alg, const uint8_t h[DIGEST_LEN],
+	    char *buf, size_t bufsz);
+
+/*
+ * Returns a new JSON integer for v, or a decimal string where v exceeds
+ * jansson's signed 64-bit integers; NULL if out of memory.  The caller
+ * owns the reference.
+ */
+json_t	*verify_json_u64(uint64_t v);
+
+/*
+ * Writes o to stdout as one line of compact, ASCII-only JSON and drops
+ * the caller's reference to o.  Returns 0, or -1 if it could not be
+ * written.
+ */
+int	 verify_json_print(json_t *o);
+
+#endif
