@@ -93,6 +93,18 @@ verify goodtar 0 "$TAR"
 has goodtar ✔ "bundle layout: "
 has goodtar ✔ "$VID: packet root sha256:"
 
+step "the issue's form: custos-verify BUNDLE --key VKEYFILE, no verb"
+"$CUSTOS_VERIFY" "$TAR" --key "$KEY" --tsa-ca "$CA" >"$W/noverb.out" \
+    2>"$W/noverb.err"
+expect_eq "custos-verify BUNDLE: exit" 0 "$?"
+cmp -s "$W/goodtar.out" "$W/noverb.out" ||
+    fail "custos-verify BUNDLE differs from custos-verify bundle"
+"$CUSTOS_VERIFY" --key "$KEY" --tsa-ca "$CA" "$GOOD" >/dev/null 2>&1
+expect_eq "custos-verify --key ... BUNDLE: exit" 0 "$?"
+"$CUSTOS_VERIFY" "$W/no-such-bundle" --key "$KEY" >/dev/null 2>"$W/nv.err"
+expect_eq "no such path, no verb: usage exit" 2 "$?"
+expect_in "no such path: unknown verb" "unknown verb" "$(cat "$W/nv.err")"
+
 step "--json: one object with the verdict, counts and segment verdicts"
 verify goodjson 0 "$GOOD" --json
 JSONOUT=goodjson
