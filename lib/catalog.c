@@ -258,6 +258,20 @@ migrate(sqlite3 *db, const char *probe, const char *sql)
 	return 0;
 }
 
+/*
+ * Prepares the statements and reads synced_to from the table (another
+ * process may have advanced it).
+ */
+static int
+prepare(struct catalog *c)
+{
+	int rc;
+
+	if ((rc = db_prepare_all(c->db, stmt_sql, c->st, ST_COUNT)) != 0)
+		return rc;
+	return db_read_uint(c->st[ST_GET_SYNCED], &c->synced);
+}
+
 int
 catalog_open(const char *path, struct catalog **out)
 {
@@ -274,11 +288,33 @@ catalog_open(const char *path, struct catalog **out)
 	    (rc = migrate(c->db, has_sessions, schema2_sql)) != 0 ||
 	    (rc = db_exec(c->db, index_sql)) != 0)
 		goto fail;
-	if ((rc = db_prepare_all(c->db, stmt_sql, c->st, ST_COUNT)) != 0)
+	if ((rc = prepare(c)) != 0)
 		goto fail;
-	/* synced_to is read from the table (another process may have
-	 * advanced it). */
-	if ((rc = db_read_uint(c->st[ST_GET_SYNCED], &c->synced)) != 0)
+	*out = c;
+	return 0;
+fail:
+	catalog_close(c);
+	return rc;
+}
+
+int
+catalog_open_ro(const char *path, struct catalog **out)
+{
+	struct catalog *c;
+	int rc;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	if ((rc = db_open(path, SQLITE_OPEN_READONLY, &c->db)) != 0)
+		goto fail;
+	/* The tables that came last tell that the daemon has upgraded it. */
+	if (!prepares(c->db, has_new_columns) ||
+	    !prepares(c->db, has_sessions)) {
+		rc = CUSTOS_ERR_NOTFOUND;
+		goto fail;
+	}
+	if ((rc = prepare(c)) != 0)
 		goto fail;
 	*out = c;
 	return 0;

@@ -171,10 +171,12 @@ open_station(struct export *x)
 		warn("%s: cannot read the log (has custosd run?)", path);
 		return 1;
 	}
-	if ((rc = registry_open(path, &x->registry)) != 0 ||
-	    (rc = catalog_open(path, &x->catalog)) != 0) {
+	/* Read-only: the export only looks; the tables are the daemon's. */
+	if ((rc = registry_open_ro(path, &x->registry)) != 0 ||
+	    (rc = catalog_open_ro(path, &x->catalog)) != 0) {
 		warnx("%s: cannot open the registry and catalog: %s", path,
-		    custos_strerror(rc));
+		    rc == CUSTOS_ERR_NOTFOUND ? "not built yet (start custosd "
+		    "once)" : custos_strerror(rc));
 		return 1;
 	}
 	if ((rc = log_open(path, x->cfg->digest_alg, LOG_RDONLY,

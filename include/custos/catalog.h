@@ -39,6 +39,14 @@ struct log;
  * catalog_close()), or CUSTOS_ERR_DB.
  */
 int	 catalog_open(const char *path, struct catalog **out);
+
+/*
+ * Opens the catalog read-only, for tools that only look (export): no table
+ * is created or migrated and no write lock is taken.  catalog_sync() on it
+ * fails.  Returns 0 and *out, CUSTOS_ERR_NOTFOUND when the daemon has not
+ * built (or upgraded) the catalog yet, CUSTOS_ERR_DB, CUSTOS_ERR_NOMEM.
+ */
+int	 catalog_open_ro(const char *path, struct catalog **out);
 void	 catalog_close(struct catalog *c);
 
 /*
