@@ -30,7 +30,8 @@ LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/db.c lib/log.c \
 
 # The daemon's parts that test tools link too (no main, api or dock).
 DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
-	   lib/probe.c lib/sandbox.c daemon/seal.c daemon/autolink.c
+	   lib/probe.c lib/sandbox.c daemon/seal.c daemon/autolink.c \
+	   daemon/workdays.c
 DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c daemon/walk.c \
 	   daemon/session.c daemon/registry_api.c daemon/inspect_api.c \
 	   daemon/http.c daemon/summary.c daemon/tsa.c daemon/live.c \
@@ -61,7 +62,8 @@ aobj	= $(patsubst %.c,$(B)/asan/%.o,$(1))
 
 PROGS	:= $(B)/custosd $(B)/custos $(B)/custos-verify
 
-.PHONY: all check run bench fuzz install deps clean unit-build fuzz-build
+.PHONY: all check run bench fuzz install deps clean unit-build fuzz-build \
+	replay-build check-build
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c
@@ -72,6 +74,19 @@ $(B)/asan/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASEFLAGS) $(ASANFLAGS) -c -o $@ $<
 
+# lib/config.c looks for the installed calendars (when there is no
+# "calendar" beside the config file) in DATADIR, so it is compiled with
+# the PREFIX that "make install" uses.  The stamp holds that directory and
+# changes only with it, so a new PREFIX rebuilds config.o and relinks.
+DATADIR	= $(PREFIX)/share/custos
+$(B)/obj/lib/config.o $(B)/asan/lib/config.o: \
+    BASEFLAGS += -DCUSTOS_DATADIR='"$(DATADIR)"'
+$(B)/obj/lib/config.o $(B)/asan/lib/config.o: $(B)/datadir.stamp
+$(B)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+FORCE:
+
 $(B)/custosd: $(call obj,$(DAEMON_SRCS) $(LIB_FULL))
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_DAEMON)
 
@@ -80,6 +95,32 @@ $(B)/custos: $(call obj,$(CUSTOS_SRCS) $(LIB_FULL))
 
 $(B)/custos-verify: $(call obj,$(VERIFY_SRCS) $(LIB_VERIFY))
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_VERIFY)
+
+# The same three programs built with ASan+UBSan: the end-to-end tests run
+# these, so their checks for sanitizer reports can fire.  valgrind and
+# the benchmarks use the plain build.
+ASAN_PROGS := $(B)/asan/custosd $(B)/asan/custos $(B)/asan/custos-verify
+$(B)/asan/custosd: $(call aobj,$(DAEMON_SRCS) $(LIB_FULL))
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS_DAEMON)
+
+$(B)/asan/custos: $(call aobj,$(CUSTOS_SRCS) $(LIB_FULL))
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS_CUSTOS)
+
+$(B)/asan/custos-verify: $(call aobj,$(VERIFY_SRCS) $(LIB_VERIFY))
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS_VERIFY)
+
+# Fault injection (docs/testing.md): the ASan custosd with
+# tests/fault/fault.c and ld --wrap in front of the calls it can fail
+# (CUSTOS_FAULT=OP:N) and of those that open and close its window.
+FAULT_WRAP := malloc calloc realloc reallocarray strdup strndup asprintf \
+	   vasprintf write pwrite fwrite ftruncate fsync fdatasync rename \
+	   renameat renameat2 link linkat walk_volume upload_route \
+	   seal_start seal_start_stored dock_maybe_stopped conn_reply \
+	   conn_error api_stop json_loadb json_loads
+$(B)/fault/custosd: $(call aobj,$(DAEMON_SRCS) $(LIB_FULL) tests/fault/fault.c)
+	@mkdir -p $(@D)
+	$(CC) $(ASANFLAGS) $(foreach f,$(FAULT_WRAP),-Xlinker --wrap=$(f)) \
+	    -o $@ $^ $(LIBS_DAEMON)
 
 # Unit tests: cmocka, built and run under AddressSanitizer and UBSan.  Each
 # test links only the modules it tests (T_<module>), so a module can be
@@ -151,7 +192,7 @@ FZ_receipt := $(T_ckpt) $(call L,merkle receipt)
 FZ_bundle := $(T_registry) $(call L,catalog rfc3339 calendar rules \
 	   evidence timeline bundle probe sandbox tsa) tools/verify_bundle.c \
 	   tools/verify_checks.c tools/verify_factors.c tools/verify_html.c \
-	   tools/cli_util.c
+	   tools/verify_util.c tools/cli_util.c
 $(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive
 FZ_live	:= $(call L,err utf8 sandbox) daemon/live_child.c daemon/live_tls.c \
 	   daemon/log.c
@@ -163,6 +204,15 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
 	$(CLANG) $(FUZZFLAGS) -o $@ $< $(FZ_$*) $(LIBS_DAEMON)
 fuzz-build: $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
 
+# For "make check": each target's corpus replayed by tests/fuzz/replay.c,
+# linked from the ASan+UBSan objects the unit tests already built.
+REPLAYS := $(patsubst fuzz_%,$(B)/asan/fuzz/replay_%,$(FUZZ_TARGETS))
+$(B)/asan/fuzz/replay_%: $(B)/asan/tests/fuzz/fuzz_%.o \
+    $(B)/asan/tests/fuzz/replay.o $$(call aobj,$$(FZ_$$*))
+	@mkdir -p $(@D)
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS_DAEMON) -larchive
+replay-build: $(REPLAYS)
+
 # Benchmarks.
 $(B)/bench/%: $(B)/obj/bench/%.o $(call obj,$(LIB_FULL))
 	@mkdir -p $(@D)
@@ -171,11 +221,50 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(call obj,$(LIB_FULL))
 deps:
 	@sh scripts/deps.sh
 
-check: deps
-	@$(MAKE) --no-print-directory all unit-build fuzz-build \
-	    $(B)/tests/mkfixture $(B)/tests/html-run \
+# The test build: both program builds, the unit tests, the corpus
+# replays and the test helpers, in parallel.
+NPROC	:= $(shell nproc 2>/dev/null || echo 2)
+check-build:
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(ASAN_PROGS) \
+	    $(B)/fault/custosd unit-build replay-build $(B)/tests/mkfixture $(B)/tests/html-run \
 	    $(addprefix $(B)/tests/,$(DAEMON_TOOLS))
-	@B=$(B) sh tests/run.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-build
+	@B=$(B) bash tests/run.sh
+
+# kill -9 at random moments while one camera docks and another uploads,
+# TORTURE_CYCLES times (tests/e2e/torture.sh, which "make check" runs
+# with 30), on the plain build; prints the figures at the end and keeps
+# the scratch directory if it fails.
+TORTURE_CYCLES ?= 1000
+.PHONY: torture
+torture: all $(B)/tests/mkfixture
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/custos-torture.XXXXXX") && \
+	    TMPDIR=$$d TORTURE_CYCLES=$(TORTURE_CYCLES) \
+	    CUSTOSD=$(CURDIR)/$(B)/custosd CUSTOS=$(CURDIR)/$(B)/custos \
+	    CUSTOS_VERIFY=$(CURDIR)/$(B)/custos-verify \
+	    MKFIXTURE=$(CURDIR)/$(B)/tests/mkfixture \
+	    sh tests/e2e/torture.sh && rm -rf "$$d" || \
+	    { echo "torture failed; see $$d"; exit 1; }
+
+# Fault injection, the full walk (docs/testing.md): every walk of
+# tests/fault/run.sh with every N (FAULT_STRIDE=1; "make check" runs a
+# sampled one); prints runs and N reached per walk, keeps the scratch
+# directory if it fails.
+FAULT_STRIDE ?= 1
+.PHONY: fault
+fault: all $(ASAN_PROGS) $(B)/fault/custosd
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/custos-fault.XXXXXX") && \
+	    TMPDIR=$$d FAULT_STRIDE=$(FAULT_STRIDE) FAULT_WALKS=all \
+	    CUSTOSD=$(CURDIR)/$(B)/asan/custosd \
+	    CUSTOS=$(CURDIR)/$(B)/asan/custos \
+	    CUSTOS_VERIFY=$(CURDIR)/$(B)/asan/custos-verify \
+	    CUSTOS_BUILD=$(CURDIR)/$(B) \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    sh tests/fault/run.sh && rm -rf "$$d" || \
+	    { echo "fault failed; see $$d"; exit 1; }
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -191,6 +280,13 @@ fuzz: fuzz-build
 	        $(B)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# Live streams stopped at random moments, LIVE_ROUNDS times per live test
+# (tests/stress/live.sh); not part of "make check".
+LIVE_ROUNDS ?= 20
+.PHONY: stress-live
+stress-live: all $(B)/tests/mkfixture
+	@B=$(B) LIVE_ROUNDS=$(LIVE_ROUNDS) sh tests/stress/live.sh
+
 # Benchmarks written in sh are installed beside the compiled ones.
 $(B)/bench/bench_%: bench/bench_%.sh
 	@mkdir -p $(@D)
@@ -200,25 +296,57 @@ bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock \
     $(B)/bench/bench_verify $(B)/bench/bench_upload
 	@sh bench/run.sh
 
+# Installation.  SYSCONFDIR is /etc for the system prefixes (/usr and
+# /usr/local), else PREFIX/etc, so that a private prefix puts nothing
+# outside it.  The systemd units are written from their templates with
+# the paths of this PREFIX and SYSCONFDIR; the example config gets the
+# absolute paths those units provide (conf/install.sed), and becomes
+# custos.conf only where there is none: an operator's config is never
+# overwritten.
+ifeq ($(filter /usr /usr/local,$(PREFIX)),)
+SYSCONFDIR ?= $(PREFIX)/etc
+else
+SYSCONFDIR ?= /etc
+endif
+SBINDIR	= $(PREFIX)/sbin
+LIBEXECDIR = $(PREFIX)/libexec/custos
+DOCDIR	= $(PREFIX)/share/doc/custos
+UNITDIR	= $(PREFIX)/lib/systemd/system
+ETCDIR	= $(DESTDIR)$(SYSCONFDIR)/custos
+UNIT_SED := -e 's|@SBINDIR@|$(SBINDIR)|g' \
+	   -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+	   -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
-	    $(DESTDIR)$(PREFIX)/share/custos/calendar \
-	    $(DESTDIR)$(PREFIX)/libexec/custos \
-	    $(DESTDIR)$(PREFIX)/share/doc/custos \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system \
-	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(DATADIR)/calendar $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d \
+	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d $(ETCDIR)
 	install -m 0755 $(B)/custos $(B)/custos-verify $(DESTDIR)$(PREFIX)/bin/
-	install -m 0755 $(B)/custosd $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0755 systemd/custos-dock-mount \
-	    $(DESTDIR)$(PREFIX)/libexec/custos/
-	install -m 0644 conf/custos.conf $(DESTDIR)$(PREFIX)/share/custos/
-	install -m 0644 conf/calendar/*.cal \
-	    $(DESTDIR)$(PREFIX)/share/custos/calendar/
-	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/custos/
-	install -m 0644 systemd/custosd.service systemd/custos-dock@.service \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	install -m 0755 $(B)/custosd $(DESTDIR)$(SBINDIR)/
+	install -m 0755 systemd/custos-dock-mount $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 conf/calendar/*.cal $(DESTDIR)$(DATADIR)/calendar/
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	sed $(UNIT_SED) systemd/custosd.service.in \
+	    >$(DESTDIR)$(UNITDIR)/custosd.service
+	sed $(UNIT_SED) systemd/custos-dock@.service.in \
+	    >$(DESTDIR)$(UNITDIR)/custos-dock@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/custosd.service \
+	    $(DESTDIR)$(UNITDIR)/custos-dock@.service
 	install -m 0644 systemd/90-custos-dock.rules \
 	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
+	install -m 0644 systemd/custos.sysusers \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/custos.conf
+	install -m 0644 systemd/custos.tmpfiles \
+	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/custos.conf
+	sed -f conf/install.sed \
+	    -e 's|PREFIX/share/custos/calendar|$(DATADIR)/calendar|' \
+	    conf/custos.conf >$(ETCDIR)/custos.conf.example
+	chmod 0644 $(ETCDIR)/custos.conf.example
+	test -e $(ETCDIR)/custos.conf || \
+	    install -m 0644 $(ETCDIR)/custos.conf.example $(ETCDIR)/custos.conf
 
 clean:
 	rm -rf $(B)

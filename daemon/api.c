@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +29,20 @@
 #define API_TIMEOUT_MS	10000
 #define API_MAX_GROUPS	256
 
+/*
+ * Connections held open cost the daemon a descriptor each, and any local
+ * user who can reach the socket could hold a thousand and starve ingest.
+ * So: at most API_MAX_PER_PEER open per peer uid, at most API_MAX_CONNS
+ * in all, of which peers that may not write get all but API_MAX_PER_PEER
+ * (an operator can always get in), and none at all while fewer than
+ * API_FD_RESERVE descriptors are left below the limit: those are
+ * ingest's (cameras, the store, the media child, uploads).  A refused
+ * connection gets a 503 with the reason and is closed.
+ */
+#define API_MAX_CONNS	128
+#define API_MAX_PER_PEER 16
+#define API_FD_RESERVE	256
+
 struct api {
 	uv_pipe_t	 server;
 	api_status_fn	 status;
@@ -38,6 +53,12 @@ struct api {
 	gid_t		 group;
 	char		*path;
 	struct conn	*conns;
+	rlim_t		 fd_limit;	/* RLIMIT_NOFILE's soft limit */
+	/* Refusals are logged when they start and counted until a
+	 * connection is taken again, so a flood writes two lines. */
+	unsigned long	 refused;
+	unsigned long	 refused_total;	/* since the start, for the status */
+	int		 accept_failing;	/* accept() errors, logged once */
 };
 
 struct conn {
@@ -51,6 +72,7 @@ struct conn {
 	uid_t		 uid;
 	gid_t		 gid;
 	int		 authorised;
+	int		 refused;	/* over a limit: a 503 and close */
 	int		 done;		/* a response is queued */
 	int		 closing;
 	int		 open_handles;
@@ -84,6 +106,26 @@ conn_close(struct conn *c)
 	uv_close((uv_handle_t *)&c->pipe, conn_closed);
 }
 
+/*
+ * Reads and drops what a refused peer has sent so far (at most 64 KiB,
+ * without waiting): closing a unix socket with unread bytes makes the
+ * peer's next read fail with ECONNRESET, which a client may report
+ * instead of the 503 it has already received.
+ */
+static void
+drain(struct conn *c)
+{
+	char buf[4096];
+	uv_os_fd_t fd;
+	int i;
+
+	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0)
+		return;
+	for (i = 0; i < 16; i++)
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
+			break;
+}
+
 static void
 written(uv_write_t *req, int status)
 {
@@ -91,6 +133,8 @@ written(uv_write_t *req, int status)
 
 	if (status < 0)
 		log_debug("%s: %s", __func__, uv_strerror(status));
+	if (c->refused)
+		drain(c);
 	conn_close(c);
 }
 
@@ -145,8 +189,24 @@ reason_phrase(int code)
 	case 413: return "Payload Too Large";
 	case 414: return "URI Too Long";
 	case 431: return "Request Header Fields Too Large";
+	case 503: return "Service Unavailable";
 	}
 	return "Internal Server Error";
+}
+
+/* The control socket's own state: connections open, limits, refusals. */
+static json_t *
+control_json(const struct api *a)
+{
+	const struct conn *o;
+	json_int_t n = 0;
+
+	for (o = a->conns; o != NULL; o = o->next)
+		if (!o->closing && !o->refused)
+			n++;
+	return json_pack("{s:I, s:i, s:i, s:I}", "connections", n,
+	    "max_connections", API_MAX_CONNS, "max_per_peer",
+	    API_MAX_PER_PEER, "refused", (json_int_t)a->refused_total);
 }
 
 static void
@@ -158,7 +218,9 @@ serve_status(struct conn *c)
 		respond_error(c, 405, "Method Not Allowed", "use GET");
 		return;
 	}
-	if ((body = c->api->status(c->api->status_arg)) == NULL) {
+	if ((body = c->api->status(c->api->status_arg)) == NULL ||
+	    json_object_set_new(body, "control", control_json(c->api)) != 0) {
+		json_decref(body);
 		respond_error(c, 500, "Internal Server Error", "out of memory");
 		return;
 	}
@@ -341,16 +403,81 @@ timeout_cb(uv_timer_t *t)
 	conn_close(c);
 }
 
+/*
+ * Returns 1 and the reason in why if c, just accepted and identified,
+ * would pass a limit (see API_MAX_CONNS), 0 if it may be served.
+ */
+static int
+over_limit(const struct api *a, const struct conn *c, char *why,
+    size_t len)
+{
+	const struct conn *o;
+	unsigned all = 0, peer = 0, others = 0;
+	uv_os_fd_t fd;
+
+	if (a->fd_limit != RLIM_INFINITY &&
+	    uv_fileno((const uv_handle_t *)&c->pipe, &fd) == 0 &&
+	    (rlim_t)fd + API_FD_RESERVE >= a->fd_limit) {
+		snprintf(why, len, "custosd is short of file descriptors "
+		    "(descriptor %d of a limit of %llu, %d kept for ingest); "
+		    "try again later", (int)fd, (unsigned long long)a->fd_limit,
+		    API_FD_RESERVE);
+		return 1;
+	}
+	for (o = a->conns; o != NULL; o = o->next) {
+		if (o == c || o->closing || o->refused)
+			continue;
+		all++;
+		if (o->uid == c->uid)
+			peer++;
+		if (!o->authorised)
+			others++;
+	}
+	if (peer >= API_MAX_PER_PEER) {
+		snprintf(why, len, "too many control connections from uid %ld: "
+		    "%u open, at most %d per peer", (long)c->uid, peer,
+		    API_MAX_PER_PEER);
+		return 1;
+	}
+	if (all >= API_MAX_CONNS || (!c->authorised &&
+	    others >= API_MAX_CONNS - API_MAX_PER_PEER)) {
+		snprintf(why, len, "too many control connections: %u open, at "
+		    "most %d (%d for peers that may not write)", all,
+		    API_MAX_CONNS, API_MAX_CONNS - API_MAX_PER_PEER);
+		return 1;
+	}
+	return 0;
+}
+
+/* Answers c with a 503 and closes it; the first of a run is logged. */
+static void
+refuse(struct conn *c, const char *why)
+{
+	struct api *a = c->api;
+
+	c->refused = 1;
+	a->refused_total++;
+	if (a->refused++ == 0)
+		log_warnx("control socket: refusing connections: %s", why);
+	respond_error(c, 503, "Service Unavailable", why);
+}
+
 static void
 accept_cb(uv_stream_t *server, int status)
 {
 	struct api *a = server->data;
 	struct conn *c;
+	char why[256];
 
 	if (status < 0) {
-		log_warnx("control socket: accept: %s", uv_strerror(status));
+		/* Once, not for every attempt while it lasts (EMFILE). */
+		if (!a->accept_failing)
+			log_warnx("control socket: accept: %s",
+			    uv_strerror(status));
+		a->accept_failing = 1;
 		return;
 	}
+	a->accept_failing = 0;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_warnx_r(CUSTOS_ERR_NOMEM, "control socket");
 		return;
@@ -368,16 +495,46 @@ accept_cb(uv_stream_t *server, int status)
 		conn_close(c);
 		return;
 	}
+	uv_timer_start(&c->timer, timeout_cb, API_TIMEOUT_MS, 0);
+	if (over_limit(a, c, why, sizeof(why))) {
+		refuse(c, why);
+		return;
+	}
+	if (a->refused > 0) {
+		log_info("control socket: taking connections again; %lu "
+		    "refused", a->refused);
+		a->refused = 0;
+	}
 	/* Only a peer that may write gets the large body limit; anyone else
 	 * who can reach the socket could otherwise make the daemon buffer
 	 * 64 MiB a connection for a request it will refuse anyway. */
 	if (c->authorised)
 		c->req.body_limit = body_limit;
-	if (uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb) != 0) {
+	if (uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb) != 0)
 		conn_close(c);
-		return;
+}
+
+/*
+ * The soft limit on descriptors, raised to the hard one: the limits above
+ * keep the control socket's share small, and the rest is ingest's.
+ * Returns the limit in force, RLIM_INFINITY if it cannot be read.
+ */
+static rlim_t
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return RLIM_INFINITY;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1 &&
+		    getrlimit(RLIMIT_NOFILE, &rl) == -1)
+			return RLIM_INFINITY;
 	}
-	uv_timer_start(&c->timer, timeout_cb, API_TIMEOUT_MS, 0);
+	log_debug("%s: RLIMIT_NOFILE %llu", __func__,
+	    (unsigned long long)rl.rlim_cur);
+	return rl.rlim_cur;
 }
 
 int
@@ -397,6 +554,7 @@ priv_api_start(uv_loop_t *loop, const char *path, api_status_fn status,
 	}
 	a->status = status;
 	a->status_arg = arg;
+	a->fd_limit = raise_nofile();
 	uv_pipe_init(loop, &a->server, 0);
 	a->server.data = a;
 	/* The caller holds the state lock, so a socket file here is a stale

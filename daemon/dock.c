@@ -193,7 +193,8 @@ cam_new(struct dock *d, const struct scan_ent *e)
 		return;
 	}
 	c->d = d;
-	snprintf(c->name, sizeof(c->name), "%s", e->name);
+	/* serial_valid() has bounded the name to SERIAL_MAX already. */
+	memcpy(c->name, e->name, strnlen(e->name, SERIAL_MAX));
 	c->dev = e->dev;
 	c->ino = e->ino;
 	c->volfd = c->fd = c->parentfd = -1;
@@ -352,17 +353,21 @@ walk_done(uv_work_t *req, int status)
 
 	c->busy = 0;
 	if (status != 0 || op->rc != 0) {
+		int nomem = op->rc == CUSTOS_ERR_NOMEM;
+
 		errno = op->rc == CUSTOS_ERR_SYSTEM ? op->err : 0;
-		if (op->rc == CUSTOS_ERR_NOMEM)
+		if (nomem)
 			log_warnx("dock: camera=%s: out of memory walking the "
-			    "volume", c->name);
+			    "volume; retrying at the next scan", c->name);
 		else if (!c->gone)
 			log_warn("dock: camera=%s: cannot open the volume",
 			    c->name);
 		free(op);
-		/* No session without a walk: nothing was seen. */
+		/* No session without a walk: nothing was seen.  A lack of
+		 * memory passes: forgotten, the camera is taken again by
+		 * the next scan instead of waiting to be docked again. */
 		c->state = CAM_UNREADABLE;
-		if (c->gone || c->d->stopping) {
+		if (nomem || c->gone || c->d->stopping) {
 			struct dock *d = c->d;
 
 			dock_cam_unlink(c);
@@ -451,9 +456,11 @@ dock_notify(struct dock *d)
 		total += c->files_total;
 	}
 	snprintf(buf, sizeof(buf), "STATUS=%u camera%s docked, %u "
-	    "ingesting, %" PRIu64 "/%" PRIu64 " files%s", ncam,
+	    "ingesting, %" PRIu64 "/%" PRIu64 " files%s%s%s", ncam,
 	    ncam == 1 ? "" : "s", active, done, total,
-	    d->store_full ? ", store full: paused" : "");
+	    d->store_full ? ", disk full: ingest paused" : "",
+	    d->st->status_note[0] != '\0' ? "; WARNING: " : "",
+	    d->st->status_note);
 	if (strcmp(buf, d->notified) != 0) {
 		memcpy(d->notified, buf, sizeof(buf));
 		sd_notify(0, buf);
@@ -476,6 +483,15 @@ dock_status(const struct dock *d)
 		return NULL;
 	}
 	json_object_set_new(j, "store_full", json_boolean(d->store_full));
+	json_object_set_new(j, "disk_full", json_boolean(d->store_full));
+	if (d->store_full) {
+		entry_time(&d->full_since, ts, sizeof(ts));
+		json_object_set_new(j, "disk_full_since", json_string(ts));
+		json_object_set_new(j, "disk_full_reason",
+		    json_string(d->full_why));
+		json_object_set_new(j, "disk_full_retries",
+		    json_integer((json_int_t)d->full_retries));
+	}
 	json_object_set_new(j, "cameras", arr);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (c = d->cams; c != NULL; c = c->next) {

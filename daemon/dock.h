@@ -11,7 +11,8 @@
  *     camera, cameras side by side, so one slow camera stalls no other;
  *   - with after_ingest = delete, unlink a file only after its entry is
  *     committed and the stored object re-read and matched;
- *   - on ENOSPC from the store, pause every camera and retry later;
+ *   - on ENOSPC from the store or the log (SQLITE_FULL), pause every
+ *     camera and retry later, logging the state change once each way;
  *   - at the end, append a dock.session entry (camera, start, end,
  *     inventory of every file seen with its digest or the reason it was
  *     refused, files seen before and now gone unsealed as "missing", the
@@ -41,12 +42,22 @@ int	 priv_dock_start(uv_loop_t *loop, struct station *st, struct sealer *s,
 
 /*
  * The per-camera state for the status answer:
- * {"store_full": bool, "cameras": [{camera, state, files_done,
- * files_total, bytes_done, bytes_total, rate_bps, errors, refused,
- * started}]} (docs/dock.md).  Returns a new reference or NULL on
+ * {"store_full": bool, "disk_full": bool (the same), and while it is true
+ * "disk_full_since", "disk_full_reason", "disk_full_retries"; "cameras":
+ * [{camera, state, files_done, files_total, bytes_done, bytes_total,
+ * rate_bps, errors, refused, started}]} (docs/dock.md).  Returns a new reference or NULL on
  * allocation failure.
  */
 json_t	*dock_status(const struct dock *d);
+
+/*
+ * Enters the disk-full state without a file that failed (custosd found
+ * no space for its station.started entry): ingest paused, status and log
+ * as for a full store (docs/dock.md).  The state ends once the start
+ * entry is in and no camera waits, or when a seal succeeds.  d may be
+ * NULL.
+ */
+void	 dock_disk_full(struct dock *d, const char *why);
 
 /*
  * Stops watching and starting work; sessions in flight finish their

@@ -43,6 +43,9 @@ struct camera {
 	int		 busy;		/* one operation in flight */
 	int		 gone;		/* undocked: end the session */
 	int		 waiting;	/* held back by a full store */
+	const char	*end_pending;	/* the dock.session append found
+					   the disk full: the "ended" to
+					   retry it with, or NULL */
 	int		 volfd;		/* the volume root, -1 if closed */
 	struct item	*items;
 	size_t		 nitems;
@@ -70,7 +73,14 @@ struct dock {
 	int		 handles;	/* open handles to close at stop */
 	int		 scan_busy, scan_again;
 	struct camera	*cams;
+	/* The disk-full state: a store write or a log append failed for
+	 * want of space (CUSTOS_ERR_NOSPACE).  Logged once on entering and
+	 * once on leaving; the status shows since when, why and how many
+	 * retries failed since. */
 	int		 store_full;
+	struct timespec	 full_since;	/* realtime */
+	uint64_t	 full_retries;
+	char		 full_why[160];
 	struct camera	*prober;	/* the camera that may try while full */
 	char		*ignored[IGNORED_MAX];
 	size_t		 nignored;

@@ -4,6 +4,8 @@
 #include "custos/err.h"
 #include "entry.h"
 
+#define DUMP_FLAGS	(JSON_COMPACT | JSON_PRESERVE_ORDER)
+
 void
 entry_time(const struct timespec *t, char *buf, size_t bufsz)
 {
@@ -30,6 +32,7 @@ entry_build(const char *type, uint64_t index, const struct timespec *now,
 	json_t *e, *v;
 	const char *key;
 	char when[40];
+	size_t n;
 	int rc = CUSTOS_ERR_NOMEM;
 
 	*out = NULL;
@@ -53,10 +56,21 @@ entry_build(const char *type, uint64_t index, const struct timespec *now,
 		}
 	}
 	/* Compact output escapes control characters, so "\n" never appears
-	 * raw and the entry stays on one line. */
-	if ((*out = json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+	 * raw and the entry stays on one line.  json_dumpb() into a buffer
+	 * of the measured size, not json_dumps(): jansson ignores a failed
+	 * append of an object key (dump.c, do_dump), so json_dumps() out of
+	 * memory can return a malformed entry as if all went well; a fixed
+	 * buffer has no append that can fail. */
+	if ((n = json_dumpb(e, NULL, 0, DUMP_FLAGS)) == 0 ||
+	    (*out = malloc(n + 1)) == NULL)
 		goto done;
-	*len = strlen(*out);
+	if (json_dumpb(e, *out, n, DUMP_FLAGS) != n) {
+		free(*out);
+		*out = NULL;
+		goto done;
+	}
+	(*out)[n] = '\0';
+	*len = n;
 	rc = 0;
 done:
 	json_decref(e);

@@ -881,6 +881,9 @@ inspection_document(struct station *st, const char *id,
 	if ((rc = registry_inspection(st->registry, id, &i)) ==
 	    CUSTOS_ERR_NOTFOUND)
 		return refuse(body, 404, "no inspection %s", id);
+	/* A back-fill deadline the calendar now covers (station.h). */
+	if (rc == 0 && (rc = station_backfill_due(st, i)) != 0)
+		registry_inspection_free(i);
 	if (rc != 0)
 		return failed(body, rc, "cannot read the registry");
 	if (strcmp(i->state, "closed") == 0)
@@ -945,6 +948,9 @@ inspection_action(struct station *st, const char *id, const char *action,
 	if ((rc = registry_inspection(st->registry, id, &i)) ==
 	    CUSTOS_ERR_NOTFOUND)
 		return refuse(body, 404, "no inspection %s", id);
+	/* A back-fill deadline the calendar now covers (station.h). */
+	if (rc == 0 && (rc = station_backfill_due(st, i)) != 0)
+		registry_inspection_free(i);
 	if (rc != 0)
 		return failed(body, rc, "cannot read the registry");
 	/*
@@ -1288,6 +1294,9 @@ inspection_get(struct station *st, const char *id, json_t **body)
 	if ((rc = registry_inspection(st->registry, id, &i)) ==
 	    CUSTOS_ERR_NOTFOUND)
 		return refuse(body, 404, "no inspection %s", id);
+	/* A back-fill deadline the calendar now covers (station.h). */
+	if (rc == 0 && (rc = station_backfill_due(st, i)) != 0)
+		registry_inspection_free(i);
 	if (rc != 0)
 		return failed(body, rc, "cannot read the registry");
 	format_ms(now_ms(), now, sizeof(now));
@@ -1333,6 +1342,12 @@ inspections_list(struct station *st, const char *query, json_t **body)
 	    strcmp(v, "1") == 0;
 	if ((rc = registry_inspections(st->registry, &i, &n)) != 0)
 		return failed(body, rc, "cannot read the registry");
+	for (k = 0; k < n && rc == 0; k++)
+		rc = station_backfill_due(st, &i[k]);
+	if (rc != 0) {
+		registry_inspections_free(i, n);
+		return failed(body, rc, "cannot read the registry");
+	}
 	format_ms(now_ms(), now, sizeof(now));
 	if ((arr = json_array()) != NULL)
 		for (k = 0; k < n; k++) {

@@ -32,6 +32,7 @@
 #include "custos/config.h"
 #include "custos/digest.h"
 #include "custos/err.h"
+#include "custos/sandbox.h"
 #include "custos/util.h"
 #include "entry.h"
 #include "live.h"
@@ -75,6 +76,8 @@ struct item {
 	int		 how;		/* ITEM_* below */
 	struct timespec	 start, end;	/* realtime; SEGMENT with times */
 	uint64_t	 packets;
+	uint64_t	 dropped[LIVE_DROP_NREASONS];	/* reported SEGMENT */
+	uint64_t	 dropped_bytes;
 	json_t		*gap;		/* GAP: the payload */
 };
 
@@ -106,10 +109,16 @@ struct source {
 	uint32_t		 next_seq;
 	struct timespec		 seg_start;	/* realtime */
 	unsigned		 backoff_ms;
+	/* What the child's END said was dropped with no segment to count
+	 * it in. */
+	uint64_t		 end_dropped[LIVE_DROP_NREASONS];
+	uint64_t		 end_dropped_bytes;
 	/* A drop not yet closed by a resumed stream. */
 	int			 gap_open;
 	char			 gap_session[LIVE_SESSION_LEN];
 	struct timespec		 gap_from;
+	uint64_t		 gap_dropped[LIVE_DROP_NREASONS];
+	uint64_t		 gap_dropped_bytes;
 	int			 had_session;	/* this run of custosd */
 	/* Counters for status. */
 	uint64_t		 segments, gaps;
@@ -219,6 +228,33 @@ rfc3339(const struct timespec *t, char *buf, size_t len)
 	entry_time(t, buf, len);
 }
 
+static uint64_t
+drop_total(const uint64_t *n)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < LIVE_DROP_NREASONS; i++)
+		sum += n[i];
+	return sum;
+}
+
+/*
+ * The "dropped_packets" object: packets the child left out of the file,
+ * their bytes and why (docs/segment.md).  live_msg_check() has bounded
+ * every sum by INT64_MAX.
+ */
+static json_t *
+dropped_json(const uint64_t *n, uint64_t bytes)
+{
+	return json_pack("{s:I, s:I, s:{s:I, s:I, s:I}}",
+	    "count", (json_int_t)drop_total(n), "bytes", (json_int_t)bytes,
+	    "reasons",
+	    "corrupt", (json_int_t)n[LIVE_DROP_CORRUPT],
+	    "truncated", (json_int_t)n[LIVE_DROP_TRUNCATED],
+	    "before_keyframe", (json_int_t)n[LIVE_DROP_BEFORE_KEYFRAME]);
+}
+
 static json_t *
 segment_extra(struct source *s, const struct item *it)
 {
@@ -237,7 +273,9 @@ segment_extra(struct source *s, const struct item *it)
 	}
 	if (it->how == ITEM_REPORTED) {
 		if (json_object_set_new(live, "packets",
-		    json_integer((json_int_t)it->packets)) != 0)
+		    json_integer((json_int_t)it->packets)) != 0 ||
+		    json_object_set_new(live, "dropped_packets",
+		    dropped_json(it->dropped, it->dropped_bytes)) != 0)
 			goto fail;
 	} else if (json_object_set_new(live, "closed_by", json_string(
 	    it->how == ITEM_UNREPORTED ? "child_exit" : "recovery")) != 0)
@@ -408,6 +446,13 @@ queue_gap(struct source *s, const struct timespec *to, const char *next)
 		    "camera", s->cfg->camera, "source", s->cfg->name,
 		    "session", s->gap_session, "from", from, "to",
 		    "reason", "station stopped");
+	/* A session that wrote no segment says here what it dropped. */
+	if (it->gap != NULL && drop_total(s->gap_dropped) > 0 &&
+	    json_object_set_new(it->gap, "dropped_packets",
+	    dropped_json(s->gap_dropped, s->gap_dropped_bytes)) != 0) {
+		json_decref(it->gap);
+		it->gap = NULL;
+	}
 	if (it->gap == NULL) {
 		item_free(it);
 		log_warnx("live %s: out of memory for a live.gap entry",
@@ -416,6 +461,8 @@ queue_gap(struct source *s, const struct timespec *to, const char *next)
 	}
 	s->gaps++;
 	s->gap_open = 0;
+	memset(s->gap_dropped, 0, sizeof(s->gap_dropped));
+	s->gap_dropped_bytes = 0;
 	enqueue(s, it);
 }
 
@@ -513,6 +560,9 @@ child_done(struct source *s)
 		s->gap_open = 1;
 		s->gap_from = s->seg_start;
 		memcpy(s->gap_session, s->session, sizeof(s->gap_session));
+		memcpy(s->gap_dropped, s->end_dropped,
+		    sizeof(s->gap_dropped));
+		s->gap_dropped_bytes = s->end_dropped_bytes;
 	}
 	if (s->connected)
 		log_info("live %s: stream ended camera=%s session=%s "
@@ -592,18 +642,24 @@ on_message(struct source *s, struct live_msg *m)
 		it->start = s->seg_start;
 		it->end = now;
 		it->packets = m->packets;
+		memcpy(it->dropped, m->dropped, sizeof(it->dropped));
+		it->dropped_bytes = m->dropped_bytes;
 		enqueue(s, it);
 		s->next_seq = m->seq + 1;
 		s->seg_start = now;
 		s->segments++;
 		s->last_segment_at = now;
-		log_debug("%s: %s seq=%u packets=%llu bytes=%llu", __func__,
-		    s->cfg->name, m->seq, (unsigned long long)m->packets,
-		    (unsigned long long)m->bytes);
+		log_debug("%s: %s seq=%u packets=%llu bytes=%llu dropped=%llu",
+		    __func__, s->cfg->name, m->seq,
+		    (unsigned long long)m->packets,
+		    (unsigned long long)m->bytes,
+		    (unsigned long long)drop_total(m->dropped));
 		pump(s);
 		break;
 	case LIVE_MSG_END:
 		snprintf(s->reason, sizeof(s->reason), "%s", m->error);
+		memcpy(s->end_dropped, m->dropped, sizeof(s->end_dropped));
+		s->end_dropped_bytes = m->dropped_bytes;
 		break;
 	}
 }
@@ -737,20 +793,24 @@ spawn(struct source *s)
 	uv_stdio_container_t stdio[4];
 	uv_write_t *w;
 	uv_buf_t b;
-	char *argv[3], journal[512], *env[2];
+	char *argv[3], journal[512], parent[64], *env[3];
 	const char *js;
-	int r;
+	int r, n = 0;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return CUSTOS_ERR_NOMEM;
 	uv_pipe_init(l->loop, &s->in, 0);
 	uv_pipe_init(l->loop, &s->out, 0);
 	s->in.data = s->out.data = s->proc.data = s;
-	env[0] = env[1] = NULL;
+	/* The journal's stream and our pid, so the child dies with us
+	 * (sandbox.h); nothing else of the daemon's environment. */
+	env[0] = env[1] = env[2] = NULL;
 	if ((js = getenv("JOURNAL_STREAM")) != NULL &&
 	    (size_t)snprintf(journal, sizeof(journal), "JOURNAL_STREAM=%s",
 	    js) < sizeof(journal))
-		env[0] = journal;
+		env[n++] = journal;
+	if (sandbox_parent_env(parent, sizeof(parent)) == 0)
+		env[n++] = parent;
 	argv[0] = l->self;
 	argv[1] = "-L";
 	argv[2] = NULL;
@@ -781,6 +841,8 @@ spawn(struct source *s)
 	s->exited = s->eof = s->connected = 0;
 	s->got = 0;
 	s->reason[0] = '\0';
+	memset(s->end_dropped, 0, sizeof(s->end_dropped));
+	s->end_dropped_bytes = 0;
 	w->data = s;
 	b = uv_buf_init((char *)&s->req, sizeof(s->req));
 	if (uv_write(w, (uv_stream_t *)&s->in, &b, 1, on_req_written) != 0) {

@@ -62,6 +62,21 @@ enum live_msg_type {
 				   why; the child exits next */
 };
 
+/*
+ * Why the child left a packet out of the segment file (docs/live.md,
+ * "Complete packets only").
+ */
+enum live_drop {
+	LIVE_DROP_CORRUPT = 0,	/* flagged corrupt by the demuxer, or the
+				   packet of its stream just after one */
+	LIVE_DROP_TRUNCATED,	/* still arriving when the stream ended, or
+				   could not be written whole */
+	LIVE_DROP_BEFORE_KEYFRAME, /* video that needs a keyframe the file
+				   lacks: before its stream's first one, or
+				   after a dropped packet */
+	LIVE_DROP_NREASONS
+};
+
 /* One message of the child, fixed layout, written with one write(2). */
 struct live_msg {
 	uint32_t	 magic;
@@ -74,13 +89,20 @@ struct live_msg {
 					   time from the stream's clock,
 					   ms; -1 unknown */
 	int64_t		 last_ms;
+	uint64_t	 dropped[LIVE_DROP_NREASONS]; /* SEGMENT: packets
+					   left out of the file, by reason;
+					   END: those of a session that
+					   wrote no segment */
+	uint64_t	 dropped_bytes;	/* SEGMENT, END: their size */
 	char		 error[128];	/* END: why; printable ASCII */
 };
 
 /*
  * Checks one message as read from the child: exact size, magic, type,
- * for SEGMENT that seq is next_seq and the times are -1 or ordered; the
- * error text must be NUL-terminated and is cleaned to printable ASCII.
+ * for SEGMENT that seq is next_seq, that it holds a packet and the times
+ * are -1 or ordered, drop counts only in SEGMENT and END, their sum and
+ * their bytes each within INT64_MAX; the error text must be NUL-terminated and is
+ * cleaned to printable ASCII.
  * Returns 0 or CUSTOS_ERR_FORMAT.  Exposed for the fuzz target.
  */
 int	 live_msg_check(struct live_msg *m, size_t len, uint32_t next_seq);

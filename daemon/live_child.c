@@ -9,9 +9,12 @@
  * byte of media is demuxed after the restriction, except for rtsp://,
  * whose demuxer is also its protocol: its session description is parsed
  * before (docs/live.md says so).  It then copies packets unchanged (as
- * "ffmpeg -c copy" does) into one MPEG-TS file per segment in its spool
- * directory, which it reaches only through fd 3, and reports each closed
- * file with one struct live_msg on stdout.
+ * "ffmpeg -c copy" does; an H.264 keyframe without parameter sets gets
+ * the stream's, ps_insert()) into one MPEG-TS file per segment in its
+ * spool directory, which it reaches only through fd 3, and reports each
+ * closed file with one struct live_msg on stdout.  Only whole packets that
+ * decode from the file's start are written; the others are counted in
+ * the message (take_packet(); docs/live.md, "Complete packets only").
  *
  * Its tls:// listener, OpenSSL with client certificates, is in
  * live_tls.c; what the two files share is in live_int.h.
@@ -30,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,10 +51,12 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/buffer.h>
 #include <libavutil/cpu.h>
 #include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/mathematics.h>
+#include <libavutil/mem.h>
 
 #include "custos/err.h"
 #include "custos/sandbox.h"
@@ -79,7 +85,9 @@
 
 static volatile sig_atomic_t stopping;
 
-static struct child *avlog_child;
+/* The one child of this process: for libavformat's log callback and for
+ * the END message, which carries its unattributed drops. */
+static struct child *the_child;
 
 _Static_assert(sizeof(struct live_msg) % 8 == 0,
     "struct live_msg has no tail padding to leak");
@@ -94,6 +102,7 @@ _Static_assert(sizeof(struct live_msg) <= 512,
 int
 live_msg_check(struct live_msg *m, size_t len, uint32_t next_seq)
 {
+	uint64_t sum = 0;
 	size_t i, n;
 
 	if (len != sizeof(*m) || m->magic != LIVE_MSG_MAGIC ||
@@ -108,6 +117,17 @@ live_msg_check(struct live_msg *m, size_t len, uint32_t next_seq)
 		    (m->first_ms >= 0 && m->last_ms < m->first_ms))
 			return CUSTOS_ERR_FORMAT;
 	}
+	/* Counts go into JSON integers: each sum must fit in an int64. */
+	for (i = 0; i < LIVE_DROP_NREASONS; i++) {
+		if (m->dropped[i] > (uint64_t)INT64_MAX - sum)
+			return CUSTOS_ERR_FORMAT;
+		sum += m->dropped[i];
+	}
+	if (m->dropped_bytes > (uint64_t)INT64_MAX)
+		return CUSTOS_ERR_FORMAT;
+	if ((sum != 0 || m->dropped_bytes != 0) &&
+	    m->type != LIVE_MSG_SEGMENT && m->type != LIVE_MSG_END)
+		return CUSTOS_ERR_FORMAT;
 	if ((n = strnlen(m->error, sizeof(m->error))) == sizeof(m->error))
 		return CUSTOS_ERR_FORMAT;
 	for (i = 0; i < n; i++)
@@ -150,7 +170,7 @@ live_child_stopping(void)
 static void
 avlog_cb(void *avcl, int level, const char *fmt, va_list ap)
 {
-	struct child *c = avlog_child;
+	struct child *c = the_child;
 	size_t n;
 
 	(void)avcl;
@@ -204,6 +224,10 @@ live_child_end(struct child *c, const char *fmt, ...)
 	memset(&m, 0, sizeof(m));
 	m.type = LIVE_MSG_END;
 	m.first_ms = m.last_ms = -1;
+	if (the_child != NULL) {
+		memcpy(m.dropped, the_child->pending.n, sizeof(m.dropped));
+		m.dropped_bytes = the_child->pending.bytes;
+	}
 	va_start(ap, fmt);
 	vsnprintf(m.error, sizeof(m.error), fmt, ap);
 	va_end(ap);
@@ -452,7 +476,7 @@ ms_of(const AVPacket *pkt, AVRational tb)
 }
 
 static int
-seg_open(struct child *c, const AVPacket *pkt)
+seg_open(struct child *c)
 {
 	struct segment *s = &c->seg;
 	char name[96];
@@ -463,10 +487,13 @@ seg_open(struct child *c, const AVPacket *pkt)
 	memset(s, 0, sizeof(*s));
 	s->seq = c->next_seq;
 	s->first_ms = s->last_ms = -1;
+	/* The first segment of a session also answers for what was dropped
+	 * before it. */
+	s->dropped = c->pending;
+	memset(&c->pending, 0, sizeof(c->pending));
 	clock_gettime(CLOCK_MONOTONIC, &s->opened);
-	s->start_us = pkt->dts != AV_NOPTS_VALUE ? av_rescale_q(pkt->dts,
-	    c->ic->streams[pkt->stream_index]->time_base, AV_TIME_BASE_Q) :
-	    AV_NOPTS_VALUE;
+	/* Set by the reference stream's first packet (write_packet()). */
+	s->start_us = AV_NOPTS_VALUE;
 	if (live_spool_name(c->req.session, s->seq, name, sizeof(name)) != 0)
 		live_child_end(c, "segment name too long");
 	if ((s->fd = openat(LIVE_SPOOL_FD, name, O_WRONLY | O_CREAT |
@@ -535,6 +562,8 @@ seg_close(struct child *c)
 	m.bytes = s->bytes;
 	m.first_ms = s->first_ms;
 	m.last_ms = s->last_ms >= s->first_ms ? s->last_ms : s->first_ms;
+	memcpy(m.dropped, s->dropped.n, sizeof(m.dropped));
+	m.dropped_bytes = s->dropped.bytes;
 	send_msg(&m);
 }
 
@@ -542,8 +571,12 @@ seg_close(struct child *c)
  * Whether pkt starts a new segment: a keyframe of the reference stream
  * segment_seconds of stream time after the segment's start, or any of
  * its packets when the stream's clock went backwards (a wrap or a
- * discontinuity) or when three segments' worth of station time passed
- * without a keyframe, so no file grows without bound.
+ * discontinuity), or when no keyframe came for three segments' worth of
+ * both station and stream time (ten of station time alone), so no file
+ * grows without bound.  Both clocks: a stream that stalls (a camera gone
+ * silent until the read times out) advances only the station's, and the
+ * packets it then delivers are no reason to begin a file without a
+ * keyframe.  Without a stream clock, station time alone decides.
  */
 static int
 cut_here(struct child *c, const AVPacket *pkt)
@@ -551,38 +584,47 @@ cut_here(struct child *c, const AVPacket *pkt)
 	struct segment *s = &c->seg;
 	AVStream *st = c->ic->streams[pkt->stream_index];
 	struct timespec now;
-	int64_t t, want = (int64_t)c->req.segment_seconds * 1000000;
-	int key;
+	int64_t t, held, secs = c->req.segment_seconds;
+	int64_t want = secs * 1000000;
 
 	if (s->oc == NULL)
 		return 1;
 	if (pkt->stream_index != c->ref)
 		return 0;
-	key = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if ((int64_t)(now.tv_sec - s->opened.tv_sec) >=
-	    3 * (int64_t)c->req.segment_seconds)
-		return 1;
-	if (!key || pkt->dts == AV_NOPTS_VALUE ||
-	    s->start_us == AV_NOPTS_VALUE)
-		return 0;
+	held = (int64_t)(now.tv_sec - s->opened.tv_sec);
+	if (pkt->dts == AV_NOPTS_VALUE || s->start_us == AV_NOPTS_VALUE)
+		return held >= 3 * secs;
 	t = av_rescale_q(pkt->dts, st->time_base, AV_TIME_BASE_Q);
-	return t - s->start_us >= want || t < s->start_us;
+	if (t < s->start_us)
+		return 1;
+	if ((pkt->flags & AV_PKT_FLAG_KEY) != 0)
+		return t - s->start_us >= want;
+	return (held >= 3 * secs && t - s->start_us >= 3 * want) ||
+	    held >= 10 * secs;
 }
 
-static void
-copy_packet(struct child *c, AVPacket *pkt)
+/*
+ * Writes pkt into the open segment, or into a new one where the stream is
+ * cut.  Returns 0, or the libavformat error of a write that failed (pkt
+ * is then blank).
+ */
+static int
+write_packet(struct child *c, AVPacket *pkt)
 {
 	struct segment *s = &c->seg;
 	AVStream *in = c->ic->streams[pkt->stream_index];
-	char e[AV_ERROR_MAX_STRING_SIZE];
 	int64_t ms = ms_of(pkt, in->time_base);
 	int ret;
 
 	if (cut_here(c, pkt)) {
 		seg_close(c);
-		seg_open(c, pkt);
+		seg_open(c);
 	}
+	if (s->start_us == AV_NOPTS_VALUE && pkt->stream_index == c->ref &&
+	    pkt->dts != AV_NOPTS_VALUE)
+		s->start_us = av_rescale_q(pkt->dts, in->time_base,
+		    AV_TIME_BASE_Q);
 	if (ms >= 0) {
 		if (s->first_ms < 0 || ms < s->first_ms)
 			s->first_ms = ms;
@@ -593,15 +635,241 @@ copy_packet(struct child *c, AVPacket *pkt)
 	av_packet_rescale_ts(pkt, in->time_base,
 	    s->oc->streams[pkt->stream_index]->time_base);
 	pkt->pos = -1;
-	if ((ret = av_interleaved_write_frame(s->oc, pkt)) < 0) {
-		averr_text(ret, e, sizeof(e));
-		seg_close(c);
-		live_child_end(c, "writing segment %u: %s", s->seq,
-		    s->werr != 0 ? strerror(s->werr) : e);
-	}
+	if ((ret = av_interleaved_write_frame(s->oc, pkt)) < 0)
+		return ret;
 	s->packets++;
+	return 0;
 }
 
+/* Counts a packet of size bytes left out of the file: in the open
+ * segment, or in the first one to come. */
+static void
+count_drop(struct child *c, enum live_drop why, int size)
+{
+	struct drops *d = c->seg.oc != NULL ? &c->seg.dropped : &c->pending;
+
+	d->n[why]++;
+	d->bytes += (uint64_t)(size > 0 ? size : 0);
+}
+
+static void
+drop(struct child *c, AVPacket *pkt, enum live_drop why)
+{
+	count_drop(c, why, pkt->size);
+	av_packet_unref(pkt);
+}
+
+/*
+ * The stream has ended (or its file cannot grow): what is still held may
+ * be cut short, since the demuxer hands out what it has when its input
+ * stops, and is left out; the open segment is closed and reported.
+ */
+static void
+finish(struct child *c)
+{
+	unsigned i;
+
+	for (i = 0; c->track != NULL && i < c->nmap; i++) {
+		if (!c->track[i].holding)
+			continue;
+		c->track[i].holding = 0;
+		drop(c, c->track[i].held, LIVE_DROP_TRUNCATED);
+	}
+	seg_close(c);
+}
+
+/*
+ * A held packet without timestamps gets the decode time of the next
+ * packet of its stream less its duration, when that lies after the last
+ * packet written: libavformat's RTSP demuxer gives none to the first
+ * frame its parser puts together, which would otherwise not count in the
+ * segment's length and be given a time by the muxer's guess.
+ */
+static void
+fill_dts(struct child *c, unsigned i, const AVPacket *next)
+{
+	struct track *t = &c->track[i];
+	AVStream *st = c->ic->streams[i];
+	int64_t dur;
+
+	if (!t->holding || t->held->dts != AV_NOPTS_VALUE ||
+	    t->held->pts != AV_NOPTS_VALUE || next->dts == AV_NOPTS_VALUE)
+		return;
+	dur = t->held->duration > 0 ? t->held->duration : next->duration;
+	if (dur <= 0 && st->avg_frame_rate.num > 0 &&
+	    st->avg_frame_rate.den > 0)
+		dur = av_rescale_q(1, av_inv_q(st->avg_frame_rate),
+		    st->time_base);
+	if (dur <= 0 || next->dts < INT64_MIN + dur)
+		return;
+	if (t->last_dts != AV_NOPTS_VALUE && next->dts - dur <= t->last_dts)
+		return;
+	t->held->dts = next->dts - dur;
+}
+
+/*
+ * H.264 parameter sets.  A decoder needs the SPS and PPS before the first
+ * keyframe of a file, and an RTSP camera may send them only in its
+ * session description (sprop-parameter-sets), which libavformat turns
+ * into the stream's extradata.  The MPEG-TS muxer puts the extradata
+ * before a keyframe that has none, but not when the access unit begins
+ * with a delimiter (AUD): so the child does, after the delimiter.
+ */
+#define H264_NAL_SPS	7
+#define H264_NAL_AUD	9
+
+/* The next Annex B start code in [p, end) with a NAL header byte after
+ * it: a pointer to that header byte, or NULL. */
+static const uint8_t *
+nal_next(const uint8_t *p, const uint8_t *end)
+{
+	for (; end - p > 3; p++)
+		if (p[0] == 0 && p[1] == 0 && p[2] == 1)
+			return p + 3;
+	return NULL;
+}
+
+/* Whether the Annex B data [p, p + n) holds an H.264 NAL of type. */
+static int
+nal_has(const uint8_t *p, size_t n, int type)
+{
+	const uint8_t *end = p + n, *q;
+
+	for (q = nal_next(p, end); q != NULL; q = nal_next(q, end))
+		if ((*q & 0x1f) == type)
+			return 1;
+	return 0;
+}
+
+/* Takes a copy of the parameter sets of stream i from its extradata as
+ * the stream begins: Annex B (a start code first) with an SPS, else
+ * none. */
+static void
+ps_init(struct child *c, unsigned i)
+{
+	AVCodecParameters *par = c->ic->streams[i]->codecpar;
+	const uint8_t *x = par->extradata;
+	uint8_t *copy;
+	int n = par->extradata_size;
+
+	if (par->codec_id != AV_CODEC_ID_H264 || x == NULL || n < 4)
+		return;
+	if (!(x[0] == 0 && x[1] == 0 && (x[2] == 1 ||
+	    (x[2] == 0 && x[3] == 1))))
+		return;
+	if (!nal_has(x, (size_t)n, H264_NAL_SPS))
+		return;
+	if ((copy = av_memdup(x, (size_t)n)) == NULL)
+		live_child_end(c, "out of memory");
+	c->track[i].ps = copy;
+	c->track[i].ps_len = n;
+}
+
+/*
+ * Puts the parameter sets of stream i before the H.264 keyframe pkt if it
+ * has no SPS: after its access unit delimiter if it begins with one, else
+ * at its start.
+ */
+static void
+ps_insert(struct child *c, unsigned i, AVPacket *pkt)
+{
+	const struct track *t = &c->track[i];
+	const uint8_t *d = pkt->data, *end = pkt->data + pkt->size, *q;
+	AVBufferRef *b;
+	size_t at = 0, n;
+
+	if (t->ps == NULL || (pkt->flags & AV_PKT_FLAG_KEY) == 0 ||
+	    pkt->size <= 0 || nal_has(d, (size_t)pkt->size, H264_NAL_SPS))
+		return;
+	q = nal_next(d, end);
+	if (q != NULL && q - d <= 4 && (*q & 0x1f) == H264_NAL_AUD) {
+		/* The delimiter ends where the next start code begins. */
+		q = nal_next(q, end);
+		at = q != NULL ? (size_t)(q - 3 - d) : (size_t)pkt->size;
+	}
+	n = (size_t)pkt->size + (size_t)t->ps_len;
+	if (n > INT_MAX - AV_INPUT_BUFFER_PADDING_SIZE ||
+	    (b = av_buffer_alloc(n + AV_INPUT_BUFFER_PADDING_SIZE)) == NULL)
+		live_child_end(c, "out of memory");
+	memcpy(b->data, d, at);
+	memcpy(b->data + at, t->ps, (size_t)t->ps_len);
+	memcpy(b->data + at + t->ps_len, d + at, (size_t)pkt->size - at);
+	memset(b->data + n, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+	av_buffer_unref(&pkt->buf);
+	pkt->buf = b;
+	pkt->data = b->data;
+	pkt->size = (int)n;
+}
+
+/* Writes the packet held for stream i: the next one has shown its end. */
+static void
+release(struct child *c, unsigned i)
+{
+	struct track *t = &c->track[i];
+	char e[AV_ERROR_MAX_STRING_SIZE];
+	uint32_t seq;
+	int64_t dts;
+	int size, ret, werr;
+
+	if (!t->holding)
+		return;
+	t->holding = 0;
+	av_packet_move_ref(c->out, t->held);
+	size = c->out->size;
+	dts = c->out->dts;
+	ps_insert(c, i, c->out);
+	if ((ret = write_packet(c, c->out)) == 0) {
+		if (dts != AV_NOPTS_VALUE)
+			t->last_dts = dts;
+		return;
+	}
+	/* The file cannot take it: the stream ends with what was written,
+	 * and this packet is counted as not written whole. */
+	av_packet_unref(c->out);
+	count_drop(c, LIVE_DROP_TRUNCATED, size);
+	averr_text(ret, e, sizeof(e));
+	seq = c->seg.seq;
+	werr = c->seg.werr;
+	finish(c);
+	live_child_end(c, "writing segment %u: %s", seq,
+	    werr != 0 ? strerror(werr) : e);
+}
+
+/*
+ * Takes one packet read from the stream (pkt is blank on return).  A
+ * packet is written only once the next packet of its stream has come,
+ * which shows it ended.  Left out and counted: packets flagged corrupt
+ * and the packet of their stream after them (libavformat's parsers mark
+ * a frame's damage on the frame before it), and video that cannot be
+ * decoded from what the file holds: before its stream's first keyframe
+ * and after a packet of its stream was left out, up to the next keyframe.
+ */
+static void
+take_packet(struct child *c, AVPacket *pkt)
+{
+	unsigned i = (unsigned)pkt->stream_index;
+	struct track *t = &c->track[i];
+	int corrupt = (pkt->flags & AV_PKT_FLAG_CORRUPT) != 0;
+
+	fill_dts(c, i, pkt);
+	if (corrupt || t->suspect) {
+		release(c, i);
+		drop(c, pkt, LIVE_DROP_CORRUPT);
+		t->suspect = corrupt;
+		t->need_key = t->video;
+		return;
+	}
+	if (t->need_key) {
+		if ((pkt->flags & AV_PKT_FLAG_KEY) == 0) {
+			drop(c, pkt, LIVE_DROP_BEFORE_KEYFRAME);
+			return;
+		}
+		t->need_key = 0;
+	}
+	release(c, i);
+	av_packet_move_ref(t->held, pkt);
+	t->holding = 1;
+}
 
 /*
  * The stream.
@@ -715,6 +983,22 @@ open_demuxer(struct child *c)
 	}
 	if (c->ref < 0)
 		live_child_end(c, "no audio or video stream");
+	if ((c->track = calloc(c->nmap, sizeof(*c->track))) == NULL ||
+	    (c->out = av_packet_alloc()) == NULL)
+		live_child_end(c, "out of memory");
+	for (i = 0; i < c->nmap; i++) {
+		if (c->map[i] < 0)
+			continue;
+		if ((c->track[i].held = av_packet_alloc()) == NULL)
+			live_child_end(c, "out of memory");
+		/* Video is written from a keyframe on: what comes before it
+		 * refers to frames this session never received. */
+		c->track[i].video = c->ic->streams[i]->codecpar->codec_type ==
+		    AVMEDIA_TYPE_VIDEO;
+		c->track[i].need_key = c->track[i].video;
+		c->track[i].last_dts = AV_NOPTS_VALUE;
+		ps_init(c, i);
+	}
 }
 
 static void	run(struct child *) __attribute__((noreturn));
@@ -738,10 +1022,9 @@ run(struct child *c)
 			av_packet_unref(pkt);
 			continue;
 		}
-		copy_packet(c, pkt);
-		av_packet_unref(pkt);
+		take_packet(c, pkt);
 	}
-	seg_close(c);
+	finish(c);
 	if (stopping)
 		live_child_end(NULL, "stopped");
 	if (ret == AVERROR_EOF)
@@ -759,8 +1042,15 @@ live_child_main(void)
 	sigset_t none;
 	int sig, rc;
 
+	/* 0. Die with the daemon: a custosd killed with SIGKILL must not
+	 * leave a stream being recorded unsupervised.  The spool keeps
+	 * what was written; the next start seals it. */
+	if ((rc = sandbox_parent_death(0)) == CUSTOS_ERR_NOTFOUND)
+		_exit(1);
+	if (rc != 0)
+		fatal("parent-death signal");
 	read_request(&c.req);
-	avlog_child = &c;
+	the_child = &c;
 	av_log_set_callback(avlog_cb);
 
 	/* 1. Load what would load lazily once files are out of reach. */

@@ -16,6 +16,34 @@
 
 #define AVIO_BUFSZ		65536
 
+/* Packets left out of a segment file, by reason (enum live_drop). */
+struct drops {
+	uint64_t	 n[LIVE_DROP_NREASONS];
+	uint64_t	 bytes;
+};
+
+/*
+ * One input stream that is copied.  Its last packet read is held until
+ * the next packet of the stream arrives: only then is it known to have
+ * ended (a demuxer hands out what it holds when the input stops, whole
+ * or not).
+ */
+struct track {
+	AVPacket	*held;
+	int		 holding;	/* held has a packet */
+	int		 video;
+	int		 need_key;	/* video: drop until a keyframe */
+	int		 suspect;	/* the packet after a corrupt one */
+	int64_t		 last_dts;	/* of the last packet written, in the
+					   stream's time base, or
+					   AV_NOPTS_VALUE */
+	const uint8_t	*ps;		/* H.264: the stream's parameter sets
+					   (a copy of its extradata, Annex
+					   B), put before a keyframe without
+					   an SPS; NULL: none */
+	int		 ps_len;
+};
+
 struct segment {
 	AVFormatContext	*oc;
 	AVIOContext	*pb;
@@ -25,8 +53,10 @@ struct segment {
 	uint64_t	 bytes;
 	int		 werr;		/* errno of a failed write */
 	int64_t		 first_ms, last_ms;
-	int64_t		 start_us;	/* stream time of its first packet */
+	int64_t		 start_us;	/* stream time of its first packet of
+					   the reference stream */
 	struct timespec	 opened;	/* monotonic */
+	struct drops	 dropped;
 };
 
 struct child {
@@ -34,17 +64,20 @@ struct child {
 	AVFormatContext	*ic;
 	AVIOContext	*in;		/* the protocol, for all but rtsp */
 	int		*map;		/* input stream -> output or -1 */
+	struct track	*track;		/* per input stream */
 	unsigned	 nmap;
 	int		 ref;		/* the stream cut at keyframes */
+	AVPacket	*out;		/* the packet being written */
 	struct segment	 seg;		/* seg.oc NULL: none open */
+	struct drops	 pending;	/* drops before the first segment */
 	uint32_t	 next_seq;
 	char		 avlog[96];
 };
 
 /*
  * The last message: why the stream ended (fmt), followed by the last
- * libavformat error if c is not NULL and one was logged.  Then the child
- * exits.
+ * libavformat error if c is not NULL and one was logged, and the drops
+ * of a session that opened no segment.  Then the child exits.
  */
 void	 live_child_end(struct child *c, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 2, 3)));

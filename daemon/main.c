@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <http_parser.h>
 #include <jansson.h>
 #include <systemd/sd-daemon.h>
 #include <uv.h>
@@ -35,16 +36,24 @@
 #include "summary.h"
 #include "upload.h"
 #include "tsa.h"
+#include "workdays.h"
 #include "custos/version.h"
 
 /* Checkpoints trail appends by at most this much under load. */
 #define CHECKPOINT_MS	2000
+/* How often the calendar's reach is looked at again: its state changes
+ * once a day at most. */
+#define CALENDAR_MS	(10 * 60 * 1000)
 
 struct daemon {
 	uv_loop_t	 loop;
 	uv_signal_t	 sigterm;
 	uv_signal_t	 sigint;
+	uv_signal_t	 sighup;	/* reloads the calendar */
 	uv_timer_t	 ckpt_timer;
+	uv_timer_t	 cal_timer;	/* the calendar's reach */
+	int		 cal_state;	/* enum workdays_state last
+					   reported, or -1 */
 	struct station	 st;
 	struct api	*api;
 	struct sealer	*sealer;
@@ -57,22 +66,28 @@ struct daemon {
 	char		 self[PATH_MAX];
 	int		 stopping;
 	const char	*stop_reason;
+	int		 ckpt_rc;	/* the checkpoint timer's last error,
+					   logged once */
 };
 
 static void
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr, "usage: custosd [-dfv] -c CONF\n"
+	fprintf(f, "usage: custosd [-dfv] -c CONF\n"
+	    "       custosd -h | --help\n"
 	    "       custosd -P sha256|sm3   (the media child; started by "
 	    "custosd)\n"
 	    "       custosd -L              (the live child; started by "
 	    "custosd)\n"
-	    "  -c CONF  configuration file\n"
+	    "  -c CONF  configuration file (see custos.conf)\n"
 	    "  -d       debug logging\n"
 	    "  -f       stay in the foreground (the default; custosd does not\n"
 	    "           fork, systemd supervises it)\n"
-	    "  -v       print the version and exit\n");
-	exit(2);
+	    "  -h       print this help and exit\n"
+	    "  -v       print the version and exit\n"
+	    "Signals: SIGTERM or SIGINT stop cleanly; SIGHUP reloads the "
+	    "working-day\n"
+	    "calendar (as \"custos calendar reload\" does).\n");
 }
 
 /* What the previous run left: the type of the last entry tells. */
@@ -184,6 +199,9 @@ status_json(void *arg)
 		json_object_set_new(j, "live", ins);
 	if (d->upload != NULL && (ins = upload_status(d->upload)) != NULL)
 		json_object_set_new(j, "upload", ins);
+	if ((ins = workdays_status(d->cfg, st->calendar,
+	    time(NULL))) != NULL)
+		json_object_set_new(j, "calendar", ins);
 	return j;
 }
 
@@ -191,11 +209,131 @@ static void
 checkpoint_tick(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
+	uint64_t size = log_size(d->st.log);
 	int rc;
 
-	if ((rc = station_checkpoint(&d->st)) != 0)
+	/* Started on a full disk: the start entry goes in first, once it
+	 * fits (station.h, start_pending). */
+	if (d->st.start_pending) {
+		if (append_started(d) != 0 && log_size(d->st.log) == size)
+			return;
+		d->st.start_pending = 0;
+		log_info("disk has space again: station.started appended "
+		    "index=%llu", (unsigned long long)d->st.started_index);
+	}
+	/* A failure is logged when it starts or changes, not every tick:
+	 * a full disk would repeat it all day. */
+	rc = station_checkpoint(&d->st);
+	if (rc != 0 && rc != d->ckpt_rc)
 		log_warnx_r(rc, "cannot sign a checkpoint tree_size=%llu",
 		    (unsigned long long)log_size(d->st.log));
+	else if (rc == 0 && d->ckpt_rc != 0)
+		log_info("checkpoint signed again tree_size=%llu",
+		    (unsigned long long)log_size(d->st.log));
+	d->ckpt_rc = rc;
+}
+
+/*
+ * Reports the calendar's reach when it changed since the last report: a
+ * log line and the service's STATUS, so that a calendar running out is
+ * said once, not at every tick.
+ */
+static void
+calendar_report(struct daemon *d)
+{
+	char years[256], warn[1024];
+	enum workdays_state s;
+
+	s = workdays_state(d->cfg, d->st.calendar, time(NULL), NULL);
+	if ((int)s == d->cal_state)
+		return;
+	d->cal_state = (int)s;
+	/* The dock's STATUS lines carry the note from its next update. */
+	(void)workdays_note(d->cfg, d->st.calendar, time(NULL),
+	    d->st.status_note, sizeof(d->st.status_note));
+	workdays_years(d->st.calendar, years, sizeof(years));
+	if (workdays_warning(d->cfg, d->st.calendar, time(NULL), warn,
+	    sizeof(warn)))
+		log_warnx("calendar: %s", warn);
+	else if (s == WORKDAYS_NONE)
+		log_warnx("calendar: none (calendar_dir = none): every "
+		    "deadline is reported as not covered");
+	else
+		log_info("calendar: %s from %s", years, d->cfg->calendar_dir);
+	sd_notifyf(0, "STATUS=tree size %llu%s%s",
+	    (unsigned long long)log_size(d->st.log),
+	    d->st.status_note[0] != '\0' ? "; WARNING: " : "",
+	    d->st.status_note);
+}
+
+static void
+calendar_tick(uv_timer_t *t)
+{
+	calendar_report(t->data);
+}
+
+/*
+ * Loads the calendar again (SIGHUP or POST /v1/calendar/reload), logs the
+ * outcome and reports the new reach.  Returns 0 or the load's error (err
+ * says why; the calendar in use is kept).
+ */
+static int
+calendar_reload(struct daemon *d, const char *by, char *err, size_t errlen)
+{
+	char before[256], after[256];
+	int rc;
+
+	workdays_years(d->st.calendar, before, sizeof(before));
+	if ((rc = priv_station_calendar_reload(&d->st, err, errlen)) != 0) {
+		log_warnx("calendar reload (%s): %s; keeping %s", by, err,
+		    before);
+		return rc;
+	}
+	workdays_years(d->st.calendar, after, sizeof(after));
+	log_info("calendar reloaded (%s) from %s: %s (was %s)", by,
+	    d->cfg->calendar_dir, after, before);
+	calendar_report(d);
+	return 0;
+}
+
+static void
+on_sighup(uv_signal_t *h, int signum)
+{
+	char err[512];
+
+	(void)signum;
+	(void)calendar_reload(h->data, "SIGHUP", err, sizeof(err));
+}
+
+/* POST /v1/calendar/reload; the answer is the new calendar status. */
+static int
+calendar_api(struct daemon *d, const struct api_request *req, json_t **body)
+{
+	char err[512];
+	json_t *j;
+	int code;
+
+	if ((code = registry_api_allowed(req, HTTP_POST, body)) != 0)
+		return code;
+	if (calendar_reload(d, "control socket", err, sizeof(err)) != 0)
+		return registry_api_refuse(body, 409, "%s", err);
+	if ((j = workdays_status(d->cfg, d->st.calendar, time(NULL))) == NULL)
+		return registry_api_refuse(body, 500, "out of memory");
+	*body = json_pack("{s:o}", "calendar", j);
+	return 200;
+}
+
+/* The control API beyond GET /v1/status: the calendar's verb here, the
+ * registry and inspections in registry_api.c. */
+static int
+api_route(void *arg, const struct api_request *req, json_t **body)
+{
+	struct daemon *d = arg;
+
+	*body = NULL;
+	if (strcmp(req->path, "/v1/calendar/reload") == 0)
+		return calendar_api(d, req, body);
+	return registry_api_handle(&d->st, req, body);
 }
 
 /* Once the dock and the live sources have no work in flight, the loop
@@ -228,6 +366,8 @@ on_signal(uv_signal_t *h, int signum)
 	d->tsa = NULL;
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
+	uv_close((uv_handle_t *)&d->sighup, NULL);
+	uv_close((uv_handle_t *)&d->cal_timer, NULL);
 	d->running = 3;
 	/* Uploads being sealed finish before the sealer is freed. */
 	upload_stop(d->upload, dock_stopped, d);
@@ -242,6 +382,7 @@ priv_startup(struct daemon *d)
 {
 	long holder;
 	char err[512];
+	uint64_t size;
 	int rc;
 
 	if ((rc = priv_station_open(&d->st, d->cfg, &holder, err,
@@ -258,9 +399,18 @@ priv_startup(struct daemon *d)
 	d->sigterm.data = d->sigint.data = d;
 	uv_signal_start(&d->sigterm, on_signal, SIGTERM);
 	uv_signal_start(&d->sigint, on_signal, SIGINT);
+	uv_signal_init(&d->loop, &d->sighup);
+	d->sighup.data = d;
+	uv_signal_start(&d->sighup, on_sighup, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = append_started(d)) != 0)
-		fatalx_r(rc, "cannot append station.started");
+	size = log_size(d->st.log);
+	if ((rc = append_started(d)) != 0) {
+		/* A full disk does not stop the start: the entry waits for
+		 * space, and so does ingest (docs/dock.md). */
+		if (rc != CUSTOS_ERR_NOSPACE)
+			fatalx_r(rc, "cannot append station.started");
+		d->st.start_pending = log_size(d->st.log) == size;
+	}
 	if ((rc = seal_new(&d->loop, &d->st, d->st.catalog, d->self,
 	    &d->sealer)) != 0)
 		fatalx_r(rc, "cannot set up the seal pipeline");
@@ -270,9 +420,16 @@ priv_startup(struct daemon *d)
 	d->ckpt_timer.data = d;
 	uv_timer_start(&d->ckpt_timer, checkpoint_tick, CHECKPOINT_MS,
 	    CHECKPOINT_MS);
+	uv_timer_init(&d->loop, &d->cal_timer);
+	d->cal_timer.data = d;
+	uv_timer_start(&d->cal_timer, calendar_tick, CALENDAR_MS,
+	    CALENDAR_MS);
 	if ((rc = priv_dock_start(&d->loop, &d->st, d->sealer,
 	    &d->dock)) != 0)
 		fatalx_r(rc, "dock root %s", d->cfg->dock_root);
+	if (d->st.start_pending)
+		dock_disk_full(d->dock, "no space for the station.started "
+		    "entry");
 	if ((rc = priv_upload_start(&d->loop, &d->st, d->sealer, &d->upload,
 	    err, sizeof(err))) != 0)
 		fatalx_r(rc, "%s", err);
@@ -285,7 +442,7 @@ priv_startup(struct daemon *d)
 	if (api_set_group(d->api, d->cfg->control_group) != 0)
 		fatalx("[control] group %s: no such group",
 		    d->cfg->control_group);
-	api_set_handler(d->api, registry_api_handle, &d->st);
+	api_set_handler(d->api, api_route, d);
 }
 
 /*
@@ -315,13 +472,19 @@ int
 main(int argc, char *argv[])
 {
 	struct daemon d;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *conf = NULL;
 	char err[512];
 	int ch, rc;
 
 	memset(&d, 0, sizeof(d));
+	d.cal_state = -1;
 	log_procinit("custosd");
-	while ((ch = getopt(argc, argv, "c:dfvLP:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dfhvLP:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'P':
 			log_procinit("media");
@@ -329,8 +492,8 @@ main(int argc, char *argv[])
 				probe_child_main(DIGEST_SHA256);
 			if (strcmp(optarg, "sm3") == 0)
 				probe_child_main(DIGEST_SM3);
-			usage();
-			break;
+			usage(stderr);
+			return 2;
 		case 'L':
 			log_procinit("live");
 			live_child_main();
@@ -343,15 +506,21 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			break;
+		case 'h':
+			usage(stdout);
+			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 		case 'v':
 			printf("custosd %s\n", CUSTOS_VERSION);
 			return 0;
 		default:
-			usage();
+			usage(stderr);
+			return 2;
 		}
 	}
-	if (conf == NULL || optind != argc)
-		usage();
+	if (conf == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
 	if ((rc = config_load(conf, &d.cfg, err, sizeof(err))) != 0)
 		fatalx("%s", err);
 	priv_threadpool();
@@ -360,8 +529,8 @@ main(int argc, char *argv[])
 	log_info("started station=%s version=%s tree_size=%llu "
 	    "socket=%s", d.cfg->station_name, CUSTOS_VERSION,
 	    (unsigned long long)log_size(d.st.log), d.cfg->control_socket);
-	sd_notifyf(0, "READY=1\nSTATUS=tree size %llu",
-	    (unsigned long long)log_size(d.st.log));
+	sd_notify(0, "READY=1");
+	calendar_report(&d);
 	uv_run(&d.loop, UV_RUN_DEFAULT);
 
 	seal_free(d.sealer);

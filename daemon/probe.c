@@ -18,6 +18,7 @@
 
 #include "custos/digest.h"
 #include "custos/err.h"
+#include "custos/sandbox.h"
 #include "probe.h"
 
 /*
@@ -179,9 +180,9 @@ probe_start(uv_loop_t *loop, const char *self, int fd, enum digest_alg alg,
 	uv_process_options_t opt;
 	uv_stdio_container_t stdio[4];
 	struct probe *p;
-	char *argv[4], journal[512], *env[2];
+	char *argv[4], journal[512], parent[64], *env[3];
 	const char *js;
-	int r;
+	int r, n = 0;
 
 	if (timeout_ms == 0 || fd < 0 || cb == NULL || self == NULL)
 		return CUSTOS_ERR_INVALID;
@@ -203,14 +204,16 @@ probe_start(uv_loop_t *loop, const char *self, int fd, enum digest_alg alg,
 	}
 	p->open_handles++;
 
-	/* The child gets no environment but the journal's, so nothing the
-	 * daemon was started with steers the parser. */
-	env[0] = NULL;
-	env[1] = NULL;
+	/* The child gets no environment but the journal's and our pid (it
+	 * dies with us: sandbox.h), so nothing the daemon was started with
+	 * steers the parser. */
+	env[0] = env[1] = env[2] = NULL;
 	if ((js = getenv("JOURNAL_STREAM")) != NULL &&
 	    (size_t)snprintf(journal, sizeof(journal), "JOURNAL_STREAM=%s",
 	    js) < sizeof(journal))
-		env[0] = journal;
+		env[n++] = journal;
+	if (sandbox_parent_env(parent, sizeof(parent)) == 0)
+		env[n++] = parent;
 	argv[0] = (char *)(uintptr_t)self;
 	argv[1] = "-P";
 	argv[2] = (char *)(uintptr_t)digest_name(alg);

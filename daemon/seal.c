@@ -497,6 +497,11 @@ log_outcome(const struct job *j, enum seal_outcome outcome)
 		    cam, digest_name(alg), obj,
 		    (unsigned long long)j->index, path,
 		    j->fast ? " hash_only=1" : "");
+	else if (j->rc == CUSTOS_ERR_NOSPACE)
+		/* A full disk is a state, reported by the caller once (the
+		 * dock) or per request (uploads), not per retried file. */
+		log_debug("%s: not sealed camera=%s path=%s: %s", __func__,
+		    cam, path, j->reason);
 	else
 		log_warnx("not sealed camera=%s path=%s rc=%d reason=\"%s\"",
 		    cam, path, j->rc, j->reason);

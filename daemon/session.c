@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,7 @@
 #include "custos/digest.h"
 #include "custos/enc.h"
 #include "custos/err.h"
+#include "dock.h"
 #include "dock_int.h"
 #include "entry.h"
 #include "log.h"
@@ -35,7 +37,7 @@
 #include "station.h"
 #include "walk.h"
 
-#define RETRY_MS		2000	/* store-full backoff */
+#define RETRY_MS		2000	/* disk-full backoff */
 /* The dock.session entry stays well below LOG_MAX_ENTRY (1 MiB). */
 #define INVENTORY_BUDGET	(800 * 1024)
 #define MISSING_BUDGET		(100 * 1024)
@@ -177,18 +179,31 @@ unlink_done(uv_work_t *req, int status)
 	session_next(c);
 }
 
+/*
+ * A store write or a log append of c's found no space.  The state change
+ * is logged once; a retry that fails again only counts, so a full disk
+ * does not write a line every RETRY_MS.
+ */
 static void
-store_full_enter(struct dock *d, struct camera *c)
+store_full_enter(struct dock *d, struct camera *c, const char *why)
 {
-	c->waiting = 1;
-	if (d->prober == NULL)
-		d->prober = c;
-	if (d->store_full)
+	if (c != NULL) {
+		c->waiting = 1;
+		if (d->prober == NULL)
+			d->prober = c;
+	}
+	if (d->store_full) {
+		d->full_retries++;
 		return;
+	}
 	d->store_full = 1;
 	d->prober = c;
-	log_warnx("dock: store full: ingest paused for every camera; "
-	    "retrying every %d ms", RETRY_MS);
+	d->full_retries = 0;
+	clock_gettime(CLOCK_REALTIME, &d->full_since);
+	snprintf(d->full_why, sizeof(d->full_why), "%s", why);
+	log_warnx("dock: store full (disk full: %s): ingest paused for every "
+	    "camera; retrying every %d ms", why, RETRY_MS);
+	dock_notify(d);
 	/* While stopping, the timer is closing and nothing is retried. */
 	if (!d->stopping)
 		uv_timer_start(&d->retry, on_retry, RETRY_MS, RETRY_MS);
@@ -198,13 +213,18 @@ static void
 store_full_leave(struct dock *d)
 {
 	struct camera *c, *nextc;
+	struct timespec now;
 
 	if (!d->store_full)
 		return;
 	d->store_full = 0;
 	d->prober = NULL;
 	uv_timer_stop(&d->retry);
-	log_info("dock: store has space again: ingest resumed");
+	clock_gettime(CLOCK_REALTIME, &now);
+	log_info("dock: store has space again: ingest resumed after %lld s "
+	    "and %" PRIu64 " failed retries", (long long)(now.tv_sec -
+	    d->full_since.tv_sec), d->full_retries);
+	dock_notify(d);
 	if (d->stopping)
 		return;		/* the sessions are ending anyway */
 	for (c = d->cams; c != NULL; c = nextc) {
@@ -229,10 +249,12 @@ seal_done(void *arg, const struct seal_result *res)
 	close(op->f.fd);
 	op->f.fd = -1;
 	if (res->outcome == SEAL_FAILED && res->rc == CUSTOS_ERR_NOSPACE) {
-		/* Not an item result: the same file is tried again. */
+		/* Not an item result: the same file is tried again.  The
+		 * sealer leaves this one to us to log, as a state. */
 		c->busy = 0;
 		fileop_close(op);
-		store_full_enter(d, c);
+		store_full_enter(d, c, res->reason != NULL ? res->reason :
+		    custos_strerror(res->rc));
 		session_next(c);
 		return;
 	}
@@ -301,6 +323,17 @@ fail:
 /*
  * The session entry.
  */
+/*
+ * json_object_set_new() that notes a failure (out of memory) in *bad: an
+ * entry must not go into the log with a field silently missing.
+ */
+static void
+put(int *bad, json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, v) != 0)
+		*bad = 1;
+}
+
 static json_t *
 item_json(const struct dock *d, const struct item *it)
 {
@@ -308,43 +341,54 @@ item_json(const struct dock *d, const struct item *it)
 	    "already_sealed", "refused", "failed" };
 	char ts[32], obj[DIGEST_STRLEN], *hex;
 	json_t *j;
+	int bad = 0;
 
 	if ((j = json_object()) == NULL)
 		return NULL;
-	json_object_set_new(j, "path", json_string(it->jpath));
-	if (!it->valid_utf8 &&
-	    (hex = malloc(HEX_ENCLEN(strlen(it->path)))) != NULL) {
-		hex_encode((const uint8_t *)it->path, strlen(it->path), hex);
-		json_object_set_new(j, "path_hex", json_string(hex));
-		free(hex);
+	put(&bad, j, "path", json_string(it->jpath));
+	if (!it->valid_utf8) {
+		if ((hex = malloc(HEX_ENCLEN(strlen(it->path)))) == NULL)
+			bad = 1;
+		else {
+			hex_encode((const uint8_t *)it->path,
+			    strlen(it->path), hex);
+			put(&bad, j, "path_hex", json_string(hex));
+			free(hex);
+		}
 	}
-	json_object_set_new(j, "size", json_integer((json_int_t)it->size));
+	put(&bad, j, "size", json_integer((json_int_t)it->size));
 	entry_time(&it->mtime, ts, sizeof(ts));
-	json_object_set_new(j, "mtime", json_string(ts));
-	json_object_set_new(j, "status", json_string(names[it->status]));
+	put(&bad, j, "mtime", json_string(ts));
+	put(&bad, j, "status", json_string(names[it->status]));
 	if (it->status == IT_SEALED || it->status == IT_EXISTS) {
 		digest_format(d->st->cfg->digest_alg, it->object, obj,
 		    sizeof(obj));
-		json_object_set_new(j, "object", json_string(obj));
-		json_object_set_new(j, "index",
+		put(&bad, j, "object", json_string(obj));
+		put(&bad, j, "index",
 		    json_integer((json_int_t)it->index));
 	}
 	if (it->reason != NULL)
-		json_object_set_new(j, "reason", json_string(it->reason));
+		put(&bad, j, "reason", json_string(it->reason));
 	if (it->target != NULL) {
 		int valid;
 		char *t = walk_utf8(it->target, &valid);
 
-		if (t != NULL)
-			json_object_set_new(j, "target", json_string(t));
+		if (t == NULL)
+			bad = 1;
+		else
+			put(&bad, j, "target", json_string(t));
 		free(t);
 	}
 	if (d->st->cfg->after_ingest == AFTER_INGEST_DELETE &&
 	    (it->status == IT_SEALED || it->status == IT_EXISTS)) {
-		json_object_set_new(j, "deleted", json_boolean(it->deleted));
+		put(&bad, j, "deleted", json_boolean(it->deleted));
 		if (it->delete_error != NULL)
-			json_object_set_new(j, "delete_error",
+			put(&bad, j, "delete_error",
 			    json_string(it->delete_error));
+	}
+	if (bad) {
+		json_decref(j);
+		return NULL;
 	}
 	return j;
 }
@@ -446,8 +490,17 @@ missing_json(struct camera *c)
 		m = json_pack("{s:s, s:I, s:s, s:I}", "path", f[i].path,
 		    "size", (json_int_t)f[i].size, "last_status", f[i].status,
 		    "last_seen_session", (json_int_t)f[i].session);
-		if (m != NULL)
-			json_array_append_new(arr, m);
+		if (m == NULL || json_array_append_new(arr, m) != 0) {
+			json_decref(arr);
+			arr = NULL;
+			break;
+		}
+	}
+	/* Without the sorted paths nothing could be compared: no list is
+	 * better than a list that claims nothing is missing. */
+	if (n > 0 && paths == NULL) {
+		json_decref(arr);
+		arr = NULL;
 	}
 	free(paths);
 	catalog_files_free(f, n);
@@ -489,6 +542,7 @@ session_json(struct camera *c, const char *ended)
 	uint64_t bytes = 0;
 	size_t i, omitted;
 	json_t *p, *inv;
+	int bad = 0;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	entry_time(&c->start_rt, ts0, sizeof(ts0));
@@ -517,21 +571,21 @@ session_json(struct camera *c, const char *ended)
 		json_decref(p);
 		return NULL;
 	}
-	json_object_set_new(p, "camera", json_string(c->name));
-	json_object_set_new(p, "source", json_string("usb"));
-	json_object_set_new(p, "session_start", json_string(ts0));
-	json_object_set_new(p, "session_end", json_string(ts1));
-	json_object_set_new(p, "ended", json_string(ended));
-	json_object_set_new(p, "files_seen", json_integer((json_int_t)
+	put(&bad, p, "camera", json_string(c->name));
+	put(&bad, p, "source", json_string("usb"));
+	put(&bad, p, "session_start", json_string(ts0));
+	put(&bad, p, "session_end", json_string(ts1));
+	put(&bad, p, "ended", json_string(ended));
+	put(&bad, p, "files_seen", json_integer((json_int_t)
 	    c->nitems));
-	json_object_set_new(p, "files_sealed", json_integer(sealed));
-	json_object_set_new(p, "files_already_sealed", json_integer(exists));
-	json_object_set_new(p, "files_refused", json_integer(refused));
-	json_object_set_new(p, "files_failed", json_integer(failed));
-	json_object_set_new(p, "files_pending", json_integer(pending));
-	json_object_set_new(p, "bytes", json_integer((json_int_t)bytes));
+	put(&bad, p, "files_sealed", json_integer(sealed));
+	put(&bad, p, "files_already_sealed", json_integer(exists));
+	put(&bad, p, "files_refused", json_integer(refused));
+	put(&bad, p, "files_failed", json_integer(failed));
+	put(&bad, p, "files_pending", json_integer(pending));
+	put(&bad, p, "bytes", json_integer((json_int_t)bytes));
 	if (c->truncated)
-		json_object_set_new(p, "inventory_truncated",
+		put(&bad, p, "inventory_truncated",
 		    json_string("walk stopped at the entry limit"));
 	for (i = 0; i < c->nitems; i++) {
 		json_t *it;
@@ -545,14 +599,18 @@ session_json(struct camera *c, const char *ended)
 			return NULL;
 		}
 	}
-	json_object_set_new(p, "inventory", inv);
+	put(&bad, p, "inventory", inv);
 	if (omitted > 0)
-		json_object_set_new(p, "inventory_omitted",
+		put(&bad, p, "inventory_omitted",
 		    json_integer((json_int_t)omitted));
 	/* A truncated walk does not know what is on the volume. */
 	if (!c->truncated)
-		json_object_set_new(p, "missing", missing_json(c));
-	json_object_set_new(p, "clock_drift", clock_json(c));
+		put(&bad, p, "missing", missing_json(c));
+	put(&bad, p, "clock_drift", clock_json(c));
+	if (bad) {
+		json_decref(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -563,7 +621,7 @@ session_end(struct camera *c, const char *ended)
 	uint64_t index = 0;
 	json_t *p;
 	size_t i;
-	int rc;
+	int rc, resumed;
 
 	/* Items not reached stay "pending" and say why. */
 	for (i = c->cur; i < c->nitems; i++)
@@ -578,6 +636,15 @@ session_end(struct camera *c, const char *ended)
 	else
 		rc = station_append(d->st, "dock.session", p, &index, NULL);
 	json_decref(p);
+	if (rc == CUSTOS_ERR_NOSPACE && !d->stopping) {
+		/* The inventory is the session's only record of what was
+		 * not sealed: keep the items and append it once there is
+		 * space, like a file that found the store full. */
+		c->end_pending = ended;
+		store_full_enter(d, c, "no space for the dock.session entry");
+		return;
+	}
+	c->end_pending = NULL;
 	if (rc != 0)
 		log_warnx_r(rc, "dock: camera=%s: cannot append dock.session",
 		    c->name);
@@ -586,7 +653,11 @@ session_end(struct camera *c, const char *ended)
 		    "index=%" PRIu64 " files=%zu sealed_bytes=%" PRIu64
 		    " errors=%" PRIu64 " refused=%" PRIu64, c->name, ended,
 		    index, c->nitems, c->bytes_done, c->errors, c->refused);
-	if ((rc = station_checkpoint(d->st)) != 0)
+	resumed = rc == 0 && d->store_full;
+	/* A full disk is reported as the dock's state; the checkpoint
+	 * timer signs this one once there is space. */
+	if ((rc = station_checkpoint(d->st)) != 0 &&
+	    rc != CUSTOS_ERR_NOSPACE)
 		log_warnx_r(rc, "dock: camera=%s: cannot sign a checkpoint",
 		    c->name);
 	if (c->volfd != -1) {
@@ -603,6 +674,9 @@ session_end(struct camera *c, const char *ended)
 	c->nitems = c->cur = 0;
 	if (c->gone)
 		dock_cam_unlink(c);
+	/* Only now, with c done: leaving wakes every waiting camera. */
+	if (resumed)
+		store_full_leave(d);
 	dock_notify(d);
 	dock_maybe_stopped(d);
 }
@@ -614,6 +688,16 @@ session_next(struct camera *c)
 
 	if (c->busy || c->state != CAM_SEALING)
 		return;
+	if (c->end_pending != NULL) {
+		/* Every file is done; only the entry waits for space. */
+		if (!d->stopping && d->store_full &&
+		    (d->prober != c || c->waiting)) {
+			c->waiting = 1;
+			return;
+		}
+		session_end(c, c->end_pending);
+		return;
+	}
 	if (d->stopping) {
 		session_end(c, "stopped");
 		return;
@@ -645,14 +729,37 @@ on_retry(uv_timer_t *t)
 
 	if (!d->store_full || d->stopping)
 		return;
+	/* Until the station.started entry is in, every other append is
+	 * refused (station.h): the daemon retries that entry itself, and
+	 * no camera copies a file only to be refused. */
+	if (d->st->start_pending) {
+		d->full_retries++;
+		return;
+	}
 	if (d->prober == NULL)
 		for (c = d->cams; c != NULL; c = c->next)
 			if (c->waiting && !c->busy) {
 				d->prober = c;
 				break;
 			}
+	if (d->prober == NULL) {
+		/* Nothing waits for space (the state came from the start,
+		 * or its cameras left): nothing is paused any more. */
+		for (c = d->cams; c != NULL; c = c->next)
+			if (c->waiting)
+				return;
+		store_full_leave(d);
+		return;
+	}
 	if ((c = d->prober) != NULL && c->waiting && !c->busy) {
 		c->waiting = 0;
 		session_next(c);
 	}
+}
+
+void
+dock_disk_full(struct dock *d, const char *why)
+{
+	if (d != NULL)
+		store_full_enter(d, NULL, why);
 }

@@ -20,10 +20,12 @@
 #include "custos/log.h"
 #include "custos/note_sign.h"
 #include "custos/registry.h"
+#include "custos/rfc3339.h"
 #include "custos/store.h"
 #include "custos/util.h"
 #include "entry.h"
 #include "station.h"
+#include "workdays.h"
 
 static int
 state_path(const struct station *st, const char *name, char *buf,
@@ -62,7 +64,9 @@ take_lock(struct station *st, long *holder)
 		return CUSTOS_ERR_BUSY;
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n) {
+	/* Overwrite in place, then cut: on a full disk the file keeps the
+	 * block it has, where truncating first would give it up. */
+	if (pwrite(fd, buf, (size_t)n, 0) != n || ftruncate(fd, n) == -1) {
 		close(fd);
 		return CUSTOS_ERR_SYSTEM;
 	}
@@ -97,8 +101,8 @@ create_key(struct station *st, const char *keypath)
 static int
 load_key(struct station *st, char *err, size_t errlen)
 {
-	char keypath[PATH_MAX], vpath[PATH_MAX], *skey = NULL;
-	size_t len;
+	char keypath[PATH_MAX], vpath[PATH_MAX], *skey = NULL, *old = NULL;
+	size_t len, oldlen = 0;
 	int rc;
 
 	if (state_path(st, "station.key", keypath, sizeof(keypath)) != 0 ||
@@ -134,11 +138,16 @@ load_key(struct station *st, char *err, size_t errlen)
 	if ((rc = note_signer_verifier(st->signer, &st->verifier)) != 0 ||
 	    (rc = note_verifier_format(st->verifier, &st->vkey)) != 0)
 		return rc;
-	/* The verifier key is public and derived; rewrite it every start
-	 * so it always matches the key in use. */
+	/* The verifier key is public and derived; it is written when it
+	 * is missing or differs from the key in use, and an unchanged one
+	 * is left alone, so a full disk does not stop the start. */
 	len = strlen(st->vkey);
 	st->vkey[len] = '\n';
-	rc = util_write_file(vpath, st->vkey, len + 1, 0644, 0);
+	rc = 0;
+	if (util_read_file(vpath, 4096, &old, &oldlen) != 0 ||
+	    oldlen != len + 1 || memcmp(old, st->vkey, len + 1) != 0)
+		rc = util_write_file(vpath, st->vkey, len + 1, 0644, 0);
+	free(old);
 	st->vkey[len] = '\0';
 	if (rc != 0)
 		snprintf(err, errlen, "cannot write %s", vpath);
@@ -184,26 +193,60 @@ open_log(struct station *st, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * A missing directory is not fatal: deadlines are then reported as not
- * covered, never guessed; a malformed calendar file is.
- */
+/* A calendar that cannot be loaded stops the start: see workdays.h. */
 static int
 open_calendar(struct station *st, char *err, size_t errlen)
 {
-	char why[256];
+	return priv_workdays_load(st->cfg, &st->calendar, err, errlen);
+}
+
+int
+priv_station_calendar_reload(struct station *st, char *err, size_t errlen)
+{
+	struct calendar *c;
 	int rc;
 
-	if ((rc = calendar_new(&st->calendar)) != 0)
+	if (st->cfg->calendar_from == CONFIG_CALENDAR_NONE) {
+		snprintf(err, errlen, "calendar_dir = none: there is no "
+		    "calendar to reload");
+		return CUSTOS_ERR_CONFIG;
+	}
+	if ((rc = priv_workdays_load(st->cfg, &c, err, errlen)) != 0)
 		return rc;
-	rc = calendar_load_dir(st->calendar, st->cfg->calendar_dir, why,
-	    sizeof(why));
-	if (rc == CUSTOS_ERR_SYSTEM && errno == ENOENT)
+	calendar_free(st->calendar);
+	st->calendar = c;
+	return 0;
+}
+
+int
+station_backfill_due(const struct station *st, struct registry_inspection *i)
+{
+	struct cal_date day, due, unc;
+	char buf[RFC3339_LEN], why[64], *s;
+	int64_t at;
+
+	if (!i->emergency || i->backfill_due != NULL ||
+	    i->entered_at == NULL || rfc3339_parse(i->entered_at, &at) != 0)
 		return 0;
-	if (rc != 0)
-		snprintf(err, errlen, "cannot load the calendar from %s: %s",
-		    st->cfg->calendar_dir, why);
-	return rc;
+	/* The same count as the emergency entry's, on today's calendar. */
+	calendar_beijing_date(at / 1000 - (at % 1000 < 0 ? 1 : 0), &day);
+	if (calendar_add_workdays(st->calendar, &day, 1, &due, &unc) == 0) {
+		rfc3339_format(calendar_end_of_day(&due) * 1000, buf,
+		    sizeof(buf));
+		if ((s = strdup(buf)) == NULL)
+			return CUSTOS_ERR_NOMEM;
+		i->backfill_due = s;
+		free(i->backfill_due_unknown);
+		i->backfill_due_unknown = NULL;
+		return 0;
+	}
+	calendar_date_format(&unc, buf, sizeof(buf));
+	snprintf(why, sizeof(why), "calendar does not cover %s", buf);
+	if ((s = strdup(why)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	free(i->backfill_due_unknown);
+	i->backfill_due_unknown = s;
+	return 0;
 }
 
 int
@@ -217,6 +260,9 @@ priv_station_open(struct station *st, const struct config *cfg, long *holder,
 	st->lockfd = -1;
 	st->cfg = cfg;
 	*holder = 0;
+	/* First, so that a calendar error leaves no state behind. */
+	if ((rc = open_calendar(st, err, errlen)) != 0)
+		return rc;
 	if (util_mkdirs(cfg->state_dir, 0700) != 0) {
 		snprintf(err, errlen, "cannot create state_dir %s",
 		    cfg->state_dir);
@@ -235,8 +281,6 @@ priv_station_open(struct station *st, const struct config *cfg, long *holder,
 		snprintf(err, errlen, "cannot open store %s", path);
 		return rc;
 	}
-	if ((rc = open_calendar(st, err, errlen)) != 0)
-		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &st->started);
 	return 0;
 }
@@ -252,6 +296,9 @@ station_append(struct station *st, const char *type, json_t *payload,
 	size_t len;
 	int rc;
 
+	/* Nothing goes into the log before the start it belongs to. */
+	if (st->start_pending && strcmp(type, "station.started") != 0)
+		return CUSTOS_ERR_NOSPACE;
 	clock_gettime(CLOCK_REALTIME, &now);
 	if ((rc = entry_build(type, next, &now, st->cfg->station_name,
 	    payload, &buf, &len)) != 0)

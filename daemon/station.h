@@ -13,6 +13,8 @@
 
 #include "custos/config.h"
 
+struct registry_inspection;
+
 struct station {
 	const struct config	*cfg;		/* borrowed */
 	struct log		*log;
@@ -21,17 +23,28 @@ struct station {
 	struct registry		*registry;	/* derived from log, synced
 						   after the catalog */
 	struct store		*store;
-	struct calendar		*calendar;	/* working days, from
-						   [station] calendar_dir */
+	struct calendar		*calendar;	/* working days, from the
+						   resolved calendar_dir
+						   (daemon/workdays.h); never
+						   NULL, empty with "none";
+						   replaced by a reload */
 	struct note_signer	*signer;
 	struct note_verifier	*verifier;
 	char			*vkey;		/* verifier key string */
 	int			 lockfd;
 	struct timespec		 started;	/* monotonic */
 	uint64_t		 started_index;
+	int			 start_pending;	/* no space for
+						   station.started yet:
+						   station_append() refuses
+						   every other type with
+						   CUSTOS_ERR_NOSPACE */
 	uint64_t		 checkpoint_size;
 	struct tsa		*tsa;		/* timestamps (daemon/tsa.h),
 						   or NULL */
+	/* A short warning that every sd_notify STATUS= line of the daemon
+	 * ends with (the calendar running out: main.c), or "". */
+	char			 status_note[96];
 	/* Called by station_checkpoint() after it stored a new checkpoint
 	 * of tree size, or NULL. */
 	void			(*checkpointed)(void *arg, uint64_t size);
@@ -42,8 +55,10 @@ struct station {
  * Takes the state directory: creates it, locks it (a second daemon gets
  * CUSTOS_ERR_BUSY and *holder, the pid in the lock file, before anything
  * is written), loads or creates the station key, opens and checks the log,
- * opens the store and loads the calendar (a calendar_dir that does not
- * exist gives an empty calendar: every deadline is then "not covered").  On error err holds one line saying what failed.
+ * opens the store and loads the calendar (priv_workdays_load(): a
+ * calendar directory that does not exist or holds no year stops the
+ * start; "calendar_dir = none" gives an empty calendar, every deadline
+ * then "not covered").  On error err holds one line saying what failed.
  */
 int	 priv_station_open(struct station *st, const struct config *cfg,
 	    long *holder, char *err, size_t errlen);
@@ -65,6 +80,31 @@ int	 station_append(struct station *st, const char *type, json_t *payload,
  */
 
 int	 station_checkpoint(struct station *st);
+
+/*
+ * Loads the calendar again from the directory resolved at the start (a
+ * new year's file added): on success the new calendar replaces the old
+ * one, whose pointer is then invalid; on error the calendar in use stays
+ * and err says why.  Returns 0, priv_workdays_load()'s errors, or
+ * CUSTOS_ERR_CONFIG with "calendar_dir = none".
+ */
+int	 priv_station_calendar_reload(struct station *st, char *err,
+	    size_t errlen);
+
+/*
+ * Completes the back-fill deadline of i, read from the registry: an
+ * emergency inspection whose entry has no backfill_due (the calendar did
+ * not cover the day after entering when it was registered) gets one
+ * computed now from the calendar in use, the same count the entry's would
+ * have had (1 working day after the Beijing date of entering, ending
+ * 24:00 Beijing), and backfill_due_unknown cleared; still not covered, it
+ * keeps backfill_due NULL and backfill_due_unknown names the first date
+ * missing now.  The log is never rewritten: a year's file added later
+ * gives the deadline on the next read.  Returns 0 or CUSTOS_ERR_NOMEM (i
+ * unchanged).
+ */
+int	 station_backfill_due(const struct station *st,
+	    struct registry_inspection *i);
 
 /* Releases everything, the lock last. */
 void	 station_close(struct station *st);

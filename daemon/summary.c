@@ -34,8 +34,9 @@ now_ms(void)
 
 /*
  * The same test daemon/inspect_api.c applies: an emergency inspection,
- * not back-filled, whose due time (written by the station, so in one
- * format and comparable as text) has passed.
+ * not back-filled, whose due time (written by the station or computed by
+ * station_backfill_due(), so in one format and comparable as text) has
+ * passed.
  */
 static int
 backfill_overdue(const struct registry_inspection *i, const char *now)
@@ -173,7 +174,10 @@ summary_inspections(struct station *st)
 	for (k = 0; k < n && rc == 0; k++) {
 		if (strcmp(ins[k].state, "closed") != 0)
 			open++;
-		if (!backfill_overdue(&ins[k], now))
+		/* A deadline the calendar did not cover when the inspection
+		 * was entered may be covered now. */
+		if ((rc = station_backfill_due(st, &ins[k])) != 0 ||
+		    !backfill_overdue(&ins[k], now))
 			continue;
 		item = json_pack("{s:s, s:s, s:s}", "inspection", ins[k].id,
 		    "enterprise", ins[k].enterprise,

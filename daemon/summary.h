@@ -14,7 +14,9 @@ struct station;
  *	"open"			inspections not closed
  *	"overdue"		[{"inspection", "enterprise", "backfill_due"}]:
  *				emergency inspections not back-filled by their
- *				backfill_due
+ *				backfill_due (the entry's, or computed from
+ *				the calendar in use when the entry has none:
+ *				station_backfill_due())
  *	"red_not_inspected"	[{"enterprise", "name", "coded_red",
  *				"deadline" or "deadline_unknown", "overdue"}]:
  *				enterprises whose current risk is red and that

@@ -543,6 +543,10 @@ sealed(void *arg, const struct seal_result *res)
 	else if (res->outcome == SEAL_EXISTS)
 		answer_entry(c, 200, res->index);
 	else {
+		/* The sealer leaves a full disk to its callers to log. */
+		if (res->rc == CUSTOS_ERR_NOSPACE)
+			log_warnx("upload: camera=%s not sealed: %s (507)",
+			    c->p->serial, res->reason);
 		snprintf(buf, sizeof(buf), "not sealed: %s", res->reason);
 		conn_error(c, res->rc == CUSTOS_ERR_NOSPACE ? 507 : 500, buf);
 	}

@@ -847,16 +847,22 @@ bundle_read(const char *path, const struct bundle_opts *o,
 {
 	struct reader r;
 	struct stat sb;
-	int fd, rc, e;
+	int fd, fl, rc, e;
 
 	*out = NULL;
 	if (path == NULL || o == NULL || (o->self != NULL &&
 	    (o->role == NULL || o->timeout_ms == 0)))
 		return CUSTOS_ERR_INVALID;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/*
+	 * O_NONBLOCK: a FIFO would block the open until a writer came; the
+	 * type is checked on what was opened, then reads block again.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
 		return CUSTOS_ERR_SYSTEM;
 	if (fstat(fd, &sb) == -1 || (!S_ISDIR(sb.st_mode) &&
-	    !S_ISREG(sb.st_mode))) {
+	    !S_ISREG(sb.st_mode)) || (fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
 		e = S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode) ? errno :
 		    EINVAL;
 		close(fd);

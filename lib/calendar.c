@@ -291,6 +291,8 @@ calendar_load_dir(struct calendar *c, const char *dir, char *err,
 	DIR *d;
 	int rc = 0;
 
+	if (dir == NULL)
+		return 0;
 	if ((d = opendir(dir)) == NULL) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return CUSTOS_ERR_SYSTEM;

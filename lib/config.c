@@ -17,6 +17,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
@@ -35,6 +37,15 @@
 #include "custos/profile.h"
 #include "custos/utf8.h"
 #include "custos/util.h"
+
+/*
+ * Where "make install" puts the calendar files: the Makefile passes the
+ * PREFIX it installs to.  The fallback serves builds outside the
+ * Makefile (the fuzzers), which never look for an installed calendar.
+ */
+#ifndef CUSTOS_DATADIR
+#define CUSTOS_DATADIR		"/usr/local/share/custos"
+#endif
 
 #define CONFIG_MAX_SIZE		(1024 * 1024)
 #define KEY_NAME_MAX		255
@@ -379,9 +390,18 @@ set_state_dir(struct parse *p, const char *v)
 	return set_path(p, v, &p->c->state_dir);
 }
 
+/* "none" is the explicit way to run without a calendar ("./none" names
+ * a directory of that name). */
 static int
 set_calendar_dir(struct parse *p, const char *v)
 {
+	if (strcmp(v, "none") == 0) {
+		free(p->c->calendar_dir);
+		p->c->calendar_dir = NULL;
+		p->c->calendar_from = CONFIG_CALENDAR_NONE;
+		return 0;
+	}
+	p->c->calendar_from = CONFIG_CALENDAR_SET;
 	return set_path(p, v, &p->c->calendar_dir);
 }
 
@@ -925,6 +945,34 @@ set_defaults(struct config *c)
 	return 0;
 }
 
+/*
+ * Without calendar_dir: "calendar" beside the config file (resolved like
+ * any relative path) when it exists, as in a source tree; else the
+ * installed data directory.  Both are kept, so that the daemon can name
+ * the paths it tried when neither exists.
+ */
+static int
+default_calendar(struct parse *p)
+{
+	struct stat sb;
+
+	p->key = &keys[K_CALENDAR_DIR];
+	p->line = 0;
+	if (set_path(p, "calendar", &p->c->calendar_beside) != 0)
+		return p->rc;
+	if (stat(p->c->calendar_beside, &sb) == 0) {
+		p->c->calendar_from = CONFIG_CALENDAR_BESIDE;
+		if ((p->c->calendar_dir = strdup(p->c->calendar_beside)) ==
+		    NULL)
+			return fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+		return 0;
+	}
+	p->c->calendar_from = CONFIG_CALENDAR_INSTALLED;
+	if ((p->c->calendar_dir = strdup(CUSTOS_DATADIR "/calendar")) == NULL)
+		return fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+	return 0;
+}
+
 int
 config_parse(const char *buf, size_t len, const char *name,
     struct config **out, char *err, size_t errlen)
@@ -969,16 +1017,8 @@ config_parse(const char *buf, size_t len, const char *name,
 		fail(&p, CUSTOS_ERR_CONFIG, 0, "[station] name: required");
 		goto out;
 	}
-	/*
-	 * The calendar files ship beside the config file, so the default
-	 * is the relative "calendar", resolved like any other path.
-	 */
-	if (p.seen[K_CALENDAR_DIR] == 0) {
-		p.key = &keys[K_CALENDAR_DIR];
-		p.line = 0;
-		if (set_path(&p, "calendar", &p.c->calendar_dir) != 0)
-			goto out;
-	}
+	if (p.seen[K_CALENDAR_DIR] == 0 && default_calendar(&p) != 0)
+		goto out;
 	if (check_sections(&p) != 0)
 		goto out;
 	p.c->digest_alg = profile_digest(p.c->profile);
@@ -1037,6 +1077,7 @@ config_free(struct config *c)
 	free(c->control_socket);
 	free(c->control_group);
 	free(c->calendar_dir);
+	free(c->calendar_beside);
 	free(c->tsa_url);
 	free(c->tsa_ca);
 	free(c->tsa_policy);

@@ -76,7 +76,7 @@ db_finalize_all(sqlite3_stmt **stmts, size_t n)
 int
 db_open(const char *path, int flags, sqlite3 **db)
 {
-	int rc;
+	int rc, persist = 1;
 
 	rc = sqlite3_open_v2(path, db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
@@ -85,6 +85,13 @@ db_open(const char *path, int flags, sqlite3 **db)
 	/* This connection may not corrupt the file through writable_schema
 	 * or similar tricks, whatever SQL a caller runs on it. */
 	sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	/* Like the log's connection (log.c, set_pragmas()): the last one
+	 * to close leaves the -wal and -shm files, so custosd can open the
+	 * file again on a full disk. */
+	if ((flags & SQLITE_OPEN_READWRITE) &&
+	    (rc = sqlite3_file_control(*db, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &persist)) != SQLITE_OK)
+		return db_err(rc);
 	return db_exec(*db, "PRAGMA synchronous = FULL;");
 }
 

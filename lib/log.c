@@ -392,7 +392,7 @@ set_pragmas(sqlite3 *db, int rdonly)
 {
 	sqlite3_stmt *st;
 	const unsigned char *mode;
-	int rc;
+	int rc, persist = 1;
 
 	sqlite3_busy_timeout(db, DB_BUSY_MS);
 	/* This connection may not corrupt the file through writable_schema
@@ -409,6 +409,12 @@ set_pragmas(sqlite3 *db, int rdonly)
 		return 0;
 	if ((rc = sqlite3_exec(db, "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL)) != SQLITE_OK)
+		return log_dberr(rc);
+	/* Keep the -wal and -shm files when the last connection closes:
+	 * the next open then needs no new disk space, so the daemon can
+	 * start (and say so) on a full disk. */
+	if ((rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &persist)) != SQLITE_OK)
 		return log_dberr(rc);
 	/* A file system without shared memory keeps the old journal mode;
 	 * the log then is not what log.h promises, so refuse it. */
@@ -569,6 +575,14 @@ log_open(const char *path, enum digest_alg alg, int flags, struct log **out)
 	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != 0)
 		goto fail;
+	/* The WAL kept from the last run (see set_pragmas()) holds frames a
+	 * new connection cannot know are in the database already.  A
+	 * checkpoint now lets the first append start the WAL over in the
+	 * space it has rather than grow it, which a full disk refuses.  If
+	 * it cannot finish, appends grow the WAL as they always did. */
+	if (!l->rdonly)
+		(void)sqlite3_wal_checkpoint_v2(l->db, "main",
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	*out = l;
 	return 0;
  fail:

@@ -611,6 +611,15 @@ probe_child_main(enum digest_alg alg)
 
 	child_journal = getenv("JOURNAL_STREAM") != NULL;
 	/*
+	 * 0. Die with the parent: a daemon killed with SIGKILL must not
+	 * leave a child demuxing on, unsupervised.  A parent gone already
+	 * has nobody to answer.
+	 */
+	if ((rc = sandbox_parent_death(0)) == CUSTOS_ERR_NOTFOUND)
+		_exit(1);
+	if (rc != 0)
+		child_die("parent-death signal", rc, errno);
+	/*
 	 * 1. Load everything now that would otherwise load lazily, opening
 	 * files, once the sandbox forbids it: the time zone (libavformat
 	 * formats creation_time with gmtime_r(), which reads
@@ -699,14 +708,18 @@ probe_result_take(struct probe_result *r, const void *buf, size_t got)
 }
 
 /*
- * In the forked child, before exec: only async-signal-safe calls.  Puts
- * fd on 3 and the pipe on 1, closes everything else, and execs.
+ * In the forked child, before exec: only async-signal-safe calls.  Dies
+ * with parent (SIGKILL), puts fd on 3 and the pipe on 1, closes
+ * everything else, and execs.
  */
 static void
 exec_child(const char *self, char *const argv[], char *const env[], int fd,
-    int wfd)
+    int wfd, pid_t parent)
 {
 	int null, top;
+
+	if (sandbox_parent_death(parent) != 0)
+		_exit(127);
 
 	/* Move both out of the way of 0..3 before placing them. */
 	if ((fd = fcntl(fd, F_DUPFD, 10)) == -1 ||
@@ -732,9 +745,10 @@ probe_spawn(const char *self, const char *role, int fd, enum digest_alg alg,
     struct probe_child **out)
 {
 	struct probe_child *c;
-	char *argv[4], *env[2], journal[512];
+	char *argv[4], *env[3], journal[512], parent[64];
 	const char *js;
-	int p[2], e;
+	pid_t self_pid = getpid();
+	int p[2], e, n = 0;
 
 	*out = NULL;
 	if (self == NULL || role == NULL || fd < 0)
@@ -742,11 +756,13 @@ probe_spawn(const char *self, const char *role, int fd, enum digest_alg alg,
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return CUSTOS_ERR_NOMEM;
 	/* Everything the child needs is ready before fork(). */
-	env[0] = env[1] = NULL;
+	env[0] = env[1] = env[2] = NULL;
 	if ((js = getenv("JOURNAL_STREAM")) != NULL &&
 	    (size_t)snprintf(journal, sizeof(journal), "JOURNAL_STREAM=%s",
 	    js) < sizeof(journal))
-		env[0] = journal;
+		env[n++] = journal;
+	if (sandbox_parent_env(parent, sizeof(parent)) == 0)
+		env[n++] = parent;
 	argv[0] = (char *)(uintptr_t)self;
 	argv[1] = (char *)(uintptr_t)role;
 	argv[2] = (char *)(uintptr_t)digest_name(alg);
@@ -765,7 +781,7 @@ probe_spawn(const char *self, const char *role, int fd, enum digest_alg alg,
 		return CUSTOS_ERR_SYSTEM;
 	}
 	if (c->pid == 0)
-		exec_child(self, argv, env, fd, p[1]);
+		exec_child(self, argv, env, fd, p[1], self_pid);
 	close(p[1]);
 	c->rfd = p[0];
 	*out = c;

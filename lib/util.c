@@ -164,9 +164,17 @@ util_write_file(const char *path, const void *buf, size_t len, mode_t mode,
 		goto fail;
 	}
 	fd = -1;
-	/* link() refuses to replace, which is what excl asks for. */
+	/*
+	 * renameat2(RENAME_NOREPLACE) and link() refuse to replace, which is
+	 * what excl asks for; link() where the file system has no
+	 * RENAME_NOREPLACE, renameat2() for those without hard links (FAT).
+	 */
 	if (excl) {
-		if (link(tmp, path) == -1) {
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path,
+		    RENAME_NOREPLACE) == 0)
+			return util_fsync_dir(dir);
+		if ((errno != EINVAL && errno != ENOSYS) ||
+		    link(tmp, path) == -1) {
 			rc = errno == EEXIST ? CUSTOS_ERR_EXISTS : errno_code();
 			goto fail;
 		}

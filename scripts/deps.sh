@@ -8,14 +8,21 @@ libssl-dev libsqlite3-dev libuv1-dev libjansson-dev libinih-dev
 libcmocka-dev libsystemd-dev libhttp-parser-dev libcurl4-openssl-dev
 golang-go golang-golang-x-mod-dev valgrind
 libavformat-dev libavcodec-dev libavutil-dev libseccomp-dev ffmpeg bc dcfldd
-libarchive-dev chromium python3"
+libarchive-dev chromium python3
+python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
+gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly"
 
+# One dpkg-query for all of them: the packages it reports as installed,
+# and every other one is missing.
+# shellcheck disable=SC2086
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
+    awk '/ install ok installed$/ { print $1 }')
 missing=
 for p in $PKGS; do
-	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-	    grep -q 'install ok installed'; then
-		missing="$missing $p"
-	fi
+	case " $(echo $installed) " in
+	*" $p "*) ;;
+	*) missing="$missing $p" ;;
+	esac
 done
 [ -z "$missing" ] && exit 0
 

@@ -98,9 +98,14 @@ struct audit {
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: custos [-c CONF] audit [--json] "
-	    "[--no-objects]\n");
+	cli_audit_usage(stderr);
 	return 2;
+}
+
+void
+cli_audit_usage(FILE *f)
+{
+	fprintf(f, "usage: custos [-c CONF] audit [--json] [--no-objects]\n");
 }
 
 /*

@@ -6,6 +6,8 @@
 #ifndef CUSTOS_CLI_AUDIT_H
 #define CUSTOS_CLI_AUDIT_H
 
+#include <stdio.h>
+
 struct config;
 
 /*
@@ -14,5 +16,8 @@ struct config;
  * state that cannot be read.
  */
 int	 cli_audit(const struct config *cfg, int argc, char *argv[]);
+
+/* Prints the verb's usage on f ("custos audit --help" on stdout). */
+void	 cli_audit_usage(FILE *f);
 
 #endif

@@ -127,11 +127,17 @@ struct export {
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: custos [-c CONF] export INSPECTION "
+	cli_export_usage(stderr);
+	return 2;
+}
+
+void
+cli_export_usage(FILE *f)
+{
+	fprintf(f, "usage: custos [-c CONF] export INSPECTION "
 	    "-o DIR|FILE.tar [--purpose TEXT]\n"
 	    "                    [--allow-untimestamped] [--wait SECONDS] "
 	    "[--json]\n");
-	return 2;
 }
 
 static void
@@ -519,7 +525,8 @@ collect_calendars(struct export *x)
 	DIR *dir;
 	char **a;
 
-	if ((dir = opendir(x->cfg->calendar_dir)) == NULL)
+	if (x->cfg->calendar_dir == NULL ||
+	    (dir = opendir(x->cfg->calendar_dir)) == NULL)
 		return;
 	while ((d = readdir(dir)) != NULL) {
 		if (strncmp(d->d_name, "cn-", 3) != 0 || strlen(d->d_name) !=

@@ -5,6 +5,8 @@
 #ifndef CUSTOS_CLI_EXPORT_H
 #define CUSTOS_CLI_EXPORT_H
 
+#include <stdio.h>
+
 struct config;
 
 /*
@@ -13,5 +15,8 @@ struct config;
  * left at the output path), 2 usage error.
  */
 int	 cli_export(const struct config *cfg, int argc, char *argv[]);
+
+/* Prints the verb's usage on f ("custos export --help" on stdout). */
+void	 cli_export_usage(FILE *f);
 
 #endif

@@ -26,7 +26,14 @@
 static int
 usage(void)
 {
-	fprintf(stderr,
+	cli_inspect_usage(stderr);
+	return 2;
+}
+
+void
+cli_inspect_usage(FILE *f)
+{
+	fprintf(f,
 	    "usage: custos camera add SERIAL --kind body|drone|fixed "
 	    "[--model M] [--review REF]\n"
 	    "       custos camera assign SERIAL --officer ID [--from TIME]\n"
@@ -50,7 +57,6 @@ usage(void)
 	    "       custos ledger [--from DATE] [--to DATE] "
 	    "[--format csv|json]\n"
 	    "TIME is RFC 3339, such as 2026-11-26T10:00:00+08:00.\n");
-	return 2;
 }
 
 /*
@@ -397,9 +403,7 @@ upload(const struct config *cfg, const char *path, const void *data,
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
 	if ((cc = curl_easy_perform(h)) != CURLE_OK)
-		warnx("custosd is not answering on %s: %s",
-		    cfg->control_socket, errbuf[0] ? errbuf :
-		    curl_easy_strerror(cc));
+		cli_registry_unreachable(cfg->control_socket, h, cc, errbuf);
 	else
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_slist_free_all(hdr);

@@ -5,6 +5,8 @@
 #ifndef CUSTOS_CLI_INSPECT_H
 #define CUSTOS_CLI_INSPECT_H
 
+#include <stdio.h>
+
 struct config;
 
 /*
@@ -12,5 +14,8 @@ struct config;
  * the same as "ledger").  Returns the exit status.
  */
 int	 cli_inspect(const struct config *cfg, int argc, char *argv[]);
+
+/* Prints the usage of camera, inspection and ledger on f. */
+void	 cli_inspect_usage(FILE *f);
 
 #endif

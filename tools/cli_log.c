@@ -39,7 +39,14 @@ struct logcmd {
 static int
 logusage(void)
 {
-	fprintf(stderr, "usage: custos [-c CONF] log checkpoint [--size S] "
+	cli_log_usage(stderr);
+	return 2;
+}
+
+void
+cli_log_usage(FILE *f)
+{
+	fprintf(f, "usage: custos [-c CONF] log checkpoint [--size S] "
 	    "[--json]\n"
 	    "       custos [-c CONF] log entry N [--json]\n"
 	    "       custos [-c CONF] log proof N [--size S] [--json]\n"
@@ -49,7 +56,6 @@ logusage(void)
 	    "       custos [-c CONF] log verify [--key VKEYFILE] [--json]\n"
 	    "       custos [-c CONF] log timestamp [--size S] [-o FILE] "
 	    "[--json]\n");
-	return 2;
 }
 
 static int

@@ -5,6 +5,8 @@
 #ifndef CUSTOS_CLI_LOG_H
 #define CUSTOS_CLI_LOG_H
 
+#include <stdio.h>
+
 #include "custos/config.h"
 
 struct log;
@@ -21,5 +23,8 @@ int	 cli_log_open(const struct config *cfg, struct log **out);
  * 0 done, 1 failed or not verified, 2 usage error.
  */
 int	 cli_log(const struct config *cfg, int argc, char *argv[]);
+
+/* Prints the usage of the log verbs on f ("custos log --help"). */
+void	 cli_log_usage(FILE *f);
 
 #endif

@@ -3,7 +3,13 @@
  * daemon, which checks everything and appends the entry; a refusal is
  * printed as the daemon's one-line "error" and exits 1.
  */
+#include <sys/stat.h>
+
 #include <err.h>
+#include <errno.h>
+#include <grp.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +35,14 @@ struct reply {
 static int
 usage(void)
 {
-	fprintf(stderr,
+	cli_registry_usage(stderr);
+	return 2;
+}
+
+void
+cli_registry_usage(FILE *f)
+{
+	fprintf(f,
 	    "usage: custos officer add ID --name NAME --unit UNIT "
 	    "--credential NO --valid-until DATE\n"
 	    "       custos officer show ID [--json]\n"
@@ -39,7 +52,6 @@ usage(void)
 	    "       custos enterprise risk USCC COLOUR\n"
 	    "       custos enterprise show USCC [--json]\n"
 	    "       custos enterprise list [--json]\n");
-	return 2;
 }
 
 static size_t
@@ -88,18 +100,63 @@ request(const struct config *cfg, const char *path, const char *body,
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 	}
-	if ((cc = curl_easy_perform(h)) == CURLE_COULDNT_CONNECT)
-		warnx("custosd is not answering on %s: cannot connect "
-		    "(is custosd running?)", cfg->control_socket);
-	else if (cc != CURLE_OK)
-		warnx("custosd is not answering on %s: %s",
-		    cfg->control_socket, errbuf[0] ? errbuf :
-		    curl_easy_strerror(cc));
+	if ((cc = curl_easy_perform(h)) != CURLE_OK)
+		cli_registry_unreachable(cfg->control_socket, h, cc, errbuf);
 	else
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(h);
 	return code;
+}
+
+/*
+ * The group whose members may open path: the socket file's own group, or,
+ * when the file cannot even be looked at (a directory on the way refuses
+ * the search), its directory's.  Returns 0 with the name in buf, or -1.
+ */
+static int
+access_group(const char *path, char *buf, size_t len)
+{
+	char copy[PATH_MAX];
+	struct stat sb;
+	struct group *gr;
+
+	if (stat(path, &sb) == -1) {
+		if (snprintf(copy, sizeof(copy), "%s", path) >=
+		    (int)sizeof(copy) || stat(dirname(copy), &sb) == -1)
+			return -1;
+	}
+	if ((gr = getgrgid(sb.st_gid)) != NULL)
+		snprintf(buf, len, "%s", gr->gr_name);
+	else
+		snprintf(buf, len, "%lu", (unsigned long)sb.st_gid);
+	return 0;
+}
+
+void
+cli_registry_unreachable(const char *sock, CURL *h, CURLcode cc,
+    const char *errbuf)
+{
+	char group[256];
+	long oserr = 0;
+
+	if (cc == CURLE_COULDNT_CONNECT)
+		(void)curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &oserr);
+	if (oserr == EACCES || oserr == EPERM) {
+		if (access_group(sock, group, sizeof(group)) == 0)
+			warnx("cannot connect to %s: permission denied "
+			    "(members of group %s may use it)", sock, group);
+		else
+			warnx("cannot connect to %s: permission denied", sock);
+	} else if (oserr == ENOENT || oserr == ECONNREFUSED)
+		warnx("custosd is not answering on %s: %s (is custosd "
+		    "running?)", sock, strerror((int)oserr));
+	else if (oserr != 0)
+		warnx("cannot connect to %s: %s", sock, strerror((int)oserr));
+	else
+		warnx("custosd is not answering on %s: %s", sock,
+		    errbuf != NULL && errbuf[0] != '\0' ? errbuf :
+		    curl_easy_strerror(cc));
 }
 
 /*

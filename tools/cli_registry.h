@@ -6,13 +6,18 @@
 #define CUSTOS_CLI_REGISTRY_H
 
 #include <stddef.h>
+#include <stdio.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 
 struct config;
 
 /* argv[0] is "officer" or "enterprise".  Returns the exit status. */
 int	 cli_registry(const struct config *cfg, int argc, char *argv[]);
+
+/* Prints the usage of the officer and enterprise verbs on f. */
+void	 cli_registry_usage(FILE *f);
 
 /*
  * Sends a GET of path (body NULL) or a POST of body (borrowed) to the
@@ -21,6 +26,16 @@ int	 cli_registry(const struct config *cfg, int argc, char *argv[]);
  */
 json_t	*cli_registry_call(const struct config *cfg, const char *path,
 	    json_t *body);
+
+/*
+ * Prints, once, why the transfer on h to the control socket sock failed
+ * with cc (not CURLE_OK); errbuf is h's CURLOPT_ERRORBUFFER or NULL.  A
+ * connect refused for lack of permission names the group that grants
+ * access; only a socket that is missing or refuses connections suggests
+ * that custosd is not running.
+ */
+void	 cli_registry_unreachable(const char *sock, CURL *h, CURLcode cc,
+	    const char *errbuf);
 
 /* Prints j indented, in its members' order. */
 void	 cli_registry_print_json(json_t *j);

@@ -64,9 +64,15 @@ struct clip {
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: custos [-c CONF] replay INSPECTION [--json] "
-	    "[--play FILE.ffconcat|FILE.m3u|FILE.m3u8]\n");
+	cli_replay_usage(stderr);
 	return 2;
+}
+
+void
+cli_replay_usage(FILE *f)
+{
+	fprintf(f, "usage: custos [-c CONF] replay INSPECTION [--json] "
+	    "[--play FILE.ffconcat|FILE.m3u|FILE.m3u8]\n");
 }
 
 int
@@ -95,9 +101,8 @@ cli_state_open(const struct config *cfg, struct cli_state *s)
 	if ((rc = calendar_new(&s->cal)) != 0 ||
 	    (rc = calendar_load_dir(s->cal, cfg->calendar_dir, why,
 	    sizeof(why))) != 0) {
-		if (rc == CUSTOS_ERR_SYSTEM)
-			warn("calendar: %s", why);
-		else if (rc == CUSTOS_ERR_NOMEM)
+		/* why already names the path and the cause (strerror). */
+		if (rc == CUSTOS_ERR_NOMEM)
 			warnx("calendar: out of memory");
 		else
 			warnx("calendar: %s", why);

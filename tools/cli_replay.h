@@ -10,6 +10,8 @@
 #ifndef CUSTOS_CLI_REPLAY_H
 #define CUSTOS_CLI_REPLAY_H
 
+#include <stdio.h>
+
 #include <stddef.h>
 
 struct config;
@@ -56,5 +58,8 @@ void	 cli_safe_name(const char *s, char *buf, size_t len);
 
 /* "replay INSPECTION [--json] [--play FILE]".  Returns the exit status. */
 int	 cli_replay(const struct config *cfg, int argc, char *argv[]);
+
+/* Prints the verb's usage on f ("custos replay --help" on stdout). */
+void	 cli_replay_usage(FILE *f);
 
 #endif

@@ -111,7 +111,7 @@ static const char usage_text[] =
     "       custos-verify timeline [--key VKEYFILE] [--json] BUNDLE\n"
     "       custos-verify BUNDLE --key VKEYFILE ...   (bundle, the verb left"
     " out)\n"
-    "       custos-verify --help | --version\n";
+    "       custos-verify [VERB ...] --help | --version\n";
 
 static const char help_text[] =
     "\n"
@@ -130,9 +130,11 @@ static const char help_text[] =
     "               inspection's chain and its segments; then procedure\n"
     "               findings, the court's authenticity factors and what is\n"
     "               proven.  --html REPORT also writes a self-contained\n"
-    "               page.  A token that is not checked (no --tsa-ca) or\n"
-    "               does not verify is a failure; a bundle with no token\n"
-    "               at all fails unless --allow-untimestamped is given.\n"
+    "               page to REPORT, a new file outside the bundle (an\n"
+    "               existing file is never replaced).  A token that is\n"
+    "               not checked (no --tsa-ca) or does not verify is a\n"
+    "               failure; a bundle with no token at all fails unless\n"
+    "               --allow-untimestamped is given.\n"
     "               Exit 0 integrity proven (findings fail only with\n"
     "               --strict), 1 not proven, 2 usage or unreadable input\n"
     "  timeline     the inspection's timeline from a bundle (with --key,\n"
@@ -149,8 +151,15 @@ static const char help_text[] =
     "Exit status: 0 verified; 1 not verified (bad or missing signature,\n"
     "malformed note, checkpoint, proof, a proof of the wrong length, an\n"
     "entry or proof that does not lead to the signed root, an index out of\n"
-    "range); 2 usage error, an input file that cannot be read or is too\n"
-    "large, or a key file that is not a verifier key.\n";
+    "range); 2 usage error, an input file that cannot be read, is too\n"
+    "large or is not a regular file (a FIFO, a device), or a key file\n"
+    "that is not a verifier key.\n"
+    "\n"
+    "custos-verify VERB --help prints the verb's usage.\n";
+
+/* The verbs whose usage "custos-verify VERB --help" prints. */
+static const char *const help_verbs[] = { "checkpoint", "inclusion",
+    "consistency", "receipt", "bundle", "timeline", NULL };
 
 static int	fail(struct result *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -168,6 +177,71 @@ usage(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", usage_text);
 	cli_exit(EXIT_USAGE);
+}
+
+/*
+ * Prints the entries of text (usage_text or help_text) that are about
+ * verb.  An entry starts on a line indented by at most indent columns
+ * (a leading "usage:" counts as indent) whose first word, after prefix,
+ * is verb; more deeply indented lines continue it, and a blank line ends
+ * it.  The first line printed gets first in place of its indent when
+ * first is not NULL.
+ */
+static void
+print_entries(const char *text, size_t indent, const char *prefix,
+    const char *verb, const char *first)
+{
+	const char *p, *nl, *w;
+	size_t col, plen = strlen(prefix), vlen = strlen(verb);
+	int on = 0, n = 0;
+
+	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		col = strncmp(p, "usage:", 6) == 0 ? 6 : 0;
+		while (p + col < nl && p[col] == ' ')
+			col++;
+		w = p + col;
+		if (w == nl)
+			on = 0;
+		else if (col <= indent)
+			on = (size_t)(nl - w) > plen + vlen &&
+			    strncmp(w, prefix, plen) == 0 &&
+			    strncmp(w + plen, verb, vlen) == 0 &&
+			    w[plen + vlen] == ' ';
+		if (!on)
+			continue;
+		if (n++ == 0 && first != NULL)
+			printf("%s%.*s\n", first, (int)(nl - w), w);
+		else
+			printf("%.*s\n", (int)(nl - p), p);
+	}
+}
+
+/*
+ * "custos-verify VERB ... --help" (before any "--"): prints the verb's
+ * usage and description on stdout.  Returns 1 if it did, 0 if argv asks
+ * for no help.
+ */
+static int
+verb_help(const char *verb, int argc, char **argv)
+{
+	int i, k;
+
+	for (k = 0; help_verbs[k] != NULL; k++)
+		if (strcmp(help_verbs[k], verb) == 0)
+			break;
+	if (help_verbs[k] == NULL)
+		return 0;
+	for (i = 0; i < argc && strcmp(argv[i], "--help") != 0; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+	if (i == argc)
+		return 0;
+	print_entries(usage_text, 7, "custos-verify ", verb, "usage: ");
+	if (strcmp(verb, "bundle") == 0)
+		print_entries(usage_text, 7, "custos-verify ", "BUNDLE", NULL);
+	putchar('\n');
+	print_entries(help_text, 2, "", verb, NULL);
+	return 1;
 }
 
 /*
@@ -195,7 +269,8 @@ read_input(struct result *r, const char *path, size_t max, char **buf,
 {
 	char why[sizeof(r->error)];
 
-	if (verify_read_file(path, max, buf, len, why, sizeof(why)) == 0)
+	if (verify_read_file(NULL, path, max, buf, len, why,
+	    sizeof(why)) == 0)
 		return 0;
 	return fail(r, EXIT_USAGE, "%s", why);
 }
@@ -692,6 +767,8 @@ main(int argc, char *argv[])
 			probe_child_main(DIGEST_SM3);
 		usage("unknown media child digest \"%s\"", argv[2]);
 	}
+	if (verb_help(argv[1], argc - 2, argv + 2))
+		cli_exit(EXIT_VERIFIED);
 	if (strcmp(argv[1], "bundle") == 0)
 		verify_bundle_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "timeline") == 0)

@@ -14,6 +14,11 @@
  *	    [--allow-untimestamped] [--wait SECONDS] [--json]
  *	custos [-c CONF] replay INSPECTION [--json] [--play FILE]
  *	custos [-c CONF] audit [--json] [--no-objects]
+ *	custos [-c CONF] calendar reload [--json]
+ *	custos [VERB ...] --help | --version
+ *
+ * "--help" prints the usage (of the verb, if one is given) on stdout and
+ * exits 0 without reading the configuration.
  *
  * Exit status: 0 done, 1 failed or not verified, 2 usage error.
  */
@@ -42,10 +47,10 @@
 
 #define DEFAULT_CONF	"/etc/custos/custos.conf"
 
-static int
-usage(void)
+static void
+print_usage(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 	    "usage: custos keygen NAME -o PREFIX [--profile default|sm]\n"
 	    "       custos [-c CONF] status [--json]\n"
 	    "       custos [-c CONF] log checkpoint|entry|proof|consistency|"
@@ -74,8 +79,29 @@ usage(void)
 	    "       custos [-c CONF] replay INSPECTION [--json] "
 	    "[--play FILE.ffconcat|FILE.m3u]\n"
 	    "       custos [-c CONF] audit [--json] [--no-objects]\n"
+	    "       custos [-c CONF] calendar reload [--json]\n"
+	    "       custos [VERB ...] --help | --version\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
+}
+
+static int
+usage(void)
+{
+	print_usage(stderr);
 	return 2;
+}
+
+static void
+keygen_usage(FILE *f)
+{
+	fprintf(f, "usage: custos keygen NAME -o PREFIX "
+	    "[--profile default|sm]\n");
+}
+
+static void
+status_usage(FILE *f)
+{
+	fprintf(f, "usage: custos [-c CONF] status [--json]\n");
 }
 
 static int
@@ -191,7 +217,7 @@ print_dock(json_t *dock)
 
 	printf("dock:        %zu camera%s docked%s\n", n, n == 1 ? "" : "s",
 	    json_is_true(json_object_get(dock, "store_full")) ?
-	    ", STORE FULL: ingest paused until space returns" : "");
+	    ", STORE FULL (disk full): ingest paused until space returns" : "");
 	json_array_foreach(cams, i, c) {
 		const char *name = json_string_value(json_object_get(c,
 		    "camera"));
@@ -281,6 +307,27 @@ print_upload(json_t *u)
 	    juint(u, "sealed"), juint(u, "refused"));
 }
 
+/*
+ * The working-day calendar: the years it covers and where from, and the
+ * daemon's warning when it runs out (next year's file not added yet).
+ */
+static void
+print_calendar(json_t *c)
+{
+	const char *state = json_string_value(json_object_get(c, "state"));
+
+	if (state != NULL && strcmp(state, "none") == 0)
+		printf("calendar:    none (calendar_dir = none): deadlines are "
+		    "not computed\n");
+	else
+		printf("calendar:    %s (from %s)\n",
+		    json_string_value(json_object_get(c, "covered")),
+		    json_string_value(json_object_get(c, "dir")));
+	if (json_is_string(json_object_get(c, "warning")))
+		printf("calendar:    WARNING: %s\n", json_string_value(
+		    json_object_get(c, "warning")));
+}
+
 static int
 cmd_status(const struct config *cfg, int argc, char *argv[])
 {
@@ -319,6 +366,8 @@ cmd_status(const struct config *cfg, int argc, char *argv[])
 		print_upload(json_object_get(j, "upload"));
 	if (json_is_object(json_object_get(j, "tsa")))
 		print_tsa(json_object_get(j, "tsa"));
+	if (json_is_object(json_object_get(j, "calendar")))
+		print_calendar(json_object_get(j, "calendar"));
 	if (json_is_object((ins = json_object_get(j, "inspections")))) {
 		/* Procedure findings an operator must act on, one line each. */
 		a = json_object_get(ins, "overdue");
@@ -351,8 +400,94 @@ cmd_status(const struct config *cfg, int argc, char *argv[])
 	return 0;
 }
 
+static void
+calendar_usage(FILE *f)
+{
+	fprintf(f, "usage: custos [-c CONF] calendar reload [--json]\n");
+}
+
+/*
+ * custos calendar reload: custosd loads its calendar directory again (a
+ * new year's file added) and answers with the calendar's new status.
+ */
 static int
-with_config(const char *conf, int argc, char *argv[])
+cmd_calendar(const struct config *cfg, int argc, char *argv[])
+{
+	json_t *body, *j;
+	int json = 0;
+
+	if (argc == 3 && strcmp(argv[2], "--json") == 0)
+		json = 1;
+	else if (argc != 2) {
+		calendar_usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "reload") != 0) {
+		calendar_usage(stderr);
+		return 2;
+	}
+	if ((body = json_object()) == NULL)
+		errx(1, "out of memory");
+	j = cli_registry_call(cfg, "/v1/calendar/reload", body);
+	json_decref(body);
+	if (j == NULL)
+		return 1;
+	if (json)
+		cli_registry_print_json(j);
+	else
+		print_calendar(json_object_get(j, "calendar"));
+	json_decref(j);
+	return 0;
+}
+
+/*
+ * The verbs.  All but keygen read the configuration; each one's usage is
+ * printed on stdout by "custos VERB ... --help", which needs none.
+ */
+static const struct verb {
+	const char	*name;
+	int		(*run)(const struct config *, int, char *[]);
+	void		(*usage)(FILE *);
+} verbs[] = {
+	{ "keygen", NULL, keygen_usage },
+	{ "status", cmd_status, status_usage },
+	{ "log", cli_log, cli_log_usage },
+	{ "officer", cli_registry, cli_registry_usage },
+	{ "enterprise", cli_registry, cli_registry_usage },
+	{ "camera", cli_inspect, cli_inspect_usage },
+	{ "inspection", cli_inspect, cli_inspect_usage },
+	{ "ledger", cli_inspect, cli_inspect_usage },
+	{ "export", cli_export, cli_export_usage },
+	{ "replay", cli_replay, cli_replay_usage },
+	{ "audit", cli_audit, cli_audit_usage },
+	{ "calendar", cmd_calendar, calendar_usage },
+};
+
+static const struct verb *
+find_verb(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+/* "--help" anywhere among the verb's arguments, before a "--". */
+static int
+wants_help(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
+}
+
+static int
+with_config(const struct verb *v, const char *conf, int argc, char *argv[])
 {
 	struct config *cfg;
 	char errbuf[512];
@@ -364,25 +499,7 @@ with_config(const char *conf, int argc, char *argv[])
 		warnx("%s", errbuf);
 		return 2;
 	}
-	if (strcmp(argv[0], "status") == 0)
-		rc = cmd_status(cfg, argc, argv);
-	else if (strcmp(argv[0], "log") == 0)
-		rc = cli_log(cfg, argc, argv);
-	else if (strcmp(argv[0], "officer") == 0 ||
-	    strcmp(argv[0], "enterprise") == 0)
-		rc = cli_registry(cfg, argc, argv);
-	else if (strcmp(argv[0], "camera") == 0 ||
-	    strcmp(argv[0], "inspection") == 0 ||
-	    strcmp(argv[0], "ledger") == 0)
-		rc = cli_inspect(cfg, argc, argv);
-	else if (strcmp(argv[0], "export") == 0)
-		rc = cli_export(cfg, argc, argv);
-	else if (strcmp(argv[0], "replay") == 0)
-		rc = cli_replay(cfg, argc, argv);
-	else if (strcmp(argv[0], "audit") == 0)
-		rc = cli_audit(cfg, argc, argv);
-	else
-		rc = usage();
+	rc = v->run(cfg, argc, argv);
 	config_free(cfg);
 	return rc;
 }
@@ -390,6 +507,7 @@ with_config(const char *conf, int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
+	const struct verb *v;
 	const char *conf = NULL;
 	int rc;
 
@@ -402,20 +520,21 @@ main(int argc, char *argv[])
 	}
 	if (argc < 1)
 		cli_exit(usage());
-	if (strcmp(argv[0], "keygen") == 0 && conf == NULL)
-		rc = cmd_keygen(argc, argv);
-	else if (strcmp(argv[0], "status") == 0 || strcmp(argv[0], "log") == 0 ||
-	    strcmp(argv[0], "officer") == 0 ||
-	    strcmp(argv[0], "enterprise") == 0 ||
-	    strcmp(argv[0], "camera") == 0 ||
-	    strcmp(argv[0], "inspection") == 0 ||
-	    strcmp(argv[0], "ledger") == 0 ||
-	    strcmp(argv[0], "replay") == 0 || strcmp(argv[0], "audit") == 0 ||
-	    strcmp(argv[0], "export") == 0)
-		rc = with_config(conf, argc, argv);
-	else if (strcmp(argv[0], "--version") == 0)
-		rc = printf("custos %s\n", CUSTOS_VERSION) < 0;
+	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+		print_usage(stdout);
+		cli_exit(0);
+	}
+	if (strcmp(argv[0], "--version") == 0)
+		cli_exit(printf("custos %s\n", CUSTOS_VERSION) < 0);
+	if ((v = find_verb(argv[0])) == NULL)
+		cli_exit(usage());
+	if (wants_help(argc, argv)) {
+		v->usage(stdout);
+		cli_exit(0);
+	}
+	if (v->run == NULL)	/* keygen: no station, so no config */
+		rc = conf == NULL ? cmd_keygen(argc, argv) : usage();
 	else
-		rc = usage();
+		rc = with_config(v, conf, argc, argv);
 	cli_exit(rc);
 }

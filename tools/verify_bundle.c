@@ -14,7 +14,12 @@
  * verify_checks.c and what the proven entries say in verify_factors.c
  * (verify_int.h).  This file also prints the report and holds the verbs.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +43,7 @@
 #include "verify_bundle.h"
 #include "verify_html.h"
 #include "verify_int.h"
+#include "verify_util.h"
 
 #define PROG		"custos-verify"
 #define EXIT_PROVEN	0
@@ -347,14 +353,13 @@ static struct note_verifier *
 load_key(const char *path)
 {
 	struct note_verifier *v;
-	char *buf;
+	char *buf, why[1024];
 	size_t len;
 	int rc;
 
-	if ((rc = util_read_file(path, BUNDLE_MAX_VKEY, &buf, &len)) != 0) {
-		fprintf(stderr, "%s: cannot read key file %s: %s\n", PROG,
-		    path, rc == CUSTOS_ERR_SYSTEM ? strerror(errno) :
-		    custos_strerror(rc));
+	if (verify_read_file("key file", path, BUNDLE_MAX_VKEY, &buf, &len,
+	    why, sizeof(why)) != 0) {
+		fprintf(stderr, "%s: %s\n", PROG, why);
 		cli_exit(EXIT_USAGE);
 	}
 	if (len > 0 && buf[len - 1] == '\n')
@@ -367,6 +372,29 @@ load_key(const char *path)
 		cli_exit(EXIT_USAGE);
 	}
 	return v;
+}
+
+/*
+ * The TSA CA file, checked to be a regular file it can read (a FIFO would
+ * block the verifier).  Exits 2 if it is not.  Returns the open file and
+ * in ca (len bytes) the name the check of the token then reads it by:
+ * that file's /proc/self/fd link, so that what was checked is what is
+ * read, or, without /proc, path itself.
+ */
+static int
+open_tsa_ca(const char *path, char *ca, size_t len)
+{
+	char why[1024];
+	int fd;
+
+	if (verify_open("--tsa-ca", path, 0, &fd, why, sizeof(why)) != 0) {
+		fprintf(stderr, "%s: %s\n", PROG, why);
+		cli_exit(EXIT_USAGE);
+	}
+	snprintf(ca, len, "/proc/self/fd/%d", fd);
+	if (access(ca, R_OK) == -1)
+		snprintf(ca, len, "%s", path);
+	return fd;
 }
 
 static struct bundle *
@@ -405,24 +433,81 @@ read_bundle(const char *path, enum digest_alg alg, int probe)
 	return b;
 }
 
+/*
+ * The report must never replace a file, least of all the evidence it
+ * reports on: an existing REPORT (a dangling link too) is refused, and so
+ * is a REPORT inside the bundle when the bundle is a directory, found by
+ * device and inode on every directory from REPORT's up to the root, so
+ * that no spelling of the path (links, "..", a bind mount) gets by.
+ * Exits 2 with the reason; checked before anything is verified.
+ */
+static void
+check_html_path(const char *html, const char *bundle)
+{
+	char copy[PATH_MAX], dir[PATH_MAX], *slash;
+	struct stat sb, bs;
+
+	if (lstat(html, &sb) == 0) {
+		fprintf(stderr, "%s: --html %s: exists; the report is not "
+		    "written over an existing file\n", PROG, html);
+		cli_exit(EXIT_USAGE);
+	}
+	if (errno == ENOENT && snprintf(copy, sizeof(copy), "%s", html) >=
+	    (int)sizeof(copy))
+		errno = ENAMETOOLONG;
+	if (errno != ENOENT || realpath(dirname(copy), dir) == NULL) {
+		fprintf(stderr, "%s: --html %s: %s\n", PROG, html,
+		    strerror(errno));
+		cli_exit(EXIT_USAGE);
+	}
+	if (stat(bundle, &bs) == -1 || !S_ISDIR(bs.st_mode))
+		return;
+	for (;;) {
+		if (stat(dir, &sb) == 0 && sb.st_dev == bs.st_dev &&
+		    sb.st_ino == bs.st_ino) {
+			fprintf(stderr, "%s: --html %s: inside the bundle %s; "
+			    "write the report elsewhere\n", PROG, html,
+			    bundle);
+			cli_exit(EXIT_USAGE);
+		}
+		if ((slash = strrchr(dir, '/')) == NULL || dir[1] == '\0')
+			break;
+		slash[slash == dir ? 1 : 0] = '\0';
+	}
+}
+
+/*
+ * Renders the page in memory and writes it with util_write_file(): a
+ * temporary file beside path (O_EXCL), synced, then linked into place,
+ * which cannot replace a file created since check_html_path() looked, so
+ * a reader never sees half a report and nothing is written over.
+ */
 static int
 write_html(const char *path, const json_t *report)
 {
+	char *buf = NULL;
+	size_t len = 0;
 	FILE *f;
-	int rc;
+	int rc, saved;
 
-	if ((f = fopen(path, "w")) == NULL) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", PROG, path,
-		    strerror(errno));
-		return -1;
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		rc = CUSTOS_ERR_NOMEM;
+	else {
+		rc = verify_html_write(f, report);
+		if (fclose(f) == EOF && rc == 0)
+			rc = CUSTOS_ERR_NOMEM;
+		if (rc == 0)
+			rc = util_write_file(path, buf, len, 0644, 1);
 	}
-	rc = verify_html_write(f, report);
-	if (fclose(f) == EOF || rc != 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", PROG, path,
-		    rc != 0 ? custos_strerror(rc) : strerror(errno));
-		return -1;
-	}
-	return 0;
+	saved = errno;
+	free(buf);
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "%s: cannot write %s: %s\n", PROG, path,
+	    rc == CUSTOS_ERR_EXISTS ? "it exists now; the report is not "
+	    "written over a file" : rc == CUSTOS_ERR_SYSTEM ? strerror(saved) :
+	    custos_strerror(rc));
+	return -1;
 }
 
 static int
@@ -441,20 +526,20 @@ verify_bundle_main(int argc, char **argv)
 	struct bundle *b;
 	struct bopts o;
 	json_t *report;
-	int rc, code;
+	char ca[PATH_MAX];
+	int rc, code, cafd = -1;
 
 	parse_bundle_args(argc, argv, &o, 0);
+	if (o.html != NULL)
+		check_html_path(o.html, o.path);
 	v = load_key(o.key);
-	if (o.tsa_ca != NULL && access(o.tsa_ca, R_OK) == -1) {
-		fprintf(stderr, "%s: cannot read --tsa-ca %s: %s\n", PROG,
-		    o.tsa_ca, strerror(errno));
-		cli_exit(EXIT_USAGE);
-	}
+	if (o.tsa_ca != NULL)
+		cafd = open_tsa_ca(o.tsa_ca, ca, sizeof(ca));
 	b = read_bundle(o.path, profile_digest(profile_of_sign(
 	    note_verifier_alg(v))), 1);
 	memset(&vo, 0, sizeof(vo));
 	vo.path = o.path;
-	vo.tsa_ca = o.tsa_ca;
+	vo.tsa_ca = o.tsa_ca != NULL ? ca : NULL;
 	vo.strict = o.strict;
 	vo.allow_untimestamped = o.allow_untimestamped;
 	vo.probed = 1;
@@ -466,6 +551,8 @@ verify_bundle_main(int argc, char **argv)
 	}
 	bundle_free(b);
 	note_verifier_free(v);
+	if (cafd != -1)
+		close(cafd);
 	code = strcmp(sget(report, "verdict"), "proven") == 0 ? EXIT_PROVEN :
 	    EXIT_NOT;
 	if (code == EXIT_PROVEN &&

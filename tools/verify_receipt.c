@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -150,7 +151,8 @@ read_input(struct rres *res, const char *path, size_t max, char **buf,
 {
 	char why[sizeof(res->error)];
 
-	if (verify_read_file(path, max, buf, len, why, sizeof(why)) == 0)
+	if (verify_read_file(NULL, path, max, buf, len, why,
+	    sizeof(why)) == 0)
 		return 0;
 	return unreadable(res, "%s", why);
 }
@@ -342,6 +344,24 @@ check_file(struct rres *res, FILE *fp)
 	return 0;
 }
 
+/* The FILE argument as a stream: a regular file only (verify_open()). */
+static int
+open_file(struct rres *res, const char *path, FILE **fp)
+{
+	char why[sizeof(res->error)];
+	int fd;
+
+	*fp = NULL;
+	if (verify_open(NULL, path, 0, &fd, why, sizeof(why)) != 0)
+		return unreadable(res, "%s", why);
+	if ((*fp = fdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return unreadable(res, "cannot read %s: %s", path,
+		    strerror(errno));
+	}
+	return 0;
+}
+
 static void
 run(const struct ropts *o, struct rres *res)
 {
@@ -354,11 +374,8 @@ run(const struct ropts *o, struct rres *res)
 	if (load_key(res, o->key, &v) == -1 ||
 	    read_input(res, o->pos[0], RECEIPT_MAX_SIZE, &text, &len) == -1)
 		goto done;
-	if (res->file != NULL && (fp = fopen(res->file, "rb")) == NULL) {
-		unreadable(res, "cannot read %s: %s", res->file,
-		    strerror(errno));
+	if (res->file != NULL && open_file(res, res->file, &fp) == -1)
 		goto done;
-	}
 	if (check_parse(res, text, len) == 0 && check_signature(res, v) == 0 &&
 	    check_inclusion(res) == 0 && check_entry(res) == 0 &&
 	    fp != NULL)

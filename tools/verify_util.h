@@ -18,13 +18,27 @@
 #define VERIFY_KEY_MAX	(1 << 20)
 
 /*
- * Reads path, at most max bytes, into a newly allocated *buf of *len bytes
- * (the caller frees it).  Returns 0, or the CUSTOS_ERR_* of
- * util_read_file() with a message naming path in why (whysz > 0): an
- * unreadable or oversized input, which the verbs report as exit 2.
+ * Opens path, an input named on the command line, for reading: a regular
+ * file, or a directory when dir_ok.  A FIFO, socket or device is refused
+ * without blocking on it.  Returns 0 with *fd (blocking, close-on-exec;
+ * the caller closes it), or CUSTOS_ERR_SYSTEM (errno) or
+ * CUSTOS_ERR_INVALID (the wrong type) with *fd -1 and the reason in why
+ * (whysz > 0): "cannot read [WHAT ]PATH: ...", what (such as "key file")
+ * may be NULL.
  */
-int	 verify_read_file(const char *path, size_t max, char **buf,
-	    size_t *len, char *why, size_t whysz);
+int	 verify_open(const char *what, const char *path, int dir_ok, int *fd,
+	    char *why, size_t whysz);
+
+/*
+ * Reads path, at most max bytes, into a newly allocated *buf of *len bytes
+ * (the caller frees it).  The file is opened with verify_open() (a
+ * regular file only).  Returns 0, or CUSTOS_ERR_SYSTEM, _INVALID, _TOOBIG
+ * or _NOMEM with a message naming path (after what, if not NULL) in why
+ * (whysz > 0): an unreadable, oversized or non-regular input, which the
+ * verbs report as exit 2.
+ */
+int	 verify_read_file(const char *what, const char *path, size_t max,
+	    char **buf, size_t *len, char *why, size_t whysz);
 
 /*
  * Reads and parses the reviewer's verifier key file path (one optional

@@ -114,7 +114,8 @@ int	 bundle_name_check(const char *name, enum bundle_kind *kind,
  * Reads the bundle at path, a directory or a tar file.  Returns 0 and
  * *out (free with bundle_free()) also when the bundle has problems (then
  * listed in (*out)->problems); CUSTOS_ERR_SYSTEM (errno set) when path
- * cannot be opened or is neither a directory nor a regular file,
+ * cannot be opened or is neither a directory nor a regular file (errno
+ * EINVAL; a FIFO is refused without waiting for a writer),
  * CUSTOS_ERR_INVALID for bad opts, CUSTOS_ERR_NOMEM.  On error *out is
  * NULL.
  */

@@ -42,8 +42,9 @@ int	 calendar_load(struct calendar *c, const char *text, size_t len,
 	    const char *name, char *err, size_t errlen);
 
 /*
- * Loads every "*.cal" file in dir.  Returns 0, CUSTOS_ERR_SYSTEM (errno
- * set, err names the path) or calendar_load()'s errors.
+ * Loads every "*.cal" file in dir; a NULL dir ("calendar_dir = none")
+ * loads nothing.  Returns 0, CUSTOS_ERR_SYSTEM (errno set, err names the
+ * path) or calendar_load()'s errors.
  */
 int	 calendar_load_dir(struct calendar *c, const char *dir, char *err,
 	    size_t errlen);

@@ -2,8 +2,9 @@
  * config: the custos.conf INI file, parsed with inih.
  *
  *	[station] name, state_dir, profile (default|sm), calendar_dir
- *	          (the working-day calendar files; default "calendar",
- *	          beside the config file)
+ *	          (the directory of the working-day calendar files, or
+ *	          "none"; default: "calendar" beside the config file if it
+ *	          exists, else the installed PREFIX/share/custos/calendar)
  *	[dock]    root, after_ingest (keep|delete)
  *	[control] socket, group (optional: members may write through the
  *	          control socket, besides root and the daemon's user)
@@ -55,6 +56,16 @@ enum after_ingest {
 	AFTER_INGEST_DELETE = 1,
 };
 
+/* Where calendar_dir came from. */
+enum config_calendar {
+	CONFIG_CALENDAR_SET = 0,	/* [station] calendar_dir */
+	CONFIG_CALENDAR_BESIDE,		/* default: "calendar" beside the
+					   config file, which exists */
+	CONFIG_CALENDAR_INSTALLED,	/* default: the installed data
+					   directory (no "calendar" beside) */
+	CONFIG_CALENDAR_NONE,		/* calendar_dir = none */
+};
+
 /* A [live NAME] section. */
 struct config_live {
 	char		*name;		/* NAME of the section */
@@ -77,7 +88,12 @@ struct config {
 	enum after_ingest after_ingest;
 	char		*control_socket;	/* absolute */
 	char		*control_group;	/* group name, or NULL */
-	char		*calendar_dir;	/* absolute */
+	char		*calendar_dir;	/* absolute; NULL with
+					   CONFIG_CALENDAR_NONE */
+	enum config_calendar calendar_from;
+	char		*calendar_beside; /* absolute "calendar" beside the
+					   file, tried first by default;
+					   NULL when calendar_dir is set */
 	char		*tsa_url;	/* NULL: no timestamps */
 	char		*tsa_ca;	/* absolute; set when tsa_url is */
 	char		*tsa_policy;	/* dotted OID, or NULL */

@@ -28,8 +28,37 @@
 #ifndef CUSTOS_SANDBOX_H
 #define CUSTOS_SANDBOX_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
 /* The CPU limit of the media child, far above any honest demux. */
 #define SANDBOX_CPU_SECONDS	300
+
+/*
+ * The environment variable in which a parent names itself to a child it
+ * starts with exec, for sandbox_parent_death(0): libuv's uv_spawn() runs
+ * no code of ours between fork and exec.
+ */
+#define SANDBOX_PARENT_ENV	"CUSTOS_PARENT"
+
+/*
+ * Writes SANDBOX_PARENT_ENV "=<the caller's pid>" to buf, for the
+ * environment of a child.  Returns 0, or CUSTOS_ERR_INVALID if buf is too
+ * small.
+ */
+int	 sandbox_parent_env(char *buf, size_t len);
+
+/*
+ * Has the kernel SIGKILL the calling process when its parent dies
+ * (PR_SET_PDEATHSIG), so a child never outlives a daemon killed with
+ * SIGKILL.  A parent that died before that call is seen too: getppid()
+ * is then no longer parent, the pid the child expects.  parent 0 takes
+ * the pid from SANDBOX_PARENT_ENV, or getppid() when that is unset.  With
+ * a non-zero parent it makes system calls only, so it may run between
+ * fork and exec.  Returns 0; CUSTOS_ERR_NOTFOUND if the parent is gone
+ * already (the caller must exit at once); CUSTOS_ERR_SYSTEM (errno set).
+ */
+int	 sandbox_parent_death(pid_t parent);
 
 /*
  * Restricts the calling process for good as described above, allowing

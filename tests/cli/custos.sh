@@ -57,6 +57,9 @@ cut -d+ -f1-1 k.vkey
 "$CUSTOS" keygen "cli.example/sm" -o ksm --profile sm >/dev/null
 echo "[exit $?]"
 "$CUSTOS" keygen "cli.example/k3" 2>&1; echo "[exit $?]"
+echo "== custos --help (no config needed)"
+"$CUSTOS" -c missing.conf log --help; echo "[exit $?]"
+"$CUSTOS" -c missing.conf export --help; echo "[exit $?]"
 echo "== custos (no config)"
 "$CUSTOS" -c missing.conf log checkpoint 2>&1; echo "[exit $?]"
 "$CUSTOS" 2>&1; echo "[exit $?]"

@@ -31,7 +31,7 @@ dock() {
 	i=0
 	while [ "$($DL "$S" sessions "$1")" -lt 1 ]; do
 		i=$((i + 1))
-		[ $i -gt 300 ] && fail "$1: no dock.session in 30 s"
+		[ $i -gt 900 ] && fail "$1: no dock.session in 90 s"
 		sleep 0.1
 	done
 }
@@ -155,7 +155,8 @@ expect_eq "$LATE has no link" "inspection.registered inspection.entered" \
 
 step "left; CAMZ (PA-0002's) recorded after leaving: not linked"
 c inspection leave "$ID" >/dev/null || fail "leave"
-sleep 1
+# Recorded strictly after leaving, at the log's one-second resolution.
+wait_next_second
 dock CAMZ CAMZ-autolink
 SEGZ=$(segments CAMZ)
 [ -n "$SEGZ" ] || fail "no segment.sealed from CAMZ"

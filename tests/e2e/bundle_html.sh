@@ -10,7 +10,7 @@
 # custos export), runs custos-verify bundle --html on it and on a copy
 # with one byte of footage flipped, and checks both pages.
 . "$(dirname "$0")/lib.sh"
-HTMLRUN=$(dirname "$CUSTOSD")/tests/html-run
+HTMLRUN=${CUSTOS_BUILD:-$(dirname "$CUSTOSD")}/tests/html-run
 MKBUNDLE=$(cd "$(dirname "$0")/../tools" && pwd)/mkbundle.sh
 [ -x "$HTMLRUN" ] || fail "no html-run at $HTMLRUN (make B/tests/html-run)"
 command -v chromium >/dev/null || fail "chromium is needed"

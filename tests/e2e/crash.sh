@@ -1,14 +1,62 @@
-# kill -9 leaves a log that verifies; the next start says the previous stop
-# was unclean, so the gap in custody shows.
+# kill -9 of a busy daemon: a camera is half offloaded (some files sealed,
+# others being copied and probed) when custosd dies.  The log verifies,
+# no object is partial or sealed twice, the next start says the previous
+# stop was unclean, so the gap in custody shows, and the offload then
+# completes with every file sealed exactly once.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/footage.sh"
+DL="python3 $(dirname "$0")/docklog.py"
+S=$W/state
+
+# cam_py EXPR: EXPR on camera CAMC's status object c (None if absent).
+cam_py() {
+	"$CUSTOS" -c "$CONF" status --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = next((c for c in d["dock"]["cameras"] if c["camera"] == "CAMC"), None)
+print(eval(sys.argv[1]))' "$1"
+}
+
+busy() {
+	[ "$(cam_py '(c is not None and c["files_done"] >= 1 and
+	    c["state"] != "done")')" = True ]
+}
+
 write_conf
+mkdir -p "$W/prep" "$W/dock"
+# Many files, so the offload lasts long enough to be caught half done.
+footage_big "$W/prep/CAMC" CAMC 8 || fail "footage"
+for k in $(seq 1 40); do
+	head -c 4194304 /dev/urandom >"$W/prep/CAMC/MORE_$k.MP4"
+done
+total=$(find "$W/prep/CAMC" -type f | wc -l)
 start_daemon
+mv "$W/prep/CAMC" "$W/dock/CAMC"
+step "kill -9 while CAMC is being offloaded"
+wait_until 120 "CAMC has a sealed file and is still offloading" busy
 kill -9 "$DPID"
 wait "$DPID" 2>/dev/null
 DPID=
-step "restart after kill -9"
-start_daemon
-expect_eq "previous_stop" unclean "$(entry_field 1 previous_stop)"
-stop_daemon
 "$CUSTOS" -c "$CONF" log verify >/dev/null || fail "log verify after crash"
+out=$($DL "$S" store) || fail "after the crash: $out"
+out=$($DL "$S" once) || fail "after the crash: $out"
+n=$($DL "$S" segments)
+[ "$n" -ge 1 ] || fail "no segment sealed before the crash"
+[ "$n" -lt "$total" ] || fail "all $total files were sealed: the kill hit an idle daemon"
+echo "sealed before the crash: $n of $total"
+
+step "restart after kill -9: the offload completes"
+size=$(sqlite3 "file:$S/log.db?mode=ro" 'select count(*) from entries')
+start_daemon
+expect_eq "entry $size" station.started "$(entry_field "$size" type)"
+expect_eq "previous_stop" unclean "$(entry_field "$size" previous_stop)"
+done_state() {
+	[ "$(cam_py 'c is not None and c["state"] == "done"')" = True ]
+}
+wait_until 120 "CAMC offloaded after the restart" done_state
+out=$($DL "$S" volume CAMC "$W/dock/CAMC") || fail "$out"
+out=$($DL "$S" once) || fail "$out"
+out=$($DL "$S" store) || fail "$out"
+stop_daemon
+"$CUSTOS" -c "$CONF" log verify >/dev/null || fail "log verify at the end"
 echo "crash: ok"

@@ -4,11 +4,15 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$W/conf"
 cp "$top/conf/custos.conf" "$W/conf/custos.conf"
+# As in the source tree: the calendar beside the config file is found
+# without calendar_dir.
+cp -R "$top/conf/calendar" "$W/conf/calendar"
 CONF=$W/conf/custos.conf
 start_daemon
 [ -f "$W/var/state/log.db" ] || fail "state not under var/ beside conf/"
 [ -S "$W/var/control.sock" ] || fail "no control socket in var/"
-expect_in "status" "custos.example/dev-station" \
-    "$("$CUSTOS" -c "$CONF" status)"
+out=$("$CUSTOS" -c "$CONF" status)
+expect_in "status" "custos.example/dev-station" "$out"
+expect_in "calendar beside the config" "calendar:    2025-2026 (from $(cd "$W/conf" && pwd -P)/calendar)" "$out"
 stop_daemon
 echo "default_conf: ok"

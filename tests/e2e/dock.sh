@@ -28,7 +28,7 @@ wait_sessions() {
 	i=0
 	while [ "$($DL "$S" sessions "$1")" -lt "$2" ]; do
 		i=$((i + 1))
-		[ $i -gt 300 ] && fail "$1: no dock.session number $2 in 30 s"
+		[ $i -gt 900 ] && fail "$1: no dock.session number $2 in 90 s"
 		sleep 0.1
 	done
 }
@@ -38,7 +38,7 @@ wait_undocked() {
 	i=0
 	while [ "$(cam_field "$1" state)" != absent ]; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && fail "$1 still listed 10 s after undocking"
+		[ $i -gt 600 ] && fail "$1 still listed 60 s after undocking"
 		sleep 0.1
 	done
 }

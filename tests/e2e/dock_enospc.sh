@@ -49,16 +49,17 @@ footage_big "$W/prep/CAMF" CAMF 2 || fail "footage"
 start_daemon
 mv "$W/prep/CAMF" "$D/CAMF"
 wait_for 'd["dock"]["store_full"] and cams["CAMF"]["state"] == "waiting: store full"' 20
-grep -q "store full: ingest paused for every camera" "$W/custosd.err" ||
+grep -q "store full (disk full: no space left on the store): ingest paused for every camera" "$W/custosd.err" ||
     fail "no log line for the full store"
 out=$("$CUSTOS" -c "$CONF" status)
-expect_in "human status" "STORE FULL" "$out"
+expect_in "human status" "STORE FULL (disk full)" "$out"
+expect_eq "json disk_full" True "$(status_py 'd["dock"]["disk_full"]')"
 
 step "another camera docked meanwhile waits too"
 footage_small "$W/prep/CAMG" CAMG || fail "footage"
 mv "$W/prep/CAMG" "$D/CAMG"
 wait_for '"CAMG" in cams and cams["CAMG"]["state"] == "waiting: store full"' 10
-sleep 2.5	# a retry round goes by and fails again
+wait_for 'd["dock"]["disk_full_retries"] >= 1' 10	# a retry round fails again
 expect_eq "still full" True "$(status_py 'd["dock"]["store_full"]')"
 expect_eq "segments while full" 0 "$($DL "$S" segments)"
 expect_eq "CAMG files done while full" 0 "$(status_py 'cams["CAMG"]["files_done"]')"
@@ -67,12 +68,15 @@ expect_eq "files on CAMG while full" 2 "$(ls "$D/CAMG" | wc -l)"
 out=$($DL "$S" store) || fail "$out"
 "$CUSTOS" -c "$CONF" log verify >/dev/null || fail "log verify while full"
 expect_eq "one log line entering the state" 1 \
-    "$(grep -c 'store full: ingest paused' "$W/custosd.err")"
+    "$(grep -c "store full (disk full: .*): ingest paused" "$W/custosd.err")"
+expect_eq "no per-file warning while full" 0 \
+    "$(grep -c "not sealed" "$W/custosd.err")"
 
 step "space returns: ingest resumes and completes"
 rm "$S/store/junk"
 wait_for 'cams["CAMF"]["state"] == "done" and cams["CAMG"]["state"] == "done" and not d["dock"]["store_full"]' 30
-grep -q "store has space again" "$W/custosd.err" || fail "no resume line"
+expect_eq "one log line leaving the state" 1 \
+    "$(grep -c "store has space again: ingest resumed" "$W/custosd.err")"
 expect_eq "segments" 6 "$($DL "$S" segments)"
 expect_eq "CAMF files left" 0 "$(ls "$D/CAMF" | wc -l)"
 while read -r sum name; do

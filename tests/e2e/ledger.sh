@@ -57,7 +57,7 @@ mv "$W/prep/CAMI" "$D/CAMI"
 i=0
 while [ "$($DL "$S" sessions CAMI)" -lt 1 ]; do
 	i=$((i + 1))
-	[ $i -gt 300 ] && fail "CAMI: no dock.session in 30 s"
+	[ $i -gt 900 ] && fail "CAMI: no dock.session in 90 s"
 	sleep 0.1
 done
 SEG=$(python3 - "$CUSTOS" "$CONF" "$(tree_size)" <<'EOF'

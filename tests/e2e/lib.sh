@@ -31,12 +31,17 @@ expect_in() {
 	esac
 }
 
+# The project's working-day calendar, for stations of tests that do not
+# bring their own beside the config file.
+E2E_CAL=$(cd "$(dirname "$0")/../../conf/calendar" && pwd)
+
 write_conf() {	# [profile]
 	cat >"$CONF" <<EOC
 [station]
 name = e2e.example/station
 state_dir = state
 profile = ${1:-default}
+$([ -e "$W/calendar" ] || echo "calendar_dir = $E2E_CAL")
 [dock]
 root = dock
 after_ingest = keep
@@ -45,11 +50,44 @@ socket = control.sock
 EOC
 }
 
+# wait_until SECONDS WHAT COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds; fails the test with WHAT after SECONDS.  The bound only
+# matters when something is wrong: keep it generous, so a loaded machine
+# (or a sanitized daemon) is never mistaken for a failure.
+wait_until() {
+	_wu_max=$(($1 * 10)) _wu_what=$2 _wu_i=0
+	shift 2
+	until "$@"; do
+		_wu_i=$((_wu_i + 1))
+		[ $_wu_i -gt $_wu_max ] && fail "not within $((_wu_max / 10)) s: $_wu_what"
+		sleep 0.1
+	done
+}
+
+# log_has PATTERN: the daemon's stderr has a line matching PATTERN (grep -E).
+log_has() {
+	grep -qE "$1" "$W/custosd.err" 2>/dev/null
+}
+
+# wait_log PATTERN [SECONDS]: until the daemon has logged PATTERN.
+wait_log() {
+	wait_until "${2:-60}" "custosd logs [$1]" log_has "$1"
+}
+
+# wait_next_second: returns once the wall clock is in a later second than
+# when called, for steps that must be ordered at one-second resolution.
+wait_next_second() {
+	_wn_t=$(date +%s)
+	while [ "$(date +%s)" -le "$_wn_t" ]; do
+		sleep 0.05
+	done
+}
+
 wait_socket() {
 	i=0
 	while ! "$CUSTOS" -c "$CONF" status >/dev/null 2>&1; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && fail "custosd did not answer within 10 s"
+		[ $i -gt 600 ] && fail "custosd did not answer within 60 s"
 		kill -0 "$DPID" 2>/dev/null || fail "custosd exited at start"
 		sleep 0.1
 	done
@@ -126,4 +164,23 @@ conf_tsa() {
 url = $TSA_URL
 ca = $TSA_CA
 EOC
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# conf_upload PORT [crl]: the [upload] section for certificates made by
+# tests/tools/mkcerts.sh in $W/pki; "crl" adds its revocation list.
+conf_upload() {
+	cat >>"$CONF" <<EOC
+[upload]
+listen = 127.0.0.1:$1
+cert = pki/server.pem
+key = pki/server.key
+client_ca = pki/ca.pem
+EOC
+	[ "${2:-}" = crl ] && echo "crl = pki/crl.pem" >>"$CONF"
+	return 0
 }

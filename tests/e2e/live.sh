@@ -1,16 +1,18 @@
 # Live streams: ffmpeg as the camera.  A tcp:// listener source gets a
-# stream for about 7 s, the camera is killed (kill -9: a cut, not a clean
-# end), comes back 3 s later with a different picture for about 5 s and
-# is killed again; a pull source (url = tcp://) reads from an ffmpeg that
-# listens as a drone would.  Checks: consecutive segment.sealed entries
-# with source live, one session per run, seq 0, 1, 2, ... per session,
-# the camera_prev chain, each sealed object plays in ffprobe and lasts
-# about segment_seconds (cut at keyframes), a live.gap between the two
-# sessions of at least 2 s naming both, an open live.gap at stop, the
-# live child under seccomp with no_new_privs, an empty spool after stop,
-# a spool file left by a crash sealed at the next start, and custos log
-# verify.
+# stream that is killed (kill -9: a cut, not a clean end) at a random
+# moment 5.5-8 s in, comes back 3 s later with a different picture and
+# is killed again 4-6 s in; a pull source (url = tcp://) reads from an
+# ffmpeg that listens as a drone would, killed at a random moment 5-7 s
+# after it started.  Checks: consecutive segment.sealed entries with
+# source live, one session per run, seq 0, 1, 2, ... per session, the
+# camera_prev chain, each sealed object plays in ffprobe and lasts about
+# segment_seconds (cut at keyframes), every one decodes to its end with
+# no error (live_check_segments), a live.gap between the two sessions of
+# at least 2 s naming both, an open live.gap at stop, the live child
+# under seccomp with no_new_privs, an empty spool after stop, a spool
+# file left by a crash sealed at the next start, and custos log verify.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/live_lib.sh"
 command -v ffmpeg >/dev/null || fail "ffmpeg is needed"
 command -v ffprobe >/dev/null || fail "ffprobe is needed"
 S=$W/state
@@ -26,11 +28,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-P1=$(free_port)
-P2=$(free_port)
+P1=$(free_port tcp)
+P2=$(free_port tcp)
 [ "$P1" != "$P2" ] || P2=$((P1 + 1))
 
 write_conf
@@ -46,29 +45,13 @@ segment_seconds = 2
 EOC
 mkdir -p "$W/dock"
 
-# live_field SOURCE FIELD: a field of the source in the status JSON.
-live_field() {
-	"$CUSTOS" -c "$CONF" status --json | python3 -c '
-import json, sys
-for l in json.load(sys.stdin).get("live", []):
-    if l["name"] == sys.argv[1]:
-        print(l[sys.argv[2]])' "$1" "$2"
+_receiving_or_gone() {
+	[ "$(live_field cam1 state)" = receiving ] || ! kill -0 "$1" 2>/dev/null
 }
 
-# wait_state SOURCE STATE SECONDS
-wait_state() {
-	i=0
-	while [ "$(live_field "$1" state)" != "$2" ]; do
-		i=$((i + 1))
-		[ $i -gt $(($3 * 10)) ] &&
-		    fail "$1: not $2 within $3 s (now $(live_field "$1" state))"
-		sleep 0.1
-	done
-}
-
-# camera SECONDS SRC FREQ: pushes a stream to the listener, then kill -9.
-# The listener binds just after it says "listening": a refused first
-# connection is tried again.
+# camera MS SRC FREQ: pushes a stream to the listener, and kill -9 MS
+# after the listener has it.  A first connection refused (the listener
+# binds just after it says "listening") is tried again.
 camera() {
 	tries=0
 	while :; do
@@ -79,13 +62,13 @@ camera() {
 		    "tcp://127.0.0.1:$P1" 2>>"$W/camera.err" &
 		cp=$!
 		CAMS="$CAMS $cp"
-		sleep 1
+		wait_until 10 "cam1 receiving" _receiving_or_gone "$cp"
 		kill -0 "$cp" 2>/dev/null && break
 		tries=$((tries + 1))
 		[ $tries -lt 5 ] ||
 		    fail "the camera ffmpeg exited early: $(cat "$W/camera.err")"
 	done
-	sleep $(($1 - 1))
+	sleep_ms "$1"
 	kill -0 "$cp" 2>/dev/null ||
 	    fail "the camera ffmpeg exited early: $(cat "$W/camera.err")"
 	kill -9 "$cp"
@@ -93,58 +76,50 @@ camera() {
 	return 0
 }
 
-step "the drone: an ffmpeg listening for the pull source"
-ffmpeg -nostdin -loglevel error -re \
-    -f lavfi -i "testsrc2=size=320x240:rate=25:duration=5" \
+_drone_segments() {
+	[ "$(live_field drone1 segments)" -ge 2 ]
+}
+
+TD=$(random_ms 5000 7000)
+step "the drone: an ffmpeg listening for the pull source, killed after $TD ms"
+timeout -s KILL "$(ms_secs "$TD")" ffmpeg -nostdin -loglevel error -re \
+    -f lavfi -i "testsrc2=size=320x240:rate=25" \
     -c:v libx264 -g 25 -f mpegts "tcp://127.0.0.1:$P2?listen=1" \
     2>>"$W/drone.err" &
 DRONE=$!
 CAMS="$CAMS $DRONE"
-sleep 0.5
+wait_until 10 "the drone listening" port_bound tcp "$P2"
 
 step "start custosd with a listener and a pull source"
 start_daemon
 wait_state cam1 listening 10
-sleep 0.3
+wait_until 10 "the cam1 listener bound" port_bound tcp "$P1"
 
-step "camera run 1: 7 s, then killed"
-camera 7 testsrc 440 &
+T1=$(random_ms 5500 8000)
+step "camera run 1: killed after $T1 ms"
+camera "$T1" testsrc 440 &
 RUN=$!
 wait_state cam1 receiving 10
 step "the live child is sandboxed while it receives"
-sleep 1
-CHILDREN=$(ps -o pid= --ppid "$DPID")
-found=0
-for c in $CHILDREN; do
-	tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | grep -q -- ' -L' ||
-	    continue
-	grep -q '^Seccomp:[[:space:]]*2' "/proc/$c/status" || continue
-	grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$c/status" || continue
-	found=$((found + 1))
-done
-[ "$found" -ge 1 ] || fail "no live child with Seccomp 2 and NoNewPrivs 1 \
-among [$CHILDREN]"
+live_child_sandboxed
 wait "$RUN" || fail "camera run 1"
 SESSION1=$(live_field cam1 session)
 
 step "3 s without the camera"
 wait_state cam1 listening 10
+# The gap itself, which the log must show.
 sleep 3
 
-step "camera run 2: 5 s, then killed"
-camera 5 testsrc2 880 || fail "camera run 2"
+T2=$(random_ms 4000 6000)
+step "camera run 2: killed after $T2 ms"
+camera "$T2" testsrc2 880 || fail "camera run 2"
 wait_state cam1 listening 10
 SESSION2=$(live_field cam1 session)
 [ "$SESSION1" != "$SESSION2" ] || fail "the second run kept session $SESSION1"
 
 step "the pull source sealed the drone's stream"
-i=0
-while [ "$(live_field drone1 segments)" -lt 2 ]; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && fail "drone1: fewer than 2 segments after 10 s"
-	sleep 0.1
-done
 wait "$DRONE"
+wait_until 10 "drone1: 2 segments" _drone_segments
 
 step "custos status shows the sources"
 "$CUSTOS" -c "$CONF" status >"$W/status" || fail "custos status"
@@ -269,18 +244,18 @@ print(f"cam1 sessions {[len(l) for _, l in sessions]}, drone1 {len(drone)}")
 sys.exit(1 if bad else 0)
 EOF
 
+step "every sealed segment decodes to its end"
+live_check_segments
+
 step "a segment a crash left in the spool is sealed at the next start"
-TS=$(ls "$S"/store/objects/*/* | head -n 1)
-head -c 20000 "$TS" >"$S/live/cam1/20260101T000000Z-0badf00d.0.ts"
+# The largest object: its first 20000 bytes are not an object already.
+TS=$(ls -S "$S"/store/objects/*/* | head -n 1)
+LEFT=$S/live/cam1/20260101T000000Z-0badf00d.0.ts
+head -c 20000 "$TS" >"$LEFT"
 printf 'not ours\n' >"$S/live/cam1/notes.txt"
 n0=$(entries)
 start_daemon
-i=0
-while [ -e "$S/live/cam1/20260101T000000Z-0badf00d.0.ts" ]; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && fail "the leftover segment is still in the spool"
-	sleep 0.1
-done
+wait_until 10 "the leftover segment sealed" test ! -e "$LEFT"
 stop_daemon
 expect_eq "foreign file left alone" "not ours" "$(cat "$S/live/cam1/notes.txt")"
 found=

@@ -1,14 +1,19 @@
 # Live streams over SRT: an srt:// listener with a passphrase.  ffmpeg
 # (libsrt) is the camera: a wrong passphrase is refused and the listener
 # keeps waiting; the right one gives segments that play in ffprobe,
-# written by a live child under seccomp (libsrt's threads included).  A
-# stop while the camera streams closes and seals the open segment and
-# appends a live.gap with "to": null.
+# written by a live child under seccomp (libsrt's threads included).  The
+# camera is then cut (kill -9) at a random moment; a second stream is
+# stopped with custosd at a random moment, which closes and seals the open
+# segment and appends a live.gap with "to": null.  Every sealed segment
+# decodes to its end (live_check_segments).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/live_lib.sh"
 command -v ffmpeg >/dev/null || fail "ffmpeg is needed"
 command -v ffprobe >/dev/null || fail "ffprobe is needed"
 S=$W/state
-P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+P=$(free_port udp)
+CAMS=
+trap 'for p in $CAMS; do kill -9 "$p" 2>/dev/null; done' EXIT
 
 write_conf
 cat >>"$CONF" <<EOC
@@ -20,24 +25,6 @@ segment_seconds = 2
 EOC
 mkdir -p "$W/dock"
 
-live_field() {
-	"$CUSTOS" -c "$CONF" status --json | python3 -c '
-import json, sys
-for l in json.load(sys.stdin).get("live", []):
-    if l["name"] == sys.argv[1]:
-        print(l[sys.argv[2]])' "$1" "$2"
-}
-
-wait_state() {
-	i=0
-	while [ "$(live_field "$1" state)" != "$2" ]; do
-		i=$((i + 1))
-		[ $i -gt $(($3 * 10)) ] &&
-		    fail "$1: not $2 within $3 s (now $(live_field "$1" state))"
-		sleep 0.1
-	done
-}
-
 # push PASSPHRASE SECONDS
 push() {
 	timeout "$2" ffmpeg -nostdin -loglevel error -re \
@@ -45,10 +32,20 @@ push() {
 	    -f mpegts "srt://127.0.0.1:$P?passphrase=$1" 2>>"$W/camera.err"
 }
 
+# stream: the right passphrase, in the background until killed ($CAM).
+stream() {
+	ffmpeg -nostdin -loglevel error -re \
+	    -f lavfi -i testsrc=size=320x240:rate=25 -c:v libx264 -g 25 \
+	    -f mpegts "srt://127.0.0.1:$P?passphrase=correcthorsebattery" \
+	    2>>"$W/camera.err" &
+	CAM=$!
+	CAMS="$CAMS $CAM"
+}
+
 step "start custosd with an srt:// listener"
 start_daemon
 wait_state srtcam listening 10
-sleep 0.3
+wait_until 10 "the srt listener bound" port_bound udp "$P"
 
 step "a wrong passphrase is refused"
 push wrongpassphrase1 4
@@ -56,29 +53,26 @@ push wrongpassphrase1 4
 expect_eq "state" listening "$(live_field srtcam state)"
 expect_eq "segments" 0 "$(live_field srtcam segments)"
 
-step "the right passphrase: 5 s of stream, the child sandboxed"
-push correcthorsebattery 5 &
-CAM=$!
+T1=$(random_ms 4500 6500)
+step "the right passphrase, the child sandboxed, cut after $T1 ms"
+stream
 wait_state srtcam receiving 10
-sleep 1
-found=0
-for c in $(ps -o pid= --ppid "$DPID"); do
-	tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | grep -q -- ' -L' ||
-	    continue
-	grep -q '^Seccomp:[[:space:]]*2' "/proc/$c/status" && found=1
-done
-[ $found -eq 1 ] || fail "no live child under seccomp"
-wait "$CAM"
-wait_state srtcam listening 10
+live_child_sandboxed
+sleep_ms "$T1"
+kill -9 "$CAM"
+wait "$CAM" 2>/dev/null
+wait_state srtcam listening 15
 S1=$(live_field srtcam session)
 
-step "stop while receiving: the open segment is closed and sealed"
-push correcthorsebattery 8 &
-CAM=$!
+T2=$(random_ms 2500 5500)
+step "stop while receiving, after $T2 ms: the open segment is sealed"
+wait_until 10 "the srt listener bound again" port_bound udp "$P"
+stream
 wait_state srtcam receiving 10
-sleep 3
+sleep_ms "$T2"
 stop_daemon
-wait "$CAM"
+kill -9 "$CAM" 2>/dev/null
+wait "$CAM" 2>/dev/null
 expect_eq "spool after stop" "" "$(ls "$S/live/srtcam")"
 
 step "its segments are sealed and play"
@@ -123,5 +117,8 @@ for b in bad:
 print(f"{len(first)} + {len(second)} segments")
 sys.exit(1 if bad else 0)
 EOF
+
+step "every sealed segment decodes to its end"
+live_check_segments
 grep -q 'Sanitizer' "$W/custosd.err" && fail "sanitizer report"
 echo "ok"

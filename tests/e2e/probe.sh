@@ -8,7 +8,7 @@
 set -u
 : "${CUSTOSD:?set CUSTOSD to the custosd binary}"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-RUN="$(dirname "$CUSTOSD")/tests/probe-run"
+RUN="${CUSTOS_BUILD:-$(dirname "$CUSTOSD")}/tests/probe-run"
 ROOTPY="$top/tests/tools/packet_root.py"
 W=$(mktemp -d "${TMPDIR:-/tmp}/probe.XXXXXX")
 WRITER=

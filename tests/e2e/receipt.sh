@@ -45,7 +45,7 @@ mv "$W/prep/CAMR" "$D/CAMR"
 i=0
 while [ "$($DL "$S" sessions CAMR)" -lt 1 ]; do
 	i=$((i + 1))
-	[ $i -gt 300 ] && fail "CAMR: no dock.session in 30 s"
+	[ $i -gt 900 ] && fail "CAMR: no dock.session in 90 s"
 	sleep 0.1
 done
 N=$(python3 - "$S" <<'EOF'
@@ -66,7 +66,7 @@ step "wait for a signed checkpoint covering entry $N"
 i=0
 while [ "$(checkpoint_size)" -le "$N" ]; do
 	i=$((i + 1))
-	[ $i -gt 300 ] && fail "no checkpoint covers entry $N within 30 s"
+	[ $i -gt 900 ] && fail "no checkpoint covers entry $N within 90 s"
 	sleep 0.1
 done
 SIZE=$(checkpoint_size)

@@ -44,7 +44,7 @@ dock() {
 	i=0
 	while [ "$($DL "$S" sessions "$1")" -lt 1 ]; do
 		i=$((i + 1))
-		[ $i -gt 300 ] && fail "$1: no dock.session in 30 s"
+		[ $i -gt 900 ] && fail "$1: no dock.session in 90 s"
 		sleep 0.1
 	done
 }

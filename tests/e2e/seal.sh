@@ -6,7 +6,7 @@
 # objects' mode and bytes, custos log verify, and the fast path for a
 # file docked again unchanged (hashed, not copied) with its guards.
 . "$(dirname "$0")/lib.sh"
-SEALRUN=$(dirname "$CUSTOSD")/tests/seal-run
+SEALRUN=${CUSTOS_BUILD:-$(dirname "$CUSTOSD")}/tests/seal-run
 [ -x "$SEALRUN" ] || fail "no seal-run at $SEALRUN (make build/tests/seal-run)"
 command -v ffmpeg >/dev/null || fail "ffmpeg is needed"
 write_conf
@@ -161,7 +161,8 @@ step "a file that grows while it is read"
 head -c 67108864 /dev/zero >"$V/grow.MP4"
 (while :; do printf '%4096s' x >>"$V/grow.MP4"; done) &
 GPID=$!
-sleep 0.2
+wait_until 60 "grow.MP4 grows" sh -c '[ "$(stat -c %s "$1")" -gt 67108864 ]' \
+    - "$V/grow.MP4"
 seal grow.MP4
 kill "$GPID"
 wait "$GPID" 2>/dev/null

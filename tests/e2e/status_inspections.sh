@@ -112,6 +112,8 @@ expect_eq "json: B and C pending" "2" \
 
 step "without a calendar the deadline is reported unknown, never guessed"
 stop_daemon
+# "calendar_dir = none" is the one way to run without a calendar.
+sed -i '/^calendar_dir/d; /^\[station\]/a calendar_dir = none' "$CONF"
 rm -rf "$W/calendar"
 start_daemon
 expect_eq "json: deadline_unknown, no deadline, not overdue" \

@@ -107,7 +107,7 @@ mv "$W/prep/CAMT" "$D/CAMT" || fail "dock CAMT"
 i=0
 while [ "$($DL "$S" sessions CAMT)" -lt 1 ]; do
 	i=$((i + 1))
-	[ $i -gt 300 ] && fail "CAMT: no dock.session in 30 s"
+	[ $i -gt 900 ] && fail "CAMT: no dock.session in 90 s"
 	sleep 0.1
 done
 expect_eq "segments sealed while the TSA is down" 2 "$($DL "$S" segments)"
@@ -122,7 +122,7 @@ n0=$(grep -c ' -> 503 ' "$W/tsa.err")
 i=0
 while [ "$(grep -c ' -> 503 ' "$W/tsa.err")" -lt $((n0 + 2)) ]; do
 	i=$((i + 1))
-	[ $i -gt 100 ] && fail "no retries with the TSA down"
+	[ $i -gt 600 ] && fail "no retries with the TSA down"
 	sleep 0.1
 done
 expect_eq "failure warnings in the log" 1 \
@@ -174,13 +174,13 @@ step "under valgrind: a token, a failure, a kick, a recovery, a stop"
 if command -v valgrind >/dev/null; then
 	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-	    --log-file="$W/valgrind.log" "$CUSTOSD" -f -c "$CONF" \
+	    --log-file="$W/valgrind.log" "$CUSTOSD_PLAIN" -f -c "$CONF" \
 	    2>>"$W/custosd.err" &
 	DPID=$!
 	i=0
 	while ! c status >/dev/null 2>&1; do
 		i=$((i + 1))
-		[ $i -gt 300 ] && fail "custosd under valgrind: no answer in 30 s"
+		[ $i -gt 900 ] && fail "custosd under valgrind: no answer in 90 s"
 		sleep 0.1
 	done
 	wait_tsa 30 't["state"] == "ok" and t["lag_entries"] == 0'

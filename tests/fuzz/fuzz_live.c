@@ -9,8 +9,9 @@
  * printable ASCII, NUL-padded, and a string a JSON library takes.
  *
  * Seeds (tests/fuzz/corpus/live): a child's whole session (LISTENING,
- * CONNECTED, three SEGMENTs, END), a bad magic, a skipped seq, a short
- * record.
+ * CONNECTED, three SEGMENTs with and without dropped packets, END), a bad
+ * magic, a skipped seq, a short record, bad error texts, an END with
+ * drops, drop counts that overflow, drops in a message that has none.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,25 @@ must_be_clean(const struct live_msg *m)
 	json_decref(j);
 }
 
+/* Drop counts only in SEGMENT and END, each sum within a JSON integer. */
+static void
+must_count_drops(const struct live_msg *m)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < LIVE_DROP_NREASONS; i++) {
+		if (m->dropped[i] > (uint64_t)INT64_MAX - sum)
+			abort();
+		sum += m->dropped[i];
+	}
+	if (m->dropped_bytes > (uint64_t)INT64_MAX)
+		abort();
+	if ((sum != 0 || m->dropped_bytes != 0) &&
+	    m->type != LIVE_MSG_SEGMENT && m->type != LIVE_MSG_END)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -64,6 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			next = m.seq + 1;
 		}
+		must_count_drops(&m);
 		must_be_clean(&m);
 	}
 	if (off < size) {

@@ -15,6 +15,7 @@ cat >"$conf" <<EOC
 [station]
 name = interop.example/station
 state_dir = state
+calendar_dir = none
 [dock]
 root = dock
 [control]

@@ -49,7 +49,7 @@ mkb_wait_session() {
 	while [ "$(python3 "$MKB_E2E/docklog.py" "$W/state" sessions "$1")" \
 	    -lt 1 ]; do
 		i=$((i + 1))
-		[ $i -gt 300 ] && fail "$1: no dock.session within 30 s"
+		[ $i -gt 900 ] && fail "$1: no dock.session within 90 s"
 		sleep 0.1
 	done
 }

@@ -202,6 +202,11 @@ test_load_errors(void **state)
 	    CUSTOS_ERR_EXISTS);
 	assert_int_equal(calendar_covers(c, 2024), 1);
 	calendar_free(c);
+	/* No directory ("calendar_dir = none") loads nothing. */
+	assert_int_equal(calendar_new(&c), 0);
+	assert_int_equal(calendar_load_dir(c, NULL, err, sizeof(err)), 0);
+	assert_int_equal(calendar_covers(c, 2026), 0);
+	calendar_free(c);
 }
 
 static void

@@ -84,6 +84,8 @@ test_config_every_key(void **state)
 	assert_string_equal(c->station_name, "example.gov.cn/station-01");
 	assert_string_equal(c->state_dir, "/var/lib/custos-test");
 	assert_string_equal(c->calendar_dir, "/usr/share/custos/calendar");
+	assert_int_equal(c->calendar_from, CONFIG_CALENDAR_SET);
+	assert_null(c->calendar_beside);
 	assert_int_equal(c->profile, PROFILE_SM);
 	assert_string_equal(c->dock_root, "/srv/dock");
 	assert_int_equal(c->after_ingest, AFTER_INGEST_DELETE);
@@ -180,9 +182,22 @@ test_config_relative_paths(void **state)
 	assert_string_equal(c->dock_root, want);
 	snprintf(want, sizeof(want), "%s/etc/run/ctl.sock", real);
 	assert_string_equal(c->control_socket, want);
-	/* The calendar defaults to "calendar" beside the file. */
+	/*
+	 * The calendar defaults to "calendar" beside the file when it
+	 * exists, else to the installed one; both are kept for messages.
+	 */
 	snprintf(want, sizeof(want), "%s/etc/calendar", real);
+	assert_string_equal(c->calendar_beside, want);
+	assert_int_equal(c->calendar_from, CONFIG_CALENDAR_INSTALLED);
+	assert_true(strlen(c->calendar_dir) > strlen("/share/custos/calendar"));
+	assert_string_equal(c->calendar_dir + strlen(c->calendar_dir) -
+	    strlen("/share/custos/calendar"), "/share/custos/calendar");
+	config_free(c);
+	assert_int_equal(mkdir(want, 0700), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c->calendar_from, CONFIG_CALENDAR_BESIDE);
 	assert_string_equal(c->calendar_dir, want);
+	assert_string_equal(c->calendar_beside, want);
 	config_free(c);
 	free(real);
 	(void)nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
@@ -203,14 +218,37 @@ test_config_relative_to_cwd(void **state)
 	snprintf(want, sizeof(want), "%s/var", real);
 	assert_string_equal(c->state_dir, want);
 	snprintf(want, sizeof(want), "%s/calendar", real);
-	assert_string_equal(c->calendar_dir, want);
+	assert_string_equal(c->calendar_beside, want);
 	config_free(c);
 	free(real);
 
 	/* A directory that does not exist is joined, not resolved. */
 	c = parse_ok(text, sizeof(text) - 1, "/nonexistent/x/custos.conf");
 	assert_string_equal(c->state_dir, "/nonexistent/x/var");
-	assert_string_equal(c->calendar_dir, "/nonexistent/x/calendar");
+	assert_string_equal(c->calendar_beside, "/nonexistent/x/calendar");
+	assert_int_equal(c->calendar_from, CONFIG_CALENDAR_INSTALLED);
+	config_free(c);
+}
+
+/* "none" runs without a calendar; "./none" is a directory of that name. */
+static void
+test_config_calendar_none(void **state)
+{
+	static const char none[] = "[station]\nname = s1\n"
+	    "calendar_dir = none\n";
+	static const char dir[] = "[station]\nname = s1\n"
+	    "calendar_dir = ./none\n";
+	struct config *c;
+
+	(void)state;
+	c = parse_ok(none, sizeof(none) - 1, "/nonexistent/x/custos.conf");
+	assert_int_equal(c->calendar_from, CONFIG_CALENDAR_NONE);
+	assert_null(c->calendar_dir);
+	assert_null(c->calendar_beside);
+	config_free(c);
+	c = parse_ok(dir, sizeof(dir) - 1, "/nonexistent/x/custos.conf");
+	assert_int_equal(c->calendar_from, CONFIG_CALENDAR_SET);
+	assert_string_equal(c->calendar_dir, "/nonexistent/x/none");
 	config_free(c);
 }
 
@@ -634,6 +672,7 @@ main(void)
 		cmocka_unit_test(test_config_explicit_defaults),
 		cmocka_unit_test(test_config_relative_paths),
 		cmocka_unit_test(test_config_relative_to_cwd),
+		cmocka_unit_test(test_config_calendar_none),
 		cmocka_unit_test(test_config_utf8),
 		cmocka_unit_test(test_config_comments),
 		cmocka_unit_test(test_config_crlf),
