@@ -48,17 +48,6 @@ s = json.load(sys.stdin)
 print(eval(sys.argv[1]))' "$1"
 }
 
-# wait_for WHAT CMD...: polls CMD (up to 10 s) until it succeeds.
-wait_for() {
-	what=$1
-	shift
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "$what: not within 10 s"
-		sleep 0.1
-	done
-}
 
 # count NEEDLE: lines of custosd's stderr holding NEEDLE.
 count() {
@@ -110,7 +99,7 @@ EOF
 NPID=$!
 # The listener holds the test's output open: it goes however the test ends.
 trap 'kill "$NPID" 2>/dev/null' EXIT
-wait_for "sd_notify listener" test -S "$W/notify.sock"
+wait_until 60 "sd_notify listener" test -S "$W/notify.sock"
 export NOTIFY_SOCKET="$W/notify.sock"
 start_daemon
 unset NOTIFY_SOCKET
@@ -123,10 +112,10 @@ expect_in "status: years" "calendar:    2025 (from $W/cal)" "$out"
 expect_in "status: warning" "calendar:    WARNING: $WARN" "$out"
 expect_eq "logged once" 1 "$(count "calendar: $WARN")"
 # The daemon's STATUS says it at once, the dock's from its next scan.
-wait_for "STATUS with the warning" grep -qxF \
+wait_until 60 "STATUS with the warning" grep -qxF \
     "STATUS=tree size 1; WARNING: calendar does not cover today: add cn-$(echo "$TODAY" | cut -c1-4).cal" \
     "$W/notify.log"
-wait_for "the dock's STATUS with the warning" grep -qE \
+wait_until 60 "the dock's STATUS with the warning" grep -qE \
     "^STATUS=0 cameras docked.*; WARNING: calendar does not cover today" \
     "$W/notify.log"
 grep -q '^READY=1' "$W/notify.log" || fail "no READY=1: $(cat "$W/notify.log")"
@@ -162,7 +151,7 @@ expect_eq "still 2025" "2025 ended" \
 step "SIGHUP picks up the 2026 file: the deadlines are computed"
 cp "$CAL/cn-2026.cal" "$W/cal/cn-2026.cal" || fail "copy cn-2026.cal"
 kill -HUP "$DPID"
-wait_for "2025-2026 after SIGHUP" sh -c \
+wait_until 60 "2025-2026 after SIGHUP" sh -c \
     "\"$CUSTOS\" -c \"$CONF\" status --json | grep -q '\"covered\": \"2025-2026\"'"
 expect_eq "logged" 1 "$(count "calendar reloaded (SIGHUP) from $W/cal: 2025-2026 (was 2025)")"
 expect_eq "Friday 02-13: due Saturday 02-14 24:00 Beijing (a working day)" \
@@ -189,7 +178,7 @@ expect_eq "state after the reload" "$STATE" \
     "$(sfield 's["calendar"]["state"]')"
 case $STATE in
 ending)
-	wait_for "STATUS: ending" grep -qE \
+	wait_until 60 "STATUS: ending" grep -qE \
 	    "^STATUS=.*; WARNING: calendar ends 2026-12-31: add cn-2027.cal$" \
 	    "$W/notify.log"
 	expect_eq "ending logged once" 1 \

@@ -8,18 +8,9 @@
 DL="python3 $(dirname "$0")/docklog.py"
 S=$W/state
 
-# cam_py EXPR: EXPR on camera CAMC's status object c (None if absent).
-cam_py() {
-	"$CUSTOS" -c "$CONF" status --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-c = next((c for c in d["dock"]["cameras"] if c["camera"] == "CAMC"), None)
-print(eval(sys.argv[1]))' "$1"
-}
-
 busy() {
-	[ "$(cam_py '(c is not None and c["files_done"] >= 1 and
-	    c["state"] != "done")')" = True ]
+	status_is '("CAMC" in cams and cams["CAMC"]["files_done"] >= 1 and
+	    cams["CAMC"]["state"] != "done")'
 }
 
 write_conf
@@ -50,10 +41,7 @@ size=$(sqlite3 "file:$S/log.db?mode=ro" 'select count(*) from entries')
 start_daemon
 expect_eq "entry $size" station.started "$(entry_field "$size" type)"
 expect_eq "previous_stop" unclean "$(entry_field "$size" previous_stop)"
-done_state() {
-	[ "$(cam_py 'c is not None and c["state"] == "done"')" = True ]
-}
-wait_until 120 "CAMC offloaded after the restart" done_state
+wait_status '"CAMC" in cams and cams["CAMC"]["state"] == "done"' 120
 out=$($DL "$S" volume CAMC "$W/dock/CAMC") || fail "$out"
 out=$($DL "$S" once) || fail "$out"
 out=$($DL "$S" store) || fail "$out"

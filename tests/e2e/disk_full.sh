@@ -22,22 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-status_py() {	# PYEXPR on the status JSON d
-	"$CUSTOS" -c "$CONF" status --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-cams = {c["camera"]: c for c in d["dock"]["cameras"]}
-print(eval(sys.argv[1]))' "$1"
-}
-
-status_is() {	# PYEXPR
-	[ "$(status_py "$1" 2>/dev/null)" = True ]
-}
-
-wait_for() {	# PYEXPR SECONDS
-	wait_until "$2" "$1 ($(status_py d 2>&1))" status_is "$1"
-}
-
 avail() {	# bytes free on the state file system
 	df --output=avail -B1 "$S" | tail -n 1 | tr -d ' '
 }
@@ -135,10 +119,10 @@ segs0=$($DL "$S" segments)
 # frames of its entry.
 fill 4096
 mv "$W/prep/CAML" "$D/CAML"
-wait_for 'd["dock"]["disk_full"] and cams["CAML"]["state"] == "waiting: store full"' 20
+wait_status 'd["dock"]["disk_full"] and cams["CAML"]["state"] == "waiting: store full"' 20
 expect_in "reason" "cannot append the entry: no space left on device" \
     "$(status_py 'd["dock"]["disk_full_reason"]')"
-wait_for 'd["dock"]["disk_full_retries"] >= 1' 10
+wait_status 'd["dock"]["disk_full_retries"] >= 1' 10
 expect_eq "segments while the log is full" "$segs0" "$($DL "$S" segments)"
 expect_eq "files on CAML while full" 2 "$(ls "$D/CAML" | wc -l)"
 state_ok "log full"
@@ -148,7 +132,7 @@ expect_eq "log lines entering" 1 "$(entered)"
 expect_eq "no per-file warning while full" 0 \
     "$(grep -c "not sealed" "$W/custosd.err")"
 unfill
-wait_for 'cams["CAML"]["state"] == "done" and not d["dock"]["disk_full"]' 30
+wait_status 'cams["CAML"]["state"] == "done" and not d["dock"]["disk_full"]' 30
 expect_eq "log lines leaving" 1 "$(left)"
 expect_eq "files left on CAML" 0 "$(ls "$D/CAML" | wc -l)"
 camera_ok "$W/caml.sums" "$D/CAML"
@@ -160,8 +144,8 @@ footage_big "$W/prep/CAMF" CAMF 2 || fail "footage"
 segs0=$($DL "$S" segments)
 fill $((3 * 1048576))
 mv "$W/prep/CAMF" "$D/CAMF"
-wait_for 'd["dock"]["disk_full"] and cams["CAMF"]["state"] == "waiting: store full"' 20
-wait_for 'd["dock"]["disk_full_retries"] >= 1' 10
+wait_status 'd["dock"]["disk_full"] and cams["CAMF"]["state"] == "waiting: store full"' 20
+wait_status 'd["dock"]["disk_full_retries"] >= 1' 10
 expect_eq "log lines entering" 2 "$(entered)"
 expect_eq "no per-file warning while full" 0 \
     "$(grep -c "not sealed" "$W/custosd.err")"
@@ -172,7 +156,7 @@ json=$("$CUSTOS" -c "$CONF" status --json)
 expect_in "json since" '"disk_full_since"' "$json"
 expect_in "json store_full" '"store_full": true' "$json"
 unfill
-wait_for 'cams["CAMF"]["state"] == "done" and not d["dock"]["disk_full"]' 30
+wait_status 'cams["CAMF"]["state"] == "done" and not d["dock"]["disk_full"]' 30
 expect_eq "log lines leaving" 2 "$(left)"
 expect_eq "files left on CAMF" 0 "$(ls "$D/CAMF" | wc -l)"
 camera_ok "$W/camf.sums" "$D/CAMF"
@@ -208,10 +192,10 @@ RPID=$!
 wait_until 10 "the reader's transaction" test -e "$W/reading"
 : >"$W/custosd.err"
 start_daemon
-wait_for 'd["dock"]["disk_full"] and cams["CAMS"]["files_total"] == 2 and cams["CAMS"]["state"] == "waiting: store full"' 20
+wait_status 'd["dock"]["disk_full"] and cams["CAMS"]["files_total"] == 2 and cams["CAMS"]["state"] == "waiting: store full"' 20
 expect_eq "reason" "no space for the station.started entry" \
     "$(status_py 'd["dock"]["disk_full_reason"]')"
-wait_for 'd["dock"]["disk_full_retries"] >= 1' 10
+wait_status 'd["dock"]["disk_full_retries"] >= 1' 10
 out=$("$CUSTOS" -c "$CONF" status)
 expect_in "human status at start" "disk full" "$out"
 expect_eq "tree size while full" "$size0" "$(status_py 'd["tree_size"]')"
@@ -221,7 +205,7 @@ state_ok "started full"
 : >"$W/stop-reading"
 wait "$RPID" || fail "reader"
 unfill
-wait_for 'cams["CAMS"]["state"] == "done" and not d["dock"]["disk_full"]' 30
+wait_status 'cams["CAMS"]["state"] == "done" and not d["dock"]["disk_full"]' 30
 expect_eq "files left on CAMS" 0 "$(ls "$D/CAMS" | wc -l)"
 camera_ok "$W/cams.sums" "$D/CAMS"
 started_first "$size0"
@@ -241,13 +225,13 @@ print(db.execute("SELECT count(*) FROM entries").fetchone()[0])' "$S")
 mv "$W/prep/CAMK" "$D/CAMK"
 : >"$W/custosd.err"
 start_daemon
-wait_for 'd["dock"]["disk_full"] and cams["CAMK"]["files_total"] == 2 and cams["CAMK"]["state"] == "waiting: store full"' 20
-wait_for 'd["dock"]["disk_full_retries"] >= 1' 10
+wait_status 'd["dock"]["disk_full"] and cams["CAMK"]["files_total"] == 2 and cams["CAMK"]["state"] == "waiting: store full"' 20
+wait_status 'd["dock"]["disk_full_retries"] >= 1' 10
 expect_eq "files on CAMK while full" 2 "$(ls "$D/CAMK" | wc -l)"
 expect_eq "log lines entering" 1 "$(entered)"
 state_ok "restarted full"
 unfill
-wait_for 'cams["CAMK"]["state"] == "done" and not d["dock"]["disk_full"]' 30
+wait_status 'cams["CAMK"]["state"] == "done" and not d["dock"]["disk_full"]' 30
 expect_eq "log lines leaving" 1 "$(left)"
 camera_ok "$W/camk.sums" "$D/CAMK"
 started_first "$size0"

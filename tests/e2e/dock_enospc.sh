@@ -18,23 +18,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-status_py() {	# PYEXPR on the status JSON d
-	"$CUSTOS" -c "$CONF" status --json | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-cams = {c["camera"]: c for c in d["dock"]["cameras"]}
-print(eval(sys.argv[1]))' "$1"
-}
-
-wait_for() {	# PYEXPR SECONDS: until PYEXPR on the status is True
-	i=0
-	while [ "$(status_py "$1")" != True ]; do
-		i=$((i + 1))
-		[ $i -gt $(($2 * 10)) ] && fail "not within $2 s: $1 ($(status_py d))"
-		sleep 0.1
-	done
-}
-
 write_conf
 sed -i 's/^after_ingest = keep/after_ingest = delete/' "$CONF"
 mkdir -p "$S/store" "$W/prep"
@@ -48,7 +31,7 @@ footage_big "$W/prep/CAMF" CAMF 2 || fail "footage"
 (cd "$W/prep/CAMF" && sha256sum * | sort) >"$W/camf.sums"
 start_daemon
 mv "$W/prep/CAMF" "$D/CAMF"
-wait_for 'd["dock"]["store_full"] and cams["CAMF"]["state"] == "waiting: store full"' 20
+wait_status 'd["dock"]["store_full"] and cams["CAMF"]["state"] == "waiting: store full"' 20
 grep -q "store full (disk full: no space left on the store): ingest paused for every camera" "$W/custosd.err" ||
     fail "no log line for the full store"
 out=$("$CUSTOS" -c "$CONF" status)
@@ -58,8 +41,8 @@ expect_eq "json disk_full" True "$(status_py 'd["dock"]["disk_full"]')"
 step "another camera docked meanwhile waits too"
 footage_small "$W/prep/CAMG" CAMG || fail "footage"
 mv "$W/prep/CAMG" "$D/CAMG"
-wait_for '"CAMG" in cams and cams["CAMG"]["state"] == "waiting: store full"' 10
-wait_for 'd["dock"]["disk_full_retries"] >= 1' 10	# a retry round fails again
+wait_status '"CAMG" in cams and cams["CAMG"]["state"] == "waiting: store full"' 10
+wait_status 'd["dock"]["disk_full_retries"] >= 1' 10	# a retry round fails again
 expect_eq "still full" True "$(status_py 'd["dock"]["store_full"]')"
 expect_eq "segments while full" 0 "$($DL "$S" segments)"
 expect_eq "CAMG files done while full" 0 "$(status_py 'cams["CAMG"]["files_done"]')"
@@ -74,7 +57,7 @@ expect_eq "no per-file warning while full" 0 \
 
 step "space returns: ingest resumes and completes"
 rm "$S/store/junk"
-wait_for 'cams["CAMF"]["state"] == "done" and cams["CAMG"]["state"] == "done" and not d["dock"]["store_full"]' 30
+wait_status 'cams["CAMF"]["state"] == "done" and cams["CAMG"]["state"] == "done" and not d["dock"]["store_full"]' 30
 expect_eq "one log line leaving the state" 1 \
     "$(grep -c "store has space again: ingest resumed" "$W/custosd.err")"
 expect_eq "segments" 6 "$($DL "$S" segments)"

@@ -184,3 +184,22 @@ EOC
 	[ "${2:-}" = crl ] && echo "crl = pki/crl.pem" >>"$CONF"
 	return 0
 }
+
+# status_py PYEXPR: PYEXPR evaluated on the daemon's status JSON, as d,
+# with cams the dock's cameras by serial.
+status_py() {
+	"$CUSTOS" -c "$CONF" status --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+cams = {c["camera"]: c for c in d["dock"]["cameras"]}
+print(eval(sys.argv[1]))' "$1"
+}
+
+status_is() {	# PYEXPR: the status makes PYEXPR True
+	[ "$(status_py "$1" 2>/dev/null)" = True ]
+}
+
+# wait_status PYEXPR SECONDS: until PYEXPR on the status is True.
+wait_status() {
+	wait_until "$2" "$1 ($(status_py d 2>&1))" status_is "$1"
+}
