@@ -13,39 +13,34 @@ WARN	:= -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wsign-compare
 BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-all \
-	   -Iinclude -MMD -MP
+	   -Iinclude -I. -MMD -MP
 ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	   -fno-sanitize-recover=all
 
-# What verification needs, and nothing that signs or writes a log.
-LIB_VERIFY := lib/err.c lib/enc.c lib/utf8.c lib/digest.c lib/sign.c \
-	   lib/merkle.c lib/note.c lib/ckpt.c lib/util.c lib/tsa.c \
-	   lib/receipt.c lib/calendar.c lib/rfc3339.c lib/rules.c \
-	   lib/timeline.c
-# Everything else the daemon and the operator CLI use.
-LIB_FULL := $(LIB_VERIFY) lib/signer.c lib/note_sign.c lib/db.c lib/log.c \
-	   lib/log_audit.c lib/store.c lib/config.c lib/catalog.c \
-	   lib/uscc.c lib/registry.c lib/registry_inspect.c \
-	   lib/evidence.c lib/evidence_log.c lib/receipt_log.c
+# The sources by folder (docs/design.md draws the module map).  What
+# verification needs, and nothing that signs or writes a log:
+LIB_VERIFY := $(addprefix lib/base/,err.c enc.c utf8.c util.c rfc3339.c) \
+	   $(addprefix lib/crypto/,digest.c sign.c) \
+	   $(addprefix lib/log/,merkle.c note.c ckpt.c tsa.c receipt.c) \
+	   $(addprefix lib/inspection/,calendar.c rules.c) \
+	   lib/evidence/timeline.c
+# Everything else the daemon and the operator CLI use: all of lib/ but
+# the media parser and the bundle reader, which only custos-verify and
+# the daemon's media child need.
+LIB_FULL := $(sort $(LIB_VERIFY) $(filter-out lib/evidence/bundle.c, \
+	   $(wildcard lib/base/*.c lib/crypto/*.c lib/log/*.c \
+	   lib/inspection/*.c lib/evidence/*.c)))
+LIB_MEDIA := $(wildcard lib/media/*.c)
 
-# The daemon's parts that test tools link too (no main, api or dock).
-DAEMON_CORE := daemon/log.c daemon/station.c daemon/entry.c daemon/probe.c \
-	   lib/probe.c lib/sandbox.c daemon/seal.c daemon/autolink.c \
-	   daemon/workdays.c
-DAEMON_SRCS := daemon/main.c daemon/api.c daemon/dock.c daemon/walk.c \
-	   daemon/session.c daemon/registry_api.c daemon/inspect_api.c \
-	   daemon/http.c daemon/summary.c daemon/tsa.c daemon/live.c \
-	   daemon/live_child.c daemon/live_tls.c daemon/upload.c \
-	   daemon/upload_file.c daemon/upload_req.c $(DAEMON_CORE)
-CUSTOS_SRCS := tools/custos.c tools/cli_log.c tools/cli_util.c \
-	   tools/cli_registry.c tools/cli_inspect.c tools/cli_export.c \
-	   tools/cli_replay.c tools/cli_audit.c
+# The daemon's parts that test tools link too (no main, api or doors).
+DAEMON_CORE := daemon/journal.c daemon/station.c daemon/entry.c \
+	   daemon/workdays.c $(wildcard daemon/seal/*.c) $(LIB_MEDIA)
+DAEMON_SRCS := $(sort $(DAEMON_CORE) $(wildcard daemon/*.c daemon/*/*.c))
+CUSTOS_SRCS := $(wildcard tools/custos/*.c) tools/cli_util.c
 # The bundle verifier also parses media (in its sandboxed child) and tar;
 # the operator CLI needs neither, so these stay out of LIB_VERIFY.
-VERIFY_SRCS := tools/custos-verify.c tools/cli_util.c \
-	   tools/verify_receipt.c tools/verify_util.c tools/verify_html.c \
-	   tools/verify_bundle.c tools/verify_checks.c tools/verify_factors.c \
-	   lib/bundle.c lib/probe.c lib/sandbox.c lib/evidence.c
+VERIFY_SRCS := $(wildcard tools/verify/*.c) tools/cli_util.c \
+	   lib/evidence/bundle.c lib/evidence/evidence.c $(LIB_MEDIA)
 
 LIBS_VERIFY := -lcrypto -ljansson -larchive -lavformat -lavcodec -lavutil \
 	   -lseccomp
@@ -74,14 +69,14 @@ $(B)/asan/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASEFLAGS) $(ASANFLAGS) -c -o $@ $<
 
-# lib/config.c looks for the installed calendars (when there is no
+# lib/base/config.c looks for the installed calendars (when there is no
 # "calendar" beside the config file) in DATADIR, so it is compiled with
 # the PREFIX that "make install" uses.  The stamp holds that directory and
 # changes only with it, so a new PREFIX rebuilds config.o and relinks.
 DATADIR	= $(PREFIX)/share/custos
-$(B)/obj/lib/config.o $(B)/asan/lib/config.o: \
+$(B)/obj/lib/base/config.o $(B)/asan/lib/base/config.o: \
     BASEFLAGS += -DCUSTOS_DATADIR='"$(DATADIR)"'
-$(B)/obj/lib/config.o $(B)/asan/lib/config.o: $(B)/datadir.stamp
+$(B)/obj/lib/base/config.o $(B)/asan/lib/base/config.o: $(B)/datadir.stamp
 $(B)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
@@ -125,7 +120,7 @@ $(B)/fault/custosd: $(call aobj,$(DAEMON_SRCS) $(LIB_FULL) tests/fault/fault.c)
 # Unit tests: cmocka, built and run under AddressSanitizer and UBSan.  Each
 # test links only the modules it tests (T_<module>), so a module can be
 # tested before the others exist.
-L	= $(addprefix lib/,$(addsuffix .c,$(1)))
+L	= $(foreach m,$(1),$(wildcard lib/*/$(m).c))
 T_err	:= $(call L,err)
 T_enc	:= $(call L,err enc)
 T_utf8	:= $(call L,err utf8)
@@ -154,7 +149,7 @@ T_bundle := $(call L,err enc utf8 digest merkle util calendar bundle probe \
 $(B)/asan/tests/test_bundle: LIBS_CUSTOS += -lavformat -lavcodec -lavutil \
 	   -lseccomp
 T_upload_req := $(call L,err enc utf8 util calendar rfc3339) \
-	   daemon/upload_req.c
+	   daemon/upload/upload_req.c
 $(B)/asan/tests/test_upload_req: LIBS_CUSTOS += -lhttp_parser
 
 .SECONDEXPANSION:
@@ -166,7 +161,7 @@ unit-build: $(addprefix $(B)/asan/tests/,$(UNIT_TESTS))
 # DAEMON_TOOLS also link the daemon's core (seal pipeline, media child).
 DAEMON_TOOLS := probe-run seal-run
 # html-run renders a report JSON file with custos-verify's HTML renderer.
-$(B)/tests/html-run: $(call obj,tests/tools/html-run.c tools/verify_html.c \
+$(B)/tests/html-run: $(call obj,tests/tools/html-run.c tools/verify/verify_html.c \
     $(call L,err util utf8 calendar rfc3339 rules timeline))
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_VERIFY)
@@ -186,18 +181,18 @@ FZ_proof := $(T_merkle)
 FZ_vkey	:= $(T_note)
 FZ_config := $(T_config)
 FZ_probe := $(T_merkle) $(call L,utf8 calendar util probe sandbox)
-FZ_api	:= $(call L,err) daemon/http.c
+FZ_api	:= $(call L,err) daemon/api/http.c
 FZ_tsr	:= $(call L,err tsa)
 FZ_receipt := $(T_ckpt) $(call L,merkle receipt)
 FZ_bundle := $(T_registry) $(call L,catalog rfc3339 calendar rules \
-	   evidence timeline bundle probe sandbox tsa) tools/verify_bundle.c \
-	   tools/verify_checks.c tools/verify_factors.c tools/verify_html.c \
-	   tools/verify_util.c tools/cli_util.c
+	   evidence timeline bundle probe sandbox tsa) tools/verify/verify_bundle.c \
+	   tools/verify/verify_checks.c tools/verify/verify_factors.c tools/verify/verify_html.c \
+	   tools/verify/verify_util.c tools/cli_util.c
 $(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive
-FZ_live	:= $(call L,err utf8 sandbox) daemon/live_child.c daemon/live_tls.c \
-	   daemon/log.c
-FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload_req.c
-FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
+FZ_live	:= $(call L,err utf8 sandbox) daemon/live/live_child.c daemon/live/live_tls.c \
+	   daemon/journal.c
+FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload/upload_req.c
+FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 \
 	   -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
 	@mkdir -p $(@D)

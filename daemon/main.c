@@ -25,16 +25,16 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/note.h"
-#include "api.h"
-#include "dock.h"
-#include "live.h"
-#include "log.h"
-#include "probe.h"
-#include "registry_api.h"
-#include "seal.h"
+#include "daemon/api/api.h"
+#include "daemon/dock/dock.h"
+#include "daemon/live/live.h"
+#include "journal.h"
+#include "daemon/seal/probe.h"
+#include "daemon/api/registry_api.h"
+#include "daemon/seal/seal.h"
 #include "station.h"
 #include "summary.h"
-#include "upload.h"
+#include "daemon/upload/upload.h"
 #include "tsa.h"
 #include "workdays.h"
 #include "custos/version.h"
@@ -284,7 +284,7 @@ calendar_reload(struct daemon *d, const char *by, char *err, size_t errlen)
 	int rc;
 
 	workdays_years(d->st.calendar, before, sizeof(before));
-	if ((rc = priv_station_calendar_reload(&d->st, err, errlen)) != 0) {
+	if ((rc = station_calendar_reload(&d->st, err, errlen)) != 0) {
 		log_warnx("calendar reload (%s): %s; keeping %s", by, err,
 		    before);
 		return rc;
@@ -378,14 +378,14 @@ on_signal(uv_signal_t *h, int signum)
 }
 
 static void
-priv_startup(struct daemon *d)
+daemon_startup(struct daemon *d)
 {
 	long holder;
 	char err[512];
 	uint64_t size;
 	int rc;
 
-	if ((rc = priv_station_open(&d->st, d->cfg, &holder, err,
+	if ((rc = station_open(&d->st, d->cfg, &holder, err,
 	    sizeof(err))) != 0) {
 		if (rc == CUSTOS_ERR_BUSY)
 			fatalx("%s: another custosd (pid %ld) is running on "
@@ -414,7 +414,7 @@ priv_startup(struct daemon *d)
 	if ((rc = seal_new(&d->loop, &d->st, d->st.catalog, d->self,
 	    &d->sealer)) != 0)
 		fatalx_r(rc, "cannot set up the seal pipeline");
-	if ((rc = priv_tsa_start(&d->loop, &d->st, &d->tsa)) != 0)
+	if ((rc = tsa_start(&d->loop, &d->st, &d->tsa)) != 0)
 		fatalx_r(rc, "[tsa] ca %s", d->cfg->tsa_ca);
 	uv_timer_init(&d->loop, &d->ckpt_timer);
 	d->ckpt_timer.data = d;
@@ -424,19 +424,19 @@ priv_startup(struct daemon *d)
 	d->cal_timer.data = d;
 	uv_timer_start(&d->cal_timer, calendar_tick, CALENDAR_MS,
 	    CALENDAR_MS);
-	if ((rc = priv_dock_start(&d->loop, &d->st, d->sealer,
+	if ((rc = dock_start(&d->loop, &d->st, d->sealer,
 	    &d->dock)) != 0)
 		fatalx_r(rc, "dock root %s", d->cfg->dock_root);
 	if (d->st.start_pending)
 		dock_disk_full(d->dock, "no space for the station.started "
 		    "entry");
-	if ((rc = priv_upload_start(&d->loop, &d->st, d->sealer, &d->upload,
+	if ((rc = upload_start(&d->loop, &d->st, d->sealer, &d->upload,
 	    err, sizeof(err))) != 0)
 		fatalx_r(rc, "%s", err);
-	if ((rc = priv_live_start(&d->loop, &d->st, d->sealer, d->self,
+	if ((rc = live_start(&d->loop, &d->st, d->sealer, d->self,
 	    &d->live)) != 0)
 		fatalx_r(rc, "live sources");
-	if ((rc = priv_api_start(&d->loop, d->cfg->control_socket,
+	if ((rc = api_start(&d->loop, d->cfg->control_socket,
 	    status_json, d, &d->api)) != 0)
 		fatalx_r(rc, "control socket %s", d->cfg->control_socket);
 	if (api_set_group(d->api, d->cfg->control_group) != 0)
@@ -450,7 +450,7 @@ priv_startup(struct daemon *d)
  * it inherits no address space and no secrets.
  */
 static void
-priv_find_self(struct daemon *d)
+daemon_find_self(struct daemon *d)
 {
 	ssize_t n;
 
@@ -462,7 +462,7 @@ priv_find_self(struct daemon *d)
 /* The thread pool runs the blocking copies of docked cameras side by
  * side; libuv reads its size once, at the first queued work. */
 static void
-priv_threadpool(void)
+daemon_threadpool(void)
 {
 	if (getenv("UV_THREADPOOL_SIZE") == NULL)
 		setenv("UV_THREADPOOL_SIZE", "32", 1);
@@ -523,9 +523,9 @@ main(int argc, char *argv[])
 	}
 	if ((rc = config_load(conf, &d.cfg, err, sizeof(err))) != 0)
 		fatalx("%s", err);
-	priv_threadpool();
-	priv_find_self(&d);
-	priv_startup(&d);
+	daemon_threadpool();
+	daemon_find_self(&d);
+	daemon_startup(&d);
 	log_info("started station=%s version=%s tree_size=%llu "
 	    "socket=%s", d.cfg->station_name, CUSTOS_VERSION,
 	    (unsigned long long)log_size(d.st.log), d.cfg->control_socket);

@@ -197,11 +197,11 @@ open_log(struct station *st, char *err, size_t errlen)
 static int
 open_calendar(struct station *st, char *err, size_t errlen)
 {
-	return priv_workdays_load(st->cfg, &st->calendar, err, errlen);
+	return workdays_load(st->cfg, &st->calendar, err, errlen);
 }
 
 int
-priv_station_calendar_reload(struct station *st, char *err, size_t errlen)
+station_calendar_reload(struct station *st, char *err, size_t errlen)
 {
 	struct calendar *c;
 	int rc;
@@ -211,7 +211,7 @@ priv_station_calendar_reload(struct station *st, char *err, size_t errlen)
 		    "calendar to reload");
 		return CUSTOS_ERR_CONFIG;
 	}
-	if ((rc = priv_workdays_load(st->cfg, &c, err, errlen)) != 0)
+	if ((rc = workdays_load(st->cfg, &c, err, errlen)) != 0)
 		return rc;
 	calendar_free(st->calendar);
 	st->calendar = c;
@@ -250,7 +250,7 @@ station_backfill_due(const struct station *st, struct registry_inspection *i)
 }
 
 int
-priv_station_open(struct station *st, const struct config *cfg, long *holder,
+station_open(struct station *st, const struct config *cfg, long *holder,
     char *err, size_t errlen)
 {
 	char path[PATH_MAX];

@@ -55,12 +55,12 @@ struct station {
  * Takes the state directory: creates it, locks it (a second daemon gets
  * CUSTOS_ERR_BUSY and *holder, the pid in the lock file, before anything
  * is written), loads or creates the station key, opens and checks the log,
- * opens the store and loads the calendar (priv_workdays_load(): a
+ * opens the store and loads the calendar (workdays_load(): a
  * calendar directory that does not exist or holds no year stops the
  * start; "calendar_dir = none" gives an empty calendar, every deadline
  * then "not covered").  On error err holds one line saying what failed.
  */
-int	 priv_station_open(struct station *st, const struct config *cfg,
+int	 station_open(struct station *st, const struct config *cfg,
 	    long *holder, char *err, size_t errlen);
 
 /*
@@ -85,10 +85,10 @@ int	 station_checkpoint(struct station *st);
  * Loads the calendar again from the directory resolved at the start (a
  * new year's file added): on success the new calendar replaces the old
  * one, whose pointer is then invalid; on error the calendar in use stays
- * and err says why.  Returns 0, priv_workdays_load()'s errors, or
+ * and err says why.  Returns 0, workdays_load()'s errors, or
  * CUSTOS_ERR_CONFIG with "calendar_dir = none".
  */
-int	 priv_station_calendar_reload(struct station *st, char *err,
+int	 station_calendar_reload(struct station *st, char *err,
 	    size_t errlen);
 
 /*

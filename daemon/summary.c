@@ -2,7 +2,7 @@
  * summary: counts and lists over the registry for the station's status:
  * open inspections, emergency inspections whose back-fill is overdue, and
  * red-code enterprises not yet inspected (docs/inspection.md, "Findings").
- * The rules are the ones lib/rules.c applies to one inspection; here they
+ * The rules are the ones lib/inspection/rules.c applies to one inspection; here they
  * are read across the station so that an operator sees them at a glance.
  */
 #include <stdint.h>
@@ -33,7 +33,7 @@ now_ms(void)
 }
 
 /*
- * The same test daemon/inspect_api.c applies: an emergency inspection,
+ * The same test daemon/api/inspect_api.c applies: an emergency inspection,
  * not back-filled, whose due time (written by the station or computed by
  * station_backfill_due(), so in one format and comparable as text) has
  * passed.

@@ -31,8 +31,8 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/tsa.h"
-#include "log.h"
-#include "registry_api.h"
+#include "journal.h"
+#include "daemon/api/registry_api.h"
 #include "station.h"
 #include "tsa.h"
 
@@ -394,7 +394,7 @@ checkpointed(void *arg, uint64_t size)
 }
 
 int
-priv_tsa_start(uv_loop_t *loop, struct station *st, struct tsa **out)
+tsa_start(uv_loop_t *loop, struct station *st, struct tsa **out)
 {
 	struct tsa	*t;
 	uint64_t	 size;

@@ -3,7 +3,7 @@
  * config).  After each new checkpoint the daemon asks the TSA for a
  * token over the exact note bytes of the latest checkpoint only (one
  * token covers every entry of that tree), in the libuv thread pool with
- * libcurl, verifies the reply with lib/tsa.c against [tsa] ca and stores
+ * libcurl, verifies the reply with lib/log/tsa.c against [tsa] ca and stores
  * it with log_timestamp_put().  While the TSA fails, requests are retried
  * with exponential backoff (1 s doubling to 5 min) and ingest goes on.
  */
@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "api.h"
+#include "daemon/api/api.h"
 #include "station.h"
 
 struct tsa;
@@ -26,7 +26,7 @@ struct tsa;
  * latest checkpoint if it has none.  Returns 0; CUSTOS_ERR_SYSTEM (errno
  * set) when [tsa] ca cannot be read; CUSTOS_ERR_NOMEM.
  */
-int	 priv_tsa_start(uv_loop_t *loop, struct station *st, struct tsa **out);
+int	 tsa_start(uv_loop_t *loop, struct station *st, struct tsa **out);
 
 /*
  * Requests a token for the latest checkpoint now, forgetting any backoff;

@@ -55,7 +55,7 @@ any_year(const struct calendar *c)
 }
 
 int
-priv_workdays_load(const struct config *cfg, struct calendar **out,
+workdays_load(const struct config *cfg, struct calendar **out,
     char *err, size_t errlen)
 {
 	struct calendar *c;

@@ -1,6 +1,6 @@
 /*
  * workdays: the daemon's working-day calendar: loading it from the
- * directory lib/config.c resolved ([station] calendar_dir, else
+ * directory lib/base/config.c resolved ([station] calendar_dir, else
  * "calendar" beside the config file, else the installed data directory),
  * and how far it reaches.  The State Council publishes the next year's
  * holiday arrangement late in the year, so every station runs near the
@@ -38,7 +38,7 @@ enum workdays_state {
  * errors for a file that cannot be read or is malformed, or
  * CUSTOS_ERR_NOMEM.
  */
-int	 priv_workdays_load(const struct config *cfg, struct calendar **out,
+int	 workdays_load(const struct config *cfg, struct calendar **out,
 	    char *err, size_t errlen);
 
 /*

@@ -106,7 +106,7 @@ int	 probe_demux_fd(int fd, enum digest_alg alg, struct probe_result *res);
 
 /*
  * The tools' synchronous parent (the daemon's is probe_start() on its
- * libuv loop, daemon/probe.h).
+ * libuv loop, daemon/seal/probe.h).
  */
 struct probe_child;
 

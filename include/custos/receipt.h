@@ -14,8 +14,8 @@
  * entry (and so the object hash in it).  The leaf is H(0x00 || extra): the
  * entry itself travels in the receipt, so nothing else is needed.
  *
- * receipt_format() reads the log (lib/receipt_log.c, SQLite); parsing and
- * verifying (lib/receipt.c) need only the receipt and the key.
+ * receipt_format() reads the log (lib/log/receipt_log.c, SQLite); parsing and
+ * verifying (lib/log/receipt.c) need only the receipt and the key.
  */
 #ifndef CUSTOS_RECEIPT_H
 #define CUSTOS_RECEIPT_H

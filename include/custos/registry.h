@@ -141,7 +141,7 @@ void	 registry_risks_free(struct registry_risk *h, size_t n);
 /*
  * Devices, assignments and inspections (docs/inspection.md), applied by
  * registry_sync() from device.registered, camera.assigned and every entry
- * that names an "inspection" (lib/registry_inspect.c).
+ * that names an "inspection" (lib/inspection/registry_inspect.c).
  */
 struct registry_device {
 	char		*camera;

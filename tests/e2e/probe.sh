@@ -264,7 +264,7 @@ expect_eq "missing child executable: probe-run exit (probe_start error)" 2 "$st"
 
 step "fake children with well-formed answers: the parent's checks"
 PY=$(command -v python3)
-# A struct probe_result (daemon/probe.h, x86-64 layout) on stdout; the
+# A struct probe_result (daemon/seal/probe.h, x86-64 layout) on stdout; the
 # mode file says which flaw to put in.
 cat >"$W/answer" <<EOF
 #!$PY

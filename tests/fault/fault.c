@@ -65,11 +65,11 @@
 #include <sqlite3.h>
 #include <uv.h>
 
-#include "../../daemon/api.h"
-#include "../../daemon/dock_int.h"
-#include "../../daemon/seal.h"
-#include "../../daemon/upload_int.h"
-#include "../../daemon/walk.h"
+#include "daemon/api/api.h"
+#include "daemon/dock/dock_int.h"
+#include "daemon/seal/seal.h"
+#include "daemon/upload/upload_int.h"
+#include "daemon/dock/walk.h"
 
 enum op { OP_NONE, OP_ALLOC, OP_WRITE, OP_FSYNC, OP_RENAME, OP_SQLIO };
 

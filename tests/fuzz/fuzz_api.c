@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the control socket's request parsing
- * (daemon/http.c): any bytes, fed whole and then again split in two at a
+ * (daemon/api/http.c): any bytes, fed whole and then again split in two at a
  * point the input chooses, end in the same state; a complete request has
  * a terminated URL and a body within the limit.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/http.h"
+#include "daemon/api/http.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -27,7 +27,7 @@
 #include "custos/bundle.h"
 #include "custos/err.h"
 #include "custos/note.h"
-#include "../../tools/verify_bundle.h"
+#include "tools/verify/verify_bundle.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

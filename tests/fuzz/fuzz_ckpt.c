@@ -22,7 +22,7 @@ static const char *const vkeys[] = {
 	/* Ed25519, tests/fuzz/gen_corpus.go. */
 	"example.gov.cn/station-01+e7b1533e+"
 	    "AZVRfWMNfmOnc1qjZHrsqwMM+TBFP9r+5VFfza2lH9YT",
-	/* SM2, made once with lib/note_sign.c (corpus/ckpt/sm2.note). */
+	/* SM2, made once with lib/log/note_sign.c (corpus/ckpt/sm2.note). */
 	"example.gov.cn/station-sm+80992f28+/2N1c3Rvcy1zbTIEv4Hz+lDag3kN7EKdY2"
 	    "Drjkt3PN1RJ4ZvuDV47klos5N3SGkwJTokOfKvBRgpfoZ/iTbe1ulv2iV2Fob4A1E6"
 	    "ZQ==",

@@ -21,7 +21,7 @@
 #include <jansson.h>
 
 #include "custos/err.h"
-#include "../../daemon/live.h"
+#include "daemon/live/live.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
  * afterwards, so runs do not influence each other.  The keys are those
  * that signed the seed corpus: the Go note package's test key, the
  * station key of tests/fuzz/gen_corpus.go and an SM2 key made once with
- * lib/note_sign.c.
+ * lib/log/note_sign.c.
  */
 #include <stddef.h>
 #include <stdint.h>

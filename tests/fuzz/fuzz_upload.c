@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the upload listener's request parsing
- * (daemon/upload_req.c): any bytes are fed whole and then split at a point
+ * (daemon/upload/upload_req.c): any bytes are fed whole and then split at a point
  * the input chooses, resuming after the head as the listener does; both
  * ways must end in the same state with the same body byte count.  A
  * request that got past its head names a route whose parts were checked:
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/upload_req.h"
+#include "daemon/upload/upload_req.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "custos/err.h"
-#include "../../tools/verify_html.h"
+#include "tools/verify/verify_html.h"
 
 int
 main(int argc, char *argv[])

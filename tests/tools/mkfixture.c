@@ -4,7 +4,7 @@
  *
  *	mkfixture DIR
  *
- * It builds a real log through lib/log.c (13 entries appended in three
+ * It builds a real log through lib/log/log.c (13 entries appended in three
  * batches, signed checkpoints at sizes 5 and 13) and exports what a
  * reviewer gets:
  *

@@ -35,7 +35,7 @@
 
 #include "custos/digest.h"
 #include "custos/err.h"
-#include "../../daemon/probe.h"
+#include "daemon/seal/probe.h"
 #include "custos/sandbox.h"
 
 struct run {

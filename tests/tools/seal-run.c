@@ -1,5 +1,5 @@
 /*
- * seal-run: drives the seal pipeline (daemon/seal.c) on files, without
+ * seal-run: drives the seal pipeline (daemon/seal/seal.c) on files, without
  * the rest of the daemon, for tests.
  *
  *	seal-run [-ps] [-m CUSTOSD] [-C CAMERA] [-o OFFICER] CONF FILE...
@@ -47,10 +47,10 @@
 #include "custos/digest.h"
 #include "custos/enc.h"
 #include "custos/err.h"
-#include "../../daemon/entry.h"
-#include "../../daemon/log.h"
-#include "../../daemon/seal.h"
-#include "../../daemon/station.h"
+#include "daemon/entry.h"
+#include "daemon/journal.h"
+#include "daemon/seal/seal.h"
+#include "daemon/station.h"
 
 struct run {
 	const char		*file;
@@ -339,7 +339,7 @@ main(int argc, char *argv[])
 		usage();
 	if (config_load(argv[0], &cfg, errbuf, sizeof(errbuf)) != 0)
 		errx(1, "%s", errbuf);
-	if ((rc = priv_station_open(&st, cfg, &holder, errbuf,
+	if ((rc = station_open(&st, cfg, &holder, errbuf,
 	    sizeof(errbuf))) != 0)
 		errx(1, "%s: %s", errbuf, custos_strerror(rc));
 	if (uv_loop_init(&loop) != 0)

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/bundle.c: the layout's names, and reading real
+ * Unit tests for lib/evidence/bundle.c: the layout's names, and reading real
  * directories and tars (written with libarchive here) that break the
  * layout in one way each.  The media child is tested end to end by
  * tests/e2e/bundle_tamper.sh; here only its failure to start is.

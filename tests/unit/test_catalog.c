@@ -1,5 +1,5 @@
 /*
- * Tests for lib/catalog.c on real SQLite files: logs built with lib/log.c
+ * Tests for lib/evidence/catalog.c on real SQLite files: logs built with lib/log/log.c
  * from hand-written entries of every kind the catalog reads, synced and
  * queried; reopened and synced incrementally; an incremental catalog
  * compared row by row with one built from scratch; SM3 objects; corrupt

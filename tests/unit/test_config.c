@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/config.c: every key, the defaults, path resolution,
+ * Unit tests for lib/base/config.c: every key, the defaults, path resolution,
  * and the exact text of every kind of error message.
  */
 #include <sys/stat.h>

@@ -1,5 +1,5 @@
 /*
- * Tests for lib/log.c on real SQLite files in a temporary directory:
+ * Tests for lib/log/log.c on real SQLite files in a temporary directory:
  * appends and their durability across reopen, the exact entry bytes,
  * roots and proofs against merkle.h over the same leaves, the append-only
  * triggers, a read-only handle beside the writer, checkpoints, and the

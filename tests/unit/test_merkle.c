@@ -1,5 +1,5 @@
 /*
- * Tests for lib/merkle.c: known answers from the RFC 6962 / Certificate
+ * Tests for lib/log/merkle.c: known answers from the RFC 6962 / Certificate
  * Transparency test tree and from golang.org/x/mod/sumdb/tlog, an exhaustive
  * comparison with a naive implementation of the RFC 9162 definitions for
  * every tree of up to REF_MAX leaves, rejection of every altered proof, and
@@ -266,7 +266,7 @@ bitlen(uint64_t n)
 /*
  * The naive reference: RFC 9162 2.1.1, 2.1.3.1 and 2.1.4.1 written as
  * recursive definitions over the leaf hashes, hashing with OpenSSL
- * directly so that it shares no code with lib/merkle.c or lib/digest.c.
+ * directly so that it shares no code with lib/log/merkle.c or lib/crypto/digest.c.
  * MTH(D[lo:hi]) depends only on the leaves in the range, so it is
  * memoised over all ranges of one leaf sequence.
  */

@@ -1,5 +1,5 @@
 /*
- * Tests for lib/receipt.c and lib/receipt_log.c on a real SQLite log in a
+ * Tests for lib/log/receipt.c and lib/log/receipt_log.c on a real SQLite log in a
  * temporary directory with checkpoints signed by a real key: format,
  * parse and verify round trips for every entry and both profiles, every
  * byte of a receipt flipped, the wrong key, origin, index and entry, and

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/store.c on real files in a fresh mkdtemp() directory
+ * Unit tests for lib/evidence/store.c on real files in a fresh mkdtemp() directory
  * per test.
  */
 #include <sys/mount.h>

@@ -296,7 +296,7 @@ test_coverage(void **state)
  * split by the reason into 28 s unexplained, 60 s explained, 30 s
  * unexplained (the unlinked segment 7 covers nothing); 01:03:30-01:06:00
  * is unexplained.  The unexplained ones are exactly the footage_gap
- * findings of lib/rules.c on the same entries.
+ * findings of lib/inspection/rules.c on the same entries.
  */
 static void
 test_gaps(void **state)

@@ -1,10 +1,10 @@
 /*
- * Tests for lib/tsa.c against a real TSA: the CA and TSA certificates of
+ * Tests for lib/log/tsa.c against a real TSA: the CA and TSA certificates of
  * tests/tools/mktsa.sh, made in a temporary directory when the tests
  * start, and replies made by "openssl ts -reply" to the requests that
  * tsa_request() builds.  The path of mktsa.sh may be given in MKTSA; the
  * default is relative to the top of the source tree, where the tests run.
- * Also the timestamps table of lib/log.c, with such tokens, in a real
+ * Also the timestamps table of lib/log/log.c, with such tokens, in a real
  * SQLite file, including a log made before the table existed.
  */
 #include <stdarg.h>

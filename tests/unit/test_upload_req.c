@@ -1,5 +1,5 @@
 /*
- * The upload listener's request parsing (daemon/upload_req.c): routes and
+ * The upload listener's request parsing (daemon/upload/upload_req.c): routes and
  * their checks, the headers it uses, limits, the pause after the head,
  * body bytes to the sink, and bytes after the body.
  */
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "custos/err.h"
-#include "../../daemon/upload_req.h"
+#include "daemon/upload/upload_req.h"
 
 struct body {
 	char		 buf[256];

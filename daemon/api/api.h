@@ -1,0 +1,69 @@
+/*
+ * api: the control socket.  HTTP/1.1 over a unix socket (mode 0660),
+ * parsed by libhttp-parser; one request per connection, JSON answers.
+ *
+ *	GET /v1/status		station, tree and checkpoint state
+ *	anything else		the handler set with api_set_handler()
+ *
+ * Each connection's peer is identified with SO_PEERCRED.  A request is
+ * "authorised" to write when the peer runs as root, as the daemon's own
+ * user, or is a member of the group set with api_set_group().
+ * docs/api.md describes the protocol.
+ */
+#ifndef CUSTOSD_API_H
+#define CUSTOSD_API_H
+
+#include <sys/types.h>
+
+#include <uv.h>
+
+#include <jansson.h>
+
+struct api;
+
+/* Builds the status document; returns a new reference or NULL. */
+typedef json_t	*(*api_status_fn)(void *arg);
+
+/* One parsed request, valid during the handler call only. */
+struct api_request {
+	int		 method;	/* enum http_method */
+	const char	*path;		/* URL path, without the query */
+	const char	*query;		/* after '?' (without '#...'), or "" */
+	const char	*body;		/* NUL-terminated; NULL when empty */
+	size_t		 bodylen;
+	uid_t		 uid;		/* the peer's, from SO_PEERCRED */
+	int		 authorised;	/* may write */
+};
+
+/*
+ * Answers req: returns the HTTP status and sets *body to a new reference
+ * (the JSON answer; NULL makes a 500).  404 for a path it does not know.
+ */
+typedef int	 (*api_handler_fn)(void *arg, const struct api_request *req,
+	    json_t **body);
+
+/*
+ * Binds path (replacing a stale socket file: the caller holds the state
+ * lock) and starts accepting on loop.  Returns 0 and *out, or
+ * CUSTOS_ERR_SYSTEM / CUSTOS_ERR_INVALID with errno set; on error nothing is
+ * left listening.
+ */
+int	 api_start(uv_loop_t *loop, const char *path,
+	    api_status_fn status, void *arg, struct api **out);
+
+/*
+ * Stops accepting, closes every connection and removes the socket file.
+ * The api is freed once libuv has closed its handles.
+ */
+void	 api_stop(struct api *a);
+
+/* Routes every request except GET /v1/status to fn(arg, ...). */
+void	 api_set_handler(struct api *a, api_handler_fn fn, void *arg);
+
+/*
+ * Also authorises members of group (a group name; NULL: nobody more).
+ * Returns 0 or CUSTOS_ERR_CONFIG if there is no such group.
+ */
+int	 api_set_group(struct api *a, const char *group);
+
+#endif

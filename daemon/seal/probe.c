@@ -1,0 +1,253 @@
+/*
+ * probe: the daemon's side of the media child (probe.h): starts it on the
+ * libuv loop and turns its answer, or its silence, into one callback.
+ * The child itself (probe_child_main(), the demux core and the result
+ * check) is lib/media/probe.c, shared with the tools.
+ *
+ * The parent never looks at media; it checks the one fixed-layout answer
+ * and turns everything else (a signal, an exit status, silence, garbage)
+ * into CRASHED, TIMEOUT or FAILED.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "custos/digest.h"
+#include "custos/err.h"
+#include "custos/sandbox.h"
+#include "probe.h"
+
+/*
+ * The parent.
+ */
+
+struct probe {
+	uv_process_t	 proc;
+	uv_pipe_t	 pipe;
+	uv_timer_t	 timer;
+	probe_cb	 cb;
+	void		*arg;
+	unsigned	 timeout_ms;
+	int		 open_handles;
+	int		 exited;	/* exit_cb ran */
+	int		 eof;		/* the pipe is done (EOF, error, or
+					   we stopped reading) */
+	int		 pipe_closed;
+	int		 done;		/* cb called */
+	int		 timed_out;
+	int		 overflow;
+	int		 read_err;
+	int64_t		 exit_status;
+	int		 term_signal;
+	size_t		 got;
+	/* One byte more than an answer, to see one that is too long. */
+	unsigned char	 in[sizeof(struct probe_result) + 1];
+	struct probe_result res;
+};
+
+static void
+handle_closed(uv_handle_t *h)
+{
+	struct probe *p = h->data;
+
+	if (--p->open_handles == 0)
+		free(p);
+}
+
+static void
+close_pipe(struct probe *p)
+{
+	if (p->pipe_closed)
+		return;
+	p->pipe_closed = 1;
+	uv_read_stop((uv_stream_t *)&p->pipe);
+	uv_close((uv_handle_t *)&p->pipe, handle_closed);
+}
+
+/* Decides once the child has exited and its pipe is done. */
+static void
+finish(struct probe *p)
+{
+	struct probe_result *r = &p->res;
+	const char *sigtext;
+
+	if (p->done || !p->exited || !p->eof)
+		return;
+	p->done = 1;
+	uv_timer_stop(&p->timer);
+	if (p->timed_out)
+		probe_result_fail(r, PROBE_TIMEOUT, "no answer within %u ms; "
+		    "killed", p->timeout_ms);
+	else if (p->overflow)
+		probe_result_fail(r, PROBE_FAILED, "malformed answer: more "
+		    "than %zu bytes", sizeof(struct probe_result));
+	else if (p->read_err)
+		probe_result_fail(r, PROBE_FAILED, "reading the answer: %s",
+		    uv_strerror(p->read_err));
+	else if (p->term_signal != 0) {
+		sigtext = strsignal(p->term_signal);
+		probe_result_fail(r, PROBE_CRASHED, "killed by signal %d (%s)",
+		    p->term_signal, sigtext ? sigtext : "?");
+	} else if (p->exit_status != 0)
+		probe_result_fail(r, PROBE_CRASHED, "exited with status %lld",
+		    (long long)p->exit_status);
+	else
+		probe_result_take(r, p->in, p->got);
+	p->cb(p->arg, r);
+	close_pipe(p);
+	uv_close((uv_handle_t *)&p->timer, handle_closed);
+	uv_close((uv_handle_t *)&p->proc, handle_closed);
+}
+
+static void
+on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	struct probe *p = h->data;
+
+	(void)hint;
+	*buf = uv_buf_init((char *)p->in + p->got,
+	    (unsigned)(sizeof(p->in) - p->got));
+}
+
+static void
+on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+	struct probe *p = s->data;
+
+	(void)buf;
+	if (n > 0)
+		p->got += (size_t)n;
+	else if (n == UV_EOF)
+		p->eof = 1;
+	else if (n < 0) {
+		p->read_err = (int)n;
+		p->eof = 1;
+	}
+	if (!p->eof && p->got == sizeof(p->in)) {
+		/* One byte more than an answer: stop listening and stop it. */
+		p->overflow = 1;
+		p->eof = 1;
+		uv_process_kill(&p->proc, SIGKILL);
+	}
+	if (p->eof) {
+		close_pipe(p);
+		finish(p);
+	}
+}
+
+static void
+on_exit_cb(uv_process_t *proc, int64_t status, int sig)
+{
+	struct probe *p = proc->data;
+
+	p->exited = 1;
+	p->exit_status = status;
+	p->term_signal = sig;
+	finish(p);
+}
+
+static void
+on_timeout(uv_timer_t *t)
+{
+	struct probe *p = t->data;
+
+	p->timed_out = 1;
+	/* The child may be gone already while something it started holds
+	 * the pipe; either way we stop waiting for the pipe. */
+	(void)uv_process_kill(&p->proc, SIGKILL);
+	p->eof = 1;
+	close_pipe(p);
+	finish(p);
+}
+
+static int
+uv_to_custos(int uverr)
+{
+	if (uverr == UV_ENOMEM)
+		return CUSTOS_ERR_NOMEM;
+	errno = -uverr;
+	return CUSTOS_ERR_SYSTEM;
+}
+
+int
+probe_start(uv_loop_t *loop, const char *self, int fd, enum digest_alg alg,
+    unsigned timeout_ms, probe_cb cb, void *arg)
+{
+	uv_process_options_t opt;
+	uv_stdio_container_t stdio[4];
+	struct probe *p;
+	char *argv[4], journal[512], parent[64], *env[3];
+	const char *js;
+	int r, n = 0;
+
+	if (timeout_ms == 0 || fd < 0 || cb == NULL || self == NULL)
+		return CUSTOS_ERR_INVALID;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	p->cb = cb;
+	p->arg = arg;
+	p->timeout_ms = timeout_ms;
+	p->proc.data = p->pipe.data = p->timer.data = p;
+	if ((r = uv_pipe_init(loop, &p->pipe, 0)) != 0) {
+		free(p);
+		return uv_to_custos(r);
+	}
+	p->open_handles++;
+	if ((r = uv_timer_init(loop, &p->timer)) != 0) {
+		p->pipe_closed = 1;
+		uv_close((uv_handle_t *)&p->pipe, handle_closed);
+		return uv_to_custos(r);
+	}
+	p->open_handles++;
+
+	/* The child gets no environment but the journal's and our pid (it
+	 * dies with us: sandbox.h), so nothing the daemon was started with
+	 * steers the parser. */
+	env[0] = env[1] = env[2] = NULL;
+	if ((js = getenv("JOURNAL_STREAM")) != NULL &&
+	    (size_t)snprintf(journal, sizeof(journal), "JOURNAL_STREAM=%s",
+	    js) < sizeof(journal))
+		env[n++] = journal;
+	if (sandbox_parent_env(parent, sizeof(parent)) == 0)
+		env[n++] = parent;
+	argv[0] = (char *)(uintptr_t)self;
+	argv[1] = "-P";
+	argv[2] = (char *)(uintptr_t)digest_name(alg);
+	argv[3] = NULL;
+	memset(stdio, 0, sizeof(stdio));
+	stdio[0].flags = UV_IGNORE;
+	stdio[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+	stdio[1].data.stream = (uv_stream_t *)&p->pipe;
+	stdio[2].flags = UV_INHERIT_FD;
+	stdio[2].data.fd = STDERR_FILENO;
+	stdio[3].flags = UV_INHERIT_FD;
+	stdio[3].data.fd = fd;
+	memset(&opt, 0, sizeof(opt));
+	opt.exit_cb = on_exit_cb;
+	opt.file = self;
+	opt.args = argv;
+	opt.env = env;
+	opt.stdio = stdio;
+	opt.stdio_count = 4;
+	r = uv_spawn(loop, &p->proc, &opt);
+	/* Initialised even when the spawn failed: it must be closed. */
+	p->open_handles++;
+	if (r == 0)
+		r = uv_read_start((uv_stream_t *)&p->pipe, on_alloc, on_read);
+	if (r == 0)
+		r = uv_timer_start(&p->timer, on_timeout, timeout_ms, 0);
+	if (r != 0) {
+		if (uv_is_active((uv_handle_t *)&p->proc))
+			(void)uv_process_kill(&p->proc, SIGKILL);
+		p->done = 1;	/* never call back */
+		close_pipe(p);
+		uv_close((uv_handle_t *)&p->timer, handle_closed);
+		uv_close((uv_handle_t *)&p->proc, handle_closed);
+		return uv_to_custos(r);
+	}
+	return 0;
+}

@@ -1,0 +1,468 @@
+/*
+ * registry_inspect: devices, camera assignments and inspections, derived
+ * from the log into tables beside it (docs/inspection.md).
+ *
+ * Entries are applied by their "type":
+ *
+ *	device.registered	a row in devices unless the serial has one
+ *	camera.assigned		a row in assignments; the camera is
+ *				registered as a body camera if unknown
+ *	inspection.registered	a row in inspections, state "registered"
+ *	inspection.emergency	a row in inspections, state "entered"
+ *	inspection.entered	state "entered", entered_at
+ *	inspection.left		state "left", left_at
+ *	inspection.closed	state "closed", closed_at, result, deadline
+ *	inspection.backfilled	basis, content, backfilled, backfill_late
+ *
+ * and every entry that names an "inspection" also gets a row in
+ * inspection_entries and becomes its inspection's last entry (index and
+ * leaf hash), which the daemon writes as the next entry's
+ * "inspection_prev".  The first entry of an inspection wins if the log
+ * holds two that create it.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "custos/digest.h"
+#include "custos/err.h"
+#include "custos/log.h"
+#include "custos/registry.h"
+#include "lib/base/db_int.h"
+#include "registry_int.h"
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS devices (camera TEXT PRIMARY KEY,"
+	"    kind TEXT NOT NULL, model TEXT, review TEXT,"
+	"    idx INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS assignments (idx INTEGER PRIMARY KEY,"
+	"    camera TEXT NOT NULL, officer TEXT NOT NULL, since TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS assignments_camera"
+	"    ON assignments (camera, since);"
+	"CREATE TABLE IF NOT EXISTS inspections (id TEXT PRIMARY KEY,"
+	"    enterprise TEXT NOT NULL, officers TEXT NOT NULL, basis TEXT,"
+	"    content TEXT, planned TEXT, method TEXT NOT NULL,"
+	"    emergency INTEGER NOT NULL, state TEXT NOT NULL, entered_at TEXT,"
+	"    left_at TEXT, closed_at TEXT, result TEXT, deadline TEXT,"
+	"    backfill_due TEXT, backfill_due_unknown TEXT,"
+	"    backfilled INTEGER NOT NULL DEFAULT 0,"
+	"    backfill_late INTEGER NOT NULL DEFAULT 0, idx INTEGER NOT NULL,"
+	"    last_index INTEGER NOT NULL, last_leaf TEXT NOT NULL)"
+	"    WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS inspection_entries ("
+	"    inspection TEXT NOT NULL, idx INTEGER NOT NULL,"
+	"    type TEXT NOT NULL, PRIMARY KEY (inspection, idx)) WITHOUT ROWID;";
+
+#define INSPECTION_COLS	"id, enterprise, officers, basis, content, " \
+	"planned, method, emergency, state, entered_at, left_at, closed_at, " \
+	"result, deadline, backfill_due, backfill_due_unknown, backfilled, " \
+	"backfill_late, idx, last_index, last_leaf"
+
+int
+registry_inspect_schema(sqlite3 *db)
+{
+	return db_exec(db, schema_sql);
+}
+
+static const char *
+get_str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/*
+ * Runs sql with the arguments in fmt: 's' a string (NULL binds NULL), 'i'
+ * an integer (int64_t).  Returns 0 or an error.
+ */
+static int
+exec(sqlite3 *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	const char *s;
+	int rc, col;
+
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return db_err(rc);
+	va_start(ap, fmt);
+	for (col = 1; *fmt != '\0'; fmt++, col++) {
+		if (*fmt == 's') {
+			if ((s = va_arg(ap, const char *)) == NULL)
+				sqlite3_bind_null(st, col);
+			else
+				sqlite3_bind_text(st, col, s, -1,
+				    SQLITE_TRANSIENT);
+		} else
+			sqlite3_bind_int64(st, col, va_arg(ap, int64_t));
+	}
+	va_end(ap);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(rc);
+}
+
+static int
+apply_device(sqlite3 *db, uint64_t index, json_t *e)
+{
+	const char *cam = get_str(e, "camera"), *kind = get_str(e, "kind");
+
+	if (cam == NULL || kind == NULL)
+		return CUSTOS_ERR_CORRUPT;
+	return exec(db, "INSERT OR IGNORE INTO devices (camera, kind, model, "
+	    "review, idx) VALUES (?1, ?2, ?3, ?4, ?5)", "ssssi", cam, kind,
+	    get_str(e, "model"), get_str(e, "review"), (int64_t)index);
+}
+
+static int
+apply_assign(sqlite3 *db, uint64_t index, json_t *e)
+{
+	const char *cam = get_str(e, "camera"), *off = get_str(e, "officer");
+	const char *from = get_str(e, "from");
+	int rc;
+
+	if (cam == NULL || off == NULL || from == NULL)
+		return CUSTOS_ERR_CORRUPT;
+	if ((rc = exec(db, "INSERT OR IGNORE INTO devices (camera, kind, idx) "
+	    "VALUES (?1, 'body', ?2)", "si", cam, (int64_t)index)) != 0)
+		return rc;
+	return exec(db, "INSERT OR IGNORE INTO assignments (camera, officer, "
+	    "since, idx) VALUES (?1, ?2, ?3, ?4)", "sssi", cam, off, from,
+	    (int64_t)index);
+}
+
+/* A new inspection row from inspection.registered or .emergency. */
+static int
+apply_create(sqlite3 *db, uint64_t index, const char *id, json_t *e,
+    int emergency)
+{
+	const char *ent = get_str(e, "enterprise"), *method = get_str(e,
+	    "method");
+	json_t *off = json_object_get(e, "officers");
+	char *officers;
+	int rc;
+
+	if (ent == NULL || method == NULL || !json_is_array(off) ||
+	    (emergency && get_str(e, "at") == NULL) ||
+	    (!emergency && (get_str(e, "basis") == NULL ||
+	    get_str(e, "content") == NULL)))
+		return CUSTOS_ERR_CORRUPT;
+	if ((officers = json_dumps(off, JSON_COMPACT)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	rc = exec(db, "INSERT OR IGNORE INTO inspections (id, enterprise, "
+	    "officers, basis, content, planned, method, emergency, state, "
+	    "entered_at, backfill_due, backfill_due_unknown, idx, last_index, "
+	    "last_leaf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?13, '')", "sssssssissssi", id, ent, officers,
+	    get_str(e, "basis"), get_str(e, "content"), get_str(e, "planned"),
+	    method, (int64_t)emergency, emergency ? "entered" : "registered",
+	    get_str(e, "at"), get_str(e, "backfill_due"),
+	    get_str(e, "backfill_due_unknown"), (int64_t)index);
+	free(officers);
+	return rc;
+}
+
+/* The changes one lifecycle entry makes to its inspection's row. */
+static int
+apply_step(sqlite3 *db, uint64_t index, const char *id, const char *type,
+    json_t *e)
+{
+	const char *at = get_str(e, "at");
+
+	if (strcmp(type, "inspection.registered") == 0)
+		return apply_create(db, index, id, e, 0);
+	if (strcmp(type, "inspection.emergency") == 0)
+		return apply_create(db, index, id, e, 1);
+	if (strcmp(type, "inspection.entered") == 0 ||
+	    strcmp(type, "inspection.left") == 0) {
+		if (at == NULL)
+			return CUSTOS_ERR_CORRUPT;
+		if (type[11] == 'e')
+			return exec(db, "UPDATE inspections SET state = "
+			    "'entered', entered_at = ?2 WHERE id = ?1", "ss",
+			    id, at);
+		return exec(db, "UPDATE inspections SET state = 'left', "
+		    "left_at = ?2 WHERE id = ?1", "ss", id, at);
+	}
+	if (strcmp(type, "inspection.closed") == 0) {
+		if (get_str(e, "result") == NULL || get_str(e, "time") == NULL)
+			return CUSTOS_ERR_CORRUPT;
+		return exec(db, "UPDATE inspections SET state = 'closed', "
+		    "closed_at = ?2, result = ?3, deadline = ?4 WHERE id = ?1",
+		    "ssss", id, get_str(e, "time"), get_str(e, "result"),
+		    get_str(e, "deadline"));
+	}
+	if (strcmp(type, "inspection.backfilled") == 0) {
+		if (get_str(e, "basis") == NULL || get_str(e, "content") ==
+		    NULL || !json_is_boolean(json_object_get(e, "late")))
+			return CUSTOS_ERR_CORRUPT;
+		return exec(db, "UPDATE inspections SET basis = ?2, content = "
+		    "?3, backfilled = 1, backfill_late = ?4 WHERE id = ?1",
+		    "sssi", id, get_str(e, "basis"), get_str(e, "content"),
+		    (int64_t)json_is_true(json_object_get(e, "late")));
+	}
+	return 0;
+}
+
+/* Appends entry index to its inspection's chain. */
+static int
+apply_chain(sqlite3 *db, struct log *l, uint64_t index, const char *id,
+    const char *type)
+{
+	uint8_t leaf[DIGEST_LEN];
+	char hex[DIGEST_STRLEN];
+	int rc;
+
+	if ((rc = log_leaf(l, index, leaf)) != 0 ||
+	    (rc = digest_format(log_alg(l), leaf, hex, sizeof(hex))) != 0)
+		return rc;
+	if ((rc = exec(db, "INSERT OR IGNORE INTO inspection_entries "
+	    "(inspection, idx, type) VALUES (?1, ?2, ?3)", "sis", id,
+	    (int64_t)index, type)) != 0)
+		return rc;
+	return exec(db, "UPDATE inspections SET last_index = ?2, last_leaf = "
+	    "?3 WHERE id = ?1", "sis", id, (int64_t)index, hex);
+}
+
+int
+registry_inspect_apply(sqlite3 *db, struct log *l, uint64_t index,
+    const char *type, json_t *e)
+{
+	const char *id;
+	int rc;
+
+	if (strcmp(type, "device.registered") == 0)
+		return apply_device(db, index, e);
+	if (strcmp(type, "camera.assigned") == 0)
+		return apply_assign(db, index, e);
+	if ((id = get_str(e, "inspection")) == NULL)
+		return 0;
+	if ((rc = apply_step(db, index, id, type, e)) != 0)
+		return rc;
+	return apply_chain(db, l, index, id, type);
+}
+
+/* Prepares sql, collects its rows for key and finalizes it. */
+static int
+query(struct registry *r, const struct rowtype *t, const char *sql,
+    const char *key, int one, void **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(registry_db(r), sql, -1, &st, NULL)) !=
+	    SQLITE_OK)
+		return db_err(rc);
+	if (one)
+		rc = registry_one_row(t, st, key, out);
+	else
+		rc = registry_list_rows(t, st, key, out, n);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+device_clear(void *p)
+{
+	struct registry_device *d = p;
+
+	free(d->camera);
+	free(d->kind);
+	free(d->model);
+	free(d->review);
+}
+
+static int
+device_row(sqlite3_stmt *st, void *p)
+{
+	struct registry_device *d = p;
+	int rc;
+
+	d->index = (uint64_t)sqlite3_column_int64(st, 4);
+	if ((rc = registry_dup_col(st, 0, &d->camera, 1)) != 0 ||
+	    (rc = registry_dup_col(st, 1, &d->kind, 1)) != 0 ||
+	    (rc = registry_dup_col(st, 2, &d->model, 0)) != 0)
+		return rc;
+	return registry_dup_col(st, 3, &d->review, 0);
+}
+
+static const struct rowtype device_type = {
+	sizeof(struct registry_device), device_row, device_clear
+};
+
+int
+registry_device(struct registry *r, const char *camera,
+    struct registry_device **out)
+{
+	return query(r, &device_type, "SELECT camera, kind, model, review, "
+	    "idx FROM devices WHERE camera = ?1", camera, 1, (void **)out,
+	    NULL);
+}
+
+void
+registry_device_free(struct registry_device *d)
+{
+	registry_rows_free(&device_type, d, 1);
+}
+
+int
+registry_camera_officer(struct registry *r, const char *camera,
+    const char *time, char **officer)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*officer = NULL;
+	/* RFC 3339 UTC times of one format compare as strings. */
+	if ((rc = sqlite3_prepare_v2(registry_db(r), "SELECT officer FROM "
+	    "assignments WHERE camera = ?1 AND since <= ?2 ORDER BY since "
+	    "DESC, idx DESC LIMIT 1", -1, &st, NULL)) != SQLITE_OK)
+		return db_err(rc);
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		rc = registry_dup_col(st, 0, officer, 1);
+	else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND :
+		    db_err(rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+inspection_clear(void *p)
+{
+	struct registry_inspection *i = p;
+	char **s[] = { &i->id, &i->enterprise, &i->officers, &i->basis,
+	    &i->content, &i->planned, &i->method, &i->state, &i->entered_at,
+	    &i->left_at, &i->closed_at, &i->result, &i->deadline,
+	    &i->backfill_due, &i->backfill_due_unknown, &i->last_leaf };
+	size_t k;
+
+	for (k = 0; k < sizeof(s) / sizeof(s[0]); k++)
+		free(*s[k]);
+}
+
+static int
+inspection_row(sqlite3_stmt *st, void *p)
+{
+	struct registry_inspection *i = p;
+	/* Column number, destination and whether it is required. */
+	struct {
+		int	  col;
+		char	**dst;
+		int	  req;
+	} s[] = { { 0, &i->id, 1 }, { 1, &i->enterprise, 1 },
+	    { 2, &i->officers, 1 }, { 3, &i->basis, 0 },
+	    { 4, &i->content, 0 }, { 5, &i->planned, 0 },
+	    { 6, &i->method, 1 }, { 8, &i->state, 1 },
+	    { 9, &i->entered_at, 0 }, { 10, &i->left_at, 0 },
+	    { 11, &i->closed_at, 0 }, { 12, &i->result, 0 },
+	    { 13, &i->deadline, 0 }, { 14, &i->backfill_due, 0 },
+	    { 15, &i->backfill_due_unknown, 0 }, { 20, &i->last_leaf, 1 } };
+	size_t k;
+	int rc;
+
+	i->emergency = sqlite3_column_int(st, 7) != 0;
+	i->backfilled = sqlite3_column_int(st, 16) != 0;
+	i->backfill_late = sqlite3_column_int(st, 17) != 0;
+	i->index = (uint64_t)sqlite3_column_int64(st, 18);
+	i->last_index = (uint64_t)sqlite3_column_int64(st, 19);
+	for (k = 0; k < sizeof(s) / sizeof(s[0]); k++)
+		if ((rc = registry_dup_col(st, s[k].col, s[k].dst,
+		    s[k].req)) != 0)
+			return rc;
+	return 0;
+}
+
+static const struct rowtype inspection_type = {
+	sizeof(struct registry_inspection), inspection_row, inspection_clear
+};
+
+int
+registry_inspection(struct registry *r, const char *id,
+    struct registry_inspection **out)
+{
+	return query(r, &inspection_type, "SELECT " INSPECTION_COLS
+	    " FROM inspections WHERE id = ?1", id, 1, (void **)out, NULL);
+}
+
+void
+registry_inspection_free(struct registry_inspection *i)
+{
+	registry_rows_free(&inspection_type, i, 1);
+}
+
+int
+registry_inspections(struct registry *r, struct registry_inspection **out,
+    size_t *n)
+{
+	return query(r, &inspection_type, "SELECT " INSPECTION_COLS
+	    " FROM inspections ORDER BY id", NULL, 0, (void **)out, n);
+}
+
+void
+registry_inspections_free(struct registry_inspection *i, size_t n)
+{
+	registry_rows_free(&inspection_type, i, n);
+}
+
+static void
+chain_clear(void *p)
+{
+	free(((struct registry_chain_entry *)p)->type);
+}
+
+static int
+chain_row(sqlite3_stmt *st, void *p)
+{
+	struct registry_chain_entry *c = p;
+
+	c->index = (uint64_t)sqlite3_column_int64(st, 0);
+	return registry_dup_col(st, 1, &c->type, 1);
+}
+
+static const struct rowtype chain_type = {
+	sizeof(struct registry_chain_entry), chain_row, chain_clear
+};
+
+int
+registry_inspection_chain(struct registry *r, const char *id,
+    struct registry_chain_entry **out, size_t *n)
+{
+	return query(r, &chain_type, "SELECT idx, type FROM "
+	    "inspection_entries WHERE inspection = ?1 ORDER BY idx", id, 0,
+	    (void **)out, n);
+}
+
+void
+registry_chain_free(struct registry_chain_entry *c, size_t n)
+{
+	registry_rows_free(&chain_type, c, n);
+}
+
+int
+registry_inspections_on(struct registry *r, const char *prefix, uint64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	/* IDs are ASCII, so a range scan finds the prefix without LIKE's
+	 * wildcards. */
+	if ((rc = sqlite3_prepare_v2(registry_db(r), "SELECT count(*) FROM "
+	    "inspections WHERE id >= ?1 AND id < ?1 || '~'", -1, &st,
+	    NULL)) != SQLITE_OK)
+		return db_err(rc);
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = (uint64_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		rc = db_err(rc);
+	sqlite3_finalize(st);
+	return rc;
+}

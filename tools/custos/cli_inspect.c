@@ -1,0 +1,679 @@
+/*
+ * cli_inspect: camera and inspection verbs.  Like cli_registry.c, writes
+ * are POSTs that the daemon checks; a refusal prints the daemon's line
+ * and exits 1, a usage error exits 2.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "custos/config.h"
+#include "cli_inspect.h"
+#include "cli_registry.h"
+#include "tools/cli_util.h"
+
+static int
+usage(void)
+{
+	cli_inspect_usage(stderr);
+	return 2;
+}
+
+void
+cli_inspect_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: custos camera add SERIAL --kind body|drone|fixed "
+	    "[--model M] [--review REF]\n"
+	    "       custos camera assign SERIAL --officer ID [--from TIME]\n"
+	    "       custos inspection register --enterprise USCC --officer ID "
+	    "--officer ID\n"
+	    "           --basis TEXT --content TEXT [--planned DATE] "
+	    "[--method onsite|offsite|drone]\n"
+	    "       custos inspection emergency --enterprise USCC --officer ID "
+	    "--officer ID [--at TIME]\n"
+	    "       custos inspection enter|leave ID [--at TIME]\n"
+	    "       custos inspection backfill ID --basis TEXT --content TEXT\n"
+	    "       custos inspection link|unlink ID --segment INDEX "
+	    "--reason TEXT\n"
+	    "       custos inspection close ID --result TEXT "
+	    "[--deadline DATE]\n"
+	    "       custos inspection document ID --kind "
+	    "record|refusal|notice|photo|other\n"
+	    "           --file PATH [--name NAME]\n"
+	    "       custos inspection show ID [--json]\n"
+	    "       custos inspection list [--open|--overdue] [--json]\n"
+	    "       custos ledger [--from DATE] [--to DATE] "
+	    "[--format csv|json]\n"
+	    "TIME is RFC 3339, such as 2026-11-26T10:00:00+08:00.\n");
+}
+
+/*
+ * Parses "--flag VALUE" pairs named in flags (flag, member) into body.
+ * "--officer" may repeat and collects into "officers"; "--segment" must
+ * be a log index.  Returns 0 or -1.
+ */
+static int
+parse_flags(int argc, char *argv[], const char *const flags[][2],
+    json_t *body)
+{
+	unsigned long long n;
+	json_t *arr;
+	int i, k;
+
+	for (i = 0; i < argc; i += 2) {
+		for (k = 0; flags[k][0] != NULL; k++)
+			if (strcmp(argv[i], flags[k][0]) == 0)
+				break;
+		if (flags[k][0] == NULL || i + 1 >= argc)
+			return -1;
+		if (strcmp(flags[k][1], "officers") == 0) {
+			if ((arr = json_object_get(body, "officers")) == NULL) {
+				arr = json_array();
+				json_object_set_new(body, "officers", arr);
+			}
+			json_array_append_new(arr, json_string(argv[i + 1]));
+			continue;
+		}
+		if (json_object_get(body, flags[k][1]) != NULL)
+			return -1;
+		if (strcmp(flags[k][1], "segment") == 0) {
+			if (cli_parse_u64(argv[i + 1], &n) != 0 ||
+			    n > (unsigned long long)INT64_MAX)
+				return -1;
+			json_object_set_new(body, "segment",
+			    json_integer((json_int_t)n));
+		} else
+			json_object_set_new(body, flags[k][1],
+			    json_string(argv[i + 1]));
+	}
+	return 0;
+}
+
+/* Whether every member in need (NULL-terminated) is in body. */
+static int
+has(json_t *body, const char *const *need)
+{
+	for (; *need != NULL; need++)
+		if (json_object_get(body, *need) == NULL)
+			return 0;
+	return 1;
+}
+
+/* POSTs body (consumed) to path; prints the new ID or the entry. */
+static int
+post(const struct config *cfg, const char *path, json_t *body, int print_id)
+{
+	json_t *j;
+
+	j = cli_registry_call(cfg, path, body);
+	json_decref(body);
+	if (j == NULL)
+		return 1;
+	if (print_id)
+		printf("%s\n", json_string_value(json_object_get(j,
+		    "inspection")));
+	else
+		printf("entry %lld\n", (long long)json_integer_value(
+		    json_object_get(j, "index")));
+	json_decref(j);
+	return 0;
+}
+
+static int
+camera(const struct config *cfg, int argc, char *argv[])
+{
+	static const char *const f_add[][2] = { { "--kind", "kind" },
+	    { "--model", "model" }, { "--review", "review" }, { NULL, NULL } };
+	static const char *const f_assign[][2] = { { "--officer", "officer" },
+	    { "--from", "from" }, { NULL, NULL } };
+	static const char *const n_add[] = { "kind", NULL };
+	static const char *const n_assign[] = { "officer", NULL };
+	char path[256];
+	json_t *b;
+	int add;
+
+	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
+		return usage();
+	if ((add = strcmp(argv[1], "add") == 0) == 0 &&
+	    strcmp(argv[1], "assign") != 0)
+		return usage();
+	b = add ? json_pack("{s:s}", "camera", argv[2]) : json_object();
+	if (b == NULL || parse_flags(argc - 3, argv + 3, add ? f_add :
+	    f_assign, b) != 0 || !has(b, add ? n_add : n_assign) ||
+	    (!add && cli_registry_id_path(path, sizeof(path), "/v1/cameras/",
+	    argv[2], "/assign") != 0)) {
+		json_decref(b);
+		return usage();
+	}
+	return post(cfg, add ? "/v1/devices" : path, b, 0);
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "-";
+}
+
+/* Prints an array of log indexes as " 1 2 3". */
+static void
+print_indexes(json_t *arr)
+{
+	json_t *v;
+	size_t k;
+
+	json_array_foreach(arr, k, v)
+		printf(" %lld", (long long)json_integer_value(v));
+}
+
+static void
+print_inspection(json_t *i)
+{
+	json_t *v, *e;
+	size_t k;
+
+	printf("inspection:   %s\nenterprise:   %s\nofficers:    ",
+	    str(i, "id"), str(i, "enterprise"));
+	json_array_foreach(json_object_get(i, "officers"), k, v)
+		printf(" %s", json_string_value(v));
+	printf("\nstate:        %s\nmethod:       %s\nbasis:        %s\n"
+	    "content:      %s\nplanned:      %s\nentered:      %s\n"
+	    "left:         %s\nclosed:       %s\nresult:       %s\n"
+	    "deadline:     %s\n", str(i, "state"), str(i, "method"),
+	    str(i, "basis"), str(i, "content"), str(i, "planned"),
+	    str(i, "entered_at"), str(i, "left_at"), str(i, "closed_at"),
+	    str(i, "result"), str(i, "deadline"));
+	if (json_is_true(json_object_get(i, "emergency")))
+		printf("emergency:    back-fill due %s%s%s%s%s\n",
+		    str(i, "backfill_due"),
+		    json_object_get(i, "backfill_due_unknown") ? " (" : "",
+		    json_object_get(i, "backfill_due_unknown") ?
+		    str(i, "backfill_due_unknown") : "",
+		    json_object_get(i, "backfill_due_unknown") ? ")" : "",
+		    json_is_true(json_object_get(i, "backfill_late")) ?
+		    ", back-filled late" : json_is_true(json_object_get(i,
+		    "backfilled")) ? ", back-filled" : json_is_true(
+		    json_object_get(i, "overdue")) ? ", OVERDUE" : "");
+	json_array_foreach(json_object_get(i, "chain"), k, e)
+		printf("chain:        entry %lld %s\n",
+		    (long long)json_integer_value(json_object_get(e, "index")),
+		    str(e, "type"));
+	if (!json_is_array(json_object_get(i, "findings")))
+		printf("findings:     (not available)\n");
+	else if (json_array_size(json_object_get(i, "findings")) == 0)
+		printf("findings:     none\n");
+	json_array_foreach(json_object_get(i, "findings"), k, e) {
+		printf("finding:      %s: %s (entries", str(e, "rule"),
+		    str(e, "detail"));
+		print_indexes(json_object_get(e, "entries"));
+		printf(")\n");
+	}
+}
+
+static void
+print_list(json_t *j)
+{
+	json_t *i;
+	size_t k;
+
+	json_array_foreach(json_object_get(j, "inspections"), k, i)
+		printf("%s  %-10s %s  findings %zu%s%s\n", str(i, "id"),
+		    str(i, "state"), str(i, "enterprise"),
+		    json_array_size(json_object_get(i, "findings")),
+		    json_is_true(json_object_get(i, "emergency")) ?
+		    "  emergency" : "",
+		    json_is_true(json_object_get(i, "overdue")) ?
+		    "  OVERDUE" : "");
+}
+
+/* GET path; prints the JSON with --json, else with fn. */
+static int
+show(const struct config *cfg, const char *path, int json,
+    void (*fn)(json_t *))
+{
+	json_t *j;
+
+	if ((j = cli_registry_call(cfg, path, NULL)) == NULL)
+		return 1;
+	if (json)
+		cli_registry_print_json(j);
+	else
+		fn(j);
+	json_decref(j);
+	return 0;
+}
+
+static int
+list(const struct config *cfg, int argc, char *argv[])
+{
+	const char *path = "/v1/inspections?findings=1";
+	int i, json = 0;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 && !json)
+			json = 1;
+		else if (strcmp(argv[i], "--open") == 0 && path[16] == 'f')
+			path = "/v1/inspections?open=1&findings=1";
+		else if (strcmp(argv[i], "--overdue") == 0 && path[16] == 'f')
+			path = "/v1/inspections?overdue=1&findings=1";
+		else
+			return usage();
+	}
+	return show(cfg, path, json, print_list);
+}
+
+/* A new inspection: "register" or "emergency". */
+static int
+create(const struct config *cfg, int argc, char *argv[], int emergency)
+{
+	static const char *const f_reg[][2] = {
+	    { "--enterprise", "enterprise" }, { "--officer", "officers" },
+	    { "--basis", "basis" }, { "--content", "content" },
+	    { "--planned", "planned" }, { "--method", "method" },
+	    { NULL, NULL } };
+	static const char *const f_em[][2] = {
+	    { "--enterprise", "enterprise" }, { "--officer", "officers" },
+	    { "--at", "at" }, { "--method", "method" }, { NULL, NULL } };
+	static const char *const n_reg[] = { "enterprise", "officers",
+	    "basis", "content", NULL };
+	static const char *const n_em[] = { "enterprise", "officers", NULL };
+	json_t *b;
+
+	if ((b = json_object()) == NULL || parse_flags(argc - 2, argv + 2,
+	    emergency ? f_em : f_reg, b) != 0 || !has(b, emergency ? n_em :
+	    n_reg)) {
+		json_decref(b);
+		return usage();
+	}
+	return post(cfg, emergency ? "/v1/inspections/emergency" :
+	    "/v1/inspections", b, 1);
+}
+
+/* A step of inspection argv[2]: enter, leave, backfill, link ... */
+static int
+action(const struct config *cfg, int argc, char *argv[])
+{
+	static const char *const f_at[][2] = { { "--at", "at" },
+	    { NULL, NULL } };
+	static const char *const f_fill[][2] = { { "--basis", "basis" },
+	    { "--content", "content" }, { NULL, NULL } };
+	static const char *const f_link[][2] = { { "--segment", "segment" },
+	    { "--reason", "reason" }, { NULL, NULL } };
+	static const char *const f_close[][2] = { { "--result", "result" },
+	    { "--deadline", "deadline" }, { NULL, NULL } };
+	static const char *const n_none[] = { NULL };
+	static const char *const n_fill[] = { "basis", "content", NULL };
+	static const char *const n_link[] = { "segment", "reason", NULL };
+	static const char *const n_close[] = { "result", NULL };
+	const char *const (*flags)[2];
+	const char *const *need;
+	const char *verb = argv[1];
+	char path[256], suffix[16];
+	json_t *b;
+
+	if (strcmp(verb, "enter") == 0 || strcmp(verb, "leave") == 0) {
+		flags = f_at;
+		need = n_none;
+	} else if (strcmp(verb, "backfill") == 0) {
+		flags = f_fill;
+		need = n_fill;
+	} else if (strcmp(verb, "link") == 0 || strcmp(verb, "unlink") == 0) {
+		flags = f_link;
+		need = n_link;
+	} else if (strcmp(verb, "close") == 0) {
+		flags = f_close;
+		need = n_close;
+	} else
+		return usage();
+	snprintf(suffix, sizeof(suffix), "/%s", verb);
+	if ((b = json_object()) == NULL || parse_flags(argc - 3, argv + 3,
+	    flags, b) != 0 || !has(b, need) || cli_registry_id_path(path,
+	    sizeof(path), "/v1/inspections/", argv[2], suffix) != 0) {
+		json_decref(b);
+		return usage();
+	}
+	return post(cfg, path, b, 0);
+}
+
+#define DOC_REPLY_MAX	65536
+
+struct doc_reply {
+	char	 buf[DOC_REPLY_MAX];
+	size_t	 len;
+};
+
+static size_t
+doc_collect(char *p, size_t size, size_t n, void *arg)
+{
+	struct doc_reply *r = arg;
+
+	if (size * n > sizeof(r->buf) - 1 - r->len)
+		return 0;
+	memcpy(r->buf + r->len, p, size * n);
+	r->len += size * n;
+	r->buf[r->len] = '\0';
+	return size * n;
+}
+
+/*
+ * POSTs the len bytes at data to path as application/octet-stream.
+ * Returns the answer on a 201 (a new reference), or prints why not and
+ * returns NULL.
+ */
+static json_t *
+upload(const struct config *cfg, const char *path, const void *data,
+    size_t len)
+{
+	static struct doc_reply r;
+	char url[2100], errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdr = NULL;
+	json_t *j = NULL, *e;
+	long code = -1;
+	CURLcode cc;
+	CURL *h;
+
+	r.len = 0;
+	r.buf[0] = '\0';
+	if ((h = curl_easy_init()) == NULL)
+		errx(1, "out of memory");
+	snprintf(url, sizeof(url), "http://localhost%s", path);
+	hdr = curl_slist_append(hdr, "Content-Type: application/octet-stream");
+	/* No "Expect: 100-continue": the daemon reads the body at once. */
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, cfg->control_socket);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, data);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, doc_collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+	if ((cc = curl_easy_perform(h)) != CURLE_OK)
+		cli_registry_unreachable(cfg->control_socket, h, cc, errbuf);
+	else
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	if (code < 0)
+		return NULL;
+	if ((j = json_loadb(r.buf, r.len, 0, NULL)) == NULL)
+		warnx("custosd answered %ld with no JSON", code);
+	else if (code != 201) {
+		e = json_object_get(j, "error");
+		warnx("%s", json_is_string(e) ? json_string_value(e) :
+		    "refused");
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+/*
+ * "inspection document ID --kind K --file PATH [--name NAME]": seals the
+ * file as an object in the inspection's chain.  The file is mapped, not
+ * copied, so a document of several MiB costs no heap.
+ */
+static int
+document(const struct config *cfg, int argc, char *argv[])
+{
+	const char *kind = NULL, *file = NULL, *name = NULL;
+	char path[2048], prefix[256], *copy, *ename, *ekind;
+	struct stat sb;
+	void *data;
+	json_t *j;
+	int i, fd, n;
+
+	for (i = 3; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return usage();
+		if (strcmp(argv[i], "--kind") == 0 && kind == NULL)
+			kind = argv[i + 1];
+		else if (strcmp(argv[i], "--file") == 0 && file == NULL)
+			file = argv[i + 1];
+		else if (strcmp(argv[i], "--name") == 0 && name == NULL)
+			name = argv[i + 1];
+		else
+			return usage();
+	}
+	if (kind == NULL || file == NULL)
+		return usage();
+	if ((copy = strdup(file)) == NULL)
+		errx(1, "out of memory");
+	if (name == NULL)
+		name = basename(copy);
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		warn("%s", file);
+		if (fd != -1)
+			close(fd);
+		free(copy);
+		return 1;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size == 0) {
+		warnx("%s: %s", file, S_ISREG(sb.st_mode) ? "empty file" :
+		    "not a regular file");
+		close(fd);
+		free(copy);
+		return 1;
+	}
+	data = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (data == MAP_FAILED) {
+		warn("%s", file);
+		free(copy);
+		return 1;
+	}
+	ename = curl_easy_escape(NULL, name, 0);
+	ekind = curl_easy_escape(NULL, kind, 0);
+	j = NULL;
+	if (ename == NULL || ekind == NULL)
+		warnx("out of memory");
+	else if (cli_registry_id_path(prefix, sizeof(prefix),
+	    "/v1/inspections/", argv[2], "/document") != 0 ||
+	    (n = snprintf(path, sizeof(path), "%s?kind=%s&name=%s", prefix,
+	    ekind, ename)) < 0 || (size_t)n >= sizeof(path))
+		warnx("the name is too long");
+	else
+		j = upload(cfg, path, data, (size_t)sb.st_size);
+	curl_free(ename);
+	curl_free(ekind);
+	munmap(data, (size_t)sb.st_size);
+	free(copy);
+	if (j == NULL)
+		return 1;
+	printf("%" JSON_INTEGER_FORMAT " %s\n", json_integer_value(
+	    json_object_get(j, "index")), str(j, "object"));
+	json_decref(j);
+	return 0;
+}
+
+static int
+inspection(const struct config *cfg, int argc, char *argv[])
+{
+	char path[256];
+	int json;
+
+	if (strcmp(argv[1], "list") == 0)
+		return list(cfg, argc, argv);
+	if (strcmp(argv[1], "register") == 0)
+		return create(cfg, argc, argv, 0);
+	if (strcmp(argv[1], "emergency") == 0)
+		return create(cfg, argc, argv, 1);
+	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
+		return usage();
+	if (strcmp(argv[1], "show") == 0) {
+		json = argc == 4 && strcmp(argv[3], "--json") == 0;
+		if ((argc != 3 && !json) || cli_registry_id_path(path,
+		    sizeof(path), "/v1/inspections/", argv[2], "") != 0)
+			return usage();
+		return show(cfg, path, json, print_inspection);
+	}
+	if (strcmp(argv[1], "document") == 0)
+		return document(cfg, argc, argv);
+	return action(cfg, argc, argv);
+}
+
+/* Writes s as one RFC 4180 field: quoted when it needs to be. */
+static void
+csv_field(const char *s, int last)
+{
+	const char *p;
+
+	if (s == NULL)
+		s = "";
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		fputs(s, stdout);
+	else {
+		putchar('"');
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	}
+	fputs(last ? "\r\n" : ",", stdout);
+}
+
+/* Joins the array arr into buf: "name(id)" for officers, else strings. */
+static void
+join(json_t *arr, char *buf, size_t len)
+{
+	json_t *v;
+	size_t k, n = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(arr, k, v) {
+		if (n >= len)
+			break;
+		if (json_is_object(v) && json_object_get(v, "name") != NULL)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s(%s)",
+			    k ? "; " : "", str(v, "name"), str(v, "id"));
+		else if (json_is_object(v))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    k ? "; " : "", str(v, "id"));
+		else
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    k ? "; " : "", json_string_value(v) ?
+			    json_string_value(v) : "");
+	}
+}
+
+/*
+ * The ledger (台账) as CSV: UTF-8 with a byte order mark, so that
+ * spreadsheet programs read the Chinese text as UTF-8, RFC 4180 quoting
+ * and CRLF line ends.
+ */
+static void
+print_ledger_csv(json_t *j)
+{
+	static const char *const head[] = { "检查编号", "被检查单位",
+	    "统一社会信用代码", "执法人员", "检查方式", "检查依据",
+	    "检查内容", "进入时间", "离开时间", "检查结果", "整改期限",
+	    "视频数量", "视频时长(秒)", "发现问题", NULL };
+	char offs[4096], fnd[1024], num[32], dur[32];
+	json_t *r;
+	size_t k;
+	long long ms;
+	int h;
+
+	fputs("\xef\xbb\xbf", stdout);
+	for (h = 0; head[h] != NULL; h++)
+		csv_field(head[h], head[h + 1] == NULL);
+	json_array_foreach(json_object_get(j, "rows"), k, r) {
+		join(json_object_get(r, "officers"), offs, sizeof(offs));
+		join(json_object_get(r, "findings"), fnd, sizeof(fnd));
+		snprintf(num, sizeof(num), "%lld", (long long)
+		    json_integer_value(json_object_get(r, "footage_count")));
+		ms = (long long)json_integer_value(json_object_get(r,
+		    "footage_duration_ms"));
+		snprintf(dur, sizeof(dur), "%lld.%03lld", ms / 1000,
+		    ms % 1000);
+		csv_field(str(r, "id"), 0);
+		csv_field(json_string_value(json_object_get(r,
+		    "enterprise_name")), 0);
+		csv_field(str(r, "enterprise"), 0);
+		csv_field(offs, 0);
+		csv_field(json_string_value(json_object_get(r, "method")), 0);
+		csv_field(json_string_value(json_object_get(r, "basis")), 0);
+		csv_field(json_string_value(json_object_get(r, "content")), 0);
+		csv_field(json_string_value(json_object_get(r, "entered_at")),
+		    0);
+		csv_field(json_string_value(json_object_get(r, "left_at")), 0);
+		csv_field(json_string_value(json_object_get(r, "result")), 0);
+		csv_field(json_string_value(json_object_get(r, "deadline")), 0);
+		csv_field(num, 0);
+		csv_field(dur, 0);
+		csv_field(fnd, 1);
+	}
+}
+
+/* custos ledger [--from DATE] [--to DATE] [--format csv|json] */
+static int
+ledger(const struct config *cfg, int argc, char *argv[], int first)
+{
+	const char *from = NULL, *to = NULL, *format = "csv";
+	char path[256];
+	json_t *j;
+	int i;
+
+	for (i = first; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return usage();
+		if (strcmp(argv[i], "--from") == 0 && from == NULL)
+			from = argv[i + 1];
+		else if (strcmp(argv[i], "--to") == 0 && to == NULL)
+			to = argv[i + 1];
+		else if (strcmp(argv[i], "--format") == 0)
+			format = argv[i + 1];
+		else
+			return usage();
+	}
+	if ((strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) ||
+	    (from != NULL && strspn(from, "0123456789-") != strlen(from)) ||
+	    (to != NULL && strspn(to, "0123456789-") != strlen(to)) ||
+	    (from != NULL && strlen(from) > 16) ||
+	    (to != NULL && strlen(to) > 16))
+		return usage();
+	snprintf(path, sizeof(path), "/v1/ledger%s%s%s%s%s",
+	    from != NULL || to != NULL ? "?" : "",
+	    from != NULL ? "from=" : "", from != NULL ? from : "",
+	    from != NULL && to != NULL ? "&" : "", "");
+	if (to != NULL)
+		snprintf(path + strlen(path), sizeof(path) - strlen(path),
+		    "to=%s", to);
+	if ((j = cli_registry_call(cfg, path, NULL)) == NULL)
+		return 1;
+	if (strcmp(format, "json") == 0)
+		cli_registry_print_json(j);
+	else
+		print_ledger_csv(j);
+	json_decref(j);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int
+cli_inspect(const struct config *cfg, int argc, char *argv[])
+{
+	if (strcmp(argv[0], "ledger") == 0)
+		return ledger(cfg, argc, argv, 1);
+	if (argc < 2)
+		return usage();
+	if (strcmp(argv[0], "camera") == 0)
+		return camera(cfg, argc, argv);
+	return inspection(cfg, argc, argv);
+}
