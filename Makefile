@@ -23,20 +23,22 @@ LIB_VERIFY := $(addprefix lib/base/,err.c enc.c utf8.c util.c rfc3339.c) \
 	   $(addprefix lib/crypto/,digest.c sign.c) \
 	   $(addprefix lib/log/,merkle.c note.c ckpt.c tsa.c receipt.c) \
 	   $(addprefix lib/inspection/,calendar.c rules.c) \
-	   lib/evidence/timeline.c
+	   lib/evidence/timeline.c lib/evidence/bundle_layout.c
 # Everything else the daemon and the operator CLI use: all of lib/ but
 # the media parser and the bundle reader, which only custos-verify and
-# the daemon's media child need.
-LIB_FULL := $(sort $(LIB_VERIFY) $(filter-out lib/evidence/bundle.c, \
-	   $(wildcard lib/base/*.c lib/crypto/*.c lib/log/*.c \
-	   lib/inspection/*.c lib/evidence/*.c)))
+# the daemon's media child need, and the bundle writer (tar), which only
+# custos needs.
+BUNDLE_WRITER := lib/evidence/bundle_write.c lib/evidence/bundle_manifest.c
+LIB_FULL := $(sort $(LIB_VERIFY) $(filter-out lib/evidence/bundle.c \
+	   $(BUNDLE_WRITER), $(wildcard lib/base/*.c lib/crypto/*.c \
+	   lib/log/*.c lib/inspection/*.c lib/evidence/*.c)))
 LIB_MEDIA := $(wildcard lib/media/*.c)
 
 # The daemon's parts that test tools link too (no main, api or doors).
 DAEMON_CORE := daemon/journal.c daemon/station.c daemon/entry.c \
 	   daemon/workdays.c $(wildcard daemon/seal/*.c) $(LIB_MEDIA)
 DAEMON_SRCS := $(sort $(DAEMON_CORE) $(wildcard daemon/*.c daemon/*/*.c))
-CUSTOS_SRCS := $(wildcard tools/custos/*.c) tools/cli_util.c
+CUSTOS_SRCS := $(wildcard tools/custos/*.c) tools/cli_util.c $(BUNDLE_WRITER)
 # The bundle verifier also parses media (in its sandboxed child) and tar;
 # the operator CLI needs neither, so these stay out of LIB_VERIFY.
 VERIFY_SRCS := $(wildcard tools/verify/*.c) tools/cli_util.c \
@@ -129,14 +131,16 @@ T_merkle := $(call L,err enc digest merkle)
 T_sign	:= $(call L,err enc digest sign signer)
 T_note	:= $(T_sign) $(call L,utf8 note note_sign)
 T_ckpt	:= $(T_note) $(call L,ckpt)
-T_log	:= $(T_ckpt) $(call L,merkle db log log_audit util)
+T_log	:= $(T_ckpt) $(call L,merkle db log log_proof log_ckpt log_audit util)
 T_store	:= $(call L,err enc digest store util)
-T_config := $(call L,err enc utf8 digest config util)
+T_config := $(call L,err enc utf8 digest config config_keys util)
 T_util	:= $(call L,err util)
-T_catalog := $(T_log) $(call L,catalog)
+T_catalog := $(T_log) $(call L,view catalog)
 T_calendar := $(call L,err util calendar)
 T_uscc	:= $(call L,err uscc)
-T_registry := $(T_log) $(call L,uscc registry registry_inspect)
+T_registry := $(T_log) $(call L,uscc view lifecycle registry \
+	   registry_inspect)
+T_lifecycle := $(call L,err lifecycle)
 T_rules	:= $(call L,err util utf8 calendar rfc3339 rules)
 T_rfc3339 := $(call L,err util calendar rfc3339)
 T_tsa	:= $(T_log) $(call L,tsa)
@@ -144,16 +148,29 @@ T_receipt := $(T_log) $(call L,receipt receipt_log)
 T_evidence := $(T_registry) $(call L,catalog rfc3339 calendar rules \
 	   evidence evidence_log)
 T_timeline := $(T_evidence) $(call L,timeline)
-T_bundle := $(call L,err enc utf8 digest merkle util calendar bundle probe \
-	   sandbox)
+T_bundle := $(sort $(T_log) $(call L,calendar bundle bundle_layout probe \
+	   sandbox))
 $(B)/asan/tests/test_bundle: LIBS_CUSTOS += -lavformat -lavcodec -lavutil \
 	   -lseccomp
+T_bundle_write := $(sort $(T_log) $(T_bundle) $(call L,rfc3339 rules store \
+	   evidence) $(BUNDLE_WRITER))
+$(B)/asan/tests/test_bundle_write: LIBS_CUSTOS += -lavformat -lavcodec \
+	   -lavutil -lseccomp
 T_upload_req := $(call L,err enc utf8 util calendar rfc3339) \
 	   daemon/upload/upload_req.c
 $(B)/asan/tests/test_upload_req: LIBS_CUSTOS += -lhttp_parser
 
+# The shared set-up (tests/unit/fixture.h) is an archive, linked last, so
+# that a test takes only the members it calls and links no module for
+# helpers it does not use.
+FIXTURE := $(call aobj,tests/unit/fixture.c tests/unit/fixture_log.c)
+T_fixture := $(call L,err enc)
+$(B)/asan/tests/fixture.a: $(FIXTURE)
+	rm -f $@ && $(AR) rcs $@ $(FIXTURE)
+
 .SECONDEXPANSION:
-$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*))
+$(B)/asan/tests/test_%: $(B)/asan/tests/unit/test_%.o $$(call aobj,$$(T_$$*)) \
+    $(B)/asan/tests/fixture.a
 	$(CC) $(ASANFLAGS) -o $@ $^ -lcmocka $(LIBS_CUSTOS)
 unit-build: $(addprefix $(B)/asan/tests/,$(UNIT_TESTS))
 
@@ -185,12 +202,15 @@ FZ_api	:= $(call L,err) daemon/api/http.c
 FZ_tsr	:= $(call L,err tsa)
 FZ_receipt := $(T_ckpt) $(call L,merkle receipt)
 FZ_bundle := $(T_registry) $(call L,catalog rfc3339 calendar rules \
-	   evidence timeline bundle probe sandbox tsa) tools/verify/verify_bundle.c \
-	   tools/verify/verify_checks.c tools/verify/verify_factors.c tools/verify/verify_html.c \
+	   evidence timeline bundle bundle_layout probe sandbox tsa) tools/verify/verify_bundle.c \
+	   tools/verify/verify_checks.c tools/verify/verify_segments.c \
+	   tools/verify/verify_factors.c tools/verify/verify_html.c \
 	   tools/verify/verify_util.c tools/cli_util.c
 $(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive
-FZ_live	:= $(call L,err utf8 sandbox) daemon/live/live_child.c daemon/live/live_tls.c \
-	   daemon/journal.c
+FZ_bundle_read := $(call L,err enc utf8 digest merkle util calendar bundle \
+	   bundle_layout probe sandbox)
+$(B)/fuzz/fuzz_bundle_read: LIBS_DAEMON += -larchive
+FZ_live	:= $(call L,err utf8) daemon/live/live_msg.c daemon/journal.c
 FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload/upload_req.c
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 \
 	   -fsanitize=fuzzer,address,undefined

@@ -31,6 +31,8 @@
 #include "custos/enc.h"
 #include "custos/err.h"
 
+#include "bench.h"
+
 #define CHUNK		(1024 * 1024)
 #define RUNS		3
 #define DEFAULT_MIB	1024
@@ -38,15 +40,6 @@
 extern char **environ;
 
 static char	*made;	/* the file we created and must remove */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 cleanup(void)
@@ -111,7 +104,7 @@ time_ours(const char *path, enum digest_alg alg, uint8_t out[DIGEST_LEN])
 		err(2, "malloc");
 	if (digest_new(alg, &d) != 0)
 		errx(2, "digest_new %s failed", digest_name(alg));
-	t0 = now();
+	t0 = bench_now();
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		err(2, "open %s", path);
 	while ((r = read(fd, buf, CHUNK)) != 0) {
@@ -126,7 +119,7 @@ time_ours(const char *path, enum digest_alg alg, uint8_t out[DIGEST_LEN])
 	if (digest_final(d, out) != 0)
 		errx(2, "digest_final failed");
 	close(fd);
-	t = now() - t0;
+	t = bench_now() - t0;
 	digest_free(d);
 	free(buf);
 	return t;
@@ -152,7 +145,7 @@ time_cmd(char *const argv[], char *line, size_t linesz)
 		err(2, "pipe");
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
-	t0 = now();
+	t0 = bench_now();
 	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
 		posix_spawn_file_actions_destroy(&fa);
 		close(p[0]);
@@ -170,7 +163,7 @@ time_cmd(char *const argv[], char *line, size_t linesz)
 	close(p[0]);
 	if (waitpid(pid, &status, 0) == -1)
 		err(2, "waitpid");
-	t = now() - t0;
+	t = bench_now() - t0;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	n = strlen(buf) < linesz - 1 ? strlen(buf) : linesz - 1;

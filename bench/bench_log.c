@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 
 #include <err.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,34 +29,9 @@
 #include "custos/err.h"
 #include "custos/log.h"
 
+#include "bench.h"
+
 #define ENTRY_MAX	256
-
-static char	*tmpdir;	/* the directory we made and must remove */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-cleanup(void)
-{
-	if (tmpdir != NULL)
-		nftw(tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
 
 /*
  * Writes entry i, about 200 bytes shaped like a segment.sealed entry, to
@@ -129,7 +103,7 @@ run_custos(const char *path, const struct entries *e, size_t batch)
 
 	if ((rc = log_open(path, DIGEST_SHA256, LOG_CREATE, &l)) != 0)
 		errx(1, "log_open %s: %s", path, custos_strerror(rc));
-	t = now();
+	t = bench_now();
 	for (i = 0; i < e->n; i += n) {
 		n = e->n - i < batch ? e->n - i : batch;
 		if ((rc = log_append(l, &e->ptr[i], &e->len[i], n, &first,
@@ -139,7 +113,7 @@ run_custos(const char *path, const struct entries *e, size_t batch)
 			errx(1, "log_append: first %llu, want %zu",
 			    (unsigned long long)first, i);
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	if (log_size(l) != e->n)
 		errx(1, "log size %llu, want %zu",
 		    (unsigned long long)log_size(l), e->n);
@@ -177,7 +151,7 @@ run_sqlite(const char *path, const struct entries *e, size_t batch)
 	    SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "COMMIT", -1, &commit, NULL) != SQLITE_OK)
 		errx(1, "prepare: %s", sqlite3_errmsg(db));
-	t = now();
+	t = bench_now();
 	for (i = 0; i < e->n; i += n) {
 		n = e->n - i < batch ? e->n - i : batch;
 		if (sqlite3_step(begin) != SQLITE_DONE)
@@ -195,7 +169,7 @@ run_sqlite(const char *path, const struct entries *e, size_t batch)
 			errx(1, "commit: %s", sqlite3_errmsg(db));
 		sqlite3_reset(commit);
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	sqlite3_finalize(ins);
 	sqlite3_finalize(begin);
 	sqlite3_finalize(commit);
@@ -244,7 +218,7 @@ int
 main(int argc, char **argv)
 {
 	struct entries e;
-	const char *base;
+	const char *base, *tmpdir;
 	size_t n = 200000, batch = 1000, single = 2000;
 	int ch;
 
@@ -271,11 +245,7 @@ main(int argc, char **argv)
 		base = argv[0];
 	else if ((base = getenv("TMPDIR")) == NULL || *base == '\0')
 		base = "/tmp";
-	if (asprintf(&tmpdir, "%s/bench_log.XXXXXX", base) == -1)
-		err(2, "asprintf");
-	if (mkdtemp(tmpdir) == NULL)
-		err(2, "mkdtemp %s", tmpdir);
-	atexit(cleanup);
+	tmpdir = bench_scratch(base, "bench_log");
 
 	entries_make(&e, n);
 	printf("bench_log: %zu entries, %.0f bytes average, in %s\n", e.n,

@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 
 #include <err.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,36 +27,11 @@
 #include "custos/log.h"
 #include "custos/merkle.h"
 
+#include "bench.h"
+
 #define MAX_SIZES	8
 #define BUILD_BATCH	10000
 #define ENTRY_MAX	128
-
-static char	*tmpdir;	/* the directory we made and must remove */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-cleanup(void)
-{
-	if (tmpdir != NULL)
-		nftw(tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
 
 /*
  * log2(x) for x >= 1, bit by bit, so the benchmark needs no libm (the
@@ -105,7 +79,7 @@ grow(struct log *l, uint64_t size)
 	double t;
 	int rc;
 
-	t = now();
+	t = bench_now();
 	while (log_size(l) < size) {
 		n = size - log_size(l) < BUILD_BATCH ?
 		    (size_t)(size - log_size(l)) : BUILD_BATCH;
@@ -121,7 +95,7 @@ grow(struct log *l, uint64_t size)
 		if ((rc = log_append(l, ptr, len, n, &first, NULL)) != 0)
 			errx(1, "log_append: %s", custos_strerror(rc));
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	return t > 0 ? (double)(size - start) / t : 0;
 }
 
@@ -133,13 +107,33 @@ struct result {
 	double		 cons_len;
 };
 
+/*
+ * Makes one proof against size, adding the time it took to *sum: the
+ * inclusion of leaf a, or (consistent) the consistency from size a.
+ */
+static void
+timed_proof(struct log *l, int consistent, uint64_t a, uint64_t size,
+    uint8_t proof[MERKLE_MAX_PROOF][DIGEST_LEN], size_t *n, double *sum)
+{
+	double t;
+	int rc;
+
+	t = bench_now();
+	rc = consistent ? log_prove_consistency(l, a, size, proof, n) :
+	    log_prove_inclusion(l, a, size, proof, n);
+	*sum += bench_now() - t;
+	if (rc != 0)
+		errx(1, "%s %llu: %s", consistent ? "consistency" :
+		    "inclusion", (unsigned long long)a, custos_strerror(rc));
+}
+
 static void
 bench_size(struct log *l, size_t nproofs, uint64_t *seed, struct result *r)
 {
 	uint8_t proof[MERKLE_MAX_PROOF][DIGEST_LEN];
 	uint8_t root[DIGEST_LEN], oroot[DIGEST_LEN], leaf[DIGEST_LEN];
 	uint64_t size = log_size(l), idx, old;
-	double t, ti = 0, tc = 0, li = 0, lc = 0;
+	double ti = 0, tc = 0, li = 0, lc = 0;
 	size_t i, n;
 	int rc;
 
@@ -147,12 +141,7 @@ bench_size(struct log *l, size_t nproofs, uint64_t *seed, struct result *r)
 		errx(1, "log_root: %s", custos_strerror(rc));
 	for (i = 0; i < nproofs; i++) {
 		idx = rnd(seed) % size;
-		t = now();
-		rc = log_prove_inclusion(l, idx, size, proof, &n);
-		ti += now() - t;
-		if (rc != 0)
-			errx(1, "inclusion %llu: %s", (unsigned long long)idx,
-			    custos_strerror(rc));
+		timed_proof(l, 0, idx, size, proof, &n, &ti);
 		li += (double)n;
 		if (i % 100 == 0 && ((rc = log_leaf(l, idx, leaf)) != 0 ||
 		    (rc = merkle_verify_inclusion(log_alg(l), idx, size, leaf,
@@ -161,12 +150,7 @@ bench_size(struct log *l, size_t nproofs, uint64_t *seed, struct result *r)
 			    (unsigned long long)idx, custos_strerror(rc));
 
 		old = 1 + rnd(seed) % size;
-		t = now();
-		rc = log_prove_consistency(l, old, size, proof, &n);
-		tc += now() - t;
-		if (rc != 0)
-			errx(1, "consistency %llu: %s", (unsigned long long)old,
-			    custos_strerror(rc));
+		timed_proof(l, 1, old, size, proof, &n, &tc);
 		lc += (double)n;
 		if (i % 100 == 0 && ((rc = log_root(l, old, oroot)) != 0 ||
 		    (rc = merkle_verify_consistency(log_alg(l), old, size,
@@ -242,15 +226,8 @@ main(int argc, char **argv)
 		else
 			usage();
 	}
-	if (base == NULL && ((base = getenv("TMPDIR")) == NULL ||
-	    *base == '\0'))
-		base = "/tmp";
-	if (asprintf(&tmpdir, "%s/bench_proof.XXXXXX", base) == -1)
-		err(2, "asprintf");
-	if (mkdtemp(tmpdir) == NULL)
-		err(2, "mkdtemp %s", tmpdir);
-	atexit(cleanup);
-	snprintf(path, sizeof(path), "%s/log.db", tmpdir);
+	snprintf(path, sizeof(path), "%s/log.db",
+	    bench_scratch(base, "bench_proof"));
 	if ((rc = log_open(path, DIGEST_SHA256, LOG_CREATE, &l)) != 0)
 		errx(1, "log_open %s: %s", path, custos_strerror(rc));
 

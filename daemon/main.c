@@ -22,6 +22,7 @@
 
 #include "custos/config.h"
 #include "custos/digest.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/note.h"
@@ -30,7 +31,7 @@
 #include "daemon/live/live.h"
 #include "journal.h"
 #include "daemon/seal/probe.h"
-#include "daemon/api/registry_api.h"
+#include "daemon/api/router.h"
 #include "daemon/seal/seal.h"
 #include "station.h"
 #include "summary.h"
@@ -56,6 +57,7 @@ struct daemon {
 					   reported, or -1 */
 	struct station	 st;
 	struct api	*api;
+	struct route_env routes;	/* what the control API may use */
 	struct sealer	*sealer;
 	struct dock	*dock;
 	struct tsa	*tsa;
@@ -108,7 +110,7 @@ previous_stop(struct station *st)
 	if ((e = json_loadb((const char *)data, len, 0, NULL)) != NULL) {
 		if (json_is_string(json_object_get(e, "type")) &&
 		    strcmp(json_string_value(json_object_get(e, "type")),
-		    "station.stopped") == 0)
+		    ENTRY_STATION_STOPPED) == 0)
 			how = "clean";
 		json_decref(e);
 	}
@@ -137,7 +139,7 @@ append_started(struct daemon *d)
 	    "previous_stop", previous_stop(&d->st));
 	if (p == NULL)
 		return CUSTOS_ERR_NOMEM;
-	rc = station_append(&d->st, "station.started", p,
+	rc = station_append(&d->st, ENTRY_STATION_STARTED, p,
 	    &d->st.started_index, NULL);
 	json_decref(p);
 	if (rc == 0)
@@ -160,7 +162,7 @@ append_stopped(struct daemon *d)
 	    "uptime_s", (json_int_t)(now.tv_sec - d->st.started.tv_sec));
 	if (p == NULL)
 		return CUSTOS_ERR_NOMEM;
-	rc = station_append(&d->st, "station.stopped", p, NULL, NULL);
+	rc = station_append(&d->st, ENTRY_STATION_STOPPED, p, NULL, NULL);
 	json_decref(p);
 	if (rc == 0)
 		rc = station_checkpoint(&d->st);
@@ -305,35 +307,11 @@ on_sighup(uv_signal_t *h, int signum)
 	(void)calendar_reload(h->data, "SIGHUP", err, sizeof(err));
 }
 
-/* POST /v1/calendar/reload; the answer is the new calendar status. */
+/* POST /v1/calendar/reload (daemon/api/router.c). */
 static int
-calendar_api(struct daemon *d, const struct api_request *req, json_t **body)
+calendar_reload_api(void *arg, char *err, size_t errlen)
 {
-	char err[512];
-	json_t *j;
-	int code;
-
-	if ((code = registry_api_allowed(req, HTTP_POST, body)) != 0)
-		return code;
-	if (calendar_reload(d, "control socket", err, sizeof(err)) != 0)
-		return registry_api_refuse(body, 409, "%s", err);
-	if ((j = workdays_status(d->cfg, d->st.calendar, time(NULL))) == NULL)
-		return registry_api_refuse(body, 500, "out of memory");
-	*body = json_pack("{s:o}", "calendar", j);
-	return 200;
-}
-
-/* The control API beyond GET /v1/status: the calendar's verb here, the
- * registry and inspections in registry_api.c. */
-static int
-api_route(void *arg, const struct api_request *req, json_t **body)
-{
-	struct daemon *d = arg;
-
-	*body = NULL;
-	if (strcmp(req->path, "/v1/calendar/reload") == 0)
-		return calendar_api(d, req, body);
-	return registry_api_handle(&d->st, req, body);
+	return calendar_reload(arg, "control socket", err, errlen);
 }
 
 /* Once the dock and the live sources have no work in flight, the loop
@@ -437,12 +415,14 @@ daemon_startup(struct daemon *d)
 	    &d->live)) != 0)
 		fatalx_r(rc, "live sources");
 	if ((rc = api_start(&d->loop, d->cfg->control_socket,
-	    status_json, d, &d->api)) != 0)
+	    &d->api)) != 0)
 		fatalx_r(rc, "control socket %s", d->cfg->control_socket);
 	if (api_set_group(d->api, d->cfg->control_group) != 0)
 		fatalx("[control] group %s: no such group",
 		    d->cfg->control_group);
-	api_set_handler(d->api, api_route, d);
+	d->routes = (struct route_env){ .st = &d->st, .status = status_json,
+	    .calendar_reload = calendar_reload_api, .arg = d };
+	api_set_handler(d->api, router_handle, &d->routes);
 }
 
 /*

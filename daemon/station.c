@@ -16,6 +16,7 @@
 #include "custos/calendar.h"
 #include "custos/catalog.h"
 #include "custos/ckpt.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/note_sign.h"
@@ -297,7 +298,7 @@ station_append(struct station *st, const char *type, json_t *payload,
 	int rc;
 
 	/* Nothing goes into the log before the start it belongs to. */
-	if (st->start_pending && strcmp(type, "station.started") != 0)
+	if (st->start_pending && strcmp(type, ENTRY_STATION_STARTED) != 0)
 		return CUSTOS_ERR_NOSPACE;
 	clock_gettime(CLOCK_REALTIME, &now);
 	if ((rc = entry_build(type, next, &now, st->cfg->station_name,

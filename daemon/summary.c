@@ -2,8 +2,10 @@
  * summary: counts and lists over the registry for the station's status:
  * open inspections, emergency inspections whose back-fill is overdue, and
  * red-code enterprises not yet inspected (docs/inspection.md, "Findings").
- * The rules are the ones lib/inspection/rules.c applies to one inspection; here they
- * are read across the station so that an operator sees them at a glance.
+ * The rules are the ones lib/inspection/rules.c applies to one
+ * inspection; here they are read across the station so that an operator
+ * sees them at a glance.  The control API judges an inspection's
+ * back-fill by the same summary_overdue() and the same clock.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,14 +19,12 @@
 #include "custos/err.h"
 #include "custos/registry.h"
 #include "custos/rfc3339.h"
+#include "custos/rules.h"
 #include "station.h"
 #include "summary.h"
 
-/* A red code must be followed by an inspection within this many days. */
-#define RED_WORKDAYS	5
-
-static int64_t
-now_ms(void)
+int64_t
+summary_now_ms(void)
 {
 	struct timespec t;
 
@@ -32,17 +32,29 @@ now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/*
- * The same test daemon/api/inspect_api.c applies: an emergency inspection,
- * not back-filled, whose due time (written by the station or computed by
- * station_backfill_due(), so in one format and comparable as text) has
- * passed.
- */
-static int
-backfill_overdue(const struct registry_inspection *i, const char *now)
+int
+summary_overdue(const struct registry_inspection *i, const char *now)
 {
 	return i->emergency && !i->backfilled && i->backfill_due != NULL &&
 	    strcmp(now, i->backfill_due) > 0;
+}
+
+int
+summary_deadline(const struct calendar *cal, const struct cal_date *day,
+    int n, int64_t *end, char *buf, size_t len)
+{
+	struct cal_date due, unc;
+	char date[RFC3339_LEN];
+	int rc;
+
+	if ((rc = calendar_add_workdays(cal, day, n, &due, &unc)) == 0) {
+		*end = calendar_end_of_day(&due) * 1000;
+		rfc3339_format(*end, buf, len);
+		return 0;
+	}
+	calendar_date_format(&unc, date, sizeof(date));
+	snprintf(buf, len, "calendar does not cover %s", date);
+	return rc;
 }
 
 /*
@@ -90,8 +102,8 @@ static json_t *
 red_item(struct station *st, const struct registry_enterprise *e,
     const char *since, int64_t coded, int64_t now)
 {
-	struct cal_date day, due, unc;
-	char buf[RFC3339_LEN], why[64];
+	struct cal_date day;
+	char buf[64];
 	int64_t end;
 	json_t *j;
 
@@ -101,17 +113,12 @@ red_item(struct station *st, const struct registry_enterprise *e,
 		return NULL;
 	calendar_beijing_date(coded / 1000 - (coded % 1000 < 0 ? 1 : 0),
 	    &day);
-	if (calendar_add_workdays(st->calendar, &day, RED_WORKDAYS, &due,
-	    &unc) == 0) {
-		end = calendar_end_of_day(&due) * 1000;
-		rfc3339_format(end, buf, sizeof(buf));
+	if (summary_deadline(st->calendar, &day, RULES_RED_WORKDAYS, &end, buf,
+	    sizeof(buf)) == 0) {
 		json_object_set_new(j, "deadline", json_string(buf));
 		json_object_set_new(j, "overdue", json_boolean(now > end));
 	} else {
-		/* Not covered is reported, never guessed. */
-		calendar_date_format(&unc, buf, sizeof(buf));
-		snprintf(why, sizeof(why), "calendar does not cover %s", buf);
-		json_object_set_new(j, "deadline_unknown", json_string(why));
+		json_object_set_new(j, "deadline_unknown", json_string(buf));
 		json_object_set_new(j, "overdue", json_false());
 	}
 	return j;
@@ -160,7 +167,7 @@ summary_inspections(struct station *st)
 	struct registry_inspection *ins = NULL;
 	char now[RFC3339_LEN];
 	json_t *j, *over, *red, *item;
-	int64_t nms = now_ms();
+	int64_t nms = summary_now_ms();
 	size_t n = 0, k, open = 0;
 	int rc;
 
@@ -172,12 +179,12 @@ summary_inspections(struct station *st)
 	red = json_array();
 	rc = over == NULL || red == NULL ? CUSTOS_ERR_NOMEM : 0;
 	for (k = 0; k < n && rc == 0; k++) {
-		if (strcmp(ins[k].state, "closed") != 0)
+		if (ins[k].lifecycle.state != LIFECYCLE_CLOSED)
 			open++;
 		/* A deadline the calendar did not cover when the inspection
 		 * was entered may be covered now. */
 		if ((rc = station_backfill_due(st, &ins[k])) != 0 ||
-		    !backfill_overdue(&ins[k], now))
+		    !summary_overdue(&ins[k], now))
 			continue;
 		item = json_pack("{s:s, s:s, s:s}", "inspection", ins[k].id,
 		    "enterprise", ins[k].enterprise,

@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <http_parser.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <uv.h>
@@ -32,7 +31,6 @@
 #include "custos/log.h"
 #include "custos/tsa.h"
 #include "journal.h"
-#include "daemon/api/registry_api.h"
 #include "station.h"
 #include "tsa.h"
 
@@ -248,7 +246,7 @@ on_close(uv_handle_t *h)
 
 /* A failure of the request for size: back off and say so once. */
 static void
-failed(struct tsa *t, uint64_t size, const char *why)
+request_failed(struct tsa *t, uint64_t size, const char *why)
 {
 	if (t->state != STATE_FAILING || strcmp(why, t->last_error) != 0)
 		log_warnx("timestamp failed tree_size=%llu url=%s: %s; "
@@ -323,7 +321,7 @@ job_done(uv_work_t *w, int status)
 	if (rc == 0)
 		stored(t, j);
 	else
-		failed(t, j->size, j->why);
+		request_failed(t, j->size, j->why);
 	job_free(j);
 	/* A newer checkpoint, or a kick, while this one was out; after a
 	 * failure the retry timer (reset by the kick) decides. */
@@ -346,7 +344,7 @@ start(struct tsa *t)
 	if (st->checkpoint_size == 0 || st->checkpoint_size <= t->stamped)
 		return;
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
-		failed(t, st->checkpoint_size, "out of memory");
+		request_failed(t, st->checkpoint_size, "out of memory");
 		return;
 	}
 	j->t = t;
@@ -359,14 +357,14 @@ start(struct tsa *t)
 		snprintf(why, sizeof(why), "cannot build the request: %s",
 		    custos_strerror(rc));
 		job_free(j);
-		failed(t, st->checkpoint_size, why);
+		request_failed(t, st->checkpoint_size, why);
 		return;
 	}
 	if ((rc = uv_queue_work(t->loop, &j->work, job_work, job_done)) != 0) {
 		snprintf(why, sizeof(why), "cannot queue the request: %s",
 		    uv_strerror(rc));
 		job_free(j);
-		failed(t, st->checkpoint_size, why);
+		request_failed(t, st->checkpoint_size, why);
 		return;
 	}
 	uv_timer_stop(&t->retry);
@@ -493,29 +491,4 @@ tsa_status(struct tsa *t, struct station *st)
 	    json_integer((json_int_t)((t->retry_at > now ?
 	    t->retry_at - now : 0) + 999) / 1000) : json_null());
 	return j;
-}
-
-int
-tsa_api_checkpoint(struct station *st, const struct api_request *req,
-    json_t **body)
-{
-	const char	*ts;
-	int		 rc;
-
-	if ((rc = registry_api_allowed(req, HTTP_POST, body)) != 0)
-		return rc;
-	if ((rc = station_checkpoint(st)) != 0)
-		return registry_api_failed(body, rc, "cannot sign a checkpoint");
-	if (st->tsa == NULL)
-		ts = "off";
-	else if ((rc = log_timestamp_get(st->log, st->checkpoint_size, NULL,
-	    NULL)) == 0)
-		ts = "stored";
-	else {
-		tsa_kick(st->tsa);
-		ts = "requested";
-	}
-	*body = json_pack("{s:I, s:s}", "size",
-	    (json_int_t)st->checkpoint_size, "timestamp", ts);
-	return 200;
 }

@@ -14,7 +14,6 @@
 
 #include <jansson.h>
 
-#include "daemon/api/api.h"
 #include "station.h"
 
 struct tsa;
@@ -53,13 +52,5 @@ void	 tsa_stop(struct tsa *t);
  * NULL (no [tsa], or stopping): state "off".
  */
 json_t	*tsa_status(struct tsa *t, struct station *st);
-
-/*
- * POST /v1/checkpoint: signs a checkpoint if the log grew, kicks the TSA
- * and answers at once {"size": N, "timestamp": "stored" | "requested" |
- * "off"}.  An api_handler_fn's contract; writers only.
- */
-int	 tsa_api_checkpoint(struct station *st, const struct api_request *req,
-	    json_t **body);
 
 #endif

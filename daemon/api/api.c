@@ -45,8 +45,6 @@
 
 struct api {
 	uv_pipe_t	 server;
-	api_status_fn	 status;
-	void		*status_arg;
 	api_handler_fn	 handler;
 	void		*handler_arg;
 	int		 has_group;
@@ -194,9 +192,8 @@ reason_phrase(int code)
 	return "Internal Server Error";
 }
 
-/* The control socket's own state: connections open, limits, refusals. */
-static json_t *
-control_json(const struct api *a)
+json_t *
+api_control_status(const struct api *a)
 {
 	const struct conn *o;
 	json_int_t n = 0;
@@ -209,29 +206,11 @@ control_json(const struct api *a)
 	    API_MAX_PER_PEER, "refused", (json_int_t)a->refused_total);
 }
 
-static void
-serve_status(struct conn *c)
-{
-	json_t *body;
-
-	if (c->req.method != HTTP_GET) {
-		respond_error(c, 405, "Method Not Allowed", "use GET");
-		return;
-	}
-	if ((body = c->api->status(c->api->status_arg)) == NULL ||
-	    json_object_set_new(body, "control", control_json(c->api)) != 0) {
-		json_decref(body);
-		respond_error(c, 500, "Internal Server Error", "out of memory");
-		return;
-	}
-	respond(c, 200, "OK", body);
-}
-
 /* Hands a complete request to the handler and sends its answer. */
 static void
 serve(struct conn *c)
 {
-	char path[HTTP_MAX_URL], query[HTTP_MAX_URL], msg[160];
+	char path[HTTP_MAX_URL], query[HTTP_MAX_URL];
 	struct api_request r;
 	json_t *body = NULL;
 	const char *q;
@@ -241,21 +220,8 @@ serve(struct conn *c)
 	q = strchr(c->req.url, '?');
 	snprintf(query, sizeof(query), "%.*s", q == NULL ? 0 :
 	    (int)strcspn(q + 1, "#"), q == NULL ? "" : q + 1);
-	if (strcmp(path, "/v1/status") == 0) {
-		serve_status(c);
-		return;
-	}
 	if (c->api->handler == NULL) {
 		respond_error(c, 404, "Not Found", "no such resource");
-		return;
-	}
-	/* Every write from a peer that may not write is refused here, once,
-	 * so no handler can forget the check. */
-	if (c->req.method != HTTP_GET && !c->authorised) {
-		snprintf(msg, sizeof(msg), "uid %ld may not write: it must be "
-		    "root, the daemon's user or in the [control] group",
-		    (long)c->uid);
-		respond_error(c, 403, "Forbidden", msg);
 		return;
 	}
 	r.method = c->req.method;
@@ -265,6 +231,7 @@ serve(struct conn *c)
 	r.bodylen = c->req.bodylen;
 	r.uid = c->uid;
 	r.authorised = c->authorised;
+	r.server = c->api;
 	code = c->api->handler(c->api->handler_arg, &r, &body);
 	if (body == NULL)
 		respond_error(c, 500, "Internal Server Error", "out of memory");
@@ -451,7 +418,7 @@ over_limit(const struct api *a, const struct conn *c, char *why,
 
 /* Answers c with a 503 and closes it; the first of a run is logged. */
 static void
-refuse(struct conn *c, const char *why)
+conn_refuse(struct conn *c, const char *why)
 {
 	struct api *a = c->api;
 
@@ -497,7 +464,7 @@ accept_cb(uv_stream_t *server, int status)
 	}
 	uv_timer_start(&c->timer, timeout_cb, API_TIMEOUT_MS, 0);
 	if (over_limit(a, c, why, sizeof(why))) {
-		refuse(c, why);
+		conn_refuse(c, why);
 		return;
 	}
 	if (a->refused > 0) {
@@ -538,8 +505,7 @@ raise_nofile(void)
 }
 
 int
-api_start(uv_loop_t *loop, const char *path, api_status_fn status,
-    void *arg, struct api **out)
+api_start(uv_loop_t *loop, const char *path, struct api **out)
 {
 	struct api *a;
 	mode_t old;
@@ -552,8 +518,6 @@ api_start(uv_loop_t *loop, const char *path, api_status_fn status,
 		free(a);
 		return CUSTOS_ERR_NOMEM;
 	}
-	a->status = status;
-	a->status_arg = arg;
 	a->fd_limit = raise_nofile();
 	uv_pipe_init(loop, &a->server, 0);
 	a->server.data = a;

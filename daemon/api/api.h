@@ -1,9 +1,8 @@
 /*
  * api: the control socket.  HTTP/1.1 over a unix socket (mode 0660),
  * parsed by libhttp-parser; one request per connection, JSON answers.
- *
- *	GET /v1/status		station, tree and checkpoint state
- *	anything else		the handler set with api_set_handler()
+ * Every request goes to the handler set with api_set_handler() (the
+ * daemon's is router_handle(), router.h, which holds the route table).
  *
  * Each connection's peer is identified with SO_PEERCRED.  A request is
  * "authorised" to write when the peer runs as root, as the daemon's own
@@ -21,9 +20,6 @@
 
 struct api;
 
-/* Builds the status document; returns a new reference or NULL. */
-typedef json_t	*(*api_status_fn)(void *arg);
-
 /* One parsed request, valid during the handler call only. */
 struct api_request {
 	int		 method;	/* enum http_method */
@@ -33,6 +29,7 @@ struct api_request {
 	size_t		 bodylen;
 	uid_t		 uid;		/* the peer's, from SO_PEERCRED */
 	int		 authorised;	/* may write */
+	const struct api *server;	/* the socket that took it */
 };
 
 /*
@@ -48,8 +45,7 @@ typedef int	 (*api_handler_fn)(void *arg, const struct api_request *req,
  * CUSTOS_ERR_SYSTEM / CUSTOS_ERR_INVALID with errno set; on error nothing is
  * left listening.
  */
-int	 api_start(uv_loop_t *loop, const char *path,
-	    api_status_fn status, void *arg, struct api **out);
+int	 api_start(uv_loop_t *loop, const char *path, struct api **out);
 
 /*
  * Stops accepting, closes every connection and removes the socket file.
@@ -57,8 +53,16 @@ int	 api_start(uv_loop_t *loop, const char *path,
  */
 void	 api_stop(struct api *a);
 
-/* Routes every request except GET /v1/status to fn(arg, ...). */
+/* Hands every request to fn(arg, ...); until then each gets a 404. */
 void	 api_set_handler(struct api *a, api_handler_fn fn, void *arg);
+
+/*
+ * The socket's own state for the status document, a new reference or
+ * NULL: {"connections": open now, this one included, "max_connections",
+ * "max_per_peer", "refused": connections refused over a limit since the
+ * start}.
+ */
+json_t	*api_control_status(const struct api *a);
 
 /*
  * Also authorises members of group (a group name; NULL: nobody more).

@@ -10,7 +10,8 @@
  *
  * This file watches dock.root, takes each camera that docks, walks its
  * volume (walk.h) and hands it to session.c (session.h), which seals its
- * files and appends its dock.session entry.  Paths are kept as raw bytes
+ * files and appends its dock.session entry; dock_state.c keeps the status
+ * and frees the dock once it has stopped.  Paths are kept as raw bytes
  * (any byte but NUL and '/' in a name) and turned into UTF-8 only when
  * written to JSON or a log line.
  */
@@ -29,7 +30,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <systemd/sd-daemon.h>
 #include <uv.h>
 
 #include "custos/config.h"
@@ -37,7 +37,6 @@
 #include "custos/util.h"
 #include "dock.h"
 #include "dock_int.h"
-#include "daemon/entry.h"
 #include "daemon/journal.h"
 #include "session.h"
 #include "daemon/station.h"
@@ -47,6 +46,20 @@
 #define SCAN_MAX		4096	/* entries of dock.root looked at */
 
 static void	request_scan(struct dock *);
+
+/*
+ * The dock's own work (a scan, a walk that found nothing, a handle) is
+ * over: a stopping dock may now be done.  dock_maybe_stopped() is called
+ * from here only while stopping: it is also where a camera's session
+ * reports its end (session.c), which the fault harness takes as the end
+ * of a file's work (tests/fault/fault.c), and a rescan must not end it.
+ */
+static void
+own_work_done(struct dock *d)
+{
+	if (d->stopping)
+		dock_maybe_stopped(d);
+}
 
 /* Camera serials: 1 to 64 of [A-Za-z0-9._-], starting alphanumeric. */
 static int
@@ -65,13 +78,6 @@ serial_valid(const char *s)
 			return 0;
 	}
 	return 1;
-}
-
-static int64_t
-ms_between(const struct timespec *a, const struct timespec *b)
-{
-	return (int64_t)(b->tv_sec - a->tv_sec) * 1000 +
-	    (b->tv_nsec - a->tv_nsec) / 1000000;
 }
 
 /*
@@ -153,31 +159,6 @@ cam_find(struct dock *d, const char *name)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
-}
-
-
-static void
-cam_free(struct camera *c)
-{
-	if (c->volfd != -1)
-		close(c->volfd);
-	walk_items_free(c->items, c->nitems);
-	free(c);
-}
-
-void
-dock_cam_unlink(struct camera *c)
-{
-	struct camera **pp;
-
-	for (pp = &c->d->cams; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == c) {
-			*pp = c->next;
-			break;
-		}
-	if (c->d->prober == c)
-		c->d->prober = NULL;
-	cam_free(c);
 }
 
 static void	start_walk(struct camera *);
@@ -282,7 +263,7 @@ out:
 		d->scan_again = 0;
 		request_scan(d);
 	}
-	dock_maybe_stopped(d);
+	own_work_done(d);
 }
 
 static void
@@ -371,7 +352,7 @@ walk_done(uv_work_t *req, int status)
 			struct dock *d = c->d;
 
 			dock_cam_unlink(c);
-			dock_maybe_stopped(d);
+			own_work_done(d);
 		}
 		return;
 	}
@@ -438,89 +419,6 @@ fail:
 	c->state = CAM_UNREADABLE;
 }
 
-void
-dock_notify(struct dock *d)
-{
-	struct camera *c;
-	uint64_t done = 0, total = 0;
-	unsigned ncam = 0, active = 0;
-	char buf[256];
-
-	for (c = d->cams; c != NULL; c = c->next) {
-		if (c->state == CAM_UNREADABLE)
-			continue;
-		ncam++;
-		if (c->state == CAM_SCANNING || c->state == CAM_SEALING)
-			active++;
-		done += c->files_done;
-		total += c->files_total;
-	}
-	snprintf(buf, sizeof(buf), "STATUS=%u camera%s docked, %u "
-	    "ingesting, %" PRIu64 "/%" PRIu64 " files%s%s%s", ncam,
-	    ncam == 1 ? "" : "s", active, done, total,
-	    d->store_full ? ", disk full: ingest paused" : "",
-	    d->st->status_note[0] != '\0' ? "; WARNING: " : "",
-	    d->st->status_note);
-	if (strcmp(buf, d->notified) != 0) {
-		memcpy(d->notified, buf, sizeof(buf));
-		sd_notify(0, buf);
-	}
-}
-
-json_t *
-dock_status(const struct dock *d)
-{
-	static const char *const states[] = { "scanning", "sealing", "done",
-	    "unreadable" };
-	const struct camera *c;
-	struct timespec now;
-	json_t *j, *arr, *o;
-	char ts[32];
-	int64_t ms;
-
-	if ((j = json_object()) == NULL || (arr = json_array()) == NULL) {
-		json_decref(j);
-		return NULL;
-	}
-	json_object_set_new(j, "store_full", json_boolean(d->store_full));
-	json_object_set_new(j, "disk_full", json_boolean(d->store_full));
-	if (d->store_full) {
-		entry_time(&d->full_since, ts, sizeof(ts));
-		json_object_set_new(j, "disk_full_since", json_string(ts));
-		json_object_set_new(j, "disk_full_reason",
-		    json_string(d->full_why));
-		json_object_set_new(j, "disk_full_retries",
-		    json_integer((json_int_t)d->full_retries));
-	}
-	json_object_set_new(j, "cameras", arr);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	for (c = d->cams; c != NULL; c = c->next) {
-		const char *state = states[c->state];
-
-		if (c->state == CAM_SEALING && c->waiting && d->store_full)
-			state = "waiting: store full";
-		ms = ms_between(&c->start_mono, c->state == CAM_DONE ?
-		    &c->end_mono : &now);
-		entry_time(&c->start_rt, ts, sizeof(ts));
-		o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-		    "s:s}", "camera", c->name, "state", state,
-		    "files_done", (json_int_t)c->files_done,
-		    "files_total", (json_int_t)c->files_total,
-		    "bytes_done", (json_int_t)c->bytes_done,
-		    "bytes_total", (json_int_t)c->bytes_total,
-		    "rate_bps", (json_int_t)(ms > 0 ?
-		    c->bytes_done * 1000 / (uint64_t)ms : 0),
-		    "errors", (json_int_t)c->errors,
-		    "refused", (json_int_t)c->refused,
-		    "started", ts);
-		if (o == NULL || json_array_append_new(arr, o) != 0) {
-			json_decref(j);
-			return NULL;
-		}
-	}
-	return j;
-}
-
 int
 dock_start(uv_loop_t *loop, struct station *st, struct sealer *s,
     struct dock **out)
@@ -566,29 +464,7 @@ handle_closed(uv_handle_t *h)
 	struct dock *d = h->data;
 
 	d->handles--;
-	dock_maybe_stopped(d);
-}
-
-void
-dock_maybe_stopped(struct dock *d)
-{
-	struct camera *c;
-	size_t i;
-
-	if (!d->stopping || d->scan_busy || d->handles > 0)
-		return;
-	for (c = d->cams; c != NULL; c = c->next)
-		if (c->busy || c->state == CAM_SEALING)
-			return;
-	while ((c = d->cams) != NULL) {
-		d->cams = c->next;
-		cam_free(c);
-	}
-	for (i = 0; i < d->nignored; i++)
-		free(d->ignored[i]);
-	free(d->root);
-	d->stopped(d->stopped_arg);
-	free(d);
+	own_work_done(d);
 }
 
 void
@@ -614,5 +490,5 @@ dock_stop(struct dock *d, void (*stopped)(void *arg), void *arg)
 			session_next(c);
 	}
 	d->handles--;
-	dock_maybe_stopped(d);
+	own_work_done(d);
 }

@@ -1,8 +1,8 @@
 /*
  * dock_int.h: the dock's state, shared by dock.c (dock.root watched, the
- * cameras docked and walked, status, stop) and session.c (a camera's
- * files sealed and its dock.session entry), and by no one else.  The
- * loop owns every structure here.
+ * cameras docked and walked, stop), session.c (a camera's files sealed
+ * and its dock.session entry) and dock_state.c (status, a camera taken
+ * off, the end), and by no one else.  The loop owns every structure here.
  */
 #ifndef CUSTOSD_DOCK_INT_H
 #define CUSTOSD_DOCK_INT_H
@@ -89,6 +89,8 @@ struct dock {
 	void		*stopped_arg;
 	char		 notified[256];
 };
+
+/* dock_state.c */
 
 /*
  * Takes c off its dock's list and frees it (closing its volume and

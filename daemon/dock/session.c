@@ -27,6 +27,7 @@
 #include "custos/config.h"
 #include "custos/digest.h"
 #include "custos/enc.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "dock.h"
 #include "dock_int.h"
@@ -634,7 +635,7 @@ session_end(struct camera *c, const char *ended)
 	if ((p = session_json(c, ended)) == NULL)
 		rc = CUSTOS_ERR_NOMEM;
 	else
-		rc = station_append(d->st, "dock.session", p, &index, NULL);
+		rc = station_append(d->st, ENTRY_DOCK_SESSION, p, &index, NULL);
 	json_decref(p);
 	if (rc == CUSTOS_ERR_NOSPACE && !d->stopping) {
 		/* The inventory is the session's only record of what was

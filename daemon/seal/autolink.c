@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/registry.h"
@@ -45,7 +46,7 @@ recorded_time(json_t *seg)
 static int
 open_at(const struct registry_inspection *i, const char *when)
 {
-	if (strcmp(i->state, "closed") == 0 || i->entered_at == NULL)
+	if (i->lifecycle.state == LIFECYCLE_CLOSED || i->entered_at == NULL)
 		return 0;
 	if (strcmp(i->entered_at, when) > 0)
 		return 0;
@@ -105,7 +106,7 @@ link_one(struct station *st, const char *id, uint64_t index, json_t *seg,
 	registry_inspection_free(i);
 	if (p == NULL)
 		return CUSTOS_ERR_NOMEM;
-	rc = station_append(st, "evidence.linked", p, &at, NULL);
+	rc = station_append(st, ENTRY_EVIDENCE_LINKED, p, &at, NULL);
 	json_decref(p);
 	if (rc != 0)
 		return rc;

@@ -18,7 +18,7 @@
 
 #include "custos/digest.h"
 #include "custos/err.h"
-#include "custos/sandbox.h"
+#include "child.h"
 #include "probe.h"
 
 /*
@@ -164,25 +164,14 @@ on_timeout(uv_timer_t *t)
 	finish(p);
 }
 
-static int
-uv_to_custos(int uverr)
-{
-	if (uverr == UV_ENOMEM)
-		return CUSTOS_ERR_NOMEM;
-	errno = -uverr;
-	return CUSTOS_ERR_SYSTEM;
-}
-
 int
 probe_start(uv_loop_t *loop, const char *self, int fd, enum digest_alg alg,
     unsigned timeout_ms, probe_cb cb, void *arg)
 {
-	uv_process_options_t opt;
-	uv_stdio_container_t stdio[4];
+	struct child_stdio io;
 	struct probe *p;
-	char *argv[4], journal[512], parent[64], *env[3];
-	const char *js;
-	int r, n = 0;
+	char *argv[4];
+	int r, rc, saved;
 
 	if (timeout_ms == 0 || fd < 0 || cb == NULL || self == NULL)
 		return CUSTOS_ERR_INVALID;
@@ -194,60 +183,43 @@ probe_start(uv_loop_t *loop, const char *self, int fd, enum digest_alg alg,
 	p->proc.data = p->pipe.data = p->timer.data = p;
 	if ((r = uv_pipe_init(loop, &p->pipe, 0)) != 0) {
 		free(p);
-		return uv_to_custos(r);
+		return child_uv_err(r);
 	}
 	p->open_handles++;
 	if ((r = uv_timer_init(loop, &p->timer)) != 0) {
 		p->pipe_closed = 1;
 		uv_close((uv_handle_t *)&p->pipe, handle_closed);
-		return uv_to_custos(r);
+		return child_uv_err(r);
 	}
 	p->open_handles++;
 
 	/* The child gets no environment but the journal's and our pid (it
 	 * dies with us: sandbox.h), so nothing the daemon was started with
 	 * steers the parser. */
-	env[0] = env[1] = env[2] = NULL;
-	if ((js = getenv("JOURNAL_STREAM")) != NULL &&
-	    (size_t)snprintf(journal, sizeof(journal), "JOURNAL_STREAM=%s",
-	    js) < sizeof(journal))
-		env[n++] = journal;
-	if (sandbox_parent_env(parent, sizeof(parent)) == 0)
-		env[n++] = parent;
 	argv[0] = (char *)(uintptr_t)self;
 	argv[1] = "-P";
 	argv[2] = (char *)(uintptr_t)digest_name(alg);
 	argv[3] = NULL;
-	memset(stdio, 0, sizeof(stdio));
-	stdio[0].flags = UV_IGNORE;
-	stdio[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-	stdio[1].data.stream = (uv_stream_t *)&p->pipe;
-	stdio[2].flags = UV_INHERIT_FD;
-	stdio[2].data.fd = STDERR_FILENO;
-	stdio[3].flags = UV_INHERIT_FD;
-	stdio[3].data.fd = fd;
-	memset(&opt, 0, sizeof(opt));
-	opt.exit_cb = on_exit_cb;
-	opt.file = self;
-	opt.args = argv;
-	opt.env = env;
-	opt.stdio = stdio;
-	opt.stdio_count = 4;
-	r = uv_spawn(loop, &p->proc, &opt);
+	io.in = NULL;
+	io.out = &p->pipe;
+	io.fd3 = fd;
+	rc = child_spawn(loop, &p->proc, argv, &io, on_exit_cb);
 	/* Initialised even when the spawn failed: it must be closed. */
 	p->open_handles++;
-	if (r == 0)
-		r = uv_read_start((uv_stream_t *)&p->pipe, on_alloc, on_read);
-	if (r == 0)
-		r = uv_timer_start(&p->timer, on_timeout, timeout_ms, 0);
-	if (r != 0) {
+	if (rc == 0 && ((r = uv_read_start((uv_stream_t *)&p->pipe, on_alloc,
+	    on_read)) != 0 || (r = uv_timer_start(&p->timer, on_timeout,
+	    timeout_ms, 0)) != 0))
+		rc = child_uv_err(r);
+	if (rc != 0) {
+		saved = errno;
 		if (uv_is_active((uv_handle_t *)&p->proc))
 			(void)uv_process_kill(&p->proc, SIGKILL);
 		p->done = 1;	/* never call back */
 		close_pipe(p);
 		uv_close((uv_handle_t *)&p->timer, handle_closed);
 		uv_close((uv_handle_t *)&p->proc, handle_closed);
-		return uv_to_custos(r);
+		errno = saved;
+		return rc;
 	}
 	return 0;
 }

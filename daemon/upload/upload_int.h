@@ -1,8 +1,15 @@
 /*
  * upload_int.h: the upload listener's state, shared by upload.c (the
- * listener, TLS and the connections) and upload_file.c (the routes: files
- * kept while they arrive, resumed, committed and sealed; checkpoint and
- * receipts), and by no one else.  The loop thread owns all of it.
+ * listener and its TLS context, status, stop), upload_conn.c (each
+ * connection: TLS, the request read, the answer) and upload_file.c (the
+ * routes: files kept while they arrive, resumed, committed and sealed;
+ * checkpoint and receipts), and by no one else.  The loop thread owns all
+ * of it.
+ *
+ * The calls go one way: upload.c calls both others, upload_file.c calls
+ * the connection's answers, and a connection reaches the routes and the
+ * listener only through the table upload_start() sets (struct
+ * upload_ops).
  */
 #ifndef CUSTOSD_UPLOAD_INT_H
 #define CUSTOSD_UPLOAD_INT_H
@@ -79,7 +86,24 @@ struct conn {
 	char		 pbuf[UPLOAD_PLAIN_BUF];
 };
 
+/*
+ * What a connection calls of the routes (upload_file.c) and of the
+ * listener (upload.c).
+ */
+struct upload_ops {
+	/* upload_route(), upload_body(), upload_complete(), upload_detach()
+	 * below. */
+	void		(*route)(struct conn *);
+	int		(*body)(void *, const char *, size_t);
+	void		(*complete)(struct conn *);
+	void		(*detach)(struct conn *, int, const char *);
+	/* A connection was freed or a seal ended: while stopping, the
+	 * listener may now be done. */
+	void		(*idle)(struct upload *);
+};
+
 struct upload {
+	const struct upload_ops *ops;
 	uv_loop_t	*loop;
 	struct station	*st;
 	struct sealer	*sealer;
@@ -101,7 +125,20 @@ struct upload {
 	void		*stopped_arg;
 };
 
-/* upload.c: answers and the connection's life. */
+/* upload_conn.c: answers and the connection's life. */
+
+/*
+ * The listener's connection callback: accepts one connection on server
+ * (whose data is the struct upload) and starts its handshake; refuses it
+ * while stopping or past the connection limit.
+ */
+void	 conn_accept(uv_stream_t *server, int status);
+
+/*
+ * Closes c (once): a file still being received is kept for a resume;
+ * c is freed once its handles are closed and no seal is in flight.
+ */
+void	 conn_close(struct conn *c);
 
 /*
  * Sends an answer and ends the request: status, a NUL-terminated list of

@@ -271,33 +271,6 @@ on_header_value(http_parser *p, const char *at, size_t len)
 	return 0;
 }
 
-/* Decodes %XX escapes of s (len bytes) into out; refuses bad escapes. */
-static int
-pct_decode(const char *s, size_t len, char *out, size_t outsz)
-{
-	size_t i, n = 0;
-	uint8_t b;
-
-	for (i = 0; i < len; i++) {
-		if (n + 1 >= outsz)
-			return CUSTOS_ERR_TOOBIG;
-		if (s[i] != '%') {
-			out[n++] = s[i];
-			continue;
-		}
-		if (i + 2 >= len)
-			return CUSTOS_ERR_FORMAT;
-		if (hex_decode(s + i + 1, 2, &b, 1) != 0)
-			return CUSTOS_ERR_FORMAT;
-		out[n++] = (char)b;
-		i += 2;
-	}
-	out[n] = '\0';
-	if (n != strlen(out))
-		return CUSTOS_ERR_FORMAT;	/* an encoded NUL */
-	return 0;
-}
-
 /* A decoded file name: no way out of its directory, printable UTF-8. */
 static int
 name_valid(const char *s)

@@ -54,6 +54,16 @@ int	 b64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz,
 int	 dec_decode(const char *in, size_t inlen, uint64_t *out);
 
 /*
+ * Decodes the %XX escapes (either case) of the inlen characters at in, a
+ * URL path segment or query value, into out of outsz (> 0) bytes and a
+ * NUL; other characters are copied as they are.  Returns 0,
+ * CUSTOS_ERR_FORMAT for a '%' not followed by two hex digits or an
+ * escaped NUL (%00), or CUSTOS_ERR_TOOBIG if out is too small (an outsz
+ * of inlen + 1 always suffices).
+ */
+int	 pct_decode(const char *in, size_t inlen, char *out, size_t outsz);
+
+/*
  * Copies the NUL-terminated s into buf of bufsz (> 0) bytes with every
  * byte outside printable ASCII, and the backslash, written as \xNN, so
  * that names and fields from a file under test cannot reach a terminal as

@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "custos/lifecycle.h"
+
 struct registry;
 struct log;
 
@@ -173,7 +175,7 @@ struct registry_inspection {
 	char		*planned;	/* YYYY-MM-DD or NULL */
 	char		*method;
 	int		 emergency;
-	char		*state;		/* registered, entered, left, closed */
+	char		*state;		/* its lifecycle's state name */
 	char		*entered_at;	/* RFC 3339 or NULL */
 	char		*left_at;
 	char		*closed_at;	/* the closing entry's "time" */
@@ -186,6 +188,11 @@ struct registry_inspection {
 	uint64_t	 index;		/* its first entry */
 	uint64_t	 last_index;	/* its latest entry */
 	char		*last_leaf;	/* its leaf hash, "sha256:<hex>" */
+	/*
+	 * Where it stands (custos/lifecycle.h): a step is allowed when
+	 * lifecycle_step(&lifecycle, step, ...) returns 0.
+	 */
+	struct lifecycle lifecycle;
 };
 
 struct registry_chain_entry {

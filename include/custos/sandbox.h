@@ -1,34 +1,57 @@
 /*
- * sandbox: how the media child restricts itself before it touches
- * untrusted bytes (STYLE.md 7).  Linux only; a build without libseccomp
- * fails to compile, it never falls back to no sandbox.
+ * sandbox: how a child restricts itself before it touches untrusted
+ * bytes (STYLE.md 7).  One policy builder, one policy per role:
  *
- * In order:
- *   - setrlimit: FSIZE 0 (no file grows), NPROC 0 (no new process),
- *     CPU cpu_seconds (SIGXCPU, then SIGKILL one second later);
+ *   SANDBOX_PROBE	the media child (probe.h): demuxes one file it
+ *			reads through media_fd and answers on fd 1;
+ *   SANDBOX_LIVE	the live child (daemon/live): reads a stream over
+ *			the network or TLS on sockets it opened before, and
+ *			writes segment files beneath its spool directory.
+ *
+ * Linux only; a build without libseccomp fails to compile, it never
+ * falls back to no sandbox.  In order:
+ *   - setrlimit: PROBE: FSIZE 0 (no file grows), NPROC 0 (no new
+ *     process), CPU cpu_seconds (SIGXCPU, then SIGKILL one second
+ *     later); LIVE: FSIZE fsize_max, NPROC 0 unless the source starts
+ *     threads (SRT: RLIMIT_NPROC counts threads; the filter still allows
+ *     clone only with CLONE_THREAD).  SIGXFSZ is ignored: a write past
+ *     the limit fails with EFBIG;
  *   - PR_SET_NO_NEW_PRIVS;
  *   - a Landlock ruleset that handles every access right the running
  *     kernel knows and grants no path (and, from ABI 4, no TCP bind or
  *     connect; from ABI 6, no signals or abstract sockets outside the
- *     process).  A kernel without Landlock (ENOSYS, EOPNOTSUPP) is no
- *     error: seccomp below already denies every path-taking system call;
- *   - a seccomp filter that allows only what demuxing from media_fd and
- *     answering on fd 1 need, and kills the process on anything else
- *     (RET_TRAP with a SIGSYS reporter only when built with
+ *     process), except for LIVE the creation and writing of regular
+ *     files beneath the spool.  A kernel without Landlock (ENOSYS,
+ *     EOPNOTSUPP) is no error: seccomp below already denies every
+ *     path-taking system call;
+ *   - a seccomp allowlist that kills the process on anything else
+ *     (RET_TRAP, and for PROBE a SIGSYS reporter, only when built with
  *     -DSANDBOX_DEBUG).
  *
- * The allowed system calls (see sandbox.c for the argument checks):
- *	pread64, read, lseek, fstat, newfstatat (media_fd only; newfstatat with
- *	AT_EMPTY_PATH), write (fd 1 and 2 only), brk, mmap (never
- *	PROT_EXEC), munmap, mremap, madvise, futex, clock_gettime,
- *	rt_sigreturn, exit, exit_group.
- * open and openat fail with EACCES instead (libraries probe for optional
- * files and cope); everything else kills the process with SIGSYS.
+ * The allowed system calls (see sandbox.c for the argument checks).
+ * Both roles: brk, mmap (never PROT_EXEC), munmap, mremap, madvise,
+ * futex, clock_gettime, rt_sigreturn, exit, exit_group.
+ * PROBE adds: pread64, read, lseek, fstat, newfstatat (media_fd only;
+ *	newfstatat with AT_EMPTY_PATH), write (fd 1 and 2 only), and
+ *	sigaltstack in the ASan build only; open and openat fail with
+ *	EACCES (libraries probe for optional files and cope).
+ * LIVE adds: socket I/O on descriptors already open (read, recvfrom,
+ *	recvmsg, sendto, sendmsg, poll, ppoll, select, pselect6,
+ *	getsockopt, setsockopt, shutdown, epoll_wait, epoll_pwait,
+ *	epoll_ctl), openat beneath the spool with O_CREAT | O_EXCL only
+ *	(any other openat and open fail with EACCES), write, writev,
+ *	fsync, close, fstat, newfstatat (AT_EMPTY_PATH), lseek, mprotect
+ *	(never PROT_EXEC), gettimeofday, clock_nanosleep, nanosleep,
+ *	getrandom, getpid, gettid, rt_sigprocmask, sched_yield, prctl
+ *	(PR_GET_NAME, PR_SET_NAME), clone with CLONE_THREAD (clone3 fails
+ *	with ENOSYS), set_robust_list, rseq, sigaltstack,
+ *	sched_getaffinity; the filter covers every thread (TSYNC).
  */
 #ifndef CUSTOS_SANDBOX_H
 #define CUSTOS_SANDBOX_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* The CPU limit of the media child, far above any honest demux. */
@@ -49,6 +72,23 @@
 int	 sandbox_parent_env(char *buf, size_t len);
 
 /*
+ * The whole environment of a child: JOURNAL_STREAM when the caller has
+ * one (the child's log lines then reach the journal as the parent's do)
+ * and SANDBOX_PARENT_ENV, so it dies with us; nothing else of the
+ * caller's, so nothing the parent was started with steers the child.
+ * env points into the struct itself: fill it where it is used, never
+ * copy it.
+ */
+struct sandbox_env {
+	char		*env[3];	/* NULL-terminated */
+	char		 journal[512];
+	char		 parent[64];
+};
+
+/* Fills *e as described above; a variable that does not fit is left out. */
+void	 sandbox_child_env(struct sandbox_env *e);
+
+/*
  * Has the kernel SIGKILL the calling process when its parent dies
  * (PR_SET_PDEATHSIG), so a child never outlives a daemon killed with
  * SIGKILL.  A parent that died before that call is seen too: getppid()
@@ -60,29 +100,38 @@ int	 sandbox_parent_env(char *buf, size_t len);
  */
 int	 sandbox_parent_death(pid_t parent);
 
+enum sandbox_role {
+	SANDBOX_PROBE = 1,
+	SANDBOX_LIVE,
+};
+
+/* What a child is, and what its policy needs to know. */
+struct sandbox_policy {
+	enum sandbox_role role;
+	int		 fd;		/* PROBE: the media; LIVE: the spool
+					   directory */
+	unsigned	 cpu_seconds;	/* PROBE: the CPU limit */
+	uint64_t	 fsize_max;	/* LIVE: the largest file it writes */
+	int		 threads;	/* LIVE: the source starts threads
+					   (no RLIMIT_NPROC) */
+};
+
 /*
- * Restricts the calling process for good as described above, allowing
- * reads only from media_fd.  Call it single-threaded, after everything
- * that opens files (libraries' lazy initialisation) has run.  Returns 0,
- * or CUSTOS_ERR_SYSTEM (errno set) if a restriction could not be applied:
- * the caller must then not go on.
+ * Restricts the calling process for good with the policy of p->role, as
+ * described above.  Call it single-threaded, after everything that opens
+ * files (libraries' lazy initialisation, certificates, the source's
+ * sockets) has run.  Returns 0; CUSTOS_ERR_INVALID for an unknown role;
+ * CUSTOS_ERR_SYSTEM (errno set) if a restriction could not be applied
+ * (also for a negative p->fd): the caller must then not go on.
  */
+int	 sandbox_apply(const struct sandbox_policy *p);
+
+/* sandbox_apply() with the PROBE policy for media_fd and cpu_seconds. */
 int	 sandbox_enter(int media_fd, unsigned cpu_seconds);
 
 /*
- * Applies, for good, the Landlock ruleset described above: every access
- * right the running kernel knows is handled, and none is granted, except,
- * when dir_fd >= 0, creating regular files beneath the directory open as
- * dir_fd and writing to files there (the live child's spool).  A kernel
- * without Landlock is no error.  Returns 0, or CUSTOS_ERR_SYSTEM (errno
- * set).  sandbox_enter() calls it with -1; a child that restricts itself
- * otherwise calls it after PR_SET_NO_NEW_PRIVS.
- */
-int	 sandbox_landlock(int dir_fd);
-
-/*
  * The Landlock ABI version the running kernel offers (0 if it has none),
- * and the one sandbox_enter() applied (0 before it ran or without
+ * and the one sandbox_apply() applied (0 before it ran or without
  * Landlock).  For tests and the child's debug line.
  */
 int	 sandbox_landlock_abi(void);

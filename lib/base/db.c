@@ -1,6 +1,6 @@
 /*
- * db: one copy of the SQLite helpers the log, catalog and registry
- * modules share (see db_int.h).
+ * db: one copy of the SQLite helpers the log and its derived views share
+ * (see db_int.h).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +61,17 @@ db_read_uint(sqlite3_stmt *st, uint64_t *out)
 		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : db_err(rc);
 	sqlite3_reset(st);
 	return rc;
+}
+
+int
+db_prepares(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_finalize(st);
+	return 1;
 }
 
 void

@@ -1,6 +1,7 @@
 /*
- * db_int: the SQLite plumbing lib/log/log.c, lib/evidence/catalog.c and lib/inspection/registry.c
- * (and their companions) share.  Not a public interface: only lib/ files
+ * db_int: the SQLite plumbing lib/log/log.c and the derived views of the
+ * log (lib/log/view.c, lib/evidence/catalog.c, lib/inspection/registry.c
+ * and their companions) share.  Not a public interface: only lib/ files
  * include it.
  */
 #ifndef CUSTOS_DB_INT_H
@@ -37,6 +38,12 @@ int	 db_step_done(sqlite3_stmt *st);
  * negative, else db_err()'s code.
  */
 int	 db_read_uint(sqlite3_stmt *st, uint64_t *out);
+
+/*
+ * 1 if sql prepares on db, that is if the tables and columns it names
+ * exist, else 0 (the statement is not run).
+ */
+int	 db_prepares(sqlite3 *db, const char *sql);
 
 /* Finalizes stmts[0..n-1]; NULL entries are allowed (never prepared). */
 void	 db_finalize_all(sqlite3_stmt **stmts, size_t n);

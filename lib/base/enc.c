@@ -159,6 +159,30 @@ dec_decode(const char *in, size_t inlen, uint64_t *out)
 	return 0;
 }
 
+int
+pct_decode(const char *in, size_t inlen, char *out, size_t outsz)
+{
+	size_t i, n = 0;
+	uint8_t b;
+
+	for (i = 0; i < inlen; i++) {
+		if (n + 1 >= outsz)
+			return CUSTOS_ERR_TOOBIG;
+		if (in[i] != '%') {
+			out[n++] = in[i];
+			continue;
+		}
+		if (i + 2 >= inlen || hex_decode(in + i + 1, 2, &b, 1) != 0)
+			return CUSTOS_ERR_FORMAT;
+		out[n++] = (char)b;
+		i += 2;
+	}
+	out[n] = '\0';
+	if (n != strlen(out))
+		return CUSTOS_ERR_FORMAT;	/* an escaped NUL */
+	return 0;
+}
+
 const char *
 esc_encode(const char *s, char *buf, size_t bufsz)
 {

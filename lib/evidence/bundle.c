@@ -1,5 +1,6 @@
 /*
- * bundle: the evidence-bundle reader (bundle.h).
+ * bundle: the evidence-bundle reader (bundle.h); the names it accepts
+ * are bundle_layout.c's.
  *
  * One pass over the bundle, whichever its shape: a tar is read once,
  * front to back, with libarchive (its tar reader only: no compression, no
@@ -47,44 +48,6 @@ struct reader {
 	int			 nomem;
 };
 
-static const struct {
-	const char		*name;
-	enum bundle_kind	 kind;
-} fixed_names[] = {
-	{ "MANIFEST.json", BUNDLE_MANIFEST },
-	{ "checkpoint", BUNDLE_CHECKPOINT },
-	{ "checkpoint.tsr", BUNDLE_TSR },
-	{ "station.vkey", BUNDLE_VKEY },
-	{ "entries", BUNDLE_DIR },
-	{ "proofs", BUNDLE_DIR },
-	{ "media", BUNDLE_DIR },
-	{ "calendar", BUNDLE_DIR },
-	{ "transcripts", BUNDLE_DIR },
-};
-
-static size_t
-kind_limit(enum bundle_kind k)
-{
-	switch (k) {
-	case BUNDLE_MANIFEST:
-		return BUNDLE_MAX_MANIFEST;
-	case BUNDLE_CHECKPOINT:
-		return BUNDLE_MAX_CHECKPOINT;
-	case BUNDLE_TSR:
-		return BUNDLE_MAX_TSR;
-	case BUNDLE_VKEY:
-		return BUNDLE_MAX_VKEY;
-	case BUNDLE_ENTRY:
-		return BUNDLE_MAX_ENTRY;
-	case BUNDLE_PROOF:
-		return BUNDLE_MAX_PROOF;
-	case BUNDLE_CALENDAR:
-		return BUNDLE_MAX_CALENDAR;
-	default:
-		return 0;
-	}
-}
-
 static int
 problem(struct reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -111,129 +74,6 @@ problem(struct reader *r, const char *fmt, ...)
 	b->problems = np;
 	b->problems[b->nproblems++] = s;
 	return 0;
-}
-
-/* "<digits>" + suffix exactly, no leading zero, at most 19 digits. */
-static int
-index_name(const char *s, const char *suffix, uint64_t *index,
-    const char **why)
-{
-	size_t n = 0;
-	uint64_t v = 0;
-
-	while (s[n] >= '0' && s[n] <= '9') {
-		if (n == 19) {
-			*why = "index too large";
-			return CUSTOS_ERR_FORMAT;
-		}
-		v = v * 10 + (uint64_t)(s[n] - '0');
-		n++;
-	}
-	if (n == 0 || strcmp(s + n, suffix) != 0) {
-		*why = "not a name of the bundle layout";
-		return CUSTOS_ERR_FORMAT;
-	}
-	if (n > 1 && s[0] == '0') {
-		*why = "index with a leading zero";
-		return CUSTOS_ERR_FORMAT;
-	}
-	*index = v;
-	return 0;
-}
-
-/* 64 lower-case hex digits, ".", then an extension as bundle.h says. */
-static int
-hex_name(const char *s, const char *only_ext, const char **why)
-{
-	size_t i, n;
-
-	for (i = 0; i < 2 * DIGEST_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f'))) {
-			*why = "not named by a lower-case hex hash";
-			return CUSTOS_ERR_FORMAT;
-		}
-	if (s[i++] != '.') {
-		*why = "not named by a lower-case hex hash";
-		return CUSTOS_ERR_FORMAT;
-	}
-	if (only_ext != NULL) {
-		if (strcmp(s + i, only_ext) != 0) {
-			*why = "not a name of the bundle layout";
-			return CUSTOS_ERR_FORMAT;
-		}
-		return 0;
-	}
-	for (n = 0; s[i + n] != '\0'; n++)
-		if (!((s[i + n] >= '0' && s[i + n] <= '9') ||
-		    (s[i + n] >= 'a' && s[i + n] <= 'z')) || n == 8) {
-			*why = "media extension not 1 to 8 of [a-z0-9]";
-			return CUSTOS_ERR_FORMAT;
-		}
-	if (n == 0) {
-		*why = "media extension not 1 to 8 of [a-z0-9]";
-		return CUSTOS_ERR_FORMAT;
-	}
-	return 0;
-}
-
-int
-bundle_name_check(const char *name, enum bundle_kind *kind, uint64_t *index,
-    const char **why)
-{
-	size_t i, len;
-
-	*index = 0;
-	if (strncmp(name, "./", 2) == 0)
-		name += 2;
-	len = strlen(name);
-	if (name[0] == '/') {
-		*why = "absolute name";
-		return CUSTOS_ERR_FORMAT;
-	}
-	if (strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
-	    strstr(name, "/../") != NULL ||
-	    (len >= 3 && strcmp(name + len - 3, "/..") == 0)) {
-		*why = "name contains \"..\"";
-		return CUSTOS_ERR_FORMAT;
-	}
-	if (len == 0 || len > BUNDLE_MAX_NAME) {
-		*why = len == 0 ? "empty name" : "name too long";
-		return CUSTOS_ERR_FORMAT;
-	}
-	for (i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
-		if (strcmp(name, fixed_names[i].name) == 0) {
-			*kind = fixed_names[i].kind;
-			return 0;
-		}
-	if (strncmp(name, "entries/", 8) == 0) {
-		*kind = BUNDLE_ENTRY;
-		return index_name(name + 8, ".json", index, why);
-	}
-	if (strncmp(name, "proofs/", 7) == 0) {
-		*kind = BUNDLE_PROOF;
-		return index_name(name + 7, ".proof", index, why);
-	}
-	if (strncmp(name, "media/", 6) == 0) {
-		*kind = BUNDLE_MEDIA;
-		return hex_name(name + 6, NULL, why);
-	}
-	if (strncmp(name, "transcripts/", 12) == 0) {
-		*kind = BUNDLE_TRANSCRIPT;
-		return hex_name(name + 12, "txt", why);
-	}
-	if (strncmp(name, "calendar/cn-", 12) == 0 && len == 20 &&
-	    strcmp(name + 16, ".cal") == 0) {
-		for (i = 12; i < 16; i++)
-			if (name[i] < '0' || name[i] > '9')
-				break;
-		if (i == 16) {
-			*kind = BUNDLE_CALENDAR;
-			return 0;
-		}
-	}
-	*why = "not a name of the bundle layout";
-	return CUSTOS_ERR_FORMAT;
 }
 
 /*
@@ -285,7 +125,7 @@ static int
 small_allowed(struct reader *r, const char *name, enum bundle_kind kind,
     int64_t size)
 {
-	size_t max = kind_limit(kind);
+	size_t max = bundle_kind_limit(kind);
 	int rc;
 
 	if (size < 0 || (uint64_t)size > max) {
@@ -313,7 +153,8 @@ new_media(struct reader *r, const char *name, size_t *slot)
 {
 	struct bundle *b = r->b;
 	struct bundle_media *nm, *m;
-	size_t hexlen;
+	/* The hash follows "media/". */
+	size_t skip = strlen(bundle_kind_name(BUNDLE_MEDIA)) + 1;
 	int rc;
 
 	if ((nm = reallocarray(b->media, b->nmedia + 1, sizeof(*nm))) == NULL)
@@ -323,8 +164,7 @@ new_media(struct reader *r, const char *name, size_t *slot)
 	memset(m, 0, sizeof(*m));
 	if ((m->name = strdup(name)) == NULL)
 		return CUSTOS_ERR_NOMEM;
-	hexlen = 2 * DIGEST_LEN;
-	if ((rc = hex_decode(name + 6, hexlen, m->name_hash,
+	if ((rc = hex_decode(name + skip, 2 * DIGEST_LEN, m->name_hash,
 	    DIGEST_LEN)) < 0) {
 		free(m->name);
 		return CUSTOS_ERR_FORMAT;

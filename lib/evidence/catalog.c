@@ -1,11 +1,11 @@
 /*
  * catalog: indexes derived from the log, in tables beside it in log.db.
  *
- * The catalog has its own SQLite connection to the log's file (WAL, so it
- * writes its tables while the log's connection reads or appends entries
- * at other times on the same thread).  catalog_sync() reads the entries it
- * has not applied through log.h, never through SQL on the entries table,
- * so the log module stays the only reader of the log's own schema.
+ * The catalog is a derived view of the log (lib/log/view_int.h): its own
+ * SQLite connection to the log's file (WAL, so it writes its tables while
+ * the log's connection reads or appends entries at other times on the
+ * same thread), whose sync reads the entries it has not applied through
+ * log.h and hands each to apply_entry() below.
  *
  * Schema (created IF NOT EXISTS; none of it is evidence):
  *
@@ -73,15 +73,14 @@
 #include "custos/catalog.h"
 #include "custos/digest.h"
 #include "custos/enc.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/log.h"
 #include "lib/base/db_int.h"
+#include "lib/log/view_int.h"
 
+/* After the state table catalog_state, which the view makes. */
 static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS catalog_state ("
-	"    key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-	"INSERT OR IGNORE INTO catalog_state (key, value)"
-	"    VALUES ('synced_to', 0);"
 	"CREATE TABLE IF NOT EXISTS objects (object BLOB PRIMARY KEY,"
 	"    idx INTEGER NOT NULL, size INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS cameras (camera TEXT PRIMARY KEY,"
@@ -128,11 +127,6 @@ static const char migrate_sql[] =
 	"ALTER TABLE camera_files ADD COLUMN object_raw BLOB;";
 
 enum {
-	ST_BEGIN,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_GET_SYNCED,
-	ST_SET_SYNCED,
 	ST_INS_OBJECT,
 	ST_PUT_CAMERA,
 	ST_DEL_FILES,
@@ -151,13 +145,6 @@ enum {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_GET_SYNCED] = "SELECT value FROM catalog_state "
-	    "WHERE key = 'synced_to'",
-	[ST_SET_SYNCED] = "UPDATE catalog_state SET value = ?1 "
-	    "WHERE key = 'synced_to'",
 	[ST_INS_OBJECT] = "INSERT OR IGNORE INTO objects (object, idx, size) "
 	    "VALUES (?1, ?2, ?3)",
 	[ST_PUT_CAMERA] = "INSERT OR REPLACE INTO cameras (camera, idx, leaf) "
@@ -195,45 +182,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 };
 
 struct catalog {
-	sqlite3		*db;
+	struct view	*view;
+	sqlite3		*db;		/* view_db(view), borrowed */
 	sqlite3_stmt	*st[ST_COUNT];
-	uint64_t	 synced;
 };
-
-/* db_open() set the rest; the catalog also needs the file in WAL mode. */
-static int
-set_wal(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	const unsigned char *mode;
-	int rc;
-
-	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
-	    NULL)) != SQLITE_OK)
-		return db_err(rc);
-	rc = CUSTOS_ERR_DB;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (mode = sqlite3_column_text(st, 0)) != NULL &&
-	    strcmp((const char *)mode, "wal") == 0)
-		rc = 0;
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/*
- * 1 if probe prepares, that is if the tables and columns it names exist,
- * else 0.
- */
-static int
-prepares(sqlite3 *db, const char *probe)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(db, probe, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_finalize(st);
-	return 1;
-}
 
 /*
  * Brings a database made by an older version up to date: runs sql unless
@@ -246,11 +198,11 @@ migrate(sqlite3 *db, const char *probe, const char *sql)
 {
 	int rc;
 
-	if (prepares(db, probe))
+	if (db_prepares(db, probe))
 		return 0;
 	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
 		return rc;
-	if ((!prepares(db, probe) && (rc = db_exec(db, sql)) != 0) ||
+	if ((!db_prepares(db, probe) && (rc = db_exec(db, sql)) != 0) ||
 	    (rc = db_exec(db, "COMMIT")) != 0) {
 		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
@@ -258,69 +210,62 @@ migrate(sqlite3 *db, const char *probe, const char *sql)
 	return 0;
 }
 
-/*
- * Prepares the statements and reads synced_to from the table (another
- * process may have advanced it).
- */
+/* The view's schema callback: the tables, brought up to date. */
 static int
-prepare(struct catalog *c)
+schema(sqlite3 *db)
 {
 	int rc;
 
-	if ((rc = db_prepare_all(c->db, stmt_sql, c->st, ST_COUNT)) != 0)
+	if ((rc = db_exec(db, schema_sql)) != 0 ||
+	    (rc = migrate(db, has_new_columns, migrate_sql)) != 0 ||
+	    (rc = migrate(db, has_sessions, schema2_sql)) != 0)
 		return rc;
-	return db_read_uint(c->st[ST_GET_SYNCED], &c->synced);
+	return db_exec(db, index_sql);
+}
+
+static int	apply_entry(void *, struct log *, uint64_t, const char *,
+		    json_t *);
+
+/* The tables that came last tell that the daemon has upgraded it. */
+static const char *const ready[] = { has_new_columns, has_sessions, NULL };
+
+static const struct view_def catalog_view = {
+	"catalog_state", schema, ready, apply_entry
+};
+
+static int
+open_catalog(const char *path, int readonly, struct catalog **out)
+{
+	struct catalog *c;
+	int rc;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	if ((rc = view_open(path, readonly, &catalog_view, c, &c->view)) !=
+	    0) {
+		catalog_close(c);
+		return rc;
+	}
+	c->db = view_db(c->view);
+	if ((rc = db_prepare_all(c->db, stmt_sql, c->st, ST_COUNT)) != 0) {
+		catalog_close(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
 }
 
 int
 catalog_open(const char *path, struct catalog **out)
 {
-	struct catalog *c;
-	int rc;
-
-	*out = NULL;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return CUSTOS_ERR_NOMEM;
-	if ((rc = db_open(path, SQLITE_OPEN_READWRITE, &c->db)) != 0 ||
-	    (rc = set_wal(c->db)) != 0 ||
-	    (rc = db_exec(c->db, schema_sql)) != 0 ||
-	    (rc = migrate(c->db, has_new_columns, migrate_sql)) != 0 ||
-	    (rc = migrate(c->db, has_sessions, schema2_sql)) != 0 ||
-	    (rc = db_exec(c->db, index_sql)) != 0)
-		goto fail;
-	if ((rc = prepare(c)) != 0)
-		goto fail;
-	*out = c;
-	return 0;
-fail:
-	catalog_close(c);
-	return rc;
+	return open_catalog(path, 0, out);
 }
 
 int
 catalog_open_ro(const char *path, struct catalog **out)
 {
-	struct catalog *c;
-	int rc;
-
-	*out = NULL;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return CUSTOS_ERR_NOMEM;
-	if ((rc = db_open(path, SQLITE_OPEN_READONLY, &c->db)) != 0)
-		goto fail;
-	/* The tables that came last tell that the daemon has upgraded it. */
-	if (!prepares(c->db, has_new_columns) ||
-	    !prepares(c->db, has_sessions)) {
-		rc = CUSTOS_ERR_NOTFOUND;
-		goto fail;
-	}
-	if ((rc = prepare(c)) != 0)
-		goto fail;
-	*out = c;
-	return 0;
-fail:
-	catalog_close(c);
-	return rc;
+	return open_catalog(path, 1, out);
 }
 
 void
@@ -329,14 +274,20 @@ catalog_close(struct catalog *c)
 	if (c == NULL)
 		return;
 	db_finalize_all(c->st, ST_COUNT);
-	sqlite3_close(c->db);
+	view_close(c->view);
 	free(c);
 }
 
 uint64_t
 catalog_synced(const struct catalog *c)
 {
-	return c->synced;
+	return view_synced(c->view);
+}
+
+int
+catalog_sync(struct catalog *c, struct log *l)
+{
+	return view_sync(c->view, l);
 }
 
 /* A required string member, or NULL. */
@@ -539,82 +490,23 @@ apply_index(sqlite3_stmt *st, const char *text, uint64_t index)
 	return db_step_done(st);
 }
 
-/* Reads, parses and applies entry index. */
+/* The view's apply callback: one entry, by its type. */
 static int
-apply_entry(struct catalog *c, struct log *l, uint64_t index)
+apply_entry(void *arg, struct log *l, uint64_t index, const char *type,
+    json_t *e)
 {
-	uint8_t *data;
-	size_t len;
-	json_t *e, *idx;
-	const char *type;
-	int rc;
+	struct catalog *c = arg;
 
-	if ((rc = log_entry(l, index, &data, &len)) != 0)
-		return rc;
-	e = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, NULL);
-	free(data);
-	idx = json_object_get(e, "index");
-	if (!json_is_object(e) || (type = get_str(e, "type")) == NULL ||
-	    !json_is_integer(idx) || json_integer_value(idx) < 0 ||
-	    (uint64_t)json_integer_value(idx) != index)
-		rc = CUSTOS_ERR_CORRUPT;
-	else if (strcmp(type, "segment.sealed") == 0)
-		rc = apply_segment(c, l, index, e);
-	else if (strcmp(type, "dock.session") == 0)
-		rc = apply_session(c, log_alg(l), index, e);
-	else if (strcmp(type, "station.started") == 0)
-		rc = apply_index(c->st[ST_INS_START], NULL, index);
-	else if (strcmp(type, "camera.assigned") == 0)
-		rc = get_str(e, "camera") == NULL ? CUSTOS_ERR_CORRUPT :
+	if (strcmp(type, ENTRY_SEGMENT_SEALED) == 0)
+		return apply_segment(c, l, index, e);
+	if (strcmp(type, ENTRY_DOCK_SESSION) == 0)
+		return apply_session(c, log_alg(l), index, e);
+	if (strcmp(type, ENTRY_STATION_STARTED) == 0)
+		return apply_index(c->st[ST_INS_START], NULL, index);
+	if (strcmp(type, ENTRY_CAMERA_ASSIGNED) == 0)
+		return get_str(e, "camera") == NULL ? CUSTOS_ERR_CORRUPT :
 		    apply_index(c->st[ST_INS_ASSIGN], get_str(e, "camera"),
 		    index);
-	json_decref(e);
-	return rc;
-}
-
-static int
-sync_range(struct catalog *c, struct log *l, uint64_t *to)
-{
-	sqlite3_stmt *st = c->st[ST_SET_SYNCED];
-	uint64_t i, from, size = log_size(l);
-	int rc;
-
-	if ((rc = db_read_uint(c->st[ST_GET_SYNCED], &from)) != 0)
-		return rc;
-	if (from > size)
-		return CUSTOS_ERR_CORRUPT;	/* a catalog of another log */
-	for (i = from; i < size; i++) {
-		if ((rc = apply_entry(c, l, i)) != 0)
-			return rc;
-	}
-	if (from == size) {
-		*to = size;
-		return 0;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	if ((rc = db_step_done(st)) != 0)
-		return rc;
-	*to = size;
-	return 0;
-}
-
-int
-catalog_sync(struct catalog *c, struct log *l)
-{
-	uint64_t to;
-	int rc;
-
-	/* The cheap common case: nothing appended since the last sync. */
-	if (c->synced == log_size(l))
-		return 0;
-	if ((rc = db_step_done(c->st[ST_BEGIN])) != 0)
-		return rc;
-	if ((rc = sync_range(c, l, &to)) != 0 ||
-	    (rc = db_step_done(c->st[ST_COMMIT])) != 0) {
-		(void)db_step_done(c->st[ST_ROLLBACK]);
-		return rc;
-	}
-	c->synced = to;
 	return 0;
 }
 
@@ -701,10 +593,11 @@ catalog_file_object(struct catalog *c, const char *camera,
 	return rc;
 }
 
-/* Copies the current row of ST_UNSEALED into f. */
+/* Copies the current row of ST_UNSEALED into f (a struct catalog_file). */
 static int
-copy_file_row(sqlite3_stmt *st, struct catalog_file *f)
+copy_file_row(sqlite3_stmt *st, void *p)
 {
+	struct catalog_file *f = p;
 	const unsigned char *path = sqlite3_column_text(st, 0);
 	const unsigned char *status = sqlite3_column_text(st, 2);
 
@@ -718,66 +611,31 @@ copy_file_row(sqlite3_stmt *st, struct catalog_file *f)
 	return 0;
 }
 
-/* Appends the current row to *arr of *n (capacity *cap). */
-static int
-push_file(sqlite3_stmt *st, struct catalog_file **arr, size_t *n,
-    size_t *cap)
+static void
+clear_file(void *p)
 {
-	struct catalog_file *a;
-	size_t ncap;
+	struct catalog_file *f = p;
 
-	if (*n == *cap) {
-		ncap = *cap == 0 ? 16 : 2 * *cap;
-		if ((a = reallocarray(*arr, ncap, sizeof(*a))) == NULL)
-			return CUSTOS_ERR_NOMEM;
-		*arr = a;
-		*cap = ncap;
-	}
-	memset(&(*arr)[*n], 0, sizeof(**arr));
-	(*n)++;
-	return copy_file_row(st, &(*arr)[*n - 1]);
+	free(f->path);
+	free(f->status);
 }
+
+static const struct view_rowtype file_type = {
+	sizeof(struct catalog_file), copy_file_row, clear_file
+};
 
 int
 catalog_unsealed(struct catalog *c, const char *camera,
     struct catalog_file **out, size_t *n)
 {
-	sqlite3_stmt *st = c->st[ST_UNSEALED];
-	struct catalog_file *arr = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = push_file(st, &arr, &cnt, &cap)) != 0)
-			break;
-	}
-	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : db_err(rc);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != 0) {
-		catalog_files_free(arr, cnt);
-		return rc;
-	}
-	*out = arr;
-	*n = cnt;
-	return 0;
+	return view_rows(&file_type, c->st[ST_UNSEALED], camera,
+	    (void **)out, n);
 }
 
 void
 catalog_files_free(struct catalog_file *f, size_t n)
 {
-	size_t i;
-
-	if (f == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		free(f[i].path);
-		free(f[i].status);
-	}
-	free(f);
+	view_rows_free(&file_type, f, n);
 }
 
 /* Runs st (bound by the caller) for one optional integer: 0 or NOTFOUND. */

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/rules.h"
@@ -125,9 +126,9 @@ evidence_sort(struct evidence *ev)
 static enum evidence_role
 role_of(const json_t *e, const char *id)
 {
-	static const char *const context[] = { "device.registered",
-	    "camera.assigned", "officer.added", "enterprise.added",
-	    "enterprise.risk", NULL };
+	static const char *const context[] = { ENTRY_DEVICE_REGISTERED,
+	    ENTRY_CAMERA_ASSIGNED, ENTRY_OFFICER_ADDED, ENTRY_ENTERPRISE_ADDED,
+	    ENTRY_ENTERPRISE_RISK, NULL };
 	const char *ins = json_string_value(json_object_get(e, "inspection"));
 	const char *t = evidence_type(e);
 	size_t k;
@@ -136,14 +137,14 @@ role_of(const json_t *e, const char *id)
 		return strcmp(ins, id) == 0 ? EVIDENCE_CHAIN : EVIDENCE_NROLES;
 	if (json_object_get(e, "inspection") != NULL)
 		return EVIDENCE_NROLES;
-	if (strcmp(t, "segment.sealed") == 0)
+	if (strcmp(t, ENTRY_SEGMENT_SEALED) == 0)
 		return EVIDENCE_SEGMENT;
-	if (strcmp(t, "dock.session") == 0)
+	if (strcmp(t, ENTRY_DOCK_SESSION) == 0)
 		return EVIDENCE_SESSION;
 	for (k = 0; context[k] != NULL; k++)
 		if (strcmp(t, context[k]) == 0)
 			return EVIDENCE_CONTEXT;
-	if (strcmp(t, "station.started") == 0)
+	if (strcmp(t, ENTRY_STATION_STARTED) == 0)
 		return EVIDENCE_STATION;
 	return EVIDENCE_NROLES;
 }
@@ -220,7 +221,8 @@ pick(const struct evidence *ev, enum evidence_role role,
 		return CUSTOS_ERR_NOMEM;
 	for (k = 0; k < ev->n[role]; k++) {
 		for (t = 0; types != NULL && types[t] != NULL &&
-		    strcmp(evidence_type(ev->e[role][k].json), types[t]) != 0; t++)
+		    strcmp(evidence_type(ev->e[role][k].json), types[t]) != 0;
+		    t++)
 			;
 		if (types == NULL || types[t] != NULL)
 			a[(*n)++] = ev->e[role][k].json;
@@ -233,10 +235,10 @@ int
 evidence_findings(const struct evidence *ev, const struct calendar *cal,
     int64_t now_ms, json_t **findings)
 {
-	static const char *const devices[] = { "device.registered", NULL };
-	static const char *const officers[] = { "officer.added", NULL };
-	static const char *const risk[] = { "enterprise.added",
-	    "enterprise.risk", NULL };
+	static const char *const devices[] = { ENTRY_DEVICE_REGISTERED, NULL };
+	static const char *const officers[] = { ENTRY_OFFICER_ADDED, NULL };
+	static const char *const risk[] = { ENTRY_ENTERPRISE_ADDED,
+	    ENTRY_ENTERPRISE_RISK, NULL };
 	const json_t **chain = NULL, **segs = NULL, **devs = NULL,
 	    **offs = NULL, **rsk = NULL;
 	struct rules_input in;

@@ -1,6 +1,6 @@
 /*
- * evidence_log: evidence_gather(), the half of lib/evidence/evidence.c that reads
- * the station's log, registry and catalog (SQLite).
+ * evidence_log: evidence_gather(), the half of lib/evidence/evidence.c
+ * that reads the station's log, registry and catalog (SQLite).
  *
  * Entries are loaded role by role, in the order of enum evidence_role,
  * and an entry already held in any role is not loaded again: so each
@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "custos/catalog.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/log.h"
@@ -67,8 +68,8 @@ gather_segments(struct evidence *ev, struct log *l)
 		e = ev->e[EVIDENCE_CHAIN][k].json;
 		t = evidence_type(e);
 		v = json_object_get(e, "segment");
-		if ((strcmp(t, "evidence.linked") != 0 &&
-		    strcmp(t, "evidence.unlinked") != 0) ||
+		if ((strcmp(t, ENTRY_EVIDENCE_LINKED) != 0 &&
+		    strcmp(t, ENTRY_EVIDENCE_UNLINKED) != 0) ||
 		    !json_is_integer(v) || json_integer_value(v) < 0)
 			continue;
 		if ((rc = load(ev, l, EVIDENCE_SEGMENT,

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/rfc3339.h"
@@ -145,7 +146,7 @@ officer_name(const struct evidence *ev, const char *id)
 	for (i = 0; i < ev->n[EVIDENCE_CONTEXT]; i++) {
 		t = str(c[i].json, "type");
 		o = str(c[i].json, "officer");
-		if (t != NULL && strcmp(t, "officer.added") == 0 &&
+		if (t != NULL && strcmp(t, ENTRY_OFFICER_ADDED) == 0 &&
 		    o != NULL && strcmp(o, id) == 0)
 			return str(c[i].json, "name");
 	}
@@ -326,20 +327,20 @@ static const struct step {
 	const char	*kind;
 	json_t		*(*text)(const struct evidence *, const json_t *);
 } steps[] = {
-	{ "inspection.registered", "registered", text_registered },
-	{ "inspection.emergency", "emergency", text_emergency },
-	{ "inspection.entered", "entered", text_entered },
-	{ "inspection.left", "left", text_left },
-	{ "evidence.linked", "linked", text_linked },
-	{ "evidence.unlinked", "unlinked", text_unlinked },
-	{ "document.sealed", "document", text_document },
-	{ "inspection.backfilled", "backfilled", text_backfilled },
-	{ "inspection.gap_reason", "gap_reason", text_gap_reason },
-	{ "inspection.closed", "closed", text_closed },
-	{ "review.recorded", "review", text_review },
-	{ "enterprise.feedback", "feedback", text_feedback },
-	{ "bundle.exported", "exported", text_exported },
-	{ "inspection.viewed", "viewed", text_viewed },
+	{ ENTRY_INSPECTION_REGISTERED, "registered", text_registered },
+	{ ENTRY_INSPECTION_EMERGENCY, "emergency", text_emergency },
+	{ ENTRY_INSPECTION_ENTERED, "entered", text_entered },
+	{ ENTRY_INSPECTION_LEFT, "left", text_left },
+	{ ENTRY_EVIDENCE_LINKED, "linked", text_linked },
+	{ ENTRY_EVIDENCE_UNLINKED, "unlinked", text_unlinked },
+	{ ENTRY_DOCUMENT_SEALED, "document", text_document },
+	{ ENTRY_INSPECTION_BACKFILLED, "backfilled", text_backfilled },
+	{ ENTRY_INSPECTION_GAP_REASON, "gap_reason", text_gap_reason },
+	{ ENTRY_INSPECTION_CLOSED, "closed", text_closed },
+	{ ENTRY_REVIEW_RECORDED, "review", text_review },
+	{ ENTRY_ENTERPRISE_FEEDBACK, "feedback", text_feedback },
+	{ ENTRY_BUNDLE_EXPORTED, "exported", text_exported },
+	{ ENTRY_INSPECTION_VIEWED, "viewed", text_viewed },
 };
 
 /* The one-line text of a chain entry and its kind ("other": the type). */
@@ -403,13 +404,13 @@ note_step(struct builder *b, const json_t *e, const char *type, int64_t ms)
 	size_t i;
 	int unlink;
 
-	if ((strcmp(type, "inspection.entered") == 0 ||
-	    strcmp(type, "inspection.emergency") == 0) &&
+	if ((strcmp(type, ENTRY_INSPECTION_ENTERED) == 0 ||
+	    strcmp(type, ENTRY_INSPECTION_EMERGENCY) == 0) &&
 	    b->entered_ms == NONE)
 		b->entered_ms = ms;
-	else if (strcmp(type, "inspection.left") == 0 && b->left_ms == NONE)
+	else if (strcmp(type, ENTRY_INSPECTION_LEFT) == 0 && b->left_ms == NONE)
 		b->left_ms = ms;
-	else if (strcmp(type, "inspection.gap_reason") == 0) {
+	else if (strcmp(type, ENTRY_INSPECTION_GAP_REASON) == 0) {
 		r = &b->reasons[b->nreasons];
 		if (rfc3339_parse(str(e, "from"), &r->from) != 0 ||
 		    rfc3339_parse(str(e, "to"), &r->to) != 0 ||
@@ -417,12 +418,12 @@ note_step(struct builder *b, const json_t *e, const char *type, int64_t ms)
 			return CUSTOS_ERR_FORMAT;
 		r->reason = orq(str(e, "reason"));
 		b->nreasons++;
-	} else if (strcmp(type, "evidence.linked") == 0 ||
-	    strcmp(type, "evidence.unlinked") == 0) {
+	} else if (strcmp(type, ENTRY_EVIDENCE_LINKED) == 0 ||
+	    strcmp(type, ENTRY_EVIDENCE_UNLINKED) == 0) {
 		v = json_object_get(e, "segment");
 		if (!json_is_integer(v))
 			return CUSTOS_ERR_FORMAT;
-		unlink = strcmp(type, "evidence.unlinked") == 0;
+		unlink = strcmp(type, ENTRY_EVIDENCE_UNLINKED) == 0;
 		for (i = 0; i < b->nlinked; i++)
 			if (b->linked[i] == json_integer_value(v))
 				break;
@@ -447,9 +448,9 @@ chain_event(struct builder *b, const struct evidence_entry *ent)
 		return CUSTOS_ERR_FORMAT;
 	/* Entering and leaving happen at "at", which may be before the
 	 * entry was written (custos inspection enter --at). */
-	at = strcmp(type, "inspection.entered") == 0 ||
-	    strcmp(type, "inspection.left") == 0 ||
-	    strcmp(type, "inspection.emergency") == 0 ? str(e, "at") :
+	at = strcmp(type, ENTRY_INSPECTION_ENTERED) == 0 ||
+	    strcmp(type, ENTRY_INSPECTION_LEFT) == 0 ||
+	    strcmp(type, ENTRY_INSPECTION_EMERGENCY) == 0 ? str(e, "at") :
 	    str(e, "time");
 	if (rfc3339_parse(at, &ms) != 0)
 		return CUSTOS_ERR_FORMAT;

@@ -14,6 +14,12 @@
  *	inspection.closed	state "closed", closed_at, result, deadline
  *	inspection.backfilled	basis, content, backfilled, backfill_late
  *
+ * Each of these is a step of custos/lifecycle.h: the state a step leads
+ * to is lifecycle_step()'s, from the row's state.  The log is the record,
+ * so a step the station would have refused (an entry another station
+ * wrote) is applied as written; the first entry that creates an
+ * inspection wins.
+ *
  * and every entry that names an "inspection" also gets a row in
  * inspection_entries and becomes its inspection's last entry (index and
  * leaf hash), which the daemon writes as the next entry's
@@ -29,10 +35,13 @@
 #include <sqlite3.h>
 
 #include "custos/digest.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
+#include "custos/lifecycle.h"
 #include "custos/log.h"
 #include "custos/registry.h"
 #include "lib/base/db_int.h"
+#include "lib/log/view_int.h"
 #include "registry_int.h"
 
 static const char schema_sql[] =
@@ -74,37 +83,6 @@ get_str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/*
- * Runs sql with the arguments in fmt: 's' a string (NULL binds NULL), 'i'
- * an integer (int64_t).  Returns 0 or an error.
- */
-static int
-exec(sqlite3 *db, const char *sql, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-	const char *s;
-	int rc, col;
-
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return db_err(rc);
-	va_start(ap, fmt);
-	for (col = 1; *fmt != '\0'; fmt++, col++) {
-		if (*fmt == 's') {
-			if ((s = va_arg(ap, const char *)) == NULL)
-				sqlite3_bind_null(st, col);
-			else
-				sqlite3_bind_text(st, col, s, -1,
-				    SQLITE_TRANSIENT);
-		} else
-			sqlite3_bind_int64(st, col, va_arg(ap, int64_t));
-	}
-	va_end(ap);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_err(rc);
-}
-
 static int
 apply_device(sqlite3 *db, uint64_t index, json_t *e)
 {
@@ -112,8 +90,8 @@ apply_device(sqlite3 *db, uint64_t index, json_t *e)
 
 	if (cam == NULL || kind == NULL)
 		return CUSTOS_ERR_CORRUPT;
-	return exec(db, "INSERT OR IGNORE INTO devices (camera, kind, model, "
-	    "review, idx) VALUES (?1, ?2, ?3, ?4, ?5)", "ssssi", cam, kind,
+	return view_exec(db, "INSERT OR IGNORE INTO devices (camera, kind, "
+	    "model, review, idx) VALUES (?1, ?2, ?3, ?4, ?5)", "ssssi", cam, kind,
 	    get_str(e, "model"), get_str(e, "review"), (int64_t)index);
 }
 
@@ -126,85 +104,141 @@ apply_assign(sqlite3 *db, uint64_t index, json_t *e)
 
 	if (cam == NULL || off == NULL || from == NULL)
 		return CUSTOS_ERR_CORRUPT;
-	if ((rc = exec(db, "INSERT OR IGNORE INTO devices (camera, kind, idx) "
-	    "VALUES (?1, 'body', ?2)", "si", cam, (int64_t)index)) != 0)
+	if ((rc = view_exec(db, "INSERT OR IGNORE INTO devices (camera, kind, "
+	    "idx) VALUES (?1, 'body', ?2)", "si", cam, (int64_t)index)) != 0)
 		return rc;
-	return exec(db, "INSERT OR IGNORE INTO assignments (camera, officer, "
-	    "since, idx) VALUES (?1, ?2, ?3, ?4)", "sssi", cam, off, from,
+	return view_exec(db, "INSERT OR IGNORE INTO assignments (camera, "
+	    "officer, since, idx) VALUES (?1, ?2, ?3, ?4)", "sssi", cam, off, from,
 	    (int64_t)index);
 }
 
-/* A new inspection row from inspection.registered or .emergency. */
+/* A new inspection row from step (register or emergency). */
 static int
-apply_create(sqlite3 *db, uint64_t index, const char *id, json_t *e,
-    int emergency)
+apply_create(sqlite3 *db, uint64_t index, const char *id,
+    enum lifecycle_step step, json_t *e)
 {
+	static const struct lifecycle none = { LIFECYCLE_NONE, 0, 0 };
+	struct lifecycle lc;
+	enum lifecycle_refusal why;
 	const char *ent = get_str(e, "enterprise"), *method = get_str(e,
 	    "method");
 	json_t *off = json_object_get(e, "officers");
 	char *officers;
-	int rc;
+	int rc, emergency = step == LIFECYCLE_EMERGENCY;
 
 	if (ent == NULL || method == NULL || !json_is_array(off) ||
 	    (emergency && get_str(e, "at") == NULL) ||
 	    (!emergency && (get_str(e, "basis") == NULL ||
 	    get_str(e, "content") == NULL)))
 		return CUSTOS_ERR_CORRUPT;
+	if ((rc = lifecycle_step(&none, step, &lc, &why)) != 0)
+		return rc;
 	if ((officers = json_dumps(off, JSON_COMPACT)) == NULL)
 		return CUSTOS_ERR_NOMEM;
-	rc = exec(db, "INSERT OR IGNORE INTO inspections (id, enterprise, "
+	rc = view_exec(db, "INSERT OR IGNORE INTO inspections (id, enterprise, "
 	    "officers, basis, content, planned, method, emergency, state, "
 	    "entered_at, backfill_due, backfill_due_unknown, idx, last_index, "
 	    "last_leaf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	    "?12, ?13, ?13, '')", "sssssssissssi", id, ent, officers,
 	    get_str(e, "basis"), get_str(e, "content"), get_str(e, "planned"),
-	    method, (int64_t)emergency, emergency ? "entered" : "registered",
+	    method, (int64_t)lc.emergency, lifecycle_state_name(lc.state),
 	    get_str(e, "at"), get_str(e, "backfill_due"),
 	    get_str(e, "backfill_due_unknown"), (int64_t)index);
 	free(officers);
 	return rc;
 }
 
-/* The changes one lifecycle entry makes to its inspection's row. */
+/*
+ * Reads where inspection id stands into *lc.  Returns 0,
+ * CUSTOS_ERR_NOTFOUND when it has no row, CUSTOS_ERR_CORRUPT for a state
+ * that is not one, or a database error.
+ */
 static int
-apply_step(sqlite3 *db, uint64_t index, const char *id, const char *type,
-    json_t *e)
+read_lifecycle(sqlite3 *db, const char *id, struct lifecycle *lc)
 {
-	const char *at = get_str(e, "at");
+	sqlite3_stmt *st;
+	const char *state;
+	int rc;
 
-	if (strcmp(type, "inspection.registered") == 0)
-		return apply_create(db, index, id, e, 0);
-	if (strcmp(type, "inspection.emergency") == 0)
-		return apply_create(db, index, id, e, 1);
-	if (strcmp(type, "inspection.entered") == 0 ||
-	    strcmp(type, "inspection.left") == 0) {
-		if (at == NULL)
-			return CUSTOS_ERR_CORRUPT;
-		if (type[11] == 'e')
-			return exec(db, "UPDATE inspections SET state = "
-			    "'entered', entered_at = ?2 WHERE id = ?1", "ss",
-			    id, at);
-		return exec(db, "UPDATE inspections SET state = 'left', "
-		    "left_at = ?2 WHERE id = ?1", "ss", id, at);
+	if ((rc = sqlite3_prepare_v2(db, "SELECT state, emergency, backfilled "
+	    "FROM inspections WHERE id = ?1", -1, &st, NULL)) != SQLITE_OK)
+		return db_err(rc);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		state = (const char *)sqlite3_column_text(st, 0);
+		lc->emergency = sqlite3_column_int(st, 1) != 0;
+		lc->backfilled = sqlite3_column_int(st, 2) != 0;
+		rc = state == NULL || lifecycle_state_parse(state,
+		    &lc->state) != 0 ? CUSTOS_ERR_CORRUPT : 0;
+	} else
+		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Whether e has what step needs: 0 or CUSTOS_ERR_CORRUPT. */
+static int
+check_step(enum lifecycle_step step, json_t *e)
+{
+	switch (step) {
+	case LIFECYCLE_ENTER:
+	case LIFECYCLE_LEAVE:
+		return get_str(e, "at") == NULL ? CUSTOS_ERR_CORRUPT : 0;
+	case LIFECYCLE_CLOSE:
+		return get_str(e, "result") == NULL || get_str(e, "time") ==
+		    NULL ? CUSTOS_ERR_CORRUPT : 0;
+	case LIFECYCLE_BACKFILL:
+		return get_str(e, "basis") == NULL || get_str(e, "content") ==
+		    NULL || !json_is_boolean(json_object_get(e, "late")) ?
+		    CUSTOS_ERR_CORRUPT : 0;
+	default:
+		return 0;
 	}
-	if (strcmp(type, "inspection.closed") == 0) {
-		if (get_str(e, "result") == NULL || get_str(e, "time") == NULL)
-			return CUSTOS_ERR_CORRUPT;
-		return exec(db, "UPDATE inspections SET state = 'closed', "
-		    "closed_at = ?2, result = ?3, deadline = ?4 WHERE id = ?1",
-		    "ssss", id, get_str(e, "time"), get_str(e, "result"),
-		    get_str(e, "deadline"));
-	}
-	if (strcmp(type, "inspection.backfilled") == 0) {
-		if (get_str(e, "basis") == NULL || get_str(e, "content") ==
-		    NULL || !json_is_boolean(json_object_get(e, "late")))
-			return CUSTOS_ERR_CORRUPT;
-		return exec(db, "UPDATE inspections SET basis = ?2, content = "
-		    "?3, backfilled = 1, backfill_late = ?4 WHERE id = ?1",
-		    "sssi", id, get_str(e, "basis"), get_str(e, "content"),
+}
+
+/* The changes one lifecycle step makes to its inspection's row. */
+static int
+apply_step(sqlite3 *db, uint64_t index, const char *id,
+    enum lifecycle_step step, json_t *e)
+{
+	struct lifecycle from, to;
+	enum lifecycle_refusal why;
+	const char *state;
+	int rc;
+
+	if (step == LIFECYCLE_REGISTER || step == LIFECYCLE_EMERGENCY)
+		return apply_create(db, index, id, step, e);
+	if ((rc = check_step(step, e)) != 0)
+		return rc;
+	/* A step of an inspection without a row changes no row. */
+	if ((rc = read_lifecycle(db, id, &from)) != 0)
+		return rc == CUSTOS_ERR_NOTFOUND ? 0 : rc;
+	/* The log is the record: a refused step is applied as written. */
+	(void)lifecycle_step(&from, step, &to, &why);
+	state = lifecycle_state_name(to.state);
+	switch (step) {
+	case LIFECYCLE_ENTER:
+		return view_exec(db, "UPDATE inspections SET state = ?2, "
+		    "entered_at = ?3 WHERE id = ?1", "sss", id, state,
+		    get_str(e, "at"));
+	case LIFECYCLE_LEAVE:
+		return view_exec(db, "UPDATE inspections SET state = ?2, "
+		    "left_at = ?3 WHERE id = ?1", "sss", id, state,
+		    get_str(e, "at"));
+	case LIFECYCLE_CLOSE:
+		return view_exec(db, "UPDATE inspections SET state = ?2, "
+		    "closed_at = ?3, result = ?4, deadline = ?5 WHERE id = ?1",
+		    "sssss", id, state, get_str(e, "time"),
+		    get_str(e, "result"), get_str(e, "deadline"));
+	case LIFECYCLE_BACKFILL:
+		return view_exec(db, "UPDATE inspections SET basis = ?2, "
+		    "content = ?3, backfilled = ?4, backfill_late = ?5 "
+		    "WHERE id = ?1", "sssii", id, get_str(e, "basis"),
+		    get_str(e, "content"), (int64_t)to.backfilled,
 		    (int64_t)json_is_true(json_object_get(e, "late")));
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 /* Appends entry index to its inspection's chain. */
@@ -219,49 +253,34 @@ apply_chain(sqlite3 *db, struct log *l, uint64_t index, const char *id,
 	if ((rc = log_leaf(l, index, leaf)) != 0 ||
 	    (rc = digest_format(log_alg(l), leaf, hex, sizeof(hex))) != 0)
 		return rc;
-	if ((rc = exec(db, "INSERT OR IGNORE INTO inspection_entries "
+	if ((rc = view_exec(db, "INSERT OR IGNORE INTO inspection_entries "
 	    "(inspection, idx, type) VALUES (?1, ?2, ?3)", "sis", id,
 	    (int64_t)index, type)) != 0)
 		return rc;
-	return exec(db, "UPDATE inspections SET last_index = ?2, last_leaf = "
-	    "?3 WHERE id = ?1", "sis", id, (int64_t)index, hex);
+	return view_exec(db, "UPDATE inspections SET last_index = ?2, "
+	    "last_leaf = ?3 WHERE id = ?1", "sis", id, (int64_t)index, hex);
 }
 
 int
 registry_inspect_apply(sqlite3 *db, struct log *l, uint64_t index,
     const char *type, json_t *e)
 {
+	enum lifecycle_step step;
 	const char *id;
 	int rc;
 
-	if (strcmp(type, "device.registered") == 0)
+	if (strcmp(type, ENTRY_DEVICE_REGISTERED) == 0)
 		return apply_device(db, index, e);
-	if (strcmp(type, "camera.assigned") == 0)
+	if (strcmp(type, ENTRY_CAMERA_ASSIGNED) == 0)
 		return apply_assign(db, index, e);
 	if ((id = get_str(e, "inspection")) == NULL)
 		return 0;
-	if ((rc = apply_step(db, index, id, type, e)) != 0)
+	/* Any entry naming an inspection joins its chain; the lifecycle's
+	 * steps also change its row. */
+	if (lifecycle_step_of(type, &step) == 0 &&
+	    (rc = apply_step(db, index, id, step, e)) != 0)
 		return rc;
 	return apply_chain(db, l, index, id, type);
-}
-
-/* Prepares sql, collects its rows for key and finalizes it. */
-static int
-query(struct registry *r, const struct rowtype *t, const char *sql,
-    const char *key, int one, void **out, size_t *n)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = sqlite3_prepare_v2(registry_db(r), sql, -1, &st, NULL)) !=
-	    SQLITE_OK)
-		return db_err(rc);
-	if (one)
-		rc = registry_one_row(t, st, key, out);
-	else
-		rc = registry_list_rows(t, st, key, out, n);
-	sqlite3_finalize(st);
-	return rc;
 }
 
 static void
@@ -282,14 +301,14 @@ device_row(sqlite3_stmt *st, void *p)
 	int rc;
 
 	d->index = (uint64_t)sqlite3_column_int64(st, 4);
-	if ((rc = registry_dup_col(st, 0, &d->camera, 1)) != 0 ||
-	    (rc = registry_dup_col(st, 1, &d->kind, 1)) != 0 ||
-	    (rc = registry_dup_col(st, 2, &d->model, 0)) != 0)
+	if ((rc = view_col_dup(st, 0, &d->camera, 1)) != 0 ||
+	    (rc = view_col_dup(st, 1, &d->kind, 1)) != 0 ||
+	    (rc = view_col_dup(st, 2, &d->model, 0)) != 0)
 		return rc;
-	return registry_dup_col(st, 3, &d->review, 0);
+	return view_col_dup(st, 3, &d->review, 0);
 }
 
-static const struct rowtype device_type = {
+static const struct view_rowtype device_type = {
 	sizeof(struct registry_device), device_row, device_clear
 };
 
@@ -297,15 +316,15 @@ int
 registry_device(struct registry *r, const char *camera,
     struct registry_device **out)
 {
-	return query(r, &device_type, "SELECT camera, kind, model, review, "
-	    "idx FROM devices WHERE camera = ?1", camera, 1, (void **)out,
+	return view_query(r->db, &device_type, "SELECT camera, kind, model, "
+	    "review, idx FROM devices WHERE camera = ?1", camera, (void **)out,
 	    NULL);
 }
 
 void
 registry_device_free(struct registry_device *d)
 {
-	registry_rows_free(&device_type, d, 1);
+	view_rows_free(&device_type, d, 1);
 }
 
 int
@@ -317,14 +336,14 @@ registry_camera_officer(struct registry *r, const char *camera,
 
 	*officer = NULL;
 	/* RFC 3339 UTC times of one format compare as strings. */
-	if ((rc = sqlite3_prepare_v2(registry_db(r), "SELECT officer FROM "
+	if ((rc = sqlite3_prepare_v2(r->db, "SELECT officer FROM "
 	    "assignments WHERE camera = ?1 AND since <= ?2 ORDER BY since "
 	    "DESC, idx DESC LIMIT 1", -1, &st, NULL)) != SQLITE_OK)
 		return db_err(rc);
 	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		rc = registry_dup_col(st, 0, officer, 1);
+		rc = view_col_dup(st, 0, officer, 1);
 	else
 		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND :
 		    db_err(rc);
@@ -372,13 +391,16 @@ inspection_row(sqlite3_stmt *st, void *p)
 	i->index = (uint64_t)sqlite3_column_int64(st, 18);
 	i->last_index = (uint64_t)sqlite3_column_int64(st, 19);
 	for (k = 0; k < sizeof(s) / sizeof(s[0]); k++)
-		if ((rc = registry_dup_col(st, s[k].col, s[k].dst,
+		if ((rc = view_col_dup(st, s[k].col, s[k].dst,
 		    s[k].req)) != 0)
 			return rc;
-	return 0;
+	i->lifecycle.emergency = i->emergency;
+	i->lifecycle.backfilled = i->backfilled;
+	return lifecycle_state_parse(i->state, &i->lifecycle.state) != 0 ?
+	    CUSTOS_ERR_CORRUPT : 0;
 }
 
-static const struct rowtype inspection_type = {
+static const struct view_rowtype inspection_type = {
 	sizeof(struct registry_inspection), inspection_row, inspection_clear
 };
 
@@ -386,28 +408,28 @@ int
 registry_inspection(struct registry *r, const char *id,
     struct registry_inspection **out)
 {
-	return query(r, &inspection_type, "SELECT " INSPECTION_COLS
-	    " FROM inspections WHERE id = ?1", id, 1, (void **)out, NULL);
+	return view_query(r->db, &inspection_type, "SELECT " INSPECTION_COLS
+	    " FROM inspections WHERE id = ?1", id, (void **)out, NULL);
 }
 
 void
 registry_inspection_free(struct registry_inspection *i)
 {
-	registry_rows_free(&inspection_type, i, 1);
+	view_rows_free(&inspection_type, i, 1);
 }
 
 int
 registry_inspections(struct registry *r, struct registry_inspection **out,
     size_t *n)
 {
-	return query(r, &inspection_type, "SELECT " INSPECTION_COLS
-	    " FROM inspections ORDER BY id", NULL, 0, (void **)out, n);
+	return view_query(r->db, &inspection_type, "SELECT " INSPECTION_COLS
+	    " FROM inspections ORDER BY id", NULL, (void **)out, n);
 }
 
 void
 registry_inspections_free(struct registry_inspection *i, size_t n)
 {
-	registry_rows_free(&inspection_type, i, n);
+	view_rows_free(&inspection_type, i, n);
 }
 
 static void
@@ -422,10 +444,10 @@ chain_row(sqlite3_stmt *st, void *p)
 	struct registry_chain_entry *c = p;
 
 	c->index = (uint64_t)sqlite3_column_int64(st, 0);
-	return registry_dup_col(st, 1, &c->type, 1);
+	return view_col_dup(st, 1, &c->type, 1);
 }
 
-static const struct rowtype chain_type = {
+static const struct view_rowtype chain_type = {
 	sizeof(struct registry_chain_entry), chain_row, chain_clear
 };
 
@@ -433,15 +455,15 @@ int
 registry_inspection_chain(struct registry *r, const char *id,
     struct registry_chain_entry **out, size_t *n)
 {
-	return query(r, &chain_type, "SELECT idx, type FROM "
-	    "inspection_entries WHERE inspection = ?1 ORDER BY idx", id, 0,
+	return view_query(r->db, &chain_type, "SELECT idx, type FROM "
+	    "inspection_entries WHERE inspection = ?1 ORDER BY idx", id,
 	    (void **)out, n);
 }
 
 void
 registry_chain_free(struct registry_chain_entry *c, size_t n)
 {
-	registry_rows_free(&chain_type, c, n);
+	view_rows_free(&chain_type, c, n);
 }
 
 int
@@ -453,7 +475,7 @@ registry_inspections_on(struct registry *r, const char *prefix, uint64_t *n)
 	*n = 0;
 	/* IDs are ASCII, so a range scan finds the prefix without LIKE's
 	 * wildcards. */
-	if ((rc = sqlite3_prepare_v2(registry_db(r), "SELECT count(*) FROM "
+	if ((rc = sqlite3_prepare_v2(r->db, "SELECT count(*) FROM "
 	    "inspections WHERE id >= ?1 AND id < ?1 || '~'", -1, &st,
 	    NULL)) != SQLITE_OK)
 		return db_err(rc);

@@ -1,45 +1,26 @@
 /*
- * registry_int: what lib/inspection/registry.c shares with lib/inspection/registry_inspect.c.
+ * registry_int: what lib/inspection/registry.c shares with
+ * lib/inspection/registry_inspect.c.  registry.c opens, syncs and closes
+ * the registry and applies the officer and enterprise entries; it hands
+ * every other entry to registry_inspect.c, which never calls back.
  * Not a public interface: only these two files include it.
  */
 #ifndef CUSTOS_REGISTRY_INT_H
 #define CUSTOS_REGISTRY_INT_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
 
 struct log;
-struct registry;
+struct view;
 
-/* What a list of one row type needs: its size, copy and clear. */
-struct rowtype {
-	size_t	  size;
-	int	(*copy)(sqlite3_stmt *, void *);
-	void	(*clear)(void *);
+/* The registry: a derived view of the log (lib/log/view_int.h). */
+struct registry {
+	struct view	*view;
+	sqlite3		*db;		/* view_db(view), borrowed */
 };
-
-/*
- * Copies text column col into a new string *out; a NULL column stays NULL
- * unless required (then CUSTOS_ERR_CORRUPT).  Returns 0 or an error.
- */
-int	 registry_dup_col(sqlite3_stmt *st, int col, char **out, int required);
-
-/* Frees an array of n rows of type t (their members too); NULL is fine. */
-void	 registry_rows_free(const struct rowtype *t, void *arr, size_t n);
-
-/*
- * Runs st (bound with key, or nothing when key is NULL) and collects its
- * rows into a new array *out of *n.  Returns 0 or an error; st is reset.
- */
-int	 registry_list_rows(const struct rowtype *t, sqlite3_stmt *st,
-	    const char *key, void **out, size_t *n);
-
-/* Looks up the one row of st for key: 0, CUSTOS_ERR_NOTFOUND, ... */
-int	 registry_one_row(const struct rowtype *t, sqlite3_stmt *st,
-	    const char *key, void **out);
 
 /* Creates the device and inspection tables if needed: 0 or an error. */
 int	 registry_inspect_schema(sqlite3 *db);
@@ -51,8 +32,5 @@ int	 registry_inspect_schema(sqlite3 *db);
  */
 int	 registry_inspect_apply(sqlite3 *db, struct log *l, uint64_t index,
 	    const char *type, json_t *e);
-
-/* The registry's database connection (borrowed). */
-sqlite3	*registry_db(struct registry *r);
 
 #endif

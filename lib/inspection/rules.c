@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "custos/calendar.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/rfc3339.h"
 #include "custos/rules.h"
@@ -230,14 +231,15 @@ summarize(struct summary *s)
 			return CUSTOS_ERR_FORMAT;
 		if (i == 0) {
 			s->first = idx;
-			s->emergency = strcmp(type, "inspection.emergency") ==
-			    0;
+			s->emergency = strcmp(type,
+			    ENTRY_INSPECTION_EMERGENCY) == 0;
 			if (!s->emergency &&
-			    strcmp(type, "inspection.registered") != 0)
+			    strcmp(type, ENTRY_INSPECTION_REGISTERED) != 0)
 				return CUSTOS_ERR_FORMAT;
 			s->enterprise = str(e, "enterprise");
 			s->officers = json_object_get(e, "officers");
-			if (s->enterprise == NULL || !json_is_array(s->officers))
+			if (s->enterprise == NULL ||
+			    !json_is_array(s->officers))
 				return CUSTOS_ERR_FORMAT;
 			if (s->emergency) {
 				s->entered = idx;
@@ -245,22 +247,22 @@ summarize(struct summary *s)
 				    0)
 					return rc;
 			}
-		} else if (strcmp(type, "inspection.entered") == 0) {
+		} else if (strcmp(type, ENTRY_INSPECTION_ENTERED) == 0) {
 			if (s->entered != NONE)
 				continue;
 			s->entered = idx;
 			if ((rc = time_of(e, "at", &s->entered_ms)) != 0)
 				return rc;
-		} else if (strcmp(type, "inspection.left") == 0) {
+		} else if (strcmp(type, ENTRY_INSPECTION_LEFT) == 0) {
 			if (s->left != NONE)
 				continue;
 			s->left = idx;
 			if ((rc = time_of(e, "at", &s->left_ms)) != 0)
 				return rc;
-		} else if (strcmp(type, "inspection.closed") == 0) {
+		} else if (strcmp(type, ENTRY_INSPECTION_CLOSED) == 0) {
 			if (s->closed == NONE)
 				s->closed = idx;
-		} else if (strcmp(type, "inspection.backfilled") == 0) {
+		} else if (strcmp(type, ENTRY_INSPECTION_BACKFILLED) == 0) {
 			if (s->backfilled != NONE)
 				continue;
 			s->backfilled = idx;
@@ -268,7 +270,7 @@ summarize(struct summary *s)
 			s->backfilled_late = json_is_true(late);
 			if ((rc = time_of(e, "time", &s->backfilled_ms)) != 0)
 				return rc;
-		} else if (strcmp(type, "inspection.gap_reason") == 0) {
+		} else if (strcmp(type, ENTRY_INSPECTION_GAP_REASON) == 0) {
 			r = &s->reasons[s->nreasons];
 			if ((rc = time_of(e, "from", &r->from)) != 0 ||
 			    (rc = time_of(e, "to", &r->to)) != 0)
@@ -276,10 +278,10 @@ summarize(struct summary *s)
 			if (r->to < r->from)
 				return CUSTOS_ERR_FORMAT;
 			s->nreasons++;
-		} else if (strcmp(type, "evidence.linked") == 0 ||
-		    strcmp(type, "evidence.unlinked") == 0) {
+		} else if (strcmp(type, ENTRY_EVIDENCE_LINKED) == 0 ||
+		    strcmp(type, ENTRY_EVIDENCE_UNLINKED) == 0) {
 			if ((rc = link_segment(s, e, idx, strcmp(type,
-			    "evidence.unlinked") == 0)) != 0)
+			    ENTRY_EVIDENCE_UNLINKED) == 0)) != 0)
 				return rc;
 		}
 	}
@@ -503,7 +505,8 @@ rule_unreviewed_device(struct summary *s)
 		seg = find_segment(s->in, s->links[i].segment);
 		if ((camera = str(seg, "camera")) == NULL)
 			return CUSTOS_ERR_FORMAT;
-		/* A camera never registered is a body camera (inspection.md). */
+		/* A camera never registered is a body camera
+		 * (docs/inspection.md). */
 		if ((dev = find_device(s->in, camera)) == NULL)
 			continue;
 		if ((kind = str(dev, "kind")) == NULL ||
@@ -617,8 +620,8 @@ red_since(struct summary *s, int64_t ref, const json_t **red)
 		    (ent = str(e, "enterprise")) == NULL)
 			return CUSTOS_ERR_FORMAT;
 		if (strcmp(ent, s->enterprise) != 0 ||
-		    (strcmp(type, "enterprise.added") != 0 &&
-		    strcmp(type, "enterprise.risk") != 0) ||
+		    (strcmp(type, ENTRY_ENTERPRISE_ADDED) != 0 &&
+		    strcmp(type, ENTRY_ENTERPRISE_RISK) != 0) ||
 		    (risk = str(e, "risk")) == NULL)
 			continue;
 		if ((rc = time_of(e, "time", &t)) != 0)
@@ -699,7 +702,8 @@ rule_review_after_decision(struct summary *s)
 		type = str(s->in->chain[i], "type");
 		if (index_of(s->in->chain[i], &idx[1]) != 0)
 			return CUSTOS_ERR_FORMAT;
-		if (strcmp(type, "review.recorded") != 0 || idx[1] < s->closed)
+		if (strcmp(type, ENTRY_REVIEW_RECORDED) != 0 ||
+		    idx[1] < s->closed)
 			continue;
 		idx[0] = s->closed;
 		rc = add(s, "review_after_decision", idx, 2, NULL, "The legal "

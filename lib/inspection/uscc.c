@@ -17,7 +17,7 @@ static const int org_weights[8] = { 3, 7, 9, 10, 5, 8, 4, 2 };
 static const char authorities[] = "123456789ANY";
 
 static int __attribute__((format(printf, 3, 4)))
-refuse(char *reason, size_t len, const char *fmt, ...)
+bad_code(char *reason, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -78,23 +78,25 @@ uscc_check(const char *s, char *reason, size_t len)
 	char want;
 
 	if (n != USCC_LEN)
-		return refuse(reason, len, "has %zu characters, expected 18", n);
+		return bad_code(reason, len, "has %zu characters, expected 18",
+		    n);
 	for (i = 0; i < n; i++)
 		if (value(s[i]) < 0)
-			return refuse(reason, len, "character %zu is not one "
+			return bad_code(reason, len, "character %zu is not one "
 			    "of 0-9 or A-Y without I, O, S, V and Z", i + 1);
 	if (strchr(authorities, s[0]) == NULL)
-		return refuse(reason, len, "registration authority code %c "
+		return bad_code(reason, len, "registration authority code %c "
 		    "is not one of %s", s[0], authorities);
 	for (i = 2; i < 8; i++)
 		if (s[i] < '0' || s[i] > '9')
-			return refuse(reason, len, "administrative division "
+			return bad_code(reason, len, "administrative division "
 			    "code (characters 3-8) must be digits");
 	if ((want = org_check_char(s + 8)) != s[16])
-		return refuse(reason, len, "organisation code check character "
-		    "(character 17) is %c, expected %c", s[16], want);
+		return bad_code(reason, len, "organisation code check "
+		    "character (character 17) is %c, expected %c", s[16],
+		    want);
 	if ((want = uscc_check_char(s)) != s[17])
-		return refuse(reason, len, "check character is %c, expected %c",
-		    s[17], want);
+		return bad_code(reason, len, "check character is %c, expected "
+		    "%c", s[17], want);
 	return 0;
 }

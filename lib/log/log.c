@@ -41,8 +41,11 @@
  * integer-keyed b-tree only ever appended to at its end, and the audit
  * reads it front to back beside the entries.
  *
- * What log.c and log_audit.c share (struct log, the frontier, node
- * numbering) is declared in log_int.h.
+ * This file opens a log, appends to it and reads entries back;
+ * log_proof.c computes roots and proofs, log_ckpt.c keeps the
+ * checkpoints and their timestamps, and log_audit.c audits the whole
+ * file.  What they share
+ * (struct log, the frontier, node numbering) is declared in log_int.h.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -51,13 +54,10 @@
 
 #include <sqlite3.h>
 
-#include "custos/ckpt.h"
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/merkle.h"
-#include "custos/note.h"
-#include "custos/tsa.h"
 #include "lib/base/db_int.h"
 #include "log_int.h"
 
@@ -149,9 +149,8 @@ log_dberr(int rc)
 	return db_err(rc);
 }
 
-/* Runs a statement that returns no rows and resets it. */
-static int
-step_done(sqlite3_stmt *st)
+int
+log_step_done(sqlite3_stmt *st)
 {
 	int rc;
 
@@ -215,13 +214,17 @@ log_node_id(unsigned level, uint64_t index, uint64_t *id)
 	return 0;
 }
 
-/*
- * Reads stored node (level, index).  Within the caller's validated tree
- * size a missing or malformed node means the file is damaged.  Inside an
- * append's transaction it sees the nodes inserted so far.
- */
-static int
-node_read(struct log *l, unsigned level, uint64_t index,
+int
+log_column_hash(sqlite3_stmt *st, int col, uint8_t out[DIGEST_LEN])
+{
+	if (sqlite3_column_bytes(st, col) != DIGEST_LEN)
+		return CUSTOS_ERR_CORRUPT;
+	memcpy(out, sqlite3_column_blob(st, col), DIGEST_LEN);
+	return 0;
+}
+
+int
+log_node_read(struct log *l, unsigned level, uint64_t index,
     uint8_t out[DIGEST_LEN])
 {
 	sqlite3_stmt *st = l->st[ST_NODE];
@@ -243,15 +246,10 @@ node_read(struct log *l, unsigned level, uint64_t index,
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) == DIGEST_LEN) {
-			memcpy(out, sqlite3_column_blob(st, 0), DIGEST_LEN);
-			if (key != 0) {
-				l->cache.key[slot] = key;
-				memcpy(l->cache.hash[slot], out, DIGEST_LEN);
-			}
-			rc = 0;
-		} else
-			rc = CUSTOS_ERR_CORRUPT;
+		if ((rc = log_column_hash(st, 0, out)) == 0 && key != 0) {
+			l->cache.key[slot] = key;
+			memcpy(l->cache.hash[slot], out, DIGEST_LEN);
+		}
 	} else if (rc == SQLITE_DONE)
 		rc = CUSTOS_ERR_CORRUPT;
 	else
@@ -270,7 +268,7 @@ log_edge_read(void *arg, unsigned level, uint64_t index,
 		return 0;
 	if (e->l == NULL)
 		return CUSTOS_ERR_NOTFOUND;
-	return node_read(e->l, level, index, out);
+	return log_node_read(e->l, level, index, out);
 }
 
 /* Runs sql and returns its single integer or text result. */
@@ -490,13 +488,13 @@ load_state(struct log *l)
 	for (level = 0; level < MERKLE_MAX_LEVELS; level++) {
 		if (((l->size >> level) & 1) == 0)
 			continue;
-		if ((rc = node_read(l, level, (l->size >> level) - 1,
+		if ((rc = log_node_read(l, level, (l->size >> level) - 1,
 		    l->front.hash[level])) != 0)
 			return rc;
 	}
 	if (l->size == 0)
 		return 0;
-	if ((rc = node_read(l, 0, l->size - 1, node)) != 0 ||
+	if ((rc = log_node_read(l, 0, l->size - 1, node)) != 0 ||
 	    (rc = log_leaf(l, l->size - 1, leaf)) != 0)
 		return rc;
 	if (memcmp(node, leaf, DIGEST_LEN) != 0)
@@ -623,7 +621,7 @@ insert_node(struct log *l, const struct merkle_node *nd)
 		return rc;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
 	sqlite3_bind_blob(st, 2, nd->hash, DIGEST_LEN, SQLITE_STATIC);
-	return step_done(st);
+	return log_step_done(st);
 }
 
 /* Inserts entry n and its tree nodes, and advances the frontier f. */
@@ -643,7 +641,7 @@ append_one(struct log *l, struct frontier *f, const void *data, size_t len,
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->size);
 	sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, leaf, DIGEST_LEN, SQLITE_STATIC);
-	if ((rc = step_done(st)) != 0)
+	if ((rc = log_step_done(st)) != 0)
 		return rc;
 	if ((rc = merkle_append(l->alg, f->size, leaf, &r, nodes, &nn)) != 0)
 		return rc;
@@ -677,14 +675,14 @@ log_append(struct log *l, const void *const *entries, const size_t *lens,
 	/* Work on a copy of the frontier: if anything fails, the rollback
 	 * leaves the stored tree and l->front as they were. */
 	memcpy(&f, &l->front, sizeof(f));
-	if ((rc = step_done(l->st[ST_BEGIN])) != 0)
+	if ((rc = log_step_done(l->st[ST_BEGIN])) != 0)
 		return rc;
 	for (i = 0; i < n; i++) {
 		if ((rc = append_one(l, &f, entries[i], lens[i],
 		    leaves != NULL ? leaves[i] : leaf)) != 0)
 			goto fail;
 	}
-	if ((rc = step_done(l->st[ST_COMMIT])) != 0)
+	if ((rc = log_step_done(l->st[ST_COMMIT])) != 0)
 		goto fail;
 	*first = l->size;
 	memcpy(&l->front, &f, sizeof(f));
@@ -692,15 +690,14 @@ log_append(struct log *l, const void *const *entries, const size_t *lens,
 	return 0;
  fail:
 	if (!sqlite3_get_autocommit(l->db))
-		step_done(l->st[ST_ROLLBACK]);
+		log_step_done(l->st[ST_ROLLBACK]);
 	/* Nothing read inside the rolled-back transaction may outlive it. */
 	memset(l->cache.key, 0, sizeof(l->cache.key));
 	return rc;
 }
 
-/* Copies column col of a row of st into a new NUL-terminated buffer. */
-static int
-column_copy(sqlite3_stmt *st, int col, char **data, size_t *len)
+int
+log_column_copy(sqlite3_stmt *st, int col, char **data, size_t *len)
 {
 	const void *p;
 	int n;
@@ -718,6 +715,25 @@ column_copy(sqlite3_stmt *st, int col, char **data, size_t *len)
 	return 0;
 }
 
+/*
+ * Steps st, one of the statements that select a row of entries by index,
+ * for entry index of l.  Returns 0 with the row current (the caller
+ * resets st), CUSTOS_ERR_RANGE beyond the log, CUSTOS_ERR_CORRUPT if the
+ * row is missing, or a code from log_dberr().
+ */
+static int
+entry_row(struct log *l, sqlite3_stmt *st, uint64_t index)
+{
+	int rc;
+
+	if (index >= l->size)
+		return CUSTOS_ERR_RANGE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : log_dberr(rc);
+}
+
 int
 log_entry(struct log *l, uint64_t index, uint8_t **data, size_t *len)
 {
@@ -727,14 +743,9 @@ log_entry(struct log *l, uint64_t index, uint8_t **data, size_t *len)
 
 	*data = NULL;
 	*len = 0;
-	if (index >= l->size)
-		return CUSTOS_ERR_RANGE;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = column_copy(st, 0, &buf, len)) == 0)
-			*data = (uint8_t *)buf;
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : log_dberr(rc);
+	if ((rc = entry_row(l, st, index)) == 0 &&
+	    (rc = log_column_copy(st, 0, &buf, len)) == 0)
+		*data = (uint8_t *)buf;
 	sqlite3_reset(st);
 	return rc;
 }
@@ -745,363 +756,8 @@ log_leaf(struct log *l, uint64_t index, uint8_t out[DIGEST_LEN])
 	sqlite3_stmt *st = l->st[ST_LEAF];
 	int rc;
 
-	if (index >= l->size)
-		return CUSTOS_ERR_RANGE;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) == DIGEST_LEN) {
-			memcpy(out, sqlite3_column_blob(st, 0), DIGEST_LEN);
-			rc = 0;
-		} else
-			rc = CUSTOS_ERR_CORRUPT;
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_CORRUPT : log_dberr(rc);
+	if ((rc = entry_row(l, st, index)) == 0)
+		rc = log_column_hash(st, 0, out);
 	sqlite3_reset(st);
 	return rc;
 }
-
-/*
- * Starts a read transaction for the O(log n) node reads of one root or
- * proof, unless one is open already (an append's or an audit's).  In
- * autocommit mode every read would be a transaction of its own, and
- * taking and dropping the WAL read lock and checking the file for each
- * of them used to cost more than the reads.  Returns whether read_end()
- * must commit.
- */
-static int
-read_begin(struct log *l)
-{
-	if (!sqlite3_get_autocommit(l->db))
-		return 0;
-	return step_done(l->st[ST_BEGIN_READ]) == 0;
-}
-
-/* Ends the read transaction read_begin() started, keeping the error rc. */
-static int
-read_end(struct log *l, int began, int rc)
-{
-	int rc2;
-
-	if (began && (rc2 = step_done(l->st[ST_COMMIT])) != 0 && rc == 0)
-		rc = rc2;
-	return rc;
-}
-
-int
-log_root(struct log *l, uint64_t size, uint8_t out[DIGEST_LEN])
-{
-	struct edge_reader e = { &l->front, l };
-	struct merkle_reader r = { log_edge_read, &e };
-	int began, rc;
-
-	if (size > l->size)
-		return CUSTOS_ERR_RANGE;
-	began = read_begin(l);
-	rc = merkle_root(l->alg, size, &r, out);
-	return read_end(l, began, rc);
-}
-
-int
-log_prove_inclusion(struct log *l, uint64_t index, uint64_t size,
-    uint8_t proof[][DIGEST_LEN], size_t *n)
-{
-	struct edge_reader e = { &l->front, l };
-	struct merkle_reader r = { log_edge_read, &e };
-	int began, rc;
-
-	*n = 0;
-	if (size > l->size)
-		return CUSTOS_ERR_RANGE;
-	began = read_begin(l);
-	rc = merkle_prove_inclusion(l->alg, index, size, &r, proof, n);
-	return read_end(l, began, rc);
-}
-
-int
-log_prove_consistency(struct log *l, uint64_t old, uint64_t new,
-    uint8_t proof[][DIGEST_LEN], size_t *n)
-{
-	struct edge_reader e = { &l->front, l };
-	struct merkle_reader r = { log_edge_read, &e };
-	int began, rc;
-
-	*n = 0;
-	if (new > l->size)
-		return CUSTOS_ERR_RANGE;
-	began = read_begin(l);
-	rc = merkle_prove_consistency(l->alg, old, new, &r, proof, n);
-	return read_end(l, began, rc);
-}
-
-int
-log_checkpoint_put(struct log *l, uint64_t size, const char *note,
-    size_t len)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (l->rdonly || len == 0)
-		return CUSTOS_ERR_INVALID;
-	if (len > NOTE_MAX_SIZE)
-		return CUSTOS_ERR_TOOBIG;
-	if (size > l->size)
-		return CUSTOS_ERR_RANGE;
-	st = l->st[ST_CKPT_GET];
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return CUSTOS_ERR_EXISTS;
-	if (rc != SQLITE_DONE)
-		return log_dberr(rc);
-	st = l->st[ST_CKPT_PUT];
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	sqlite3_bind_blob(st, 2, note, (int)len, SQLITE_STATIC);
-	return step_done(st);
-}
-
-/*
- * Both readers see only checkpoints within this handle's tree: a
- * read-only handle keeps the size it opened with, and a checkpoint of a
- * later tree could not be checked against it.
- */
-static int
-ckpt_row(sqlite3_stmt *st, int col, char **note, size_t *len)
-{
-	int rc;
-
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		rc = column_copy(st, col, note, len);
-	else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : log_dberr(rc);
-	return rc;
-}
-
-int
-log_checkpoint_latest(struct log *l, uint64_t *size, char **note,
-    size_t *len)
-{
-	sqlite3_stmt *st = l->st[ST_CKPT_LATEST];
-	int rc;
-
-	*note = NULL;
-	*len = 0;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)l->size);
-	if ((rc = ckpt_row(st, 1, note, len)) == 0)
-		*size = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc;
-}
-
-int
-log_checkpoint_get(struct log *l, uint64_t size, char **note, size_t *len)
-{
-	sqlite3_stmt *st = l->st[ST_CKPT_GET];
-	int rc;
-
-	*note = NULL;
-	*len = 0;
-	if (size > l->size)
-		return CUSTOS_ERR_NOTFOUND;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	rc = ckpt_row(st, 0, note, len);
-	sqlite3_reset(st);
-	return rc;
-}
-
-/*
- * Prepares sql on the timestamps table.  The statements are not among
- * the kept ones because a read-only handle on a log older than the table
- * must still open: there, *st is NULL and the caller finds nothing.
- */
-static int
-ts_prepare(struct log *l, const char *sql, sqlite3_stmt **st)
-{
-	sqlite3_int64 n;
-	int isnull, rc;
-
-	*st = NULL;
-	if ((rc = log_query_int(l->db, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'table' AND name = 'timestamps'", &n, &isnull)) != 0)
-		return rc;
-	if (n == 0)
-		return 0;
-	if ((rc = sqlite3_prepare_v2(l->db, sql, -1, st, NULL)) != SQLITE_OK)
-		return log_dberr(rc);
-	return 0;
-}
-
-int
-log_timestamp_put(struct log *l, uint64_t size, const uint8_t *tsr,
-    size_t len)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (l->rdonly || len == 0)
-		return CUSTOS_ERR_INVALID;
-	if (len > TSA_MAX_REPLY)
-		return CUSTOS_ERR_TOOBIG;
-	if (size > l->size)
-		return CUSTOS_ERR_NOTFOUND;
-	st = l->st[ST_CKPT_GET];
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return CUSTOS_ERR_NOTFOUND;
-	if (rc != SQLITE_ROW)
-		return log_dberr(rc);
-	if ((rc = log_timestamp_get(l, size, NULL, NULL)) == 0)
-		return CUSTOS_ERR_EXISTS;
-	if (rc != CUSTOS_ERR_NOTFOUND)
-		return rc;
-	if ((rc = ts_prepare(l, "INSERT INTO timestamps (size, token) "
-	    "VALUES (?1, ?2)", &st)) != 0)
-		return rc;
-	if (st == NULL)
-		return CUSTOS_ERR_CORRUPT;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	sqlite3_bind_blob(st, 2, tsr, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : log_dberr(rc);
-}
-
-/* tsr and len may be NULL: then only whether it is stored. */
-int
-log_timestamp_get(struct log *l, uint64_t size, uint8_t **tsr, size_t *len)
-{
-	sqlite3_stmt *st;
-	char *buf;
-	size_t n;
-	int rc;
-
-	if (tsr != NULL)
-		*tsr = NULL;
-	if (len != NULL)
-		*len = 0;
-	if (size > l->size)
-		return CUSTOS_ERR_NOTFOUND;
-	if ((rc = ts_prepare(l, "SELECT token FROM timestamps "
-	    "WHERE size = ?1", &st)) != 0)
-		return rc;
-	if (st == NULL)
-		return CUSTOS_ERR_NOTFOUND;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = 0;
-		if (tsr != NULL && (rc = column_copy(st, 0, &buf, &n)) == 0) {
-			*tsr = (uint8_t *)buf;
-			if (len != NULL)
-				*len = n;
-		}
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : log_dberr(rc);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-log_timestamp_latest(struct log *l, uint64_t *size)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = ts_prepare(l, "SELECT max(size) FROM timestamps "
-	    "WHERE size <= ?1", &st)) != 0)
-		return rc;
-	if (st == NULL)
-		return CUSTOS_ERR_NOTFOUND;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)l->size);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-			rc = CUSTOS_ERR_NOTFOUND;
-		else {
-			*size = (uint64_t)sqlite3_column_int64(st, 0);
-			rc = 0;
-		}
-	} else
-		rc = log_dberr(rc);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int
-log_open_err(int rc)
-{
-	return rc == CUSTOS_ERR_FORMAT || rc == CUSTOS_ERR_TOOBIG ?
-	    CUSTOS_ERR_CORRUPT : rc;
-}
-
-/*
- * Cheap checks of the stored tree's right edge, O(log n): the last entry
- * hashes to its leaf and leaf node, and every frontier node above level 0
- * is the hash of its two stored children.  They catch a damaged tail or
- * spine that no checkpoint covers yet; log_verify_all() checks the rest.
- */
-static int
-check_edge(struct log *l)
-{
-	uint8_t left[DIGEST_LEN], right[DIGEST_LEN], h[DIGEST_LEN];
-	uint8_t *data;
-	uint64_t i;
-	unsigned level;
-	size_t len;
-	int rc;
-
-	if (l->size == 0)
-		return 0;
-	if ((rc = log_entry(l, l->size - 1, &data, &len)) != 0)
-		return rc;
-	rc = merkle_leaf_hash(l->alg, data, len, h);
-	free(data);
-	if (rc != 0 || (rc = log_leaf(l, l->size - 1, left)) != 0 ||
-	    (rc = node_read(l, 0, l->size - 1, right)) != 0)
-		return rc;
-	if (memcmp(h, left, DIGEST_LEN) != 0 ||
-	    memcmp(h, right, DIGEST_LEN) != 0)
-		return CUSTOS_ERR_CORRUPT;
-	for (level = 1; level < MERKLE_MAX_LEVELS; level++) {
-		if (((l->size >> level) & 1) == 0)
-			continue;
-		i = (l->size >> level) - 1;
-		if ((rc = node_read(l, level - 1, 2 * i, left)) != 0 ||
-		    (rc = node_read(l, level - 1, 2 * i + 1, right)) != 0 ||
-		    (rc = merkle_node_hash(l->alg, left, right, h)) != 0)
-			return rc;
-		if (memcmp(h, l->front.hash[level], DIGEST_LEN) != 0)
-			return CUSTOS_ERR_CORRUPT;
-	}
-	return 0;
-}
-
-int
-log_check(struct log *l, const struct note_verifier *v)
-{
-	struct checkpoint *c;
-	uint8_t root[DIGEST_LEN];
-	uint64_t size;
-	size_t len;
-	char *note;
-	int rc;
-
-	if (v == NULL)
-		return CUSTOS_ERR_INVALID;
-	if ((rc = check_edge(l)) != 0)
-		return rc;
-	if ((rc = log_checkpoint_latest(l, &size, &note, &len)) != 0)
-		return rc == CUSTOS_ERR_NOTFOUND ? 0 : rc;
-	rc = ckpt_open(note, len, v, &c);
-	free(note);
-	if (rc != 0)
-		return log_open_err(rc);
-	if (c->size != size)
-		rc = CUSTOS_ERR_CORRUPT;
-	else if ((rc = log_root(l, size, root)) == 0 &&
-	    memcmp(root, c->root, DIGEST_LEN) != 0)
-		rc = CUSTOS_ERR_CORRUPT;
-	ckpt_free(c);
-	return rc;
-}
-

@@ -1,9 +1,12 @@
 /*
- * log_int: what log.c (open, append, proofs, checkpoints) and log_audit.c
- * (log_verify_all()) share and nobody else needs: the layout of struct
- * log, the in-memory right edge of the tree, the numbering of stored
- * nodes and the mapping of SQLite errors.  The schema is described at
- * the top of log.c.
+ * log_int: what the files of the log module share and nobody else needs:
+ * log.c (open, append, entries), log_proof.c (roots, proofs,
+ * log_check()), log_ckpt.c (checkpoints, timestamps) and log_audit.c
+ * (log_verify_all()).  log.c is at the bottom: the others call into it,
+ * and it calls none of them.
+ * It holds the layout of struct log, the in-memory right edge of the
+ * tree, the numbering of stored nodes, row helpers and the mapping of
+ * SQLite errors.  The schema is described at the top of log.c.
  */
 #ifndef CUSTOS_LOG_INT_H
 #define CUSTOS_LOG_INT_H
@@ -83,6 +86,35 @@ struct edge_reader {
  * CORRUPT, or DB for everything else.
  */
 int	 log_dberr(int rc);
+
+/*
+ * Steps st, a statement that returns no rows, then resets it and clears
+ * its bindings.  Returns 0 or a code from log_dberr().
+ */
+int	 log_step_done(sqlite3_stmt *st);
+
+/*
+ * Copies column col of st's current row into out: a tree hash.  Returns
+ * 0, or CUSTOS_ERR_CORRUPT if the column is not DIGEST_LEN bytes.
+ */
+int	 log_column_hash(sqlite3_stmt *st, int col, uint8_t out[DIGEST_LEN]);
+
+/*
+ * Copies column col of st's current row into a new NUL-terminated *data
+ * of *len bytes (the NUL not counted; the caller frees it).  Returns 0
+ * or CUSTOS_ERR_NOMEM.
+ */
+int	 log_column_copy(sqlite3_stmt *st, int col, char **data, size_t *len);
+
+/*
+ * Reads stored node (level, index) of l, through the cache of upper
+ * nodes.  Within the caller's validated tree size a missing or malformed
+ * node means the file is damaged: CUSTOS_ERR_CORRUPT.  Inside an
+ * append's transaction it sees the nodes inserted so far.  Returns 0 or
+ * a CUSTOS_ERR_* code.
+ */
+int	 log_node_read(struct log *l, unsigned level, uint64_t index,
+	    uint8_t out[DIGEST_LEN]);
 
 /* Number of nodes stored for a tree of n leaves. */
 uint64_t log_hash_count(uint64_t n);

@@ -745,10 +745,10 @@ probe_spawn(const char *self, const char *role, int fd, enum digest_alg alg,
     struct probe_child **out)
 {
 	struct probe_child *c;
-	char *argv[4], *env[3], journal[512], parent[64];
-	const char *js;
+	struct sandbox_env env;
+	char *argv[4];
 	pid_t self_pid = getpid();
-	int p[2], e, n = 0;
+	int p[2], e;
 
 	*out = NULL;
 	if (self == NULL || role == NULL || fd < 0)
@@ -756,13 +756,7 @@ probe_spawn(const char *self, const char *role, int fd, enum digest_alg alg,
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return CUSTOS_ERR_NOMEM;
 	/* Everything the child needs is ready before fork(). */
-	env[0] = env[1] = env[2] = NULL;
-	if ((js = getenv("JOURNAL_STREAM")) != NULL &&
-	    (size_t)snprintf(journal, sizeof(journal), "JOURNAL_STREAM=%s",
-	    js) < sizeof(journal))
-		env[n++] = journal;
-	if (sandbox_parent_env(parent, sizeof(parent)) == 0)
-		env[n++] = parent;
+	sandbox_child_env(&env);
 	argv[0] = (char *)(uintptr_t)self;
 	argv[1] = (char *)(uintptr_t)role;
 	argv[2] = (char *)(uintptr_t)digest_name(alg);
@@ -781,7 +775,7 @@ probe_spawn(const char *self, const char *role, int fd, enum digest_alg alg,
 		return CUSTOS_ERR_SYSTEM;
 	}
 	if (c->pid == 0)
-		exec_child(self, argv, env, fd, p[1], self_pid);
+		exec_child(self, argv, env.env, fd, p[1], self_pid);
 	close(p[1]);
 	c->rfd = p[0];
 	*out = c;

@@ -1,19 +1,21 @@
 /*
- * sandbox: the media child's self-restriction (sandbox.h).  Modelled on
- * OpenSSH's sandbox-seccomp-filter.c (an allowlist with argument checks,
- * kill on anything else) and the kernel's samples/landlock/sandboxer.c
- * (ask the kernel for its Landlock ABI and handle exactly what it knows).
+ * sandbox: how the media child and the live child restrict themselves
+ * (sandbox.h): one builder, one policy per role.  Modelled on OpenSSH's
+ * sandbox-seccomp-filter.c (an allowlist with argument checks, kill on
+ * anything else) and the kernel's samples/landlock/sandboxer.c (ask the
+ * kernel for its Landlock ABI and handle exactly what it knows).
  */
 #if !defined(__linux__)
-#error "the media sandbox needs Linux: seccomp and Landlock"
+#error "the sandbox needs Linux: seccomp and Landlock"
 #endif
 #if defined(__has_include)
 #if !__has_include(<seccomp.h>)
-#error "libseccomp is required: Custos never runs the media child unsandboxed"
+#error "libseccomp is required: Custos never runs a child unsandboxed"
 #endif
 #endif
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,8 +104,9 @@ sandbox_landlock_applied(void)
 	return landlock_applied;
 }
 
+/* The media child's limits: no file grows, no process, bounded CPU. */
 static int
-limits(unsigned cpu_seconds)
+limits_probe(unsigned cpu_seconds)
 {
 	struct rlimit rl;
 
@@ -120,18 +123,63 @@ limits(unsigned cpu_seconds)
 	rl.rlim_cur = rl.rlim_max > 1 ? rl.rlim_max - 1 : rl.rlim_max;
 	if (setrlimit(RLIMIT_CPU, &rl) == -1)
 		return CUSTOS_ERR_SYSTEM;
+	return 0;
+}
+
+/*
+ * The live child's limits: segment files up to fsize_max, and no new
+ * process.  libsrt starts threads after the connection, and RLIMIT_NPROC
+ * counts threads, so a source with threads relies on the seccomp filter
+ * alone, which allows clone only with CLONE_THREAD.
+ */
+static int
+limits_live(uint64_t fsize_max, int threads)
+{
+	struct rlimit rl;
+
+	rl.rlim_cur = rl.rlim_max = 0;
+	if (!threads && setrlimit(RLIMIT_NPROC, &rl) == -1)
+		return CUSTOS_ERR_SYSTEM;
+	if (getrlimit(RLIMIT_FSIZE, &rl) == -1)
+		return CUSTOS_ERR_SYSTEM;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > fsize_max)
+		rl.rlim_max = fsize_max;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+		return CUSTOS_ERR_SYSTEM;
+	return 0;
+}
+
+static int
+limits(const struct sandbox_policy *p)
+{
+	int rc;
+
+	rc = p->role == SANDBOX_PROBE ? limits_probe(p->cpu_seconds) :
+	    limits_live(p->fsize_max, p->threads);
+	if (rc != 0)
+		return rc;
 	/*
-	 * With FSIZE 0 a write to a regular file would raise SIGXFSZ.  The
-	 * child's stderr may be a file (custosd 2>>log, or a tool's); its rare log lines
-	 * should then fail with EFBIG, not turn a good probe into a crash.
+	 * A write past RLIMIT_FSIZE would raise SIGXFSZ.  The media child's
+	 * stderr may be a file (custosd 2>>log, or a tool's): its rare log
+	 * lines should then fail with EFBIG, not turn a good probe into a
+	 * crash; the live child's segment write fails and the stream ends
+	 * with what was written.
 	 */
 	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
 		return CUSTOS_ERR_SYSTEM;
 	return 0;
 }
 
-int
-sandbox_landlock(int dir_fd)
+/*
+ * Applies, for good, the Landlock ruleset of sandbox.h: every access
+ * right the running kernel knows is handled, and none is granted, except,
+ * when dir_fd >= 0, creating regular files beneath the directory open as
+ * dir_fd and writing to files there (the live child's spool).  A kernel
+ * without Landlock is no error.  Returns 0, or CUSTOS_ERR_SYSTEM.
+ */
+static int
+landlock(int dir_fd)
 {
 	struct ll_ruleset_attr attr;
 	struct ll_path_beneath pb;
@@ -212,11 +260,22 @@ debug_reporter(void)
 }
 #endif
 
+/*
+ * Each rule function adds its rules to ctx and returns 0, or the negative
+ * errno of libseccomp; ALLOW and DENY return that from the function.
+ */
 #define ALLOW(nr, ...)							\
 	do {								\
-		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,	\
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,		\
 		    SCMP_SYS(nr), __VA_ARGS__)) < 0)			\
-			goto fail;					\
+			return rc;					\
+	} while (0)
+
+#define DENY(nr, err, ...)						\
+	do {								\
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err),	\
+		    SCMP_SYS(nr), __VA_ARGS__)) < 0)			\
+			return rc;					\
 	} while (0)
 
 /*
@@ -237,23 +296,36 @@ arg(unsigned n, enum scmp_compare op, scmp_datum_t a, scmp_datum_t b)
 	return c;
 }
 
-#define DENY(nr, err)							\
-	do {								\
-		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err),	\
-		    SCMP_SYS(nr), 0)) < 0)				\
-			goto fail;					\
-	} while (0)
-
+/* What every role needs: memory, never executable; locks; clocks; exit. */
 static int
-filter(int media_fd)
+rules_common(scmp_filter_ctx ctx)
 {
-	scmp_filter_ctx ctx;
 	int rc;
 
-	if ((ctx = seccomp_init(SANDBOX_DEFAULT_ACTION)) == NULL) {
-		errno = ENOMEM;
-		return CUSTOS_ERR_SYSTEM;
-	}
+	ALLOW(brk, 0);
+	ALLOW(mmap, 1, arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	ALLOW(munmap, 0);
+	ALLOW(mremap, 0);
+	ALLOW(madvise, 0);
+	/* Locks (pthread_once in the libraries) and clocks. */
+	ALLOW(futex, 0);
+	ALLOW(clock_gettime, 0);
+	ALLOW(rt_sigreturn, 0);
+	ALLOW(exit, 0);
+	ALLOW(exit_group, 0);
+	return 0;
+}
+
+/*
+ * The media child: demuxing from media_fd and answering on fd 1.  No
+ * mprotect: glibc needs it only for the heaps of other threads, and
+ * there are none.
+ */
+static int
+rules_probe(scmp_filter_ctx ctx, int media_fd)
+{
+	int rc;
+
 	/* The media, through the AVIO callbacks: pread (read when the fd
 	 * cannot seek), seek, size. */
 	ALLOW(pread64, 1, arg(0, SCMP_CMP_EQ, (scmp_datum_t)media_fd, 0));
@@ -267,19 +339,6 @@ filter(int media_fd)
 	/* The answer on fd 1; log lines on fd 2. */
 	ALLOW(write, 1, arg(0, SCMP_CMP_EQ, STDOUT_FILENO, 0));
 	ALLOW(write, 1, arg(0, SCMP_CMP_EQ, STDERR_FILENO, 0));
-	/* malloc; never executable memory.  No mprotect: glibc needs it
-	 * only for the heaps of other threads, and there are none. */
-	ALLOW(brk, 0);
-	ALLOW(mmap, 1, arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	ALLOW(munmap, 0);
-	ALLOW(mremap, 0);
-	ALLOW(madvise, 0);
-	/* Locks (pthread_once in the libraries) and clocks. */
-	ALLOW(futex, 0);
-	ALLOW(clock_gettime, 0);
-	ALLOW(rt_sigreturn, 0);
-	ALLOW(exit, 0);
-	ALLOW(exit_group, 0);
 #ifdef __SANITIZE_ADDRESS__
 	/* The ASan+UBSan test build: the runtime takes down its alternate
 	 * signal stack when the child exits. */
@@ -292,40 +351,144 @@ filter(int media_fd)
 	 * for gconv modules) and cope when they are missing.  Nothing is
 	 * opened either way; Landlock denies it too.
 	 */
-	DENY(open, EACCES);
-	DENY(openat, EACCES);
+	DENY(open, EACCES, 0);
+	DENY(openat, EACCES, 0);
+	return 0;
+}
+
+/*
+ * The live child: reading an open stream and writing segment files.
+ * Socket I/O is allowed on any descriptor (the child holds only the
+ * stream's), but no socket can be made, bound, accepted or connected.
+ */
+static int
+rules_live(scmp_filter_ctx ctx, int spool_fd)
+{
+	int rc;
+
+	/* Library threads (libsrt's) get the filter too. */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)
+		return rc;
+	/* The stream. */
+	ALLOW(read, 0);
+	ALLOW(recvfrom, 0);
+	ALLOW(recvmsg, 0);
+	ALLOW(sendto, 0);	/* TLS alerts, SRT acknowledgements */
+	ALLOW(sendmsg, 0);
+	ALLOW(poll, 0);
+	ALLOW(ppoll, 0);
+	ALLOW(getsockopt, 0);
+	ALLOW(setsockopt, 0);
+	ALLOW(shutdown, 0);
+	/* Segment files: created beneath the spool only (Landlock checks
+	 * the path), written, synced, closed. */
+	ALLOW(openat, 2, arg(0, SCMP_CMP_EQ, (scmp_datum_t)spool_fd, 0),
+	    arg(2, SCMP_CMP_MASKED_EQ, O_CREAT | O_EXCL, O_CREAT | O_EXCL));
+	DENY(openat, EACCES, 1, arg(0, SCMP_CMP_NE, (scmp_datum_t)spool_fd,
+	    0));
+	DENY(open, EACCES, 0);
+	ALLOW(write, 0);
+	ALLOW(writev, 0);
+	ALLOW(fsync, 0);
+	ALLOW(close, 0);
+	ALLOW(fstat, 0);
+	ALLOW(newfstatat, 1, arg(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH,
+	    AT_EMPTY_PATH));
+	ALLOW(lseek, 0);
+	/* TLS and libsrt change page protections, never to executable. */
+	ALLOW(mprotect, 1, arg(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* Clocks, sleeps, randomness (TLS), signals. */
+	ALLOW(gettimeofday, 0);
+	ALLOW(clock_nanosleep, 0);
+	ALLOW(nanosleep, 0);
+	ALLOW(getrandom, 0);
+	ALLOW(getpid, 0);
+	ALLOW(gettid, 0);
+	ALLOW(rt_sigprocmask, 0);
+	ALLOW(sched_yield, 0);
+	/* libsrt's threads: their names (for its log) and their own
+	 * epoll over the sockets they already have. */
+	ALLOW(prctl, 1, arg(0, SCMP_CMP_EQ, PR_GET_NAME, 0));
+	ALLOW(prctl, 1, arg(0, SCMP_CMP_EQ, PR_SET_NAME, 0));
+	ALLOW(epoll_wait, 0);
+	/* libsrt starts a thread per connection once it is up: threads
+	 * only (CLONE_THREAD), never a process.  clone3 hides its flags
+	 * from the filter; ENOSYS makes glibc fall back to clone. */
+	DENY(clone3, ENOSYS, 0);
+	ALLOW(clone, 1, arg(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD,
+	    CLONE_THREAD));
+	ALLOW(set_robust_list, 0);
+	ALLOW(rseq, 0);
+	ALLOW(sigaltstack, 0);
+	ALLOW(sched_getaffinity, 0);
+	ALLOW(epoll_pwait, 0);
+	ALLOW(epoll_ctl, 0);
+	ALLOW(select, 0);
+	ALLOW(pselect6, 0);
+	return 0;
+}
+
+/* Builds the role's filter and loads it. */
+static int
+filter(const struct sandbox_policy *p)
+{
+	scmp_filter_ctx ctx;
+	int rc;
+
+	if ((ctx = seccomp_init(SANDBOX_DEFAULT_ACTION)) == NULL) {
+		errno = ENOMEM;
+		return CUSTOS_ERR_SYSTEM;
+	}
+	if ((rc = rules_common(ctx)) == 0)
+		rc = p->role == SANDBOX_PROBE ? rules_probe(ctx, p->fd) :
+		    rules_live(ctx, p->fd);
 	/* libseccomp also sets PR_SET_NO_NEW_PRIVS (SCMP_FLTATR_CTL_NNP);
 	 * we did already. */
-	if ((rc = seccomp_load(ctx)) < 0)
-		goto fail;
+	if (rc == 0)
+		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
+	if (rc < 0) {
+		errno = -rc;
+		return CUSTOS_ERR_SYSTEM;
+	}
 	return 0;
-fail:
-	seccomp_release(ctx);
-	errno = -rc;
-	return CUSTOS_ERR_SYSTEM;
+}
+
+int
+sandbox_apply(const struct sandbox_policy *p)
+{
+	int rc;
+
+	if (p->role != SANDBOX_PROBE && p->role != SANDBOX_LIVE)
+		return CUSTOS_ERR_INVALID;
+	if (p->fd < 0) {
+		errno = EBADF;
+		return CUSTOS_ERR_SYSTEM;
+	}
+	if ((rc = limits(p)) != 0)
+		return rc;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return CUSTOS_ERR_SYSTEM;
+	if ((rc = landlock(p->role == SANDBOX_LIVE ? p->fd : -1)) != 0)
+		return rc;
+#ifdef SANDBOX_DEBUG
+	/* The media child names a forbidden call before it dies. */
+	if (p->role == SANDBOX_PROBE && (rc = debug_reporter()) != 0)
+		return rc;
+#endif
+	return filter(p);
 }
 
 int
 sandbox_enter(int media_fd, unsigned cpu_seconds)
 {
-	int rc;
+	struct sandbox_policy p;
 
-	if (media_fd < 0) {
-		errno = EBADF;
-		return CUSTOS_ERR_SYSTEM;
-	}
-	if ((rc = limits(cpu_seconds)) != 0)
-		return rc;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		return CUSTOS_ERR_SYSTEM;
-	if ((rc = sandbox_landlock(-1)) != 0)
-		return rc;
-#ifdef SANDBOX_DEBUG
-	if ((rc = debug_reporter()) != 0)
-		return rc;
-#endif
-	return filter(media_fd);
+	memset(&p, 0, sizeof(p));
+	p.role = SANDBOX_PROBE;
+	p.fd = media_fd;
+	p.cpu_seconds = cpu_seconds;
+	return sandbox_apply(&p);
 }
 
 int
@@ -335,6 +498,21 @@ sandbox_parent_env(char *buf, size_t len)
 
 	n = snprintf(buf, len, "%s=%ld", SANDBOX_PARENT_ENV, (long)getpid());
 	return n < 0 || (size_t)n >= len ? CUSTOS_ERR_INVALID : 0;
+}
+
+void
+sandbox_child_env(struct sandbox_env *e)
+{
+	const char *js;
+	int n = 0;
+
+	memset(e->env, 0, sizeof(e->env));
+	if ((js = getenv("JOURNAL_STREAM")) != NULL &&
+	    (size_t)snprintf(e->journal, sizeof(e->journal),
+	    "JOURNAL_STREAM=%s", js) < sizeof(e->journal))
+		e->env[n++] = e->journal;
+	if (sandbox_parent_env(e->parent, sizeof(e->parent)) == 0)
+		e->env[n++] = e->parent;
 }
 
 /* The pid in SANDBOX_PARENT_ENV, or 0 if it is unset or malformed. */

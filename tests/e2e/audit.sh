@@ -12,37 +12,12 @@
 # break a camera chain and an inspection chain are found; an entry's bytes
 # changed in the database fail the log part.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(cd "$(dirname "$0")" && pwd)/docklog.py"
-CAL=$(cd "$(dirname "$0")/../../conf/calendar" && pwd)
-S=$W/state
-D=$W/dock
-
-USCC=91350100M000100Y43		# GB 32100-2015's own example
-
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
+station_vars
 
 # sealed TYPE NAME: the index of the TYPE entry whose path or name is NAME.
 sealed() {
-	python3 - "$S" "$1" "$2" <<'EOF'
-import json, sqlite3, sys
-db = sqlite3.connect("file:%s/log.db?mode=ro" % sys.argv[1], uri=True,
-                     timeout=10)
-for i, d in db.execute("SELECT idx, data FROM entries ORDER BY idx"):
-    e = json.loads(bytes(d))
-    if e["type"] == sys.argv[2] and \
-            sys.argv[3] in (e.get("path"), e.get("name")):
-        print(i)
-EOF
-}
-
-# object_path N: the store path of entry N's object.
-object_path() {
-	h=$(entry_field "$1" object)
-	h=${h#sha256:}
-	echo "$S/store/objects/$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-)"
+	{ entries_where "$1" path "$2"; entries_where "$1" name "$2"; } |
+	    sort -nu
 }
 
 # timestamps: how many checkpoint timestamps the log holds.
@@ -60,12 +35,7 @@ EOF
 
 # wait_sessions N: until CAM1 has N dock.session entries.
 wait_sessions() {
-	i=0
-	while [ "$($DL "$S" sessions CAM1)" -lt "$1" ]; do
-		i=$((i + 1))
-		[ $i -gt 900 ] && fail "CAM1: not $1 dock.session in 90 s"
-		sleep 0.1
-	done
+	wait_until 90 "CAM1: $1 dock.session" has_session CAM1 "$1"
 }
 
 # forge ENTRY...: appends the JSON entries given ("index" is filled in)
@@ -158,20 +128,10 @@ EOF
 cd "$W" || exit 1
 start_tsa
 trap stop_tsa EXIT
-write_conf
-conf_tsa
-cp -R "$CAL" "$W/calendar" || fail "copy the calendar"
-mkdir -p "$W/prep"
-start_daemon
+station_start conf_tsa
 
 step "an inspection with docked footage linked by hand and a document"
-for o in 1 2; do
-	c officer add PA-000$o --name officer$o --unit 执法支队 \
-	    --credential 闽应急执字00$o --valid-until 2099-12-31 >/dev/null ||
-	    fail "officer $o"
-done
-c enterprise add $USCC --name 福州某化工有限公司 >/dev/null ||
-    fail "enterprise add"
+registry_basics 2
 ID=$(c inspection register --enterprise $USCC --officer PA-0001 \
     --officer PA-0002 --basis 安全生产法第六十五条 --content 检查) ||
     fail "register: $ID"

@@ -14,10 +14,6 @@
 CAL=$(cd "$(dirname "$0")/../../conf/calendar" && pwd)
 USCC=91350100M000100Y43
 
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
 # conf CALENDAR_DIR_LINE: a station in $W with that [station] line.
 conf() {
 	cat >"$CONF" <<EOC
@@ -30,14 +26,6 @@ root = dock
 [control]
 socket = control.sock
 EOC
-}
-
-# ifield ID PYEXPR: PYEXPR on inspection ID (show --json) as i.
-ifield() {
-	c inspection show "$1" --json | python3 -c '
-import json, sys
-i = json.load(sys.stdin)
-print(eval(sys.argv[1]))' "$2"
 }
 
 # sfield PYEXPR: PYEXPR on status --json as s.

@@ -11,10 +11,6 @@
 S=$W/state
 USCC=91350100M000100Y43
 
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
 # refused WHAT ARGS...: the command must exit 1 and append nothing.
 refused() {
 	what=$1
@@ -78,29 +74,14 @@ OUT=$(c inspection document "$ID" --kind refusal --file "$W/docs/note.txt" \
     --name '拒绝检查 记录.txt') || fail "refusal: $OUT"
 expect_eq "refusal name" '拒绝检查 记录.txt' "$(entry_field "${OUT%% *}" name)"
 expect_eq "refusal kind" refusal "$(entry_field "${OUT%% *}" kind)"
-c inspection show "$ID" --json >chain.json
-python3 - "$CUSTOS" "$CONF" chain.json "$IDX" <<'PY' || fail "chain"
-import hashlib, json, subprocess, sys
-custos, conf = sys.argv[1], sys.argv[2]
-ins = json.load(open(sys.argv[3]))
+check_chain "$ID"
+python3 - "$W/chain.json" "$IDX" <<'PY' || fail "chain"
+import json, sys
+ins = json.load(open(sys.argv[1]))
 types = [link["type"] for link in ins["chain"]]
 assert types == ["inspection.registered", "inspection.entered",
     "document.sealed", "document.sealed"], types
-assert int(sys.argv[4]) in [link["index"] for link in ins["chain"]]
-prev = None
-for k, link in enumerate(ins["chain"]):
-    raw = subprocess.run([custos, "-c", conf, "log", "entry",
-        str(link["index"])], check=True, capture_output=True).stdout
-    e = json.loads(raw)
-    assert e["inspection"] == ins["id"], e
-    assert e["type"] == link["type"], (e["type"], link)
-    if k == 0:
-        assert "inspection_prev" not in e, e
-    else:
-        assert e["inspection_prev"] == prev, (e["inspection_prev"], prev)
-    prev = "sha256:" + hashlib.sha256(b"\x00" + raw).hexdigest()
-assert ins["last_leaf"] == prev, (ins["last_leaf"], prev)
-print("chain of %d entries ok" % len(ins["chain"]))
+assert int(sys.argv[2]) in [link["index"] for link in ins["chain"]]
 PY
 
 step "refusals append nothing"

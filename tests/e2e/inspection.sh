@@ -7,18 +7,8 @@
 # refusal exits 1 and appends nothing; the registry rebuilt from the log
 # after a restart gives the same answers; the log verifies.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(cd "$(dirname "$0")" && pwd)/docklog.py"
-CAL=$(cd "$(dirname "$0")/../../conf/calendar" && pwd)
-S=$W/state
-D=$W/dock
-
-USCC=91350100M000100Y43		# GB 32100-2015's own example
+station_vars
 USCC2=91330000755918469E	# valid, never registered
-
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
 
 # refused WHAT NEEDLE CMD...: exits 1, says NEEDLE, appends nothing.
 refused() {
@@ -32,20 +22,8 @@ refused() {
 	expect_eq "$what: tree size" "$before" "$(tree_size)"
 }
 
-# ifield ID PYEXPR: evaluates PYEXPR on the inspection i (show --json).
-ifield() {
-	c inspection show "$1" --json | python3 -c '
-import json, sys
-i = json.load(sys.stdin)
-print(eval(sys.argv[1]))' "$2"
-}
-
-cd "$W" || exit 1
-write_conf
 # The default calendar_dir is "calendar" beside the config file.
-cp -R "$CAL" "$W/calendar" || fail "copy the calendar"
-mkdir -p "$W/prep"
-start_daemon
+station_start
 
 step "officers, an enterprise and a camera"
 c officer add PA-0001 --name 张伟 --unit 福州市应急管理局执法支队 \
@@ -83,24 +61,8 @@ expect_eq "entered_at" 2026-11-26T02:00:00.000Z "$(ifield "$ID" 'i["entered_at"]
 
 step "dock the camera and link its segment by hand"
 footage_small "$W/prep/CAMI" CAMI || fail "footage"
-mv "$W/prep/CAMI" "$D/CAMI"
-i=0
-while [ "$($DL "$S" sessions CAMI)" -lt 1 ]; do
-	i=$((i + 1))
-	[ $i -gt 900 ] && fail "CAMI: no dock.session in 90 s"
-	sleep 0.1
-done
-SEG=$(python3 - "$CUSTOS" "$CONF" "$(tree_size)" <<'EOF'
-import json, subprocess, sys
-custos, conf, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
-for n in range(size):
-    e = json.loads(subprocess.run([custos, "-c", conf, "log", "entry",
-        str(n)], check=True, capture_output=True).stdout)
-    if e["type"] == "segment.sealed" and e.get("camera") == "CAMI":
-        print(n)
-        break
-EOF
-)
+dock_volume CAMI
+SEG=$(first_segment CAMI)
 [ -n "$SEG" ] || fail "no segment.sealed from CAMI"
 out=$(c inspection link "$ID" --segment "$SEG" --reason 现场执法记录仪) ||
     fail "link: $out"
@@ -123,26 +85,7 @@ expect_eq "list --open is empty" "" "$(c inspection list --open)"
 expect_in "list" "$ID  closed" "$(c inspection list)"
 
 step "the inspection chain, recomputed from the log's bytes"
-c inspection show "$ID" --json >chain.json
-python3 - "$CUSTOS" "$CONF" chain.json <<'EOF' || fail "chain"
-import hashlib, json, subprocess, sys
-custos, conf = sys.argv[1], sys.argv[2]
-ins = json.load(open(sys.argv[3]))
-prev = None
-for k, link in enumerate(ins["chain"]):
-    raw = subprocess.run([custos, "-c", conf, "log", "entry",
-        str(link["index"])], check=True, capture_output=True).stdout
-    e = json.loads(raw)
-    assert e["inspection"] == ins["id"], e
-    assert e["type"] == link["type"], (e["type"], link)
-    if k == 0:
-        assert "inspection_prev" not in e, e
-    else:
-        assert e["inspection_prev"] == prev, (e["inspection_prev"], prev)
-    prev = "sha256:" + hashlib.sha256(b"\x00" + raw).hexdigest()
-assert ins["last_leaf"] == prev, (ins["last_leaf"], prev)
-print("chain of %d entries ok" % len(ins["chain"]))
-EOF
+check_chain "$ID"
 
 step "an emergency inspection, overdue until back-filled late"
 EM=$(c inspection emergency --enterprise $USCC --officer PA-0001 \

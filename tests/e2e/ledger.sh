@@ -8,31 +8,10 @@
 # name intact, has the rows between --from and --to, and agrees with
 # --format json.  gap, review and feedback entries join the chain.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(cd "$(dirname "$0")" && pwd)/docklog.py"
-CAL=$(cd "$(dirname "$0")/../../conf/calendar" && pwd)
-S=$W/state
-D=$W/dock
-
-USCC=91350100M000100Y43
+station_vars
 NAME='福州"某"化工, 有限公司'
 
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
-ifield() {
-	c inspection show "$1" --json | python3 -c '
-import json, sys
-i = json.load(sys.stdin)
-print(eval(sys.argv[1]))' "$2"
-}
-
-cd "$W" || exit 1
-write_conf
-cp -R "$CAL" "$W/calendar" || fail "copy the calendar"
-mkdir -p "$W/prep"
-start_daemon
+station_start
 
 step "officers, an enterprise with a comma and quotes, a camera"
 c officer add PA-0001 --name 张伟 --unit 执法支队 --credential 闽001 \
@@ -53,24 +32,8 @@ c inspection enter "$ID" --at 2026-11-26T10:00:00+08:00 >/dev/null ||
 expect_in "entered without footage: no_footage" "no_footage" \
     "$(c inspection show "$ID")"
 footage_small "$W/prep/CAMI" CAMI || fail "footage"
-mv "$W/prep/CAMI" "$D/CAMI"
-i=0
-while [ "$($DL "$S" sessions CAMI)" -lt 1 ]; do
-	i=$((i + 1))
-	[ $i -gt 900 ] && fail "CAMI: no dock.session in 90 s"
-	sleep 0.1
-done
-SEG=$(python3 - "$CUSTOS" "$CONF" "$(tree_size)" <<'EOF'
-import json, subprocess, sys
-custos, conf, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
-for n in range(size):
-    e = json.loads(subprocess.run([custos, "-c", conf, "log", "entry",
-        str(n)], check=True, capture_output=True).stdout)
-    if e["type"] == "segment.sealed" and e.get("camera") == "CAMI":
-        print(n)
-        break
-EOF
-)
+dock_volume CAMI
+SEG=$(first_segment CAMI)
 [ -n "$SEG" ] || fail "no segment.sealed from CAMI"
 # The autolinker may have linked it already; linking by hand then refuses
 # or adds a second entry, and either way the segment is linked.

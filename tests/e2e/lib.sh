@@ -203,3 +203,146 @@ status_is() {	# PYEXPR: the status makes PYEXPR True
 wait_status() {
 	wait_until "$2" "$1 ($(status_py d 2>&1))" status_is "$1"
 }
+
+# The set-up the station tests with officers, inspections and docked
+# footage share.  station_vars sets S (the state directory), D (the
+# dock), DL (tests/e2e/docklog.py), CAL (the project's calendar) and
+# USCC (GB 32100-2015's own example of an enterprise code), and brings
+# in footage.sh's clip makers.
+station_vars() {
+	. "$(dirname "$0")/footage.sh"
+	DL="python3 $(cd "$(dirname "$0")" && pwd)/docklog.py"
+	CAL=$E2E_CAL
+	S=$W/state
+	D=$W/dock
+	USCC=91350100M000100Y43
+}
+
+# c ARGS...: the operator CLI on this station.
+c() {
+	"$CUSTOS" -c "$CONF" "$@"
+}
+
+# station_start [COMMAND...]: in $W, the config with a copy of the
+# calendar beside it and $W/prep for the cameras' volumes; custosd
+# started.  COMMAND (conf_tsa, say) runs once the config is written, to
+# add to it.
+station_start() {
+	cd "$W" || exit 1
+	write_conf
+	"$@"
+	cp -R "$CAL" "$W/calendar" || fail "copy the calendar"
+	mkdir -p "$W/prep"
+	start_daemon
+}
+
+# utc OFFSET: now plus OFFSET seconds, RFC 3339 UTC.
+utc() {
+	date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'
+}
+
+# has_session CAMERA [N]: the log holds N (1) dock.session of CAMERA.
+has_session() {
+	[ "$($DL "$S" sessions "$1")" -ge "${2:-1}" ]
+}
+
+# dock_volume CAMERA: moves the volume $W/prep/CAMERA into the dock and
+# waits for its dock.session.
+dock_volume() {
+	mv "$W/prep/$1" "$D/$1" || fail "move $1 into the dock"
+	wait_until 90 "$1: a dock.session" has_session "$1"
+}
+
+# entries_where TYPE [FIELD VALUE]...: the indexes of the TYPE entries
+# whose FIELDs all read VALUE, from the log's file opened read-only.
+entries_where() {
+	python3 - "$S" "$@" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect("file:%s/log.db?mode=ro" % sys.argv[1], uri=True,
+                     timeout=10)
+want = sys.argv[3:]
+for i, d in db.execute("SELECT idx, data FROM entries ORDER BY idx"):
+    e = json.loads(bytes(d))
+    if e["type"] == sys.argv[2] and all(str(e.get(want[k])) == want[k + 1]
+                                       for k in range(0, len(want), 2)):
+        print(i)
+PY
+}
+
+# first_segment CAMERA: the first segment.sealed of CAMERA, as "custos
+# log entry" reads them.
+first_segment() {
+	python3 - "$CUSTOS" "$CONF" "$(tree_size)" "$1" <<'PY'
+import json, subprocess, sys
+custos, conf, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for n in range(size):
+    e = json.loads(subprocess.run([custos, "-c", conf, "log", "entry",
+        str(n)], check=True, capture_output=True).stdout)
+    if e["type"] == "segment.sealed" and e.get("camera") == sys.argv[4]:
+        print(n)
+        break
+PY
+}
+
+# check_chain ID: inspection ID's chain as "custos inspection show
+# --json" lists it (kept in $W/chain.json), recomputed from the bytes
+# "custos log entry" gives: every entry names ID and has the listed type,
+# the first has no inspection_prev, each other's is the leaf hash of the
+# one before, and last_leaf is the last one's.
+check_chain() {
+	c inspection show "$1" --json >"$W/chain.json" ||
+	    fail "inspection show $1 --json"
+	python3 - "$CUSTOS" "$CONF" "$W/chain.json" <<'PY' || fail "chain of $1"
+import hashlib, json, subprocess, sys
+custos, conf = sys.argv[1], sys.argv[2]
+ins = json.load(open(sys.argv[3]))
+prev = None
+for k, link in enumerate(ins["chain"]):
+    raw = subprocess.run([custos, "-c", conf, "log", "entry",
+        str(link["index"])], check=True, capture_output=True).stdout
+    e = json.loads(raw)
+    assert e["inspection"] == ins["id"], e
+    assert e["type"] == link["type"], (e["type"], link)
+    if k == 0:
+        assert "inspection_prev" not in e, e
+    else:
+        assert e["inspection_prev"] == prev, (e["inspection_prev"], prev)
+    prev = "sha256:" + hashlib.sha256(b"\x00" + raw).hexdigest()
+assert ins["last_leaf"] == prev, (ins["last_leaf"], prev)
+print("chain of %d entries ok" % len(ins["chain"]))
+PY
+}
+
+# object_path N: the store path of entry N's object.
+object_path() {
+	_op_h=$(entry_field "$1" object)
+	_op_h=${_op_h#sha256:}
+	echo "$S/store/objects/$(echo "$_op_h" | cut -c1-2)/$(echo "$_op_h" | cut -c3-)"
+}
+
+# ifield ID PYEXPR: PYEXPR evaluated on inspection ID (show --json) as i.
+ifield() {
+	c inspection show "$1" --json | python3 -c '
+import json, sys
+i = json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$2"
+}
+
+# checkpoint_covers N: the latest signed checkpoint covers entry N.
+checkpoint_covers() {
+	[ "$(checkpoint_size)" -gt "$1" ]
+}
+
+# registry_basics N: officers PA-0001 to PA-000N (N below 10) and the
+# enterprise $USCC, as station_vars set it.
+registry_basics() {
+	_rb_o=1
+	while [ "$_rb_o" -le "$1" ]; do
+		c officer add PA-000$_rb_o --name officer$_rb_o --unit 执法支队 \
+		    --credential 闽应急执字00$_rb_o --valid-until 2099-12-31 \
+		    >/dev/null || fail "officer $_rb_o"
+		_rb_o=$((_rb_o + 1))
+	done
+	c enterprise add "$USCC" --name 福州某化工有限公司 >/dev/null ||
+	    fail "enterprise add"
+}

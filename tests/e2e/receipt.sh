@@ -6,10 +6,7 @@
 # An independent check in Python (hashlib, cryptography) verifies the same
 # receipt from the format alone.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(dirname "$0")/docklog.py"
-S=$W/state
-D=$W/dock
+station_vars
 K=$S/station.vkey
 command -v ffmpeg >/dev/null || fail "ffmpeg is needed"
 
@@ -41,34 +38,15 @@ ffmpeg_clip "$W/prep/CAMR/DCIM/clip1.mp4" receipt-e2e || fail "ffmpeg"
 ffmpeg_clip "$W/other.mp4" receipt-other || fail "ffmpeg other"
 cp "$W/prep/CAMR/DCIM/clip1.mp4" "$W/clip1.mp4"
 start_daemon
-mv "$W/prep/CAMR" "$D/CAMR"
-i=0
-while [ "$($DL "$S" sessions CAMR)" -lt 1 ]; do
-	i=$((i + 1))
-	[ $i -gt 900 ] && fail "CAMR: no dock.session in 90 s"
-	sleep 0.1
-done
-N=$(python3 - "$S" <<'EOF'
-import json, sqlite3, sys
-db = sqlite3.connect("file:%s/log.db?mode=ro" % sys.argv[1], uri=True)
-for idx, data in db.execute("SELECT idx, data FROM entries ORDER BY idx"):
-    e = json.loads(bytes(data))
-    if e["type"] == "segment.sealed" and e["path"] == "DCIM/clip1.mp4":
-        print(idx)
-EOF
-)
+dock_volume CAMR
+N=$(entries_where segment.sealed path DCIM/clip1.mp4)
 [ -n "$N" ] || fail "no segment.sealed entry for DCIM/clip1.mp4"
 echo "segment entry: $N"
 OBJ=sha256:$(sha256sum "$W/clip1.mp4" | cut -d' ' -f1)
 expect_eq "entry $N object" "$OBJ" "$(entry_field "$N" object)"
 
 step "wait for a signed checkpoint covering entry $N"
-i=0
-while [ "$(checkpoint_size)" -le "$N" ]; do
-	i=$((i + 1))
-	[ $i -gt 900 ] && fail "no checkpoint covers entry $N within 90 s"
-	sleep 0.1
-done
+wait_until 90 "a checkpoint covering entry $N" checkpoint_covers "$N"
 SIZE=$(checkpoint_size)
 echo "latest checkpoint: tree size $SIZE"
 

@@ -10,22 +10,7 @@
 # missing object is a warning and left out of the playlist, nothing is
 # appended to the log, and it all works with the daemon stopped.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(cd "$(dirname "$0")" && pwd)/docklog.py"
-CAL=$(cd "$(dirname "$0")/../../conf/calendar" && pwd)
-S=$W/state
-D=$W/dock
-
-USCC=91350100M000100Y43		# GB 32100-2015's own example
-
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
-# utc OFFSET: now plus OFFSET seconds, RFC 3339 UTC.
-utc() {
-	date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'
-}
+station_vars
 
 # clip OUT TAG TIME: a 2 s clip whose container says it was recorded at
 # TIME; 10 frames a second, so 20 video packets.
@@ -37,53 +22,23 @@ clip() {
 	    -metadata creation_time="$3" "$1" || fail "ffmpeg $1"
 }
 
-# dock CAMERA: moves the prepared volume into the dock and waits for its
-# dock.session.
-dock() {
-	mv "$W/prep/$1" "$D/$1" || fail "move $1 into the dock"
-	i=0
-	while [ "$($DL "$S" sessions "$1")" -lt 1 ]; do
-		i=$((i + 1))
-		[ $i -gt 900 ] && fail "$1: no dock.session in 90 s"
-		sleep 0.1
-	done
-}
-
 # segment CAMERA NAME: the index of CAMERA's segment.sealed of NAME.
 segment() {
-	python3 - "$S" "$1" "$2" <<'EOF'
-import json, sqlite3, sys
-db = sqlite3.connect("file:%s/log.db?mode=ro" % sys.argv[1], uri=True,
-                     timeout=10)
-for i, d in db.execute("SELECT idx, data FROM entries ORDER BY idx"):
-    e = json.loads(bytes(d))
-    if e["type"] == "segment.sealed" and e.get("camera") == sys.argv[2] \
-            and e["path"] == sys.argv[3]:
-        print(i)
-EOF
+	entries_where segment.sealed camera "$1" path "$2"
 }
 
-# object_path N: the store path of segment N's object.
-object_path() {
-	h=$(entry_field "$1" object)
-	h=${h#sha256:}
-	echo "$S/store/objects/$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-)"
+# video_packets PLAYLIST: the video packets ffmpeg's concat demuxer reads
+# through the ffconcat PLAYLIST.
+video_packets() {
+	ffprobe -v error -f concat -safe 0 -i "$1" -count_packets \
+	    -select_streams v:0 -show_entries stream=nb_read_packets -of csv=p=0
 }
 
-cd "$W" || exit 1
-write_conf
-cp -R "$CAL" "$W/calendar" || fail "copy the calendar"
+station_start
 mkdir -p "$W/prep/CAMA" "$W/prep/CAMB"
-start_daemon
 
 step "officers, an enterprise, two cameras of PA-0001"
-for o in 1 2; do
-	c officer add PA-000$o --name officer$o --unit 执法支队 \
-	    --credential 闽应急执字00$o --valid-until 2099-12-31 >/dev/null ||
-	    fail "officer $o"
-done
-c enterprise add $USCC --name 福州某化工有限公司 >/dev/null ||
-    fail "enterprise add"
+registry_basics 2
 for cam in CAMA CAMB; do
 	c camera assign $cam --officer PA-0001 --from "$(utc -3600)" \
 	    >/dev/null || fail "assign $cam"
@@ -99,8 +54,8 @@ step "CAMA docked first (recorded 4 min ago), then CAMB (recorded 8 min ago)"
 clip "$W/prep/CAMA/late.mp4" replay-a "$(utc -240)"
 printf 'replay notes\n' >"$W/prep/CAMA/notes.txt"
 clip "$W/prep/CAMB/early.mp4" replay-b "$(utc -480)"
-dock CAMA
-dock CAMB
+dock_volume CAMA
+dock_volume CAMB
 LATE=$(segment CAMA late.mp4)
 EARLY=$(segment CAMB early.mp4)
 NOTES=$(segment CAMA notes.txt)
@@ -158,9 +113,7 @@ expect_eq "files in recorded order" \
     "$(grep '^file ' out.ffconcat | tr '\n' ' ')"
 expect_in "the text file left out, said so" "# left out: segment $NOTES" \
     "$(cat out.ffconcat)"
-pk=$(ffprobe -v error -f concat -safe 0 -i out.ffconcat -count_packets \
-    -select_streams v:0 -show_entries stream=nb_read_packets -of csv=p=0) ||
-    fail "ffprobe concat"
+pk=$(video_packets out.ffconcat) || fail "ffprobe concat"
 expect_eq "video packets read through the playlist" 40 "$pk"
 ffmpeg -nostdin -v error -f concat -safe 0 -i out.ffconcat -f null - \
     2>ffmpeg.err || fail "ffmpeg decode of the playlist: $(cat ffmpeg.err)"
@@ -173,8 +126,7 @@ sed "s#^state_dir = .*#state_dir = $W/it's/state#" "$CONF" >quote.conf
     >/dev/null 2>&1 || fail "replay through the quoted path"
 expect_in "quoted" "file '$W/it'\\''s/state/store/objects/" \
     "$(cat quote.ffconcat)"
-pk=$(ffprobe -v error -f concat -safe 0 -i quote.ffconcat -count_packets \
-    -select_streams v:0 -show_entries stream=nb_read_packets -of csv=p=0) ||
+pk=$(video_packets quote.ffconcat) ||
     fail "ffprobe of the quoted playlist"
 expect_eq "video packets through the quoted paths" 40 "$pk"
 

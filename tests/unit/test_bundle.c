@@ -1,14 +1,15 @@
 /*
- * Unit tests for lib/evidence/bundle.c: the layout's names, and reading real
+ * Unit tests for the bundle module's layout and reader (bundle.h): the
+ * layout's names (lib/evidence/bundle_layout.c), and reading real
  * directories and tars (written with libarchive here) that break the
- * layout in one way each.  The media child is tested end to end by
- * tests/e2e/bundle_tamper.sh; here only its failure to start is.
+ * layout in one way each (lib/evidence/bundle.c).  The writer has its
+ * own tests, test_bundle_write.c.  The media child is tested end to end
+ * by tests/e2e/bundle_tamper.sh; here only its failure to start is.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,49 +28,9 @@
 #include "custos/digest.h"
 #include "custos/enc.h"
 #include "custos/err.h"
+#include "fixture.h"
 
 #define HEX_A	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-
-struct fixture {
-	char	 dir[1024];	/* short enough for every path below */
-};
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	struct fixture *f;
-	const char *tmp = getenv("TMPDIR");
-
-	if ((f = calloc(1, sizeof(*f))) == NULL)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/test_bundle.XXXXXX",
-	    tmp != NULL ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(f);
-	return 0;
-}
 
 static void
 name_ok(const char *name, enum bundle_kind want, uint64_t want_index)
@@ -183,7 +144,7 @@ opts(struct bundle_opts *o)
 static void
 test_dir(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_station *f = *state;
 	struct bundle_opts o;
 	struct bundle *b;
 	const struct bundle_file *bf;
@@ -277,7 +238,7 @@ write_tar(const char *path, int n, ...)
 static void
 test_tar(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_station *f = *state;
 	struct bundle_opts o;
 	struct bundle *b;
 	char path[PATH_MAX];
@@ -311,7 +272,7 @@ test_tar(void **state)
 static void
 test_tar_limit(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_station *f = *state;
 	struct bundle_opts o;
 	struct bundle *b;
 	char path[PATH_MAX], *big;
@@ -338,7 +299,7 @@ test_tar_limit(void **state)
 static void
 test_tar_truncated(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_station *f = *state;
 	struct bundle_opts o;
 	struct bundle *b;
 	char path[PATH_MAX], hex[2 * DIGEST_LEN + 1], name[128], *data;
@@ -372,7 +333,7 @@ test_tar_truncated(void **state)
 static void
 test_child_missing(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_station *f = *state;
 	struct bundle_opts o;
 	struct bundle *b;
 	char sub[PATH_MAX];
@@ -399,7 +360,7 @@ test_child_missing(void **state)
 static void
 test_unreadable(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture_station *f = *state;
 	struct bundle_opts o;
 	struct bundle *b = (struct bundle *)1;
 	char path[PATH_MAX];
@@ -423,21 +384,83 @@ test_unreadable(void **state)
 	bundle_free(b);
 }
 
+/*
+ * The layout's table, as the writer uses it: every name it makes is one
+ * the reader accepts, and nothing else can be made.
+ */
+static void
+test_layout(void **state)
+{
+	uint8_t h[DIGEST_LEN];
+	char buf[128], ext[16];
+
+	(void)state;
+	assert_string_equal(bundle_kind_name(BUNDLE_MANIFEST),
+	    "MANIFEST.json");
+	assert_string_equal(bundle_kind_name(BUNDLE_CHECKPOINT), "checkpoint");
+	assert_string_equal(bundle_kind_name(BUNDLE_TSR), "checkpoint.tsr");
+	assert_string_equal(bundle_kind_name(BUNDLE_VKEY), "station.vkey");
+	assert_string_equal(bundle_kind_name(BUNDLE_ENTRY), "entries");
+	assert_string_equal(bundle_kind_name(BUNDLE_MEDIA), "media");
+	assert_null(bundle_kind_name(BUNDLE_DIR));
+	assert_int_equal(bundle_kind_limit(BUNDLE_VKEY), BUNDLE_MAX_VKEY);
+	assert_int_equal(bundle_kind_limit(BUNDLE_MEDIA), 0);
+
+	assert_int_equal(bundle_name_index(BUNDLE_ENTRY, 412, buf,
+	    sizeof(buf)), 0);
+	assert_string_equal(buf, "entries/412.json");
+	name_ok(buf, BUNDLE_ENTRY, 412);
+	assert_int_equal(bundle_name_index(BUNDLE_PROOF, 0, buf, sizeof(buf)),
+	    0);
+	assert_string_equal(buf, "proofs/0.proof");
+	assert_int_equal(bundle_name_index(BUNDLE_MEDIA, 1, buf, sizeof(buf)),
+	    CUSTOS_ERR_INVALID);
+	assert_int_equal(bundle_name_index(BUNDLE_ENTRY, 1, buf, 8),
+	    CUSTOS_ERR_INVALID);
+
+	fixture_unhex(HEX_A, h, DIGEST_LEN);
+	assert_int_equal(bundle_name_media(h, "mp4", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "media/" HEX_A ".mp4");
+	assert_int_equal(bundle_name_media(h, "MP4", buf, sizeof(buf)),
+	    CUSTOS_ERR_FORMAT);
+	assert_int_equal(bundle_name_calendar("cn-2026.cal", buf,
+	    sizeof(buf)), 0);
+	assert_string_equal(buf, "calendar/cn-2026.cal");
+	assert_int_equal(bundle_name_calendar("cn-20x6.cal", buf,
+	    sizeof(buf)), CUSTOS_ERR_FORMAT);
+	assert_int_equal(bundle_name_calendar("../cn-2026.cal", buf,
+	    sizeof(buf)), CUSTOS_ERR_FORMAT);
+
+	assert_string_equal(bundle_media_ext("mov,mp4,m4a,3gp,3g2,mj2",
+	    "DCIM/A.MOV", ext, sizeof(ext)), "mov");
+	assert_string_equal(bundle_media_ext("mov,mp4,m4a,3gp,3g2,mj2",
+	    "DCIM/A.dat", ext, sizeof(ext)), "mp4");
+	assert_string_equal(bundle_media_ext("mpegts", "a.mp4", ext,
+	    sizeof(ext)), "ts");
+	assert_string_equal(bundle_media_ext("hevc", NULL, ext, sizeof(ext)),
+	    "h265");
+	assert_string_equal(bundle_media_ext(NULL, "Record.PDF", ext,
+	    sizeof(ext)), "pdf");
+	assert_string_equal(bundle_media_ext(NULL, "dir.d/noext", ext,
+	    sizeof(ext)), "bin");
+	assert_string_equal(bundle_media_ext(NULL, "a.toolongext", ext,
+	    sizeof(ext)), "bin");
+	assert_string_equal(bundle_media_ext(NULL, "a.m-p", ext,
+	    sizeof(ext)), "bin");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
-		cmocka_unit_test_setup_teardown(test_dir, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tar, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tar_limit, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_tar_truncated, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_child_missing, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_unreadable, setup,
-		    teardown),
+		cmocka_unit_test(test_layout),
+		FIXTURE_TEST(test_dir),
+		FIXTURE_TEST(test_tar),
+		FIXTURE_TEST(test_tar_limit),
+		FIXTURE_TEST(test_tar_truncated),
+		FIXTURE_TEST(test_child_missing),
+		FIXTURE_TEST(test_unreadable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,60 +18,15 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <ftw.h>
-#include <unistd.h>
-
 #include <sqlite3.h>
 
 #include "custos/catalog.h"
 #include "custos/digest.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/log.h"
 
-struct fixture {
-	char	 dir[64];
-	char	 path[128];
-	char	 path2[128];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx;
-	const char *tmp = getenv("TMPDIR");
-
-	if ((fx = calloc(1, sizeof(*fx))) == NULL)
-		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "%s/custos-cat-XXXXXX",
-	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/log.db", fx->dir);
-	snprintf(fx->path2, sizeof(fx->path2), "%s/log2.db", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	free(fx);
-	return 0;
-}
+#include "fixture.h"
 
 /* The object "<alg>:<hex>" of the bytes of s, and its raw hash. */
 static void
@@ -89,19 +44,8 @@ object_of(enum digest_alg alg, const char *s, char str[DIGEST_STRLEN],
 static uint64_t
 append(struct log *l, const char *type, const char *rest)
 {
-	char buf[4096];
-	uint64_t index = log_size(l), got;
-	const void *p = buf;
-	size_t len;
-
-	len = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"%s\","
-	    "\"index\":%llu,\"time\":\"2026-01-01T00:00:00.000Z\","
-	    "\"station\":\"test.example/station\"%s}", type,
-	    (unsigned long long)index, rest);
-	assert_true(len < sizeof(buf));
-	assert_int_equal(log_append(l, &p, &len, 1, &got, NULL), 0);
-	assert_int_equal(got, index);
-	return index;
+	return fixture_append(l, type, "2026-01-01T00:00:00.000Z",
+	    "test.example/station", rest);
 }
 
 /* Appends exact bytes, for entries that are not what the daemon writes. */
@@ -125,7 +69,7 @@ append_segment(struct log *l, const char *obj, uint64_t size,
 	    "\"camera\":\"%s\",\"source\":\"usb\",\"path\":\"DCIM/%llu.MP4\"",
 	    obj, (unsigned long long)size, camera,
 	    (unsigned long long)log_size(l));
-	return append(l, "segment.sealed", rest);
+	return append(l, ENTRY_SEGMENT_SEALED, rest);
 }
 
 /* H(0x00 || entry bytes), computed here without merkle.h or the log. */
@@ -195,7 +139,7 @@ build_history(struct log *l, const struct objs *o,
 	char rest[1024];
 
 #define STEP(x) do { x; if (between != NULL) between(arg); } while (0)
-	STEP(append(l, "station.started", ",\"previous_stop\":\"none\""));
+	STEP(append(l, ENTRY_STATION_STARTED, ",\"previous_stop\":\"none\""));
 	STEP(append_segment(l, o->s[0], 10, "CAM-A"));		/* 1 */
 	STEP(append_segment(l, o->s[1], 20, "CAM-B"));		/* 2 */
 	STEP(append_segment(l, o->s[2], 30, "CAM-A"));		/* 3 */
@@ -207,13 +151,14 @@ build_history(struct log *l, const struct objs *o,
 	    "{\"path\":\"DCIM/link\",\"size\":0,\"status\":\"refused\"},"
 	    "{\"path\":\"DCIM/\xe6\x96\x87.MP4\",\"size\":7,"
 	    "\"status\":\"changed\"}]", o->s[0]);
-	STEP(append(l, "dock.session", rest));			/* 5 */
-	STEP(append(l, "inspection.registered", ",\"camera\":\"CAM-A\""));
+	STEP(append(l, ENTRY_DOCK_SESSION, rest));			/* 5 */
+	STEP(append(l, ENTRY_INSPECTION_REGISTERED, ",\"camera\":\"CAM-A\""));
 	/* A later session replaces the camera's inventory. */
-	STEP(append(l, "dock.session", ",\"camera\":\"CAM-B\",\"inventory\":"
-	    "[{\"path\":\"a\",\"size\":1,\"status\":\"missing\"}]"));  /* 7 */
-	STEP(append(l, "dock.session", ",\"camera\":\"CAM-B\",\"inventory\":"
-	    "[{\"path\":\"b\",\"size\":2,\"status\":\"sealed\"},"
+	STEP(append(l, ENTRY_DOCK_SESSION, ",\"camera\":\"CAM-B\","
+	    "\"inventory\":[{\"path\":\"a\",\"size\":1,"
+	    "\"status\":\"missing\"}]"));				/* 7 */
+	STEP(append(l, ENTRY_DOCK_SESSION, ",\"camera\":\"CAM-B\","
+	    "\"inventory\":[{\"path\":\"b\",\"size\":2,\"status\":\"sealed\"},"
 	    "{\"path\":\"c\",\"size\":3,\"status\":\"read error\"}]"));
 #undef STEP
 }
@@ -264,7 +209,7 @@ check_history(struct catalog *c, struct log *l, const struct objs *o)
 static void
 test_sync_all_kinds(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct log *l;
 	struct catalog *c;
 	struct objs o;
@@ -289,7 +234,7 @@ test_sync_all_kinds(void **state)
 static void
 test_reopen_incremental(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct log *l;
 	struct catalog *c;
 	struct objs o;
@@ -384,13 +329,14 @@ sync_now(void *arg)
 static void
 test_scratch_equals_incremental(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct stepper st;
 	struct log *l2;
 	struct catalog *c2;
 	struct objs o;
-	char *a, *b;
+	char *a, *b, path2[sizeof(fx->path)];
 
+	fixture_path(path2, sizeof(path2), fx->dir, "log2.db");
 	make_objs(DIGEST_SHA256, &o);
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &st.l),
 	    0);
@@ -400,15 +346,15 @@ test_scratch_equals_incremental(void **state)
 	assert_int_equal(st.syncs, 9);
 	check_history(st.c, st.l, &o);
 
-	assert_int_equal(log_open(fx->path2, DIGEST_SHA256, LOG_CREATE, &l2),
+	assert_int_equal(log_open(path2, DIGEST_SHA256, LOG_CREATE, &l2),
 	    0);
 	build_history(l2, &o, NULL, NULL);
-	assert_int_equal(catalog_open(fx->path2, &c2), 0);
+	assert_int_equal(catalog_open(path2, &c2), 0);
 	assert_int_equal(catalog_sync(c2, l2), 0);
 	check_history(c2, l2, &o);
 
 	a = dump(fx->path);
-	b = dump(fx->path2);
+	b = dump(path2);
 	assert_true(strlen(a) > 100);
 	assert_string_equal(a, b);
 	free(a);
@@ -422,7 +368,7 @@ test_scratch_equals_incremental(void **state)
 static void
 test_sm3(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct log *l;
 	struct catalog *c;
 	struct objs o, sha;
@@ -454,7 +400,7 @@ test_sm3(void **state)
 static void
 test_corrupt_rolls_back(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	static const char *const bad[] = {
 		"not json",
 		"[1,2,3]",
@@ -507,7 +453,7 @@ test_corrupt_rolls_back(void **state)
 	struct catalog *c;
 	struct log *l;
 	struct objs o;
-	char path[160], entry[512];
+	char path[sizeof(fx->path) + 16], entry[512];
 	uint8_t leaf[DIGEST_LEN];
 	uint64_t gi, gs;
 	size_t i, n;
@@ -518,7 +464,7 @@ test_corrupt_rolls_back(void **state)
 		assert_int_equal(log_open(path, DIGEST_SHA256, LOG_CREATE,
 		    &l), 0);
 		append_segment(l, o.s[0], 10, "CAM-A");
-		append(l, "dock.session", ",\"camera\":\"CAM-A\","
+		append(l, ENTRY_DOCK_SESSION, ",\"camera\":\"CAM-A\","
 		    "\"inventory\":[{\"path\":\"q\",\"size\":1,"
 		    "\"status\":\"refused\"}]");
 		snprintf(entry, sizeof(entry), bad[i], o.s[1]);
@@ -547,17 +493,19 @@ test_corrupt_rolls_back(void **state)
 static void
 test_catalog_ahead_of_log(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct log *l, *l2;
 	struct catalog *c;
 	struct objs o;
+	char path2[sizeof(fx->path)];
 
+	fixture_path(path2, sizeof(path2), fx->dir, "log2.db");
 	make_objs(DIGEST_SHA256, &o);
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
-	assert_int_equal(log_open(fx->path2, DIGEST_SHA256, LOG_CREATE, &l2),
+	assert_int_equal(log_open(path2, DIGEST_SHA256, LOG_CREATE, &l2),
 	    0);
 	build_history(l, &o, NULL, NULL);
-	append(l2, "station.started", "");
+	append(l2, ENTRY_STATION_STARTED, "");
 	assert_int_equal(catalog_open(fx->path, &c), 0);
 	assert_int_equal(catalog_sync(c, l), 0);
 	assert_int_equal(catalog_sync(c, l2), CUSTOS_ERR_CORRUPT);
@@ -646,7 +594,7 @@ append_lookup_session(struct log *l, const struct objs *o, const char *sm3)
 	    o->s[0], o->s[1], o->s[2], o->s[0], o->s[0], sm3, o->s[0],
 	    o->s[0], o->s[1], o->s[2], o->s[2]);
 	assert_true(strlen(rest) < sizeof(rest) - 1);
-	append(l, "dock.session", rest);
+	append(l, ENTRY_DOCK_SESSION, rest);
 }
 
 static void
@@ -696,7 +644,7 @@ check_lookup_session(struct catalog *c, const struct objs *o)
 static void
 test_file_object(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	char sm3[DIGEST_STRLEN];
 	uint8_t raw[DIGEST_LEN];
 	struct catalog *c;
@@ -717,7 +665,7 @@ test_file_object(void **state)
 	    o.raw[0]);
 	append_lookup_session(l, &o, sm3);
 	/* Another camera's later session changes nothing for CAM-A. */
-	append(l, "dock.session", ",\"camera\":\"CAM-B\",\"inventory\":["
+	append(l, ENTRY_DOCK_SESSION, ",\"camera\":\"CAM-B\",\"inventory\":["
 	    "{\"path\":\"DCIM/1.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
 	    "\"status\":\"refused\"}]");
 	assert_int_equal(catalog_sync(c, l), 0);
@@ -731,7 +679,7 @@ test_file_object(void **state)
 
 	/* Only the latest session counts: one without DCIM/1.MP4 and with
 	 * the non-UTF-8 name now failed. */
-	append(l, "dock.session", ",\"camera\":\"CAM-A\",\"inventory\":["
+	append(l, ENTRY_DOCK_SESSION, ",\"camera\":\"CAM-A\",\"inventory\":["
 	    "{\"path\":\"" FFFD "\",\"path_hex\":\"626164ff6e616d65\","
 	    "\"size\":20,\"mtime\":\"" T0 "\",\"status\":\"failed\"},"
 	    "{\"path\":\"DCIM/2.MP4\",\"size\":30,\"mtime\":\"" T0 "\","
@@ -760,7 +708,7 @@ test_file_object(void **state)
 static void
 test_file_object_old_schema(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct catalog *c, *c2;
 	struct log *l;
 	struct objs o;
@@ -791,7 +739,7 @@ test_file_object_old_schema(void **state)
 	assert_int_equal(catalog_sync(c, l), 0);
 	check_history(c, l, &o);
 	expect_no_file(c, "CAM-Z", "old.MP4", 10, T0);
-	append(l, "dock.session", ",\"camera\":\"CAM-Z\",\"inventory\":["
+	append(l, ENTRY_DOCK_SESSION, ",\"camera\":\"CAM-Z\",\"inventory\":["
 	    "{\"path\":\"old.MP4\",\"size\":10,\"mtime\":\"" T0 "\","
 	    "\"status\":\"sealed\",\"object\":\"sha256:"
 	    "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
@@ -805,11 +753,11 @@ test_file_object_old_schema(void **state)
 static void
 test_open_missing(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct catalog *c = (struct catalog *)&c;
-	char path[160];
+	char path[sizeof(fx->path)];
 
-	snprintf(path, sizeof(path), "%s/none/log.db", fx->dir);
+	fixture_path(path, sizeof(path), fx->dir, "none/log.db");
 	assert_int_equal(catalog_open(path, &c), CUSTOS_ERR_DB);
 	assert_null(c);
 	catalog_close(NULL);
@@ -820,23 +768,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sync_all_kinds, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_reopen_incremental, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_scratch_equals_incremental,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sm3, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt_rolls_back, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_catalog_ahead_of_log,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_missing, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_file_object, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_file_object_old_schema,
-		    setup, teardown),
+		FIXTURE_TEST(test_sync_all_kinds),
+		FIXTURE_TEST(test_reopen_incremental),
+		FIXTURE_TEST(test_scratch_equals_incremental),
+		FIXTURE_TEST(test_sm3),
+		FIXTURE_TEST(test_corrupt_rolls_back),
+		FIXTURE_TEST(test_catalog_ahead_of_log),
+		FIXTURE_TEST(test_open_missing),
+		FIXTURE_TEST(test_file_object),
+		FIXTURE_TEST(test_file_object_old_schema),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

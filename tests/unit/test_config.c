@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +22,8 @@
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/profile.h"
+
+#include "fixture.h"
 
 #define ERRLEN	512
 
@@ -138,15 +139,6 @@ test_config_explicit_defaults(void **state)
 	config_free(c);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Relative paths resolve against the real directory of the file. */
 static void
 test_config_relative_paths(void **state)
@@ -161,9 +153,7 @@ test_config_relative_paths(void **state)
 	FILE *fp;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/test_config.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(fixture_dir_make(dir, sizeof(dir), "config"), 0);
 	snprintf(path, sizeof(path), "%s/etc", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
 	snprintf(path, sizeof(path), "%s/etc/custos.conf", dir);
@@ -200,7 +190,7 @@ test_config_relative_paths(void **state)
 	assert_string_equal(c->calendar_beside, want);
 	config_free(c);
 	free(real);
-	(void)nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	(void)fixture_dir_remove(dir);
 }
 
 /* A bare file name means the current directory. */

@@ -130,6 +130,34 @@ test_esc(void **state)
 	assert_string_equal(esc_encode("", buf, sizeof(buf)), "");
 }
 
+static void
+test_pct(void **state)
+{
+	static const char *const bad[] = { "a%", "a%4", "a%zz", "%g0", "a%00b",
+	    "%00", NULL };
+	char buf[32], small[4];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(pct_decode("a%2Fb%e7%85%A7 c", 16, buf, sizeof(buf)),
+	    0);
+	assert_string_equal(buf, "a/b\xe7\x85\xa7 c");
+	/* Only inlen characters are read. */
+	assert_int_equal(pct_decode("ab%41", 2, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "ab");
+	assert_int_equal(pct_decode("", 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	for (i = 0; bad[i] != NULL; i++)
+		assert_int_equal(pct_decode(bad[i], strlen(bad[i]), buf,
+		    sizeof(buf)), CUSTOS_ERR_FORMAT);
+	/* inlen + 1 bytes always suffice; fewer may not. */
+	assert_int_equal(pct_decode("abc", 3, small, sizeof(small)), 0);
+	assert_int_equal(pct_decode("abcd", 4, small, sizeof(small)),
+	    CUSTOS_ERR_TOOBIG);
+	assert_int_equal(pct_decode("%41%42%43%44", 12, small, sizeof(small)),
+	    CUSTOS_ERR_TOOBIG);
+}
+
 int
 main(void)
 {
@@ -140,6 +168,7 @@ main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_dec),
 		cmocka_unit_test(test_esc),
+		cmocka_unit_test(test_pct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

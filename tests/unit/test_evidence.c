@@ -7,9 +7,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <ftw.h>
-#include <unistd.h>
-
 #include <jansson.h>
 #include <sqlite3.h>
 
@@ -17,18 +14,21 @@
 #include "custos/catalog.h"
 #include "custos/digest.h"
 #include "custos/enc.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/log.h"
 #include "custos/registry.h"
 
+#include "fixture.h"
+
 /* A station's log.db with its registry and catalog synced. */
 struct fixture {
-	char		 dir[64];
-	char		 path[128];
-	struct log	*log;
-	struct registry	*reg;
-	struct catalog	*cat;
+	struct fixture_station	*st;	/* owns the directory and the log */
+	struct log		*log;	/* st->log */
+	const char		*path;	/* st->path */
+	struct registry		*reg;
+	struct catalog		*cat;
 };
 
 #define INS	"INS-20260302-0001"
@@ -39,31 +39,11 @@ struct fixture {
 #define T2	"2026-03-02T02:10:00.000Z"
 #define T3	"2026-03-02T03:00:00.000Z"
 
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Appends an entry as the daemon writes it, with rest after "station". */
 static uint64_t
 append(struct log *l, const char *type, const char *time, const char *rest)
 {
-	char buf[4096];
-	uint64_t index = log_size(l), got;
-	const void *p = buf;
-	size_t len;
-
-	len = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"%s\","
-	    "\"index\":%llu,\"time\":\"%s\",\"station\":\"t\"%s}", type,
-	    (unsigned long long)index, time, rest);
-	assert_true(len < sizeof(buf));
-	assert_int_equal(log_append(l, &p, &len, 1, &got, NULL), 0);
-	assert_int_equal(got, index);
-	return index;
+	return fixture_append(l, type, time, "t", rest);
 }
 
 /* Appends a step of inspection id after its entry prev. */
@@ -100,47 +80,47 @@ fill(struct log *l)
 {
 	uint64_t i;
 
-	append(l, "station.started", T0, "");
-	append(l, "officer.added", T0, ",\"officer\":\"PA-1\",\"name\":"
+	append(l, ENTRY_STATION_STARTED, T0, "");
+	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-1\",\"name\":"
 	    "\"李娜\",\"unit\":\"u\",\"credential\":\"C-1\","
 	    "\"valid_until\":\"2099-12-31\"");
-	append(l, "officer.added", T0, ",\"officer\":\"PA-2\",\"name\":"
+	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-2\",\"name\":"
 	    "\"张伟\",\"unit\":\"u\",\"credential\":\"C-2\","
 	    "\"valid_until\":\"2099-12-31\"");
-	append(l, "officer.added", T0, ",\"officer\":\"PA-3\",\"name\":"
+	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-3\",\"name\":"
 	    "\"王五\",\"unit\":\"u\",\"credential\":\"C-3\","
 	    "\"valid_until\":\"2099-12-31\"");
-	append(l, "enterprise.added", T0, ",\"enterprise\":\"" USCC "\","
+	append(l, ENTRY_ENTERPRISE_ADDED, T0, ",\"enterprise\":\"" USCC "\","
 	    "\"name\":\"某化工有限公司\",\"risk\":\"yellow\"");
-	append(l, "device.registered", T0, ",\"camera\":\"CAM1\","
+	append(l, ENTRY_DEVICE_REGISTERED, T0, ",\"camera\":\"CAM1\","
 	    "\"kind\":\"body\",\"model\":\"DSJ-V8\"");
-	append(l, "camera.assigned", T0, ",\"camera\":\"CAM1\","
+	append(l, ENTRY_CAMERA_ASSIGNED, T0, ",\"camera\":\"CAM1\","
 	    "\"officer\":\"PA-3\",\"from\":\"" T0 "\"");
-	i = append(l, "inspection.registered", T1, ",\"inspection\":\"" INS
+	i = append(l, ENTRY_INSPECTION_REGISTERED, T1, ",\"inspection\":\"" INS
 	    "\",\"enterprise\":\"" USCC "\",\"officers\":[\"PA-1\",\"PA-2\"],"
 	    "\"basis\":\"b\",\"content\":\"c\",\"method\":\"onsite\"");
-	i = step(l, INS, i, "inspection.entered", T1, ",\"at\":\"" T1 "\"");
-	append(l, "station.started", T1, "");
-	append(l, "segment.sealed", T2, "," OBJ("a") ",\"size\":10,"
+	i = step(l, INS, i, ENTRY_INSPECTION_ENTERED, T1, ",\"at\":\"" T1 "\"");
+	append(l, ENTRY_STATION_STARTED, T1, "");
+	append(l, ENTRY_SEGMENT_SEALED, T2, "," OBJ("a") ",\"size\":10,"
 	    "\"camera\":\"CAM1\",\"source\":\"usb\",\"path\":\"a.mp4\","
 	    "\"mtime\":\"" T1 "\",\"officer\":\"PA-3\",\"decodable\":true,"
 	    "\"media\":{\"container\":\"mov,mp4\",\"duration_ms\":3600000,"
 	    "\"recorded_start\":\"" T1 "\"}");
-	i = step(l, INS, i, "evidence.linked", T2, ",\"segment\":10,"
+	i = step(l, INS, i, ENTRY_EVIDENCE_LINKED, T2, ",\"segment\":10,"
 	    OBJ("a") ",\"camera\":\"CAM1\",\"by\":\"auto\"");
-	append(l, "segment.sealed", T2, "," OBJ("b") ",\"size\":5,"
+	append(l, ENTRY_SEGMENT_SEALED, T2, "," OBJ("b") ",\"size\":5,"
 	    "\"camera\":\"CAM1\",\"source\":\"usb\",\"path\":\"b.txt\","
 	    "\"mtime\":\"" T1 "\",\"decodable\":false");
-	append(l, "dock.session", T2, ",\"camera\":\"CAM2\",\"inventory\":"
+	append(l, ENTRY_DOCK_SESSION, T2, ",\"camera\":\"CAM2\",\"inventory\":"
 	    "[{\"path\":\"x.mp4\",\"size\":10,\"status\":\"already_sealed\","
 	    OBJ("a") ",\"index\":10}]");
-	append(l, "dock.session", T2, ",\"camera\":\"CAM1\",\"inventory\":"
+	append(l, ENTRY_DOCK_SESSION, T2, ",\"camera\":\"CAM1\",\"inventory\":"
 	    "[{\"path\":\"a.mp4\",\"size\":10,\"status\":\"sealed\","
 	    OBJ("a") ",\"index\":10},{\"path\":\"b.txt\",\"size\":5,"
 	    "\"status\":\"sealed\"," OBJ("b") ",\"index\":12}]");
-	i = step(l, INS, i, "inspection.left", T3, ",\"at\":\"" T3 "\"");
-	step(l, INS, i, "inspection.closed", T3, ",\"result\":\"ok\"");
-	append(l, "inspection.registered", T3, ",\"inspection\":\"" INS2
+	i = step(l, INS, i, ENTRY_INSPECTION_LEFT, T3, ",\"at\":\"" T3 "\"");
+	step(l, INS, i, ENTRY_INSPECTION_CLOSED, T3, ",\"result\":\"ok\"");
+	append(l, ENTRY_INSPECTION_REGISTERED, T3, ",\"inspection\":\"" INS2
 	    "\",\"enterprise\":\"" USCC "\",\"officers\":[\"PA-1\",\"PA-3\"],"
 	    "\"basis\":\"b\",\"content\":\"c\",\"method\":\"onsite\"");
 }
@@ -149,19 +129,15 @@ static int
 setup(void **state)
 {
 	struct fixture *fx;
-	const char *tmp = getenv("TMPDIR");
 
 	if ((fx = calloc(1, sizeof(*fx))) == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "%s/custos-ev-XXXXXX",
-	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
-	if (mkdtemp(fx->dir) == NULL) {
+	if (fixture_station_open("ev", DIGEST_SHA256, 0, NULL, &fx->st) != 0) {
 		free(fx);
 		return -1;
 	}
-	snprintf(fx->path, sizeof(fx->path), "%s/log.db", fx->dir);
-	if (log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &fx->log) != 0)
-		return -1;
+	fx->log = fx->st->log;
+	fx->path = fx->st->path;
 	fill(fx->log);
 	if (catalog_open(fx->path, &fx->cat) != 0 ||
 	    catalog_sync(fx->cat, fx->log) != 0 ||
@@ -179,8 +155,7 @@ teardown(void **state)
 
 	catalog_close(fx->cat);
 	registry_close(fx->reg);
-	log_close(fx->log);
-	nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_station_free(fx->st);
 	free(fx);
 	return 0;
 }
@@ -274,7 +249,7 @@ test_gather_errors(void **state)
 	 */
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_RDONLY, &ro),
 	    0);
-	append(fx->log, "inspection.entered", T3, ",\"inspection\":\"" INS2
+	append(fx->log, ENTRY_INSPECTION_ENTERED, T3, ",\"inspection\":\"" INS2
 	    "\",\"inspection_prev\":\"sha256:00\",\"at\":\"" T3 "\"");
 	assert_int_equal(registry_sync(fx->reg, fx->log), 0);
 	assert_int_equal(evidence_gather(ro, fx->reg, fx->cat, INS2, &ev),

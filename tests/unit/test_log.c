@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <ftw.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -28,50 +28,9 @@
 #include "custos/note.h"
 #include "custos/note_sign.h"
 
+#include "fixture.h"
+
 #define CP(p)	((const uint8_t (*)[DIGEST_LEN])(p))
-
-struct fixture {
-	char	 dir[64];
-	char	 path[128];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx;
-	const char *tmp = getenv("TMPDIR");
-
-	if ((fx = calloc(1, sizeof(*fx))) == NULL)
-		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "%s/custos-log-XXXXXX",
-	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/log.db", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	free(fx);
-	return 0;
-}
 
 /*
  * The same tree in memory, built by merkle.h from the leaf hashes alone,
@@ -276,7 +235,7 @@ check_entries(struct log *l, uint64_t n)
 static void
 test_append_reopen(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct memtree t = { .alg = DIGEST_SHA256 };
 	struct log *l;
 	uint8_t h[DIGEST_LEN], p[MERKLE_MAX_PROOF][DIGEST_LEN];
@@ -344,7 +303,7 @@ test_append_reopen(void **state)
 static void
 test_go_root(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct log *l;
 	uint8_t h[DIGEST_LEN];
 	char s[B64_ENCLEN(DIGEST_LEN)], e[32];
@@ -364,7 +323,7 @@ test_go_root(void **state)
 static void
 test_append_errors(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct memtree t = { .alg = DIGEST_SHA256 };
 	struct log *l;
 	const void *ptrs[3];
@@ -493,7 +452,7 @@ test_node_ids(void **state)
 		{ 0, 3, 4 }, { 1, 1, 5 }, { 2, 0, 6 }, { 0, 4, 7 },
 		{ 0, 7, 11 }, { 3, 0, 14 }, { 0, 8, 15 }, { 4, 0, 30 },
 	};
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct memtree t = { .alg = DIGEST_SHA256 };
 	struct log *l;
 	sqlite3 *db;
@@ -579,7 +538,7 @@ test_triggers(void **state)
 		"DELETE FROM meta",
 		"INSERT OR REPLACE INTO meta VALUES ('alg', 'sm3')",
 	};
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct memtree t = { .alg = DIGEST_SHA256 };
 	struct log *l;
 	sqlite3 *db;
@@ -607,7 +566,7 @@ test_triggers(void **state)
 static void
 test_readonly_beside_writer(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct memtree t = { .alg = DIGEST_SHA256 };
 	struct log *w, *r, *r2;
 	uint8_t a[DIGEST_LEN], b[DIGEST_LEN];
@@ -656,7 +615,7 @@ test_readonly_beside_writer(void **state)
 static void
 test_wrong_alg(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct memtree t = { .alg = DIGEST_SM3 };
 	struct log *l;
 
@@ -700,9 +659,9 @@ raw_exec(const char *path, const char *sql)
 
 /* Saves a copy of the (closed) log file as bak. */
 static void
-backup(struct fixture *fx, char *bak, size_t baksz)
+backup(struct fixture_station *fx, char *bak, size_t baksz)
 {
-	char sql[300];
+	char sql[sizeof(fx->path) + 32];
 
 	snprintf(bak, baksz, "%s.bak", fx->path);
 	snprintf(sql, sizeof(sql), "VACUUM INTO '%s'", bak);
@@ -711,9 +670,9 @@ backup(struct fixture *fx, char *bak, size_t baksz)
 
 /* Replaces the (closed) log file with the copy bak. */
 static void
-restore(struct fixture *fx, const char *bak)
+restore(struct fixture_station *fx, const char *bak)
 {
-	char wal[160], buf[8192];
+	char wal[sizeof(fx->path) + 8], buf[8192];
 	FILE *in, *out;
 	size_t n;
 
@@ -764,9 +723,9 @@ test_open_corrupt(void **state)
 		{ "DELETE FROM meta WHERE key = 'alg'", 0, 0 },
 		{ "DELETE FROM meta WHERE key = 'format'", 0, 0 },
 	};
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct log *l;
-	char bak[160], sql[256];
+	char bak[sizeof(fx->path) + 8], sql[256];
 	size_t i;
 	int rc;
 
@@ -840,37 +799,10 @@ test_open_corrupt(void **state)
 	    CUSTOS_ERR_CORRUPT);
 }
 
-/* Signs a checkpoint of (size, root) with s. */
-static void
-sign_ckpt(const struct note_signer *s, const char *origin, uint64_t size,
-    const uint8_t root[DIGEST_LEN], char **note, size_t *len)
-{
-	char *body;
-	size_t blen;
-
-	assert_int_equal(ckpt_format(origin, size, root, NULL, 0, &body,
-	    &blen), 0);
-	assert_int_equal(note_sign(body, blen, s, note, len), 0);
-	free(body);
-}
-
-static void
-put_ckpt(struct log *l, const struct note_signer *s, uint64_t size)
-{
-	uint8_t root[DIGEST_LEN];
-	char *note;
-	size_t len;
-
-	assert_int_equal(log_root(l, size, root), 0);
-	sign_ckpt(s, note_signer_name(s), size, root, &note, &len);
-	assert_int_equal(log_checkpoint_put(l, size, note, len), 0);
-	free(note);
-}
-
 static void
 test_checkpoints(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct note_signer *s, *other;
 	struct note_verifier *v, *ov;
 	struct log_verify_result res;
@@ -893,16 +825,17 @@ test_checkpoints(void **state)
 	assert_int_equal(log_checkpoint_latest(l, &size, &note, &len),
 	    CUSTOS_ERR_NOTFOUND);
 	append_batch(l, NULL, 0, 10);
-	put_ckpt(l, s, 0);
-	put_ckpt(l, s, 5);
-	put_ckpt(l, s, 10);
+	fixture_checkpoint_put(l, s, note_signer_name(s), 0);
+	fixture_checkpoint_put(l, s, note_signer_name(s), 5);
+	fixture_checkpoint_put(l, s, note_signer_name(s), 10);
 	assert_int_equal(log_checkpoint_put(l, 5, "x\n", 2),
 	    CUSTOS_ERR_EXISTS);
 	assert_int_equal(log_checkpoint_put(l, 11, "x\n", 2),
 	    CUSTOS_ERR_RANGE);
 
 	assert_int_equal(log_root(l, 10, root), 0);
-	sign_ckpt(s, note_signer_name(s), 10, root, &want, &wlen);
+	fixture_checkpoint_sign(s, note_signer_name(s), 10, root, &want,
+	    &wlen);
 	assert_int_equal(log_checkpoint_latest(l, &size, &note, &len), 0);
 	assert_int_equal(size, 10);
 	assert_int_equal(len, wlen);
@@ -927,7 +860,8 @@ test_checkpoints(void **state)
 	/* A properly signed checkpoint with the wrong root. */
 	append_batch(l, NULL, 10, 3);
 	root[0] ^= 1;
-	sign_ckpt(s, note_signer_name(s), 13, root, &note, &len);
+	fixture_checkpoint_sign(s, note_signer_name(s), 13, root, &note,
+	    &len);
 	assert_int_equal(log_checkpoint_put(l, 13, note, len), 0);
 	free(note);
 	assert_int_equal(log_check(l, v), CUSTOS_ERR_CORRUPT);
@@ -941,7 +875,8 @@ test_checkpoints(void **state)
 	/* A checkpoint filed under a size it does not name. */
 	append_batch(l, NULL, 13, 1);
 	assert_int_equal(log_root(l, 13, root), 0);
-	sign_ckpt(s, note_signer_name(s), 13, root, &note, &len);
+	fixture_checkpoint_sign(s, note_signer_name(s), 13, root, &note,
+	    &len);
 	assert_int_equal(log_checkpoint_put(l, 14, note, len), 0);
 	free(note);
 	assert_int_equal(log_check(l, v), CUSTOS_ERR_CORRUPT);
@@ -949,7 +884,8 @@ test_checkpoints(void **state)
 	/* Signed by the station's key but for another log. */
 	append_batch(l, NULL, 14, 1);
 	assert_int_equal(log_root(l, 15, root), 0);
-	sign_ckpt(s, "elsewhere.example/log", 15, root, &note, &len);
+	fixture_checkpoint_sign(s, "elsewhere.example/log", 15, root,
+	    &note, &len);
 	assert_int_equal(log_checkpoint_put(l, 15, note, len), 0);
 	free(note);
 	assert_int_equal(log_check(l, v), CUSTOS_ERR_VERIFY);
@@ -984,26 +920,114 @@ on_progress(void *arg, uint64_t done, uint64_t total)
 	p->total = total;
 }
 
+/*
+ * A change to the file of a log of 70 entries with checkpoints at 33, 64
+ * and 70, and what the full audit must say about it.  sql is run as it
+ * is when level is NO_NODE, else with the id of node (level, idx) for
+ * its %llu.  Damage that log_open() refuses is planted with a handle
+ * already open (open_first).  ANY leaves a count unchecked, and a NULL
+ * what leaves the text unchecked.
+ */
+#define NO_NODE	UINT_MAX
+#define ANY	UINT64_MAX
+struct tamper {
+	const char	*sql;
+	unsigned	 level;
+	uint64_t	 idx;
+	int		 open_first;
+	int		 rc;
+	uint64_t	 bad_index;
+	uint64_t	 entries;
+	uint64_t	 checkpoints;
+	const char	*what;
+};
+
+static const struct tamper tampers[] = {
+	/* One byte of entry 17. */
+	{ "UPDATE entries SET data = CAST(replace(CAST(data AS TEXT), "
+	    "'segment', 'segmant') AS BLOB) WHERE idx = 17", NO_NODE, 0, 0,
+	    CUSTOS_ERR_CORRUPT, 17, 17, ANY, "entry 17" },
+	/* An inner node. */
+	{ "UPDATE nodes SET hash = zeroblob(32) WHERE id = %llu", 3, 5, 0,
+	    CUSTOS_ERR_CORRUPT, 47, ANY, ANY, "node (3, 5) is wrong" },
+	/* A missing inner node, which log_open() does not look for. */
+	{ "DELETE FROM nodes WHERE id = %llu", 1, 10, 0,
+	    CUSTOS_ERR_CORRUPT, 21, ANY, ANY, "node (1, 10) is missing" },
+	/*
+	 * Nodes for leaves that do not exist, which log_open() refuses:
+	 * right after the tree's last node, and one further on.
+	 */
+	{ "INSERT INTO nodes VALUES (%llu, zeroblob(32))", 0, 70, 1,
+	    CUSTOS_ERR_CORRUPT, ANY, ANY, ANY,
+	    "node (0, 70) is not part of" },
+	{ "INSERT INTO nodes VALUES (%llu, zeroblob(32))", 2, 17, 1,
+	    CUSTOS_ERR_CORRUPT, ANY, ANY, ANY,
+	    "node (2, 17) is not part of" },
+	/* A node before the first is named by its id. */
+	{ "INSERT INTO nodes VALUES (-3, zeroblob(32))", NO_NODE, 0, 1,
+	    CUSTOS_ERR_CORRUPT, 0, ANY, ANY, "node id -3 is not part of" },
+	/* A checkpoint whose signature no longer verifies. */
+	{ "UPDATE checkpoints SET note = CAST(replace(CAST(note AS TEXT), "
+	    "'station.example/log\n64', 'station.example/log\n65') AS BLOB) "
+	    "WHERE size = 64", NO_NODE, 0, 0, CUSTOS_ERR_VERIFY, 64, ANY, 1,
+	    NULL },
+};
+
+/* Restores the copy bak, makes the change t and audits as t expects. */
+static void
+verify_tampered(struct fixture_station *fx, const char *bak,
+    const struct note_verifier *v, const struct tamper *t)
+{
+	struct log_verify_result res;
+	struct log *l = NULL;
+	char sql[512];
+	int n;
+
+	restore(fx, bak);
+	if (t->level == NO_NODE)
+		n = snprintf(sql, sizeof(sql), "%s", t->sql);
+	else
+		n = snprintf(sql, sizeof(sql), t->sql,
+		    (unsigned long long)nid(t->level, t->idx));
+	assert_true(n > 0 && (size_t)n < sizeof(sql));
+	if (t->open_first)
+		assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
+	raw_exec(fx->path, sql);
+	if (!t->open_first)
+		assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
+	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res), t->rc);
+	if (t->bad_index != ANY)
+		assert_int_equal(res.bad_index, t->bad_index);
+	if (t->entries != ANY)
+		assert_int_equal(res.entries, t->entries);
+	if (t->checkpoints != ANY)
+		assert_int_equal(res.checkpoints, t->checkpoints);
+	if (t->what != NULL)
+		assert_non_null(strstr(res.what, t->what));
+	log_close(l);
+}
+
 /* The full audit pinpoints a changed entry, leaf hash or node. */
 static void
 test_verify_tamper(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct note_signer *s;
 	struct note_verifier *v;
 	struct log_verify_result res;
 	struct progress pr = { 0, 0, 0 };
 	struct log *l;
-	char bak[160], sql[512];
+	char bak[sizeof(fx->path) + 8], sql[512];
+	size_t i;
 
 	assert_int_equal(note_signer_generate("station.example/log",
 	    SIGN_ED25519, &s), 0);
 	assert_int_equal(note_signer_verifier(s, &v), 0);
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
 	append_batch(l, NULL, 0, 70);
-	put_ckpt(l, s, 33);
-	put_ckpt(l, s, 64);
-	put_ckpt(l, s, 70);
+	fixture_checkpoint_put(l, s, note_signer_name(s), 33);
+	fixture_checkpoint_put(l, s, note_signer_name(s), 64);
+	fixture_checkpoint_put(l, s, note_signer_name(s), 70);
 	assert_int_equal(log_verify_all(l, v, on_progress, &pr, &res), 0);
 	assert_int_equal(res.entries, 70);
 	assert_int_equal(res.checkpoints, 3);
@@ -1015,23 +1039,14 @@ test_verify_tamper(void **state)
 
 	raw_exec(fx->path, DROP_TRIGGERS);
 	backup(fx, bak, sizeof(bak));
-
-	/* One byte of entry 17. */
-	raw_exec(fx->path, "UPDATE entries SET data = "
-	    "CAST(replace(CAST(data AS TEXT), 'segment', 'segmant') AS BLOB) "
-	    "WHERE idx = 17");
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
-	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
-	    CUSTOS_ERR_CORRUPT);
-	assert_int_equal(res.bad_index, 17);
-	assert_int_equal(res.entries, 17);
-	assert_non_null(strstr(res.what, "entry 17"));
-	log_close(l);
+	for (i = 0; i < sizeof(tampers) / sizeof(tampers[0]); i++)
+		verify_tampered(fx, bak, v, &tampers[i]);
 
 	/* Entry 40 and its leaf hash changed together: the tree gives it
 	 * away. */
-	restore(fx, bak);
 	{
+		struct tamper t = { NULL, NO_NODE, 0, 0, CUSTOS_ERR_CORRUPT,
+		    40, ANY, ANY, "node (0, 40)" };
 		uint8_t h[DIGEST_LEN];
 		char hex[HEX_ENCLEN(DIGEST_LEN)];
 
@@ -1040,83 +1055,9 @@ test_verify_tamper(void **state)
 		hex_encode(h, DIGEST_LEN, hex);
 		snprintf(sql, sizeof(sql), "UPDATE entries SET data = x'7b7d', "
 		    "leaf = x'%s' WHERE idx = 40", hex);
-		raw_exec(fx->path, sql);
+		t.sql = sql;
+		verify_tampered(fx, bak, v, &t);
 	}
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
-	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
-	    CUSTOS_ERR_CORRUPT);
-	assert_int_equal(res.bad_index, 40);
-	assert_non_null(strstr(res.what, "node (0, 40)"));
-	log_close(l);
-
-	/* An inner node. */
-	restore(fx, bak);
-	snprintf(sql, sizeof(sql), "UPDATE nodes SET hash = zeroblob(32) "
-	    "WHERE id = %llu", (unsigned long long)nid(3, 5));
-	raw_exec(fx->path, sql);
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
-	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
-	    CUSTOS_ERR_CORRUPT);
-	assert_int_equal(res.bad_index, 47);
-	assert_non_null(strstr(res.what, "node (3, 5) is wrong"));
-	log_close(l);
-
-	/* A missing inner node, which log_open() does not look for. */
-	restore(fx, bak);
-	snprintf(sql, sizeof(sql), "DELETE FROM nodes WHERE id = %llu",
-	    (unsigned long long)nid(1, 10));
-	raw_exec(fx->path, sql);
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
-	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
-	    CUSTOS_ERR_CORRUPT);
-	assert_int_equal(res.bad_index, 21);
-	assert_non_null(strstr(res.what, "node (1, 10) is missing"));
-	log_close(l);
-
-	/*
-	 * Nodes for leaves that do not exist, which log_open() refuses, so
-	 * they are planted while a handle is open: right after the tree's
-	 * last node, and one further on.
-	 */
-	restore(fx, bak);
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
-	snprintf(sql, sizeof(sql), "INSERT INTO nodes VALUES (%llu, "
-	    "zeroblob(32))", (unsigned long long)nid(0, 70));
-	raw_exec(fx->path, sql);
-	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
-	    CUSTOS_ERR_CORRUPT);
-	assert_non_null(strstr(res.what, "node (0, 70) is not part of"));
-	log_close(l);
-	restore(fx, bak);
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
-	snprintf(sql, sizeof(sql), "INSERT INTO nodes VALUES (%llu, "
-	    "zeroblob(32))", (unsigned long long)nid(2, 17));
-	raw_exec(fx->path, sql);
-	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
-	    CUSTOS_ERR_CORRUPT);
-	assert_non_null(strstr(res.what, "node (2, 17) is not part of"));
-	log_close(l);
-	/* A node before the first is named by its id. */
-	restore(fx, bak);
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
-	raw_exec(fx->path, "INSERT INTO nodes VALUES (-3, zeroblob(32))");
-	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
-	    CUSTOS_ERR_CORRUPT);
-	assert_int_equal(res.bad_index, 0);
-	assert_non_null(strstr(res.what, "node id -3 is not part of"));
-	log_close(l);
-
-	/* A checkpoint whose signature no longer verifies. */
-	restore(fx, bak);
-	raw_exec(fx->path, "UPDATE checkpoints SET note = "
-	    "CAST(replace(CAST(note AS TEXT), 'station.example/log\n64', "
-	    "'station.example/log\n65') AS BLOB) WHERE size = 64");
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, 0, &l), 0);
-	assert_int_equal(log_verify_all(l, v, NULL, NULL, &res),
-	    CUSTOS_ERR_VERIFY);
-	assert_int_equal(res.bad_index, 64);
-	assert_int_equal(res.checkpoints, 1);
-	log_close(l);
 
 	note_verifier_free(v);
 	note_signer_free(s);
@@ -1126,25 +1067,16 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_append_reopen, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_go_root, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_append_errors, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_node_ids, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_triggers, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_readonly_beside_writer,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_alg, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_open_corrupt, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_checkpoints, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_verify_tamper, setup,
-		    teardown),
+		FIXTURE_TEST(test_append_reopen),
+		FIXTURE_TEST(test_go_root),
+		FIXTURE_TEST(test_append_errors),
+		FIXTURE_TEST(test_node_ids),
+		FIXTURE_TEST(test_triggers),
+		FIXTURE_TEST(test_readonly_beside_writer),
+		FIXTURE_TEST(test_wrong_alg),
+		FIXTURE_TEST(test_open_corrupt),
+		FIXTURE_TEST(test_checkpoints),
+		FIXTURE_TEST(test_verify_tamper),
 	};
 
 	/* A test name (or cmocka pattern) as argument runs only that. */

@@ -21,6 +21,8 @@
 #include "custos/err.h"
 #include "custos/merkle.h"
 
+#include "fixture.h"
+
 struct kat_root {
 	uint64_t	 size;
 	const char	*root;		/* hex */
@@ -242,13 +244,6 @@ mem_free(struct memtree *t)
 }
 
 static void
-hex2bin(const char *hex, uint8_t *out, size_t len)
-{
-	assert_int_equal(strlen(hex), 2 * len);
-	assert_int_equal(hex_decode(hex, 2 * len, out, len), 0);
-}
-
-static void
 assert_hex(const uint8_t h[DIGEST_LEN], const char *want)
 {
 	char s[HEX_ENCLEN(DIGEST_LEN)];
@@ -455,7 +450,7 @@ test_ct_vectors(void **state)
 	    "27ae41e4649b934ca495991b7852b855");
 	for (i = 0; i < 8; i++) {
 		len = strlen(ct_leaves[i]) / 2;
-		hex2bin(ct_leaves[i], data, len);
+		fixture_unhex(ct_leaves[i], data, len);
 		assert_int_equal(merkle_leaf_hash(DIGEST_SHA256, data, len,
 		    leaf[i]), 0);
 		mem_append(&t, leaf[i]);

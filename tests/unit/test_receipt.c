@@ -14,9 +14,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <ftw.h>
-#include <unistd.h>
-
 #include "custos/ckpt.h"
 #include "custos/digest.h"
 #include "custos/enc.h"
@@ -27,83 +24,41 @@
 #include "custos/note_sign.h"
 #include "custos/receipt.h"
 
+#include "fixture.h"
+
 #define NAME		"test.example/station"
 #define NENTRIES	7
 
-struct fixture {
-	char			 dir[64];
-	char			 path[128];
-	struct log		*log;
-	struct note_signer	*signer;
-	struct note_verifier	*v;
-};
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* Appends n entries, each with an object of its own. */
+static void
+append_entries(struct fixture_station *fx, uint64_t n)
 {
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	char rest[128];
+	uint64_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(rest, sizeof(rest), ",\"object\":\"sha256:%064llx\"",
+		    (unsigned long long)i);
+		fixture_append(fx->log, "test", "2026-01-01T00:00:00.000Z",
+		    NAME, rest);
+	}
 }
 
 /* Signs and stores the checkpoint of the log's first size entries. */
 static void
-put_checkpoint(struct fixture *fx, const char *origin, uint64_t size)
+put_checkpoint(struct fixture_station *fx, const char *origin, uint64_t size)
 {
-	uint8_t root[DIGEST_LEN];
-	char *body, *note;
-	size_t blen, nlen;
-
-	assert_int_equal(log_root(fx->log, size, root), 0);
-	assert_int_equal(ckpt_format(origin, size, root, NULL, 0, &body,
-	    &blen), 0);
-	assert_int_equal(note_sign(body, blen, fx->signer, &note, &nlen), 0);
-	assert_int_equal(log_checkpoint_put(fx->log, size, note, nlen), 0);
-	free(body);
-	free(note);
-}
-
-static void
-append_entries(struct fixture *fx, uint64_t n)
-{
-	char buf[256];
-	const void *e[1];
-	size_t len[1];
-	uint64_t i, first;
-
-	for (i = 0; i < n; i++) {
-		len[0] = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"test\","
-		    "\"index\":%llu,\"time\":\"2026-01-01T00:00:00.000Z\","
-		    "\"station\":\"" NAME "\",\"object\":\"sha256:%064llx\"}",
-		    (unsigned long long)log_size(fx->log),
-		    (unsigned long long)i);
-		e[0] = buf;
-		assert_int_equal(log_append(fx->log, e, len, 1, &first, NULL),
-		    0);
-	}
+	fixture_checkpoint_put(fx->log, fx->signer, origin, size);
 }
 
 static int
 setup_alg(void **state, enum digest_alg dalg, enum sign_alg salg)
 {
-	struct fixture *fx;
-	const char *tmp = getenv("TMPDIR");
+	struct fixture_station *st;
 
-	if ((fx = calloc(1, sizeof(*fx))) == NULL)
+	if (fixture_station_open("receipt", dalg, salg, NAME, &st) != 0)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "%s/custos-receipt-XXXXXX",
-	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/log.db", fx->dir);
-	if (log_open(fx->path, dalg, LOG_CREATE, &fx->log) != 0 ||
-	    note_signer_generate(NAME, salg, &fx->signer) != 0 ||
-	    note_signer_verifier(fx->signer, &fx->v) != 0)
-		return -1;
-	*state = fx;
+	*state = st;
 	return 0;
 }
 
@@ -119,22 +74,9 @@ setup_sm(void **state)
 	return setup_alg(state, DIGEST_SM3, SIGN_SM2);
 }
 
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	log_close(fx->log);
-	note_signer_free(fx->signer);
-	note_verifier_free(fx->v);
-	nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	free(fx);
-	return 0;
-}
-
 /* The standard log: 7 entries, checkpoints at sizes 3 and 7. */
 static void
-standard_log(struct fixture *fx)
+standard_log(struct fixture_station *fx)
 {
 	append_entries(fx, 3);
 	put_checkpoint(fx, NAME, 3);
@@ -144,7 +86,7 @@ standard_log(struct fixture *fx)
 
 /* Formats, parses and verifies; checks what the accessors report. */
 static void
-round_trip(struct fixture *fx, uint64_t index, uint64_t size,
+round_trip(struct fixture_station *fx, uint64_t index, uint64_t size,
     uint64_t want_size)
 {
 	struct receipt *r;
@@ -177,7 +119,7 @@ round_trip(struct fixture *fx, uint64_t index, uint64_t size,
 static void
 test_round_trip(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	uint64_t i;
 
 	standard_log(fx);
@@ -192,7 +134,7 @@ test_round_trip(void **state)
 static void
 test_round_trip_sm(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct note_verifier *ed;
 	struct note_signer *s;
 	struct receipt *r;
@@ -222,7 +164,7 @@ test_round_trip_sm(void **state)
 static void
 test_not_covered(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	char *text = (char *)1;
 	size_t len = 1;
 
@@ -249,7 +191,7 @@ test_not_covered(void **state)
 
 /* Parses and verifies t; returns 0 only if both succeed. */
 static int
-check_text(struct fixture *fx, const char *t, size_t len,
+check_text(struct fixture_station *fx, const char *t, size_t len,
     struct receipt **out)
 {
 	struct receipt *r;
@@ -269,7 +211,7 @@ check_text(struct fixture *fx, const char *t, size_t len,
 static void
 test_every_byte_flipped(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct receipt *orig, *r;
 	const uint8_t *x1, *x2;
 	char *text, *t;
@@ -316,7 +258,7 @@ test_every_byte_flipped(void **state)
 static void
 test_wrong_key(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct note_signer *s;
 	struct note_verifier *other;
 	struct receipt *r;
@@ -368,7 +310,7 @@ replace(char **text, size_t *len, const char *from, const char *to)
 static void
 test_wrong_index_and_entry(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct receipt *r;
 	char *text, *t3, why[256];
 	char *x2, *x3;
@@ -439,7 +381,7 @@ test_wrong_index_and_entry(void **state)
 static void
 test_origin(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct receipt *r;
 	char *text, why[256];
 	size_t len;
@@ -460,7 +402,7 @@ test_origin(void **state)
 static void
 test_strict_parse(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct receipt *r;
 	char *text, *t, *big;
 	size_t len, i, off;
@@ -583,20 +525,21 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup,
-		    teardown),
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip_sm, setup_sm,
-		    teardown),
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_not_covered, setup,
-		    teardown),
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_every_byte_flipped, setup,
-		    teardown),
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key, setup,
-		    teardown),
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_index_and_entry,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_origin, setup, teardown),
+		    setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_origin, setup,
+		    fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_strict_parse, setup,
-		    teardown),
+		    fixture_teardown),
 		cmocka_unit_test(test_vector),
 	};
 

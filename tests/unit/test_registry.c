@@ -7,74 +7,21 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <ftw.h>
-#include <unistd.h>
-
 #include <sqlite3.h>
 
 #include "custos/digest.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/registry.h"
 
-struct fixture {
-	char	 dir[64];
-	char	 path[128];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx;
-	const char *tmp = getenv("TMPDIR");
-
-	if ((fx = calloc(1, sizeof(*fx))) == NULL)
-		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "%s/custos-reg-XXXXXX",
-	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/log.db", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	free(fx);
-	return 0;
-}
+#include "fixture.h"
 
 /* Appends an entry as the daemon writes it, with rest after "station". */
 static void
 append(struct log *l, const char *type, const char *time, const char *rest)
 {
-	char buf[2048];
-	uint64_t index = log_size(l), got;
-	const void *p = buf;
-	size_t len;
-
-	len = (size_t)snprintf(buf, sizeof(buf), "{\"type\":\"%s\","
-	    "\"index\":%llu,\"time\":\"%s\",\"station\":\"t\"%s}", type,
-	    (unsigned long long)index, time, rest);
-	assert_true(len < sizeof(buf));
-	assert_int_equal(log_append(l, &p, &len, 1, &got, NULL), 0);
-	assert_int_equal(got, index);
+	fixture_append(l, type, time, "t", rest);
 }
 
 #define T0	"2026-03-02T01:00:00.000Z"
@@ -84,21 +31,21 @@ append(struct log *l, const char *type, const char *time, const char *rest)
 static void
 fill(struct log *l)
 {
-	append(l, "station.started", T0, "");
-	append(l, "officer.added", T0, ",\"officer\":\"PA-2\",\"name\":"
+	append(l, ENTRY_STATION_STARTED, T0, "");
+	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-2\",\"name\":"
 	    "\"张伟\",\"unit\":\"执法支队\",\"credential\":\"C-2\","
 	    "\"valid_until\":\"2026-06-30\"");
-	append(l, "officer.added", T0, ",\"officer\":\"PA-1\",\"name\":"
+	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-1\",\"name\":"
 	    "\"李娜\",\"unit\":\"执法支队\",\"credential\":\"C-1\","
 	    "\"valid_until\":\"2027-12-31\"");
-	append(l, "enterprise.added", T0, ",\"enterprise\":\"" USCC "\","
+	append(l, ENTRY_ENTERPRISE_ADDED, T0, ",\"enterprise\":\"" USCC "\","
 	    "\"name\":\"福州某化工有限公司\",\"industry\":\"化工\","
 	    "\"risk\":\"yellow\"");
 	/* A second add of the same officer: the first entry wins. */
-	append(l, "officer.added", T1, ",\"officer\":\"PA-1\",\"name\":"
+	append(l, ENTRY_OFFICER_ADDED, T1, ",\"officer\":\"PA-1\",\"name\":"
 	    "\"冒名\",\"unit\":\"x\",\"credential\":\"x\","
 	    "\"valid_until\":\"2099-12-31\"");
-	append(l, "enterprise.risk", T1, ",\"enterprise\":\"" USCC "\","
+	append(l, ENTRY_ENTERPRISE_RISK, T1, ",\"enterprise\":\"" USCC "\","
 	    "\"risk\":\"red\"");
 }
 
@@ -143,7 +90,7 @@ check_contents(struct registry *r)
 static void
 test_sync_and_rebuild(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct registry *r;
 	struct log *l;
 	sqlite3 *db;
@@ -193,21 +140,21 @@ fill_inspections(struct log *l)
 {
 	char prev[DIGEST_STRLEN], rest[512];
 
-	append(l, "device.registered", T0, ",\"camera\":\"DR-1\","
+	append(l, ENTRY_DEVICE_REGISTERED, T0, ",\"camera\":\"DR-1\","
 	    "\"kind\":\"drone\",\"model\":\"M30T\"");		/* 6 */
-	append(l, "camera.assigned", T0, ",\"camera\":\"CAM-1\","
+	append(l, ENTRY_CAMERA_ASSIGNED, T0, ",\"camera\":\"CAM-1\","
 	    "\"officer\":\"PA-1\",\"from\":\"2026-03-01T00:00:00.000Z\"");
-	append(l, "camera.assigned", T0, ",\"camera\":\"CAM-1\","
+	append(l, ENTRY_CAMERA_ASSIGNED, T0, ",\"camera\":\"CAM-1\","
 	    "\"officer\":\"PA-2\",\"from\":\"2026-03-04T00:00:00.000Z\"");
-	append(l, "inspection.registered", T1, ",\"inspection\":\"" INS "\","
-	    "\"enterprise\":\"" USCC "\",\"officers\":[\"PA-1\",\"PA-2\"],"
+	append(l, ENTRY_INSPECTION_REGISTERED, T1, ",\"inspection\":\""
+	    INS "\",\"enterprise\":\"" USCC "\",\"officers\":[\"PA-1\",\"PA-2\"],"
 	    "\"basis\":\"安全生产法\",\"content\":\"检查\","
 	    "\"method\":\"onsite\"");				/* 9 */
 	leaf_of(l, 9, prev, sizeof(prev));
 	snprintf(rest, sizeof(rest), ",\"inspection\":\"" INS "\","
 	    "\"inspection_prev\":\"%s\",\"at\":\"%s\"", prev, T1);
-	append(l, "inspection.entered", T1, rest);		/* 10 */
-	append(l, "inspection.emergency", T1, ",\"inspection\":"
+	append(l, ENTRY_INSPECTION_ENTERED, T1, rest);		/* 10 */
+	append(l, ENTRY_INSPECTION_EMERGENCY, T1, ",\"inspection\":"
 	    "\"INS-20260305-0002\",\"enterprise\":\"" USCC "\",\"officers\":"
 	    "[\"PA-1\",\"PA-2\"],\"method\":\"onsite\",\"at\":\"" T1 "\","
 	    "\"backfill_due\":\"2026-03-06T16:00:00.000Z\"");	/* 11 */
@@ -215,8 +162,8 @@ fill_inspections(struct log *l)
 	snprintf(rest, sizeof(rest), ",\"inspection\":\"" INS "\","
 	    "\"inspection_prev\":\"%s\",\"result\":\"合格\","
 	    "\"deadline\":\"2026-04-01\"", prev);
-	append(l, "inspection.closed", T1, rest);		/* 12 */
-	append(l, "inspection.backfilled", T1, ",\"inspection\":"
+	append(l, ENTRY_INSPECTION_CLOSED, T1, rest);		/* 12 */
+	append(l, ENTRY_INSPECTION_BACKFILLED, T1, ",\"inspection\":"
 	    "\"INS-20260305-0002\",\"basis\":\"b\",\"content\":\"c\","
 	    "\"late\":true");					/* 13 */
 }
@@ -296,7 +243,7 @@ check_inspections(struct registry *r, struct log *l)
 static void
 test_inspections(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct registry *r;
 	struct log *l;
 	sqlite3 *db;
@@ -331,7 +278,7 @@ test_inspections(void **state)
 static void
 test_valid_on(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct registry *r;
 	struct log *l;
 
@@ -353,14 +300,14 @@ test_valid_on(void **state)
 static void
 test_corrupt(void **state)
 {
-	struct fixture *fx = *state;
+	struct fixture_station *fx = *state;
 	struct registry *r;
 	struct log *l;
 	size_t n;
 	struct registry_officer *os;
 
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
-	append(l, "officer.added", T0, ",\"officer\":\"PA-1\",\"name\":"
+	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-1\",\"name\":"
 	    "\"x\",\"unit\":\"u\",\"credential\":\"c\"");
 	assert_int_equal(registry_open(fx->path, &r), 0);
 	assert_int_equal(registry_sync(r, l), CUSTOS_ERR_CORRUPT);
@@ -402,12 +349,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sync_and_rebuild, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_valid_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_inspections, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		FIXTURE_TEST(test_sync_and_rebuild),
+		FIXTURE_TEST(test_valid_on),
+		FIXTURE_TEST(test_inspections),
+		FIXTURE_TEST(test_corrupt),
 		cmocka_unit_test(test_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

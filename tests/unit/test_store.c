@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -28,6 +27,8 @@
 #include "custos/err.h"
 #include "custos/store.h"
 
+#include "fixture.h"
+
 /* FIPS 180-2 and GB/T 32905 known answers for "abc". */
 static const char ABC_SHA256[] =
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
@@ -41,25 +42,13 @@ struct fixture {
 };
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *f;
-	const char *tmp = getenv("TMPDIR");
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/test_store.XXXXXX",
-	    tmp != NULL ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL) {
+	if (fixture_dir_make(f->dir, sizeof(f->dir), "store") != 0) {
 		free(f);
 		return -1;
 	}
@@ -75,7 +64,7 @@ teardown(void **state)
 	store_close(f->s);
 	if (f->mnt[0] != '\0')
 		(void)umount2(f->mnt, MNT_DETACH);
-	(void)nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	(void)fixture_dir_remove(f->dir);
 	free(f);
 	return 0;
 }
@@ -91,8 +80,7 @@ open_store(struct fixture *f, const char *dir, enum digest_alg alg)
 static void
 sub(const struct fixture *f, const char *name, char *buf, size_t bufsz)
 {
-	assert_true((size_t)snprintf(buf, bufsz, "%s/%s", f->dir, name) <
-	    bufsz);
+	fixture_path(buf, bufsz, f->dir, name);
 }
 
 /* Counts the entries (files or directories) below dir, recursively. */

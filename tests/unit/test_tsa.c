@@ -25,8 +25,10 @@
 #include "custos/log.h"
 #include "custos/tsa.h"
 
-static char	 dir[] = "/tmp/test_tsa.XXXXXX";
-static char	 ca[128], other[128];
+#include "fixture.h"
+
+static char	 dir[160];
+static char	 ca[192], other[192];
 
 static const char data[] = "e2e.example/station\n3\n"
     "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n"
@@ -44,7 +46,7 @@ path(char *buf, size_t len, const char *name)
 static void
 write_file(const char *name, const void *p, size_t len)
 {
-	char	 fn[128];
+	char	 fn[256];
 	FILE	*f;
 
 	path(fn, sizeof(fn), name);
@@ -57,7 +59,7 @@ static uint8_t *
 read_file(const char *name, size_t *len)
 {
 	static uint8_t	 buf[TSA_MAX_REPLY + 1];
-	char		 fn[128];
+	char		 fn[256];
 	FILE		*f;
 
 	path(fn, sizeof(fn), name);
@@ -113,7 +115,7 @@ setup(void **state)
 	const char	*mk;
 
 	(void)state;
-	if (mkdtemp(dir) == NULL)
+	if (fixture_dir_make(dir, sizeof(dir), "tsa") != 0)
 		return -1;
 	if ((mk = getenv("MKTSA")) == NULL)
 		mk = "tests/tools/mktsa.sh";
@@ -132,11 +134,26 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	 cmd[256];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fixture_dir_remove(dir);
+}
+
+/*
+ * Gets a token for all of data and verifies it against its first dlen
+ * bytes and cafile, with the request's nonce.  Returns tsa_verify()'s
+ * result, with info and why as it left them.
+ */
+static int
+fresh_verify(size_t dlen, const char *cafile, struct tsa_info *info,
+    char *why, size_t whylen)
+{
+	uint8_t	*r;
+	uint64_t nonce;
+	size_t	 len;
+
+	r = token(data, sizeof(data) - 1, NULL, &nonce, &len);
+	return tsa_verify(r, len, data, dlen, cafile, &nonce, info, why,
+	    whylen);
 }
 
 static void
@@ -192,15 +209,11 @@ static void
 test_other_data(void **state)
 {
 	struct tsa_info	 info;
-	uint8_t		*r;
-	uint64_t	 nonce;
-	size_t		 len;
 	char		 why[256];
 
 	(void)state;
-	r = token(data, sizeof(data) - 1, NULL, &nonce, &len);
-	assert_int_equal(tsa_verify(r, len, data, sizeof(data) - 2, ca,
-	    &nonce, &info, why, sizeof(why)), CUSTOS_ERR_VERIFY);
+	assert_int_equal(fresh_verify(sizeof(data) - 2, ca, &info, why,
+	    sizeof(why)), CUSTOS_ERR_VERIFY);
 	assert_string_equal(why, "message imprint does not match the data");
 	/* What the token claims is still reported. */
 	assert_string_equal(info.policy, "1.2.3.4.1");
@@ -210,15 +223,11 @@ static void
 test_wrong_ca(void **state)
 {
 	struct tsa_info	 info;
-	uint8_t		*r;
-	uint64_t	 nonce;
-	size_t		 len;
 	char		 why[256];
 
 	(void)state;
-	r = token(data, sizeof(data) - 1, NULL, &nonce, &len);
-	assert_int_equal(tsa_verify(r, len, data, sizeof(data) - 1, other,
-	    &nonce, &info, why, sizeof(why)), CUSTOS_ERR_VERIFY);
+	assert_int_equal(fresh_verify(sizeof(data) - 1, other, &info, why,
+	    sizeof(why)), CUSTOS_ERR_VERIFY);
 	assert_non_null(strstr(why, "certificate"));
 	assert_string_equal(info.tsa, "CN=Custos test TSA,O=Custos test");
 }
@@ -338,7 +347,7 @@ test_policy(void **state)
 static void
 test_cafile(void **state)
 {
-	char		 fn[128];
+	char		 fn[256];
 	uint8_t		*r;
 	uint64_t	 nonce;
 	size_t		 len;
@@ -362,7 +371,7 @@ static struct log *
 open_log(int flags)
 {
 	struct log	*l;
-	char		 fn[128];
+	char		 fn[256];
 
 	path(fn, sizeof(fn), "log.db");
 	assert_int_equal(log_open(fn, DIGEST_SHA256, flags, &l), 0);
@@ -380,7 +389,7 @@ test_log_timestamps(void **state)
 	uint64_t	 nonce, first, size;
 	size_t		 len, glen;
 	sqlite3		*db;
-	char		 fn[128];
+	char		 fn[256];
 
 	(void)state;
 	l = open_log(LOG_CREATE);

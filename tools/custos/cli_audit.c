@@ -24,7 +24,8 @@
  * jansson objects keyed by object hash, camera, inspection or index, so
  * memory grows with the number of objects and chains, not with bytes.
  * Every failure is kept with the entry (or tree size) it concerns, and
- * nothing stops at the first one: an auditor wants the whole list.
+ * nothing stops at the first one: an auditor wants the whole list.  The
+ * report is printed by cli_audit_report.c (cli_audit_int.h).
  */
 #include <err.h>
 #include <errno.h>
@@ -43,6 +44,7 @@
 
 #include "custos/config.h"
 #include "custos/digest.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/log.h"
@@ -52,6 +54,8 @@
 #include "custos/tsa.h"
 #include "custos/util.h"
 #include "cli_audit.h"
+#include "cli_audit_int.h"
+#include "cli_log.h"
 #include "cli_replay.h"
 #include "tools/cli_util.h"
 
@@ -59,47 +63,11 @@
 #define BAR_WIDTH	30
 #define NO_ENTRY	UINT64_MAX
 
-enum part {
-	P_LOG,
-	P_TIMESTAMPS,
-	P_OBJECTS,
-	P_CAMERAS,
-	P_INSPECTIONS,
-	P_FINDINGS,
-	P_COUNT
-};
-
-static const char *const part_names[P_COUNT] = {
-	"log", "timestamps", "objects", "cameras", "inspections", "findings",
-};
-
-struct audit {
-	struct cli_state s;
-	int		 json;
-	int		 rehash;	/* 0 with --no-objects */
-	int		 tty;		/* progress bars on stderr */
-	int		 unreadable;	/* a part could not be read: exit 2 */
-	uint64_t	 size;		/* tree size audited */
-	json_t		*part[P_COUNT];	/* each part's result */
-	unsigned	 failures[P_COUNT];
-	/* Filled by the pass over the entries. */
-	json_t		*objects;	/* object -> {entry, size, type} */
-	json_t		*deleted;	/* object -> index of object.deleted */
-	json_t		*segments;	/* "index" -> object */
-	json_t		*cameras;	/* camera -> {leaf, index} of its last
-					   segment */
-	json_t		*chains;	/* inspection -> {leaf, index} of its
-					   last entry */
-	json_t		*order;		/* inspection IDs, first seen first */
-	uint64_t	 nsegments, nsessions, nchain;
-	time_t		 drawn;		/* last progress redraw */
-};
-
 static int
 usage(void)
 {
 	cli_audit_usage(stderr);
-	return 2;
+	return CLI_EXIT_USAGE;
 }
 
 void
@@ -151,15 +119,6 @@ str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* Like str(), for printing: "?" when absent. */
-static const char *
-text(const json_t *o, const char *key)
-{
-	const char *s = str(o, key);
-
-	return s != NULL ? s : "?";
-}
-
 /* Draws a progress bar on stderr, at most once a second and at the end. */
 static void
 bar(struct audit *a, const char *what, uint64_t done, uint64_t total)
@@ -196,18 +155,14 @@ static int
 check_log(struct audit *a)
 {
 	struct log_verify_result res;
-	struct note_verifier *v = NULL;
-	char path[PATH_MAX], root[DIGEST_STRLEN] = "";
+	char root[DIGEST_STRLEN] = "";
 	uint8_t r[DIGEST_LEN];
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/station.vkey", a->s.cfg->state_dir);
-	if ((rc = cli_load_verifier(path, &v)) != 0)
-		return rc;
-	memset(&res, 0, sizeof(res));
-	rc = log_verify_all(a->s.log, v, log_progress, a, &res);
+	if (cli_log_verify(a->s.cfg, a->s.log, NULL, log_progress, a, &res,
+	    &rc) != 0)
+		return CLI_EXIT_USAGE;
 	bar(a, "log", a->size, a->size);
-	note_verifier_free(v);
 	if (a->size > 0 && log_root(a->s.log, a->size, r) == 0)
 		digest_format(a->s.cfg->digest_alg, r, root, sizeof(root));
 	json_object_set_new(a->part[P_LOG], "entries",
@@ -330,7 +285,7 @@ pass_object(struct audit *a, uint64_t index, const json_t *e,
 		    "hash and size", type);
 		return;
 	}
-	if (strcmp(type, "segment.sealed") == 0) {
+	if (strcmp(type, ENTRY_SEGMENT_SEALED) == 0) {
 		snprintf(key, sizeof(key), "%llu", (unsigned long long)index);
 		json_object_set_new(a->segments, key, json_string(obj));
 	}
@@ -431,8 +386,8 @@ pass_inspection(struct audit *a, uint64_t index, const json_t *e,
 	last = json_object_get(a->chains, id);
 	if (last == NULL) {
 		json_array_append_new(a->order, json_string(id));
-		if (strcmp(type, "inspection.registered") != 0 &&
-		    strcmp(type, "inspection.emergency") != 0)
+		if (strcmp(type, ENTRY_INSPECTION_REGISTERED) != 0 &&
+		    strcmp(type, ENTRY_INSPECTION_EMERGENCY) != 0)
 			fail(a, P_INSPECTIONS, index, json_pack("{s:s}",
 			    "inspection", id), "%s starts with %s, not a "
 			    "registration (its first entries are missing)",
@@ -447,7 +402,7 @@ pass_inspection(struct audit *a, uint64_t index, const json_t *e,
 		    "its previous entry %lld", id, type, prev ? prev : "(none)",
 		    str(last, "leaf"), (long long)json_integer_value(
 		    json_object_get(last, "index")));
-	if (strcmp(type, "evidence.linked") == 0) {
+	if (strcmp(type, ENTRY_EVIDENCE_LINKED) == 0) {
 		seg = segment_object(a, json_integer_value(json_object_get(e,
 		    "segment")));
 		if (seg == NULL || str(e, "object") == NULL ||
@@ -491,14 +446,14 @@ pass_entry(struct audit *a, uint64_t index, const uint8_t *data,
 		    station ? station : "absent", a->s.cfg->station_name);
 	if ((type = str(e, "type")) == NULL)
 		type = "";
-	if (strcmp(type, "segment.sealed") == 0 ||
-	    strcmp(type, "document.sealed") == 0)
+	if (strcmp(type, ENTRY_SEGMENT_SEALED) == 0 ||
+	    strcmp(type, ENTRY_DOCUMENT_SEALED) == 0)
 		pass_object(a, index, e, type);
-	if (strcmp(type, "segment.sealed") == 0)
+	if (strcmp(type, ENTRY_SEGMENT_SEALED) == 0)
 		pass_camera(a, index, e, leaf);
-	else if (strcmp(type, "dock.session") == 0)
+	else if (strcmp(type, ENTRY_DOCK_SESSION) == 0)
 		pass_session(a, index, e);
-	else if (strcmp(type, "object.deleted") == 0 &&
+	else if (strcmp(type, ENTRY_OBJECT_DELETED) == 0 &&
 	    (obj = hash_field(a, e, "object")) != NULL)
 		json_object_set_new(a->deleted, obj,
 		    json_integer((json_int_t)index));
@@ -519,7 +474,7 @@ pass(struct audit *a)
 		if ((rc = log_entry(a->s.log, i, &data, &len)) != 0) {
 			warnx("entry %llu: %s", (unsigned long long)i,
 			    custos_strerror(rc));
-			return 2;
+			return CLI_EXIT_USAGE;
 		}
 		pass_entry(a, i, data, len);
 		free(data);
@@ -789,187 +744,6 @@ audit_run(struct audit *a)
 	return 0;
 }
 
-static long long
-num(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
-/* "s" unless n is 1. */
-static const char *
-plural(long long n)
-{
-	return n == 1 ? "" : "s";
-}
-
-/* The latest verified timestamp, for the headline. */
-static void
-print_latest(const json_t *o)
-{
-	const json_t *t = json_array_get(json_object_get(o, "timestamps"),
-	    json_array_size(json_object_get(o, "timestamps")) - 1);
-
-	if (t != NULL)
-		printf("; the latest covers tree size %lld at %s",
-		    num(t, "tree_size"), text(t, "time"));
-}
-
-/* Prints "<n> <one>" or "<n> <many>". */
-static void
-count(long long n, const char *one, const char *many)
-{
-	printf("%lld %s", n, n == 1 ? one : many);
-}
-
-/* The part's headline: its mark, name and counts. */
-static void
-print_head(struct audit *a, enum part p)
-{
-	json_t *o = a->part[p];
-
-	printf("%s %-12s ", a->failures[p] ? "\u2718" : "\u2714",
-	    part_names[p]);
-	switch (p) {
-	case P_LOG:
-		count(num(o, "entries"), "entry", "entries");
-		printf(" re-hashed, tree recomputed, ");
-		count(num(o, "checkpoints"), "checkpoint", "checkpoints");
-		printf(" signed and consistent; root %s\n", text(o, "root"));
-		break;
-	case P_TIMESTAMPS:
-		if (json_object_get(o, "not_checked") != NULL)
-			printf("%lld stored, not checked: %s\n",
-			    num(o, "stored"), text(o, "not_checked"));
-		else if (num(o, "stored") == 0)
-			printf("none stored%s\n", a->s.cfg->tsa_url == NULL ?
-			    " (no [tsa] configured)" : "");
-		else {
-			printf("%lld of %lld verified against %s",
-			    num(o, "verified"), num(o, "stored"),
-			    text(o, "ca"));
-			print_latest(o);
-			printf("\n");
-		}
-		break;
-	case P_OBJECTS:
-		printf("%lld of ", num(o, "good"));
-		count(num(o, "checked"), "object", "objects");
-		printf(" %s, %lld disposed of by object.deleted\n", a->rehash ?
-		    "present and re-hashed" : "present (not re-hashed: "
-		    "--no-objects)", num(o, "disposed"));
-		break;
-	case P_CAMERAS:
-		count(num(o, "cameras"), "camera chain", "camera chains");
-		printf(" of ");
-		count(num(o, "segments"), "segment", "segments");
-		printf(", ");
-		count(num(o, "sessions"), "dock session", "dock sessions");
-		printf("; ");
-		count((long long)json_array_size(json_object_get(o,
-		    "missing_files")), "file", "files");
-		printf(" gone from cameras unsealed\n");
-		break;
-	case P_INSPECTIONS:
-		count(num(o, "inspections"), "chain", "chains");
-		printf(" of ");
-		count(num(o, "entries"), "entry", "entries");
-		printf("\n");
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-print_findings(struct audit *a)
-{
-	json_t *o = a->part[P_FINDINGS], *f, *x;
-	size_t i, k;
-
-	printf("- %-12s %zu in %lld inspection%s (procedure, not "
-	    "integrity)\n", "findings", json_array_size(json_object_get(o,
-	    "findings")), num(o, "inspections"),
-	    plural(num(o, "inspections")));
-	json_array_foreach(json_object_get(o, "findings"), i, f) {
-		printf("    %s: %s: %s (entries", text(f, "inspection"),
-		    text(f, "rule"), text(f, "detail"));
-		json_array_foreach(json_object_get(f, "entries"), k, x)
-			printf("%s%lld", k ? ", " : " ",
-			    (long long)json_integer_value(x));
-		printf(")\n");
-	}
-	json_array_foreach(json_object_get(o, "not_evaluated"), i, f)
-		printf("    %s: not evaluated: %s\n", text(f, "inspection"),
-		    text(f, "problem"));
-}
-
-static void
-print_text(struct audit *a, unsigned total)
-{
-	char name[256];
-	json_t *f, *m;
-	enum part p;
-	size_t i;
-
-	for (p = P_LOG; p < P_FINDINGS; p++) {
-		print_head(a, p);
-		json_array_foreach(json_object_get(a->part[p], "failures"), i,
-		    f) {
-			if (json_object_get(f, "entry") != NULL)
-				printf("    entry %lld: %s\n", num(f, "entry"),
-				    text(f, "problem"));
-			else
-				printf("    %s\n", text(f, "problem"));
-		}
-		if (p != P_CAMERAS)
-			continue;
-		json_array_foreach(json_object_get(a->part[p],
-		    "missing_files"), i, m) {
-			cli_safe_name(text(m, "path"), name, sizeof(name));
-			printf("    dock session %lld: %s: %s (%lld bytes, "
-			    "last %s) gone from the camera unsealed\n",
-			    num(m, "session"), text(m, "camera"), name,
-			    num(m, "size"), text(m, "last_status"));
-		}
-	}
-	print_findings(a);
-	if (total == 0)
-		printf("integrity proven: tree size %llu\n",
-		    (unsigned long long)a->size);
-	else
-		printf("NOT PROVEN: %u integrity failure%s\n", total,
-		    total == 1 ? "" : "s");
-}
-
-static int
-print_json(struct audit *a, unsigned total)
-{
-	json_t *j;
-	enum part p;
-	char *s;
-
-	j = json_pack("{s:s, s:I, s:b, s:I}", "station",
-	    a->s.cfg->station_name, "tree_size", (json_int_t)a->size,
-	    "verified", total == 0, "failures", (json_int_t)total);
-	for (p = P_LOG; p < P_COUNT; p++) {
-		if (p != P_FINDINGS)
-			json_object_set_new(a->part[p], "ok",
-			    json_boolean(a->failures[p] == 0));
-		else
-			json_object_del(a->part[p], "failures");
-		json_object_set(j, part_names[p], a->part[p]);
-	}
-	s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	if (s == NULL) {
-		warnx("out of memory");
-		return 2;
-	}
-	printf("%s\n", s);
-	free(s);
-	return 0;
-}
-
 static void
 audit_free(struct audit *a)
 {
@@ -1027,11 +801,11 @@ cli_audit(const struct config *cfg, int argc, char *argv[])
 	for (p = P_LOG; p < P_FINDINGS; p++)
 		total += a.failures[p];
 	if (a.json)
-		rc = print_json(&a, total);
+		rc = cli_audit_print_json(&a, total);
 	else
-		print_text(&a, total);
+		cli_audit_print_text(&a, total);
 	audit_free(&a);
 	if (rc != 0 || a.unreadable)
-		return 2;
-	return total == 0 ? 0 : 1;
+		return CLI_EXIT_USAGE;
+	return total == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT;
 }

@@ -332,26 +332,55 @@ progress(void *arg, uint64_t done, uint64_t total)
 		fputc('\n', stderr);
 }
 
+/* The most a verifier key file may hold, as in a bundle. */
+#define KEY_MAX		4096
+
+int
+cli_log_verify(const struct config *cfg, struct log *l, const char *keyfile,
+    void (*show)(void *, uint64_t, uint64_t), void *arg,
+    struct log_verify_result *res, int *vrc)
+{
+	struct note_verifier *v;
+	char path[PATH_MAX], why[PATH_MAX + 128];
+	int rc;
+
+	if (keyfile == NULL) {
+		snprintf(path, sizeof(path), "%s/station.vkey",
+		    cfg->state_dir);
+		keyfile = path;
+	}
+	/* The operator's messages, in err(3)'s words (tests/cli/custos.exp):
+	 * what cannot be read, or what is not a key. */
+	if ((rc = cli_load_verifier(NULL, keyfile, KEY_MAX, &v, why,
+	    sizeof(why))) == CUSTOS_ERR_SYSTEM)
+		warn("%s", keyfile);
+	else if (rc == CUSTOS_ERR_INVALID || rc == CUSTOS_ERR_TOOBIG ||
+	    rc == CUSTOS_ERR_NOMEM)
+		warnx("%s: %s", keyfile, custos_strerror(rc));
+	else if (rc != 0)
+		warnx("%s: not a verifier key: %s", keyfile,
+		    custos_strerror(rc));
+	if (rc != 0)
+		return CLI_EXIT_USAGE;
+	memset(res, 0, sizeof(*res));
+	*vrc = log_verify_all(l, v, show, arg, res);
+	note_verifier_free(v);
+	return 0;
+}
+
 static int
 cmd_verify(struct logcmd *c)
 {
 	struct log_verify_result res;
-	struct note_verifier *v = NULL;
-	char path[PATH_MAX], root[DIGEST_STRLEN] = "";
+	char root[DIGEST_STRLEN] = "";
 	uint8_t r[DIGEST_LEN];
 	int rc;
 
 	if (c->nargs != 0)
 		return logusage();
-	if (c->key == NULL)
-		snprintf(path, sizeof(path), "%s/station.vkey",
-		    c->cfg->state_dir);
-	if ((rc = cli_load_verifier(c->key ? c->key : path, &v)) != 0)
-		return rc;
-	memset(&res, 0, sizeof(res));
-	rc = log_verify_all(c->log, v, !c->json && isatty(STDERR_FILENO) ?
-	    progress : NULL, NULL, &res);
-	note_verifier_free(v);
+	if (cli_log_verify(c->cfg, c->log, c->key, !c->json &&
+	    isatty(STDERR_FILENO) ? progress : NULL, NULL, &res, &rc) != 0)
+		return CLI_EXIT_USAGE;
 	if (rc == 0 && log_root(c->log, log_size(c->log), r) == 0)
 		digest_format(c->cfg->digest_alg, r, root, sizeof(root));
 	if (c->json)
@@ -367,7 +396,7 @@ cmd_verify(struct logcmd *c)
 	else
 		printf("NOT VERIFIED: %s\n", res.what[0] ? res.what :
 		    custos_strerror(rc));
-	return rc == 0 ? 0 : 1;
+	return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT;
 }
 
 /* Says why entry index has no receipt (receipt_format() gave NOTFOUND). */

@@ -20,11 +20,6 @@
 #include "custos/config.h"
 #include "cli_registry.h"
 
-/* This file's short names for what cli_registry.h exports. */
-#define call		cli_registry_call
-#define print_json	cli_registry_print_json
-#define id_path		cli_registry_id_path
-
 #define REPLY_MAX	(1 << 22)
 
 struct reply {
@@ -241,10 +236,10 @@ show(const struct config *cfg, const char *path, int json,
 {
 	json_t *j;
 
-	if ((j = call(cfg, path, NULL)) == NULL)
+	if ((j = cli_registry_call(cfg, path, NULL)) == NULL)
 		return 1;
 	if (json)
-		print_json(j);
+		cli_registry_print_json(j);
 	else
 		fn(j);
 	json_decref(j);
@@ -299,7 +294,7 @@ post(const struct config *cfg, const char *path, json_t *body)
 {
 	json_t *j;
 
-	j = call(cfg, path, body);
+	j = cli_registry_call(cfg, path, body);
 	json_decref(body);
 	if (j == NULL)
 		return 1;
@@ -359,7 +354,7 @@ officer(const struct config *cfg, int argc, char *argv[])
 	if (strcmp(argv[1], "show") == 0) {
 		if (json_flag(argc, argv, 3, &json) != 0)
 			return usage();
-		if (id_path(path, sizeof(path), "/v1/officers/", argv[2],
+		if (cli_registry_id_path(path, sizeof(path), "/v1/officers/", argv[2],
 		    "") != 0)
 			return usage();
 		return show(cfg, path, json, print_officer);
@@ -394,7 +389,7 @@ enterprise(const struct config *cfg, int argc, char *argv[])
 	if (strcmp(argv[1], "show") == 0) {
 		if (json_flag(argc, argv, 3, &json) != 0)
 			return usage();
-		if (id_path(path, sizeof(path), "/v1/enterprises/", argv[2],
+		if (cli_registry_id_path(path, sizeof(path), "/v1/enterprises/", argv[2],
 		    "") != 0)
 			return usage();
 		return show(cfg, path, json, print_enterprise);
@@ -402,7 +397,7 @@ enterprise(const struct config *cfg, int argc, char *argv[])
 	if (strcmp(argv[1], "risk") == 0) {
 		if (argc != 4)
 			return usage();
-		if (id_path(path, sizeof(path), "/v1/enterprises/", argv[2],
+		if (cli_registry_id_path(path, sizeof(path), "/v1/enterprises/", argv[2],
 		    "/risk") != 0)
 			return usage();
 		return post(cfg, path, json_pack("{s:s}", "risk", argv[3]));

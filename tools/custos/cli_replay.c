@@ -28,6 +28,7 @@
 #include "custos/calendar.h"
 #include "custos/config.h"
 #include "custos/digest.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/log.h"
@@ -38,6 +39,7 @@
 #include "cli_log.h"
 #include "cli_registry.h"
 #include "cli_replay.h"
+#include "tools/cli_util.h"
 
 #define UNKNOWN_MS	INT64_MIN
 
@@ -65,7 +67,7 @@ static int
 usage(void)
 {
 	cli_replay_usage(stderr);
-	return 2;
+	return CLI_EXIT_USAGE;
 }
 
 void
@@ -96,7 +98,7 @@ cli_state_open(const struct config *cfg, struct cli_state *s)
 		    "not built yet (start custosd once)" :
 		    custos_strerror(rc));
 		cli_state_close(s);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	if ((rc = calendar_new(&s->cal)) != 0 ||
 	    (rc = calendar_load_dir(s->cal, cfg->calendar_dir, why,
@@ -107,7 +109,7 @@ cli_state_open(const struct config *cfg, struct cli_state *s)
 		else
 			warnx("calendar: %s", why);
 		cli_state_close(s);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -164,9 +166,9 @@ linked_now(const struct evidence *ev, uint64_t index)
 		    "segment")))
 			continue;
 		type = str(e, "type");
-		if (strcmp(type, "evidence.linked") == 0)
+		if (strcmp(type, ENTRY_EVIDENCE_LINKED) == 0)
 			linked = 1;
-		else if (strcmp(type, "evidence.unlinked") == 0)
+		else if (strcmp(type, ENTRY_EVIDENCE_UNLINKED) == 0)
 			linked = 0;
 	}
 	return linked;
@@ -264,7 +266,7 @@ clips_collect(const struct cli_state *s, const struct evidence *ev,
 		return CUSTOS_ERR_NOMEM;
 	for (i = 0; i < ev->n[EVIDENCE_SEGMENT]; i++) {
 		ee = &ev->e[EVIDENCE_SEGMENT][i];
-		if (strcmp(str(ee->json, "type"), "segment.sealed") != 0 ||
+		if (strcmp(str(ee->json, "type"), ENTRY_SEGMENT_SEALED) != 0 ||
 		    !linked_now(ev, ee->index))
 			continue;
 		clip_fill(s, ee, &c[k++]);
@@ -458,7 +460,7 @@ build(struct cli_state *s, const char *id, struct evidence *ev, json_t **tl)
 		if ((rc = log_open(path, s->cfg->digest_alg, LOG_RDONLY,
 		    &s->log)) != 0) {
 			warnx("%s: %s", path, custos_strerror(rc));
-			return 2;
+			return CLI_EXIT_USAGE;
 		}
 	}
 	if (rc != 0) {
@@ -581,7 +583,7 @@ cli_replay(const struct config *cfg, int argc, char *argv[])
 	if (play != NULL && (fmt = play_format(play)) == PLAY_NONE) {
 		warnx("--play %s: the name must end in .ffconcat, .m3u or "
 		    ".m3u8", play);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	if ((rc = cli_state_open(cfg, &s)) != 0)
 		return rc;

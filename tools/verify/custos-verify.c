@@ -37,9 +37,6 @@
 #include "verify_util.h"
 
 #define PROG		"custos-verify"
-#define EXIT_VERIFIED	0
-#define EXIT_NOT	1
-#define EXIT_USAGE	2
 
 /*
  * Limit for proof files; keys get VERIFY_KEY_MAX, checkpoints
@@ -163,22 +160,6 @@ static const char *const help_verbs[] = { "checkpoint", "inclusion",
 
 static int	fail(struct result *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
-static void	usage(const char *, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", usage_text);
-	cli_exit(EXIT_USAGE);
-}
-
 /*
  * Prints the entries of text (usage_text or help_text) that are about
  * verb.  An entry starts on a line indented by at most indent columns
@@ -253,7 +234,7 @@ fail(struct result *r, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->code != EXIT_VERIFIED)
+	if (r->code != CLI_EXIT_OK)
 		return -1;
 	r->code = code;
 	va_start(ap, fmt);
@@ -269,10 +250,10 @@ read_input(struct result *r, const char *path, size_t max, char **buf,
 {
 	char why[sizeof(r->error)];
 
-	if (verify_read_file(NULL, path, max, buf, len, why,
+	if (cli_read_input(NULL, path, max, buf, len, why,
 	    sizeof(why)) == 0)
 		return 0;
-	return fail(r, EXIT_USAGE, "%s", why);
+	return fail(r, CLI_EXIT_USAGE, "%s", why);
 }
 
 /*
@@ -288,7 +269,7 @@ load_key(struct result *r, const char *path, struct note_verifier **v)
 	if (verify_load_key(path, v, &r->alg, r->key, sizeof(r->key), why,
 	    sizeof(why)) == 0)
 		return 0;
-	return fail(r, EXIT_USAGE, "%s", why);
+	return fail(r, CLI_EXIT_USAGE, "%s", why);
 }
 
 /* Checks the note's signature by v; what names the checkpoint. */
@@ -303,13 +284,14 @@ check_signature(struct result *r, const char *what, const struct note *n,
 		return 0;
 	if (rc == CUSTOS_ERR_KEY) {
 		note_signers(n, signers, sizeof(signers));
-		return fail(r, EXIT_NOT, "%s: no signature by key %s "
+		return fail(r, CLI_EXIT_NOT, "%s: no signature by key %s "
 		    "(signed by: %s)", what, r->key, signers);
 	}
 	if (rc == CUSTOS_ERR_VERIFY)
-		return fail(r, EXIT_NOT, "%s: signature by %s does not verify",
+		return fail(r, CLI_EXIT_NOT,
+		    "%s: signature by %s does not verify",
 		    what, r->key);
-	return fail(r, EXIT_NOT, "%s: signature could not be checked: %s",
+	return fail(r, CLI_EXIT_NOT, "%s: signature could not be checked: %s",
 	    what, custos_strerror(rc));
 }
 
@@ -330,7 +312,8 @@ open_checkpoint(struct result *r, const char *what, const char *msg,
 
 	*out = NULL;
 	if ((rc = note_parse(msg, len, &n)) != 0)
-		return fail(r, EXIT_NOT, "%s: not a well-formed signed note%s",
+		return fail(r, CLI_EXIT_NOT,
+		    "%s: not a well-formed signed note%s",
 		    what, rc == CUSTOS_ERR_TOOBIG ? " (too many signatures)" :
 		    "");
 	if (check_signature(r, what, n, v) == -1) {
@@ -341,10 +324,12 @@ open_checkpoint(struct result *r, const char *what, const char *msg,
 	rc = ckpt_parse(text, tlen, out);
 	note_free(n);
 	if (rc != 0)
-		return fail(r, EXIT_NOT, "%s: signed text is not a checkpoint "
+		return fail(r, CLI_EXIT_NOT,
+		    "%s: signed text is not a checkpoint "
 		    "(origin, tree size, base64 root)", what);
 	if (strcmp((*out)->origin, note_verifier_name(v)) != 0)
-		return fail(r, EXIT_NOT, "%s: origin \"%s\" is not the key's "
+		return fail(r, CLI_EXIT_NOT,
+		    "%s: origin \"%s\" is not the key's "
 		    "name \"%s\"", what, esc_encode((*out)->origin, o1,
 		    sizeof(o1)), esc_encode(note_verifier_name(v), o2,
 		    sizeof(o2)));
@@ -390,10 +375,10 @@ parse_proof(struct result *r, const char *text, size_t len,
 	    n)) == 0)
 		return 0;
 	if (rc == CUSTOS_ERR_TOOBIG)
-		return fail(r, EXIT_NOT, "proof: more than %d hashes",
+		return fail(r, CLI_EXIT_NOT, "proof: more than %d hashes",
 		    MERKLE_MAX_PROOF);
 	proof_diagnose(text, len, why, sizeof(why));
-	return fail(r, EXIT_NOT, "proof: %s", why);
+	return fail(r, CLI_EXIT_NOT, "proof: %s", why);
 }
 
 static void
@@ -419,20 +404,22 @@ check_inclusion(struct result *r, const char *entry, size_t elen,
 	size_t n, want;
 
 	if (merkle_leaf_hash(r->alg, entry, elen, r->leaf) != 0)
-		return fail(r, EXIT_NOT, "entry: cannot hash");
+		return fail(r, CLI_EXIT_NOT, "entry: cannot hash");
 	r->have_leaf = 1;
 	if (r->index >= r->ckpt->size)
-		return fail(r, EXIT_NOT, "entry index %" PRIu64 " is not "
+		return fail(r, CLI_EXIT_NOT, "entry index %" PRIu64 " is not "
 		    "below the tree size %" PRIu64, r->index, r->ckpt->size);
 	if (parse_proof(r, ptext, plen, proof, &n) == -1)
 		return -1;
 	if ((want = merkle_inclusion_len(r->index, r->ckpt->size)) != n)
-		return fail(r, EXIT_NOT, "inclusion proof has %zu hashes, but "
+		return fail(r, CLI_EXIT_NOT,
+		    "inclusion proof has %zu hashes, but "
 		    "entry %" PRIu64 " in a tree of size %" PRIu64 " needs %zu",
 		    n, r->index, r->ckpt->size, want);
 	if (merkle_verify_inclusion(r->alg, r->index, r->ckpt->size, r->leaf,
 	    (const uint8_t (*)[DIGEST_LEN])proof, n, r->ckpt->root) != 0)
-		return fail(r, EXIT_NOT, "inclusion proof for entry %" PRIu64
+		return fail(r, CLI_EXIT_NOT,
+		    "inclusion proof for entry %" PRIu64
 		    " does not lead to the checkpoint's root", r->index);
 	return 0;
 }
@@ -467,24 +454,29 @@ check_consistency(struct result *r, const char *ptext, size_t plen)
 	size_t n, want;
 
 	if (old > new)
-		return fail(r, EXIT_NOT, "old tree size %" PRIu64 " is larger "
+		return fail(r, CLI_EXIT_NOT,
+		    "old tree size %" PRIu64 " is larger "
 		    "than new tree size %" PRIu64, old, new);
 	/* merkle_verify_consistency() refuses it too; say why. */
 	if (old == 0)
-		return fail(r, EXIT_NOT, "old tree size is 0: RFC 9162 defines "
+		return fail(r, CLI_EXIT_NOT,
+		    "old tree size is 0: RFC 9162 defines "
 		    "no consistency proof from the empty tree");
 	if (parse_proof(r, ptext, plen, proof, &n) == -1)
 		return -1;
 	if ((want = merkle_consistency_len(old, new)) != n)
-		return fail(r, EXIT_NOT, "consistency proof has %zu hashes, "
+		return fail(r, CLI_EXIT_NOT,
+		    "consistency proof has %zu hashes, "
 		    "but one from size %" PRIu64 " to %" PRIu64 " needs %zu",
 		    n, old, new, want);
 	if (old == new && memcmp(r->old->root, r->ckpt->root, DIGEST_LEN))
-		return fail(r, EXIT_NOT, "both checkpoints are of tree size %"
+		return fail(r, CLI_EXIT_NOT,
+		    "both checkpoints are of tree size %"
 		    PRIu64 " but their roots differ", old);
 	if (merkle_verify_consistency(r->alg, old, new, r->old->root,
 	    r->ckpt->root, (const uint8_t (*)[DIGEST_LEN])proof, n) != 0)
-		return fail(r, EXIT_NOT, "consistency proof does not show the "
+		return fail(r, CLI_EXIT_NOT,
+		    "consistency proof does not show the "
 		    "tree of size %" PRIu64 " to be a prefix of the tree of "
 		    "size %" PRIu64, old, new);
 	return 0;
@@ -517,11 +509,11 @@ print_text(const struct result *r)
 	char origin[4 * NOTE_MAX_NAME + 1];
 	const struct checkpoint *c = r->ckpt;
 
-	if (r->code == EXIT_USAGE) {
+	if (r->code == CLI_EXIT_USAGE) {
 		fprintf(stderr, "%s: %s\n", PROG, r->error);
 		return;
 	}
-	if (r->code != EXIT_VERIFIED) {
+	if (r->code != CLI_EXIT_OK) {
 		printf("NOT VERIFIED: %s\n", r->error);
 		return;
 	}
@@ -587,7 +579,7 @@ print_json(const struct result *r)
 	if (r->have_leaf)
 		json_object_set_new(o, "leaf", json_string(verify_hash_str(
 		    r->alg, r->leaf, h, sizeof(h))));
-	if (r->code != EXIT_VERIFIED)
+	if (r->code != CLI_EXIT_OK)
 		json_object_set_new(o, "error", json_string(r->error));
 	return verify_json_print(o);
 }
@@ -614,7 +606,7 @@ set_option(struct opts *o, unsigned bit, const char *name, const char *val)
 	unsigned long long idx;
 
 	if (o->given & bit)
-		usage("option %s given twice", name);
+		cli_usage_exit(PROG, usage_text, "option %s given twice", name);
 	o->given |= bit;
 	switch (bit) {
 	case F_KEY:
@@ -634,7 +626,8 @@ set_option(struct opts *o, unsigned bit, const char *name, const char *val)
 		break;
 	case F_INDEX:
 		if (cli_parse_u64(val, &idx) == -1)
-			usage("--index: not a decimal number: \"%s\"", val);
+			cli_usage_exit(PROG, usage_text,
+			    "--index: not a decimal number: \"%s\"", val);
 		o->index = idx;
 		break;
 	}
@@ -654,11 +647,12 @@ parse_option(struct opts *o, int argc, char **argv, int i)
 			return 1;
 		}
 		if (i + 1 >= argc)
-			usage("option %s needs a value", argv[i]);
+			cli_usage_exit(PROG, usage_text,
+			    "option %s needs a value", argv[i]);
 		set_option(o, option_names[k].bit, argv[i], argv[i + 1]);
 		return 2;
 	}
-	usage("unknown option %s", argv[i]);
+	cli_usage_exit(PROG, usage_text, "unknown option %s", argv[i]);
 }
 
 /*
@@ -679,7 +673,8 @@ parse_args(struct opts *o, int argc, char **argv)
 			i += parse_option(o, argc, argv, i);
 		} else {
 			if (o->npos == MAX_POS)
-				usage("too many arguments");
+				cli_usage_exit(PROG, usage_text,
+				    "too many arguments");
 			o->pos[o->npos++] = argv[i++];
 		}
 	}
@@ -705,14 +700,18 @@ check_args(const struct verb *v, const struct opts *o)
 
 	for (bit = 1; bit <= F_JSON; bit <<= 1) {
 		if (extra & bit)
-			usage("%s does not take %s", v->name, option_name(bit));
+			cli_usage_exit(PROG, usage_text, "%s does not take %s",
+			    v->name, option_name(bit));
 		if (missing & bit)
-			usage("%s needs %s", v->name, option_name(bit));
+			cli_usage_exit(PROG, usage_text, "%s needs %s", v->name,
+			    option_name(bit));
 	}
 	if (o->npos < v->npos)
-		usage("%s needs a file argument", v->name);
+		cli_usage_exit(PROG, usage_text, "%s needs a file argument",
+		    v->name);
 	if (o->npos > v->npos)
-		usage("%s: unexpected argument \"%s\"", v->name,
+		cli_usage_exit(PROG, usage_text,
+		    "%s: unexpected argument \"%s\"", v->name,
 		    o->pos[v->npos]);
 }
 
@@ -758,28 +757,29 @@ main(int argc, char *argv[])
 	int code;
 
 	if (argc < 2)
-		usage("no verb given");
-	/* The media child of the bundle verb (lib/media/probe.c), never a user's. */
+		cli_usage_exit(PROG, usage_text, "no verb given");
+	/* The bundle verb's media child (lib/media/probe.c), never a user's. */
 	if (strcmp(argv[1], VERIFY_MEDIA_CHILD) == 0 && argc == 3) {
 		if (strcmp(argv[2], "sha256") == 0)
 			probe_child_main(DIGEST_SHA256);
 		if (strcmp(argv[2], "sm3") == 0)
 			probe_child_main(DIGEST_SM3);
-		usage("unknown media child digest \"%s\"", argv[2]);
+		cli_usage_exit(PROG, usage_text,
+		    "unknown media child digest \"%s\"", argv[2]);
 	}
 	if (verb_help(argv[1], argc - 2, argv + 2))
-		cli_exit(EXIT_VERIFIED);
+		cli_exit(CLI_EXIT_OK);
 	if (strcmp(argv[1], "bundle") == 0)
 		verify_bundle_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "timeline") == 0)
 		verify_timeline_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		printf("%s%s", usage_text, help_text);
-		cli_exit(EXIT_VERIFIED);
+		cli_exit(CLI_EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("%s %s\n", PROG, CUSTOS_VERSION);
-		cli_exit(EXIT_VERIFIED);
+		cli_exit(CLI_EXIT_OK);
 	}
 	if (strcmp(argv[1], "receipt") == 0)
 		cli_exit(verify_receipt(argc - 2, argv + 2));
@@ -788,7 +788,8 @@ main(int argc, char *argv[])
 			argv[0] = "bundle";	/* as if it had been given */
 			verify_bundle_main(argc, argv);
 		}
-		usage("unknown verb \"%s\"", argv[1]);
+		cli_usage_exit(PROG, usage_text, "unknown verb \"%s\"",
+		    argv[1]);
 	}
 	parse_args(&o, argc - 2, argv + 2);
 	check_args(v, &o);
@@ -801,7 +802,7 @@ main(int argc, char *argv[])
 	if (r.json) {
 		if (print_json(&r) == -1) {
 			fprintf(stderr, "%s: cannot write JSON\n", PROG);
-			code = EXIT_USAGE;
+			code = CLI_EXIT_USAGE;
 		}
 	} else
 		print_text(&r);

@@ -46,13 +46,27 @@
 #include "verify_util.h"
 
 #define PROG		"custos-verify"
-#define EXIT_PROVEN	0
-#define EXIT_NOT	1
-#define EXIT_USAGE	2
 
 #define REPORT_FORMAT	"custos-verify-report@1"
 /* Per media file: far above any honest demux of a camera file. */
 #define MEDIA_TIMEOUT_MS	(10 * 60 * 1000)
+
+/* Frees what a verification holds, all but its report. */
+static void
+vb_release(struct vb *v)
+{
+	size_t i;
+
+	json_decref(v->checks);
+	json_decref(v->manifest);
+	ckpt_free(v->ckpt);
+	for (i = 0; i < v->nents; i++)
+		json_decref(v->ents[i].j);
+	free(v->ents);
+	free(v->inspection);
+	if (v->have_ev)
+		evidence_free(&v->ev);
+}
 
 int
 verify_bundle_report(const struct bundle *b, const struct note_verifier *nv,
@@ -60,7 +74,6 @@ verify_bundle_report(const struct bundle *b, const struct note_verifier *nv,
 {
 	struct vb v;
 	json_t *r;
-	size_t i;
 	int rc = 0, strict_failed;
 
 	*report = NULL;
@@ -110,15 +123,7 @@ verify_bundle_report(const struct bundle *b, const struct note_verifier *nv,
 out:
 	if (rc == CUSTOS_ERR_SYSTEM)
 		errno = v.sys_errno;
-	json_decref(v.checks);
-	json_decref(v.manifest);
-	ckpt_free(v.ckpt);
-	for (i = 0; i < v.nents; i++)
-		json_decref(v.ents[i].j);
-	free(v.ents);
-	free(v.inspection);
-	if (v.have_ev)
-		evidence_free(&v.ev);
+	vb_release(&v);
 	if (rc != 0) {
 		json_decref(r);
 		return rc;
@@ -275,22 +280,6 @@ static const char bundle_usage[] =
     "[--allow-untimestamped] BUNDLE\n"
     "       custos-verify timeline [--key VKEYFILE] [--json] BUNDLE\n";
 
-static void	bundle_usage_exit(const char *, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-bundle_usage_exit(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", bundle_usage);
-	cli_exit(EXIT_USAGE);
-}
-
 struct bopts {
 	const char	*key, *tsa_ca, *html, *path;
 	int		 json, strict, allow_untimestamped;
@@ -312,7 +301,8 @@ parse_bundle_args(int argc, char **argv, struct bopts *o, int timeline)
 		}
 		if (done || strncmp(a, "--", 2) != 0) {
 			if (o->path != NULL)
-				bundle_usage_exit("%s: unexpected argument "
+				cli_usage_exit(PROG, bundle_usage,
+				    "%s: unexpected argument "
 				    "\"%s\"", argv[0], a);
 			o->path = a;
 			continue;
@@ -330,22 +320,28 @@ parse_bundle_args(int argc, char **argv, struct bopts *o, int timeline)
 		else if (!timeline && strcmp(a, "--html") == 0)
 			val = &o->html;
 		else
-			bundle_usage_exit("%s does not take %s", argv[0], a);
+			cli_usage_exit(PROG, bundle_usage,
+			    "%s does not take %s", argv[0], a);
 		if (o->json > 1 || o->strict > 1 || o->allow_untimestamped > 1)
-			bundle_usage_exit("option %s given twice", a);
+			cli_usage_exit(PROG, bundle_usage,
+			    "option %s given twice", a);
 		if (val == NULL)
 			continue;
 		if (*val != NULL)
-			bundle_usage_exit("option %s given twice", a);
+			cli_usage_exit(PROG, bundle_usage,
+			    "option %s given twice", a);
 		if (i + 1 >= argc)
-			bundle_usage_exit("option %s needs a value", a);
+			cli_usage_exit(PROG, bundle_usage,
+			    "option %s needs a value", a);
 		*val = argv[++i];
 	}
 	if (o->path == NULL)
-		bundle_usage_exit("%s needs a BUNDLE (directory or tar)",
+		cli_usage_exit(PROG, bundle_usage,
+		    "%s needs a BUNDLE (directory or tar)",
 		    argv[0]);
 	if (!timeline && o->key == NULL)
-		bundle_usage_exit("bundle needs --key VKEYFILE");
+		cli_usage_exit(PROG, bundle_usage,
+		    "bundle needs --key VKEYFILE");
 }
 
 /* The reviewer's key: unreadable or not a key is exit 2. */
@@ -353,23 +349,12 @@ static struct note_verifier *
 load_key(const char *path)
 {
 	struct note_verifier *v;
-	char *buf, why[1024];
-	size_t len;
-	int rc;
+	char why[1024];
 
-	if (verify_read_file("key file", path, BUNDLE_MAX_VKEY, &buf, &len,
-	    why, sizeof(why)) != 0) {
+	if (cli_load_verifier("key file", path, BUNDLE_MAX_VKEY, &v, why,
+	    sizeof(why)) != 0) {
 		fprintf(stderr, "%s: %s\n", PROG, why);
-		cli_exit(EXIT_USAGE);
-	}
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	rc = note_verifier_parse(buf, len, &v);
-	free(buf);
-	if (rc != 0) {
-		fprintf(stderr, "%s: key file %s: not a C2SP verifier key "
-		    "(%s)\n", PROG, path, custos_strerror(rc));
-		cli_exit(EXIT_USAGE);
+		cli_exit(CLI_EXIT_USAGE);
 	}
 	return v;
 }
@@ -387,9 +372,9 @@ open_tsa_ca(const char *path, char *ca, size_t len)
 	char why[1024];
 	int fd;
 
-	if (verify_open("--tsa-ca", path, 0, &fd, why, sizeof(why)) != 0) {
+	if (cli_open_input("--tsa-ca", path, 0, &fd, why, sizeof(why)) != 0) {
 		fprintf(stderr, "%s: %s\n", PROG, why);
-		cli_exit(EXIT_USAGE);
+		cli_exit(CLI_EXIT_USAGE);
 	}
 	snprintf(ca, len, "/proc/self/fd/%d", fd);
 	if (access(ca, R_OK) == -1)
@@ -428,7 +413,7 @@ read_bundle(const char *path, enum digest_alg alg, int probe)
 		    rc == CUSTOS_ERR_SYSTEM ? (errno == EINVAL ? "neither a "
 		    "directory nor a file" : strerror(errno)) :
 		    custos_strerror(rc));
-		cli_exit(EXIT_USAGE);
+		cli_exit(CLI_EXIT_USAGE);
 	}
 	return b;
 }
@@ -450,7 +435,7 @@ check_html_path(const char *html, const char *bundle)
 	if (lstat(html, &sb) == 0) {
 		fprintf(stderr, "%s: --html %s: exists; the report is not "
 		    "written over an existing file\n", PROG, html);
-		cli_exit(EXIT_USAGE);
+		cli_exit(CLI_EXIT_USAGE);
 	}
 	if (errno == ENOENT && snprintf(copy, sizeof(copy), "%s", html) >=
 	    (int)sizeof(copy))
@@ -458,7 +443,7 @@ check_html_path(const char *html, const char *bundle)
 	if (errno != ENOENT || realpath(dirname(copy), dir) == NULL) {
 		fprintf(stderr, "%s: --html %s: %s\n", PROG, html,
 		    strerror(errno));
-		cli_exit(EXIT_USAGE);
+		cli_exit(CLI_EXIT_USAGE);
 	}
 	if (stat(bundle, &bs) == -1 || !S_ISDIR(bs.st_mode))
 		return;
@@ -468,7 +453,7 @@ check_html_path(const char *html, const char *bundle)
 			fprintf(stderr, "%s: --html %s: inside the bundle %s; "
 			    "write the report elsewhere\n", PROG, html,
 			    bundle);
-			cli_exit(EXIT_USAGE);
+			cli_exit(CLI_EXIT_USAGE);
 		}
 		if ((slash = strrchr(dir, '/')) == NULL || dir[1] == '\0')
 			break;
@@ -547,23 +532,23 @@ verify_bundle_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s%s%s\n", PROG, rc == CUSTOS_ERR_SYSTEM ?
 		    "cannot read --tsa-ca: " : "", rc == CUSTOS_ERR_SYSTEM ?
 		    strerror(errno) : custos_strerror(rc), "");
-		cli_exit(EXIT_USAGE);
+		cli_exit(CLI_EXIT_USAGE);
 	}
 	bundle_free(b);
 	note_verifier_free(v);
 	if (cafd != -1)
 		close(cafd);
-	code = strcmp(sget(report, "verdict"), "proven") == 0 ? EXIT_PROVEN :
-	    EXIT_NOT;
-	if (code == EXIT_PROVEN &&
+	code = strcmp(sget(report, "verdict"), "proven") == 0 ? CLI_EXIT_OK :
+	    CLI_EXIT_NOT;
+	if (code == CLI_EXIT_OK &&
 	    json_is_true(json_object_get(report, "strict_failed")))
-		code = EXIT_NOT;
+		code = CLI_EXIT_NOT;
 	if (o.html != NULL && write_html(o.html, report) == -1)
-		code = EXIT_USAGE;
+		code = CLI_EXIT_USAGE;
 	if (o.json) {
 		if (print_json(report) == -1) {
 			fprintf(stderr, "%s: cannot write JSON\n", PROG);
-			code = EXIT_USAGE;
+			code = CLI_EXIT_USAGE;
 		}
 	} else
 		verify_bundle_print(stdout, report);
@@ -580,7 +565,6 @@ unverified_timeline(const struct bundle *b, json_t **notes)
 {
 	struct vb v;
 	json_t *r = NULL;
-	size_t i;
 
 	memset(&v, 0, sizeof(v));
 	v.b = b;
@@ -598,14 +582,7 @@ unverified_timeline(const struct bundle *b, json_t **notes)
 	*notes = json_incref(json_object_get(v.report, "notes"));
 out:
 	json_decref(v.report);
-	json_decref(v.checks);
-	json_decref(v.manifest);
-	for (i = 0; i < v.nents; i++)
-		json_decref(v.ents[i].j);
-	free(v.ents);
-	free(v.inspection);
-	if (v.have_ev)
-		evidence_free(&v.ev);
+	vb_release(&v);
 	return r;
 }
 
@@ -618,7 +595,7 @@ verify_timeline_main(int argc, char **argv)
 	struct bopts o;
 	json_t *report = NULL, *tl, *notes = NULL, *x;
 	size_t i;
-	int code = EXIT_PROVEN;
+	int code = CLI_EXIT_OK;
 
 	parse_bundle_args(argc, argv, &o, 1);
 	if (o.key != NULL)
@@ -631,18 +608,18 @@ verify_timeline_main(int argc, char **argv)
 		vo.allow_untimestamped = 1;
 		if (verify_bundle_report(b, v, &vo, &report) != 0) {
 			fprintf(stderr, "%s: out of memory\n", PROG);
-			cli_exit(EXIT_USAGE);
+			cli_exit(CLI_EXIT_USAGE);
 		}
 		tl = json_incref(json_object_get(report, "timeline"));
 		notes = json_incref(json_object_get(report, "notes"));
 	} else if ((tl = unverified_timeline(b, &notes)) == NULL) {
 		fprintf(stderr, "%s: %s: no timeline can be built from its "
 		    "entries\n", PROG, o.path);
-		cli_exit(EXIT_NOT);
+		cli_exit(CLI_EXIT_NOT);
 	}
 	if (o.json) {
 		if (print_json(tl) == -1)
-			code = EXIT_USAGE;
+			code = CLI_EXIT_USAGE;
 	} else {
 		if (v == NULL)
 			printf("(not verified: built from the bundle's entries "

@@ -13,6 +13,7 @@
 
 #include "custos/bundle.h"
 #include "custos/calendar.h"
+#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/note.h"
@@ -326,7 +327,7 @@ factor_routine(struct vb *v)
 
 	c = role_entries(v, EVIDENCE_CHAIN, &n);
 	for (i = 0; i < n; i++) {
-		if (strcmp(sget(c[i].json, "type"), "evidence.linked") != 0)
+		if (strcmp(sget(c[i].json, "type"), ENTRY_EVIDENCE_LINKED) != 0)
 			continue;
 		if (strcmp(sget(c[i].json, "by"), "auto") == 0)
 			autol++;
@@ -364,8 +365,9 @@ officers_json(struct vb *v)
 
 		for (k = 0; k < nc; k++)
 			if (strcmp(sget(ctx[k].json, "type"),
-			    "officer.added") == 0 && strcmp(sget(ctx[k].json,
-			    "officer"), json_string_value(id) ?
+			    ENTRY_OFFICER_ADDED) == 0 &&
+			    strcmp(sget(ctx[k].json, "officer"),
+			    json_string_value(id) ?
 			    json_string_value(id) : "") == 0)
 				name = sget(ctx[k].json, "name");
 		if ((o = json_object()) == NULL) {

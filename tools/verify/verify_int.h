@@ -1,9 +1,10 @@
 /*
  * verify_int.h: the bundle verifier's state, shared by verify_bundle.c
  * (the report put together, the text output and the verbs),
- * verify_checks.c (the integrity checks: every entry of "checks") and
- * verify_factors.c (findings, timeline, the authenticity factors, the
- * anchor and what is proven), and by no one else.  The report is one
+ * verify_checks.c and verify_segments.c (the integrity checks: every
+ * entry of "checks") and verify_factors.c (findings, timeline, the
+ * authenticity factors, the anchor and what is proven), and by no one
+ * else.  The report is one
  * object, v->report; each section is a function of its own.
  */
 #ifndef CUSTOS_VERIFY_INT_H
@@ -17,6 +18,7 @@
 #include <jansson.h>
 
 #include "custos/digest.h"
+#include "custos/entry_type.h"
 #include "custos/evidence.h"
 #include "custos/tsa.h"
 #include "custos/utf8.h"
@@ -72,7 +74,7 @@ struct vb {
 };
 
 /*
- * Small helpers, used by all three files (inline: no symbol of their
+ * Small helpers, used by all four files (inline: no symbol of their
  * own).
  */
 
@@ -132,13 +134,25 @@ iget(const json_t *o, const char *key)
 static inline int
 is_start(const char *type)
 {
-	return strcmp(type, "inspection.registered") == 0 ||
-	    strcmp(type, "inspection.emergency") == 0;
+	return strcmp(type, ENTRY_INSPECTION_REGISTERED) == 0 ||
+	    strcmp(type, ENTRY_INSPECTION_EMERGENCY) == 0;
 }
 
 /*
- * The integrity checks (verify_checks.c), in the order
- * verify_bundle_report() runs them.  Each adds its entries to v->checks
+ * Records one check in v->checks: a stable id, whether it holds (a
+ * failed one sets v->failed), and the line the reviewer reads, formatted
+ * from fmt.  index < 0 and path NULL leave them out.
+ */
+void	 vb_check(struct vb *v, const char *id, int ok, int64_t index,
+	    const char *path, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
+
+/* The entry of v->ents with index, or NULL. */
+struct ent *vb_ent_find(struct vb *v, uint64_t index);
+
+/*
+ * The integrity checks (verify_checks.c, verify_segments.c), in the
+ * order verify_bundle_report() runs them.  Each adds its entries to v->checks
  * (a failed one sets v->failed) and its section to v->report; running out
  * of memory while adding sets v->nomem.
  */

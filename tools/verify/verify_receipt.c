@@ -28,19 +28,17 @@
 #include "custos/note.h"
 #include "custos/receipt.h"
 
+#include "tools/cli_util.h"
 #include "verify_receipt.h"
 #include "verify_util.h"
 
 #define PROG		"custos-verify"
-#define EXIT_VERIFIED	0
-#define EXIT_NOT	1
-#define EXIT_USAGE	2
 
 #define NCHECKS		5
 #define NAMEBUF		(4 * NOTE_MAX_NAME + 16)
 
-const char verify_receipt_usage[] =
-    "       custos-verify receipt --key VKEYFILE [--json] RECEIPT [FILE]\n";
+static const char receipt_usage[] =
+    "usage: custos-verify receipt --key VKEYFILE [--json] RECEIPT [FILE]\n";
 
 struct check {
 	const char	*name;
@@ -81,21 +79,6 @@ static int	failed(struct rres *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static int	unreadable(struct rres *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
-static int	usage(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-
-static int
-usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PROG);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nusage:%s", verify_receipt_usage + 6);
-	return EXIT_USAGE;
-}
 
 static struct check *
 add_check(struct rres *res, const char *name, int ok, const char *fmt,
@@ -128,7 +111,7 @@ failed(struct rres *res, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	add_check(res, name, 0, fmt, ap);
 	va_end(ap);
-	res->code = EXIT_NOT;
+	res->code = CLI_EXIT_NOT;
 	return -1;
 }
 
@@ -141,7 +124,7 @@ unreadable(struct rres *res, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(res->error, sizeof(res->error), fmt, ap);
 	va_end(ap);
-	res->code = EXIT_USAGE;
+	res->code = CLI_EXIT_USAGE;
 	return -1;
 }
 
@@ -151,7 +134,7 @@ read_input(struct rres *res, const char *path, size_t max, char **buf,
 {
 	char why[sizeof(res->error)];
 
-	if (verify_read_file(NULL, path, max, buf, len, why,
+	if (cli_read_input(NULL, path, max, buf, len, why,
 	    sizeof(why)) == 0)
 		return 0;
 	return unreadable(res, "%s", why);
@@ -344,7 +327,7 @@ check_file(struct rres *res, FILE *fp)
 	return 0;
 }
 
-/* The FILE argument as a stream: a regular file only (verify_open()). */
+/* The FILE argument as a stream: a regular file only (cli_open_input()). */
 static int
 open_file(struct rres *res, const char *path, FILE **fp)
 {
@@ -352,7 +335,7 @@ open_file(struct rres *res, const char *path, FILE **fp)
 	int fd;
 
 	*fp = NULL;
-	if (verify_open(NULL, path, 0, &fd, why, sizeof(why)) != 0)
+	if (cli_open_input(NULL, path, 0, &fd, why, sizeof(why)) != 0)
 		return unreadable(res, "%s", why);
 	if ((*fp = fdopen(fd, "rb")) == NULL) {
 		close(fd);
@@ -415,7 +398,7 @@ print_text(const struct rres *res)
 	char what[1024];
 	size_t i;
 
-	if (res->code == EXIT_USAGE) {
+	if (res->code == CLI_EXIT_USAGE) {
 		fprintf(stderr, "%s: %s\n", PROG, res->error);
 		return;
 	}
@@ -424,7 +407,7 @@ print_text(const struct rres *res)
 		printf("%s %s: %s\n", c->ok ? "\u2714" : "\u2718", c->name,
 		    c->detail);
 	}
-	if (res->code != EXIT_VERIFIED) {
+	if (res->code != CLI_EXIT_OK) {
 		c = &res->checks[res->nchecks - 1];
 		printf("NOT VERIFIED: %s: %s\n", c->name, c->detail);
 		return;
@@ -457,7 +440,7 @@ json_add_facts(const struct rres *res, json_t *o)
 	if (res->have_leaf)
 		json_object_set_new(o, "leaf", json_string(verify_hash_str(
 		    res->alg, res->leaf, h, sizeof(h))));
-	if (res->code == EXIT_VERIFIED)
+	if (res->code == CLI_EXIT_OK)
 		json_object_set(o, "entry", res->entry);
 	if (res->have_file) {
 		json_object_set_new(o, "file_hash", json_string(verify_hash_str(
@@ -487,9 +470,9 @@ print_json(const struct rres *res)
 		    "check", c->name, "ok", c->ok, "detail", c->detail));
 	}
 	json_object_set_new(o, "checks", arr);
-	if (res->code == EXIT_USAGE)
+	if (res->code == CLI_EXIT_USAGE)
 		json_object_set_new(o, "error", json_string(res->error));
-	else if (res->code != EXIT_VERIFIED) {
+	else if (res->code != CLI_EXIT_OK) {
 		c = &res->checks[res->nchecks - 1];
 		json_object_set_new(o, "error", json_sprintf("%s: %s", c->name,
 		    c->detail));
@@ -497,8 +480,8 @@ print_json(const struct rres *res)
 	return verify_json_print(o);
 }
 
-/* Parses the arguments; "--" ends the options.  Returns 0 or exit 2. */
-static int
+/* Parses the arguments; "--" ends the options.  Exits 2 on a usage error. */
+static void
 parse_args(struct ropts *o, int argc, char *argv[])
 {
 	int i, opts_done = 0;
@@ -509,27 +492,31 @@ parse_args(struct ropts *o, int argc, char *argv[])
 			opts_done = 1;
 		else if (!opts_done && strcmp(argv[i], "--json") == 0) {
 			if (o->json)
-				return usage("option --json given twice");
+				cli_usage_exit(PROG, receipt_usage,
+				    "option --json given twice");
 			o->json = 1;
 		} else if (!opts_done && strcmp(argv[i], "--key") == 0) {
 			if (o->key != NULL)
-				return usage("option --key given twice");
+				cli_usage_exit(PROG, receipt_usage,
+				    "option --key given twice");
 			if (i + 1 >= argc)
-				return usage("option --key needs a value");
+				cli_usage_exit(PROG, receipt_usage,
+				    "option --key needs a value");
 			o->key = argv[++i];
 		} else if (!opts_done && strncmp(argv[i], "--", 2) == 0)
-			return usage("receipt does not take %s", argv[i]);
+			cli_usage_exit(PROG, receipt_usage,
+			    "receipt does not take %s", argv[i]);
 		else if (o->npos == 2)
-			return usage("receipt: unexpected argument \"%s\"",
-			    argv[i]);
+			cli_usage_exit(PROG, receipt_usage,
+			    "receipt: unexpected argument \"%s\"", argv[i]);
 		else
 			o->pos[o->npos++] = argv[i];
 	}
 	if (o->key == NULL)
-		return usage("receipt needs --key");
+		cli_usage_exit(PROG, receipt_usage, "receipt needs --key");
 	if (o->npos == 0)
-		return usage("receipt needs a receipt file argument");
-	return 0;
+		cli_usage_exit(PROG, receipt_usage,
+		    "receipt needs a receipt file argument");
 }
 
 int
@@ -539,8 +526,7 @@ verify_receipt(int argc, char *argv[])
 	struct rres res;
 	int code;
 
-	if (parse_args(&o, argc, argv) != 0)
-		return EXIT_USAGE;
+	parse_args(&o, argc, argv);
 	memset(&res, 0, sizeof(res));
 	res.json = o.json;
 	run(&o, &res);
@@ -548,7 +534,7 @@ verify_receipt(int argc, char *argv[])
 	if (res.json) {
 		if (print_json(&res) == -1) {
 			fprintf(stderr, "%s: cannot write JSON\n", PROG);
-			code = EXIT_USAGE;
+			code = CLI_EXIT_USAGE;
 		}
 	} else
 		print_text(&res);

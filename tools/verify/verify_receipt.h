@@ -5,9 +5,6 @@
 #ifndef CUSTOS_VERIFY_RECEIPT_H
 #define CUSTOS_VERIFY_RECEIPT_H
 
-/* The usage line(s) of the verb, for custos-verify's usage text. */
-extern const char verify_receipt_usage[];
-
 /*
  * Runs "receipt --key VKEYFILE [--json] RECEIPT [FILE]" with argv the
  * arguments after the verb.  Prints one line per check and the result

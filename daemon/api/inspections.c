@@ -1,0 +1,458 @@
+/*
+ * inspections: the inspection lifecycle routes (docs/inspection.md):
+ * registering one beforehand or recording an emergency, entering and
+ * leaving the site, back-filling, closing, gaps in the footage, the legal
+ * review and the enterprise's feedback.  Evidence links and documents are
+ * in links.c, the reads and the records of exports and views in
+ * reports.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "custos/calendar.h"
+#include "custos/entry_type.h"
+#include "custos/err.h"
+#include "custos/registry.h"
+#include "custos/rfc3339.h"
+#include "custos/uscc.h"
+#include "daemon/station.h"
+#include "daemon/summary.h"
+#include "chain.h"
+#include "inspections.h"
+#include "reply.h"
+
+/*
+ * Checks enterprise and officers of a new inspection: the enterprise a
+ * valid, registered USCC; at least two distinct known officers whose
+ * credentials are valid on date.  Returns 0 or the refusal in *body.
+ */
+static int
+check_people(struct station *st, json_t *obj, const char *date,
+    const char **ent, json_t **officers, json_t **body)
+{
+	struct registry_enterprise *e;
+	json_t *arr = json_object_get(obj, "officers"), *v;
+	const char *id;
+	char why[128];
+	size_t i, k;
+	int code, rc;
+
+	if ((code = reply_text(obj, "enterprise", 0, ent, body)) != 0)
+		return code;
+	if (uscc_check(*ent, why, sizeof(why)) != 0)
+		return reply_error(body, 400, "invalid USCC %s: %s", *ent, why);
+	if ((rc = registry_enterprise(st->registry, *ent, &e)) ==
+	    CUSTOS_ERR_NOTFOUND)
+		return reply_error(body, 400, "unknown enterprise %s", *ent);
+	registry_enterprise_free(e);
+	if (rc != 0)
+		return reply_failed(body, rc, "cannot read the registry");
+	if (!json_is_array(arr))
+		return reply_error(body, 400,
+		    "field \"officers\" must be an array of officer IDs");
+	if (json_array_size(arr) < 2)
+		return reply_error(body, 400,
+		    "an inspection needs at least two officers, got %zu",
+		    json_array_size(arr));
+	json_array_foreach(arr, i, v) {
+		if ((id = json_string_value(v)) == NULL)
+			return reply_error(body, 400, "field \"officers\" must "
+			    "be an array of officer IDs");
+		for (k = 0; k < i; k++)
+			if (strcmp(id, json_string_value(json_array_get(arr,
+			    k))) == 0)
+				return reply_error(body, 400, "officer %s is "
+				    "named twice: two different officers are "
+				    "needed", id);
+		rc = registry_officer_valid_on(st->registry, id, date);
+		if (rc == CUSTOS_ERR_NOTFOUND)
+			return reply_error(body, 400, "unknown officer %s", id);
+		if (rc == CUSTOS_ERR_RANGE)
+			return reply_error(body, 400,
+			    "officer %s's credential is not valid on %s", id,
+			    date);
+		if (rc != 0)
+			return reply_failed(body, rc,
+			    "cannot read the registry");
+	}
+	*officers = arr;
+	return 0;
+}
+
+/* 400 unless method (may be NULL: "onsite") is known; sets *out. */
+static int
+check_method(const char *method, const char **out, json_t **body)
+{
+	*out = method != NULL ? method : "onsite";
+	if (strcmp(*out, "onsite") != 0 && strcmp(*out, "offsite") != 0 &&
+	    strcmp(*out, "drone") != 0)
+		return reply_error(body, 400, "unknown method \"%s\" (onsite, "
+		    "offsite or drone)", *out);
+	return 0;
+}
+
+/* A new inspection ID for the Beijing date of ms into id. */
+static int
+new_id(struct station *st, int64_t ms, char *id, size_t len, json_t **body)
+{
+	char date[16], prefix[24];
+	uint64_t n;
+	int rc;
+
+	chain_beijing_date(ms, date, sizeof(date));
+	snprintf(prefix, sizeof(prefix), "INS-%.4s%.2s%.2s-", date, date + 5,
+	    date + 8);
+	if ((rc = registry_inspections_on(st->registry, prefix, &n)) != 0)
+		return reply_failed(body, rc, "cannot read the registry");
+	if (n >= 9999)
+		return reply_error(body, 409,
+		    "no inspection number left for %s", date);
+	snprintf(id, len, "%s%04" PRIu64, prefix, n + 1);
+	return 0;
+}
+
+/*
+ * The first entry of a new inspection, numbered for the Beijing date of
+ * ms, once check_people() passed on date: sets *p to {"inspection",
+ * "enterprise", "officers"} (a new reference; the caller adds the rest)
+ * and id.  Returns 0 or the refusal.
+ */
+static int
+first_entry(struct station *st, json_t *obj, const char *date, int64_t ms,
+    char *id, size_t len, json_t **p, json_t **body)
+{
+	const char *ent = NULL;
+	json_t *officers = NULL;
+	int code;
+
+	if ((code = check_people(st, obj, date, &ent, &officers, body)) != 0 ||
+	    (code = new_id(st, ms, id, len, body)) != 0)
+		return code;
+	if ((*p = json_pack("{s:s, s:s, s:O}", "inspection", id,
+	    "enterprise", ent, "officers", officers)) == NULL)
+		return reply_error(body, 500, "out of memory");
+	return 0;
+}
+
+/* Appends the first entry of inspection id; 201 {"index", "inspection"}. */
+static int
+create(struct station *st, const char *type, const char *id, json_t *p,
+    json_t **body)
+{
+	uint64_t index;
+	int code;
+
+	if ((code = chain_append(st, type, p, &index, body)) == 201)
+		json_object_set_new(*body, "inspection", json_string(id));
+	return code;
+}
+
+int
+inspection_register(const struct route_env *env,
+    const struct api_request *req, const char *param, json_t **body)
+{
+	static const char *const keys[] = { "enterprise", "officers",
+	    "basis", "content", "planned", "method", NULL };
+	struct station *st = env->st;
+	const char *basis, *content, *planned, *method;
+	char id[32], date[16];
+	json_t *obj, *p;
+	int64_t now;
+	int code;
+
+	(void)param;
+	if ((code = reply_parse_body(req, keys, &obj, body)) != 0)
+		return code;
+	if ((code = reply_text(obj, "basis", 0, &basis, body)) != 0 ||
+	    (code = reply_text(obj, "content", 0, &content, body)) != 0 ||
+	    (code = reply_text(obj, "planned", 1, &planned, body)) != 0 ||
+	    (code = reply_text(obj, "method", 1, &method, body)) != 0 ||
+	    (code = check_method(method, &method, body)) != 0)
+		goto done;
+	if (planned != NULL && registry_check_date(planned) != 0) {
+		code = reply_error(body, 400, "planned \"%s\" is not a date "
+		    "YYYY-MM-DD", planned);
+		goto done;
+	}
+	now = summary_now_ms();
+	chain_beijing_date(now, date, sizeof(date));
+	if ((code = first_entry(st, obj, planned != NULL ? planned : date, now,
+	    id, sizeof(id), &p, body)) != 0)
+		goto done;
+	json_object_set_new(p, "basis", json_string(basis));
+	json_object_set_new(p, "content", json_string(content));
+	if (planned != NULL)
+		json_object_set_new(p, "planned", json_string(planned));
+	json_object_set_new(p, "method", json_string(method));
+	code = create(st, ENTRY_INSPECTION_REGISTERED, id, p, body);
+	json_decref(p);
+done:
+	json_decref(obj);
+	return code;
+}
+
+/*
+ * Sets backfill_due (or backfill_due_unknown) on p: 24:00 Beijing of the
+ * first working day after the Beijing day of at.
+ */
+static void
+set_backfill_due(struct station *st, int64_t at, json_t *p)
+{
+	struct cal_date day;
+	const char *key;
+	char buf[64];
+	int64_t end;
+
+	calendar_beijing_date(at / 1000, &day);
+	key = summary_deadline(st->calendar, &day, 1, &end, buf,
+	    sizeof(buf)) == 0 ? "backfill_due" : "backfill_due_unknown";
+	json_object_set_new(p, key, json_string(buf));
+}
+
+int
+inspection_emergency(const struct route_env *env,
+    const struct api_request *req, const char *param, json_t **body)
+{
+	static const char *const keys[] = { "enterprise", "officers", "at",
+	    "method", NULL };
+	struct station *st = env->st;
+	const char *method;
+	char id[32], date[16], at[RFC3339_LEN];
+	json_t *obj, *p;
+	int64_t ms;
+	int code;
+
+	(void)param;
+	if ((code = reply_parse_body(req, keys, &obj, body)) != 0)
+		return code;
+	if ((code = reply_text(obj, "method", 1, &method, body)) != 0 ||
+	    (code = check_method(method, &method, body)) != 0 ||
+	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0)
+		goto done;
+	chain_beijing_date(ms, date, sizeof(date));
+	if ((code = first_entry(st, obj, date, ms, id, sizeof(id), &p,
+	    body)) != 0)
+		goto done;
+	json_object_set_new(p, "method", json_string(method));
+	json_object_set_new(p, "at", json_string(at));
+	set_backfill_due(st, ms, p);
+	code = create(st, ENTRY_INSPECTION_EMERGENCY, id, p, body);
+	json_decref(p);
+done:
+	json_decref(obj);
+	return code;
+}
+
+static int
+do_enter(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	char at[RFC3339_LEN];
+	int64_t ms;
+	int code;
+
+	(void)req;
+	if ((code = chain_allows(i, LIFECYCLE_ENTER, body)) != 0 ||
+	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0)
+		return code;
+	return chain_step(st, i, ENTRY_INSPECTION_ENTERED, json_pack("{s:s}",
+	    "at", at), body);
+}
+
+static int
+do_leave(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	char at[RFC3339_LEN];
+	int64_t ms;
+	int code;
+
+	(void)req;
+	if ((code = chain_allows(i, LIFECYCLE_LEAVE, body)) != 0 ||
+	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0)
+		return code;
+	/* Both are UTC times written alike, so they compare as strings. */
+	if (strcmp(at, i->entered_at) < 0)
+		return reply_error(body, 409,
+		    "inspection %s cannot leave at %s before entering at %s",
+		    i->id, at, i->entered_at);
+	return chain_step(st, i, ENTRY_INSPECTION_LEFT, json_pack("{s:s}", "at",
+	    at), body);
+}
+
+static int
+do_backfill(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	const char *basis, *content;
+	char now[RFC3339_LEN];
+	int code, late;
+
+	(void)req;
+	if ((code = chain_allows(i, LIFECYCLE_BACKFILL, body)) != 0 ||
+	    (code = reply_text(obj, "basis", 0, &basis, body)) != 0 ||
+	    (code = reply_text(obj, "content", 0, &content, body)) != 0)
+		return code;
+	rfc3339_format(summary_now_ms(), now, sizeof(now));
+	late = i->backfill_due != NULL && strcmp(now, i->backfill_due) > 0;
+	return chain_step(st, i, ENTRY_INSPECTION_BACKFILLED,
+	    json_pack("{s:s, s:s, s:b}", "basis", basis, "content", content,
+	    "late", late), body);
+}
+
+static int
+do_close(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	const char *result, *deadline;
+	json_t *p;
+	int code;
+
+	(void)req;
+	if ((code = reply_text(obj, "result", 0, &result, body)) != 0 ||
+	    (code = reply_text(obj, "deadline", 1, &deadline, body)) != 0)
+		return code;
+	if (deadline != NULL && registry_check_date(deadline) != 0)
+		return reply_error(body, 400, "deadline \"%s\" is not a date "
+		    "YYYY-MM-DD", deadline);
+	if ((p = json_pack("{s:s}", "result", result)) != NULL &&
+	    deadline != NULL)
+		json_object_set_new(p, "deadline", json_string(deadline));
+	return chain_step(st, i, ENTRY_INSPECTION_CLOSED, p, body);
+}
+
+/* inspection.gap_reason: why footage is missing from..to. */
+static int
+do_gap(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	const char *f, *t, *reason;
+	char fb[RFC3339_LEN], tb[RFC3339_LEN];
+	int64_t fm, tm;
+	int code;
+
+	(void)req;
+	if ((code = reply_text(obj, "from", 0, &f, body)) != 0 ||
+	    (code = reply_text(obj, "to", 0, &t, body)) != 0 ||
+	    (code = reply_text(obj, "reason", 0, &reason, body)) != 0)
+		return code;
+	if (rfc3339_parse(f, &fm) != 0 || rfc3339_parse(t, &tm) != 0)
+		return reply_error(body, 400, "from and to must be RFC 3339 "
+		    "times such as 2026-11-26T10:00:00+08:00");
+	if (tm < fm)
+		return reply_error(body, 400,
+		    "gap ends (%s) before it starts (%s)", t, f);
+	rfc3339_format(fm, fb, sizeof(fb));
+	rfc3339_format(tm, tb, sizeof(tb));
+	return chain_step(st, i, ENTRY_INSPECTION_GAP_REASON,
+	    json_pack("{s:s, s:s, s:s}", "from", fb, "to", tb, "reason",
+	    reason), body);
+}
+
+/* review.recorded: the legal review (法制审核) result. */
+static int
+do_review(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	const char *reviewer, *result, *note;
+	json_t *p;
+	int code;
+
+	(void)req;
+	if ((code = reply_text(obj, "reviewer", 0, &reviewer, body)) != 0 ||
+	    (code = reply_text(obj, "result", 0, &result, body)) != 0 ||
+	    (code = reply_text(obj, "note", 1, &note, body)) != 0)
+		return code;
+	if (strcmp(result, "approved") != 0 && strcmp(result, "returned") != 0)
+		return reply_error(body, 400, "unknown review result \"%s\" "
+		    "(approved or returned)", result);
+	if ((code = chain_known_officer(st, reviewer, body)) != 0)
+		return code;
+	if ((p = json_pack("{s:s, s:s}", "reviewer", reviewer, "result",
+	    result)) != NULL && note != NULL)
+		json_object_set_new(p, "note", json_string(note));
+	return chain_step(st, i, ENTRY_REVIEW_RECORDED, p, body);
+}
+
+/* enterprise.feedback: what the inspected enterprise said. */
+static int
+do_feedback(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	const char *text;
+	int code;
+
+	(void)req;
+	if ((code = reply_text(obj, "text", 0, &text, body)) != 0)
+		return code;
+	return chain_step(st, i, ENTRY_ENTERPRISE_FEEDBACK, json_pack("{s:s}",
+	    "text", text), body);
+}
+
+static const char *const k_at[] = { "at", NULL };
+static const char *const k_backfill[] = { "basis", "content", NULL };
+static const char *const k_close[] = { "result", "deadline", NULL };
+static const char *const k_gap[] = { "from", "to", "reason", NULL };
+static const char *const k_review[] = { "reviewer", "result", "note", NULL };
+static const char *const k_feedback[] = { "text", NULL };
+
+int
+inspection_enter(const struct route_env *env, const struct api_request *req,
+    const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_at, CHAIN_OPEN_ONLY, do_enter,
+	    body);
+}
+
+int
+inspection_leave(const struct route_env *env, const struct api_request *req,
+    const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_at, CHAIN_OPEN_ONLY, do_leave,
+	    body);
+}
+
+int
+inspection_backfill(const struct route_env *env,
+    const struct api_request *req, const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_backfill, CHAIN_OPEN_ONLY,
+	    do_backfill, body);
+}
+
+int
+inspection_close(const struct route_env *env, const struct api_request *req,
+    const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_close, CHAIN_OPEN_ONLY,
+	    do_close, body);
+}
+
+int
+inspection_gap(const struct route_env *env, const struct api_request *req,
+    const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_gap, CHAIN_OPEN_ONLY, do_gap,
+	    body);
+}
+
+/* Review and feedback may come after the decision closed the inspection:
+ * the case file is reviewed after closing. */
+int
+inspection_review(const struct route_env *env, const struct api_request *req,
+    const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_review, CHAIN_ALSO_CLOSED,
+	    do_review, body);
+}
+
+int
+inspection_feedback(const struct route_env *env,
+    const struct api_request *req, const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_feedback, CHAIN_ALSO_CLOSED,
+	    do_feedback, body);
+}

@@ -1,0 +1,484 @@
+/*
+ * reports: what the inspection routes read, and the records of reading:
+ * one inspection or the list with their findings (docs/inspection.md,
+ * "Findings"), the ledger (台账), and the bundle.exported and
+ * inspection.viewed entries that record an export or a viewing.
+ */
+#include <sys/types.h>
+
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "custos/calendar.h"
+#include "custos/entry_type.h"
+#include "custos/err.h"
+#include "custos/evidence.h"
+#include "custos/log.h"
+#include "custos/registry.h"
+#include "custos/rfc3339.h"
+#include "daemon/journal.h"
+#include "daemon/station.h"
+#include "daemon/summary.h"
+#include "chain.h"
+#include "reply.h"
+#include "reports.h"
+
+/* A non-negative integer member key into *out; 0 or a 400. */
+static int
+count_field(json_t *obj, const char *key, uint64_t *out, json_t **body)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return reply_error(body, 400,
+		    "field \"%s\" must be a non-negative integer", key);
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+/* Adds "by" (the user name, when known) and "uid" of the peer to p. */
+static void
+peer_fields(json_t *p, uid_t uid)
+{
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
+
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
+	    pwp != NULL)
+		json_object_set_new(p, "by", json_string(pw.pw_name));
+	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
+}
+
+/*
+ * bundle.exported (docs/bundle.md): an evidence bundle of the inspection
+ * was written.  Who exported it is the peer's user as the kernel names it
+ * (SO_PEERCRED), not anything the client says, so the entry cannot be
+ * made to name someone else.
+ */
+static int
+do_exported(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	const char *manifest, *format, *purpose;
+	uint64_t size, files, bytes;
+	char *note;
+	size_t len;
+	json_t *p;
+	int code;
+
+	if ((code = count_field(obj, "checkpoint_size", &size, body)) != 0 ||
+	    (code = count_field(obj, "files", &files, body)) != 0 ||
+	    (code = count_field(obj, "bytes", &bytes, body)) != 0 ||
+	    (code = reply_text(obj, "manifest", 0, &manifest, body)) != 0 ||
+	    (code = reply_text(obj, "format", 0, &format, body)) != 0 ||
+	    (code = reply_text(obj, "purpose", 1, &purpose, body)) != 0)
+		return code;
+	if (strncmp(manifest, "sha256:", 7) != 0 || strlen(manifest) != 71 ||
+	    strspn(manifest + 7, "0123456789abcdef") != 64)
+		return reply_error(body, 400,
+		    "manifest must be sha256:<64 lower-case hex digits>");
+	if (strcmp(format, "dir") != 0 && strcmp(format, "tar") != 0)
+		return reply_error(body, 400,
+		    "unknown format \"%s\" (dir or tar)", format);
+	if (log_checkpoint_get(st->log, size, &note, &len) != 0)
+		return reply_error(body, 400, "no checkpoint of tree size %"
+		    PRIu64 " is stored: a bundle refers to a stored checkpoint",
+		    size);
+	free(note);
+	if ((p = json_pack("{s:I, s:s, s:I, s:I, s:s}", "checkpoint_size",
+	    (json_int_t)size, "manifest", manifest, "files",
+	    (json_int_t)files, "bytes", (json_int_t)bytes, "format",
+	    format)) == NULL)
+		return reply_error(body, 500, "out of memory");
+	if (purpose != NULL)
+		json_object_set_new(p, "purpose", json_string(purpose));
+	peer_fields(p, req->uid);
+	return chain_step(st, i, ENTRY_BUNDLE_EXPORTED, p, body);
+}
+
+/*
+ * inspection.viewed: somebody replayed the inspection or played its
+ * footage at the station (118号: viewing is authorised and registered).
+ * As for exports, who it was comes from the kernel, not the client.
+ */
+static int
+do_viewed(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	const char *what;
+	json_t *p;
+	int code;
+
+	if ((code = reply_text(obj, "what", 0, &what, body)) != 0)
+		return code;
+	if (strcmp(what, "replay") != 0 && strcmp(what, "playlist") != 0)
+		return reply_error(body, 400, "unknown view \"%s\" (replay or "
+		    "playlist)", what);
+	if ((p = json_pack("{s:s}", "what", what)) == NULL)
+		return reply_error(body, 500, "out of memory");
+	peer_fields(p, req->uid);
+	return chain_step(st, i, ENTRY_INSPECTION_VIEWED, p, body);
+}
+
+static const char *const k_exported[] = { "checkpoint_size", "manifest",
+    "files", "bytes", "format", "purpose", NULL };
+static const char *const k_viewed[] = { "what", NULL };
+
+/* Exports and views may come after the decision closed the inspection:
+ * the case file is handed over after closing. */
+int
+inspection_exported(const struct route_env *env,
+    const struct api_request *req, const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_exported, CHAIN_ALSO_CLOSED,
+	    do_exported, body);
+}
+
+int
+inspection_viewed(const struct route_env *env, const struct api_request *req,
+    const char *id, json_t **body)
+{
+	return chain_action(env->st, req, id, k_viewed, CHAIN_ALSO_CLOSED,
+	    do_viewed, body);
+}
+
+static void
+set_str(json_t *j, const char *key, const char *s)
+{
+	if (s != NULL)
+		json_object_set_new(j, key, json_string(s));
+}
+
+static json_t *
+inspection_json(const struct registry_inspection *i, const char *now)
+{
+	json_t *j, *off;
+
+	off = json_loads(i->officers, 0, NULL);
+	if ((j = json_pack("{s:s, s:s, s:o*}", "id", i->id, "enterprise",
+	    i->enterprise, "officers", off)) == NULL)
+		return NULL;
+	set_str(j, "basis", i->basis);
+	set_str(j, "content", i->content);
+	set_str(j, "planned", i->planned);
+	set_str(j, "method", i->method);
+	json_object_set_new(j, "emergency", json_boolean(i->emergency));
+	set_str(j, "state", i->state);
+	set_str(j, "entered_at", i->entered_at);
+	set_str(j, "left_at", i->left_at);
+	set_str(j, "closed_at", i->closed_at);
+	set_str(j, "result", i->result);
+	set_str(j, "deadline", i->deadline);
+	if (i->emergency) {
+		set_str(j, "backfill_due", i->backfill_due);
+		set_str(j, "backfill_due_unknown", i->backfill_due_unknown);
+		json_object_set_new(j, "backfilled",
+		    json_boolean(i->backfilled));
+		json_object_set_new(j, "backfill_late",
+		    json_boolean(i->backfill_late));
+		json_object_set_new(j, "overdue",
+		    json_boolean(summary_overdue(i, now)));
+	}
+	json_object_set_new(j, "index", json_integer((json_int_t)i->index));
+	json_object_set_new(j, "last_index",
+	    json_integer((json_int_t)i->last_index));
+	set_str(j, "last_leaf", i->last_leaf);
+	return j;
+}
+
+/* The segment.sealed entry of ev with log index idx, or NULL. */
+static json_t *
+segment_json(const struct evidence *ev, uint64_t idx)
+{
+	const struct evidence_entry *e = evidence_find(ev, idx);
+
+	return e != NULL && e->role == EVIDENCE_SEGMENT ? e->json : NULL;
+}
+
+/*
+ * Gathers i's entries (lib/evidence/evidence.c, shared with custos export) into
+ * *ev and evaluates its findings now.  Returns the findings, or NULL
+ * (logged) when that fails; *ev is filled as far as it could be and must
+ * be freed with evidence_free() either way.
+ */
+static json_t *
+findings(struct station *st, const struct registry_inspection *i,
+    struct evidence *ev)
+{
+	json_t *f = NULL;
+	int rc;
+
+	/*
+	 * No catalog: the findings need no dock sessions, assignments or
+	 * station starts, and a dock.session entry may be large.
+	 */
+	if ((rc = evidence_gather(st->log, st->registry, NULL, i->id,
+	    ev)) == 0)
+		rc = evidence_findings(ev, st->calendar, summary_now_ms(), &f);
+	if (rc != 0)
+		log_warnx("inspection %s: cannot compute findings: %s", i->id,
+		    custos_strerror(rc));
+	return f;
+}
+
+
+/*
+ * The Beijing date an inspection counts under in the ledger: that of
+ * its first entry's "at" (emergency: when they entered) or "time"
+ * (registration).  0 or CUSTOS_ERR_FORMAT.
+ */
+static int
+ledger_date(const json_t *first, char *buf, size_t len)
+{
+	const char *s = json_string_value(json_object_get(first, "at"));
+	int64_t ms;
+
+	if (s == NULL)
+		s = json_string_value(json_object_get(first, "time"));
+	if (rfc3339_parse(s, &ms) != 0)
+		return CUSTOS_ERR_FORMAT;
+	chain_beijing_date(ms, buf, len);
+	return 0;
+}
+
+/*
+ * The segments linked to the inspection now (linked and not unlinked
+ * since): their number and summed media.duration_ms (unknown durations
+ * count 0).
+ */
+static void
+footage(const struct evidence *g, json_int_t *count, json_int_t *dur_ms)
+{
+	json_int_t *seen;
+	const char *type;
+	json_t *e, *d;
+	size_t k, m, n = 0;
+	json_int_t s;
+
+	*count = *dur_ms = 0;
+	if ((seen = calloc(g->n[EVIDENCE_CHAIN] + 1, sizeof(*seen))) == NULL)
+		return;
+	for (k = 0; k < g->n[EVIDENCE_CHAIN]; k++) {
+		e = g->e[EVIDENCE_CHAIN][k].json;
+		type = json_string_value(json_object_get(e, "type"));
+		s = json_integer_value(json_object_get(e, "segment"));
+		if (type == NULL || !json_is_integer(json_object_get(e,
+		    "segment")))
+			continue;
+		for (m = 0; m < n && seen[m] != s; m++)
+			;
+		if (strcmp(type, ENTRY_EVIDENCE_LINKED) == 0 && m == n)
+			seen[n++] = s;
+		else if (strcmp(type, ENTRY_EVIDENCE_UNLINKED) == 0 && m < n)
+			seen[m] = seen[--n];
+	}
+	for (m = 0; m < n; m++) {
+		(*count)++;
+		e = segment_json(g, (uint64_t)seen[m]);
+		d = json_object_get(json_object_get(e, "media"),
+		    "duration_ms");
+		if (json_integer_value(d) > 0)
+			*dur_ms += json_integer_value(d);
+	}
+	free(seen);
+}
+
+/* One ledger row of i (gathered in g, findings f borrowed). */
+static json_t *
+ledger_row(struct station *st, const struct registry_inspection *i,
+    const struct evidence *g, const json_t *f, const char *date)
+{
+	struct registry_enterprise *ent;
+	struct registry_officer *o;
+	json_t *row, *offs, *arr, *names, *v;
+	json_int_t count, dur;
+	size_t k;
+
+	if ((row = json_pack("{s:s, s:s, s:s}", "id", i->id, "date", date,
+	    "enterprise", i->enterprise)) == NULL)
+		return NULL;
+	if (registry_enterprise(st->registry, i->enterprise, &ent) == 0) {
+		set_str(row, "enterprise_name", ent->name);
+		registry_enterprise_free(ent);
+	}
+	offs = json_loads(i->officers, 0, NULL);
+	arr = json_array();
+	json_array_foreach(offs, k, v) {
+		if (json_string_value(v) == NULL)
+			continue;
+		if (registry_officer(st->registry, json_string_value(v),
+		    &o) == 0) {
+			json_array_append_new(arr, json_pack("{s:s, s:s}",
+			    "id", o->id, "name", o->name));
+			registry_officer_free(o);
+		} else
+			json_array_append_new(arr, json_pack("{s:O}", "id",
+			    v));
+	}
+	json_decref(offs);
+	json_object_set_new(row, "officers", arr);
+	set_str(row, "method", i->method);
+	set_str(row, "basis", i->basis);
+	set_str(row, "content", i->content);
+	json_object_set_new(row, "emergency", json_boolean(i->emergency));
+	set_str(row, "state", i->state);
+	set_str(row, "entered_at", i->entered_at);
+	set_str(row, "left_at", i->left_at);
+	set_str(row, "result", i->result);
+	set_str(row, "deadline", i->deadline);
+	footage(g, &count, &dur);
+	json_object_set_new(row, "footage_count", json_integer(count));
+	json_object_set_new(row, "footage_duration_ms", json_integer(dur));
+	names = json_array();
+	json_array_foreach(f, k, v)
+		json_array_append(names, json_object_get(v, "rule"));
+	json_object_set_new(row, "findings", names);
+	return row;
+}
+
+/* GET /v1/ledger?from=DATE&to=DATE: one row per inspection in range. */
+int
+ledger_get(const struct route_env *env, const struct api_request *req,
+    const char *param, json_t **body)
+{
+	static const char *const keys[] = { "from", "to", NULL };
+	struct station *st = env->st;
+	const char *query = req->query;
+	struct registry_inspection *i;
+	struct evidence g;
+	char from[16] = "", to[16] = "", date[16];
+	json_t *arr, *f;
+	size_t k, n;
+	int rc;
+
+	(void)param;
+	if (!reply_query_only(query, keys))
+		return reply_error(body, 400,
+		    "unknown query \"%s\" (from=DATE, to=DATE)", query);
+	if ((reply_query_value(query, "from", from, sizeof(from)) &&
+	    registry_check_date(from) != 0) || (reply_query_value(query, "to",
+	    to, sizeof(to)) && registry_check_date(to) != 0))
+		return reply_error(body, 400, "from and to must be dates "
+		    "YYYY-MM-DD");
+	if ((rc = registry_inspections(st->registry, &i, &n)) != 0)
+		return reply_failed(body, rc, "cannot read the registry");
+	if ((arr = json_array()) == NULL) {
+		registry_inspections_free(i, n);
+		return reply_error(body, 500, "out of memory");
+	}
+	for (k = 0; k < n; k++) {
+		f = findings(st, &i[k], &g);
+		if (g.n[EVIDENCE_CHAIN] == 0 || ledger_date(
+		    g.e[EVIDENCE_CHAIN][0].json, date, sizeof(date)) != 0 ||
+		    (from[0] != '\0' && strcmp(date, from) < 0) ||
+		    (to[0] != '\0' && strcmp(date, to) > 0)) {
+			evidence_free(&g);
+			json_decref(f);
+			continue;
+		}
+		json_array_append_new(arr, ledger_row(st, &i[k], &g, f, date));
+		evidence_free(&g);
+		json_decref(f);
+	}
+	registry_inspections_free(i, n);
+	*body = json_pack("{s:o}", "rows", arr);
+	return 200;
+}
+
+int
+inspection_get(const struct route_env *env, const struct api_request *req,
+    const char *id, json_t **body)
+{
+	struct station *st = env->st;
+	struct evidence ev = { 0 };
+	struct registry_inspection *i;
+	struct registry_chain_entry *c;
+	char now[RFC3339_LEN];
+	json_t *arr, *f;
+	size_t k, n;
+	int rc;
+
+	(void)req;
+	if ((rc = chain_load(st, id, CHAIN_ALSO_CLOSED, &i, body)) != 0)
+		return rc;
+	rfc3339_format(summary_now_ms(), now, sizeof(now));
+	if ((*body = inspection_json(i, now)) != NULL &&
+	    (f = findings(st, i, &ev)) != NULL)
+		json_object_set_new(*body, "findings", f);
+	evidence_free(&ev);
+	registry_inspection_free(i);
+	if ((rc = registry_inspection_chain(st->registry, id, &c, &n)) != 0)
+		return reply_failed(body, rc, "cannot read the registry");
+	if ((arr = json_array()) != NULL)
+		for (k = 0; k < n; k++)
+			json_array_append_new(arr, json_pack("{s:I, s:s}",
+			    "index", (json_int_t)c[k].index, "type",
+			    c[k].type));
+	registry_chain_free(c, n);
+	if (*body != NULL)
+		json_object_set_new(*body, "chain", arr);
+	else
+		json_decref(arr);
+	return 200;
+}
+
+int
+inspections_list(const struct route_env *env, const struct api_request *req,
+    const char *param, json_t **body)
+{
+	static const char *const keys[] = { "open", "overdue", "findings",
+	    NULL };
+	struct station *st = env->st;
+	const char *query = req->query;
+	struct evidence ev = { 0 };
+	struct registry_inspection *i;
+	char now[RFC3339_LEN], v[8];
+	json_t *arr, *j, *f;
+	size_t k, n;
+	int rc, open, over, fnd;
+
+	(void)param;
+	if (!reply_query_only(query, keys))
+		return reply_error(body, 400, "unknown query \"%s\" (open=1, "
+		    "overdue=1, findings=1)", query);
+	open = reply_query_value(query, "open", v, sizeof(v)) && strcmp(v,
+	    "1") == 0;
+	over = reply_query_value(query, "overdue", v, sizeof(v)) &&
+	    strcmp(v, "1") == 0;
+	fnd = reply_query_value(query, "findings", v, sizeof(v)) &&
+	    strcmp(v, "1") == 0;
+	if ((rc = registry_inspections(st->registry, &i, &n)) != 0)
+		return reply_failed(body, rc, "cannot read the registry");
+	for (k = 0; k < n && rc == 0; k++)
+		rc = station_backfill_due(st, &i[k]);
+	if (rc != 0) {
+		registry_inspections_free(i, n);
+		return reply_failed(body, rc, "cannot read the registry");
+	}
+	rfc3339_format(summary_now_ms(), now, sizeof(now));
+	if ((arr = json_array()) != NULL)
+		for (k = 0; k < n; k++) {
+			if ((open && i[k].lifecycle.state == LIFECYCLE_CLOSED) ||
+			    (over && !summary_overdue(&i[k], now)))
+				continue;
+			j = inspection_json(&i[k], now);
+			/*
+			 * Findings read every entry of the inspection from
+			 * the log, so the list computes them only on request.
+			 */
+			if (fnd && j != NULL && (f = findings(st, &i[k],
+			    &ev)) != NULL)
+				json_object_set_new(j, "findings", f);
+			evidence_free(&ev);
+			json_array_append_new(arr, j);
+		}
+	registry_inspections_free(i, n);
+	*body = json_pack("{s:o*}", "inspections", arr);
+	return 200;
+}
+

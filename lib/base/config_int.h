@@ -1,0 +1,118 @@
+/*
+ * config_int: what the two halves of the config module share: config.c
+ * (reading the file: lines, sections, keys in their places, what keys
+ * need together, the calendar's default) and config_keys.c (the table of
+ * known keys, the setter that checks and stores each value, and the
+ * messages both report errors with).  config.c calls into config_keys.c,
+ * never the other way.  Private to lib/base/config*.c.
+ */
+#ifndef CUSTOS_CONFIG_INT_H
+#define CUSTOS_CONFIG_INT_H
+
+#include <stddef.h>
+
+#include "custos/config.h"
+
+#define QUOTE_MAX	64	/* value bytes quoted in a message */
+/* A buffer that holds any config_escape() result. */
+#define ESCAPED_MAX	(4 * QUOTE_MAX + 8)
+
+enum key {
+	K_NAME,
+	K_STATE_DIR,
+	K_PROFILE,
+	K_DOCK_ROOT,
+	K_AFTER_INGEST,
+	K_SOCKET,
+	K_GROUP,
+	K_CALENDAR_DIR,
+	K_TSA_URL,
+	K_TSA_CA,
+	K_TSA_POLICY,
+	K_UP_LISTEN,
+	K_UP_CERT,
+	K_UP_KEY,
+	K_UP_CLIENT_CA,
+	K_UP_CRL,
+	NKEYS
+};
+
+/* The keys of a [live NAME] section. */
+enum live_key {
+	L_CAMERA,
+	L_URL,
+	L_LISTEN,
+	L_PASSPHRASE,
+	L_SEGMENT_SECONDS,
+	NLIVEKEYS
+};
+
+#define LIVE_MAX	64	/* [live NAME] sections */
+#define LIVE_NAME_MAX	32
+
+struct parse;
+
+struct keydef {
+	const char	*section;
+	const char	*key;
+	int		(*set)(struct parse *, const char *);
+};
+
+struct parse {
+	const char	*name;		/* for messages and relative paths */
+	const char	*cur;		/* the reader's position */
+	const char	*end;
+	int		 line;		/* lines handed to inih so far */
+	int		 indented;	/* the line starts with blanks */
+	int		 errline;	/* line of the first error, or 0 */
+	int		 rc;		/* the first error, or 0 */
+	char		*err;
+	size_t		 errlen;
+	struct config	*c;
+	const struct keydef *key;	/* the key being set */
+	int		 seen[NKEYS];	/* line each key was set on, or 0 */
+	int		 lseen[LIVE_MAX][NLIVEKEYS];	/* same, per live */
+	int		 live;		/* index of the [live NAME] section
+					   being read, or -1 */
+	int		 live_key;	/* p->key is one of live_keys */
+	int		 prev;		/* the previous call's key, or -1 */
+	char		*base;		/* absolute directory of name */
+};
+
+/* The keys of the fixed sections, by enum key, and of a [live NAME]. */
+extern const struct keydef config_keys[NKEYS];
+extern const struct keydef config_live_keys[NLIVEKEYS];
+
+/*
+ * Records the first error as "<file>:<line>: <message>" (or "<file>:
+ * <message>" when line is 0).  Later errors are dropped: the first one is
+ * the one the operator should fix first.  Returns p->rc, the first
+ * error's code.
+ */
+int	 config_fail(struct parse *p, int rc, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Reports a problem with the value of the key being set (p->key) as
+ * config_fail() does, naming its section and key.  Returns p->rc.
+ */
+int	 config_bad(struct parse *p, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Copies at most QUOTE_MAX bytes of s (len bytes) into buf (bufsz bytes,
+ * ESCAPED_MAX is enough) for a message, escaping quotes, backslashes and
+ * control bytes, and bytes past ASCII too when s is not UTF-8, so that
+ * the message is always clean text.  Returns buf.
+ */
+const char *config_escape(const char *s, size_t len, char *buf,
+	    size_t bufsz);
+
+/*
+ * Makes the path v absolute against the config file's directory and
+ * stores it in *out (freeing what was there).  Returns 0, or reports
+ * through config_bad() or config_fail() and returns p->rc.
+ */
+int	 config_set_path(struct parse *p, const char *v, char **out);
+
+#endif

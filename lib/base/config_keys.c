@@ -1,0 +1,563 @@
+/*
+ * config_keys: the keys custos.conf knows (config_int.h), section by
+ * section, and the setter of each: what a value may be, relative paths
+ * made absolute against the config file's directory, and the [live NAME]
+ * sources; and the messages that report a bad line or value, which
+ * config.c uses too.  Reading the file and checking what keys need
+ * together is config.c's.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "custos/config.h"
+#include "custos/err.h"
+#include "custos/profile.h"
+#include "custos/utf8.h"
+#include "config_int.h"
+
+#define KEY_NAME_MAX		255
+#define SUN_PATH_LEN		sizeof(((struct sockaddr_un *)NULL)->sun_path)
+
+/* The first error is the one the operator should fix first. */
+int
+config_fail(struct parse *p, int rc, int line, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+	int r;
+
+	if (p->rc != 0)
+		return p->rc;
+	p->rc = rc;
+	p->errline = line;
+	if (p->err == NULL || p->errlen == 0)
+		return rc;
+	if (line > 0)
+		r = snprintf(p->err, p->errlen, "%s:%d: ", p->name, line);
+	else
+		r = snprintf(p->err, p->errlen, "%s: ", p->name);
+	n = r < 0 ? 0 : (size_t)r;
+	if (n >= p->errlen)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+config_bad(struct parse *p, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->live_key && p->live >= 0)
+		return config_fail(p, CUSTOS_ERR_CONFIG, p->line,
+		    "[live %s] %s: %s",
+		    p->c->live[p->live].name, p->key->key, msg);
+	return config_fail(p, CUSTOS_ERR_CONFIG, p->line, "[%s] %s: %s",
+	    p->key->section, p->key->key, msg);
+}
+
+const char *
+config_escape(const char *s, size_t len, char *buf, size_t bufsz)
+{
+	int utf8 = utf8_valid(s, len);
+	unsigned char c;
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < QUOTE_MAX && o + 5 < bufsz; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8))
+			o += (size_t)snprintf(buf + o, bufsz - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	if (i < len && o + 4 < bufsz) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Go's unicode.IsSpace, which C2SP signed notes use for key names. */
+static int
+is_space(uint32_t cp)
+{
+	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 ||
+	    cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f ||
+	    cp == 0x3000;
+}
+
+static int
+is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+/*
+ * Checks a C2SP signed-note key name: non-empty, at most 255 bytes,
+ * UTF-8 without spaces, '+' or control characters.  The station name is
+ * the log origin and the key name, so it must be usable as both.
+ */
+static int
+set_name(struct parse *p, const char *v)
+{
+	const unsigned char *u = (const unsigned char *)v;
+	size_t n = strlen(v), k;
+	uint32_t cp;
+
+	if (n > KEY_NAME_MAX)
+		return config_bad(p, "longer than %d bytes", KEY_NAME_MAX);
+	if (!utf8_valid(v, n))
+		return config_bad(p, "not valid UTF-8");
+	for (; n > 0; u += k, n -= k) {
+		k = utf8_seq(u, n, &cp);
+		if (cp == '+')
+			return config_bad(p, "must not contain '+'");
+		if (is_space(cp))
+			return config_bad(p, "must not contain white space");
+		if (is_control(cp))
+			return config_bad(p,
+			    "must not contain control characters");
+	}
+	if ((p->c->station_name = strdup(v)) == NULL)
+		return config_fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+	return 0;
+}
+
+/*
+ * Sets p->base to the absolute directory of the config file: its real
+ * path when it exists, or else the current directory joined with it, so
+ * that config_parse() of a name that is not a file still works.
+ */
+static int
+find_base(struct parse *p)
+{
+	char *copy, *dir, cwd[PATH_MAX];
+	int rc = 0;
+
+	if (p->base != NULL)
+		return 0;
+	if ((copy = strdup(p->name)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	dir = dirname(copy);
+	if ((p->base = realpath(dir, NULL)) != NULL)
+		goto out;
+	if (dir[0] == '/') {
+		if ((p->base = strdup(dir)) == NULL)
+			rc = CUSTOS_ERR_NOMEM;
+	} else if (getcwd(cwd, sizeof(cwd)) == NULL)
+		rc = CUSTOS_ERR_SYSTEM;
+	else if (asprintf(&p->base, "%s/%s", cwd, dir) == -1) {
+		p->base = NULL;
+		rc = CUSTOS_ERR_NOMEM;
+	}
+out:
+	free(copy);
+	return rc;
+}
+
+/*
+ * Removes empty and "." components and a trailing slash from the absolute
+ * path s, in place.  ".." stays: resolving it without looking at the file
+ * system could be wrong when a component is a symlink.  Every component
+ * written is preceded by at least one '/' read, so w never passes r.
+ */
+static void
+clean_path(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r != '\0') {
+		if (*r == '/') {
+			r++;
+			continue;
+		}
+		if (r[0] == '.' && (r[1] == '/' || r[1] == '\0')) {
+			r++;
+			continue;
+		}
+		*w++ = '/';
+		while (*r != '\0' && *r != '/')
+			*w++ = *r++;
+	}
+	if (w == s)
+		*w++ = '/';
+	*w = '\0';
+}
+
+/* Makes value absolute against the config file's directory into *out. */
+int
+config_set_path(struct parse *p, const char *v, char **out)
+{
+	const unsigned char *u;
+	char *path;
+	int rc;
+
+	for (u = (const unsigned char *)v; *u != '\0'; u++)
+		if (*u < 0x20 || *u == 0x7f)
+			return config_bad(p, "control character in path");
+	if (v[0] == '/') {
+		if ((path = strdup(v)) == NULL)
+			return config_fail(p, CUSTOS_ERR_NOMEM, 0,
+			    "out of memory");
+	} else {
+		if ((rc = find_base(p)) != 0)
+			return config_fail(p, rc, p->line, "[%s] %s: %s",
+			    p->key->section, p->key->key,
+			    rc == CUSTOS_ERR_NOMEM ? "out of memory" :
+			    "cannot resolve relative path");
+		if (asprintf(&path, "%s/%s", p->base, v) == -1)
+			return config_fail(p, CUSTOS_ERR_NOMEM, 0,
+			    "out of memory");
+	}
+	clean_path(path);
+	free(*out);
+	*out = path;
+	return 0;
+}
+
+static int
+set_state_dir(struct parse *p, const char *v)
+{
+	return config_set_path(p, v, &p->c->state_dir);
+}
+
+/* "none" is the explicit way to run without a calendar ("./none" names
+ * a directory of that name). */
+static int
+set_calendar_dir(struct parse *p, const char *v)
+{
+	if (strcmp(v, "none") == 0) {
+		free(p->c->calendar_dir);
+		p->c->calendar_dir = NULL;
+		p->c->calendar_from = CONFIG_CALENDAR_NONE;
+		return 0;
+	}
+	p->c->calendar_from = CONFIG_CALENDAR_SET;
+	return config_set_path(p, v, &p->c->calendar_dir);
+}
+
+static int
+set_dock_root(struct parse *p, const char *v)
+{
+	return config_set_path(p, v, &p->c->dock_root);
+}
+
+static int
+set_socket(struct parse *p, const char *v)
+{
+	size_t n;
+	int rc;
+
+	if ((rc = config_set_path(p, v, &p->c->control_socket)) != 0)
+		return rc;
+	/* bind() needs the path and its NUL inside sun_path. */
+	if ((n = strlen(p->c->control_socket)) >= SUN_PATH_LEN)
+		return config_bad(p,
+		    "path too long for a unix socket (%zu bytes, "
+		    "at most %zu)", n, SUN_PATH_LEN - 1);
+	return 0;
+}
+
+/*
+ * A group name as useradd(8) accepts it: letters, digits, '_', '-' and
+ * '.', not starting with '-', at most 32 bytes.  Whether the group exists
+ * is the daemon's question at start, not the parser's.
+ */
+static int
+set_group(struct parse *p, const char *v)
+{
+	size_t n = strlen(v);
+	char q[ESCAPED_MAX];
+
+	if (n > 32 || v[0] == '-' || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != n)
+		return config_bad(p, "not a group name: \"%s\"",
+		    config_escape(v, n, q, sizeof(q)));
+	if ((p->c->control_group = strdup(v)) == NULL)
+		return config_fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+	return 0;
+}
+
+static int
+set_profile(struct parse *p, const char *v)
+{
+	char q[ESCAPED_MAX];
+
+	if (profile_parse(v, &p->c->profile) != 0)
+		return config_bad(p, "expected default or sm, got \"%s\"",
+		    config_escape(v, strlen(v), q, sizeof(q)));
+	return 0;
+}
+
+static int
+set_after_ingest(struct parse *p, const char *v)
+{
+	char q[ESCAPED_MAX];
+
+	if (strcmp(v, "keep") == 0)
+		p->c->after_ingest = AFTER_INGEST_KEEP;
+	else if (strcmp(v, "delete") == 0)
+		p->c->after_ingest = AFTER_INGEST_DELETE;
+	else
+		return config_bad(p, "expected keep or delete, got \"%s\"",
+		    config_escape(v, strlen(v), q, sizeof(q)));
+	return 0;
+}
+
+static int
+set_str(struct parse *p, const char *v, char **out)
+{
+	free(*out);
+	if ((*out = strdup(v)) == NULL)
+		return config_fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+	return 0;
+}
+
+/* Printable ASCII without spaces: URLs, OIDs, host:port. */
+static int
+plain(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if (*v <= 0x20 || *v >= 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+has_scheme(const char *v, const char *const *schemes)
+{
+	size_t n;
+
+	for (; *schemes != NULL; schemes++) {
+		n = strlen(*schemes);
+		if (strncmp(v, *schemes, n) == 0 && v[n] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+set_tsa_url(struct parse *p, const char *v)
+{
+	static const char *const schemes[] = { "http://", "https://", NULL };
+	char q[ESCAPED_MAX];
+
+	if (!plain(v) || !has_scheme(v, schemes))
+		return config_bad(p,
+		    "expected an http:// or https:// URL, got \"%s\"",
+		    config_escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &p->c->tsa_url);
+}
+
+static int
+set_tsa_ca(struct parse *p, const char *v)
+{
+	return config_set_path(p, v, &p->c->tsa_ca);
+}
+
+/* A dotted-decimal OID: at least two arcs, digits only. */
+static int
+set_tsa_policy(struct parse *p, const char *v)
+{
+	const char *s = v;
+	char q[ESCAPED_MAX];
+	int arcs = 0;
+
+	while (*s != '\0') {
+		if (!isdigit((unsigned char)*s))
+			break;
+		while (isdigit((unsigned char)*s))
+			s++;
+		arcs++;
+		if (*s == '.' && isdigit((unsigned char)s[1]))
+			s++;
+	}
+	if (*s != '\0' || arcs < 2)
+		return config_bad(p,
+		    "expected a dotted OID such as 1.2.3.4.1, got "
+		    "\"%s\"", config_escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &p->c->tsa_policy);
+}
+
+/* host:port or [v6]:port, port 1-65535. */
+static int
+host_port(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	char *end;
+	long port;
+
+	if (!plain(v) || colon == NULL || colon == v)
+		return 0;
+	if (v[0] == '[' && colon[-1] != ']')
+		return 0;
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	return errno == 0 && *end == '\0' && colon[1] != '\0' &&
+	    isdigit((unsigned char)colon[1]) && port >= 1 && port <= 65535;
+}
+
+static int
+set_up_listen(struct parse *p, const char *v)
+{
+	char q[ESCAPED_MAX];
+
+	if (!host_port(v))
+		return config_bad(p, "expected host:port, got \"%s\"",
+		    config_escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &p->c->upload_listen);
+}
+
+static int
+set_up_cert(struct parse *p, const char *v)
+{
+	return config_set_path(p, v, &p->c->upload_cert);
+}
+
+static int
+set_up_key(struct parse *p, const char *v)
+{
+	return config_set_path(p, v, &p->c->upload_key);
+}
+
+static int
+set_up_client_ca(struct parse *p, const char *v)
+{
+	return config_set_path(p, v, &p->c->upload_client_ca);
+}
+
+static int
+set_up_crl(struct parse *p, const char *v)
+{
+	return config_set_path(p, v, &p->c->upload_crl);
+}
+
+static struct config_live *
+cur_live(struct parse *p)
+{
+	return &p->c->live[p->live];
+}
+
+/* A camera serial, as the registry accepts it (docs/inspection.md). */
+static int
+set_live_camera(struct parse *p, const char *v)
+{
+	size_t n = strlen(v);
+	char q[ESCAPED_MAX];
+
+	if (n > 64 || !isalnum((unsigned char)v[0]) || strspn(v,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") != n)
+		return config_bad(p,
+		    "not a camera serial (1-64 of [A-Za-z0-9._-]): "
+		    "\"%s\"", config_escape(v, n, q, sizeof(q)));
+	return set_str(p, v, &cur_live(p)->camera);
+}
+
+static int
+set_live_url(struct parse *p, const char *v)
+{
+	static const char *const schemes[] = { "rtsp://", "rtsps://",
+	    "srt://", "tcp://", NULL };
+	char q[ESCAPED_MAX];
+
+	if (!plain(v) || !has_scheme(v, schemes))
+		return config_bad(p,
+		    "expected an rtsp://, rtsps://, srt:// or tcp:// "
+		    "URL, got \"%s\"", config_escape(v, strlen(v), q,
+		    sizeof(q)));
+	return set_str(p, v, &cur_live(p)->url);
+}
+
+static int
+set_live_listen(struct parse *p, const char *v)
+{
+	static const char *const schemes[] = { "tcp://", "tls://", "srt://",
+	    NULL };
+	char q[ESCAPED_MAX];
+
+	if (!has_scheme(v, schemes) || !host_port(strstr(v, "://") + 3))
+		return config_bad(p,
+		    "expected tcp://, tls:// or srt://host:port, got "
+		    "\"%s\"", config_escape(v, strlen(v), q, sizeof(q)));
+	return set_str(p, v, &cur_live(p)->listen);
+}
+
+static int
+set_live_passphrase(struct parse *p, const char *v)
+{
+	size_t n = strlen(v);
+
+	/* SRT's own limits for a passphrase. */
+	if (n < 10 || n > 79 || !plain(v))
+		return config_bad(p,
+		    "expected 10 to 79 printable ASCII characters "
+		    "without spaces");
+	return set_str(p, v, &cur_live(p)->passphrase);
+}
+
+static int
+set_live_segment(struct parse *p, const char *v)
+{
+	char *end, q[ESCAPED_MAX];
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || !isdigit((unsigned char)v[0]) ||
+	    n < 1 || n > 3600)
+		return config_bad(p,
+		    "expected whole seconds from 1 to 3600, got "
+		    "\"%s\"", config_escape(v, strlen(v), q, sizeof(q)));
+	cur_live(p)->segment_seconds = (unsigned)n;
+	return 0;
+}
+
+const struct keydef config_keys[NKEYS] = {
+	[K_NAME] = { "station", "name", set_name },
+	[K_STATE_DIR] = { "station", "state_dir", set_state_dir },
+	[K_PROFILE] = { "station", "profile", set_profile },
+	[K_DOCK_ROOT] = { "dock", "root", set_dock_root },
+	[K_AFTER_INGEST] = { "dock", "after_ingest", set_after_ingest },
+	[K_SOCKET] = { "control", "socket", set_socket },
+	[K_GROUP] = { "control", "group", set_group },
+	[K_CALENDAR_DIR] = { "station", "calendar_dir", set_calendar_dir },
+	[K_TSA_URL] = { "tsa", "url", set_tsa_url },
+	[K_TSA_CA] = { "tsa", "ca", set_tsa_ca },
+	[K_TSA_POLICY] = { "tsa", "policy", set_tsa_policy },
+	[K_UP_LISTEN] = { "upload", "listen", set_up_listen },
+	[K_UP_CERT] = { "upload", "cert", set_up_cert },
+	[K_UP_KEY] = { "upload", "key", set_up_key },
+	[K_UP_CLIENT_CA] = { "upload", "client_ca", set_up_client_ca },
+	[K_UP_CRL] = { "upload", "crl", set_up_crl },
+};
+
+/* Section is the live section's full name, e.g. "live drone1". */
+const struct keydef config_live_keys[NLIVEKEYS] = {
+	[L_CAMERA] = { "live", "camera", set_live_camera },
+	[L_URL] = { "live", "url", set_live_url },
+	[L_LISTEN] = { "live", "listen", set_live_listen },
+	[L_PASSPHRASE] = { "live", "passphrase", set_live_passphrase },
+	[L_SEGMENT_SECONDS] = { "live", "segment_seconds", set_live_segment },
+};

@@ -1,0 +1,42 @@
+#!/bin/sh
+# The architecture rules of docs/design.md, on the tree and on the objects
+# of the plain build ($CUSTOS_BUILD/obj): no file over 1,000 lines, no two
+# files that call each other, no macro renaming a function, and the entry
+# types named once, in custos/entry_type.h, as docs/log.md lists them
+# (tests/tools/arch_check.py).  Then the checker is shown to fire: a copy
+# of the tree with one entry type spelled as a literal, one missing from
+# the docs, one alias and one long file must fail on each.
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=${CUSTOS_BUILD:-$(dirname "$CUSTOSD")}
+case $B in
+*/asan) B=${B%/asan} ;;
+esac
+CHECK="python3 $top/tests/tools/arch_check.py"
+
+$CHECK "$top" "$B" >"$W/arch.out" 2>&1 || {
+	cat "$W/arch.out"
+	fail "the tree breaks the architecture rules"
+}
+cat "$W/arch.out"
+grep -q '^ok: .* 0 circles$' "$W/arch.out" || fail "circle check did not run"
+
+# The same checker on a broken copy of the tree must name each breach.
+t=$W/tree
+mkdir -p "$t"
+(cd "$top" && cp -r lib daemon tools include docs "$t/")
+printf 'static const char *x = "segment.sealed";\n' >>"$t/lib/base/err.c"
+sed -i '/^| `live.gap` |/d' "$t/docs/log.md"
+printf '#define refuse api_refuse\n' >>"$t/daemon/main.c"
+seq 1 1001 | sed 's|^|/* |; s|$| */|' >"$t/tools/long.c"
+$CHECK "$t" "$B" >"$W/broken.out" 2>&1 && fail "broken tree passed"
+for want in 'types: lib/base/err.c:[0-9]* spells "segment.sealed"' \
+    'types: live.gap is in entry_type.h, not in docs/log.md' \
+    'aliases: daemon/main.c:[0-9]* renames api_refuse as refuse' \
+    'size: tools/long.c has 1001 lines'; do
+	grep -q "^$want" "$W/broken.out" || {
+		cat "$W/broken.out"
+		fail "checker did not report: $want"
+	}
+done
+echo "architecture: ok"

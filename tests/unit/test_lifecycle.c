@@ -1,0 +1,306 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "custos/entry_type.h"
+#include "custos/err.h"
+#include "custos/lifecycle.h"
+
+/*
+ * The expected table, written from docs/inspection.md ("Order: ...; the
+ * station refuses out-of-order steps") and the station's answers, apart
+ * from the module's own: for each step, from each state (none,
+ * registered, entered, left, closed), LIFECYCLE_OK or the refusal, and the
+ * state the step records (-1: it keeps the state).
+ */
+static const struct {
+	enum lifecycle_step	 step;
+	const char		*type;
+	enum lifecycle_refusal	 from[LIFECYCLE_NSTATES];
+	int			 to;
+} want[] = {
+	{ LIFECYCLE_REGISTER, ENTRY_INSPECTION_REGISTERED,
+	    { LIFECYCLE_OK, LIFECYCLE_EXISTS, LIFECYCLE_EXISTS,
+	    LIFECYCLE_EXISTS, LIFECYCLE_EXISTS }, LIFECYCLE_REGISTERED },
+	{ LIFECYCLE_EMERGENCY, ENTRY_INSPECTION_EMERGENCY,
+	    { LIFECYCLE_OK, LIFECYCLE_EXISTS, LIFECYCLE_EXISTS,
+	    LIFECYCLE_EXISTS, LIFECYCLE_EXISTS }, LIFECYCLE_ENTERED },
+	{ LIFECYCLE_ENTER, ENTRY_INSPECTION_ENTERED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_HAS_ENTERED,
+	    LIFECYCLE_HAS_ENTERED, LIFECYCLE_IS_CLOSED }, LIFECYCLE_ENTERED },
+	{ LIFECYCLE_LEAVE, ENTRY_INSPECTION_LEFT,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_NOT_ENTERED, LIFECYCLE_OK,
+	    LIFECYCLE_HAS_LEFT, LIFECYCLE_IS_CLOSED }, LIFECYCLE_LEFT },
+	/* Back-fill: for an emergency not back-filled (test_backfill). */
+	{ LIFECYCLE_BACKFILL, ENTRY_INSPECTION_BACKFILLED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_IS_CLOSED }, -1 },
+	{ LIFECYCLE_LINK, ENTRY_EVIDENCE_LINKED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_IS_CLOSED }, -1 },
+	{ LIFECYCLE_UNLINK, ENTRY_EVIDENCE_UNLINKED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_IS_CLOSED }, -1 },
+	{ LIFECYCLE_DOCUMENT, ENTRY_DOCUMENT_SEALED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_IS_CLOSED }, -1 },
+	{ LIFECYCLE_GAP_REASON, ENTRY_INSPECTION_GAP_REASON,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_IS_CLOSED }, -1 },
+	{ LIFECYCLE_CLOSE, ENTRY_INSPECTION_CLOSED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_IS_CLOSED }, LIFECYCLE_CLOSED },
+	/* The case file's steps, also after closing. */
+	{ LIFECYCLE_REVIEW, ENTRY_REVIEW_RECORDED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_OK }, -1 },
+	{ LIFECYCLE_FEEDBACK, ENTRY_ENTERPRISE_FEEDBACK,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_OK }, -1 },
+	{ LIFECYCLE_EXPORT, ENTRY_BUNDLE_EXPORTED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_OK }, -1 },
+	{ LIFECYCLE_VIEW, ENTRY_INSPECTION_VIEWED,
+	    { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_OK }, -1 },
+};
+
+#define NWANT	(sizeof(want) / sizeof(want[0]))
+
+/* Every step once, and the steps in the order of the enum. */
+static void
+test_steps_covered(void **state)
+{
+	size_t k;
+
+	(void)state;
+	assert_int_equal(NWANT, LIFECYCLE_NSTEPS);
+	for (k = 0; k < NWANT; k++)
+		assert_int_equal(want[k].step, k);
+}
+
+/*
+ * Every cell: each step from each state, as an emergency inspection not
+ * back-filled yet (so that back-fill is decided by the state alone).
+ */
+static void
+test_every_cell(void **state)
+{
+	struct lifecycle from, to;
+	enum lifecycle_refusal why;
+	size_t k;
+	int s, rc, allowed = 0, refused = 0;
+
+	(void)state;
+	for (k = 0; k < NWANT; k++)
+		for (s = 0; s < LIFECYCLE_NSTATES; s++) {
+			from.state = (enum lifecycle_state)s;
+			from.emergency = 1;
+			from.backfilled = 0;
+			rc = lifecycle_step(&from, want[k].step, &to, &why);
+			if (why != want[k].from[s])
+				print_message("%s from state %d\n",
+				    want[k].type, s);
+			assert_int_equal(why, want[k].from[s]);
+			assert_int_equal(rc, why == LIFECYCLE_OK ? 0 :
+			    CUSTOS_ERR_INVALID);
+			if (why == LIFECYCLE_OK)
+				allowed++;
+			else
+				refused++;
+			/* A refused start changes nothing (the first entry
+			 * wins); every other step records its state. */
+			if (why == LIFECYCLE_EXISTS || want[k].to < 0)
+				assert_int_equal(to.state, from.state);
+			else
+				assert_int_equal(to.state, want[k].to);
+			assert_true(to.emergency);
+			assert_int_equal(to.backfilled,
+			    want[k].step == LIFECYCLE_BACKFILL);
+		}
+	/* The expected table has this many of each. */
+	assert_int_equal(allowed, 38);
+	assert_int_equal(refused, 32);
+}
+
+/* The flags: a registration is not an emergency, a back-fill is once. */
+static void
+test_backfill(void **state)
+{
+	static const struct lifecycle none = { LIFECYCLE_NONE, 0, 0 };
+	struct lifecycle lc, to;
+	enum lifecycle_refusal why;
+	int s;
+
+	(void)state;
+	assert_int_equal(lifecycle_step(&none, LIFECYCLE_REGISTER, &lc, &why),
+	    0);
+	assert_int_equal(lc.state, LIFECYCLE_REGISTERED);
+	assert_false(lc.emergency);
+	assert_int_equal(lifecycle_step(&none, LIFECYCLE_EMERGENCY, &lc,
+	    &why), 0);
+	assert_int_equal(lc.state, LIFECYCLE_ENTERED);
+	assert_true(lc.emergency);
+	assert_false(lc.backfilled);
+	for (s = LIFECYCLE_REGISTERED; s < LIFECYCLE_CLOSED; s++) {
+		lc.state = (enum lifecycle_state)s;
+		lc.emergency = 0;
+		lc.backfilled = 0;
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_BACKFILL, &to,
+		    &why), CUSTOS_ERR_INVALID);
+		assert_int_equal(why, LIFECYCLE_NOT_EMERGENCY);
+		lc.emergency = 1;
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_BACKFILL, &lc,
+		    &why), 0);
+		assert_true(lc.backfilled);
+		assert_int_equal(lc.state, s);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_BACKFILL, &to,
+		    &why), CUSTOS_ERR_INVALID);
+		assert_int_equal(why, LIFECYCLE_BACKFILLED);
+	}
+	/* Closed comes first, as the station answers it. */
+	lc.state = LIFECYCLE_CLOSED;
+	lc.emergency = 0;
+	assert_int_equal(lifecycle_step(&lc, LIFECYCLE_BACKFILL, &to, &why),
+	    CUSTOS_ERR_INVALID);
+	assert_int_equal(why, LIFECYCLE_IS_CLOSED);
+}
+
+/* A whole inspection, as docs/inspection.md orders it. */
+static void
+test_walk(void **state)
+{
+	static const enum lifecycle_step walk[] = { LIFECYCLE_REGISTER,
+	    LIFECYCLE_ENTER, LIFECYCLE_LINK, LIFECYCLE_DOCUMENT,
+	    LIFECYCLE_GAP_REASON, LIFECYCLE_UNLINK, LIFECYCLE_LEAVE,
+	    LIFECYCLE_CLOSE, LIFECYCLE_REVIEW, LIFECYCLE_FEEDBACK,
+	    LIFECYCLE_EXPORT, LIFECYCLE_VIEW };
+	static const char *const names[] = { "registered", "entered",
+	    "entered", "entered", "entered", "entered", "left", "closed",
+	    "closed", "closed", "closed", "closed" };
+	struct lifecycle lc = { LIFECYCLE_NONE, 0, 0 };
+	enum lifecycle_refusal why;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(walk) / sizeof(walk[0]); k++) {
+		assert_int_equal(lifecycle_step(&lc, walk[k], &lc, &why), 0);
+		assert_string_equal(lifecycle_state_name(lc.state), names[k]);
+	}
+}
+
+static void
+test_names(void **state)
+{
+	static const char *const names[LIFECYCLE_NSTATES] = { NULL,
+	    "registered", "entered", "left", "closed" };
+	enum lifecycle_state st;
+	enum lifecycle_step step;
+	size_t k;
+	int s;
+
+	(void)state;
+	for (s = 0; s < LIFECYCLE_NSTATES; s++) {
+		if (names[s] == NULL) {
+			assert_null(lifecycle_state_name(
+			    (enum lifecycle_state)s));
+			continue;
+		}
+		assert_string_equal(lifecycle_state_name(
+		    (enum lifecycle_state)s), names[s]);
+		assert_int_equal(lifecycle_state_parse(names[s], &st), 0);
+		assert_int_equal(st, s);
+	}
+	assert_null(lifecycle_state_name(LIFECYCLE_NSTATES));
+	assert_int_equal(lifecycle_state_parse("open", &st),
+	    CUSTOS_ERR_FORMAT);
+	assert_int_equal(lifecycle_state_parse("", &st), CUSTOS_ERR_FORMAT);
+	for (k = 0; k < NWANT; k++) {
+		assert_string_equal(lifecycle_step_type(want[k].step),
+		    want[k].type);
+		assert_int_equal(lifecycle_step_of(want[k].type, &step), 0);
+		assert_int_equal(step, want[k].step);
+	}
+	assert_null(lifecycle_step_type(LIFECYCLE_NSTEPS));
+	assert_int_equal(lifecycle_step_of(ENTRY_SEGMENT_SEALED, &step),
+	    CUSTOS_ERR_NOTFOUND);
+	assert_int_equal(lifecycle_step_of(ENTRY_CAMERA_ASSIGNED, &step),
+	    CUSTOS_ERR_NOTFOUND);
+}
+
+/*
+ * The station's 409 answers, which are wire: "inspection <ID> " and the
+ * words for why.
+ */
+static void
+test_refusal_texts(void **state)
+{
+	static const struct {
+		enum lifecycle_refusal	 why;
+		const char		*answer;
+	} answers[] = {
+		{ LIFECYCLE_OK, "inspection INS-1 " },
+		{ LIFECYCLE_EXISTS, "inspection INS-1 exists already" },
+		{ LIFECYCLE_UNKNOWN, "inspection INS-1 does not exist" },
+		{ LIFECYCLE_IS_CLOSED, "inspection INS-1 is closed" },
+		{ LIFECYCLE_HAS_ENTERED, "inspection INS-1 has entered the "
+		    "site already" },
+		{ LIFECYCLE_NOT_ENTERED, "inspection INS-1 has not entered "
+		    "the site" },
+		{ LIFECYCLE_HAS_LEFT, "inspection INS-1 has left the site "
+		    "already" },
+		{ LIFECYCLE_NOT_EMERGENCY, "inspection INS-1 was registered, "
+		    "not an emergency: nothing to back-fill" },
+		{ LIFECYCLE_BACKFILLED, "inspection INS-1 is back-filled "
+		    "already" },
+	};
+	char buf[128];
+	size_t k;
+
+	(void)state;
+	assert_int_equal(sizeof(answers) / sizeof(answers[0]),
+	    LIFECYCLE_NREFUSALS);
+	for (k = 0; k < LIFECYCLE_NREFUSALS; k++) {
+		snprintf(buf, sizeof(buf), "inspection %s %s", "INS-1",
+		    lifecycle_refusal_text(answers[k].why));
+		assert_string_equal(buf, answers[k].answer);
+	}
+	assert_null(lifecycle_refusal_text(LIFECYCLE_NREFUSALS));
+}
+
+static void
+test_invalid(void **state)
+{
+	struct lifecycle from = { LIFECYCLE_NSTATES, 1, 1 }, to;
+	enum lifecycle_refusal why;
+
+	(void)state;
+	assert_int_equal(lifecycle_step(&from, LIFECYCLE_ENTER, &to, &why),
+	    CUSTOS_ERR_INVALID);
+	assert_int_equal(why, LIFECYCLE_NREFUSALS);
+	assert_int_equal(to.state, LIFECYCLE_NSTATES);
+	from.state = LIFECYCLE_REGISTERED;
+	assert_int_equal(lifecycle_step(&from, LIFECYCLE_NSTEPS, &to, &why),
+	    CUSTOS_ERR_INVALID);
+	assert_int_equal(why, LIFECYCLE_NREFUSALS);
+	assert_int_equal(to.state, LIFECYCLE_REGISTERED);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_steps_covered),
+		cmocka_unit_test(test_every_cell),
+		cmocka_unit_test(test_backfill),
+		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_refusal_texts),
+		cmocka_unit_test(test_invalid),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

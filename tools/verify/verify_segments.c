@@ -1,0 +1,610 @@
+/*
+ * verify_segments: the bundle verifier's integrity checks of the
+ * inspection (verify_int.h, docs/bundle.md): which inspection the bundle
+ * is of, its hash chain, every sealed media file and the segments linked
+ * to it, MANIFEST's items, and the evidence built from the proven
+ * entries.  The checks of the log itself (layout, key, checkpoint,
+ * timestamp, entries) are in verify_checks.c.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "custos/bundle.h"
+#include "custos/ckpt.h"
+#include "custos/digest.h"
+#include "custos/entry_type.h"
+#include "custos/err.h"
+#include "custos/evidence.h"
+#include "custos/merkle.h"
+#include "custos/note.h"
+#include "custos/probe.h"
+#include "custos/rfc3339.h"
+#include "custos/tsa.h"
+
+#include "verify_bundle.h"
+#include "verify_int.h"
+#include "verify_util.h"
+
+/*
+ * The inspection and its chain.
+ */
+
+/* The inspection: MANIFEST's, else the one a chain start names. */
+int
+vb_find_inspection(struct vb *v)
+{
+	const char *id = NULL, *t;
+	size_t i;
+
+	if (v->manifest != NULL)
+		id = json_string_value(json_object_get(v->manifest,
+		    "inspection"));
+	for (i = 0; id == NULL && i < v->nents; i++) {
+		if (v->ents[i].j == NULL)
+			continue;
+		t = v->ents[i].type;
+		if (strcmp(t, ENTRY_INSPECTION_REGISTERED) == 0 ||
+		    strcmp(t, ENTRY_INSPECTION_EMERGENCY) == 0)
+			id = json_string_value(json_object_get(v->ents[i].j,
+			    "inspection"));
+	}
+	if (id == NULL)
+		id = "";
+	if ((v->inspection = strdup(id)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	return 0;
+}
+
+/* One link: e's inspection_prev must be prev's leaf. */
+static int
+chain_link(struct vb *v, const struct ent *prev, const struct ent *e)
+{
+	const char *want = sget(e->j, "inspection_prev");
+	char have[DIGEST_STRLEN];
+
+	if (prev == NULL) {
+		if (!is_start(e->type) || want[0] != '\0') {
+			vb_check(v, "chain.link", 0, (int64_t)e->index,
+			    e->file->name, "chain: its first entry in the "
+			    "bundle, %" PRIu64 " (%s), is not the inspection's "
+			    "registration: the entries before it are missing",
+			    e->index, e->type);
+			return 0;
+		}
+		return 1;
+	}
+	verify_hash_str(v->alg, prev->leaf, have, sizeof(have));
+	if (strcmp(want, have) != 0) {
+		vb_check(v, "chain.link", 0, (int64_t)e->index, e->file->name,
+		    "chain: entry %" PRIu64 " (%s) links to %s, but the entry "
+		    "before it, %" PRIu64 " (%s), has leaf %s: an entry "
+		    "between them is missing, reordered or foreign", e->index,
+		    e->type, want[0] ? want : "nothing", prev->index,
+		    prev->type, have);
+		return 0;
+	}
+	return 1;
+}
+
+void
+vb_check_chain(struct vb *v)
+{
+	const struct ent *prev = NULL, *first = NULL, *e;
+	json_t *mchain = NULL, *it;
+	int64_t last_listed = -1, idx;
+	size_t i, n = 0;
+	int ok = 1, closed = 0;
+
+	for (i = 0; i < v->nents; i++) {
+		e = &v->ents[i];
+		if (e->j == NULL || strcmp(sget(e->j, "inspection"),
+		    v->inspection) != 0)
+			continue;
+		if (!chain_link(v, prev, e))
+			ok = 0;
+		if (first == NULL)
+			first = e;
+		closed |= strcmp(e->type, ENTRY_INSPECTION_CLOSED) == 0;
+		prev = e;
+		n++;
+	}
+	v->chain_len = n;
+	if (v->manifest != NULL)
+		mchain = json_object_get(v->manifest, "chain");
+	json_array_foreach(mchain, i, it) {
+		if ((idx = json_is_integer(it) ? json_integer_value(it) : -1) <
+		    0)
+			continue;
+		last_listed = idx;
+		if ((e = vb_ent_find(v, (uint64_t)idx)) == NULL) {
+			vb_check(v, "chain.complete", 0, idx, NULL,
+			    "chain: entry "
+			    "%lld of the chain (MANIFEST.json) is missing",
+			    (long long)idx);
+			ok = 0;
+		} else if (e->j != NULL && strcmp(sget(e->j, "inspection"),
+		    v->inspection) != 0) {
+			vb_check(v, "chain.complete", 0, idx, e->file->name,
+			    "chain: entry %lld, which MANIFEST.json puts in "
+			    "the chain, is not an entry of %s", (long long)idx,
+			    v->inspection);
+			ok = 0;
+		}
+	}
+	if (n == 0) {
+		vb_check(v, "chain.complete", 0, -1, NULL, "chain: no entry of "
+		    "inspection \"%s\" in the bundle", v->inspection);
+		v->chain_ok = 0;
+		return;
+	}
+	if (last_listed >= 0 && (uint64_t)last_listed != prev->index) {
+		vb_check(v, "chain.complete", 0, (int64_t)prev->index, NULL,
+		    "chain: ends at entry %" PRIu64 " but MANIFEST.json says "
+		    "its last entry is %lld", prev->index,
+		    (long long)last_listed);
+		ok = 0;
+	}
+	v->chain_ok = ok;
+	v->chain_closed = closed;
+	v->chain_first = first->type;
+	v->chain_last = prev->type;
+	if (ok)
+		vb_check(v, "chain.complete", 1, -1, NULL,
+		    "chain: %zu entries of "
+		    "%s from %s (%" PRIu64 ") to %s (%" PRIu64 "), every "
+		    "inspection_prev link intact, no link missing%s", n,
+		    v->inspection, first->type, first->index, prev->type,
+		    prev->index, closed ? "" : " (the inspection is not "
+		    "closed at export)");
+}
+
+/*
+ * Media.
+ */
+
+/*
+ * Checks one sealed object against the media file of its hash.  Returns
+ * 1 if the file is there and is the sealed one, 0 if altered, -1 if
+ * missing; why gets the reason.
+ */
+static int
+media_one(struct vb *v, const struct ent *e, char *why, size_t whysz,
+    const char **path)
+{
+	const struct bundle_media *m;
+	const char *obj = sget(e->j, "object"), *want_root;
+	enum digest_alg alg;
+	uint8_t h[DIGEST_LEN], root[DIGEST_LEN];
+	char have[DIGEST_STRLEN], rootstr[DIGEST_STRLEN];
+	json_t *media = json_object_get(e->j, "media");
+	int64_t size = iget(e->j, "size");
+
+	*path = NULL;
+	if (digest_parse(obj, &alg, h) != 0 || alg != v->alg) {
+		snprintf(why, whysz, "entry %" PRIu64 " names no object of "
+		    "this profile", e->index);
+		vb_check(v, "media.hash", 0, (int64_t)e->index, NULL, "%s",
+		    why);
+		return 0;
+	}
+	if ((m = bundle_media_find(v->b, h)) == NULL) {
+		snprintf(why, whysz, "media/%s.* is missing", obj + 7);
+		vb_check(v, "media.present", 0, (int64_t)e->index, NULL,
+		    "entry %" PRIu64 " (%s) seals %s: media file missing",
+		    e->index, e->type, obj);
+		return -1;
+	}
+	*path = m->name;
+	v->media_checked++;
+	verify_hash_str(v->alg, m->hash, have, sizeof(have));
+	if (!m->complete) {
+		snprintf(why, whysz, "%s could not be read to its end",
+		    m->name);
+		vb_check(v, "media.hash", 0, (int64_t)e->index, m->name, "%s",
+		    why);
+		return 0;
+	}
+	if (memcmp(m->hash, h, DIGEST_LEN) != 0) {
+		snprintf(why, whysz, "%s hashes to %s, not %s", m->name, have,
+		    obj);
+		vb_check(v, "media.hash", 0, (int64_t)e->index, m->name,
+		    "%s: hash %s, but its name and entry %" PRIu64 " say %s: "
+		    "the file was altered or replaced", m->name, have,
+		    e->index, obj);
+		return 0;
+	}
+	if (size < 0 || (uint64_t)size != m->size) {
+		snprintf(why, whysz, "%s has %" PRIu64 " bytes, entry says "
+		    "%lld", m->name, m->size, (long long)size);
+		vb_check(v, "media.hash", 0, (int64_t)e->index, m->name, "%s",
+		    why);
+		return 0;
+	}
+	vb_check(v, "media.hash", 1, (int64_t)e->index, m->name, "%s: %" PRIu64
+	    " bytes, %s, as sealed by entry %" PRIu64, m->name, m->size, obj,
+	    e->index);
+	v->media_ok++;
+	want_root = json_string_value(json_object_get(media, "packet_root"));
+	if (want_root == NULL || !v->o->probed)
+		return 1;
+	v->roots_checked++;
+	if (!m->probed || (m->probe.status != PROBE_OK &&
+	    m->probe.status != PROBE_DAMAGED)) {
+		snprintf(why, whysz, "packet root of %s not recomputed: the "
+		    "media child %s%s%s", m->name, m->probed ?
+		    probe_status_name(m->probe.status) : "did not run",
+		    m->probed ? ": " :
+		    "", m->probed ? m->probe.error : "");
+		vb_check(v, "media.packet_root", 0, (int64_t)e->index, m->name,
+		    "%s", why);
+		return 0;
+	}
+	memcpy(root, m->probe.packet_root, DIGEST_LEN);
+	verify_hash_str(v->alg, root, rootstr, sizeof(rootstr));
+	if (strcmp(rootstr, want_root) != 0) {
+		snprintf(why, whysz, "packet root of %s is %s, entry says %s",
+		    m->name, rootstr, want_root);
+		vb_check(v, "media.packet_root", 0, (int64_t)e->index, m->name,
+		    "%s: recomputed packet root %s (%" PRIu64 " packets) is "
+		    "not the sealed %s", m->name, rootstr, m->probe.packets,
+		    want_root);
+		return 0;
+	}
+	vb_check(v, "media.packet_root", 1, (int64_t)e->index, m->name, "%s: "
+	    "packet root %s over %" PRIu64 " packets recomputed in the "
+	    "sandboxed media child, as sealed", m->name, rootstr,
+	    m->probe.packets);
+	v->roots_ok++;
+	return 1;
+}
+
+static int
+seals_object(const struct ent *e)
+{
+	return e->j != NULL && (strcmp(e->type, ENTRY_SEGMENT_SEALED) == 0 ||
+	    strcmp(e->type, ENTRY_DOCUMENT_SEALED) == 0);
+}
+
+/* Media files no entry seals. */
+static void
+media_foreign(struct vb *v)
+{
+	const struct bundle_media *m;
+	enum digest_alg alg;
+	uint8_t h[DIGEST_LEN];
+	size_t i, k;
+
+	for (k = 0; k < v->b->nmedia; k++) {
+		m = &v->b->media[k];
+		for (i = 0; i < v->nents; i++)
+			if (seals_object(&v->ents[i]) &&
+			    digest_parse(sget(v->ents[i].j, "object"), &alg,
+			    h) == 0 && memcmp(h, m->name_hash, DIGEST_LEN) == 0)
+				break;
+		if (i == v->nents)
+			vb_check(v, "media.foreign", 0, -1, m->name,
+			    "%s: no entry "
+			    "in the bundle seals it: a foreign file", m->name);
+	}
+}
+
+/*
+ * MANIFEST.json's items: informative, but where they disagree with the
+ * bundle or the signed entries, the reviewer is told.
+ */
+static void
+manifest_items(struct vb *v)
+{
+	json_t *items = json_object_get(v->manifest, "items"), *it;
+	const char *path, *obj;
+	struct ent *e;
+	size_t i, k;
+	int64_t idx;
+
+	json_array_foreach(items, i, it) {
+		path = sget(it, "path");
+		obj = sget(it, "object");
+		for (k = 0; k < v->b->nmedia &&
+		    strcmp(v->b->media[k].name, path) != 0; k++)
+			;
+		if (k == v->b->nmedia) {
+			vb_check(v, "bundle.manifest", 0, iget(it, "entry"),
+			    path,
+			    "MANIFEST.json lists %s, which is not in the "
+			    "bundle",
+			    path[0] ? path : "an item without a path");
+			continue;
+		}
+		idx = iget(it, "entry");
+		if (idx < 0 || (e = vb_ent_find(v, (uint64_t)idx)) == NULL ||
+		    e->j == NULL)
+			continue;	/* reported with the entries */
+		if (strcmp(sget(e->j, "object"), obj) != 0 ||
+		    strncmp(obj + (strchr(obj, ':') ? strchr(obj, ':') - obj +
+		    1 : 0), path + 6, 2 * DIGEST_LEN) != 0)
+			vb_check(v, "bundle.manifest", 0, idx, path,
+			    "MANIFEST.json says %s is %s of entry %lld, but "
+			    "the entry seals %s", path, obj, (long long)idx,
+			    sget(e->j, "object"));
+	}
+}
+
+/*
+ * Segments: what the inspection's evidence.linked entries name.
+ */
+
+struct seg {
+	uint64_t	 index;
+	int		 linked;
+	const char	*object;	/* from the link when no entry */
+};
+
+static int
+collect_segs(struct vb *v, struct seg **out, size_t *nout)
+{
+	struct seg *s = NULL, *ns;
+	size_t i, k, n = 0;
+	int64_t idx;
+
+	*out = NULL;
+	*nout = 0;
+	for (i = 0; i < v->nents; i++) {
+		const struct ent *e = &v->ents[i];
+		int link = strcmp(e->type, ENTRY_EVIDENCE_LINKED) == 0;
+
+		if (e->j == NULL || (!link && strcmp(e->type,
+		    ENTRY_EVIDENCE_UNLINKED) != 0) ||
+		    strcmp(sget(e->j, "inspection"), v->inspection) != 0 ||
+		    (idx = iget(e->j, "segment")) < 0)
+			continue;
+		for (k = 0; k < n && s[k].index != (uint64_t)idx; k++)
+			;
+		if (k == n) {
+			if ((ns = reallocarray(s, n + 1, sizeof(*s))) ==
+			    NULL) {
+				free(s);
+				return CUSTOS_ERR_NOMEM;
+			}
+			s = ns;
+			s[n].index = (uint64_t)idx;
+			s[n].object = sget(e->j, "object");
+			n++;
+		}
+		s[k].linked = link;
+	}
+	*out = s;
+	*nout = n;
+	return 0;
+}
+
+/*
+ * The officer who carried the segment's camera when it recorded: the
+ * segment's own "officer", else the latest camera.assigned of its camera
+ * from at or before its start (docs/inspection.md).  Only entries that
+ * are in the bundle count; "" if none.
+ */
+static const char *
+segment_officer(struct vb *v, const json_t *seg, const char *start)
+{
+	const char *best = "", *cam = sget(seg, "camera");
+	int64_t t, from, best_from = INT64_MIN;
+	size_t i;
+
+	if (json_object_get(seg, "officer") != NULL)
+		return sget(seg, "officer");
+	if (rfc3339_parse(start, &t) != 0)
+		return "";
+	for (i = 0; i < v->nents; i++) {
+		const json_t *j = v->ents[i].j;
+
+		if (j == NULL || strcmp(v->ents[i].type,
+		    ENTRY_CAMERA_ASSIGNED) != 0 || strcmp(sget(j, "camera"),
+		    cam) != 0 || rfc3339_parse(sget(j, "from"), &from) != 0 ||
+		    from > t || from < best_from)
+			continue;
+		best_from = from;
+		best = sget(j, "officer");
+	}
+	return best;
+}
+
+static void
+segment_json(struct vb *v, const struct seg *s, json_t *segs,
+    size_t *found, size_t *okc)
+{
+	struct ent *e = vb_ent_find(v, s->index);
+	const char *verdict = "ok", *path = NULL, *start, *officer;
+	char why[512];
+	json_t *o, *media;
+	int r;
+
+	why[0] = '\0';
+	if ((o = json_object()) == NULL) {
+		v->nomem = 1;
+		return;
+	}
+	setk(v, o, "index", json_integer((json_int_t)s->index));
+	if (e == NULL || e->j == NULL) {
+		verdict = "missing";
+		snprintf(why, sizeof(why), "entries/%" PRIu64 ".json %s",
+		    s->index, e == NULL ? "is missing" : "is not readable");
+		vb_check(v, "segments.present", 0, (int64_t)s->index, NULL,
+		    "segment %" PRIu64 " (linked to %s): its entry is missing",
+		    s->index, v->inspection);
+		setk(v, o, "object", jstr(s->object));
+	} else {
+		setk(v, o, "object", jstr(sget(e->j, "object")));
+		r = media_one(v, e, why, sizeof(why), &path);
+		if (r < 0)
+			verdict = "missing";
+		else if (r == 0 || !e->proven || !e->index_ok ||
+		    strcmp(e->type, ENTRY_SEGMENT_SEALED) != 0) {
+			verdict = "altered";
+			if (r != 0 && !e->proven)
+				snprintf(why, sizeof(why), "entry %" PRIu64
+				    " is not proven in the signed tree",
+				    e->index);
+			else if (r != 0)
+				snprintf(why, sizeof(why), "entry %" PRIu64
+				    " is a %s, not a segment.sealed",
+				    e->index, e->type);
+		}
+		(*found) += r >= 0;
+		media = json_object_get(e->j, "media");
+		/* The container's start, else the file's mtime, as the
+		 * timeline and the footage_gap rule read it. */
+		start = json_object_get(media, "recorded_start") != NULL ?
+		    sget(media, "recorded_start") : sget(e->j, "mtime");
+		setk(v, o, "camera", jstr(sget(e->j, "camera")));
+		officer = segment_officer(v, e->j, start);
+		if (officer[0] != '\0')
+			setk(v, o, "officer", jstr(officer));
+		if (start[0] != '\0') {
+			setk(v, o, "recorded_start", jstr(start));
+			setk(v, o, "start_source", json_string(
+			    json_object_get(media, "recorded_start") != NULL ?
+			    "recorded_start" : "mtime"));
+		}
+		if (iget(media, "duration_ms") >= 0)
+			setk(v, o, "duration_ms",
+			    json_integer(iget(media, "duration_ms")));
+		setk(v, o, "source", jstr(sget(e->j, "source")));
+	}
+	if (path != NULL)
+		setk(v, o, "path", jstr(path));
+	setk(v, o, "verdict", json_string(verdict));
+	setk(v, o, "linked", json_boolean(s->linked));
+	if (why[0] != '\0')
+		setk(v, o, "why", jstr(why));
+	(*okc) += strcmp(verdict, "ok") == 0;
+	push(v, segs, o);
+}
+
+int
+vb_check_media_and_segments(struct vb *v)
+{
+	struct seg *s;
+	json_t *segs, *counts;
+	size_t n, i, found = 0, okc = 0, mexp = 0, mfound = 0;
+	const char *path;
+	enum digest_alg alg;
+	uint8_t h[DIGEST_LEN];
+	char why[512];
+	int rc;
+
+	if ((rc = collect_segs(v, &s, &n)) != 0)
+		return rc;
+	if ((segs = json_array()) == NULL) {
+		free(s);
+		return CUSTOS_ERR_NOMEM;
+	}
+	for (i = 0; i < n; i++)
+		segment_json(v, &s[i], segs, &found, &okc);
+	/* Objects sealed by entries that are not linked segments:
+	 * documents, and segments named only by a dock session. */
+	for (i = 0; i < v->nents; i++) {
+		size_t k;
+
+		if (!seals_object(&v->ents[i]))
+			continue;
+		mexp++;
+		if (digest_parse(sget(v->ents[i].j, "object"), &alg, h) == 0 &&
+		    bundle_media_find(v->b, h) != NULL)
+			mfound++;
+		for (k = 0; k < n && s[k].index != v->ents[i].index; k++)
+			;
+		if (k == n)
+			(void)media_one(v, &v->ents[i], why, sizeof(why),
+			    &path);
+	}
+	if (n == 0)
+		vb_check(v, "segments.present", 1, -1, NULL, "segments: "
+		    "inspection %s has no linked footage", v->inspection);
+	else if (okc == n)
+		vb_check(v, "segments.present", 1, -1, NULL,
+		    "segments: all %zu "
+		    "linked segments present and unaltered", n);
+	else
+		vb_check(v, "segments.present", 0, -1, NULL, "segments: %zu of "
+		    "%zu linked segments present and unaltered (%zu found)",
+		    okc, n, found);
+	media_foreign(v);
+	manifest_items(v);
+	setk(v, v->report, "segments", segs);
+	if ((counts = json_object()) == NULL) {
+		free(s);
+		return CUSTOS_ERR_NOMEM;
+	}
+	setk(v, counts, "segments_expected", json_integer((json_int_t)n));
+	setk(v, counts, "segments_found", json_integer((json_int_t)found));
+	setk(v, counts, "segments_ok", json_integer((json_int_t)okc));
+	setk(v, counts, "entries_expected", json_integer((json_int_t)
+	    (v->manifest != NULL && json_is_array(json_object_get(
+	    v->manifest, "entries")) ? json_array_size(json_object_get(
+	    v->manifest, "entries")) : v->nents)));
+	setk(v, counts, "entries_found", json_integer((json_int_t)v->nents));
+	setk(v, counts, "media_expected", json_integer((json_int_t)mexp));
+	setk(v, counts, "media_found", json_integer((json_int_t)mfound));
+	setk(v, v->report, "counts", counts);
+	free(s);
+	return 0;
+}
+
+/*
+ * Evidence: from the proven entries only.
+ */
+
+int
+vb_build_evidence(struct vb *v, int proven_only)
+{
+	const uint8_t **bytes = NULL;
+	uint64_t *idx = NULL;
+	size_t *len = NULL, n = 0, i, foreign;
+	int rc = CUSTOS_ERR_NOMEM;
+
+	if (v->nents > 0 && ((bytes = calloc(v->nents, sizeof(*bytes))) ==
+	    NULL || (idx = calloc(v->nents, sizeof(*idx))) == NULL ||
+	    (len = calloc(v->nents, sizeof(*len))) == NULL))
+		goto out;
+	for (i = 0; i < v->nents; i++) {
+		if (v->ents[i].j == NULL || !v->ents[i].index_ok ||
+		    (proven_only && !v->ents[i].proven))
+			continue;
+		bytes[n] = v->ents[i].file->data;
+		len[n] = v->ents[i].file->len;
+		idx[n++] = v->ents[i].index;
+	}
+	rc = evidence_from_entries(v->inspection, idx, bytes, len, n, &v->ev,
+	    &foreign);
+	if (rc == 0)
+		v->have_ev = 1;
+	else if (rc == CUSTOS_ERR_FORMAT)
+		rc = 0;
+	if (rc != 0 || !proven_only)
+		goto out;
+	/* Proven entries that serve no role: another inspection's. */
+	for (i = 0; i < v->nents; i++)
+		if (v->ents[i].proven && v->ents[i].index_ok &&
+		    v->ents[i].j != NULL &&
+		    evidence_find(&v->ev, v->ents[i].index) == NULL)
+			vb_check(v, "entry.foreign", 0,
+			    (int64_t)v->ents[i].index,
+			    v->ents[i].file->name, "entry %" PRIu64 " (%s%s%s) "
+			    "has no role in inspection %s: a foreign entry",
+			    v->ents[i].index, v->ents[i].type,
+			    json_object_get(v->ents[i].j, "inspection") ?
+			    ", inspection " : "", sget(v->ents[i].j,
+			    "inspection"), v->inspection);
+out:
+	free(bytes);
+	free(idx);
+	free(len);
+	return rc;
+}
+
