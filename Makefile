@@ -128,16 +128,18 @@ T_enc	:= $(call L,err enc)
 T_utf8	:= $(call L,err utf8)
 T_digest := $(call L,err enc digest)
 T_merkle := $(call L,err enc digest merkle)
+T_merkle_vectors := $(T_merkle)
 T_sign	:= $(call L,err enc digest sign signer)
 T_note	:= $(T_sign) $(call L,utf8 note note_sign)
 T_ckpt	:= $(T_note) $(call L,ckpt)
 T_log	:= $(T_ckpt) $(call L,merkle db log log_proof log_ckpt log_audit util)
+T_log_audit := $(T_log)
 T_store	:= $(call L,err enc digest store util)
 T_config := $(call L,err enc utf8 digest config config_keys util)
 T_util	:= $(call L,err util)
 T_catalog := $(T_log) $(call L,view catalog)
 T_calendar := $(call L,err util calendar)
-T_uscc	:= $(call L,err uscc)
+T_uscc	:= $(call L,err enc uscc)
 T_registry := $(T_log) $(call L,uscc view lifecycle registry \
 	   registry_inspect)
 T_lifecycle := $(call L,err lifecycle)
@@ -163,7 +165,9 @@ $(B)/asan/tests/test_upload_req: LIBS_CUSTOS += -lhttp_parser
 # The shared set-up (tests/unit/fixture.h) is an archive, linked last, so
 # that a test takes only the members it calls and links no module for
 # helpers it does not use.
-FIXTURE := $(call aobj,tests/unit/fixture.c tests/unit/fixture_log.c)
+FIXTURE := $(call aobj,tests/unit/fixture.c tests/unit/fixture_log.c \
+	   tests/unit/fixture_tree.c tests/unit/fixture_entries.c \
+	   tests/unit/fixture_times.c)
 T_fixture := $(call L,err enc)
 $(B)/asan/tests/fixture.a: $(FIXTURE)
 	rm -f $@ && $(AR) rcs $@ $(FIXTURE)
@@ -302,10 +306,15 @@ LIVE_ROUNDS ?= 20
 stress-live: all $(B)/tests/mkfixture
 	@B=$(B) LIVE_ROUNDS=$(LIVE_ROUNDS) sh tests/stress/live.sh
 
-# Benchmarks written in sh are installed beside the compiled ones.
-$(B)/bench/bench_%: bench/bench_%.sh
+# Benchmarks written in sh are installed beside the compiled ones, with
+# the helpers they share.
+$(B)/bench/bench_%: bench/bench_%.sh $(B)/bench/lib.sh
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
+
+$(B)/bench/lib.sh: bench/lib.sh
+	@mkdir -p $(@D)
+	install -m 0644 $< $@
 
 bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock \
     $(B)/bench/bench_verify $(B)/bench/bench_upload

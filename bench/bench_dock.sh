@@ -11,20 +11,9 @@
 # BENCH_DOCK_MIB sets the file size (default 256).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-CUSTOSD=${CUSTOSD:-$here/../custosd}
-CUSTOS=${CUSTOS:-$here/../custos}
+BENCH=bench_dock
+. "$here/lib.sh"
 mib=${BENCH_DOCK_MIB:-256}
-w=$(pwd)
-
-now() { date +%s.%N; }
-elapsed() { echo "$2 - $1" | bc; }
-drop_caches() {
-	sync
-	# Every run starts with a cold page cache where we may drop it, so
-	# no run is helped by the one before.
-	[ -w /proc/sys/vm/drop_caches ] && echo 3 >/proc/sys/vm/drop_caches
-	return 0
-}
 
 echo "bench_dock: making 8 files of ${mib} MiB of H.264 video"
 ffmpeg -v error -y -f lavfi \
@@ -69,27 +58,17 @@ if command -v dcfldd >/dev/null; then
 fi
 
 mkdir dock
-cat >custos.conf <<EOC
-[station]
-name = bench.example/station
-state_dir = state
-[dock]
-root = dock
-[control]
-socket = control.sock
-EOC
-"$CUSTOSD" -f -c custos.conf 2>custosd.err &
-pid=$!
-until "$CUSTOS" -c custos.conf status >/dev/null 2>&1; do sleep 0.1; done
+bench_conf
+bench_start
 drop_caches
 t0=$(now)
 mv cams/CAM0001 cams/CAM0002 cams/CAM0003 cams/CAM0004 dock/
 sessions=0
 while [ "$sessions" -lt 4 ]; do
 	sleep 0.2
-	kill -0 $pid 2>/dev/null || { echo "bench_dock: custosd died"; exit 1; }
+	kill -0 $pid 2>/dev/null || die "custosd died"
 	[ "$(echo "$(now) - $t0 < 900" | bc)" = 1 ] ||
-	    { echo "bench_dock: no 4 sessions in 900 s"; kill $pid; exit 1; }
+	    die "no 4 sessions in 900 s"
 	sessions=$(sqlite3 -readonly state/log.db "select count(*) from \
 	    entries where cast(data as text) like '{\"type\":\"dock.session\"%'")
 done

@@ -10,8 +10,8 @@
 # current directory.  BENCH_UPLOAD_MIB sets the size of the 4 files.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-CUSTOSD=${CUSTOSD:-$here/../custosd}
-CUSTOS=${CUSTOS:-$here/../custos}
+BENCH=bench_upload
+. "$here/lib.sh"
 MKCERTS=${MKCERTS:-}
 for m in "$here/../../tests/tools/mkcerts.sh" "$here/../tests/tools/mkcerts.sh"; do
 	[ -z "$MKCERTS" ] && [ -f "$m" ] && MKCERTS=$m
@@ -19,35 +19,19 @@ done
 [ -n "$MKCERTS" ] || { echo "bench_upload: no mkcerts.sh" >&2; exit 1; }
 mib=${BENCH_UPLOAD_MIB:-512}
 w=$(pwd)
-now() { date +%s.%N; }
-elapsed() { echo "$2 - $1" | bc; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 sh "$MKCERTS" "$w/pki" CAM0001 >/dev/null 2>&1
-cat >"$w/custos.conf" <<EOF
-[station]
-name = bench.example/station
-state_dir = state
-[dock]
-root = dock
-[control]
-socket = control.sock
+bench_conf
+cat >>"$w/custos.conf" <<EOF
 [upload]
 listen = 127.0.0.1:$port
 cert = pki/server.pem
 key = pki/server.key
 client_ca = pki/ca.pem
 EOF
-"$CUSTOSD" -f -c "$w/custos.conf" 2>"$w/custosd.err" &
-dpid=$!
-trap 'kill $dpid 2>/dev/null' EXIT
-i=0
-until "$CUSTOS" -c "$w/custos.conf" status >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { echo "bench_upload: custosd did not start" >&2;
-	    cat "$w/custosd.err" >&2; exit 1; }
-	sleep 0.1
-done
+bench_start
+trap 'kill $pid 2>/dev/null' EXIT
 "$CUSTOS" -c "$w/custos.conf" camera add CAM0001 --kind body >/dev/null
 
 # upload FILE...: parallel curl PUTs; fails unless every answer is 2xx.
@@ -73,7 +57,7 @@ upload() {
 	done
 }
 hwm() {
-	sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$dpid/status
+	sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$pid/status
 }
 
 echo "bench_upload: making 4 files of $mib MiB"
@@ -139,6 +123,6 @@ upload many/m*.bin
 t1=$(now)
 printf 'bench_upload: 50 x 16 MiB in parallel: %.2fs\n' "$(elapsed "$t0" "$t1")"
 echo "bench_upload: custosd VmHWM after 50 parallel uploads: $(( $(hwm) / 1024 )) MiB (target: under 128 MiB)"
-kill -TERM $dpid
-wait $dpid || true
+kill -TERM $pid
+wait $pid || true
 trap - EXIT

@@ -18,31 +18,12 @@
 # the CPU-bound ratio.  Installed as build/bench/bench_verify.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-CUSTOSD=${CUSTOSD:-$here/../custosd}
-CUSTOS=${CUSTOS:-$here/../custos}
+BENCH=bench_verify
+. "$here/lib.sh"
 CUSTOS_VERIFY=${CUSTOS_VERIFY:-$here/../custos-verify}
 mib=${BENCH_VERIFY_MIB:-256}
-w=$(pwd)
-pid=
 
-now() { date +%s.%N; }
-elapsed() { echo "$2 - $1" | bc; }
 utc() { date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'; }
-cold=no
-drop_caches() {
-	sync
-	if [ -w /proc/sys/vm/drop_caches ] &&
-	    echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then
-		cold=yes
-	fi
-	return 0
-}
-die() {
-	echo "bench_verify: $*"
-	[ -f custosd.err ] && tail -n 5 custosd.err | sed 's/^/custosd| /'
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	exit 1
-}
 c() { "$CUSTOS" -c custos.conf "$@"; }
 entries_like() {	# PATTERN: how many entries' bytes start like PATTERN
 	sqlite3 -readonly state/log.db "select count(*) from entries where \
@@ -70,24 +51,8 @@ rm -f master.mp4 master.ts
 
 echo "bench_verify: docking them into an inspection and exporting it"
 mkdir dock
-cat >custos.conf <<EOC
-[station]
-name = bench.example/station
-state_dir = state
-[dock]
-root = dock
-after_ingest = keep
-[control]
-socket = control.sock
-EOC
-"$CUSTOSD" -f -c custos.conf 2>custosd.err &
-pid=$!
-i=0
-until c status >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && die "custosd did not answer within 10 s"
-	sleep 0.1
-done
+bench_conf "after_ingest = keep"
+bench_start
 c officer add PA-0001 --name 张伟 --unit 执法支队 --credential 闽应急执字001 \
     --valid-until 2099-12-31 >/dev/null || die "officer PA-0001"
 c officer add PA-0002 --name 李娜 --unit 执法支队 --credential 闽应急执字002 \

@@ -31,12 +31,16 @@ chain_append(struct station *st, const char *type, json_t *payload,
 
 int
 chain_step(struct station *st, const struct registry_inspection *i,
-    const char *type, json_t *p, json_t **body)
+    enum lifecycle_step step, json_t *p, json_t **body)
 {
 	uint64_t index;
 	json_t *e;
 	int code;
 
+	if ((code = chain_allows(i, step, body)) != 0) {
+		json_decref(p);
+		return code;
+	}
 	if (p == NULL || (e = json_pack("{s:s, s:s}", "inspection", i->id,
 	    "inspection_prev", i->last_leaf)) == NULL) {
 		json_decref(p);
@@ -44,7 +48,7 @@ chain_step(struct station *st, const struct registry_inspection *i,
 	}
 	json_object_update(e, p);
 	json_decref(p);
-	code = chain_append(st, type, e, &index, body);
+	code = chain_append(st, lifecycle_step_type(step), e, &index, body);
 	json_decref(e);
 	if (code == 201)
 		json_object_set_new(*body, "inspection", json_string(i->id));
@@ -52,10 +56,10 @@ chain_step(struct station *st, const struct registry_inspection *i,
 }
 
 int
-chain_load(struct station *st, const char *id, enum chain_closed when,
+chain_load(struct station *st, const char *id, enum lifecycle_step step,
     struct registry_inspection **i, json_t **body)
 {
-	int rc;
+	int code, rc;
 
 	if ((rc = registry_inspection(st->registry, id, i)) ==
 	    CUSTOS_ERR_NOTFOUND)
@@ -67,11 +71,11 @@ chain_load(struct station *st, const char *id, enum chain_closed when,
 		*i = NULL;
 		return reply_failed(body, rc, "cannot read the registry");
 	}
-	if (when == CHAIN_OPEN_ONLY &&
-	    (*i)->lifecycle.state == LIFECYCLE_CLOSED) {
+	if ((*i)->lifecycle.state == LIFECYCLE_CLOSED &&
+	    (code = chain_allows(*i, step, body)) != 0) {
 		registry_inspection_free(*i);
 		*i = NULL;
-		return reply_error(body, 409, "inspection %s is closed", id);
+		return code;
 	}
 	return 0;
 }
@@ -91,18 +95,16 @@ chain_allows(const struct registry_inspection *i, enum lifecycle_step step,
 
 int
 chain_action(struct station *st, const struct api_request *req,
-    const char *id, const char *const *keys, enum chain_closed when,
-    int (*fn)(struct station *, const struct registry_inspection *,
-    json_t *, const struct api_request *, json_t **), json_t **body)
+    const char *id, const struct chain_step *step, json_t **body)
 {
 	struct registry_inspection *i;
 	json_t *obj;
 	int code;
 
-	if ((code = chain_load(st, id, when, &i, body)) != 0)
+	if ((code = chain_load(st, id, step->step, &i, body)) != 0)
 		return code;
-	if ((code = reply_parse_body(req, keys, &obj, body)) == 0) {
-		code = fn(st, i, obj, req, body);
+	if ((code = reply_parse_body(req, step->keys, &obj, body)) == 0) {
+		code = step->fn(st, i, obj, req, body);
 		json_decref(obj);
 	}
 	registry_inspection_free(i);

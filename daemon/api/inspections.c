@@ -13,7 +13,6 @@
 #include <jansson.h>
 
 #include "custos/calendar.h"
-#include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/registry.h"
 #include "custos/rfc3339.h"
@@ -139,13 +138,21 @@ first_entry(struct station *st, json_t *obj, const char *date, int64_t ms,
 
 /* Appends the first entry of inspection id; 201 {"index", "inspection"}. */
 static int
-create(struct station *st, const char *type, const char *id, json_t *p,
-    json_t **body)
+create(struct station *st, enum lifecycle_step step, const char *id,
+    json_t *p, json_t **body)
 {
+	const struct lifecycle none = { LIFECYCLE_NONE, 0, 0 };
+	struct lifecycle to;
+	enum lifecycle_refusal why;
 	uint64_t index;
 	int code;
 
-	if ((code = chain_append(st, type, p, &index, body)) == 201)
+	/* A new number, so no inspection yet: the lifecycle's first step. */
+	if (lifecycle_step(&none, step, &to, &why) != 0)
+		return reply_error(body, 409, "inspection %s %s", id,
+		    lifecycle_refusal_text(why));
+	if ((code = chain_append(st, lifecycle_step_type(step), p, &index,
+	    body)) == 201)
 		json_object_set_new(*body, "inspection", json_string(id));
 	return code;
 }
@@ -187,7 +194,7 @@ inspection_register(const struct route_env *env,
 	if (planned != NULL)
 		json_object_set_new(p, "planned", json_string(planned));
 	json_object_set_new(p, "method", json_string(method));
-	code = create(st, ENTRY_INSPECTION_REGISTERED, id, p, body);
+	code = create(st, LIFECYCLE_REGISTER, id, p, body);
 	json_decref(p);
 done:
 	json_decref(obj);
@@ -239,48 +246,47 @@ inspection_emergency(const struct route_env *env,
 	json_object_set_new(p, "method", json_string(method));
 	json_object_set_new(p, "at", json_string(at));
 	set_backfill_due(st, ms, p);
-	code = create(st, ENTRY_INSPECTION_EMERGENCY, id, p, body);
+	code = create(st, LIFECYCLE_EMERGENCY, id, p, body);
 	json_decref(p);
 done:
 	json_decref(obj);
 	return code;
 }
 
+/* inspection.entered or inspection.left (step) at the body's "at". */
 static int
-do_enter(struct station *st, const struct registry_inspection *i,
-    json_t *obj, const struct api_request *req, json_t **body)
+at_step(struct station *st, const struct registry_inspection *i,
+    json_t *obj, enum lifecycle_step step, json_t **body)
 {
 	char at[RFC3339_LEN];
 	int64_t ms;
 	int code;
 
-	(void)req;
-	if ((code = chain_allows(i, LIFECYCLE_ENTER, body)) != 0 ||
+	if ((code = chain_allows(i, step, body)) != 0 ||
 	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0)
 		return code;
-	return chain_step(st, i, ENTRY_INSPECTION_ENTERED, json_pack("{s:s}",
-	    "at", at), body);
+	/* Both are UTC times written alike, so they compare as strings. */
+	if (step == LIFECYCLE_LEAVE && strcmp(at, i->entered_at) < 0)
+		return reply_error(body, 409,
+		    "inspection %s cannot leave at %s before entering at %s",
+		    i->id, at, i->entered_at);
+	return chain_step(st, i, step, json_pack("{s:s}", "at", at), body);
+}
+
+static int
+do_enter(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	(void)req;
+	return at_step(st, i, obj, LIFECYCLE_ENTER, body);
 }
 
 static int
 do_leave(struct station *st, const struct registry_inspection *i,
     json_t *obj, const struct api_request *req, json_t **body)
 {
-	char at[RFC3339_LEN];
-	int64_t ms;
-	int code;
-
 	(void)req;
-	if ((code = chain_allows(i, LIFECYCLE_LEAVE, body)) != 0 ||
-	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0)
-		return code;
-	/* Both are UTC times written alike, so they compare as strings. */
-	if (strcmp(at, i->entered_at) < 0)
-		return reply_error(body, 409,
-		    "inspection %s cannot leave at %s before entering at %s",
-		    i->id, at, i->entered_at);
-	return chain_step(st, i, ENTRY_INSPECTION_LEFT, json_pack("{s:s}", "at",
-	    at), body);
+	return at_step(st, i, obj, LIFECYCLE_LEAVE, body);
 }
 
 static int
@@ -298,7 +304,7 @@ do_backfill(struct station *st, const struct registry_inspection *i,
 		return code;
 	rfc3339_format(summary_now_ms(), now, sizeof(now));
 	late = i->backfill_due != NULL && strcmp(now, i->backfill_due) > 0;
-	return chain_step(st, i, ENTRY_INSPECTION_BACKFILLED,
+	return chain_step(st, i, LIFECYCLE_BACKFILL,
 	    json_pack("{s:s, s:s, s:b}", "basis", basis, "content", content,
 	    "late", late), body);
 }
@@ -321,7 +327,7 @@ do_close(struct station *st, const struct registry_inspection *i,
 	if ((p = json_pack("{s:s}", "result", result)) != NULL &&
 	    deadline != NULL)
 		json_object_set_new(p, "deadline", json_string(deadline));
-	return chain_step(st, i, ENTRY_INSPECTION_CLOSED, p, body);
+	return chain_step(st, i, LIFECYCLE_CLOSE, p, body);
 }
 
 /* inspection.gap_reason: why footage is missing from..to. */
@@ -347,7 +353,7 @@ do_gap(struct station *st, const struct registry_inspection *i,
 		    "gap ends (%s) before it starts (%s)", t, f);
 	rfc3339_format(fm, fb, sizeof(fb));
 	rfc3339_format(tm, tb, sizeof(tb));
-	return chain_step(st, i, ENTRY_INSPECTION_GAP_REASON,
+	return chain_step(st, i, LIFECYCLE_GAP_REASON,
 	    json_pack("{s:s, s:s, s:s}", "from", fb, "to", tb, "reason",
 	    reason), body);
 }
@@ -374,7 +380,7 @@ do_review(struct station *st, const struct registry_inspection *i,
 	if ((p = json_pack("{s:s, s:s}", "reviewer", reviewer, "result",
 	    result)) != NULL && note != NULL)
 		json_object_set_new(p, "note", json_string(note));
-	return chain_step(st, i, ENTRY_REVIEW_RECORDED, p, body);
+	return chain_step(st, i, LIFECYCLE_REVIEW, p, body);
 }
 
 /* enterprise.feedback: what the inspected enterprise said. */
@@ -388,7 +394,7 @@ do_feedback(struct station *st, const struct registry_inspection *i,
 	(void)req;
 	if ((code = reply_text(obj, "text", 0, &text, body)) != 0)
 		return code;
-	return chain_step(st, i, ENTRY_ENTERPRISE_FEEDBACK, json_pack("{s:s}",
+	return chain_step(st, i, LIFECYCLE_FEEDBACK, json_pack("{s:s}",
 	    "text", text), body);
 }
 
@@ -399,60 +405,17 @@ static const char *const k_gap[] = { "from", "to", "reason", NULL };
 static const char *const k_review[] = { "reviewer", "result", "note", NULL };
 static const char *const k_feedback[] = { "text", NULL };
 
-int
-inspection_enter(const struct route_env *env, const struct api_request *req,
-    const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_at, CHAIN_OPEN_ONLY, do_enter,
-	    body);
-}
-
-int
-inspection_leave(const struct route_env *env, const struct api_request *req,
-    const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_at, CHAIN_OPEN_ONLY, do_leave,
-	    body);
-}
-
-int
-inspection_backfill(const struct route_env *env,
-    const struct api_request *req, const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_backfill, CHAIN_OPEN_ONLY,
-	    do_backfill, body);
-}
-
-int
-inspection_close(const struct route_env *env, const struct api_request *req,
-    const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_close, CHAIN_OPEN_ONLY,
-	    do_close, body);
-}
-
-int
-inspection_gap(const struct route_env *env, const struct api_request *req,
-    const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_gap, CHAIN_OPEN_ONLY, do_gap,
-	    body);
-}
-
-/* Review and feedback may come after the decision closed the inspection:
- * the case file is reviewed after closing. */
-int
-inspection_review(const struct route_env *env, const struct api_request *req,
-    const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_review, CHAIN_ALSO_CLOSED,
-	    do_review, body);
-}
-
-int
-inspection_feedback(const struct route_env *env,
-    const struct api_request *req, const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_feedback, CHAIN_ALSO_CLOSED,
-	    do_feedback, body);
-}
+const struct chain_step inspection_enter = { k_at, LIFECYCLE_ENTER, do_enter };
+const struct chain_step inspection_leave = { k_at, LIFECYCLE_LEAVE, do_leave };
+const struct chain_step inspection_backfill = { k_backfill,
+    LIFECYCLE_BACKFILL, do_backfill };
+const struct chain_step inspection_close = { k_close, LIFECYCLE_CLOSE,
+    do_close };
+const struct chain_step inspection_gap = { k_gap, LIFECYCLE_GAP_REASON,
+    do_gap };
+/* The lifecycle lets review and feedback come after the decision closed
+ * the inspection: the case file is reviewed after closing. */
+const struct chain_step inspection_review = { k_review, LIFECYCLE_REVIEW,
+    do_review };
+const struct chain_step inspection_feedback = { k_feedback,
+    LIFECYCLE_FEEDBACK, do_feedback };

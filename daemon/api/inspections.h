@@ -1,42 +1,35 @@
 /*
  * inspections: the handlers of the inspection lifecycle routes
- * (docs/api.md, docs/inspection.md).  Each is a route_fn (route.h) whose
- * param is the inspection ID where the path has one; only router.c calls
- * them.  Each appends one entry, answering 201 {"index", "inspection"}.
+ * (docs/api.md, docs/inspection.md); only router.c uses them.  The
+ * route_handler ones (route.h) create an inspection; the chain_step ones
+ * (chain.h) take a step on the inspection whose ID is the path's
+ * parameter.  Each appends one entry, answering 201 {"index",
+ * "inspection"}.
  */
 #ifndef CUSTOSD_INSPECTIONS_H
 #define CUSTOSD_INSPECTIONS_H
 
+#include "chain.h"
 #include "route.h"
 
 /* POST /v1/inspections: inspection.registered, numbered for today. */
-int	 inspection_register(const struct route_env *env,
-	    const struct api_request *req, const char *param, json_t **body);
+route_handler	 inspection_register;
 /* POST /v1/inspections/emergency: inspection.emergency with its
  * backfill_due. */
-int	 inspection_emergency(const struct route_env *env,
-	    const struct api_request *req, const char *param, json_t **body);
+route_handler	 inspection_emergency;
 
 /* POST /v1/inspections/{id}/enter and /leave. */
-int	 inspection_enter(const struct route_env *env,
-	    const struct api_request *req, const char *id, json_t **body);
-int	 inspection_leave(const struct route_env *env,
-	    const struct api_request *req, const char *id, json_t **body);
+extern const struct chain_step	 inspection_enter, inspection_leave;
 /* POST /v1/inspections/{id}/backfill: an emergency's basis and content. */
-int	 inspection_backfill(const struct route_env *env,
-	    const struct api_request *req, const char *id, json_t **body);
+extern const struct chain_step	 inspection_backfill;
 /* POST /v1/inspections/{id}/close: the result and its deadline. */
-int	 inspection_close(const struct route_env *env,
-	    const struct api_request *req, const char *id, json_t **body);
+extern const struct chain_step	 inspection_close;
 /* POST /v1/inspections/{id}/gap: why footage is missing from..to. */
-int	 inspection_gap(const struct route_env *env,
-	    const struct api_request *req, const char *id, json_t **body);
+extern const struct chain_step	 inspection_gap;
 /* POST /v1/inspections/{id}/review: the legal review; also once closed. */
-int	 inspection_review(const struct route_env *env,
-	    const struct api_request *req, const char *id, json_t **body);
+extern const struct chain_step	 inspection_review;
 /* POST /v1/inspections/{id}/feedback: the enterprise's; also once
  * closed. */
-int	 inspection_feedback(const struct route_env *env,
-	    const struct api_request *req, const char *id, json_t **body);
+extern const struct chain_step	 inspection_feedback;
 
 #endif

@@ -88,8 +88,8 @@ link_step(struct station *st, const struct registry_inspection *i,
 		json_object_set_new(p, "reason", json_string(reason));
 	}
 	json_decref(seg);
-	return chain_step(st, i, link ? ENTRY_EVIDENCE_LINKED :
-	    ENTRY_EVIDENCE_UNLINKED, p, body);
+	return chain_step(st, i, link ? LIFECYCLE_LINK : LIFECYCLE_UNLINK, p,
+	    body);
 }
 
 static const char *const k_link[] = { "segment", "reason", NULL };
@@ -110,21 +110,10 @@ do_unlink(struct station *st, const struct registry_inspection *i,
 	return link_step(st, i, obj, 0, body);
 }
 
-int
-inspection_link(const struct route_env *env, const struct api_request *req,
-    const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_link, CHAIN_OPEN_ONLY, do_link,
-	    body);
-}
-
-int
-inspection_unlink(const struct route_env *env, const struct api_request *req,
-    const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_link, CHAIN_OPEN_ONLY,
-	    do_unlink, body);
-}
+const struct chain_step inspection_link = { k_link, LIFECYCLE_LINK,
+    do_link };
+const struct chain_step inspection_unlink = { k_link, LIFECYCLE_UNLINK,
+    do_unlink };
 
 /*
  * Whether s is a file name we seal: 1 to NAME_MAX_LEN bytes of valid
@@ -212,13 +201,13 @@ inspection_document(const struct route_env *env,
 		    "characters", NAME_MAX_LEN);
 	if (req->bodylen == 0)
 		return reply_error(body, 400, "the document is empty");
-	if ((code = chain_load(st, id, CHAIN_OPEN_ONLY, &i, body)) != 0)
+	if ((code = chain_load(st, id, LIFECYCLE_DOCUMENT, &i, body)) != 0)
 		return code;
 	if ((code = store_body(st, req, object, sizeof(object), &size,
 	    body)) == 0) {
 		p = json_pack("{s:s, s:I, s:s, s:s}", "object", object,
 		    "size", (json_int_t)size, "kind", kind, "name", name);
-		if ((code = chain_step(st, i, ENTRY_DOCUMENT_SEALED, p,
+		if ((code = chain_step(st, i, LIFECYCLE_DOCUMENT, p,
 		    body)) == 201)
 			json_object_set_new(*body, "object",
 			    json_string(object));

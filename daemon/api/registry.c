@@ -29,23 +29,16 @@ officer_json(const struct registry_officer *o)
 	    "valid_until", o->valid_until, "index", (json_int_t)o->index);
 }
 
-/* Sets key to s when s is not NULL; the pack above cannot skip NULLs. */
-static void
-set_opt(json_t *j, const char *key, const char *s)
-{
-	if (j != NULL && s != NULL)
-		json_object_set_new(j, key, json_string(s));
-}
-
 static json_t *
 enterprise_json(const struct registry_enterprise *e)
 {
 	json_t *j;
 
+	/* json_pack() cannot skip NULLs: the optional members follow. */
 	j = json_pack("{s:s, s:s}", "uscc", e->uscc, "name", e->name);
-	set_opt(j, "address", e->address);
-	set_opt(j, "industry", e->industry);
-	set_opt(j, "risk", e->risk);
+	reply_set_opt(j, "address", e->address);
+	reply_set_opt(j, "industry", e->industry);
+	reply_set_opt(j, "risk", e->risk);
 	if (j != NULL)
 		json_object_set_new(j, "index", json_integer(
 		    (json_int_t)e->index));
@@ -53,21 +46,40 @@ enterprise_json(const struct registry_enterprise *e)
 }
 
 /*
- * {key: [item(each of the n elements of size sz at a)]}, the answer of a
- * list; without the array when memory runs out.
+ * The answer to a registry read that returned rc: 0 when it succeeded;
+ * else a 404 naming what and id when it found nothing (what not NULL),
+ * or a 500.
  */
-static json_t *
-list_json(const char *key, const void *a, size_t n, size_t sz,
-    json_t *(*item)(const void *))
+static int
+read_failed(int rc, const char *what, const char *id, json_t **body)
+{
+	if (rc == 0)
+		return 0;
+	if (rc == CUSTOS_ERR_NOTFOUND && what != NULL)
+		return reply_error(body, 404, "no %s %s", what, id);
+	return reply_failed(body, rc, "cannot read the registry");
+}
+
+/*
+ * The answer to a list read that returned rc: on success 200 with
+ * {key: [item(each of the n elements of size sz at a)]} (without the
+ * array when memory runs out), else a 500.
+ */
+static int
+list_reply(int rc, const char *key, const void *a, size_t n, size_t sz,
+    json_t *(*item)(const void *), json_t **body)
 {
 	json_t *arr;
 	size_t i;
 
+	if (rc != 0)
+		return read_failed(rc, NULL, NULL, body);
 	if ((arr = json_array()) != NULL)
 		for (i = 0; i < n; i++)
 			json_array_append_new(arr, item((const char *)a +
 			    i * sz));
-	return json_pack("{s:o*}", key, arr);
+	*body = json_pack("{s:o*}", key, arr);
+	return 200;
 }
 
 static json_t *
@@ -90,11 +102,9 @@ officer_get(const struct route_env *env, const struct api_request *req,
 	int rc;
 
 	(void)req;
-	if ((rc = registry_officer(env->st->registry, id, &o)) ==
-	    CUSTOS_ERR_NOTFOUND)
-		return reply_error(body, 404, "no officer %s", id);
-	if (rc != 0)
-		return reply_failed(body, rc, "cannot read the registry");
+	if ((rc = read_failed(registry_officer(env->st->registry, id, &o),
+	    "officer", id, body)) != 0)
+		return rc;
 	*body = officer_json(o);
 	registry_officer_free(o);
 	return 200;
@@ -106,15 +116,15 @@ officers_list(const struct route_env *env, const struct api_request *req,
 {
 	struct registry_officer *o;
 	size_t n;
-	int rc;
+	int rc, code;
 
 	(void)req;
 	(void)param;
-	if ((rc = registry_officers(env->st->registry, &o, &n)) != 0)
-		return reply_failed(body, rc, "cannot read the registry");
-	*body = list_json("officers", o, n, sizeof(*o), officer_item);
-	registry_officers_free(o, n);
-	return 200;
+	rc = registry_officers(env->st->registry, &o, &n);
+	code = list_reply(rc, "officers", o, n, sizeof(*o), officer_item, body);
+	if (rc == 0)
+		registry_officers_free(o, n);
+	return code;
 }
 
 /* Appends type with payload and answers 201 {"index": N, key: ...}. */
@@ -153,14 +163,11 @@ officer_add(const struct route_env *env, const struct api_request *req,
 	const char *v[5];
 	json_t *obj, *p;
 	uint64_t index;
-	int i, code;
+	int code;
 
 	(void)param;
-	if ((code = reply_parse_body(req, keys, &obj, body)) != 0)
+	if ((code = reply_parse_texts(req, keys, 5, &obj, v, body)) != 0)
 		return code;
-	for (i = 0; i < 5; i++)
-		if ((code = reply_text(obj, keys[i], 0, &v[i], body)) != 0)
-			goto done;
 	code = 400;
 	if (registry_check_officer_id(v[0]) != 0)
 		reply_error(body, 400,
@@ -182,7 +189,6 @@ officer_add(const struct route_env *env, const struct api_request *req,
 			*body = json_pack("{s:I, s:o}", "index",
 			    (json_int_t)index, "officer", p);
 	}
-done:
 	json_decref(obj);
 	return code;
 }
@@ -199,15 +205,14 @@ enterprise_get(const struct route_env *env, const struct api_request *req,
 	int rc;
 
 	(void)req;
-	if ((rc = registry_enterprise(st->registry, uscc, &e)) ==
-	    CUSTOS_ERR_NOTFOUND)
-		return reply_error(body, 404, "no enterprise %s", uscc);
-	if (rc != 0)
-		return reply_failed(body, rc, "cannot read the registry");
+	if ((rc = read_failed(registry_enterprise(st->registry, uscc, &e),
+	    "enterprise", uscc, body)) != 0)
+		return rc;
 	*body = enterprise_json(e);
 	registry_enterprise_free(e);
-	if ((rc = registry_risk_history(st->registry, uscc, &h, &n)) != 0)
-		return reply_failed(body, rc, "cannot read the registry");
+	if ((rc = read_failed(registry_risk_history(st->registry, uscc, &h,
+	    &n), NULL, NULL, body)) != 0)
+		return rc;
 	if ((arr = json_array()) != NULL)
 		for (i = 0; i < n; i++)
 			json_array_append_new(arr, json_pack("{s:s, s:s, s:I}",
@@ -227,15 +232,16 @@ enterprises_list(const struct route_env *env, const struct api_request *req,
 {
 	struct registry_enterprise *e;
 	size_t n;
-	int rc;
+	int rc, code;
 
 	(void)req;
 	(void)param;
-	if ((rc = registry_enterprises(env->st->registry, &e, &n)) != 0)
-		return reply_failed(body, rc, "cannot read the registry");
-	*body = list_json("enterprises", e, n, sizeof(*e), enterprise_item);
-	registry_enterprises_free(e, n);
-	return 200;
+	rc = registry_enterprises(env->st->registry, &e, &n);
+	code = list_reply(rc, "enterprises", e, n, sizeof(*e), enterprise_item,
+	    body);
+	if (rc == 0)
+		registry_enterprises_free(e, n);
+	return code;
 }
 
 /* 400 with the reason unless uscc is a valid code. */
@@ -289,11 +295,8 @@ enterprise_add(const struct route_env *env, const struct api_request *req,
 	int i, code;
 
 	(void)param;
-	if ((code = reply_parse_body(req, keys, &obj, body)) != 0)
+	if ((code = reply_parse_texts(req, keys, 2, &obj, v, body)) != 0)
 		return code;
-	for (i = 0; i < 5; i++)
-		if ((code = reply_text(obj, keys[i], i >= 2, &v[i], body)) != 0)
-			goto done;
 	if ((code = check_uscc(v[0], body)) != 0 ||
 	    (v[4] != NULL && (code = check_risk(v[4], body)) != 0))
 		goto done;
@@ -310,7 +313,7 @@ enterprise_add(const struct route_env *env, const struct api_request *req,
 	    NULL)
 		goto done;
 	for (i = 2; i < 5; i++)
-		set_opt(p, keys[i], v[i]);
+		reply_set_opt(p, keys[i], v[i]);
 	code = enterprise_append(env, ENTRY_ENTERPRISE_ADDED, p, v[0], body);
 	json_decref(p);
 done:
@@ -375,14 +378,11 @@ device_add(const struct route_env *env, const struct api_request *req,
 	const char *v[4];
 	json_t *obj, *p;
 	uint64_t index;
-	int i, code;
+	int code;
 
 	(void)param;
-	if ((code = reply_parse_body(req, keys, &obj, body)) != 0)
+	if ((code = reply_parse_texts(req, keys, 2, &obj, v, body)) != 0)
 		return code;
-	for (i = 0; i < 4; i++)
-		if ((code = reply_text(obj, keys[i], i >= 2, &v[i], body)) != 0)
-			goto done;
 	if (check_serial(v[0]) != 0)
 		code = reply_error(body, 400, "invalid camera serial \"%s\"",
 		    v[0]);
@@ -398,13 +398,12 @@ device_add(const struct route_env *env, const struct api_request *req,
 	    v[1])) == NULL)
 		code = reply_error(body, 500, "out of memory");
 	else {
-		set_opt(p, "model", v[2]);
-		set_opt(p, "review", v[3]);
+		reply_set_opt(p, "model", v[2]);
+		reply_set_opt(p, "review", v[3]);
 		code = chain_append(st, ENTRY_DEVICE_REGISTERED, p, &index,
 		    body);
 		json_decref(p);
 	}
-done:
 	json_decref(obj);
 	return code;
 }

@@ -1,7 +1,7 @@
 /*
  * registry: the handlers of the registry routes (docs/api.md): officers,
  * enterprises and their risk codes, devices and camera assignments.
- * Each is a route_fn (route.h); only router.c calls them.
+ * Each is a route_handler (route.h); only router.c calls them.
  */
 #ifndef CUSTOSD_API_REGISTRY_H
 #define CUSTOSD_API_REGISTRY_H
@@ -9,33 +9,24 @@
 #include "route.h"
 
 /* GET /v1/officers: {"officers": [...]}, by ID. */
-int	 officers_list(const struct route_env *env,
-	    const struct api_request *req, const char *param, json_t **body);
+route_handler	 officers_list;
 /* POST /v1/officers: appends officer.added. */
-int	 officer_add(const struct route_env *env, const struct api_request *req,
-	    const char *param, json_t **body);
+route_handler	 officer_add;
 /* GET /v1/officers/{id}. */
-int	 officer_get(const struct route_env *env, const struct api_request *req,
-	    const char *id, json_t **body);
+route_handler	 officer_get;
 
 /* GET /v1/enterprises: {"enterprises": [...]}, by USCC. */
-int	 enterprises_list(const struct route_env *env,
-	    const struct api_request *req, const char *param, json_t **body);
+route_handler	 enterprises_list;
 /* POST /v1/enterprises: appends enterprise.added. */
-int	 enterprise_add(const struct route_env *env,
-	    const struct api_request *req, const char *param, json_t **body);
+route_handler	 enterprise_add;
 /* GET /v1/enterprises/{uscc}, with its risk history. */
-int	 enterprise_get(const struct route_env *env,
-	    const struct api_request *req, const char *uscc, json_t **body);
+route_handler	 enterprise_get;
 /* POST /v1/enterprises/{uscc}/risk: appends enterprise.risk. */
-int	 enterprise_risk(const struct route_env *env,
-	    const struct api_request *req, const char *uscc, json_t **body);
+route_handler	 enterprise_risk;
 
 /* POST /v1/devices: appends device.registered. */
-int	 device_add(const struct route_env *env, const struct api_request *req,
-	    const char *param, json_t **body);
+route_handler	 device_add;
 /* POST /v1/cameras/{serial}/assign: appends camera.assigned. */
-int	 camera_assign(const struct route_env *env,
-	    const struct api_request *req, const char *serial, json_t **body);
+route_handler	 camera_assign;
 
 #endif

@@ -98,6 +98,25 @@ reply_text(json_t *obj, const char *key, int optional, const char **out,
 }
 
 int
+reply_parse_texts(const struct api_request *req, const char *const *keys,
+    size_t nreq, json_t **obj, const char **v, json_t **body)
+{
+	size_t i;
+	int code;
+
+	if ((code = reply_parse_body(req, keys, obj, body)) != 0)
+		return code;
+	for (i = 0; keys[i] != NULL; i++)
+		if ((code = reply_text(*obj, keys[i], i >= nreq, &v[i],
+		    body)) != 0) {
+			json_decref(*obj);
+			*obj = NULL;
+			return code;
+		}
+	return 0;
+}
+
+int
 reply_time(json_t *obj, const char *key, char *buf, size_t len, int64_t *ms,
     json_t **body)
 {
@@ -156,4 +175,11 @@ reply_query_only(const char *query, const char *const *keys)
 			p++;
 	}
 	return 1;
+}
+
+void
+reply_set_opt(json_t *j, const char *key, const char *s)
+{
+	if (j != NULL && s != NULL)
+		json_object_set_new(j, key, json_string(s));
 }

@@ -42,12 +42,28 @@ int	 reply_text(json_t *obj, const char *key, int optional,
 	    const char **out, json_t **body);
 
 /*
+ * reply_parse_body() with keys, then reply_text() of each key in turn
+ * into v (one per key), the first nreq required and the others optional.
+ * Returns 0 with *obj, which the caller frees and v borrows from, or a
+ * 400 with *obj NULL.
+ */
+int	 reply_parse_texts(const struct api_request *req,
+	    const char *const *keys, size_t nreq, json_t **obj, const char **v,
+	    json_t **body);
+
+/*
  * The optional time member key of obj, an RFC 3339 time, or now when
  * absent: sets *ms and writes it into buf (RFC3339_LEN bytes) as entries
  * write times, in UTC.  Returns 0 or a 400.
  */
 int	 reply_time(json_t *obj, const char *key, char *buf, size_t len,
 	    int64_t *ms, json_t **body);
+
+/*
+ * Sets the member key of j to the string s, an optional member: nothing
+ * when s is NULL (or j is, memory having run out).
+ */
+void	 reply_set_opt(json_t *j, const char *key, const char *s);
 
 /*
  * Copies the value of "key=VALUE" in the &-separated query (not decoded)

@@ -98,7 +98,7 @@ do_exported(struct station *st, const struct registry_inspection *i,
 	if (purpose != NULL)
 		json_object_set_new(p, "purpose", json_string(purpose));
 	peer_fields(p, req->uid);
-	return chain_step(st, i, ENTRY_BUNDLE_EXPORTED, p, body);
+	return chain_step(st, i, LIFECYCLE_EXPORT, p, body);
 }
 
 /*
@@ -122,7 +122,7 @@ do_viewed(struct station *st, const struct registry_inspection *i,
 	if ((p = json_pack("{s:s}", "what", what)) == NULL)
 		return reply_error(body, 500, "out of memory");
 	peer_fields(p, req->uid);
-	return chain_step(st, i, ENTRY_INSPECTION_VIEWED, p, body);
+	return chain_step(st, i, LIFECYCLE_VIEW, p, body);
 }
 
 static const char *const k_exported[] = { "checkpoint_size", "manifest",
@@ -131,27 +131,26 @@ static const char *const k_viewed[] = { "what", NULL };
 
 /* Exports and views may come after the decision closed the inspection:
  * the case file is handed over after closing. */
-int
-inspection_exported(const struct route_env *env,
-    const struct api_request *req, const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_exported, CHAIN_ALSO_CLOSED,
-	    do_exported, body);
-}
+const struct chain_step inspection_exported = { k_exported,
+    LIFECYCLE_EXPORT, do_exported };
+const struct chain_step inspection_viewed = { k_viewed, LIFECYCLE_VIEW,
+    do_viewed };
 
-int
-inspection_viewed(const struct route_env *env, const struct api_request *req,
-    const char *id, json_t **body)
-{
-	return chain_action(env->st, req, id, k_viewed, CHAIN_ALSO_CLOSED,
-	    do_viewed, body);
-}
-
+/*
+ * The members of i's course that an inspection and its ledger row both
+ * show, closed_at only when asked.
+ */
 static void
-set_str(json_t *j, const char *key, const char *s)
+course_json(json_t *j, const struct registry_inspection *i, int closed)
 {
-	if (s != NULL)
-		json_object_set_new(j, key, json_string(s));
+	json_object_set_new(j, "emergency", json_boolean(i->emergency));
+	reply_set_opt(j, "state", i->state);
+	reply_set_opt(j, "entered_at", i->entered_at);
+	reply_set_opt(j, "left_at", i->left_at);
+	if (closed)
+		reply_set_opt(j, "closed_at", i->closed_at);
+	reply_set_opt(j, "result", i->result);
+	reply_set_opt(j, "deadline", i->deadline);
 }
 
 static json_t *
@@ -163,20 +162,14 @@ inspection_json(const struct registry_inspection *i, const char *now)
 	if ((j = json_pack("{s:s, s:s, s:o*}", "id", i->id, "enterprise",
 	    i->enterprise, "officers", off)) == NULL)
 		return NULL;
-	set_str(j, "basis", i->basis);
-	set_str(j, "content", i->content);
-	set_str(j, "planned", i->planned);
-	set_str(j, "method", i->method);
-	json_object_set_new(j, "emergency", json_boolean(i->emergency));
-	set_str(j, "state", i->state);
-	set_str(j, "entered_at", i->entered_at);
-	set_str(j, "left_at", i->left_at);
-	set_str(j, "closed_at", i->closed_at);
-	set_str(j, "result", i->result);
-	set_str(j, "deadline", i->deadline);
+	reply_set_opt(j, "basis", i->basis);
+	reply_set_opt(j, "content", i->content);
+	reply_set_opt(j, "planned", i->planned);
+	reply_set_opt(j, "method", i->method);
+	course_json(j, i, 1);
 	if (i->emergency) {
-		set_str(j, "backfill_due", i->backfill_due);
-		set_str(j, "backfill_due_unknown", i->backfill_due_unknown);
+		reply_set_opt(j, "backfill_due", i->backfill_due);
+		reply_set_opt(j, "backfill_due_unknown", i->backfill_due_unknown);
 		json_object_set_new(j, "backfilled",
 		    json_boolean(i->backfilled));
 		json_object_set_new(j, "backfill_late",
@@ -187,7 +180,7 @@ inspection_json(const struct registry_inspection *i, const char *now)
 	json_object_set_new(j, "index", json_integer((json_int_t)i->index));
 	json_object_set_new(j, "last_index",
 	    json_integer((json_int_t)i->last_index));
-	set_str(j, "last_leaf", i->last_leaf);
+	reply_set_opt(j, "last_leaf", i->last_leaf);
 	return j;
 }
 
@@ -303,7 +296,7 @@ ledger_row(struct station *st, const struct registry_inspection *i,
 	    "enterprise", i->enterprise)) == NULL)
 		return NULL;
 	if (registry_enterprise(st->registry, i->enterprise, &ent) == 0) {
-		set_str(row, "enterprise_name", ent->name);
+		reply_set_opt(row, "enterprise_name", ent->name);
 		registry_enterprise_free(ent);
 	}
 	offs = json_loads(i->officers, 0, NULL);
@@ -322,15 +315,10 @@ ledger_row(struct station *st, const struct registry_inspection *i,
 	}
 	json_decref(offs);
 	json_object_set_new(row, "officers", arr);
-	set_str(row, "method", i->method);
-	set_str(row, "basis", i->basis);
-	set_str(row, "content", i->content);
-	json_object_set_new(row, "emergency", json_boolean(i->emergency));
-	set_str(row, "state", i->state);
-	set_str(row, "entered_at", i->entered_at);
-	set_str(row, "left_at", i->left_at);
-	set_str(row, "result", i->result);
-	set_str(row, "deadline", i->deadline);
+	reply_set_opt(row, "method", i->method);
+	reply_set_opt(row, "basis", i->basis);
+	reply_set_opt(row, "content", i->content);
+	course_json(row, i, 0);
 	footage(g, &count, &dur);
 	json_object_set_new(row, "footage_count", json_integer(count));
 	json_object_set_new(row, "footage_duration_ms", json_integer(dur));
@@ -404,7 +392,7 @@ inspection_get(const struct route_env *env, const struct api_request *req,
 	int rc;
 
 	(void)req;
-	if ((rc = chain_load(st, id, CHAIN_ALSO_CLOSED, &i, body)) != 0)
+	if ((rc = chain_load(st, id, LIFECYCLE_VIEW, &i, body)) != 0)
 		return rc;
 	rfc3339_format(summary_now_ms(), now, sizeof(now));
 	if ((*body = inspection_json(i, now)) != NULL &&

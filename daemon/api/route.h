@@ -35,9 +35,12 @@ struct route_env {
  * A handler answers req, whose method, path and role the router has
  * checked: it returns the HTTP status and sets *body to a new reference
  * (NULL makes a 500).  param is the path's {parameter} (NUL-terminated,
- * non-empty), or NULL for a path without one.
+ * non-empty), or NULL for a path without one.  The handler headers
+ * declare each handler with this type ("route_handler name;"), so the
+ * compiler holds every definition to it.
  */
-typedef int	 (*route_fn)(const struct route_env *env,
+typedef int	 route_handler(const struct route_env *env,
 	    const struct api_request *req, const char *param, json_t **body);
+typedef route_handler	*route_fn;
 
 #endif

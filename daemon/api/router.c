@@ -12,6 +12,7 @@
 #include <http_parser.h>
 #include <jansson.h>
 
+#include "chain.h"
 #include "inspections.h"
 #include "links.h"
 #include "registry.h"
@@ -32,61 +33,71 @@ enum role {
 			   [control] group */
 };
 
+/* A route runs its handler or, on the inspection {id} names, its step. */
 struct route {
-	int		 method;	/* enum http_method */
-	const char	*pattern;	/* literal, with one {parameter} */
-	enum role	 role;
-	route_fn	 handler;
+	int			 method;  /* enum http_method */
+	const char		*pattern; /* literal, with one {parameter} */
+	enum role		 role;
+	route_fn		 handler;
+	const struct chain_step	*step;
 };
 
 static const struct route routes[] = {
-	{ HTTP_GET,  "/v1/status",		ROLE_ANY,   status_get },
-	{ HTTP_POST, "/v1/checkpoint",		ROLE_WRITE, checkpoint_post },
+	{ HTTP_GET,  "/v1/status",		ROLE_ANY, status_get, NULL },
+	{ HTTP_POST, "/v1/checkpoint",		ROLE_WRITE,
+	    checkpoint_post, NULL },
 	{ HTTP_POST, "/v1/calendar/reload",	ROLE_WRITE,
-	    calendar_reload_post },
+	    calendar_reload_post, NULL },
 
-	{ HTTP_GET,  "/v1/officers",		ROLE_READ,  officers_list },
-	{ HTTP_POST, "/v1/officers",		ROLE_WRITE, officer_add },
-	{ HTTP_GET,  "/v1/officers/{id}",	ROLE_READ,  officer_get },
-	{ HTTP_GET,  "/v1/enterprises",		ROLE_READ,  enterprises_list },
-	{ HTTP_POST, "/v1/enterprises",		ROLE_WRITE, enterprise_add },
-	{ HTTP_GET,  "/v1/enterprises/{uscc}",	ROLE_READ,  enterprise_get },
+	{ HTTP_GET,  "/v1/officers",		ROLE_READ,
+	    officers_list, NULL },
+	{ HTTP_POST, "/v1/officers",		ROLE_WRITE, officer_add, NULL },
+	{ HTTP_GET,  "/v1/officers/{id}",	ROLE_READ, officer_get, NULL },
+	{ HTTP_GET,  "/v1/enterprises",		ROLE_READ,
+	    enterprises_list, NULL },
+	{ HTTP_POST, "/v1/enterprises",		ROLE_WRITE,
+	    enterprise_add, NULL },
+	{ HTTP_GET,  "/v1/enterprises/{uscc}",	ROLE_READ,
+	    enterprise_get, NULL },
 	{ HTTP_POST, "/v1/enterprises/{uscc}/risk", ROLE_WRITE,
-	    enterprise_risk },
-	{ HTTP_POST, "/v1/devices",		ROLE_WRITE, device_add },
+	    enterprise_risk, NULL },
+	{ HTTP_POST, "/v1/devices",		ROLE_WRITE, device_add, NULL },
 	{ HTTP_POST, "/v1/cameras/{serial}/assign", ROLE_WRITE,
-	    camera_assign },
+	    camera_assign, NULL },
 
-	{ HTTP_GET,  "/v1/inspections",		ROLE_READ,  inspections_list },
+	{ HTTP_GET,  "/v1/inspections",		ROLE_READ,
+	    inspections_list, NULL },
 	{ HTTP_POST, "/v1/inspections",		ROLE_WRITE,
-	    inspection_register },
+	    inspection_register, NULL },
 	{ HTTP_POST, "/v1/inspections/emergency", ROLE_WRITE,
-	    inspection_emergency },
-	{ HTTP_GET,  "/v1/inspections/{id}",	ROLE_READ,  inspection_get },
+	    inspection_emergency, NULL },
+	{ HTTP_GET,  "/v1/inspections/{id}",	ROLE_READ,
+	    inspection_get, NULL },
 	{ HTTP_POST, "/v1/inspections/{id}/enter", ROLE_WRITE,
-	    inspection_enter },
+	    NULL, &inspection_enter },
 	{ HTTP_POST, "/v1/inspections/{id}/leave", ROLE_WRITE,
-	    inspection_leave },
+	    NULL, &inspection_leave },
 	{ HTTP_POST, "/v1/inspections/{id}/backfill", ROLE_WRITE,
-	    inspection_backfill },
+	    NULL, &inspection_backfill },
 	{ HTTP_POST, "/v1/inspections/{id}/link", ROLE_WRITE,
-	    inspection_link },
+	    NULL, &inspection_link },
 	{ HTTP_POST, "/v1/inspections/{id}/unlink", ROLE_WRITE,
-	    inspection_unlink },
+	    NULL, &inspection_unlink },
 	{ HTTP_POST, "/v1/inspections/{id}/document", ROLE_WRITE,
-	    inspection_document },
-	{ HTTP_POST, "/v1/inspections/{id}/gap", ROLE_WRITE, inspection_gap },
+	    inspection_document, NULL },
+	{ HTTP_POST, "/v1/inspections/{id}/gap", ROLE_WRITE,
+	    NULL, &inspection_gap },
 	{ HTTP_POST, "/v1/inspections/{id}/close", ROLE_WRITE,
-	    inspection_close },
+	    NULL, &inspection_close },
 	{ HTTP_POST, "/v1/inspections/{id}/review", ROLE_WRITE,
-	    inspection_review },
+	    NULL, &inspection_review },
 	{ HTTP_POST, "/v1/inspections/{id}/feedback", ROLE_WRITE,
-	    inspection_feedback },
+	    NULL, &inspection_feedback },
 	{ HTTP_POST, "/v1/inspections/{id}/exported", ROLE_WRITE,
-	    inspection_exported },
+	    NULL, &inspection_exported },
 	{ HTTP_POST, "/v1/inspections/{id}/viewed", ROLE_WRITE,
-	    inspection_viewed },
-	{ HTTP_GET,  "/v1/ledger",		ROLE_READ,  ledger_get },
+	    NULL, &inspection_viewed },
+	{ HTTP_GET,  "/v1/ledger",		ROLE_READ, ledger_get, NULL },
 };
 
 #define NROUTES		(sizeof(routes) / sizeof(routes[0]))
@@ -187,6 +198,9 @@ router_handle(void *arg, const struct api_request *req, json_t **body)
 			continue;
 		if (r->role == ROLE_WRITE && !req->authorised)
 			return forbidden(req, body);
+		if (r->step != NULL)
+			return chain_action(((const struct route_env *)arg)->st,
+			    req, param, r->step, body);
 		return r->handler(arg, req, strchr(r->pattern, '{') != NULL ?
 		    param : NULL, body);
 	}

@@ -226,7 +226,10 @@ struct bundle_input {
 	int64_t			 exported_at;	/* ms since the epoch */
 	const char		*exported_by;	/* the user */
 	const char		*purpose;	/* NULL: the inspection's conduct */
-	/* Working-day calendars: file names in calendar_dir. */
+	/*
+	 * Working-day calendars: file names in calendar_dir, in any order
+	 * (the bundle lists and holds them sorted by name).
+	 */
 	const char		*calendar_dir;
 	char *const		*calendars;
 	size_t			 ncalendars;

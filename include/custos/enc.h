@@ -54,6 +54,12 @@ int	 b64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz,
 int	 dec_decode(const char *in, size_t inlen, uint64_t *out);
 
 /*
+ * The value of digit c in the alphabet digits: its position there, or -1
+ * when c is not one of them (or is NUL).
+ */
+int	 digit_value(const char *digits, char c);
+
+/*
  * Decodes the %XX escapes (either case) of the inlen characters at in, a
  * URL path segment or query value, into out of outsz (> 0) bytes and a
  * NUL; other characters are copied as they are.  Returns 0,

@@ -87,6 +87,21 @@ int	 rules_evaluate(const struct rules_input *in, json_t **findings);
  */
 int	 rules_segment_span(const json_t *seg, int64_t *from, int64_t *to);
 
+/* A stretch of time [from, to], Unix milliseconds UTC. */
+struct rules_span {
+	int64_t		 from;
+	int64_t		 to;
+};
+
+/* qsort() order of struct rules_span: by from, then by to. */
+int	 rules_span_cmp(const void *a, const void *b);
+
+/*
+ * The "index" of log entry e: 0 with it in *idx, or CUSTOS_ERR_FORMAT when
+ * it is missing, not an integer or negative.
+ */
+int	 rules_entry_index(const json_t *e, int64_t *idx);
+
 /*
  * Parses an RFC 3339 time, strictly: "YYYY-MM-DDThh:mm:ss", an optional
  * fraction of 1 to 9 digits (truncated to milliseconds), then "Z" or

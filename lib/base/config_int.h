@@ -56,6 +56,11 @@ struct keydef {
 	const char	*section;
 	const char	*key;
 	int		(*set)(struct parse *, const char *);
+	/*
+	 * For a key whose value is a path and nothing more: the offset of
+	 * its char * in struct config, which the shared setter fills.
+	 */
+	size_t		 path;
 };
 
 struct parse {

@@ -97,6 +97,16 @@ config_escape(const char *s, size_t len, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* Reports value v of the key being set as not what was expected. */
+static int
+bad_value(struct parse *p, const char *v, const char *expected)
+{
+	char q[ESCAPED_MAX];
+
+	return config_bad(p, "%s, got \"%s\"", expected,
+	    config_escape(v, strlen(v), q, sizeof(q)));
+}
+
 /* Go's unicode.IsSpace, which C2SP signed notes use for key names. */
 static int
 is_space(uint32_t cp)
@@ -236,10 +246,11 @@ config_set_path(struct parse *p, const char *v, char **out)
 	return 0;
 }
 
+/* A key whose value is a path and nothing more: p->key->path says where. */
 static int
-set_state_dir(struct parse *p, const char *v)
+set_path(struct parse *p, const char *v)
 {
-	return config_set_path(p, v, &p->c->state_dir);
+	return config_set_path(p, v, (char **)((char *)p->c + p->key->path));
 }
 
 /* "none" is the explicit way to run without a calendar ("./none" names
@@ -255,12 +266,6 @@ set_calendar_dir(struct parse *p, const char *v)
 	}
 	p->c->calendar_from = CONFIG_CALENDAR_SET;
 	return config_set_path(p, v, &p->c->calendar_dir);
-}
-
-static int
-set_dock_root(struct parse *p, const char *v)
-{
-	return config_set_path(p, v, &p->c->dock_root);
 }
 
 static int
@@ -302,26 +307,20 @@ set_group(struct parse *p, const char *v)
 static int
 set_profile(struct parse *p, const char *v)
 {
-	char q[ESCAPED_MAX];
-
 	if (profile_parse(v, &p->c->profile) != 0)
-		return config_bad(p, "expected default or sm, got \"%s\"",
-		    config_escape(v, strlen(v), q, sizeof(q)));
+		return bad_value(p, v, "expected default or sm");
 	return 0;
 }
 
 static int
 set_after_ingest(struct parse *p, const char *v)
 {
-	char q[ESCAPED_MAX];
-
 	if (strcmp(v, "keep") == 0)
 		p->c->after_ingest = AFTER_INGEST_KEEP;
 	else if (strcmp(v, "delete") == 0)
 		p->c->after_ingest = AFTER_INGEST_DELETE;
 	else
-		return config_bad(p, "expected keep or delete, got \"%s\"",
-		    config_escape(v, strlen(v), q, sizeof(q)));
+		return bad_value(p, v, "expected keep or delete");
 	return 0;
 }
 
@@ -361,19 +360,11 @@ static int
 set_tsa_url(struct parse *p, const char *v)
 {
 	static const char *const schemes[] = { "http://", "https://", NULL };
-	char q[ESCAPED_MAX];
 
 	if (!plain(v) || !has_scheme(v, schemes))
-		return config_bad(p,
-		    "expected an http:// or https:// URL, got \"%s\"",
-		    config_escape(v, strlen(v), q, sizeof(q)));
+		return bad_value(p, v,
+		    "expected an http:// or https:// URL");
 	return set_str(p, v, &p->c->tsa_url);
-}
-
-static int
-set_tsa_ca(struct parse *p, const char *v)
-{
-	return config_set_path(p, v, &p->c->tsa_ca);
 }
 
 /* A dotted-decimal OID: at least two arcs, digits only. */
@@ -381,7 +372,6 @@ static int
 set_tsa_policy(struct parse *p, const char *v)
 {
 	const char *s = v;
-	char q[ESCAPED_MAX];
 	int arcs = 0;
 
 	while (*s != '\0') {
@@ -394,9 +384,8 @@ set_tsa_policy(struct parse *p, const char *v)
 			s++;
 	}
 	if (*s != '\0' || arcs < 2)
-		return config_bad(p,
-		    "expected a dotted OID such as 1.2.3.4.1, got "
-		    "\"%s\"", config_escape(v, strlen(v), q, sizeof(q)));
+		return bad_value(p, v,
+		    "expected a dotted OID such as 1.2.3.4.1");
 	return set_str(p, v, &p->c->tsa_policy);
 }
 
@@ -421,36 +410,9 @@ host_port(const char *v)
 static int
 set_up_listen(struct parse *p, const char *v)
 {
-	char q[ESCAPED_MAX];
-
 	if (!host_port(v))
-		return config_bad(p, "expected host:port, got \"%s\"",
-		    config_escape(v, strlen(v), q, sizeof(q)));
+		return bad_value(p, v, "expected host:port");
 	return set_str(p, v, &p->c->upload_listen);
-}
-
-static int
-set_up_cert(struct parse *p, const char *v)
-{
-	return config_set_path(p, v, &p->c->upload_cert);
-}
-
-static int
-set_up_key(struct parse *p, const char *v)
-{
-	return config_set_path(p, v, &p->c->upload_key);
-}
-
-static int
-set_up_client_ca(struct parse *p, const char *v)
-{
-	return config_set_path(p, v, &p->c->upload_client_ca);
-}
-
-static int
-set_up_crl(struct parse *p, const char *v)
-{
-	return config_set_path(p, v, &p->c->upload_crl);
 }
 
 static struct config_live *
@@ -480,13 +442,10 @@ set_live_url(struct parse *p, const char *v)
 {
 	static const char *const schemes[] = { "rtsp://", "rtsps://",
 	    "srt://", "tcp://", NULL };
-	char q[ESCAPED_MAX];
 
 	if (!plain(v) || !has_scheme(v, schemes))
-		return config_bad(p,
-		    "expected an rtsp://, rtsps://, srt:// or tcp:// "
-		    "URL, got \"%s\"", config_escape(v, strlen(v), q,
-		    sizeof(q)));
+		return bad_value(p, v, "expected an rtsp://, rtsps://, "
+		    "srt:// or tcp:// URL");
 	return set_str(p, v, &cur_live(p)->url);
 }
 
@@ -495,12 +454,10 @@ set_live_listen(struct parse *p, const char *v)
 {
 	static const char *const schemes[] = { "tcp://", "tls://", "srt://",
 	    NULL };
-	char q[ESCAPED_MAX];
 
 	if (!has_scheme(v, schemes) || !host_port(strstr(v, "://") + 3))
-		return config_bad(p,
-		    "expected tcp://, tls:// or srt://host:port, got "
-		    "\"%s\"", config_escape(v, strlen(v), q, sizeof(q)));
+		return bad_value(p, v,
+		    "expected tcp://, tls:// or srt://host:port");
 	return set_str(p, v, &cur_live(p)->listen);
 }
 
@@ -520,44 +477,51 @@ set_live_passphrase(struct parse *p, const char *v)
 static int
 set_live_segment(struct parse *p, const char *v)
 {
-	char *end, q[ESCAPED_MAX];
+	char *end;
 	long n;
 
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno != 0 || *end != '\0' || !isdigit((unsigned char)v[0]) ||
 	    n < 1 || n > 3600)
-		return config_bad(p,
-		    "expected whole seconds from 1 to 3600, got "
-		    "\"%s\"", config_escape(v, strlen(v), q, sizeof(q)));
+		return bad_value(p, v,
+		    "expected whole seconds from 1 to 3600");
 	cur_live(p)->segment_seconds = (unsigned)n;
 	return 0;
 }
 
 const struct keydef config_keys[NKEYS] = {
-	[K_NAME] = { "station", "name", set_name },
-	[K_STATE_DIR] = { "station", "state_dir", set_state_dir },
-	[K_PROFILE] = { "station", "profile", set_profile },
-	[K_DOCK_ROOT] = { "dock", "root", set_dock_root },
-	[K_AFTER_INGEST] = { "dock", "after_ingest", set_after_ingest },
-	[K_SOCKET] = { "control", "socket", set_socket },
-	[K_GROUP] = { "control", "group", set_group },
-	[K_CALENDAR_DIR] = { "station", "calendar_dir", set_calendar_dir },
-	[K_TSA_URL] = { "tsa", "url", set_tsa_url },
-	[K_TSA_CA] = { "tsa", "ca", set_tsa_ca },
-	[K_TSA_POLICY] = { "tsa", "policy", set_tsa_policy },
-	[K_UP_LISTEN] = { "upload", "listen", set_up_listen },
-	[K_UP_CERT] = { "upload", "cert", set_up_cert },
-	[K_UP_KEY] = { "upload", "key", set_up_key },
-	[K_UP_CLIENT_CA] = { "upload", "client_ca", set_up_client_ca },
-	[K_UP_CRL] = { "upload", "crl", set_up_crl },
+	[K_NAME] = { "station", "name", set_name, 0 },
+	[K_STATE_DIR] = { "station", "state_dir", set_path,
+	    offsetof(struct config, state_dir) },
+	[K_PROFILE] = { "station", "profile", set_profile, 0 },
+	[K_DOCK_ROOT] = { "dock", "root", set_path,
+	    offsetof(struct config, dock_root) },
+	[K_AFTER_INGEST] = { "dock", "after_ingest", set_after_ingest, 0 },
+	[K_SOCKET] = { "control", "socket", set_socket, 0 },
+	[K_GROUP] = { "control", "group", set_group, 0 },
+	[K_CALENDAR_DIR] = { "station", "calendar_dir", set_calendar_dir, 0 },
+	[K_TSA_URL] = { "tsa", "url", set_tsa_url, 0 },
+	[K_TSA_CA] = { "tsa", "ca", set_path,
+	    offsetof(struct config, tsa_ca) },
+	[K_TSA_POLICY] = { "tsa", "policy", set_tsa_policy, 0 },
+	[K_UP_LISTEN] = { "upload", "listen", set_up_listen, 0 },
+	[K_UP_CERT] = { "upload", "cert", set_path,
+	    offsetof(struct config, upload_cert) },
+	[K_UP_KEY] = { "upload", "key", set_path,
+	    offsetof(struct config, upload_key) },
+	[K_UP_CLIENT_CA] = { "upload", "client_ca", set_path,
+	    offsetof(struct config, upload_client_ca) },
+	[K_UP_CRL] = { "upload", "crl", set_path,
+	    offsetof(struct config, upload_crl) },
 };
 
 /* Section is the live section's full name, e.g. "live drone1". */
 const struct keydef config_live_keys[NLIVEKEYS] = {
-	[L_CAMERA] = { "live", "camera", set_live_camera },
-	[L_URL] = { "live", "url", set_live_url },
-	[L_LISTEN] = { "live", "listen", set_live_listen },
-	[L_PASSPHRASE] = { "live", "passphrase", set_live_passphrase },
-	[L_SEGMENT_SECONDS] = { "live", "segment_seconds", set_live_segment },
+	[L_CAMERA] = { "live", "camera", set_live_camera, 0 },
+	[L_URL] = { "live", "url", set_live_url, 0 },
+	[L_LISTEN] = { "live", "listen", set_live_listen, 0 },
+	[L_PASSPHRASE] = { "live", "passphrase", set_live_passphrase, 0 },
+	[L_SEGMENT_SECONDS] = { "live", "segment_seconds", set_live_segment,
+	    0 },
 };

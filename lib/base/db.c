@@ -4,6 +4,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -36,15 +37,65 @@ db_exec(sqlite3 *db, const char *sql)
 	return 0;
 }
 
+void
+db_reset(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
 int
-db_step_done(sqlite3_stmt *st)
+db_step_done_as(sqlite3_stmt *st, int (*errmap)(int))
 {
 	int rc;
 
 	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : db_err(rc);
+	db_reset(st);
+	return rc == SQLITE_DONE ? 0 : errmap(rc);
+}
+
+int
+db_step_done(sqlite3_stmt *st)
+{
+	return db_step_done_as(st, db_err);
+}
+
+int
+db_step_row(sqlite3_stmt *st)
+{
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
+}
+
+int
+db_column_uint(sqlite3_stmt *st, int col, uint64_t *out)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return CUSTOS_ERR_NOTFOUND;
+	*out = (uint64_t)sqlite3_column_int64(st, col);
+	return 0;
+}
+
+int
+db_set_wal(sqlite3 *db, int (*errmap)(int))
+{
+	sqlite3_stmt *st;
+	const unsigned char *mode;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL)) != SQLITE_OK)
+		return errmap(rc);
+	rc = CUSTOS_ERR_DB;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (mode = sqlite3_column_text(st, 0)) != NULL &&
+	    strcmp((const char *)mode, "wal") == 0)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int

@@ -26,11 +26,40 @@ int	 db_err(int sqlite_rc);
 /* Runs SQL that returns no rows: 0 or db_err()'s code. */
 int	 db_exec(sqlite3 *db, const char *sql);
 
+/* Resets st and clears its bindings, for the statement's next use. */
+void	 db_reset(sqlite3_stmt *st);
+
 /*
  * Runs a statement that returns no rows, then resets it and clears its
  * bindings: 0 when it ran to SQLITE_DONE, else db_err()'s code.
  */
 int	 db_step_done(sqlite3_stmt *st);
+
+/*
+ * Like db_step_done(), with errmap (db_err() or a module's own mapping
+ * that calls it) turning an SQLite error into the returned code.
+ */
+int	 db_step_done_as(sqlite3_stmt *st, int (*errmap)(int));
+
+/*
+ * Steps st for its first row and leaves it there for the caller's
+ * sqlite3_column_*() and db_reset(): 0 on a row, CUSTOS_ERR_NOTFOUND
+ * when there is none, else db_err()'s code.
+ */
+int	 db_step_row(sqlite3_stmt *st);
+
+/*
+ * The integer column col of the current row of st: 0 with the value in
+ * *out, or CUSTOS_ERR_NOTFOUND when it is NULL (*out is left alone).
+ */
+int	 db_column_uint(sqlite3_stmt *st, int col, uint64_t *out);
+
+/*
+ * Puts the file of db in WAL mode: 0, CUSTOS_ERR_DB when it keeps its
+ * old journal mode (a file system without shared memory), or errmap's
+ * code for an SQLite error.
+ */
+int	 db_set_wal(sqlite3 *db, int (*errmap)(int));
 
 /*
  * Steps a statement that returns one integer row and resets it: 0 with

@@ -86,14 +86,14 @@ b64_encode(const uint8_t *in, size_t len, char *out)
 	return o;
 }
 
-static int
-b64val(char c)
+int
+digit_value(const char *digits, char c)
 {
 	const char *p;
 
-	if (c == '\0' || (p = strchr(b64chars, c)) == NULL)
+	if (c == '\0' || (p = strchr(digits, c)) == NULL)
 		return -1;
-	return (int)(p - b64chars);
+	return (int)(p - digits);
 }
 
 int
@@ -117,7 +117,7 @@ b64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsz,
 				v[k] = 0;
 				continue;
 			}
-			if ((v[k] = b64val(in[i + k])) < 0)
+			if ((v[k] = digit_value(b64chars, in[i + k])) < 0)
 				return CUSTOS_ERR_FORMAT;
 		}
 		out[o++] = (uint8_t)(v[0] << 2 | v[1] >> 4);

@@ -13,6 +13,7 @@
 
 #include "custos/err.h"
 #include "custos/sign.h"
+#include "sign_int.h"
 
 #define ED25519_PUB_LEN	32
 #define ED25519_SIG_LEN	64
@@ -165,12 +166,41 @@ sign_pub_raw(const struct sign_pub *pub, uint8_t raw[SIGN_PUB_MAX],
 }
 
 int
+sign_ctx_new(enum sign_alg alg, EVP_PKEY *pkey,
+    int (*init)(EVP_MD_CTX *, EVP_PKEY_CTX **, const EVP_MD *, ENGINE *,
+    EVP_PKEY *), EVP_MD_CTX **out)
+{
+	EVP_PKEY_CTX	*pctx = NULL;
+	const EVP_MD	*md = alg == SIGN_SM2 ? EVP_sm3() : NULL;
+	EVP_MD_CTX	*mctx;
+	int		 ok;
+
+	*out = NULL;
+	if ((mctx = EVP_MD_CTX_new()) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	ok = init(mctx, &pctx, md, NULL, pkey) == 1;
+	/*
+	 * The SM2 signature covers Z = SM3(ID, curve, key) before the
+	 * message, so both sides must agree on the ID; it has to be set
+	 * before the first byte is hashed.
+	 */
+	if (ok && alg == SIGN_SM2)
+		ok = EVP_PKEY_CTX_set1_id(pctx, sm2_id,
+		    sizeof(sm2_id) - 1) > 0;
+	if (!ok) {
+		ERR_clear_error();
+		EVP_MD_CTX_free(mctx);
+		return CUSTOS_ERR_CRYPTO;
+	}
+	*out = mctx;
+	return 0;
+}
+
+int
 sign_verify(const struct sign_pub *pub, const void *msg, size_t msglen,
     const uint8_t *sig, size_t siglen)
 {
 	EVP_MD_CTX	*mctx;
-	EVP_PKEY_CTX	*pctx = NULL;
-	const EVP_MD	*md = NULL;
 	int		 rc;
 
 	if (sig == NULL || siglen == 0 || siglen > SIGN_SIG_MAX)
@@ -179,25 +209,9 @@ sign_verify(const struct sign_pub *pub, const void *msg, size_t msglen,
 		return CUSTOS_ERR_VERIFY;
 	if (msg == NULL)
 		msg = "";
-	if (pub->alg == SIGN_SM2)
-		md = EVP_sm3();
-
-	if ((mctx = EVP_MD_CTX_new()) == NULL)
-		return CUSTOS_ERR_NOMEM;
-	if (EVP_DigestVerifyInit(mctx, &pctx, md, NULL, pub->pkey) != 1) {
-		rc = CUSTOS_ERR_CRYPTO;
-		goto out;
-	}
-	/*
-	 * The SM2 signature covers Z = SM3(ID, curve, key) before the
-	 * message, so both sides must agree on the ID; it has to be set
-	 * before the first byte is hashed.
-	 */
-	if (pub->alg == SIGN_SM2 &&
-	    EVP_PKEY_CTX_set1_id(pctx, sm2_id, sizeof(sm2_id) - 1) <= 0) {
-		rc = CUSTOS_ERR_CRYPTO;
-		goto out;
-	}
+	if ((rc = sign_ctx_new(pub->alg, pub->pkey,
+	    EVP_DigestVerifyInit, &mctx)) != 0)
+		return rc;
 	/*
 	 * OpenSSL reports a malformed signature (bad DER, an SM2 signature
 	 * that is not the canonical DER of its integers, an Ed25519 S out of
@@ -208,7 +222,6 @@ sign_verify(const struct sign_pub *pub, const void *msg, size_t msglen,
 		rc = 0;
 	else
 		rc = CUSTOS_ERR_VERIFY;
-out:
 	ERR_clear_error();
 	EVP_MD_CTX_free(mctx);
 	return rc;

@@ -18,11 +18,9 @@
 
 #include "custos/err.h"
 #include "custos/signer.h"
+#include "sign_int.h"
 
 #define SM2_PUB_LEN	65
-
-/* Must match sign.c: the verifier recomputes Z with the same ID. */
-static const char sm2_id[] = "1234567812345678";
 
 struct sign_key {
 	enum sign_alg	 alg;
@@ -218,27 +216,19 @@ sign_key_sign(const struct sign_key *key, const void *msg, size_t msglen,
     uint8_t sig[SIGN_SIG_MAX], size_t *siglen)
 {
 	EVP_MD_CTX	*mctx;
-	EVP_PKEY_CTX	*pctx = NULL;
-	const EVP_MD	*md = NULL;
 	size_t		 len = SIGN_SIG_MAX;
-	int		 rc = CUSTOS_ERR_CRYPTO;
+	int		 rc;
 
 	if (msg == NULL)
 		msg = "";
-	if (key->alg == SIGN_SM2)
-		md = EVP_sm3();
-	if ((mctx = EVP_MD_CTX_new()) == NULL)
-		return CUSTOS_ERR_NOMEM;
-	if (EVP_DigestSignInit(mctx, &pctx, md, NULL, key->pkey) != 1)
-		goto out;
-	if (key->alg == SIGN_SM2 &&
-	    EVP_PKEY_CTX_set1_id(pctx, sm2_id, sizeof(sm2_id) - 1) <= 0)
-		goto out;
-	if (EVP_DigestSign(mctx, sig, &len, msg, msglen) != 1)
-		goto out;
-	*siglen = len;
-	rc = 0;
-out:
+	if ((rc = sign_ctx_new(key->alg, key->pkey,
+	    EVP_DigestSignInit, &mctx)) != 0)
+		return rc;
+	if (EVP_DigestSign(mctx, sig, &len, msg, msglen) == 1) {
+		*siglen = len;
+		rc = 0;
+	} else
+		rc = CUSTOS_ERR_CRYPTO;
 	ERR_clear_error();
 	EVP_MD_CTX_free(mctx);
 	return rc;

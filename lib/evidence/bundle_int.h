@@ -29,6 +29,8 @@ struct bundle_writer {
 	enum digest_alg	 alg;
 	const struct evidence *ev;
 	const struct bundle_input *in;
+	/* in's calendar file names, sorted: the order they are written in. */
+	const char	**calendars;
 	struct bundle_object *media;
 	size_t		 nmedia;
 	char		*manifest;

@@ -310,6 +310,35 @@ manifest_head(const struct bundle_input *in)
 	return m;
 }
 
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Sorts the calendar file names of in by name into w->calendars, so that
+ * the manifest and the members list them the same way whatever order
+ * the directory gave them in.
+ */
+static int
+sort_calendars(struct bundle_writer *w, const struct bundle_input *in)
+{
+	size_t k;
+
+	free(w->calendars);
+	w->calendars = NULL;
+	if (in->ncalendars == 0)
+		return 0;
+	if ((w->calendars = reallocarray(NULL, in->ncalendars,
+	    sizeof(*w->calendars))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	for (k = 0; k < in->ncalendars; k++)
+		w->calendars[k] = in->calendars[k];
+	qsort(w->calendars, in->ncalendars, sizeof(*w->calendars), cmp_name);
+	return 0;
+}
+
 /* chain, entries, items and calendars, added to m. */
 static int
 manifest_lists(struct bundle_writer *w, json_t *m, const char *purpose)
@@ -345,11 +374,11 @@ manifest_lists(struct bundle_writer *w, json_t *m, const char *purpose)
 		return CUSTOS_ERR_NOMEM;
 	json_object_set_new(m, "calendars", cals);
 	for (k = 0; k < in->ncalendars; k++) {
-		if (bundle_name_calendar(in->calendars[k], name,
+		if (bundle_name_calendar(w->calendars[k], name,
 		    sizeof(name)) != 0)
 			return bundle_writer_fail(w, CUSTOS_ERR_FORMAT, 0,
 			    "%s: not a calendar file name of the bundle "
-			    "layout", in->calendars[k]);
+			    "layout", w->calendars[k]);
 		json_array_append_new(cals, json_string(name));
 	}
 	return 0;
@@ -386,8 +415,9 @@ bundle_writer_manifest(struct bundle_writer *w, const struct bundle_input *in)
 		return bundle_writer_fail(w, CUSTOS_ERR_INVALID, 0,
 		    "bundle_writer_manifest: no evidence, or made already");
 	w->in = in;
-	if (in->purpose == NULL && asprintf(&purpose, "the conduct of "
-	    "inspection %s", in->inspection) == -1)
+	if (sort_calendars(w, in) != 0 ||
+	    (in->purpose == NULL && asprintf(&purpose, "the conduct of "
+	    "inspection %s", in->inspection) == -1))
 		return bundle_writer_fail(w, CUSTOS_ERR_NOMEM, 0,
 		    "out of memory");
 	if ((m = manifest_head(in)) == NULL)

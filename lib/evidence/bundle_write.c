@@ -478,7 +478,7 @@ write_members(struct bundle_writer *w, uint8_t *buf, struct digest *d)
 			if ((rc = write_entry(w, &ev->e[r][k])) != 0)
 				return rc;
 	for (k = 0; k < in->ncalendars; k++)
-		if ((rc = write_calendar(w, in->calendars[k])) != 0)
+		if ((rc = write_calendar(w, w->calendars[k])) != 0)
 			return rc;
 	for (k = 0; k < w->nmedia; k++)
 		if ((rc = write_media(w, &w->media[k], buf, d)) != 0)
@@ -593,6 +593,7 @@ bundle_writer_free(struct bundle_writer *w)
 		return;
 	(void)bundle_writer_discard(w);
 	free(w->final);
+	free(w->calendars);
 	free(w->media);
 	free(w->manifest);
 	free(w);

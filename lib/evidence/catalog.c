@@ -518,14 +518,11 @@ catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
 	int rc;
 
 	sqlite3_bind_blob(st, 1, object, DIGEST_LEN, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = db_step_row(st)) == 0) {
 		*index = (uint64_t)sqlite3_column_int64(st, 0);
 		*size = (uint64_t)sqlite3_column_int64(st, 1);
-		rc = 0;
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	}
+	db_reset(st);
 	return rc;
 }
 
@@ -537,17 +534,14 @@ catalog_camera_last(struct catalog *c, const char *camera, uint64_t *index,
 	int rc;
 
 	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = db_step_row(st)) == 0) {
 		if (sqlite3_column_bytes(st, 1) == DIGEST_LEN) {
 			*index = (uint64_t)sqlite3_column_int64(st, 0);
 			memcpy(leaf, sqlite3_column_blob(st, 1), DIGEST_LEN);
-			rc = 0;
 		} else
 			rc = CUSTOS_ERR_CORRUPT;
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	}
+	db_reset(st);
 	return rc;
 }
 
@@ -586,8 +580,7 @@ catalog_file_object(struct catalog *c, const char *camera,
 		rc = n > 0 ? 0 : CUSTOS_ERR_NOTFOUND;
 	else if (rc > 0)
 		rc = db_err(rc);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	db_reset(st);
 	if (rc == 0)
 		memcpy(object, found, DIGEST_LEN);
 	return rc;
@@ -644,41 +637,35 @@ read_index(sqlite3_stmt *st, uint64_t *out)
 {
 	int rc;
 
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-			rc = CUSTOS_ERR_NOTFOUND;
-		else {
-			*out = (uint64_t)sqlite3_column_int64(st, 0);
-			rc = 0;
-		}
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	if ((rc = db_step_row(st)) == 0)
+		rc = db_column_uint(st, 0, out);
+	db_reset(st);
 	return rc;
+}
+
+/* read_index() of statement which, for the one integer key it takes. */
+static int
+index_by(struct catalog *c, int which, uint64_t key, uint64_t *out)
+{
+	sqlite3_stmt *st = c->st[which];
+
+	if (key > INT64_MAX)
+		return CUSTOS_ERR_INVALID;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)key);
+	return read_index(st, out);
 }
 
 int
 catalog_segment_session(struct catalog *c, uint64_t segment,
     uint64_t *session)
 {
-	sqlite3_stmt *st = c->st[ST_SESSION_OF];
-
-	if (segment > INT64_MAX)
-		return CUSTOS_ERR_INVALID;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)segment);
-	return read_index(st, session);
+	return index_by(c, ST_SESSION_OF, segment, session);
 }
 
 int
 catalog_start_before(struct catalog *c, uint64_t index, uint64_t *start)
 {
-	sqlite3_stmt *st = c->st[ST_START_BEFORE];
-
-	if (index > INT64_MAX)
-		return CUSTOS_ERR_INVALID;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
-	return read_index(st, start);
+	return index_by(c, ST_START_BEFORE, index, start);
 }
 
 int

@@ -23,11 +23,11 @@
 #define NONE		INT64_C(-1)
 #define BEIJING_MS	(INT64_C(8) * 3600 * 1000)
 
-struct span {
-	int64_t		 from;
-	int64_t		 to;
-	const char	*reason;	/* gap reasons only */
-	int64_t		 index;		/* gap reason's entry */
+/* A gap reason: when, why, and its entry. */
+struct reason {
+	struct rules_span at;
+	const char	*reason;
+	int64_t		 index;
 };
 
 /* An event before sorting: its time, its index and the object. */
@@ -43,7 +43,7 @@ struct builder {
 	size_t		 nevents;
 	int64_t		 entered_ms;	/* NONE until entered */
 	int64_t		 left_ms;
-	struct span	*reasons;
+	struct reason	*reasons;
 	size_t		 nreasons;
 	int64_t		*linked;	/* segments linked now */
 	size_t		 nlinked;
@@ -63,17 +63,6 @@ orq(const char *s)
 }
 
 static int
-index_of(const json_t *e, int64_t *idx)
-{
-	const json_t *v = json_object_get(e, "index");
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return CUSTOS_ERR_FORMAT;
-	*idx = json_integer_value(v);
-	return 0;
-}
-
-static int
 cmp_event(const void *a, const void *b)
 {
 	const struct event *x = a, *y = b;
@@ -84,13 +73,11 @@ cmp_event(const void *a, const void *b)
 }
 
 static int
-cmp_span(const void *a, const void *b)
+cmp_reason(const void *a, const void *b)
 {
-	const struct span *x = a, *y = b;
+	const struct reason *x = a, *y = b;
 
-	if (x->from != y->from)
-		return (x->from > y->from) - (x->from < y->from);
-	return (x->to > y->to) - (x->to < y->to);
+	return rules_span_cmp(&x->at, &y->at);
 }
 
 void
@@ -399,7 +386,7 @@ copy_str(json_t *o, const json_t *e, const char *key)
 static int
 note_step(struct builder *b, const json_t *e, const char *type, int64_t ms)
 {
-	struct span *r;
+	struct reason *r;
 	const json_t *v;
 	size_t i;
 	int unlink;
@@ -412,9 +399,10 @@ note_step(struct builder *b, const json_t *e, const char *type, int64_t ms)
 		b->left_ms = ms;
 	else if (strcmp(type, ENTRY_INSPECTION_GAP_REASON) == 0) {
 		r = &b->reasons[b->nreasons];
-		if (rfc3339_parse(str(e, "from"), &r->from) != 0 ||
-		    rfc3339_parse(str(e, "to"), &r->to) != 0 ||
-		    r->to < r->from || index_of(e, &r->index) != 0)
+		if (rfc3339_parse(str(e, "from"), &r->at.from) != 0 ||
+		    rfc3339_parse(str(e, "to"), &r->at.to) != 0 ||
+		    r->at.to < r->at.from ||
+		    rules_entry_index(e, &r->index) != 0)
 			return CUSTOS_ERR_FORMAT;
 		r->reason = orq(str(e, "reason"));
 		b->nreasons++;
@@ -569,7 +557,7 @@ segment_event(struct builder *b, const struct evidence_entry *ent,
 }
 
 static int
-add_gap(json_t *gaps, int64_t from, int64_t to, const struct span *why)
+add_gap(json_t *gaps, int64_t from, int64_t to, const struct reason *why)
 {
 	json_t *g;
 
@@ -594,20 +582,21 @@ add_gap(json_t *gaps, int64_t from, int64_t to, const struct span *why)
 static int
 split_gap(const struct builder *b, json_t *gaps, int64_t a, int64_t e)
 {
-	const struct span *r;
+	const struct reason *r;
 	int64_t cur = a, lo, hi;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < b->nreasons; i++) {
 		r = &b->reasons[i];
-		if (r->to <= cur || r->from >= e)
+		if (r->at.to <= cur || r->at.from >= e)
 			continue;
-		if (r->from > cur && r->from - cur > RULES_GAP_TOLERANCE_MS &&
-		    (rc = add_gap(gaps, cur, r->from, NULL)) != 0)
+		if (r->at.from > cur &&
+		    r->at.from - cur > RULES_GAP_TOLERANCE_MS &&
+		    (rc = add_gap(gaps, cur, r->at.from, NULL)) != 0)
 			return rc;
-		lo = r->from > cur ? r->from : cur;
-		hi = r->to < e ? r->to : e;
+		lo = r->at.from > cur ? r->at.from : cur;
+		hi = r->at.to < e ? r->at.to : e;
 		if (hi > lo && (rc = add_gap(gaps, lo, hi, r)) != 0)
 			return rc;
 		cur = hi;
@@ -621,7 +610,7 @@ split_gap(const struct builder *b, json_t *gaps, int64_t a, int64_t e)
 static int
 find_gaps(struct builder *b, const json_t *coverage, json_t *gaps)
 {
-	struct span *iv;
+	struct rules_span *iv;
 	const json_t *c;
 	size_t i, n = 0;
 	int64_t cur, end;
@@ -642,8 +631,8 @@ find_gaps(struct builder *b, const json_t *coverage, json_t *gaps)
 		}
 		n++;
 	}
-	qsort(iv, n, sizeof(*iv), cmp_span);
-	qsort(b->reasons, b->nreasons, sizeof(*b->reasons), cmp_span);
+	qsort(iv, n, sizeof(*iv), rules_span_cmp);
+	qsort(b->reasons, b->nreasons, sizeof(*b->reasons), cmp_reason);
 	cur = b->entered_ms;
 	for (i = 0; i <= n && cur < b->left_ms; i++) {
 		end = i == n || iv[i].from > b->left_ms ? b->left_ms :

@@ -164,14 +164,13 @@ read_lifecycle(sqlite3 *db, const char *id, struct lifecycle *lc)
 	    "FROM inspections WHERE id = ?1", -1, &st, NULL)) != SQLITE_OK)
 		return db_err(rc);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = db_step_row(st)) == 0) {
 		state = (const char *)sqlite3_column_text(st, 0);
 		lc->emergency = sqlite3_column_int(st, 1) != 0;
 		lc->backfilled = sqlite3_column_int(st, 2) != 0;
 		rc = state == NULL || lifecycle_state_parse(state,
 		    &lc->state) != 0 ? CUSTOS_ERR_CORRUPT : 0;
-	} else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND : db_err(rc);
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -342,11 +341,8 @@ registry_camera_officer(struct registry *r, const char *camera,
 		return db_err(rc);
 	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = db_step_row(st)) == 0)
 		rc = view_col_dup(st, 0, officer, 1);
-	else
-		rc = rc == SQLITE_DONE ? CUSTOS_ERR_NOTFOUND :
-		    db_err(rc);
 	sqlite3_finalize(st);
 	return rc;
 }

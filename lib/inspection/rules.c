@@ -20,11 +20,6 @@
 #define MS_PER_DAY	INT64_C(86400000)
 #define NONE		INT64_C(-1)
 
-struct interval {
-	int64_t		 from;
-	int64_t		 to;
-};
-
 /* A segment linked now: its evidence.linked entry and the segment. */
 struct link {
 	int64_t		 linked;	/* index of the evidence.linked */
@@ -51,7 +46,7 @@ struct summary {
 
 	struct link	*links;
 	size_t		 nlinks;
-	struct interval	*reasons;	/* inspection.gap_reason [from, to] */
+	struct rules_span *reasons;	/* inspection.gap_reason [from, to] */
 	size_t		 nreasons;
 };
 
@@ -79,8 +74,8 @@ str(const json_t *e, const char *key)
 	return json_string_value(json_object_get(e, key));
 }
 
-static int
-index_of(const json_t *e, int64_t *idx)
+int
+rules_entry_index(const json_t *e, int64_t *idx)
 {
 	const json_t *v = json_object_get(e, "index");
 
@@ -110,10 +105,10 @@ cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int
-cmp_interval(const void *a, const void *b)
+int
+rules_span_cmp(const void *a, const void *b)
 {
-	const struct interval *x = a, *y = b;
+	const struct rules_span *x = a, *y = b;
 
 	if (x->from != y->from)
 		return (x->from > y->from) - (x->from < y->from);
@@ -174,7 +169,8 @@ find_segment(const struct rules_input *in, int64_t index)
 	size_t i;
 
 	for (i = 0; i < in->nsegments; i++)
-		if (index_of(in->segments[i], &idx) == 0 && idx == index)
+		if (rules_entry_index(in->segments[i], &idx) == 0 &&
+		    idx == index)
 			return in->segments[i];
 	return NULL;
 }
@@ -206,14 +202,28 @@ link_segment(struct summary *s, const json_t *e, int64_t idx, int unlink)
 	return 0;
 }
 
+/*
+ * Notes the first entry of a kind, e at index idx: the index in *at and
+ * its time, member key, in *ms.  Later ones of the kind are ignored.
+ */
+static int
+first_at(const json_t *e, int64_t idx, const char *key, int64_t *at,
+    int64_t *ms)
+{
+	if (*at != NONE)
+		return 0;
+	*at = idx;
+	return time_of(e, key, ms);
+}
+
 /* Reads the chain into s.  The first entry starts the inspection. */
 static int
 summarize(struct summary *s)
 {
 	const struct rules_input *in = s->in;
-	const json_t *e, *late;
+	const json_t *e;
 	const char *type;
-	struct interval *r;
+	struct rules_span *r;
 	int64_t idx;
 	size_t i;
 	int rc;
@@ -227,7 +237,7 @@ summarize(struct summary *s)
 	for (i = 0; i < in->nchain; i++) {
 		e = in->chain[i];
 		if (!json_is_object(e) || (type = str(e, "type")) == NULL ||
-		    index_of(e, &idx) != 0)
+		    rules_entry_index(e, &idx) != 0)
 			return CUSTOS_ERR_FORMAT;
 		if (i == 0) {
 			s->first = idx;
@@ -241,34 +251,26 @@ summarize(struct summary *s)
 			if (s->enterprise == NULL ||
 			    !json_is_array(s->officers))
 				return CUSTOS_ERR_FORMAT;
-			if (s->emergency) {
-				s->entered = idx;
-				if ((rc = time_of(e, "at", &s->entered_ms)) !=
-				    0)
-					return rc;
-			}
+			if (s->emergency && (rc = first_at(e, idx, "at",
+			    &s->entered, &s->entered_ms)) != 0)
+				return rc;
 		} else if (strcmp(type, ENTRY_INSPECTION_ENTERED) == 0) {
-			if (s->entered != NONE)
-				continue;
-			s->entered = idx;
-			if ((rc = time_of(e, "at", &s->entered_ms)) != 0)
+			if ((rc = first_at(e, idx, "at", &s->entered,
+			    &s->entered_ms)) != 0)
 				return rc;
 		} else if (strcmp(type, ENTRY_INSPECTION_LEFT) == 0) {
-			if (s->left != NONE)
-				continue;
-			s->left = idx;
-			if ((rc = time_of(e, "at", &s->left_ms)) != 0)
+			if ((rc = first_at(e, idx, "at", &s->left,
+			    &s->left_ms)) != 0)
 				return rc;
 		} else if (strcmp(type, ENTRY_INSPECTION_CLOSED) == 0) {
 			if (s->closed == NONE)
 				s->closed = idx;
 		} else if (strcmp(type, ENTRY_INSPECTION_BACKFILLED) == 0) {
-			if (s->backfilled != NONE)
-				continue;
-			s->backfilled = idx;
-			late = json_object_get(e, "late");
-			s->backfilled_late = json_is_true(late);
-			if ((rc = time_of(e, "time", &s->backfilled_ms)) != 0)
+			if (s->backfilled == NONE)
+				s->backfilled_late = json_is_true(
+				    json_object_get(e, "late"));
+			if ((rc = first_at(e, idx, "time", &s->backfilled,
+			    &s->backfilled_ms)) != 0)
 				return rc;
 		} else if (strcmp(type, ENTRY_INSPECTION_GAP_REASON) == 0) {
 			r = &s->reasons[s->nreasons];
@@ -360,7 +362,7 @@ rule_credential(struct summary *s)
 		}
 		if ((vu = str(o, "valid_until")) == NULL ||
 		    calendar_date_parse(vu, &until) != 0 ||
-		    index_of(o, &idx[2]) != 0)
+		    rules_entry_index(o, &idx[2]) != 0)
 			return CUSTOS_ERR_FORMAT;
 		if (calendar_days(until.year, until.month, until.day) >=
 		    calendar_days(day.year, day.month, day.day))
@@ -387,7 +389,7 @@ rule_no_footage(struct summary *s)
 
 /* Where a segment's footage lies: recorded start (else mtime) + duration. */
 static int
-segment_interval(const json_t *seg, struct interval *iv)
+segment_interval(const json_t *seg, struct rules_span *iv)
 {
 	const json_t *media = json_object_get(seg, "media"), *dur;
 	const char *start = str(media, "recorded_start");
@@ -407,7 +409,7 @@ segment_interval(const json_t *seg, struct interval *iv)
 int
 rules_segment_span(const json_t *seg, int64_t *from, int64_t *to)
 {
-	struct interval iv;
+	struct rules_span iv;
 	int rc;
 
 	if ((rc = segment_interval(seg, &iv)) != 0)
@@ -441,7 +443,7 @@ gap_finding(struct summary *s, int64_t from, int64_t to)
 static int
 rule_footage_gap(struct summary *s)
 {
-	struct interval *iv;
+	struct rules_span *iv;
 	size_t i, n = 0;
 	int64_t cur;
 	int rc = 0;
@@ -457,7 +459,7 @@ rule_footage_gap(struct summary *s)
 			goto out;
 	for (i = 0; i < s->nreasons; i++)
 		iv[n++] = s->reasons[i];
-	qsort(iv, n, sizeof(*iv), cmp_interval);
+	qsort(iv, n, sizeof(*iv), rules_span_cmp);
 	cur = s->entered_ms;
 	for (i = 0; i < n && cur < s->left_ms; i++) {
 		if (iv[i].from > cur) {
@@ -510,7 +512,7 @@ rule_unreviewed_device(struct summary *s)
 		if ((dev = find_device(s->in, camera)) == NULL)
 			continue;
 		if ((kind = str(dev, "kind")) == NULL ||
-		    index_of(dev, &idx[2]) != 0)
+		    rules_entry_index(dev, &idx[2]) != 0)
 			return CUSTOS_ERR_FORMAT;
 		review = str(dev, "review");
 		if ((strcmp(kind, "drone") != 0 && strcmp(kind, "fixed") != 0)
@@ -648,7 +650,7 @@ rule_red_not_inspected(struct summary *s)
 	ref = s->entered != NONE ? s->entered_ms : s->in->now_ms;
 	if ((rc = red_since(s, ref, &red)) != 0 || red == NULL)
 		return rc;
-	if ((rc = index_of(red, &idx[0])) != 0 ||
+	if ((rc = rules_entry_index(red, &idx[0])) != 0 ||
 	    (rc = time_of(red, "time", &t)) != 0)
 		return rc;
 	idx[1] = s->entered != NONE ? s->entered : s->first;
@@ -700,7 +702,7 @@ rule_review_after_decision(struct summary *s)
 		return 0;
 	for (i = 0; i < s->in->nchain; i++) {
 		type = str(s->in->chain[i], "type");
-		if (index_of(s->in->chain[i], &idx[1]) != 0)
+		if (rules_entry_index(s->in->chain[i], &idx[1]) != 0)
 			return CUSTOS_ERR_FORMAT;
 		if (strcmp(type, ENTRY_REVIEW_RECORDED) != 0 ||
 		    idx[1] < s->closed)

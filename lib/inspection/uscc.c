@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "custos/enc.h"
 #include "custos/err.h"
 #include "custos/uscc.h"
 
@@ -29,24 +30,13 @@ bad_code(char *reason, size_t len, const char *fmt, ...)
 	return CUSTOS_ERR_FORMAT;
 }
 
-/* The character's value in the code set, or -1. */
-static int
-value(char c)
-{
-	const char *p;
-
-	if (c == '\0' || (p = strchr(charset, c)) == NULL)
-		return -1;
-	return (int)(p - charset);
-}
-
 char
 uscc_check_char(const char *s)
 {
 	int i, v, sum = 0;
 
 	for (i = 0; i < USCC_LEN - 1; i++) {
-		if ((v = value(s[i])) < 0)
+		if ((v = digit_value(charset, s[i])) < 0)
 			return '\0';
 		sum += v * weights[i];
 	}
@@ -81,7 +71,7 @@ uscc_check(const char *s, char *reason, size_t len)
 		return bad_code(reason, len, "has %zu characters, expected 18",
 		    n);
 	for (i = 0; i < n; i++)
-		if (value(s[i]) < 0)
+		if (digit_value(charset, s[i]) < 0)
 			return bad_code(reason, len, "character %zu is not one "
 			    "of 0-9 or A-Y without I, O, S, V and Z", i + 1);
 	if (strchr(authorities, s[0]) == NULL)

@@ -152,12 +152,7 @@ log_dberr(int rc)
 int
 log_step_done(sqlite3_stmt *st)
 {
-	int rc;
-
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : log_dberr(rc);
+	return db_step_done_as(st, log_dberr);
 }
 
 void
@@ -388,8 +383,6 @@ create_timestamps(sqlite3 *db)
 static int
 set_pragmas(sqlite3 *db, int rdonly)
 {
-	sqlite3_stmt *st;
-	const unsigned char *mode;
 	int rc, persist = 1;
 
 	sqlite3_busy_timeout(db, DB_BUSY_MS);
@@ -416,16 +409,7 @@ set_pragmas(sqlite3 *db, int rdonly)
 		return log_dberr(rc);
 	/* A file system without shared memory keeps the old journal mode;
 	 * the log then is not what log.h promises, so refuse it. */
-	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
-	    NULL)) != SQLITE_OK)
-		return log_dberr(rc);
-	rc = CUSTOS_ERR_DB;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (mode = sqlite3_column_text(st, 0)) != NULL &&
-	    strcmp((const char *)mode, "wal") == 0)
-		rc = 0;
-	sqlite3_finalize(st);
-	return rc;
+	return db_set_wal(db, log_dberr);
 }
 
 static int

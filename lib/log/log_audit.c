@@ -82,23 +82,14 @@ report(struct log_verify_result *res, int rc, uint64_t index,
 	return rc;
 }
 
+/* Moves cursor st to its next row; *row tells whether it is on one. */
 static int
-ck_next(struct audit *a)
+cursor_next(sqlite3_stmt *st, int *row)
 {
 	int rc;
 
-	rc = sqlite3_step(a->ck);
-	a->ckrow = rc == SQLITE_ROW;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : log_dberr(rc);
-}
-
-static int
-nd_next(struct audit *a)
-{
-	int rc;
-
-	rc = sqlite3_step(a->nd);
-	a->ndrow = rc == SQLITE_ROW;
+	rc = sqlite3_step(st);
+	*row = rc == SQLITE_ROW;
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : log_dberr(rc);
 }
 
@@ -185,7 +176,8 @@ ck_reached(struct audit *a)
 
 	while (a->ckrow &&
 	    (uint64_t)sqlite3_column_int64(a->ck, 0) == a->f.size) {
-		if ((rc = ck_check(a)) != 0 || (rc = ck_next(a)) != 0)
+		if ((rc = ck_check(a)) != 0 ||
+		    (rc = cursor_next(a->ck, &a->ckrow)) != 0)
 			return rc;
 	}
 	return 0;
@@ -247,7 +239,7 @@ audit_entry(struct audit *a, sqlite3_stmt *st)
 			    "%llu: node (%u, %llu) %s", (unsigned long long)i,
 			    nodes[k].level, (unsigned long long)nodes[k].index,
 			    what);
-		if ((rc = nd_next(a)) != 0)
+		if ((rc = cursor_next(a->nd, &a->ndrow)) != 0)
 			return rc;
 	}
 	log_frontier_push(&a->f, nodes, nn);
@@ -296,7 +288,8 @@ audit_run(struct audit *a, sqlite3_stmt *st,
 	uint64_t total = a->l->size;
 	int rc;
 
-	if ((rc = ck_next(a)) != 0 || (rc = nd_next(a)) != 0 ||
+	if ((rc = cursor_next(a->ck, &a->ckrow)) != 0 ||
+	    (rc = cursor_next(a->nd, &a->ndrow)) != 0 ||
 	    (rc = ck_reached(a)) != 0)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -13,6 +13,7 @@
 #include "custos/log.h"
 #include "custos/note.h"
 #include "custos/tsa.h"
+#include "lib/base/db_int.h"
 #include "log_int.h"
 
 /*
@@ -216,14 +217,9 @@ log_timestamp_latest(struct log *l, uint64_t *size)
 		return rc;
 	if (st == NULL)
 		return CUSTOS_ERR_NOTFOUND;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-			rc = CUSTOS_ERR_NOTFOUND;
-		else {
-			*size = (uint64_t)sqlite3_column_int64(st, 0);
-			rc = 0;
-		}
-	} else
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		rc = db_column_uint(st, 0, size);
+	else
 		rc = log_dberr(rc);
 	sqlite3_finalize(st);
 	return rc;

@@ -222,7 +222,7 @@ note_verifier_new(const char *name, const struct sign_pub *pub,
 int
 note_verifier_parse(const char *s, size_t len, struct note_verifier **out)
 {
-	const char	*plus1, *plus2, *b64;
+	const char	*b64;
 	const uint8_t	*key;
 	struct sign_pub	*pub = NULL;
 	enum sign_alg	 alg;
@@ -234,17 +234,8 @@ note_verifier_parse(const char *s, size_t len, struct note_verifier **out)
 	*out = NULL;
 	if (s == NULL || len > VKEY_MAX || memchr(s, '\0', len) != NULL)
 		return CUSTOS_ERR_FORMAT;
-	/* name "+" keyid "+" base64: the name ends at the first "+". */
-	if ((plus1 = memchr(s, '+', len)) == NULL)
-		return CUSTOS_ERR_FORMAT;
-	namelen = (size_t)(plus1 - s);
-	if ((plus2 = memchr(plus1 + 1, '+', len - namelen - 1)) == NULL)
-		return CUSTOS_ERR_FORMAT;
-	b64 = plus2 + 1;
-	b64len = len - (size_t)(b64 - s);
-	if (!name_valid(s, namelen) ||
-	    note_parse_keyid(plus1 + 1, (size_t)(plus2 - plus1 - 1), &keyid) != 0 ||
-	    b64len == 0)
+	if (note_split_key(s, len, &namelen, &keyid, &b64, &b64len) != 0 ||
+	    !name_valid(s, namelen) || b64len == 0)
 		return CUSTOS_ERR_FORMAT;
 	if ((blob = malloc(b64len)) == NULL)
 		return CUSTOS_ERR_NOMEM;
@@ -543,8 +534,9 @@ note_blob_type(const uint8_t *blob, size_t len, enum sign_alg *alg,
 	return 0;
 }
 
-int
-note_parse_keyid(const char *s, size_t len, uint32_t *keyid)
+/* Exactly 8 lowercase hex digits: 0 or CUSTOS_ERR_FORMAT. */
+static int
+parse_keyid(const char *s, size_t len, uint32_t *keyid)
 {
 	uint32_t	 v = 0;
 	size_t		 i;
@@ -560,5 +552,23 @@ note_parse_keyid(const char *s, size_t len, uint32_t *keyid)
 			return CUSTOS_ERR_FORMAT;
 	}
 	*keyid = v;
+	return 0;
+}
+
+int
+note_split_key(const char *s, size_t len, size_t *namelen, uint32_t *keyid,
+    const char **b64, size_t *b64len)
+{
+	const char *plus1, *plus2;
+
+	/* The name ends at the first "+". */
+	if ((plus1 = memchr(s, '+', len)) == NULL)
+		return CUSTOS_ERR_FORMAT;
+	*namelen = (size_t)(plus1 - s);
+	if ((plus2 = memchr(plus1 + 1, '+', len - *namelen - 1)) == NULL ||
+	    parse_keyid(plus1 + 1, (size_t)(plus2 - plus1 - 1), keyid) != 0)
+		return CUSTOS_ERR_FORMAT;
+	*b64 = plus2 + 1;
+	*b64len = len - (size_t)(*b64 - s);
 	return 0;
 }

@@ -39,9 +39,12 @@ int	 note_blob_type(const uint8_t *blob, size_t len, enum sign_alg *alg,
 	    size_t *off);
 
 /*
- * Parses exactly 8 lowercase hex digits (the key ID in key strings).
- * Returns 0 or CUSTOS_ERR_FORMAT.
+ * Splits the len bytes at s of a key string, name "+" keyid "+" base64:
+ * the name is the first *namelen bytes (up to the first "+"), *keyid the
+ * key ID (exactly 8 lowercase hex digits), and *b64 and *b64len the rest.
+ * Nothing is checked beyond that.  Returns 0 or CUSTOS_ERR_FORMAT.
  */
-int	 note_parse_keyid(const char *s, size_t len, uint32_t *keyid);
+int	 note_split_key(const char *s, size_t len, size_t *namelen,
+	    uint32_t *keyid, const char **b64, size_t *b64len);
 
 #endif

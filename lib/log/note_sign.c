@@ -86,12 +86,12 @@ blob_key(const uint8_t *blob, size_t len, struct sign_key **key)
 int
 note_signer_parse(const char *str, size_t len, struct note_signer **out)
 {
-	const char		*name, *plus1, *plus2, *b64;
+	const char		*name, *b64;
 	struct note_signer	*s = NULL;
 	struct sign_key		*key;
 	uint8_t			 blob[B64_ENCLEN(PRIV_BLOB_MAX)];
 	char			*namez;
-	size_t			 namelen, rest, bloblen = 0;
+	size_t			 namelen, b64len, bloblen = 0;
 	uint32_t		 keyid;
 	int			 rc;
 
@@ -101,17 +101,10 @@ note_signer_parse(const char *str, size_t len, struct note_signer **out)
 	    memcmp(str, SKEY_PREFIX, SKEY_PREFIX_LEN) != 0)
 		return CUSTOS_ERR_FORMAT;
 	name = str + SKEY_PREFIX_LEN;
-	rest = len - SKEY_PREFIX_LEN;
-	if ((plus1 = memchr(name, '+', rest)) == NULL)
+	if (note_split_key(name, len - SKEY_PREFIX_LEN, &namelen, &keyid,
+	    &b64, &b64len) != 0)
 		return CUSTOS_ERR_FORMAT;
-	namelen = (size_t)(plus1 - name);
-	if ((plus2 = memchr(plus1 + 1, '+', rest - namelen - 1)) == NULL)
-		return CUSTOS_ERR_FORMAT;
-	b64 = plus2 + 1;
-	if (note_parse_keyid(plus1 + 1, (size_t)(plus2 - plus1 - 1), &keyid) != 0)
-		return CUSTOS_ERR_FORMAT;
-	if (b64_decode(b64, len - (size_t)(b64 - str), blob, sizeof(blob),
-	    &bloblen) != 0) {
+	if (b64_decode(b64, b64len, blob, sizeof(blob), &bloblen) != 0) {
 		rc = CUSTOS_ERR_FORMAT;
 		goto out;
 	}

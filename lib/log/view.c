@@ -36,26 +36,6 @@ struct view {
 	uint64_t	 synced;
 };
 
-/* db_open() set the rest; a view also needs the file in WAL mode. */
-static int
-set_wal(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	const unsigned char *mode;
-	int rc;
-
-	if ((rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st,
-	    NULL)) != SQLITE_OK)
-		return db_err(rc);
-	rc = CUSTOS_ERR_DB;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (mode = sqlite3_column_text(st, 0)) != NULL &&
-	    strcmp((const char *)mode, "wal") == 0)
-		rc = 0;
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* Creates the state table, its synced_to row and the view's tables. */
 static int
 make_tables(struct view *v)
@@ -129,8 +109,9 @@ view_open(const char *path, int readonly, const struct view_def *def,
 		rc = db_open(path, SQLITE_OPEN_READONLY, &v->db);
 	else
 		rc = db_open(path, SQLITE_OPEN_READWRITE, &v->db);
+	/* db_open() set the rest; a view also needs the file in WAL mode. */
 	if (rc == 0)
-		rc = readonly ? check_ready(v) : set_wal(v->db);
+		rc = readonly ? check_ready(v) : db_set_wal(v->db, db_err);
 	if (rc == 0 && !readonly)
 		rc = make_tables(v);
 	if (rc == 0)
@@ -293,8 +274,7 @@ view_rows(const struct view_rowtype *t, sqlite3_stmt *st, const char *key,
 		if ((rc = push_row(t, st, &arr, &cnt, &cap)) != 0)
 			break;
 	rc = rc == SQLITE_DONE ? 0 : rc < 0 ? rc : db_err(rc);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	db_reset(st);
 	if (rc != 0) {
 		view_rows_free(t, arr, cnt);
 		return rc;

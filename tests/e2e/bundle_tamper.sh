@@ -7,32 +7,17 @@
 # a fresh copy and must fail (exit 1) with its own ✘ line; usage errors
 # and unreadable paths are exit 2.
 . "$(dirname "$0")/lib.sh"
-MKBUNDLE=$(cd "$(dirname "$0")/../tools" && pwd)/mkbundle.sh
 
 step "build a station and export one inspection (mkbundle.sh)"
-sh "$MKBUNDLE" "$W/mk" >"$W/mkbundle.out" 2>&1 ||
-    fail "mkbundle.sh: $(tail -n 20 "$W/mkbundle.out")"
-MK=$W/mk
-GOOD=$MK/bundle
-TAR=$MK/bundle.tar
-KEY=$MK/station.vkey
-CA=$MK/tsa/ca.pem
-[ -f "$GOOD/MANIFEST.json" ] && [ -f "$TAR" ] && [ -f "$KEY" ] &&
-    [ -f "$CA" ] || fail "mkbundle.sh left no bundle, tar, key or CA"
+made_bundle
 
 # verify NAME EXPECTED-EXIT BUNDLE [OPTIONS...]: runs the verifier with
 # the station's key and the TSA's CA, output in $W/NAME.out.
 verify() {
 	n=$1 want=$2 b=$3
 	shift 3
-	"$CUSTOS_VERIFY" bundle --key "$KEY" --tsa-ca "$CA" "$@" "$b" \
-	    >"$W/$n.out" 2>"$W/$n.err"
-	st=$?
-	[ "$st" = "$want" ] || fail "$n: exit $st, expected $want:
-$(cat "$W/$n.out" "$W/$n.err")"
-	grep -q 'AddressSanitizer\|runtime error' "$W/$n.err" &&
-	    fail "$n: sanitizer report: $(cat "$W/$n.err")"
-	return 0
+	exits "$n" "$want" "$CUSTOS_VERIFY" bundle --key "$KEY" --tsa-ca "$CA" \
+	    "$@" "$b"
 }
 
 # has NAME MARK TEXT: NAME's output has a line "  MARK TEXT..." (a check

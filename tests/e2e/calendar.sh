@@ -16,16 +16,7 @@ USCC=91350100M000100Y43
 
 # conf CALENDAR_DIR_LINE: a station in $W with that [station] line.
 conf() {
-	cat >"$CONF" <<EOC
-[station]
-name = e2e.example/station
-state_dir = state
-$1
-[dock]
-root = dock
-[control]
-socket = control.sock
-EOC
+	write_conf default "$1"
 }
 
 # sfield PYEXPR: PYEXPR on status --json as s.
@@ -109,10 +100,7 @@ wait_until 60 "the dock's STATUS with the warning" grep -qE \
 grep -q '^READY=1' "$W/notify.log" || fail "no READY=1: $(cat "$W/notify.log")"
 
 step "emergency inspections past the calendar: not covered, not overdue"
-c officer add PA-0001 --name 张伟 --unit 执法支队 --credential 闽应急执字001 \
-    --valid-until 2099-12-31 >/dev/null || fail "officer 1"
-c officer add PA-0002 --name 李娜 --unit 执法支队 --credential 闽应急执字002 \
-    --valid-until 2099-12-31 >/dev/null || fail "officer 2"
+two_officers 闽应急执字 2099-12-31
 c enterprise add $USCC --name 福州某化工有限公司 --risk yellow >/dev/null ||
     fail "enterprise"
 FEB=$(c inspection emergency --enterprise $USCC --officer PA-0001 \

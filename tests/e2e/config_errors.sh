@@ -1,19 +1,21 @@
 # Bad configuration stops custosd at once with the file, line and key.
 . "$(dirname "$0")/lib.sh"
 
+# refused_line WHAT LINE KEY: a [station] whose fourth line is LINE stops
+# custosd, which names custos.conf:4 and KEY.
+refused_line() {
+	printf '[station]\nname = a.example/s\nstate_dir = s\n%s\n' "$2" >"$CONF"
+	out=$("$CUSTOSD" -f -c "$CONF" 2>&1)
+	[ $? -ne 0 ] || fail "custosd accepted $2"
+	expect_in "$1 error" "custos.conf:4" "$out"
+	expect_in "$1 error" "$3" "$out"
+}
+
 step "unknown key"
-printf '[station]\nname = a.example/s\nstate_dir = s\ncolour = red\n' >"$CONF"
-out=$("$CUSTOSD" -f -c "$CONF" 2>&1)
-[ $? -ne 0 ] || fail "custosd accepted an unknown key"
-expect_in "unknown key error" "custos.conf:4" "$out"
-expect_in "unknown key error" "colour" "$out"
+refused_line "unknown key" "colour = red" colour
 
 step "bad value"
-printf '[station]\nname = a.example/s\nstate_dir = s\nprofile = rsa\n' >"$CONF"
-out=$("$CUSTOSD" -f -c "$CONF" 2>&1)
-[ $? -ne 0 ] || fail "custosd accepted profile = rsa"
-expect_in "bad value error" "custos.conf:4" "$out"
-expect_in "bad value error" "profile" "$out"
+refused_line "bad value" "profile = rsa" profile
 [ -e "$W/s" ] && fail "state_dir created despite a config error"
 
 step "missing file"

@@ -4,9 +4,7 @@
 # stop was unclean, so the gap in custody shows, and the offload then
 # completes with every file sealed exactly once.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(dirname "$0")/docklog.py"
-S=$W/state
+station_vars
 
 busy() {
 	status_is '("CAMC" in cams and cams["CAMC"]["files_done"] >= 1 and

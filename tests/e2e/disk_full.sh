@@ -6,15 +6,8 @@
 # when SQLite finds the log full (SQLITE_FULL), and when custosd starts
 # on a full disk, after a clean stop and after a kill -9.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(dirname "$0")/docklog.py"
-S=$W/state
-D=$W/dock
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "disk_full: skipped: needs root (mounts a tmpfs as the state dir)"
-	exit 0
-fi
+station_vars
+root_only "mounts a tmpfs as the state dir"
 
 cleanup() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null

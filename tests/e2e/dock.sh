@@ -6,10 +6,7 @@
 # reported missing, and after_ingest = delete removes exactly the sealed
 # files.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(dirname "$0")/docklog.py"
-S=$W/state
-D=$W/dock
+station_vars
 
 # cam_field CAMERA FIELD: a field of the camera in status, or "absent".
 cam_field() {
@@ -25,12 +22,7 @@ else:
 
 # wait_sessions CAMERA N: until CAMERA has N dock.session entries.
 wait_sessions() {
-	i=0
-	while [ "$($DL "$S" sessions "$1")" -lt "$2" ]; do
-		i=$((i + 1))
-		[ $i -gt 900 ] && fail "$1: no dock.session number $2 in 90 s"
-		sleep 0.1
-	done
+	wait_until 90 "$1: dock.session number $2" has_session "$1" "$2"
 }
 
 # wait_undocked CAMERA: until status no longer lists it.

@@ -2,15 +2,8 @@
 # acknowledges and deletes nothing it could not store, and resumes by
 # itself when space returns.  The store is a small tmpfs (root only).
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(dirname "$0")/docklog.py"
-S=$W/state
-D=$W/dock
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "dock_enospc: skipped: needs root (mounts a tmpfs as the store)"
-	exit 0
-fi
+station_vars
+root_only "mounts a tmpfs as the store"
 
 cleanup() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null

@@ -29,10 +29,7 @@ mkdir -p "$W/docs"
 start_daemon
 
 step "officers, an enterprise, an entered inspection"
-c officer add PA-0001 --name 张伟 --unit 执法支队 --credential 闽001 \
-    --valid-until 2027-12-31 >/dev/null || fail "officer 1"
-c officer add PA-0002 --name 李娜 --unit 执法支队 --credential 闽002 \
-    --valid-until 2027-12-31 >/dev/null || fail "officer 2"
+two_officers 闽 2027-12-31
 c enterprise add $USCC --name 福州某化工有限公司 >/dev/null ||
     fail "enterprise add"
 ID=$(c inspection register --enterprise $USCC --officer PA-0001 \

@@ -14,10 +14,6 @@
 . "$(dirname "$0")/../tools/mkbundle.sh"
 TOOLS_DIR=$(cd "$(dirname "$0")/../tools" && pwd)
 
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
 # nothing_left: no temporary bundle is left in $W.
 nothing_left() {
 	left=$(ls -a "$W" | grep 'partial' || true)

@@ -28,10 +28,6 @@ GOLDEN=$(cd "$(dirname "$0")/../data/golden" && pwd)
 # Where the station's TSA was, as the fixture's config records it.
 GOLDEN_TSA_URL=http://127.0.0.1:9/
 
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
 # compare_bundle NEW T0 T1 [TAR]: NEW (a directory, or the files of the
 # tar TAR extracted to it) equals the golden bundle, exported between
 # times T0 and T1 (seconds since the epoch).
@@ -213,40 +209,6 @@ golden_export() {
 
 # --- GOLDEN_MAKE=DIR: a new fixture ---------------------------------------
 
-utc() {	# OFFSET: now plus OFFSET seconds, RFC 3339 UTC
-	date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'
-}
-
-# long_tsa: the CA and TSA certificates of start_tsa reissued, with the
-# same keys and extensions, for 100 years: a fixture must not expire.
-long_tsa() {
-	cat >"$TSA_DIR/long.cnf" <<'EOC'
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-[ca_ext]
-basicConstraints = critical, CA:true
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[tsa_ext]
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature, nonRepudiation
-extendedKeyUsage = critical, timeStamping
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-EOC
-	(cd "$TSA_DIR" &&
-	openssl req -x509 -new -key ca.key -out ca.pem -days 36500 \
-	    -subj "/O=Custos test/CN=Custos golden CA" -config long.cnf \
-	    -extensions ca_ext &&
-	openssl req -new -key tsa.key -out tsa.csr -config long.cnf \
-	    -subj "/O=Custos test/CN=Custos golden TSA" &&
-	openssl x509 -req -in tsa.csr -CA ca.pem -CAkey ca.key -set_serial 2 \
-	    -days 36500 -extfile long.cnf -extensions tsa_ext -out tsa.pem) \
-	    2>"$W/long_tsa.err" || fail "reissue the TSA: $(cat "$W/long_tsa.err")"
-}
-
 # clip OUT TAG: one second of 64x64 test pattern with a tone.
 clip() {
 	ffmpeg -nostdin -hide_banner -loglevel error -y \
@@ -270,9 +232,11 @@ make_golden() {
 	# directory order, which is the file system's, not the bundle's.
 	cp "$(ls "$E2E_CAL"/cn-*.cal | sort | tail -n 1)" "$W/calendar/" ||
 	    fail "copy the calendar"
+	# The TSA's certificates for 100 years: a fixture must not expire.
 	TSA_DIR=$W/tsa
-	sh "$TSA_TOOLS/mktsa.sh" "$TSA_DIR" || fail "mktsa.sh"
-	long_tsa
+	MKTSA_DAYS=36500 MKTSA_CA_CN="Custos golden CA" \
+	    MKTSA_TSA_CN="Custos golden TSA" sh "$TSA_TOOLS/mktsa.sh" "$TSA_DIR" ||
+	    fail "mktsa.sh"
 	start_tsa
 	cp "$TSA_CA" "$W/tsa-ca.pem" || fail "copy the TSA CA"
 	cat >"$CONF" <<EOC
@@ -291,12 +255,7 @@ ca = tsa-ca.pem
 EOC
 	start_daemon
 	uscc=91350100M000100Y43
-	c officer add PA-0001 --name 张伟 --unit 执法支队 \
-	    --credential 闽应急执字001 --valid-until 2099-12-31 >/dev/null ||
-	    fail "officer PA-0001"
-	c officer add PA-0002 --name 李娜 --unit 执法支队 \
-	    --credential 闽应急执字002 --valid-until 2099-12-31 >/dev/null ||
-	    fail "officer PA-0002"
+	two_officers 闽应急执字 2099-12-31
 	c enterprise add $uscc --name 福州某化工有限公司 --risk red \
 	    >/dev/null || fail "enterprise add"
 	c camera add CAM-G01 --kind body --model DSJ-V8 >/dev/null ||

@@ -14,10 +14,7 @@ NAME='福州"某"化工, 有限公司'
 station_start
 
 step "officers, an enterprise with a comma and quotes, a camera"
-c officer add PA-0001 --name 张伟 --unit 执法支队 --credential 闽001 \
-    --valid-until 2027-12-31 >/dev/null || fail "officer 1"
-c officer add PA-0002 --name 李娜 --unit 执法支队 --credential 闽002 \
-    --valid-until 2027-12-31 >/dev/null || fail "officer 2"
+two_officers 闽 2027-12-31
 c enterprise add $USCC --name "$NAME" --risk yellow >/dev/null ||
     fail "enterprise add"
 c camera assign CAMI --officer PA-0001 --from 2026-01-01T00:00:00+08:00 \

@@ -18,6 +18,45 @@ step() {
 	echo "== $*"
 }
 
+# root_only WHY: the test is skipped (exit 0) unless it runs as root.
+root_only() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "$(basename "$0" .sh): skipped: needs root ($1)"
+		exit 0
+	fi
+}
+
+# exits NAME WANT COMMAND...: COMMAND, with its output in $W/NAME.out and
+# $W/NAME.err, exits WANT and reports nothing of a sanitizer on stderr.
+# An exit of 124 is timeout(1)'s: COMMAND hung.
+exits() {
+	_ex_n=$1 _ex_want=$2
+	shift 2
+	"$@" >"$W/$_ex_n.out" 2>"$W/$_ex_n.err"
+	_ex_st=$?
+	[ "$_ex_st" = 124 ] && [ "$_ex_want" != 124 ] &&
+	    fail "$_ex_n: still running at its timeout (hangs)"
+	[ "$_ex_st" = "$_ex_want" ] || fail "$_ex_n: exit $_ex_st, expected $_ex_want:
+$(cat "$W/$_ex_n.out" "$W/$_ex_n.err")"
+	grep -q 'AddressSanitizer\|runtime error' "$W/$_ex_n.err" &&
+	    fail "$_ex_n: sanitizer report: $(cat "$W/$_ex_n.err")"
+	return 0
+}
+
+# made_bundle: tests/tools/mkbundle.sh run in $W/mk (MK): GOOD the bundle
+# directory, TAR the tar, KEY the station's key and CA the TSA's CA.
+made_bundle() {
+	sh "$TSA_TOOLS/mkbundle.sh" "$W/mk" >"$W/mkbundle.out" 2>&1 ||
+	    fail "mkbundle.sh: $(tail -n 20 "$W/mkbundle.out")"
+	MK=$W/mk
+	GOOD=$MK/bundle
+	TAR=$MK/bundle.tar
+	KEY=$MK/station.vkey
+	CA=$MK/tsa/ca.pem
+	[ -f "$GOOD/MANIFEST.json" ] && [ -f "$TAR" ] && [ -f "$KEY" ] &&
+	    [ -f "$CA" ] || fail "mkbundle.sh left no bundle, tar, key or CA"
+}
+
 # expect_eq WHAT EXPECTED FOUND
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected [$2], found [$3]"
@@ -32,16 +71,22 @@ expect_in() {
 }
 
 # The project's working-day calendar, for stations of tests that do not
-# bring their own beside the config file.
-E2E_CAL=$(cd "$(dirname "$0")/../../conf/calendar" && pwd)
+# bring their own beside the config file; the folder of these helpers and
+# tests/tools.  The scripts sourcing this file are two folders below the
+# top (tests/e2e, tests/fault).
+E2E_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+E2E_CAL=$E2E_TOP/conf/calendar
+E2E_DIR=$E2E_TOP/tests/e2e
 
-write_conf() {	# [profile]
+# write_conf [PROFILE [CALENDAR-LINE]]: the station's config; without a
+# CALENDAR-LINE, the project's calendar unless $W/calendar is there.
+write_conf() {
 	cat >"$CONF" <<EOC
 [station]
 name = e2e.example/station
 state_dir = state
 profile = ${1:-default}
-$([ -e "$W/calendar" ] || echo "calendar_dir = $E2E_CAL")
+${2:-$([ -e "$W/calendar" ] || echo "calendar_dir = $E2E_CAL")}
 [dock]
 root = dock
 after_ingest = keep
@@ -55,11 +100,19 @@ EOC
 # matters when something is wrong: keep it generous, so a loaded machine
 # (or a sanitized daemon) is never mistaken for a failure.
 wait_until() {
-	_wu_max=$(($1 * 10)) _wu_what=$2 _wu_i=0
+	_wu_s=$1 _wu_what=$2
 	shift 2
+	poll "$_wu_s" "$@" || fail "not within $_wu_s s: $_wu_what"
+}
+
+# poll SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds;
+# returns 1 when it has not within SECONDS.
+poll() {
+	_po_n=$(($1 * 10))
+	shift
 	until "$@"; do
-		_wu_i=$((_wu_i + 1))
-		[ $_wu_i -gt $_wu_max ] && fail "not within $((_wu_max / 10)) s: $_wu_what"
+		[ $_po_n -le 0 ] && return 1
+		_po_n=$((_po_n - 1))
 		sleep 0.1
 	done
 }
@@ -83,14 +136,15 @@ wait_next_second() {
 	done
 }
 
+# wait_socket: until custosd ($DPID) answers on its control socket.
 wait_socket() {
-	i=0
-	while ! "$CUSTOS" -c "$CONF" status >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -gt 600 ] && fail "custosd did not answer within 60 s"
-		kill -0 "$DPID" 2>/dev/null || fail "custosd exited at start"
-		sleep 0.1
-	done
+	wait_until 60 "custosd answers" _answers
+}
+
+_answers() {
+	"$CUSTOS" -c "$CONF" status >/dev/null 2>&1 && return 0
+	kill -0 "$DPID" 2>/dev/null || fail "custosd exited at start"
+	return 1
 }
 
 start_daemon() {
@@ -128,7 +182,7 @@ checkpoint_size() {
 # certificates of tests/tools/mktsa.sh in $W/tsa.  start_tsa sets TSA_URL,
 # TSA_CA, TSA_DIR and TSA_PID; touch $TSA_DIR/down to make it answer 503.
 TSA_PID=
-TSA_TOOLS=$(cd "$(dirname "$0")/../tools" && pwd)
+TSA_TOOLS=$E2E_TOP/tests/tools
 
 start_tsa() {
 	TSA_DIR=$W/tsa
@@ -139,15 +193,15 @@ start_tsa() {
 	python3 "$TSA_TOOLS/tsa_server.py" "$TSA_DIR" "$W/tsa.port" \
 	    2>>"$W/tsa.err" &
 	TSA_PID=$!
-	i=0
-	while [ ! -s "$W/tsa.port" ]; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "tsa_server.py did not listen within 10 s"
-		kill -0 "$TSA_PID" 2>/dev/null ||
-		    fail "tsa_server.py exited: $(cat "$W/tsa.err")"
-		sleep 0.1
-	done
+	wait_until 10 "tsa_server.py listens" _tsa_listens
 	TSA_URL=http://127.0.0.1:$(cat "$W/tsa.port")/
+}
+
+_tsa_listens() {
+	[ -s "$W/tsa.port" ] && return 0
+	kill -0 "$TSA_PID" 2>/dev/null ||
+	    fail "tsa_server.py exited: $(cat "$W/tsa.err")"
+	return 1
 }
 
 stop_tsa() {
@@ -166,9 +220,38 @@ ca = $TSA_CA
 EOC
 }
 
-# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+# free_port [tcp|udp]: a port on 127.0.0.1 that nothing is bound to now
+# (TCP unless udp is said).
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp"
+                  else socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])' "${1:-tcp}"
+}
+
+# upload_setup [crl] CERTIFICATE...: P=$W/pki with tests/tools/mkcerts.sh's
+# certificates for the CERTIFICATEs, PORT a free port and URL the station's
+# HTTPS address there, and the config with its [upload] section.
+upload_setup() {
+	_us_crl=
+	[ "$1" = crl ] && _us_crl=crl && shift
+	P=$W/pki
+	PORT=$(free_port)
+	URL=https://127.0.0.1:$PORT
+	sh "$TSA_TOOLS/mkcerts.sh" "$P" "$@" >/dev/null 2>&1 ||
+	    fail "mkcerts.sh"
+	write_conf
+	conf_upload "$PORT" $_us_crl
+}
+
+# camera_add CAMERA...: registered as body cameras.
+camera_add() {
+	for _ca in "$@"; do
+		"$CUSTOS" -c "$CONF" camera add "$_ca" --kind body >/dev/null ||
+		    fail "camera add $_ca"
+	done
 }
 
 # conf_upload PORT [crl]: the [upload] section for certificates made by
@@ -210,8 +293,8 @@ wait_status() {
 # USCC (GB 32100-2015's own example of an enterprise code), and brings
 # in footage.sh's clip makers.
 station_vars() {
-	. "$(dirname "$0")/footage.sh"
-	DL="python3 $(cd "$(dirname "$0")" && pwd)/docklog.py"
+	. "$E2E_DIR/footage.sh"
+	DL="python3 $E2E_DIR/docklog.py"
 	CAL=$E2E_CAL
 	S=$W/state
 	D=$W/dock
@@ -331,6 +414,15 @@ print(eval(sys.argv[1]))' "$2"
 # checkpoint_covers N: the latest signed checkpoint covers entry N.
 checkpoint_covers() {
 	[ "$(checkpoint_size)" -gt "$1" ]
+}
+
+# two_officers CREDENTIAL VALID-UNTIL: officers PA-0001 张伟 and PA-0002
+# 李娜 of 执法支队, credentials CREDENTIAL001 and CREDENTIAL002.
+two_officers() {
+	c officer add PA-0001 --name 张伟 --unit 执法支队 --credential "${1}001" \
+	    --valid-until "$2" >/dev/null || fail "officer PA-0001"
+	c officer add PA-0002 --name 李娜 --unit 执法支队 --credential "${1}002" \
+	    --valid-until "$2" >/dev/null || fail "officer PA-0002"
 }
 
 # registry_basics N: officers PA-0001 to PA-000N (N below 10) and the

@@ -13,9 +13,6 @@
 # file left by a crash sealed at the next start, and custos log verify.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/live_lib.sh"
-command -v ffmpeg >/dev/null || fail "ffmpeg is needed"
-command -v ffprobe >/dev/null || fail "ffprobe is needed"
-S=$W/state
 CAMS=
 
 # The number of entries, read from the database (custosd may be stopped).
@@ -33,17 +30,8 @@ P2=$(free_port tcp)
 [ "$P1" != "$P2" ] || P2=$((P1 + 1))
 
 write_conf
-cat >>"$CONF" <<EOC
-[live cam1]
-camera = BC-0001
-listen = tcp://127.0.0.1:$P1
-segment_seconds = 2
-[live drone1]
-camera = UAV-0001
-url = tcp://127.0.0.1:$P2
-segment_seconds = 2
-EOC
-mkdir -p "$W/dock"
+conf_live cam1 BC-0001 listen "tcp://127.0.0.1:$P1"
+conf_live drone1 UAV-0001 url "tcp://127.0.0.1:$P2"
 
 _receiving_or_gone() {
 	[ "$(live_field cam1 state)" = receiving ] || ! kill -0 "$1" 2>/dev/null
@@ -132,21 +120,17 @@ expect_eq "cam1 spool" "" "$(ls "$S/live/cam1")"
 expect_eq "drone1 spool" "" "$(ls "$S/live/drone1")"
 
 step "the log: sessions, segments, chain, gaps"
-n=$(entries)
-i=0
-while [ $i -lt "$n" ]; do
-	"$CUSTOS" -c "$CONF" log entry $i >"$W/e$i" || fail "log entry $i"
-	i=$((i + 1))
-done
-python3 - "$W" "$S" "$n" "$SESSION1" "$SESSION2" <<'EOF' || fail "entry checks"
-import hashlib, json, os, subprocess, sys
+live_dump_entries
+live_py - "$W" "$S" "$LIVE_N" "$SESSION1" "$SESSION2" <<'EOF' ||
+import hashlib, json, sys
+import live_entries
 w, state, n, s1, s2 = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
     sys.argv[4], sys.argv[5]
 bad = []
 def check(cond, what):
     if not cond:
         bad.append(what)
-raw = [open(f"{w}/e{i}", "rb").read() for i in range(n)]
+raw = live_entries.raw(w, n)
 ent = [json.loads(r) for r in raw]
 leaf = [hashlib.sha256(b"\x00" + r).hexdigest() for r in raw]
 
@@ -155,17 +139,11 @@ def segs(src):
             "segment.sealed" and e.get("live", {}).get("source") == src]
 
 def probe(e):
-    h = e["object"].split(":")[1]
-    path = os.path.join(state, "store", "objects", h[:2], h[2:])
-    r = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
-                        "format=duration", "-of", "csv=p=0", path],
-                       capture_output=True, text=True)
-    check(r.returncode == 0 and r.stderr == "",
-          f"ffprobe {path}: {r.returncode} {r.stderr.strip()}")
+    d = live_entries.ffprobe(state, e, bad, duration=True)
     try:
-        return float(r.stdout.strip())
-    except ValueError:
-        bad.append(f"no duration for {path}")
+        return float(d)
+    except (TypeError, ValueError):
+        bad.append(f"no duration for {live_entries.object_path(state, e)}")
         return 0.0
 
 # Every segment of a camera chains to the previous one of that camera.
@@ -238,13 +216,11 @@ for i, e in drone:
     check(e["camera"] == "UAV-0001" and e["decodable"] is True,
           f"entry {i}: drone segment")
     probe(e)
-for b in bad:
-    print("bad:", b)
-print(f"cam1 sessions {[len(l) for _, l in sessions]}, drone1 {len(drone)}")
-sys.exit(1 if bad else 0)
+live_entries.verdict(bad, f"cam1 sessions {[len(l) for _, l in sessions]}, "
+                     f"drone1 {len(drone)}")
 EOF
+    fail "entry checks"
 
-step "every sealed segment decodes to its end"
 live_check_segments
 
 step "a segment a crash left in the spool is sealed at the next start"

@@ -4,9 +4,12 @@
 # the check that every sealed live segment decodes to its end.  Waits use
 # lib.sh's wait_until.
 #
+#	conf_live NAME CAMERA [KEY VALUE]...
+#					a [live NAME] section for CAMERA
+#					with segment_seconds = 2 (and the
+#					dock folder)
 #	live_field SOURCE FIELD		a field of the source in status --json
 #	wait_state SOURCE STATE SECS	until the source is in STATE
-#	free_port tcp|udp		a port nothing is bound to
 #	port_bound tcp|udp PORT		whether a socket is bound to PORT
 #					(a TCP one listening)
 #	random_ms LO HI			a random whole number in [LO, HI]
@@ -16,12 +19,32 @@
 #					with no_new_privs
 #	live_decode_clean FILE		ffmpeg decodes FILE to its end and
 #					prints nothing at -v error
+#	live_dump_entries		every entry of the log in
+#					$W/entries/N, their number in LIVE_N
+#	live_py ARGS...			python3 with live_entries.py (the
+#					entry checks' shared part) importable
 #	live_check_segments		every live segment in the log decodes
 #					cleanly and its dropped_packets is
 #					well formed; prints what it checked
+#	live_finish			live_check_segments, no sanitizer
+#					report from custosd, "ok"
 #
-# Run directly, it checks live_decode_clean itself: a whole MPEG-TS file
-# passes, the same file cut in the middle of a frame does not.
+# Sourced by a test, it needs ffmpeg and ffprobe and sets S, the state
+# directory.  Run directly, it checks live_decode_clean itself: a whole
+# MPEG-TS file passes, the same file cut in the middle of a frame does
+# not.
+
+# conf_live NAME CAMERA [KEY VALUE]...: appended to $CONF.
+conf_live() {
+	printf '[live %s]\ncamera = %s\n' "$1" "$2" >>"$CONF"
+	shift 2
+	while [ $# -ge 2 ]; do
+		printf '%s = %s\n' "$1" "$2" >>"$CONF"
+		shift 2
+	done
+	echo "segment_seconds = 2" >>"$CONF"
+	mkdir -p "$W/dock"
+}
 
 live_field() {
 	"$CUSTOS" -c "$CONF" status --json | python3 -c '
@@ -37,15 +60,6 @@ _state_is() {
 
 wait_state() {
 	wait_until "$3" "$1: state $2" _state_is "$1" "$2"
-}
-
-free_port() {
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp"
-                  else socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])' "$1"
 }
 
 # port_bound tcp|udp PORT: from /proc/net, so no connection is spent on
@@ -103,29 +117,38 @@ live_decode_clean() {
 	return 1
 }
 
-# live_check_segments: reads the log of $CONF (custosd may be stopped).
-live_check_segments() {
-	_n=$(sqlite3 "$W/state/log.db" 'select count(*) from entries')
+# live_dump_entries: reads the log of $CONF (custosd may be stopped).
+live_dump_entries() {
+	LIVE_N=$(sqlite3 "$W/state/log.db" 'select count(*) from entries')
 	_i=0
 	mkdir -p "$W/entries"
-	while [ $_i -lt "$_n" ]; do
+	while [ $_i -lt "$LIVE_N" ]; do
 		"$CUSTOS" -c "$CONF" log entry $_i >"$W/entries/$_i" ||
 		    fail "log entry $_i"
 		_i=$((_i + 1))
 	done
-	python3 - "$W/entries" "$W/state" "$_n" >"$W/segments" <<'EOF' ||
-import json, os, sys
-d, state, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+}
+
+live_py() {
+	PYTHONPATH=$E2E_DIR${PYTHONPATH:+:$PYTHONPATH} python3 "$@"
+}
+
+# live_check_segments: reads the log of $CONF (custosd may be stopped).
+live_check_segments() {
+	step "every sealed segment decodes to its end"
+	live_dump_entries
+	live_py - "$W" "$W/state" "$LIVE_N" >"$W/segments" <<'EOF' ||
+import sys
+from live_entries import load, object_path
+w, state, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 bad, drops = [], [0, 0, 0, 0]
-for i in range(n):
-    e = json.load(open(os.path.join(d, str(i))))
+for i, e in enumerate(load(w, n)):
     if e["type"] == "live.gap" and "dropped_packets" in e:
         print(f"# gap {i}: dropped {e['dropped_packets']}", file=sys.stderr)
     if e["type"] != "segment.sealed" or "live" not in e:
         continue
     lv = e["live"]
-    h = e["object"].split(":")[1]
-    print(i, os.path.join(state, "store", "objects", h[:2], h[2:]))
+    print(i, object_path(state, e))
     if "closed_by" in lv:
         continue
     dp = lv.get("dropped_packets")
@@ -161,6 +184,12 @@ EOF
 	[ $_segs -gt 0 ] || fail "no live segment to check"
 }
 
+live_finish() {
+	live_check_segments
+	grep -q 'Sanitizer' "$W/custosd.err" && fail "sanitizer report"
+	echo "ok"
+}
+
 case "$0" in
 *live_lib.sh)
 	set -u
@@ -181,5 +210,10 @@ case "$0" in
 	    fail "a file cut in a frame decodes cleanly"
 	[ -s "$TMPDIR/cut.out" ] || fail "nothing said about the cut file"
 	echo "live_lib: ok ($(head -c 120 "$TMPDIR/cut.out"))"
+	;;
+*)
+	command -v ffmpeg >/dev/null || fail "ffmpeg is needed"
+	command -v ffprobe >/dev/null || fail "ffprobe is needed"
+	S=$W/state
 	;;
 esac

@@ -15,10 +15,6 @@
 # its end (live_check_segments).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/live_lib.sh"
-command -v ffmpeg >/dev/null || fail "ffmpeg is needed"
-command -v ffprobe >/dev/null || fail "ffprobe is needed"
-S=$W/state
-TOOLS=$(cd "$(dirname "$0")/../tools" && pwd)
 SRV=
 trap '[ -n "$SRV" ] && kill -9 "$SRV" 2>/dev/null' EXIT
 
@@ -37,7 +33,7 @@ done
 # its port.
 server() {
 	rm -f "$W/rtsp.port"
-	"$PY" "$TOOLS/rtsp_server.py" "$@" "$W/rtsp.port" 2>>"$W/rtsp.err" &
+	"$PY" "$TSA_TOOLS/rtsp_server.py" "$@" "$W/rtsp.port" 2>>"$W/rtsp.err" &
 	SRV=$!
 	wait_until 10 "the rtsp server listening" _server_up
 	[ -s "$W/rtsp.port" ] ||
@@ -66,13 +62,7 @@ step "an RTSP server (GStreamer, H.264 over RTP interleaved in TCP)"
 server 0
 
 write_conf
-cat >>"$CONF" <<EOC
-[live rtspcam]
-camera = UAV-0003
-url = rtsp://127.0.0.1:$P/stream
-segment_seconds = 2
-EOC
-mkdir -p "$W/dock"
+conf_live rtspcam UAV-0003 url "rtsp://127.0.0.1:$P/stream"
 
 T1=$(random_ms 4500 6500)
 step "custosd pulls it, the child sandboxed; the server killed after $T1 ms"
@@ -104,17 +94,13 @@ log_has "live rtspcam: stream ended .*session=$S2 .*: stopped\$" ||
     fail "the second session did not end as stopped"
 
 step "its segments are sealed and play"
-n=$(sqlite3 "$S/log.db" 'select count(*) from entries')
-i=0
-while [ $i -lt "$n" ]; do
-	"$CUSTOS" -c "$CONF" log entry $i >"$W/e$i" || fail "log entry $i"
-	i=$((i + 1))
-done
-python3 - "$W" "$S" "$n" "$S1" "$S2" <<'EOF' || fail "entry checks"
-import json, os, subprocess, sys
+live_dump_entries
+live_py - "$W" "$S" "$LIVE_N" "$S1" "$S2" <<'EOF' || fail "entry checks"
+import sys
+from live_entries import ffprobe, load, verdict
 w, state, n, s1, s2 = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
     sys.argv[4], sys.argv[5]
-ent = [json.loads(open(f"{w}/e{i}").read()) for i in range(n)]
+ent = load(w, n)
 segs = [e for e in ent if e["type"] == "segment.sealed"]
 bad = []
 first = [e for e in segs if e["live"]["session"] == s1]
@@ -147,29 +133,17 @@ for k, e in enumerate(first + second):
             e["live"]["seq"] != (k if k < len(first) else k - len(first)) \
             or e["decodable"] is not True:
         bad.append(f"segment {e['index']}: {e}")
-    h = e["object"].split(":")[1]
-    r = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
-                        "format=duration", "-of", "csv=p=0",
-                        os.path.join(state, "store", "objects", h[:2],
-                                     h[2:])],
-                       capture_output=True, text=True)
-    if r.returncode != 0 or r.stderr:
-        bad.append(f"ffprobe {h}: {r.stderr.strip()}")
+    d = ffprobe(state, e, bad, duration=True)
+    if d is None:
         continue
     # Cut at the first keyframe (one a second) 2 s after the segment's
     # first frame, the session's first included, which the RTSP demuxer
     # hands out without a time: every segment but a session's last lasts
     # 2 s.
-    d = float(r.stdout.strip() or 0)
+    d = float(d or 0)
     if e is not first[-1] and e is not second[-1] and not 1.9 <= d <= 2.1:
         bad.append(f"segment {e['index']}: {d} s")
-for b in bad:
-    print("bad:", b)
-print(f"{len(first)} + {len(second)} segments")
-sys.exit(1 if bad else 0)
+verdict(bad, f"{len(first)} + {len(second)} segments")
 EOF
 
-step "every sealed segment decodes to its end"
-live_check_segments
-grep -q 'Sanitizer' "$W/custosd.err" && fail "sanitizer report"
-echo "ok"
+live_finish

@@ -6,10 +6,7 @@
 # tells "killed" from "finished" without timing anything.  After a
 # restart the file is sealed as usual.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(dirname "$0")/docklog.py"
-S=$W/state
-D=$W/dock
+station_vars
 
 # running PID: the process exists and is not a zombie.
 running() {

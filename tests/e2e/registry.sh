@@ -9,10 +9,6 @@
 USCC=91350100M000100Y43		# GB 32100-2015's own example
 USCC2=91330000755918469E
 
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
 # refused WHAT EXIT NEEDLE CMD...: exits EXIT, says NEEDLE, appends nothing.
 refused() {
 	what=$1 want=$2 needle=$3

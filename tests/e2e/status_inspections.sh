@@ -12,10 +12,6 @@ A=91350100M000100Y43
 B=91350100M00020001J
 C=91330000755918469E
 
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
 # sfield EXPR: a Python expression over the status's "inspections" as s.
 sfield() {
 	c status --json | python3 -c '

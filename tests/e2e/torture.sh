@@ -17,10 +17,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 CYCLES=${TORTURE_CYCLES:-30}
 S=$W/state
 D=$W/dock
-P=$W/pki
 CAM=$D/CAMT
 UPID=
-PORT=$(free_port)
 T0=$(date +%s)
 
 cleanup() {
@@ -69,15 +67,12 @@ print([c["state"] for c in d["dock"]["cameras"] if c["camera"] == "CAMT"])
 }
 
 step "set up: certificates, an uploading camera, a docked camera"
-sh "$HERE/../tools/mkcerts.sh" "$P" CAMU >/dev/null 2>&1 || fail "mkcerts.sh"
-write_conf
-conf_upload "$PORT"
+upload_setup CAMU
 mkdir -p "$CAM"
 footage_small "$CAM" CAMT || fail "footage"
 (cd "$CAM" && sha256sum *) >"$W/camt.sums"
 start_daemon
-"$CUSTOS" -c "$CONF" camera add CAMU --kind body >/dev/null ||
-    fail "camera add CAMU"
+camera_add CAMU
 rm -f "$W/upload.stop"
 python3 "$HERE/torture_upload.py" "$PORT" "$P" CAMU "$W/acks" \
     "$W/upload.stop" >"$W/upload.out" 2>&1 &

@@ -20,21 +20,12 @@ only the new objects:
 Prints "entries= segments= objects= acked= lost= duplicates=" and exits 1
 with the reason when a check fails.
 """
-import hashlib
 import json
 import os
 import sqlite3
 import sys
 
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while True:
-            b = f.read(1 << 20)
-            if not b:
-                return h.hexdigest()
-            h.update(b)
+from docklog import sha256_file
 
 
 def main():

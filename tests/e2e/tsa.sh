@@ -8,14 +8,7 @@
 # whose certificate does not chain to [tsa] ca is refused; the table is
 # append-only and is created in a log that predates it.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/footage.sh"
-DL="python3 $(cd "$(dirname "$0")" && pwd)/docklog.py"
-S=$W/state
-D=$W/dock
-
-c() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
+station_vars
 
 # tsa_field FIELD: a member of the "tsa" object of the daemon's status.
 tsa_field() {

@@ -11,21 +11,11 @@
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || fail "curl is needed"
 command -v ffmpeg >/dev/null || fail "ffmpeg is needed"
-MKCERTS=$(dirname "$0")/../tools/mkcerts.sh
-P=$W/pki
-PORT=$(free_port)
-URL=https://127.0.0.1:$PORT
 
 step "certificates and config"
-sh "$MKCERTS" "$P" CAM0001 CAM0002 CAM0003 >/dev/null 2>&1 ||
-    fail "mkcerts.sh"
-write_conf
-conf_upload "$PORT" crl
+upload_setup crl CAM0001 CAM0002 CAM0003
 start_daemon
-"$CUSTOS" -c "$CONF" camera add CAM0001 --kind body >/dev/null ||
-    fail "camera add CAM0001"
-"$CUSTOS" -c "$CONF" camera add CAM0002 --kind body >/dev/null ||
-    fail "camera add CAM0002"
+camera_add CAM0001 CAM0002
 
 # up CERT PATH [curl args...]: prints the body, then the status on a line.
 up() {

@@ -8,19 +8,12 @@
 # quarantine of freed blocks would be measured instead.
 CUSTOSD=${CUSTOSD_PLAIN:-$CUSTOSD}
 command -v curl >/dev/null || fail "curl is needed"
-MKCERTS=$(dirname "$0")/../tools/mkcerts.sh
-P=$W/pki
 N=50
-PORT=$(free_port)
-URL=https://127.0.0.1:$PORT
 
 step "certificates, config, camera, $N files"
-sh "$MKCERTS" "$P" CAM0001 >/dev/null 2>&1 || fail "mkcerts.sh"
-write_conf
-conf_upload "$PORT"
+upload_setup CAM0001
 start_daemon
-"$CUSTOS" -c "$CONF" camera add CAM0001 --kind body >/dev/null ||
-    fail "camera add"
+camera_add CAM0001
 mkdir -p "$W/f"
 head -c 8388608 /dev/urandom >"$W/base"
 i=1

@@ -7,18 +7,11 @@
 # length is unknown), and a new PUT that starts over.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || fail "curl is needed"
-MKCERTS=$(dirname "$0")/../tools/mkcerts.sh
-P=$W/pki
-PORT=$(free_port)
-URL=https://127.0.0.1:$PORT
 
 step "certificates, config, camera"
-sh "$MKCERTS" "$P" CAM0001 >/dev/null 2>&1 || fail "mkcerts.sh"
-write_conf
-conf_upload "$PORT"
+upload_setup CAM0001
 start_daemon
-"$CUSTOS" -c "$CONF" camera add CAM0001 --kind body >/dev/null ||
-    fail "camera add"
+camera_add CAM0001
 
 C="curl -sS --cacert $P/ca.pem --cert $P/CAM0001.pem --key $P/CAM0001.key"
 F=/v1/cameras/CAM0001/files

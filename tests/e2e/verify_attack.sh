@@ -14,30 +14,16 @@
 #     run is under timeout, so a regression fails instead of hanging;
 #   - custos audit with no calendar directory says so once.
 . "$(dirname "$0")/lib.sh"
-MKBUNDLE=$(cd "$(dirname "$0")/../tools" && pwd)/mkbundle.sh
 
 step "build a station and export one inspection (mkbundle.sh)"
-sh "$MKBUNDLE" "$W/mk" >"$W/mkbundle.out" 2>&1 ||
-    fail "mkbundle.sh: $(tail -n 20 "$W/mkbundle.out")"
-MK=$W/mk
-KEY=$MK/station.vkey
-CA=$MK/tsa/ca.pem
-[ -f "$MK/bundle/MANIFEST.json" ] && [ -f "$MK/bundle.tar" ] &&
-    [ -f "$KEY" ] && [ -f "$CA" ] || fail "mkbundle.sh left no bundle"
+made_bundle
 
 # run NAME WANT CMD...: CMD under a 20 s timeout must exit WANT (124 is
 # the timeout: a hang).  Output in $W/NAME.out and $W/NAME.err.
 run() {
 	n=$1 want=$2
 	shift 2
-	timeout 20 "$@" >"$W/$n.out" 2>"$W/$n.err"
-	st=$?
-	[ "$st" = 124 ] && fail "$n: still running after 20 s (hangs)"
-	[ "$st" = "$want" ] || fail "$n: exit $st, expected $want:
-$(cat "$W/$n.out" "$W/$n.err")"
-	grep -q 'AddressSanitizer\|runtime error' "$W/$n.err" &&
-	    fail "$n: sanitizer report: $(cat "$W/$n.err")"
-	return 0
+	exits "$n" "$want" timeout 20 "$@"
 }
 
 # err_has NAME NEEDLE: NAME's stderr contains NEEDLE.

@@ -71,18 +71,6 @@ die() {
 	fail "[$RUN] $*"
 }
 
-# wait_for SECONDS CMD...: until CMD succeeds; 1 after SECONDS.
-wait_for() {
-	i=0 lim=$(($1 * 20))
-	shift
-	while ! "$@"; do
-		i=$((i + 1))
-		[ $i -gt $lim ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-
 grep_q() {	# FILE RE
 	grep -qE "$2" "$1" 2>/dev/null
 }
@@ -103,13 +91,13 @@ up() {
 	rm -f "$W/control.sock"
 	"$@" -f -c "$CONF" 2>>"$W/$ERR" &
 	PID=$!
-	i=0
-	while [ ! -S "$W/control.sock" ]; do
-		i=$((i + 1))
-		[ $i -gt 1000 ] && die "custosd ($ERR) did not listen in 20 s"
-		kill -0 "$PID" 2>/dev/null || die "custosd ($ERR) exited at start"
-		sleep 0.02
-	done
+	poll 20 _listening || die "custosd ($ERR) did not listen in 20 s"
+}
+
+_listening() {
+	[ -S "$W/control.sock" ] && return 0
+	kill -0 "$PID" 2>/dev/null || die "custosd ($ERR) exited at start"
+	return 1
 }
 
 # fault_start SPEC: the fault build with CUSTOS_FAULT=SPEC.
@@ -174,13 +162,13 @@ run_dock() {
 	cp "$W/clip.mp4" "$W/prep/CAM1/clip.mp4"
 	fault_start "$1"
 	mv "$W/prep/CAM1" "$W/dock/CAM1"
-	wait_for 60 fault_over || die "no outcome within 60 s"
+	poll 60 fault_over || die "no outcome within 60 s"
 	fault_stop
 	if [ ! -f "$W/dock/CAM1/clip.mp4" ] && [ "$(sealed_count)" != 1 ]; then
 		die "the clip left the camera unsealed"
 	fi
 	clean_start
-	wait_for 30 grep_q "$W/custosd.err" 'camera=CAM1 event=session_end' ||
+	poll 30 grep_q "$W/custosd.err" 'camera=CAM1 event=session_end' ||
 	    die "no dock session after the restart"
 	stop_daemon
 	final_checks

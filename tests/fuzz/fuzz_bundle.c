@@ -19,15 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "custos/bundle.h"
-#include "custos/err.h"
 #include "custos/note.h"
 #include "tools/verify/verify_bundle.h"
+#include "fuzz_util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,31 +55,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct verify_bundle_opts vo;
-	struct bundle_opts bo;
 	struct note_verifier *v;
 	struct bundle *b;
 	json_t *report;
-	char path[64];
-	size_t off = 0;
-	ssize_t n;
-	int fd, rc;
 
-	if ((fd = memfd_create("fuzz_bundle", MFD_CLOEXEC)) == -1)
-		abort();
-	while (off < size) {
-		if ((n = write(fd, data + off, size - off)) <= 0)
-			abort();
-		off += (size_t)n;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	memset(&bo, 0, sizeof(bo));
-	bo.alg = DIGEST_SHA256;
-	rc = bundle_read(path, &bo, &b);
-	close(fd);
-	if (rc == CUSTOS_ERR_NOMEM)
+	if (fuzz_bundle_read("fuzz_bundle", data, size, &b) != 0)
 		return 0;
-	if (rc != 0)
-		abort();	/* a readable file is always a bundle to judge */
 	v = key_of(b);
 	memset(&vo, 0, sizeof(vo));
 	vo.path = "fuzz.tar";

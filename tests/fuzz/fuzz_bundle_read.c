@@ -17,12 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "custos/bundle.h"
 #include "custos/enc.h"
-#include "custos/err.h"
+#include "fuzz_util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -79,29 +77,11 @@ check_twice(const struct bundle *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bundle_opts bo;
 	struct bundle *b;
-	char path[64];
-	size_t off = 0, i;
-	ssize_t n;
-	int fd, rc;
+	size_t i;
 
-	if ((fd = memfd_create("fuzz_bundle_read", MFD_CLOEXEC)) == -1)
-		abort();
-	while (off < size) {
-		if ((n = write(fd, data + off, size - off)) <= 0)
-			abort();
-		off += (size_t)n;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	memset(&bo, 0, sizeof(bo));
-	bo.alg = DIGEST_SHA256;
-	rc = bundle_read(path, &bo, &b);
-	close(fd);
-	if (rc == CUSTOS_ERR_NOMEM)
+	if (fuzz_bundle_read("fuzz_bundle_read", data, size, &b) != 0)
 		return 0;
-	if (rc != 0)
-		abort();	/* a readable file is always a bundle to judge */
 	if (!b->is_tar && b->nproblems == 0)
 		abort();	/* not a tar: that is a problem */
 	for (i = 0; i < b->nfiles; i++)

@@ -15,6 +15,7 @@
 #include "custos/ckpt.h"
 #include "custos/err.h"
 #include "custos/note.h"
+#include "fuzz_util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,10 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, len;
 	int rc;
 
-	for (i = 0; i < NVKEYS; i++)
-		if (verifiers[i] == NULL && note_verifier_parse(vkeys[i],
-		    strlen(vkeys[i]), &verifiers[i]) != 0)
-			abort();
+	fuzz_verifiers(vkeys, verifiers, NVKEYS);
 
 	body(msg, size);
 	if (note_parse(msg, size, &n) == 0) {

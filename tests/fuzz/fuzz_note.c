@@ -13,6 +13,7 @@
 
 #include "custos/err.h"
 #include "custos/note.h"
+#include "fuzz_util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,21 +30,6 @@ static const char *const vkeys[] = {
 
 static struct note_verifier *verifiers[NVKEYS];
 
-static void
-init(void)
-{
-	size_t i;
-
-	for (i = 0; i < NVKEYS; i++) {
-		if (verifiers[i] != NULL)
-			continue;
-		/* A key that does not parse is a broken harness. */
-		if (note_verifier_parse(vkeys[i], strlen(vkeys[i]),
-		    &verifiers[i]) != 0)
-			abort();
-	}
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -53,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, len;
 	int rc;
 
-	init();
+	fuzz_verifiers(vkeys, verifiers, NVKEYS);
 	if (note_parse((const char *)data, size, &n) != 0)
 		return 0;
 	/* The signed text is a prefix of the input and ends in "\n". */

@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -23,6 +22,7 @@
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/probe.h"
+#include "fuzz_util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -53,17 +53,9 @@ static void
 as_media(const uint8_t *data, size_t size)
 {
 	struct probe_result res;
-	size_t off = 0;
-	ssize_t n;
 	int fd, rc;
 
-	if ((fd = memfd_create("fuzz_probe", MFD_CLOEXEC)) == -1)
-		abort();
-	while (off < size) {
-		if ((n = write(fd, data + off, size - off)) <= 0)
-			abort();
-		off += (size_t)n;
-	}
+	fd = fuzz_memfd("fuzz_probe", data, size);
 	rc = probe_demux_fd(fd, DIGEST_SHA256, &res);
 	close(fd);
 	if (rc == CUSTOS_ERR_NOMEM)

@@ -17,6 +17,7 @@
 #include "custos/err.h"
 #include "custos/note.h"
 #include "custos/receipt.h"
+#include "fuzz_util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,10 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, len;
 	int rc;
 
-	for (i = 0; i < NVKEYS; i++)
-		if (verifiers[i] == NULL && note_verifier_parse(vkeys[i],
-		    strlen(vkeys[i]), &verifiers[i]) != 0)
-			abort();
+	fuzz_verifiers(vkeys, verifiers, NVKEYS);
 
 	if ((rc = receipt_parse((const char *)data, size, &r)) != 0) {
 		if (rc != CUSTOS_ERR_FORMAT && rc != CUSTOS_ERR_TOOBIG &&

@@ -8,15 +8,18 @@ TOP is the source tree, BUILD the build directory whose obj/ holds the
 objects of the plain build.  Prints one line per breach and exits 1 if
 there is any, else prints the figures and exits 0:
 
-  size      no source file in lib/, daemon/, tools/ or include/ is over
-            1,000 lines;
+  size      no source file in lib/, daemon/, tools/, include/, tests/ or
+            bench/ is over 1,000 lines;
   circles   no two source files call each other, directly or round a
             longer loop (from the symbols each object defines and uses,
             read with nm);
   aliases   no macro renames a function ("#define refuse api_refuse");
   types     include/custos/entry_type.h and the table of entry types in
             docs/log.md name the same set, and no file in lib/, daemon/
-            or tools/ spells an entry type as a string literal.
+            or tools/ spells an entry type as a string literal;
+  handlers  a route handler's header in daemon/api/ is included by the
+            router and its own file only.
+The size rule also covers tests/ and bench/ (corpora and data aside).
 """
 import os
 import re
@@ -25,10 +28,12 @@ import sys
 
 MAX_LINES = 1000
 SRC_DIRS = ('lib', 'daemon', 'tools', 'include')
+SIZE_DIRS = SRC_DIRS + ('tests', 'bench')
+SIZE_EXTS = ('.c', '.h', '.sh', '.py', '.go')
 
 
-def sources(top, exts=('.c', '.h')):
-    for d in SRC_DIRS:
+def sources(top, exts=('.c', '.h'), dirs=SRC_DIRS):
+    for d in dirs:
         for root, _, files in os.walk(os.path.join(top, d)):
             for f in sorted(files):
                 if f.endswith(exts):
@@ -38,7 +43,9 @@ def sources(top, exts=('.c', '.h')):
 
 def check_size(top):
     bad, largest = [], ('', 0)
-    for rel, p in sources(top):
+    for rel, p in sources(top, SIZE_EXTS, SIZE_DIRS):
+        if '/corpus/' in rel or '/data/' in rel:
+            continue
         with open(p, encoding='utf-8') as fh:
             n = sum(1 for _ in fh)
         if n > MAX_LINES:
@@ -176,6 +183,47 @@ def check_types(top):
     return bad, '%d entry types, header and docs agree' % len(header)
 
 
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def check_handlers(top):
+    """In daemon/api/, a header that declares route handlers (functions of
+    route.h's route_handler type, or chain_step routes) is included only
+    by the router and by its own .c file."""
+    api = os.path.join(top, 'daemon', 'api')
+    names = sorted(f for f in os.listdir(api) if f.endswith('.h'))
+    handlers = []
+    for h in names:
+        with open(os.path.join(api, h), encoding='utf-8') as fh:
+            text = fh.read()
+            # Handlers are declared "route_handler name;" (route.h) or,
+            # for steps on an inspection, as a chain_step (chain.h).
+            if h not in ('route.h', 'chain.h') and (
+                    'const struct route_env *' in text or
+                    re.search(r'^(route_handler|extern const struct '
+                              r'chain_step)\s', text, re.M)):
+                handlers.append(h)
+    bad = []
+    for rel, p in sources(top, ('.c', '.h'), SRC_DIRS + ('tests',)):
+        with open(p, encoding='utf-8') as fh:
+            text = fh.read()
+        for inc in INCLUDE.findall(text):
+            h = os.path.basename(inc)
+            if h not in handlers:
+                continue
+            d = os.path.dirname(inc)
+            here = os.path.dirname(rel)
+            target = os.path.normpath(inc if d else os.path.join(here, inc))
+            if target != os.path.join('daemon', 'api', h):
+                continue
+            own = rel == os.path.join('daemon', 'api', h[:-2] + '.c')
+            if rel != os.path.join('daemon', 'api', 'router.c') and not own:
+                bad.append('handlers: %s includes the handler header %s; '
+                           'only the router may' % (rel, target))
+    return bad, '%d handler headers, included by the router only' % \
+        len(handlers)
+
+
 def main():
     if len(sys.argv) != 3:
         print('usage: arch_check.py TOP BUILD', file=sys.stderr)
@@ -183,7 +231,8 @@ def main():
     top, build = sys.argv[1], sys.argv[2]
     failed = False
     for check in (lambda: check_size(top), lambda: check_circles(top, build),
-                  lambda: check_aliases(top), lambda: check_types(top)):
+                  lambda: check_aliases(top), lambda: check_types(top),
+                  lambda: check_handlers(top)):
         bad, figure = check()
         for b in bad:
             print(b)

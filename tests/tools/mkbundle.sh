@@ -24,34 +24,17 @@
 # and linked automatically, an on-site record sealed as a document, then
 # left and closed.
 #
-# Sourced (after tests/e2e/lib.sh, with $W the scratch directory and
-# $0's directory's ../tools this directory), it defines
+# Sourced (after tests/e2e/lib.sh, with $W the scratch directory), it
+# defines
 # mkbundle_station, which builds the station and leaves custosd (and the
 # TSA) running with ID set to the inspection, and mkbundle_export OUT,
 # which exports ID to OUT.
 
-MKB_HERE=$(cd "$(dirname "$0")/../tools" 2>/dev/null && pwd)
-MKB_E2E=$(cd "$MKB_HERE/../e2e" && pwd)
-MKB_CAL=$(cd "$MKB_HERE/../../conf/calendar" && pwd)
 MKB_USCC=91350100M000100Y43	# GB 32100-2015's own example
 
-mkb() {
-	"$CUSTOS" -c "$CONF" "$@"
-}
-
-mkb_utc() {	# OFFSET: now plus OFFSET seconds, RFC 3339 UTC
-	date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'
-}
-
-# mkb_wait_session CAMERA: waits for CAMERA's first dock.session entry.
-mkb_wait_session() {
-	i=0
-	while [ "$(python3 "$MKB_E2E/docklog.py" "$W/state" sessions "$1")" \
-	    -lt 1 ]; do
-		i=$((i + 1))
-		[ $i -gt 900 ] && fail "$1: no dock.session within 90 s"
-		sleep 0.1
-	done
+# mkb_session: CAM-E01 has a dock.session entry.
+mkb_session() {
+	[ "$(python3 "$E2E_DIR/docklog.py" "$W/state" sessions CAM-E01)" -ge 1 ]
 }
 
 mkbundle_station() {
@@ -60,41 +43,36 @@ mkbundle_station() {
 		start_tsa
 		conf_tsa
 	fi
-	cp -R "$MKB_CAL" "$W/calendar" || fail "copy the calendar"
+	cp -R "$E2E_CAL" "$W/calendar" || fail "copy the calendar"
 	mkdir -p "$W/dock" "$W/prep"
 	start_daemon
-	mkb officer add PA-0001 --name 张伟 --unit 执法支队 \
-	    --credential 闽应急执字001 --valid-until 2099-12-31 >/dev/null ||
-	    fail "officer PA-0001"
-	mkb officer add PA-0002 --name 李娜 --unit 执法支队 \
-	    --credential 闽应急执字002 --valid-until 2099-12-31 >/dev/null ||
-	    fail "officer PA-0002"
-	mkb enterprise add $MKB_USCC --name 福州某化工有限公司 --risk red \
+	two_officers 闽应急执字 2099-12-31
+	c enterprise add $MKB_USCC --name 福州某化工有限公司 --risk red \
 	    >/dev/null || fail "enterprise add"
-	mkb camera add CAM-E01 --kind body --model DSJ-V8 >/dev/null ||
+	c camera add CAM-E01 --kind body --model DSJ-V8 >/dev/null ||
 	    fail "camera add"
-	mkb camera assign CAM-E01 --officer PA-0001 --from "$(mkb_utc -3600)" \
+	c camera assign CAM-E01 --officer PA-0001 --from "$(utc -3600)" \
 	    >/dev/null || fail "camera assign"
-	ID=$(mkb inspection register --enterprise $MKB_USCC \
+	ID=$(c inspection register --enterprise $MKB_USCC \
 	    --officer PA-0001 --officer PA-0002 --basis 安全生产法第六十五条 \
 	    --content 危化品储存检查) || fail "register: $ID"
-	mkb inspection enter "$ID" --at "$(mkb_utc -60)" >/dev/null ||
+	c inspection enter "$ID" --at "$(utc -60)" >/dev/null ||
 	    fail "enter"
-	. "$MKB_E2E/footage.sh"
+	. "$E2E_DIR/footage.sh"
 	footage_small "$W/prep/CAM-E01" "mkbundle-$$" || fail "ffmpeg footage"
 	mv "$W/prep/CAM-E01" "$W/dock/CAM-E01" || fail "dock CAM-E01"
-	mkb_wait_session CAM-E01
+	wait_until 90 "CAM-E01: a dock.session" mkb_session
 	printf '现场检查记录 %s\n签名: 张伟 李娜\n' "$ID" >"$W/prep/record.txt"
-	mkb inspection document "$ID" --kind record --file "$W/prep/record.txt" \
+	c inspection document "$ID" --kind record --file "$W/prep/record.txt" \
 	    --name 现场检查记录.txt >/dev/null || fail "document"
-	mkb inspection leave "$ID" >/dev/null || fail "leave"
-	mkb inspection close "$ID" --result 未发现问题 >/dev/null ||
+	c inspection leave "$ID" >/dev/null || fail "leave"
+	c inspection close "$ID" --result 未发现问题 >/dev/null ||
 	    fail "close"
 	echo "$ID" >"$W/inspection"
 }
 
 mkbundle_export() {	# OUT
-	mkb export "$ID" -o "$1" --purpose "证明 $ID 的检查过程" >"$W/export.out" \
+	c export "$ID" -o "$1" --purpose "证明 $ID 的检查过程" >"$W/export.out" \
 	    2>"$W/export.err" || fail "export to $1: $(cat "$W/export.err")"
 }
 
@@ -107,7 +85,7 @@ case "$0" in
 	export TMPDIR
 	: "${CUSTOS_VERIFY:=/bin/true}"
 	export CUSTOS_VERIFY
-	. "$MKB_E2E/lib.sh"
+	. "$(cd "$(dirname "$0")/../e2e" && pwd)/lib.sh"
 	cd "$W" || exit 2
 	mkbundle_station
 	mkbundle_export "$W/bundle"

@@ -12,8 +12,13 @@
 #
 # Everything is made with the openssl command, so the tokens the tests
 # check come from a real TSA implementation, not from our own code.
+#
+# MKTSA_DAYS sets how long the certificates are valid (3650 days),
+# MKTSA_CA_CN and MKTSA_TSA_CN the common names of the CA and the TSA
+# ("Custos test ca", "Custos test TSA").
 set -eu
 [ $# -eq 1 ] || { echo "usage: mktsa.sh DIR" >&2; exit 2; }
+days=${MKTSA_DAYS:-3650}
 d=$1
 mkdir -p "$d"
 cd "$d"
@@ -44,17 +49,19 @@ authorityKeyIdentifier = keyid
 EOC
 
 for ca in ca other-ca; do
+	cn="Custos test $ca"
+	[ "$ca" = ca ] && cn=${MKTSA_CA_CN:-$cn}
 	ossl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-	    -nodes -keyout "$ca.key" -out "$ca.pem" -days 3650 \
-	    -subj "/O=Custos test/CN=Custos test $ca" \
-	    -config ext.cnf -extensions ca_ext
+	    -nodes -keyout "$ca.key" -out "$ca.pem" -days "$days" \
+	    -subj "/O=Custos test/CN=$cn" -config ext.cnf -extensions ca_ext
 done
 
 ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-    -keyout tsa.key -out tsa.csr -subj "/O=Custos test/CN=Custos test TSA" \
+    -keyout tsa.key -out tsa.csr \
+    -subj "/O=Custos test/CN=${MKTSA_TSA_CN:-Custos test TSA}" \
     -config ext.cnf
 ossl x509 -req -in tsa.csr -CA ca.pem -CAkey ca.key -set_serial 2 \
-    -days 3650 -extfile ext.cnf -extensions tsa_ext -out tsa.pem
+    -days "$days" -extfile ext.cnf -extensions tsa_ext -out tsa.pem
 rm -f tsa.csr ossl.err ext.cnf
 echo 01 >tsaserial
 

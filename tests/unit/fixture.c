@@ -64,3 +64,10 @@ fixture_unhex(const char *hex, uint8_t *out, size_t len)
 	assert_int_equal(strlen(hex), 2 * len);
 	assert_int_equal(hex_decode(hex, 2 * len, out, len), 0);
 }
+
+void
+fixture_args(int argc, char **argv)
+{
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+}

@@ -10,10 +10,12 @@
  * (fixture_setup(), fixture_teardown()) return -1 instead, as cmocka
  * expects of them.
  *
- * The helpers live in two objects of one archive linked into every unit
- * test: fixture.c needs only the C library, cmocka and enc, and
- * fixture_log.c also the log and signed-note modules, so a test that
- * uses no station does not have to link a log.
+ * The helpers live in objects of one archive linked into every unit
+ * test, each taken only by the tests that call it: fixture.c needs only
+ * the C library, cmocka and enc; fixture_log.c also the log and
+ * signed-note modules, so a test that uses no station does not have to
+ * link a log; fixture_tree.c only merkle; fixture_entries.c the log and
+ * merkle; fixture_times.c is data.
  */
 #ifndef CUSTOS_TEST_FIXTURE_H
 #define CUSTOS_TEST_FIXTURE_H
@@ -22,6 +24,7 @@
 #include <stdint.h>
 
 #include "custos/digest.h"
+#include "custos/merkle.h"
 #include "custos/sign.h"
 
 struct log;
@@ -95,6 +98,17 @@ int	 fixture_teardown(void **state);
 	cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 /*
+ * Applies the command line of a test program: a test name (or cmocka
+ * pattern) as first argument runs only the tests it matches.
+ */
+void	 fixture_args(int argc, char **argv);
+
+/* Runs the array tests as a test program's main() does (fixture_args()). */
+#define FIXTURE_RUN(tests, argc, argv) \
+	(fixture_args((argc), (argv)), \
+	cmocka_run_group_tests((tests), NULL, NULL))
+
+/*
  * Appends one entry as the daemon writes it:
  * {"type":type,"index":<the next index>,"time":time,"station":station
  * followed by rest (the payload's fields, each with a leading comma, or
@@ -118,5 +132,98 @@ void	 fixture_checkpoint_sign(const struct note_signer *s,
  */
 void	 fixture_checkpoint_put(struct log *l, const struct note_signer *s,
 	    const char *origin, uint64_t size);
+
+/*
+ * Generates a signer of alg named name into *s and its verifier into *v
+ * (either may be freed by the caller); asserts both.
+ */
+void	 fixture_signer_make(const char *name, enum sign_alg alg,
+	    struct note_signer **s, struct note_verifier **v);
+
+/*
+ * A Merkle tree in memory (fixture_tree.c), built by merkle.h from the
+ * leaf hashes alone, to compare a log's roots and proofs with: level L
+ * holds nodes (L, 0 .. len[L] - 1).  fixture_tree_read() is its
+ * merkle_reader callback; it counts reads in reads and returns fail
+ * instead when that is not 0.  Start from a zeroed tree with alg set.
+ */
+struct fixture_tree {
+	enum digest_alg	  alg;
+	uint64_t	  n;		/* leaves */
+	uint8_t		(*lv[MERKLE_MAX_LEVELS])[DIGEST_LEN];
+	uint64_t	  len[MERKLE_MAX_LEVELS];
+	uint64_t	  cap[MERKLE_MAX_LEVELS];
+	unsigned long	  reads;
+	int		  fail;
+};
+
+int	 fixture_tree_read(void *arg, unsigned level, uint64_t index,
+	    uint8_t out[DIGEST_LEN]);
+
+/*
+ * Appends the leaf hash leaf with merkle_append() and stores the nodes it
+ * completes; asserts that it gives each level's nodes in order, one per
+ * trailing one bit of the leaf count, reading one left sibling for each.
+ */
+void	 fixture_tree_append(struct fixture_tree *t,
+	    const uint8_t leaf[DIGEST_LEN]);
+
+/* fixture_tree_append() of the leaf hash of data (len bytes). */
+void	 fixture_tree_append_data(struct fixture_tree *t, const void *data,
+	    size_t len);
+
+/* Frees what t holds and zeroes it. */
+void	 fixture_tree_free(struct fixture_tree *t);
+
+/*
+ * Leaf data i of the Merkle tests' generated trees, "custos leaf <i>",
+ * written to buf (bufsz bytes); returns its length.
+ */
+size_t	 fixture_leaf_data(uint64_t i, char *buf, size_t bufsz);
+
+/*
+ * The number of bits of n (0 for 0): the height the tests bound a
+ * tree's node reads by.
+ */
+unsigned fixture_bitlen(uint64_t n);
+
+/*
+ * RFC 3339 times (fixture_times.c), each list ending in a NULL text:
+ * fixture_times, what a parser must read them as (known answers from
+ * Python's datetime); fixture_bad_times, what it must refuse;
+ * fixture_formatted, how a formatter writes those times.
+ */
+struct fixture_time {
+	const char	*text;
+	int64_t		 ms;
+};
+
+extern const struct fixture_time fixture_times[];
+extern const char *const fixture_bad_times[];
+extern const struct fixture_time fixture_formatted[];
+
+/*
+ * Numbered log entries (fixture_entries.c), as the log tests append
+ * them.  fixture_entry() writes entry i, JSON-like text of a length that
+ * varies with i, to buf (bufsz bytes, at least 256) and returns its
+ * length.
+ */
+size_t	 fixture_entry(uint64_t i, char *buf, size_t bufsz);
+
+/*
+ * Appends entries first .. first + n - 1 as one batch to l, and to t
+ * unless it is NULL; asserts that they land at first with the leaf
+ * hashes log_append() reports.
+ */
+void	 fixture_entries_append(struct log *l, struct fixture_tree *t,
+	    uint64_t first, size_t n);
+
+/*
+ * The row id of node (level, index) in a log's nodes table: its position
+ * in the order appends store nodes (leaf n, then the subtrees leaf n
+ * completes, lowest first).  Counted out append by append, so that it
+ * does not share the closed form log.c computes it with.
+ */
+uint64_t fixture_node_id(unsigned level, uint64_t index);
 
 #endif

@@ -138,3 +138,11 @@ fixture_checkpoint_put(struct log *l, const struct note_signer *s,
 	assert_int_equal(log_checkpoint_put(l, size, note, len), 0);
 	free(note);
 }
+
+void
+fixture_signer_make(const char *name, enum sign_alg alg,
+    struct note_signer **s, struct note_verifier **v)
+{
+	assert_int_equal(note_signer_generate(name, alg, s), 0);
+	assert_int_equal(note_signer_verifier(*s, v), 0);
+}

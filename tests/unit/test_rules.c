@@ -13,6 +13,8 @@
 #include "custos/err.h"
 #include "custos/rules.h"
 
+#include "fixture.h"
+
 #ifndef CALENDAR_DIR
 #define CALENDAR_DIR	"conf/calendar"
 #endif
@@ -232,58 +234,72 @@ visit_start(struct fx *f, const char *officers_json)
 	put(f->chain, &f->nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
 }
 
+/* put() of each of the texts, a NULL-terminated list (LIST()). */
 static void
-clean(struct fx *f)
+put_all(json_t **list, size_t *n, const char *const texts[])
+{
+	for (; *texts != NULL; texts++)
+		put(list, n, *texts);
+}
+
+#define LIST(...)	((const char *const []){ __VA_ARGS__, NULL })
+
+/*
+ * A visit by the two officers (visit_start()) with the segments seg, and
+ * the chain entries after the entering.
+ */
+static void
+visit(struct fx *f, const char *const seg[], const char *const chain[])
 {
 	visit_start(f, TWO);
-	put(f->seg, &f->nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
-	    600000));
-	put(f->chain, &f->nchain, LINK(12, 5));
-	put(f->chain, &f->nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
-	put(f->chain, &f->nchain, CLOSED(14));
+	put_all(f->seg, &f->nseg, seg);
+	put_all(f->chain, &f->nchain, chain);
+}
+
+/*
+ * The officers off in the registry, the registration by both and the
+ * entering at at.
+ */
+static void
+registered(struct fx *f, const char *const off[], const char *at)
+{
+	char buf[256];
+
+	put_all(f->off, &f->noff, off);
+	put(f->chain, &f->nchain, REG(TWO));
+	snprintf(buf, sizeof(buf), ENTERED(11, "%s"), at, at);
+	put(f->chain, &f->nchain, buf);
 }
 
 static void
+clean(struct fx *f)
+{
+	visit(f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 600000)),
+	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"),
+	    CLOSED(14)));
+}
+
+/* rules_time_parse() and _format() read and write RFC 3339 times. */
+static void
 test_time_parse(void **state)
 {
-	static const char *bad[] = {
-		"", "2026-11-26", "2026-02-30T00:00:00Z",
-		"2026-11-26 02:00:00Z", "2026-11-26t02:00:00Z",
-		"2026-11-26T02:00:00z", "2026-11-26T24:00:00Z",
-		"2026-11-26T02:60:00Z", "2026-11-26T02:00:60Z",
-		"2026-11-26T02:00:00", "2026-11-26T02:00:00Zx",
-		"2026-11-26T02:00:00+8:00", "2026-11-26T02:00:00+0800",
-		"2026-11-26T02:00:00+24:00", "2026-11-26T02:00:00.Z",
-		"2026-11-26T02:00:00.0123456789Z", "2026-11-26T2:00:00Z",
-		"+2026-11-26T02:00:00Z", "2026-11-26T02:00:00.000Z ",
-	};
+	const struct fixture_time *t;
+	const char *const *bad;
 	char buf[32];
 	int64_t ms;
-	size_t i;
 
 	(void)state;
-	assert_int_equal(T("1970-01-01T00:00:00Z"), 0);
-	/* Known answers from Python's datetime. */
-	assert_int_equal(T("2026-11-26T02:00:00.000Z"), 1795658400000);
-	assert_int_equal(T("2026-02-13T10:00:00+08:00"), 1770948000000);
-	assert_int_equal(T("2026-02-14T16:00:00Z"), 1771084800000);
-	assert_int_equal(T("2000-02-29T23:59:59Z"), 951868799000);
-	assert_int_equal(T("2000-03-01T01:29:59+01:30"), 951868799000);
-	assert_int_equal(T("2000-02-29T21:59:59-02:00"), 951868799000);
-	assert_int_equal(T("2026-11-26T02:00:00.1239Z"), 1795658400123);
-	assert_int_equal(T("2026-11-26T02:00:00.5Z"), 1795658400500);
-	assert_int_equal(T("1969-12-31T23:59:59.999Z"), -1);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (rules_time_parse(bad[i], &ms) != CUSTOS_ERR_FORMAT)
-			fail_msg("accepted \"%s\"", bad[i]);
+	for (t = fixture_times; t->text != NULL; t++)
+		assert_int_equal(T(t->text), t->ms);
+	for (bad = fixture_bad_times; *bad != NULL; bad++)
+		if (rules_time_parse(*bad, &ms) != CUSTOS_ERR_FORMAT)
+			fail_msg("accepted \"%s\"", *bad);
 	assert_int_equal(rules_time_parse(NULL, &ms), CUSTOS_ERR_FORMAT);
 
-	rules_time_format(1795658400123, buf, sizeof(buf));
-	assert_string_equal(buf, "2026-11-26T02:00:00.123Z");
-	rules_time_format(-1, buf, sizeof(buf));
-	assert_string_equal(buf, "1969-12-31T23:59:59.999Z");
-	rules_time_format(951868799000, buf, sizeof(buf));
-	assert_string_equal(buf, "2000-02-29T23:59:59.000Z");
+	for (t = fixture_formatted; t->text != NULL; t++) {
+		rules_time_format(t->ms, buf, sizeof(buf));
+		assert_string_equal(buf, t->text);
+	}
 }
 
 static void
@@ -348,20 +364,16 @@ test_credential(void **state)
 
 	(void)state;
 	/* Expired the day before entering (Beijing 2026-11-26). */
-	put(f.off, &f.noff, OFF1);
-	put(f.off, &f.noff, OFF2("2026-11-25"));
-	put(f.chain, &f.nchain, REG(TWO));
-	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	registered(&f, LIST(OFF1, OFF2("2026-11-25")),
+	    "2026-11-26T02:00:00.000Z");
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "credential"), 1);
 	assert_entries(nth(&f, "credential", 0), "[2,10,11]");
 	fx_free(&f);
 
 	/* Valid through the day of entering. */
-	put(f.off, &f.noff, OFF1);
-	put(f.off, &f.noff, OFF2("2026-11-26"));
-	put(f.chain, &f.nchain, REG(TWO));
-	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	registered(&f, LIST(OFF1, OFF2("2026-11-26")),
+	    "2026-11-26T02:00:00.000Z");
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "credential"), 0);
 	fx_free(&f);
@@ -370,18 +382,14 @@ test_credential(void **state)
 	 * 2026-11-25T17:00Z is 01:00 on the 26th in Beijing: the day of
 	 * entering is the Beijing day, so the 25th is too early.
 	 */
-	put(f.off, &f.noff, OFF1);
-	put(f.off, &f.noff, OFF2("2026-11-25"));
-	put(f.chain, &f.nchain, REG(TWO));
-	put(f.chain, &f.nchain, ENTERED(11, "2026-11-25T17:00:00.000Z"));
+	registered(&f, LIST(OFF1, OFF2("2026-11-25")),
+	    "2026-11-25T17:00:00.000Z");
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "credential"), 1);
 	fx_free(&f);
 
 	/* An officer the registry does not know has no valid credential. */
-	put(f.off, &f.noff, OFF1);
-	put(f.chain, &f.nchain, REG(TWO));
-	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	registered(&f, LIST(OFF1), "2026-11-26T02:00:00.000Z");
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "credential"), 1);
 	assert_entries(nth(&f, "credential", 0), "[10,11]");
@@ -404,11 +412,8 @@ test_no_footage(void **state)
 	fx_free(&f);
 
 	/* Linked, then unlinked: no footage again. */
-	visit_start(&f, TWO);
-	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
-	    600000));
-	put(f.chain, &f.nchain, LINK(12, 5));
-	put(f.chain, &f.nchain, UNLINK(13, 5));
+	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 600000)),
+	    LIST(LINK(12, 5), UNLINK(13, 5)));
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "no_footage"), 1);
 	fx_free(&f);
@@ -429,17 +434,13 @@ assert_gap(const struct fx *f, size_t k, const char *from, const char *to)
 static void
 gap_visit(struct fx *f, const char *extra)
 {
-	visit_start(f, TWO);
-	put(f->seg, &f->nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
-	    240000));
-	put(f->seg, &f->nseg, SEG(6, "BC-2", "2026-11-26T02:05:00.000Z",
-	    300000));
-	put(f->chain, &f->nchain, LINK(12, 5));
+	visit(f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 240000),
+	    SEG(6, "BC-2", "2026-11-26T02:05:00.000Z", 300000)),
+	    LIST(LINK(12, 5)));
 	if (extra != NULL)
 		put(f->chain, &f->nchain, extra);
-	put(f->chain, &f->nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
-	put(f->chain, &f->nchain, LINK(15, 6));
-	put(f->chain, &f->nchain, CLOSED(16));
+	put_all(f->chain, &f->nchain, LIST(LEFT(13, "2026-11-26T02:10:00.000Z"),
+	    LINK(15, 6), CLOSED(16)));
 }
 
 #define REASON(from, to)	"{\"type\":\"inspection.gap_reason\"," \
@@ -476,15 +477,10 @@ test_footage_gap(void **state)
 	fx_free(&f);
 
 	/* Within the tolerance: 5 s is not a gap, 5.001 s is. */
-	visit_start(&f, TWO);
-	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
-	    295000));
-	put(f.seg, &f.nseg, SEG(6, "BC-1", "2026-11-26T02:05:00.000Z",
-	    299999));
-	put(f.chain, &f.nchain, LINK(12, 5));
-	put(f.chain, &f.nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
-	put(f.chain, &f.nchain, LINK(14, 6));
-	put(f.chain, &f.nchain, CLOSED(15));
+	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 295000),
+	    SEG(6, "BC-1", "2026-11-26T02:05:00.000Z", 299999)),
+	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"), LINK(14, 6),
+	    CLOSED(15)));
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "footage_gap"), 0);
 	json_decref(f.seg[1]);
@@ -499,12 +495,9 @@ test_footage_gap(void **state)
 	fx_free(&f);
 
 	/* Footage that starts late and ends early leaves both ends open. */
-	visit_start(&f, TWO);
-	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:01:00.000Z",
-	    480000));
-	put(f.chain, &f.nchain, LINK(12, 5));
-	put(f.chain, &f.nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
-	put(f.chain, &f.nchain, CLOSED(14));
+	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:01:00.000Z", 480000)),
+	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"),
+	    CLOSED(14)));
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "footage_gap"), 2);
 	assert_gap(&f, 0, "2026-11-26T02:00:00.000Z",
@@ -521,15 +514,10 @@ test_overlap(void **state)
 
 	(void)state;
 	/* Two cameras overlapping: 02:00-02:06 and 02:03-02:10. */
-	visit_start(&f, TWO);
-	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
-	    360000));
-	put(f.seg, &f.nseg, SEG(6, "BC-2", "2026-11-26T02:03:00.000Z",
-	    420000));
-	put(f.chain, &f.nchain, LINK(12, 6));
-	put(f.chain, &f.nchain, LINK(13, 5));
-	put(f.chain, &f.nchain, LEFT(14, "2026-11-26T02:10:00.000Z"));
-	put(f.chain, &f.nchain, CLOSED(15));
+	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 360000),
+	    SEG(6, "BC-2", "2026-11-26T02:03:00.000Z", 420000)),
+	    LIST(LINK(12, 6), LINK(13, 5), LEFT(14, "2026-11-26T02:10:00.000Z"),
+	    CLOSED(15)));
 	eval_ok(&f, NOW);
 	dump_if_not_empty(&f);
 	fx_free(&f);
@@ -538,15 +526,10 @@ test_overlap(void **state)
 	 * One segment inside another, and footage outside the visit: only
 	 * the gap inside the visit counts (02:08 to 02:10).
 	 */
-	visit_start(&f, TWO);
-	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T01:50:00.000Z",
-	    1080000));
-	put(f.seg, &f.nseg, SEG(6, "BC-2", "2026-11-26T02:01:00.000Z",
-	    60000));
-	put(f.chain, &f.nchain, LINK(12, 5));
-	put(f.chain, &f.nchain, LINK(13, 6));
-	put(f.chain, &f.nchain, LEFT(14, "2026-11-26T02:10:00.000Z"));
-	put(f.chain, &f.nchain, CLOSED(15));
+	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T01:50:00.000Z", 1080000),
+	    SEG(6, "BC-2", "2026-11-26T02:01:00.000Z", 60000)),
+	    LIST(LINK(12, 5), LINK(13, 6), LEFT(14, "2026-11-26T02:10:00.000Z"),
+	    CLOSED(15)));
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "footage_gap"), 1);
 	assert_string_equal(json_string_value(json_object_get(nth(&f,
@@ -562,16 +545,10 @@ test_unlinked(void **state)
 
 	(void)state;
 	/* Segment 6 (02:04-02:10) linked, then unlinked: it does not count. */
-	visit_start(&f, TWO);
-	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
-	    240000));
-	put(f.seg, &f.nseg, SEG(6, "BC-2", "2026-11-26T02:04:00.000Z",
-	    360000));
-	put(f.chain, &f.nchain, LINK(12, 5));
-	put(f.chain, &f.nchain, LINK(13, 6));
-	put(f.chain, &f.nchain, UNLINK(14, 6));
-	put(f.chain, &f.nchain, LEFT(15, "2026-11-26T02:10:00.000Z"));
-	put(f.chain, &f.nchain, CLOSED(16));
+	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 240000),
+	    SEG(6, "BC-2", "2026-11-26T02:04:00.000Z", 360000)),
+	    LIST(LINK(12, 5), LINK(13, 6), UNLINK(14, 6),
+	    LEFT(15, "2026-11-26T02:10:00.000Z"), CLOSED(16)));
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "footage_gap"), 1);
 	assert_string_equal(json_string_value(json_object_get(nth(&f,
@@ -586,13 +563,11 @@ test_unlinked(void **state)
 	fx_free(&f);
 
 	/* A segment without media is a point at its mtime. */
-	visit_start(&f, TWO);
-	put(f.seg, &f.nseg, "{\"type\":\"segment.sealed\",\"index\":5,"
+	visit(&f, LIST("{\"type\":\"segment.sealed\",\"index\":5,"
 	    "\"time\":\"2026-11-26T05:00:00.000Z\",\"camera\":\"BC-1\","
-	    "\"mtime\":\"2026-11-26T02:05:00.000Z\"}");
-	put(f.chain, &f.nchain, LINK(12, 5));
-	put(f.chain, &f.nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
-	put(f.chain, &f.nchain, CLOSED(14));
+	    "\"mtime\":\"2026-11-26T02:05:00.000Z\"}"),
+	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"),
+	    CLOSED(14)));
 	eval_ok(&f, NOW);
 	assert_int_equal(count(&f, "no_footage"), 0);
 	assert_int_equal(count(&f, "footage_gap"), 2);
@@ -879,13 +854,9 @@ test_review_after_decision(void **state)
 	fx_free(&f);
 
 	/* Review before the decision. */
-	visit_start(&f, TWO);
-	put(f.seg, &f.nseg, SEG(5, "BC-1", "2026-11-26T02:00:00.000Z",
-	    600000));
-	put(f.chain, &f.nchain, LINK(12, 5));
-	put(f.chain, &f.nchain, LEFT(13, "2026-11-26T02:10:00.000Z"));
-	put(f.chain, &f.nchain, REVIEW(14));
-	put(f.chain, &f.nchain, CLOSED(15));
+	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 600000)),
+	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"), REVIEW(14),
+	    CLOSED(15)));
 	eval_ok(&f, NOW);
 	dump_if_not_empty(&f);
 	fx_free(&f);
@@ -934,10 +905,8 @@ test_errors(void **state)
 	fx_free(&f);
 
 	/* A bad valid_until in the registry. */
-	put(f.off, &f.noff, OFF1);
-	put(f.off, &f.noff, OFF2("2026-13-01"));
-	put(f.chain, &f.nchain, REG(TWO));
-	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	registered(&f, LIST(OFF1, OFF2("2026-13-01")),
+	    "2026-11-26T02:00:00.000Z");
 	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
 	fx_free(&f);
 }

@@ -111,26 +111,6 @@ has(json_t *body, const char *const *need)
 	return 1;
 }
 
-/* POSTs body (consumed) to path; prints the new ID or the entry. */
-static int
-post(const struct config *cfg, const char *path, json_t *body, int print_id)
-{
-	json_t *j;
-
-	j = cli_registry_call(cfg, path, body);
-	json_decref(body);
-	if (j == NULL)
-		return 1;
-	if (print_id)
-		printf("%s\n", json_string_value(json_object_get(j,
-		    "inspection")));
-	else
-		printf("entry %lld\n", (long long)json_integer_value(
-		    json_object_get(j, "index")));
-	json_decref(j);
-	return 0;
-}
-
 static int
 camera(const struct config *cfg, int argc, char *argv[])
 {
@@ -157,15 +137,7 @@ camera(const struct config *cfg, int argc, char *argv[])
 		json_decref(b);
 		return usage();
 	}
-	return post(cfg, add ? "/v1/devices" : path, b, 0);
-}
-
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "-";
+	return cli_registry_post(cfg, add ? "/v1/devices" : path, b, NULL);
 }
 
 /* Prints an array of log indexes as " 1 2 3". */
@@ -186,22 +158,24 @@ print_inspection(json_t *i)
 	size_t k;
 
 	printf("inspection:   %s\nenterprise:   %s\nofficers:    ",
-	    str(i, "id"), str(i, "enterprise"));
+	    cli_registry_str(i, "id"), cli_registry_str(i, "enterprise"));
 	json_array_foreach(json_object_get(i, "officers"), k, v)
 		printf(" %s", json_string_value(v));
 	printf("\nstate:        %s\nmethod:       %s\nbasis:        %s\n"
 	    "content:      %s\nplanned:      %s\nentered:      %s\n"
 	    "left:         %s\nclosed:       %s\nresult:       %s\n"
-	    "deadline:     %s\n", str(i, "state"), str(i, "method"),
-	    str(i, "basis"), str(i, "content"), str(i, "planned"),
-	    str(i, "entered_at"), str(i, "left_at"), str(i, "closed_at"),
-	    str(i, "result"), str(i, "deadline"));
+	    "deadline:     %s\n",
+	    cli_registry_str(i, "state"), cli_registry_str(i, "method"),
+	    cli_registry_str(i, "basis"), cli_registry_str(i, "content"),
+	    cli_registry_str(i, "planned"), cli_registry_str(i, "entered_at"),
+	    cli_registry_str(i, "left_at"), cli_registry_str(i, "closed_at"),
+	    cli_registry_str(i, "result"), cli_registry_str(i, "deadline"));
 	if (json_is_true(json_object_get(i, "emergency")))
 		printf("emergency:    back-fill due %s%s%s%s%s\n",
-		    str(i, "backfill_due"),
+		    cli_registry_str(i, "backfill_due"),
 		    json_object_get(i, "backfill_due_unknown") ? " (" : "",
 		    json_object_get(i, "backfill_due_unknown") ?
-		    str(i, "backfill_due_unknown") : "",
+		    cli_registry_str(i, "backfill_due_unknown") : "",
 		    json_object_get(i, "backfill_due_unknown") ? ")" : "",
 		    json_is_true(json_object_get(i, "backfill_late")) ?
 		    ", back-filled late" : json_is_true(json_object_get(i,
@@ -210,14 +184,14 @@ print_inspection(json_t *i)
 	json_array_foreach(json_object_get(i, "chain"), k, e)
 		printf("chain:        entry %lld %s\n",
 		    (long long)json_integer_value(json_object_get(e, "index")),
-		    str(e, "type"));
+		    cli_registry_str(e, "type"));
 	if (!json_is_array(json_object_get(i, "findings")))
 		printf("findings:     (not available)\n");
 	else if (json_array_size(json_object_get(i, "findings")) == 0)
 		printf("findings:     none\n");
 	json_array_foreach(json_object_get(i, "findings"), k, e) {
-		printf("finding:      %s: %s (entries", str(e, "rule"),
-		    str(e, "detail"));
+		printf("finding:      %s: %s (entries", cli_registry_str(e,
+		    "rule"), cli_registry_str(e, "detail"));
 		print_indexes(json_object_get(e, "entries"));
 		printf(")\n");
 	}
@@ -230,30 +204,14 @@ print_list(json_t *j)
 	size_t k;
 
 	json_array_foreach(json_object_get(j, "inspections"), k, i)
-		printf("%s  %-10s %s  findings %zu%s%s\n", str(i, "id"),
-		    str(i, "state"), str(i, "enterprise"),
+		printf("%s  %-10s %s  findings %zu%s%s\n",
+		    cli_registry_str(i, "id"), cli_registry_str(i, "state"),
+		    cli_registry_str(i, "enterprise"),
 		    json_array_size(json_object_get(i, "findings")),
 		    json_is_true(json_object_get(i, "emergency")) ?
 		    "  emergency" : "",
 		    json_is_true(json_object_get(i, "overdue")) ?
 		    "  OVERDUE" : "");
-}
-
-/* GET path; prints the JSON with --json, else with fn. */
-static int
-show(const struct config *cfg, const char *path, int json,
-    void (*fn)(json_t *))
-{
-	json_t *j;
-
-	if ((j = cli_registry_call(cfg, path, NULL)) == NULL)
-		return 1;
-	if (json)
-		cli_registry_print_json(j);
-	else
-		fn(j);
-	json_decref(j);
-	return 0;
 }
 
 static int
@@ -272,7 +230,7 @@ list(const struct config *cfg, int argc, char *argv[])
 		else
 			return usage();
 	}
-	return show(cfg, path, json, print_list);
+	return cli_registry_show(cfg, path, json, print_list);
 }
 
 /* A new inspection: "register" or "emergency". */
@@ -298,8 +256,8 @@ create(const struct config *cfg, int argc, char *argv[], int emergency)
 		json_decref(b);
 		return usage();
 	}
-	return post(cfg, emergency ? "/v1/inspections/emergency" :
-	    "/v1/inspections", b, 1);
+	return cli_registry_post(cfg, emergency ? "/v1/inspections/emergency" :
+	    "/v1/inspections", b, "inspection");
 }
 
 /* A step of inspection argv[2]: enter, leave, backfill, link ... */
@@ -345,7 +303,7 @@ action(const struct config *cfg, int argc, char *argv[])
 		json_decref(b);
 		return usage();
 	}
-	return post(cfg, path, b, 0);
+	return cli_registry_post(cfg, path, b, NULL);
 }
 
 #define DOC_REPLY_MAX	65536
@@ -496,7 +454,7 @@ document(const struct config *cfg, int argc, char *argv[])
 	if (j == NULL)
 		return 1;
 	printf("%" JSON_INTEGER_FORMAT " %s\n", json_integer_value(
-	    json_object_get(j, "index")), str(j, "object"));
+	    json_object_get(j, "index")), cli_registry_str(j, "object"));
 	json_decref(j);
 	return 0;
 }
@@ -520,7 +478,7 @@ inspection(const struct config *cfg, int argc, char *argv[])
 		if ((argc != 3 && !json) || cli_registry_id_path(path,
 		    sizeof(path), "/v1/inspections/", argv[2], "") != 0)
 			return usage();
-		return show(cfg, path, json, print_inspection);
+		return cli_registry_show(cfg, path, json, print_inspection);
 	}
 	if (strcmp(argv[1], "document") == 0)
 		return document(cfg, argc, argv);
@@ -562,10 +520,11 @@ join(json_t *arr, char *buf, size_t len)
 			break;
 		if (json_is_object(v) && json_object_get(v, "name") != NULL)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s(%s)",
-			    k ? "; " : "", str(v, "name"), str(v, "id"));
+			    k ? "; " : "", cli_registry_str(v, "name"),
+			    cli_registry_str(v, "id"));
 		else if (json_is_object(v))
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-			    k ? "; " : "", str(v, "id"));
+			    k ? "; " : "", cli_registry_str(v, "id"));
 		else
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
 			    k ? "; " : "", json_string_value(v) ?
@@ -603,10 +562,10 @@ print_ledger_csv(json_t *j)
 		    "footage_duration_ms"));
 		snprintf(dur, sizeof(dur), "%lld.%03lld", ms / 1000,
 		    ms % 1000);
-		csv_field(str(r, "id"), 0);
+		csv_field(cli_registry_str(r, "id"), 0);
 		csv_field(json_string_value(json_object_get(r,
 		    "enterprise_name")), 0);
-		csv_field(str(r, "enterprise"), 0);
+		csv_field(cli_registry_str(r, "enterprise"), 0);
 		csv_field(offs, 0);
 		csv_field(json_string_value(json_object_get(r, "method")), 0);
 		csv_field(json_string_value(json_object_get(r, "basis")), 0);
@@ -628,7 +587,6 @@ ledger(const struct config *cfg, int argc, char *argv[], int first)
 {
 	const char *from = NULL, *to = NULL, *format = "csv";
 	char path[256];
-	json_t *j;
 	int i;
 
 	for (i = first; i < argc; i += 2) {
@@ -656,13 +614,9 @@ ledger(const struct config *cfg, int argc, char *argv[], int first)
 	if (to != NULL)
 		snprintf(path + strlen(path), sizeof(path) - strlen(path),
 		    "to=%s", to);
-	if ((j = cli_registry_call(cfg, path, NULL)) == NULL)
+	if (cli_registry_show(cfg, path, strcmp(format, "json") == 0,
+	    print_ledger_csv) != 0)
 		return 1;
-	if (strcmp(format, "json") == 0)
-		cli_registry_print_json(j);
-	else
-		print_ledger_csv(j);
-	json_decref(j);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 

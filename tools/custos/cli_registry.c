@@ -194,44 +194,59 @@ cli_registry_print_json(json_t *j)
 	free(s);
 }
 
-static const char *
-str(json_t *o, const char *key)
+const char *
+cli_registry_str(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return s != NULL ? s : "-";
 }
 
+/*
+ * Prints o's string members fields[k][1] one a line after their labels
+ * fields[k][0] (NULL-terminated), then the entry that o comes from.
+ */
+static void
+print_fields(json_t *o, const char *const fields[][2])
+{
+	size_t k;
+
+	for (k = 0; fields[k][0] != NULL; k++)
+		printf("%-14s%s\n", fields[k][0], cli_registry_str(o,
+		    fields[k][1]));
+	printf("entry:        %lld\n",
+	    (long long)json_integer_value(json_object_get(o, "index")));
+}
+
 static void
 print_officer(json_t *o)
 {
-	printf("officer:      %s\nname:         %s\nunit:         %s\n"
-	    "credential:   %s\nvalid until:  %s\nentry:        %lld\n",
-	    str(o, "id"), str(o, "name"), str(o, "unit"), str(o, "credential"),
-	    str(o, "valid_until"),
-	    (long long)json_integer_value(json_object_get(o, "index")));
+	static const char *const fields[][2] = { { "officer:", "id" },
+	    { "name:", "name" }, { "unit:", "unit" },
+	    { "credential:", "credential" }, { "valid until:", "valid_until" },
+	    { NULL, NULL } };
+
+	print_fields(o, fields);
 }
 
 static void
 print_enterprise(json_t *e)
 {
-	json_t *h = json_object_get(e, "risk_history"), *r;
+	static const char *const fields[][2] = { { "enterprise:", "uscc" },
+	    { "name:", "name" }, { "address:", "address" },
+	    { "industry:", "industry" }, { "risk:", "risk" }, { NULL, NULL } };
+	json_t *r;
 	size_t i;
 
-	printf("enterprise:   %s\nname:         %s\naddress:      %s\n"
-	    "industry:     %s\nrisk:         %s\nentry:        %lld\n",
-	    str(e, "uscc"), str(e, "name"), str(e, "address"),
-	    str(e, "industry"), str(e, "risk"),
-	    (long long)json_integer_value(json_object_get(e, "index")));
-	json_array_foreach(h, i, r)
+	print_fields(e, fields);
+	json_array_foreach(json_object_get(e, "risk_history"), i, r)
 		printf("risk history: %-6s since %s (entry %lld)\n",
-		    str(r, "risk"), str(r, "since"),
+		    cli_registry_str(r, "risk"), cli_registry_str(r, "since"),
 		    (long long)json_integer_value(json_object_get(r, "index")));
 }
 
-/* GET path; prints the JSON with --json, else with fn. */
-static int
-show(const struct config *cfg, const char *path, int json,
+int
+cli_registry_show(const struct config *cfg, const char *path, int json,
     void (*fn)(json_t *))
 {
 	json_t *j;
@@ -253,9 +268,11 @@ print_officers(json_t *j)
 	size_t i;
 
 	json_array_foreach(json_object_get(j, "officers"), i, o)
-		printf("%-20s %-12s %s  %s  valid until %s\n", str(o, "id"),
-		    str(o, "name"), str(o, "unit"), str(o, "credential"),
-		    str(o, "valid_until"));
+		printf("%-20s %-12s %s  %s  valid until %s\n",
+		    cli_registry_str(o, "id"), cli_registry_str(o, "name"),
+		    cli_registry_str(o, "unit"),
+		    cli_registry_str(o, "credential"),
+		    cli_registry_str(o, "valid_until"));
 }
 
 static void
@@ -265,8 +282,8 @@ print_enterprises(json_t *j)
 	size_t i;
 
 	json_array_foreach(json_object_get(j, "enterprises"), i, e)
-		printf("%s  %-6s %s\n", str(e, "uscc"), str(e, "risk"),
-		    str(e, "name"));
+		printf("%s  %-6s %s\n", cli_registry_str(e, "uscc"),
+		    cli_registry_str(e, "risk"), cli_registry_str(e, "name"));
 }
 
 /* Parses "--flag VALUE" pairs named in flags into body; 0 or -1. */
@@ -288,9 +305,9 @@ flags_to_json(int argc, char *argv[], const char *const flags[][2],
 	return 0;
 }
 
-/* POSTs body to path and prints the new entry's index. */
-static int
-post(const struct config *cfg, const char *path, json_t *body)
+int
+cli_registry_post(const struct config *cfg, const char *path, json_t *body,
+    const char *key)
 {
 	json_t *j;
 
@@ -298,8 +315,11 @@ post(const struct config *cfg, const char *path, json_t *body)
 	json_decref(body);
 	if (j == NULL)
 		return 1;
-	printf("entry %lld\n",
-	    (long long)json_integer_value(json_object_get(j, "index")));
+	if (key != NULL)
+		printf("%s\n", json_string_value(json_object_get(j, key)));
+	else
+		printf("entry %lld\n", (long long)json_integer_value(
+		    json_object_get(j, "index")));
 	json_decref(j);
 	return 0;
 }
@@ -334,91 +354,86 @@ json_flag(int argc, char *argv[], int first, int *json)
 	return 0;
 }
 
+/* What the officer and enterprise verbs differ in. */
+struct noun {
+	const char	*path;		/* the collection */
+	const char	*item;		/* the prefix of one item's path */
+	const char	*key;		/* the ID's member in an add */
+	void		(*print_list)(json_t *);
+	void		(*print_one)(json_t *);
+	const char *const (*flags)[2];	/* add's, NULL-terminated */
+	int		 nreq;		/* the first nreq flags are required */
+};
+
+static const char *const officer_flags[][2] = { { "--name", "name" },
+    { "--unit", "unit" }, { "--credential", "credential" },
+    { "--valid-until", "valid_until" }, { NULL, NULL } };
+
+static const struct noun officers = { "/v1/officers", "/v1/officers/",
+    "officer", print_officers, print_officer, officer_flags, 4 };
+
+static const char *const enterprise_flags[][2] = { { "--name", "name" },
+    { "--address", "address" }, { "--industry", "industry" },
+    { "--risk", "risk" }, { NULL, NULL } };
+
+static const struct noun enterprises = { "/v1/enterprises",
+    "/v1/enterprises/", "enterprise", print_enterprises, print_enterprise,
+    enterprise_flags, 1 };
+
+/* "list", "show ID" and "add ID --flag VALUE ..." of n. */
 static int
-officer(const struct config *cfg, int argc, char *argv[])
+noun_verb(const struct config *cfg, const struct noun *n, int argc,
+    char *argv[])
 {
-	static const char *const flags[][2] = { { "--name", "name" },
-	    { "--unit", "unit" }, { "--credential", "credential" },
-	    { "--valid-until", "valid_until" }, { NULL, NULL } };
 	char path[256];
 	json_t *b;
-	int json;
+	int json, k;
 
 	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
 		if (json_flag(argc, argv, 2, &json) != 0)
 			return usage();
-		return show(cfg, "/v1/officers", json, print_officers);
+		return cli_registry_show(cfg, n->path, json, n->print_list);
 	}
 	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
 		return usage();
 	if (strcmp(argv[1], "show") == 0) {
-		if (json_flag(argc, argv, 3, &json) != 0)
-			return usage();
-		if (cli_registry_id_path(path, sizeof(path), "/v1/officers/", argv[2],
+		if (json_flag(argc, argv, 3, &json) != 0 ||
+		    cli_registry_id_path(path, sizeof(path), n->item, argv[2],
 		    "") != 0)
 			return usage();
-		return show(cfg, path, json, print_officer);
-	}
-	if (strcmp(argv[1], "add") != 0 || (argc - 3) != 8 ||
-	    (b = json_pack("{s:s}", "officer", argv[2])) == NULL)
-		return usage();
-	if (flags_to_json(argc - 3, argv + 3, flags, b) != 0) {
-		json_decref(b);
-		return usage();
-	}
-	return post(cfg, "/v1/officers", b);
-}
-
-static int
-enterprise(const struct config *cfg, int argc, char *argv[])
-{
-	static const char *const flags[][2] = { { "--name", "name" },
-	    { "--address", "address" }, { "--industry", "industry" },
-	    { "--risk", "risk" }, { NULL, NULL } };
-	char path[256];
-	json_t *b;
-	int json;
-
-	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
-		if (json_flag(argc, argv, 2, &json) != 0)
-			return usage();
-		return show(cfg, "/v1/enterprises", json, print_enterprises);
-	}
-	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
-		return usage();
-	if (strcmp(argv[1], "show") == 0) {
-		if (json_flag(argc, argv, 3, &json) != 0)
-			return usage();
-		if (cli_registry_id_path(path, sizeof(path), "/v1/enterprises/", argv[2],
-		    "") != 0)
-			return usage();
-		return show(cfg, path, json, print_enterprise);
-	}
-	if (strcmp(argv[1], "risk") == 0) {
-		if (argc != 4)
-			return usage();
-		if (cli_registry_id_path(path, sizeof(path), "/v1/enterprises/", argv[2],
-		    "/risk") != 0)
-			return usage();
-		return post(cfg, path, json_pack("{s:s}", "risk", argv[3]));
+		return cli_registry_show(cfg, path, json, n->print_one);
 	}
 	if (strcmp(argv[1], "add") != 0 ||
-	    (b = json_pack("{s:s}", "enterprise", argv[2])) == NULL)
+	    (b = json_pack("{s:s}", n->key, argv[2])) == NULL)
 		return usage();
-	if (flags_to_json(argc - 3, argv + 3, flags, b) != 0 ||
-	    json_object_get(b, "name") == NULL) {
+	if (flags_to_json(argc - 3, argv + 3, n->flags, b) != 0)
+		k = -1;
+	else	/* every required flag given */
+		for (k = 0; k < n->nreq && json_object_get(b,
+		    n->flags[k][1]) != NULL; k++)
+			;
+	if (k != n->nreq) {
 		json_decref(b);
 		return usage();
 	}
-	return post(cfg, "/v1/enterprises", b);
+	return cli_registry_post(cfg, n->path, b, NULL);
 }
 
 int
 cli_registry(const struct config *cfg, int argc, char *argv[])
 {
+	char path[256];
+
 	if (argc < 2)
 		return usage();
 	if (strcmp(argv[0], "officer") == 0)
-		return officer(cfg, argc, argv);
-	return enterprise(cfg, argc, argv);
+		return noun_verb(cfg, &officers, argc, argv);
+	if (strcmp(argv[1], "risk") != 0)
+		return noun_verb(cfg, &enterprises, argc, argv);
+	if (argc != 4 || argv[2][0] == '-' || strlen(argv[2]) > 64 ||
+	    cli_registry_id_path(path, sizeof(path), "/v1/enterprises/",
+	    argv[2], "/risk") != 0)
+		return usage();
+	return cli_registry_post(cfg, path, json_pack("{s:s}", "risk", argv[3]),
+	    NULL);
 }

@@ -37,6 +37,24 @@ json_t	*cli_registry_call(const struct config *cfg, const char *path,
 void	 cli_registry_unreachable(const char *sock, CURL *h, CURLcode cc,
 	    const char *errbuf);
 
+/*
+ * GETs path and prints the answer: as JSON with json, else with fn.
+ * Returns the exit status: 0, or 1 after the daemon's error line.
+ */
+int	 cli_registry_show(const struct config *cfg, const char *path,
+	    int json, void (*fn)(json_t *));
+
+/*
+ * POSTs body (consumed) to path and prints the answer's string member
+ * key, or with key NULL "entry N" for the new entry's index.  Returns the
+ * exit status: 0, or 1 after the daemon's error line.
+ */
+int	 cli_registry_post(const struct config *cfg, const char *path,
+	    json_t *body, const char *key);
+
+/* The string member key of o as the verbs print it: "-" when absent. */
+const char	*cli_registry_str(json_t *o, const char *key);
+
 /* Prints j indented, in its members' order. */
 void	 cli_registry_print_json(json_t *j);
 

@@ -102,20 +102,21 @@ vb_check_layout(struct vb *v)
 void
 vb_load_manifest(struct vb *v)
 {
-	const struct bundle_file *f = bundle_file(v->b, "MANIFEST.json");
+	const char *name = bundle_kind_name(BUNDLE_MANIFEST);
+	const struct bundle_file *f = bundle_file(v->b, name);
 	json_error_t jerr;
 	const char *fmt;
 
 	if (f == NULL) {
-		vb_check(v, "bundle.manifest", 0, -1, "MANIFEST.json",
-		    "MANIFEST.json is missing");
+		vb_check(v, "bundle.manifest", 0, -1, name,
+		    "%s is missing", name);
 		return;
 	}
 	if ((v->manifest = json_loadb((const char *)f->data, f->len,
 	    JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
 	    !json_is_object(v->manifest)) {
-		vb_check(v, "bundle.manifest", 0, -1, "MANIFEST.json",
-		    "MANIFEST.json is not a JSON object (line %d: %s)",
+		vb_check(v, "bundle.manifest", 0, -1, name,
+		    "%s is not a JSON object (line %d: %s)", name,
 		    jerr.line, v->manifest == NULL ? jerr.text : "not an "
 		    "object");
 		json_decref(v->manifest);
@@ -124,14 +125,14 @@ vb_load_manifest(struct vb *v)
 	}
 	fmt = sget(v->manifest, "format");
 	if (strcmp(fmt, BUNDLE_FORMAT) != 0) {
-		vb_check(v, "bundle.manifest", 0, -1, "MANIFEST.json",
-		    "MANIFEST.json: format \"%s\" is not %s; this verifier "
-		    "does not know it", fmt, BUNDLE_FORMAT);
+		vb_check(v, "bundle.manifest", 0, -1, name,
+		    "%s: format \"%s\" is not %s; this verifier does not "
+		    "know it", name, fmt, BUNDLE_FORMAT);
 		return;
 	}
-	vb_check(v, "bundle.manifest", 1, -1, "MANIFEST.json", "MANIFEST.json: "
-	    "format %s (informative: every claim in it is re-checked "
-	    "below)", BUNDLE_FORMAT);
+	vb_check(v, "bundle.manifest", 1, -1, name, "%s: format %s "
+	    "(informative: every claim in it is re-checked below)", name,
+	    BUNDLE_FORMAT);
 }
 
 /*
@@ -156,23 +157,24 @@ signer_list(const struct note *n, char *buf, size_t bufsz)
 static int
 station_vkey(struct vb *v, char *bname, size_t bnamesz)
 {
-	const struct bundle_file *f = bundle_file(v->b, "station.vkey");
+	const char *name = bundle_kind_name(BUNDLE_VKEY);
+	const struct bundle_file *f = bundle_file(v->b, name);
 	struct note_verifier *bv = NULL;
 	size_t len;
 	int same;
 
 	bname[0] = '\0';
 	if (f == NULL) {
-		vb_check(v, "key.station_vkey", 0, -1, "station.vkey",
-		    "station.vkey is missing");
+		vb_check(v, "key.station_vkey", 0, -1, name,
+		    "%s is missing", name);
 		return 0;
 	}
 	len = f->len;
 	if (len > 0 && f->data[len - 1] == '\n')
 		len--;
 	if (note_verifier_parse((const char *)f->data, len, &bv) != 0) {
-		vb_check(v, "key.station_vkey", 0, -1, "station.vkey",
-		    "station.vkey is not a C2SP verifier key");
+		vb_check(v, "key.station_vkey", 0, -1, name,
+		    "%s is not a C2SP verifier key", name);
 		return 0;
 	}
 	snprintf(bname, bnamesz, "%s+%08" PRIx32, note_verifier_name(bv),
@@ -182,14 +184,13 @@ station_vkey(struct vb *v, char *bname, size_t bnamesz)
 	    note_verifier_alg(bv) == note_verifier_alg(v->v);
 	note_verifier_free(bv);
 	if (same)
-		vb_check(v, "key.station_vkey", 1, -1, "station.vkey",
-		    "station.vkey is the key you gave (%s)", bname);
+		vb_check(v, "key.station_vkey", 1, -1, name,
+		    "%s is the key you gave (%s)", name, bname);
 	else
-		vb_check(v, "key.station_vkey", 0, -1, "station.vkey",
-		    "station.vkey names key %s, not the key you gave "
-		    "(%s+%08" PRIx32 "): the bundle claims another station "
-		    "key", bname, note_verifier_name(v->v),
-		    note_verifier_keyid(v->v));
+		vb_check(v, "key.station_vkey", 0, -1, name,
+		    "%s names key %s, not the key you gave (%s+%08" PRIx32
+		    "): the bundle claims another station key", name, bname,
+		    note_verifier_name(v->v), note_verifier_keyid(v->v));
 	return same;
 }
 
@@ -250,7 +251,8 @@ key_section(struct vb *v, const struct note *n, int bundle_same,
 void
 vb_check_checkpoint(struct vb *v)
 {
-	const struct bundle_file *f = bundle_file(v->b, "checkpoint");
+	const char *name = bundle_kind_name(BUNDLE_CHECKPOINT);
+	const struct bundle_file *f = bundle_file(v->b, name);
 	struct note *n = NULL;
 	char bname[NOTE_MAX_NAME + 16], signers[1024], root[DIGEST_STRLEN];
 	const char *text;
@@ -259,13 +261,13 @@ vb_check_checkpoint(struct vb *v)
 
 	same = station_vkey(v, bname, sizeof(bname));
 	if (f == NULL) {
-		vb_check(v, "checkpoint.signature", 0, -1, "checkpoint",
+		vb_check(v, "checkpoint.signature", 0, -1, name,
 		    "checkpoint is missing: nothing in the bundle is signed");
 		key_section(v, NULL, same, bname);
 		return;
 	}
 	if (note_parse((const char *)f->data, f->len, &n) != 0) {
-		vb_check(v, "checkpoint.signature", 0, -1, "checkpoint",
+		vb_check(v, "checkpoint.signature", 0, -1, name,
 		    "checkpoint is not a well-formed signed note");
 		key_section(v, NULL, same, bname);
 		return;
@@ -274,25 +276,25 @@ vb_check_checkpoint(struct vb *v)
 	v->sig_ok = rc == 0;
 	signer_list(n, signers, sizeof(signers));
 	if (rc == 0)
-		vb_check(v, "checkpoint.signature", 1, -1, "checkpoint",
+		vb_check(v, "checkpoint.signature", 1, -1, name,
 		    "checkpoint signature by %s+%08" PRIx32 " (the key you "
 		    "gave) verifies", note_verifier_name(v->v),
 		    note_verifier_keyid(v->v));
 	else if (rc == CUSTOS_ERR_KEY)
-		vb_check(v, "checkpoint.signature", 0, -1, "checkpoint",
+		vb_check(v, "checkpoint.signature", 0, -1, name,
 		    "checkpoint has no signature by the key you gave "
 		    "(%s+%08" PRIx32 "); signed by: %s",
 		    note_verifier_name(v->v), note_verifier_keyid(v->v),
 		    signers[0] ? signers : "nobody");
 	else
-		vb_check(v, "checkpoint.signature", 0, -1, "checkpoint",
+		vb_check(v, "checkpoint.signature", 0, -1, name,
 		    "checkpoint signature by %s+%08" PRIx32 " does not "
 		    "verify: the checkpoint was altered",
 		    note_verifier_name(v->v), note_verifier_keyid(v->v));
 	key_section(v, n, same, bname);
 	text = note_text(n, &tlen);
 	if (ckpt_parse(text, tlen, &v->ckpt) != 0) {
-		vb_check(v, "checkpoint.body", 0, -1, "checkpoint",
+		vb_check(v, "checkpoint.body", 0, -1, name,
 		    "checkpoint: "
 		    "the signed text is not a checkpoint (origin, tree size, "
 		    "base64 root)");
@@ -302,12 +304,12 @@ vb_check_checkpoint(struct vb *v)
 	note_free(n);
 	verify_hash_str(v->alg, v->ckpt->root, root, sizeof(root));
 	if (strcmp(v->ckpt->origin, note_verifier_name(v->v)) != 0)
-		vb_check(v, "checkpoint.body", 0, -1, "checkpoint",
+		vb_check(v, "checkpoint.body", 0, -1, name,
 		    "checkpoint: "
 		    "origin \"%s\" is not the key's name \"%s\"",
 		    v->ckpt->origin, note_verifier_name(v->v));
 	else
-		vb_check(v, "checkpoint.body", 1, -1, "checkpoint",
+		vb_check(v, "checkpoint.body", 1, -1, name,
 		    "checkpoint: "
 		    "station \"%s\", tree size %" PRIu64 ", root %s",
 		    v->ckpt->origin, v->ckpt->size, root);
@@ -320,8 +322,10 @@ vb_check_checkpoint(struct vb *v)
 void
 vb_check_timestamp(struct vb *v)
 {
-	const struct bundle_file *tsr = bundle_file(v->b, "checkpoint.tsr");
-	const struct bundle_file *cp = bundle_file(v->b, "checkpoint");
+	const char *name = bundle_kind_name(BUNDLE_TSR);
+	const struct bundle_file *tsr = bundle_file(v->b, name);
+	const struct bundle_file *cp = bundle_file(v->b,
+	    bundle_kind_name(BUNDLE_CHECKPOINT));
 	char why[256], text[1024];
 	json_t *t;
 	int rc;
@@ -333,18 +337,18 @@ vb_check_timestamp(struct vb *v)
 	v->ts_present = tsr != NULL;
 	why[0] = '\0';
 	if (tsr == NULL) {
-		snprintf(text, sizeof(text), "no timestamp token "
-		    "(checkpoint.tsr): there is no third-party anchor, only "
-		    "the station's own log and clock");
+		snprintf(text, sizeof(text), "no timestamp token (%s): there "
+		    "is no third-party anchor, only the station's own log and "
+		    "clock", name);
 		vb_check(v, "timestamp.token", v->o->allow_untimestamped, -1,
-		    "checkpoint.tsr", "%s%s", text,
+		    name, "%s%s", text,
 		    v->o->allow_untimestamped ? " (accepted: "
 		    "--allow-untimestamped)" : "");
 	} else if (cp == NULL) {
 		(void)tsa_parse(tsr->data, tsr->len, &v->tsa);
 		snprintf(text, sizeof(text), "timestamp not checked: there "
 		    "is no checkpoint to check it against");
-		vb_check(v, "timestamp.token", 0, -1, "checkpoint.tsr", "%s",
+		vb_check(v, "timestamp.token", 0, -1, name, "%s",
 		    text);
 	} else if (v->o->tsa_ca == NULL) {
 		rc = tsa_parse(tsr->data, tsr->len, &v->tsa);
@@ -353,7 +357,7 @@ vb_check_timestamp(struct vb *v)
 		    "proves nothing)", rc == 0 ? v->tsa.time : "nothing "
 		    "readable", rc == 0 && v->tsa.tsa[0] ? v->tsa.tsa :
 		    "an unnamed TSA");
-		vb_check(v, "timestamp.token", 0, -1, "checkpoint.tsr", "%s",
+		vb_check(v, "timestamp.token", 0, -1, name, "%s",
 		    text);
 	} else {
 		v->ts_checked = 1;
@@ -372,14 +376,14 @@ vb_check_timestamp(struct vb *v)
 			    v->tsa.tsa[0] ? v->tsa.tsa : "the TSA",
 			    v->tsa.time, v->tsa.serial, v->tsa.policy);
 		else if (rc == CUSTOS_ERR_FORMAT)
-			snprintf(text, sizeof(text), "timestamp token: "
-			    "checkpoint.tsr is not a granted RFC 3161 reply%s%s",
+			snprintf(text, sizeof(text), "timestamp token: %s "
+			    "is not a granted RFC 3161 reply%s%s", name,
 			    why[0] ? ": " : "", why);
 		else
 			snprintf(text, sizeof(text), "timestamp token does not "
 			    "verify: %s", why[0] ? why : custos_strerror(rc));
-		vb_check(v, "timestamp.token", v->ts_ok, -1, "checkpoint.tsr",
-		    "%s", text);
+		vb_check(v, "timestamp.token", v->ts_ok, -1, name, "%s",
+		    text);
 	}
 	setk(v, t, "present", json_boolean(v->ts_present));
 	setk(v, t, "checked", json_boolean(v->ts_checked));
@@ -515,6 +519,7 @@ entry_proof(struct vb *v, struct ent *e)
 static void
 manifest_entries(struct vb *v)
 {
+	const char *name = bundle_kind_name(BUNDLE_MANIFEST);
 	json_t *list = json_object_get(v->manifest, "entries"), *it;
 	struct ent *e;
 	int64_t idx;
@@ -523,14 +528,14 @@ manifest_entries(struct vb *v)
 	if (v->manifest == NULL)
 		return;
 	if (!json_is_array(list)) {
-		vb_check(v, "bundle.manifest", 0, -1, "MANIFEST.json",
-		    "MANIFEST.json has no \"entries\" list");
+		vb_check(v, "bundle.manifest", 0, -1, name,
+		    "%s has no \"entries\" list", name);
 		return;
 	}
 	json_array_foreach(list, i, it) {
 		if ((idx = iget(it, "index")) < 0) {
-			vb_check(v, "bundle.manifest", 0, -1, "MANIFEST.json",
-			    "MANIFEST.json: entries[%zu] has no index", i);
+			vb_check(v, "bundle.manifest", 0, -1, name,
+			    "%s: entries[%zu] has no index", name, i);
 			continue;
 		}
 		if ((e = vb_ent_find(v, (uint64_t)idx)) == NULL) {

@@ -395,154 +395,271 @@ timestamp_section(FILE *f, const json_t *report)
 	fputs("</table>\n", f);
 }
 
+/*
+ * The list tables: a header row, one row per element of an array of
+ * objects, and a row that says so when the array is empty.  A column
+ * names a member of the element and how its cell shows it.
+ */
+enum cell {
+	CELL_TEXT,	/* the string, escaped; a dash when absent */
+	CELL_MONO,	/* the same, in monospace */
+	CELL_PATH,	/* monospace, empty when absent */
+	CELL_TIME,	/* time_html() */
+	CELL_INDEX,	/* the integer, empty when absent */
+	CELL_COUNT,	/* the integer, -1 when absent */
+	CELL_OK,	/* mark(), ✘ when not a boolean */
+	CELL_EXPLAINED,	/* a gap's explained or unexplained */
+	CELL_ENTRIES,	/* an array of integers, comma-separated */
+	CELL_VERDICT,	/* a segment's verdict and why */
+	CELL_DURATION,	/* milliseconds as seconds */
+	CELL_LINKED,	/* linked, unlinked or a dash */
+	CELL_OBJECT	/* a segment's object and path */
+};
+
+struct column {
+	const char	*head;
+	const char	*key;
+	enum cell	 kind;
+};
+
+struct table {
+	const char	*key;		/* the array's member */
+	const char	*empty;		/* the row when the array is empty */
+	const char	*missing;	/* the row when it is no array, or NULL */
+	int		 by_verdict;	/* rows have class v-<verdict> */
+	struct column	 cols[10];	/* up to the first NULL head */
+};
+
 static void
-checks_section(FILE *f, const json_t *report)
+cell(FILE *f, const json_t *x, const struct column *c)
 {
-	const json_t *c;
+	const json_t *v = json_object_get(x, c->key), *e;
+	const char *s = json_string_value(v);
+	size_t j;
+
+	fputs(c->kind == CELL_MONO || c->kind == CELL_PATH ||
+	    c->kind == CELL_OBJECT ? "<td class=\"mono\">" :
+	    c->kind == CELL_VERDICT ? "<td class=\"v\">" : "<td>", f);
+	switch (c->kind) {
+	case CELL_TEXT:
+	case CELL_MONO:
+		esc(f, s);
+		break;
+	case CELL_PATH:
+		if (s != NULL)
+			esc(f, s);
+		break;
+	case CELL_TIME:
+		time_html(f, s);
+		break;
+	case CELL_INDEX:
+		if (num(x, c->key) >= 0)
+			fprintf(f, "%lld", num(x, c->key));
+		break;
+	case CELL_COUNT:
+		fprintf(f, "%lld", num(x, c->key));
+		break;
+	case CELL_OK:
+		mark(f, json_is_boolean(v) ? v : json_false());
+		break;
+	case CELL_EXPLAINED:
+		fputs(json_is_true(v) ?
+		    "<span class=\"unk\">~ 已说明 / explained</span>" :
+		    "<span class=\"bad\">✘ 未说明 / unexplained</span>", f);
+		break;
+	case CELL_ENTRIES:
+		json_array_foreach(v, j, e)
+			fprintf(f, "%s%lld", j > 0 ? ", " : "",
+			    (long long)json_integer_value(e));
+		break;
+	case CELL_VERDICT:
+		fputs(s != NULL && strcmp(s, "ok") == 0 ? "✔ " : "✘ ", f);
+		esc(f, s);
+		if (str(x, "why") != NULL) {
+			fputs("<br>", f);
+			esc(f, str(x, "why"));
+		}
+		break;
+	case CELL_DURATION:
+		if (num(x, c->key) >= 0)
+			fprintf(f, "%.1f s", (double)num(x, c->key) / 1000.0);
+		else
+			fputs(DASH, f);
+		break;
+	case CELL_LINKED:
+		fputs(json_is_true(v) ? "linked / 关联" : json_is_false(v) ?
+		    "unlinked / 已解除" : DASH, f);
+		break;
+	case CELL_OBJECT:
+		esc(f, s);
+		fputs("<br>", f);
+		esc(f, str(x, "path"));
+		break;
+	}
+	fputs("</td>", f);
+}
+
+/* The table of the array t->key of o. */
+static void
+list_table(FILE *f, const json_t *o, const struct table *t)
+{
+	const json_t *arr = json_object_get(o, t->key), *x;
+	const struct column *c;
+	const char *v;
 	size_t i;
 
-	h2(f, "核验项", "Checks", "checks");
-	fputs("<table>\n<tr><th></th><th>检查 / Check</th><th>结果 / Result"
-	    "</th><th>条目 / Entry</th><th>文件 / Path</th></tr>\n", f);
-	json_array_foreach(json_object_get(report, "checks"), i, c) {
-		fputs("<tr><td>", f);
-		mark(f, json_is_boolean(json_object_get(c, "ok")) ?
-		    json_object_get(c, "ok") : json_false());
-		fputs("</td><td class=\"mono\">", f);
-		esc(f, str(c, "id"));
-		fputs("</td><td>", f);
-		esc(f, str(c, "text"));
-		fputs("</td><td>", f);
-		if (num(c, "index") >= 0)
-			fprintf(f, "%lld", num(c, "index"));
-		fputs("</td><td class=\"mono\">", f);
-		if (str(c, "path") != NULL)
-			esc(f, str(c, "path"));
-		fputs("</td></tr>\n", f);
+	fputs("<table>\n<tr>", f);
+	for (c = t->cols; c->head != NULL; c++)
+		fprintf(f, "<th>%s</th>", c->head);
+	fputs("</tr>\n", f);
+	json_array_foreach(arr, i, x) {
+		v = str(x, "verdict");
+		if (!t->by_verdict)
+			fputs("<tr>", f);
+		/* A verdict the page has no colour for shows as missing. */
+		else if (v != NULL && (strcmp(v, "ok") == 0 ||
+		    strcmp(v, "altered") == 0 || strcmp(v, "missing") == 0))
+			fprintf(f, "<tr class=\"v-%s\">", v);
+		else
+			fputs("<tr class=\"v-missing\">", f);
+		for (c = t->cols; c->head != NULL; c++)
+			cell(f, x, c);
+		fputs("</tr>\n", f);
 	}
-	if (json_array_size(json_object_get(report, "checks")) == 0)
-		fputs("<tr><td><span class=\"bad\">✘</span></td><td colspan="
-		    "\"4\">报告中没有核验项 / The report holds no checks."
-		    "</td></tr>\n", f);
+	if (!json_is_array(arr) && t->missing != NULL)
+		fputs(t->missing, f);
+	else if (json_array_size(arr) == 0)
+		fputs(t->empty, f);
 	fputs("</table>\n", f);
 }
 
-static void
-segment_row(FILE *f, const json_t *s)
-{
-	const char *v = str(s, "verdict");
-	const char *cls = v != NULL && (strcmp(v, "ok") == 0 ||
-	    strcmp(v, "altered") == 0 || strcmp(v, "missing") == 0) ? v :
-	    "missing";
+static const struct table checks_table = { "checks",
+	"<tr><td><span class=\"bad\">✘</span></td><td colspan=\"4\">"
+	"报告中没有核验项 / The report holds no checks.</td></tr>\n", NULL, 0, {
+	{ "", "ok", CELL_OK },
+	{ "检查 / Check", "id", CELL_MONO },
+	{ "结果 / Result", "text", CELL_TEXT },
+	{ "条目 / Entry", "index", CELL_INDEX },
+	{ "文件 / Path", "path", CELL_PATH },
+	{ NULL, NULL, CELL_TEXT } } };
 
-	fprintf(f, "<tr class=\"v-%s\"><td>", cls);
-	if (num(s, "index") >= 0)
-		fprintf(f, "%lld", num(s, "index"));
-	fputs("</td><td class=\"v\">", f);
-	fputs(v != NULL && strcmp(v, "ok") == 0 ? "✔ " : "✘ ", f);
-	esc(f, v);
-	if (str(s, "why") != NULL) {
-		fputs("<br>", f);
-		esc(f, str(s, "why"));
-	}
-	fputs("</td><td>", f);
-	esc(f, str(s, "camera"));
-	fputs("</td><td>", f);
-	esc(f, str(s, "officer"));
-	fputs("</td><td>", f);
-	time_html(f, str(s, "recorded_start"));
-	fputs("</td><td>", f);
-	if (num(s, "duration_ms") >= 0)
-		fprintf(f, "%.1f s", (double)num(s, "duration_ms") / 1000.0);
-	else
-		fputs(DASH, f);
-	fputs("</td><td>", f);
-	esc(f, str(s, "source"));
-	fputs("</td><td>", f);
-	fputs(json_is_true(json_object_get(s, "linked")) ? "linked / 关联" :
-	    json_is_false(json_object_get(s, "linked")) ?
-	    "unlinked / 已解除" : DASH, f);
-	fputs("</td><td class=\"mono\">", f);
-	esc(f, str(s, "object"));
-	fputs("<br>", f);
-	esc(f, str(s, "path"));
-	fputs("</td></tr>\n", f);
+static const struct table segments_table = { "segments",
+	"<tr><td colspan=\"9\">报告中没有片段 / The report lists no segments."
+	"</td></tr>\n", NULL, 1, {
+	{ "#", "index", CELL_INDEX },
+	{ "结论 / Verdict", "verdict", CELL_VERDICT },
+	{ "摄像机 / Camera", "camera", CELL_TEXT },
+	{ "执法人员 / Officer", "officer", CELL_TEXT },
+	{ "录制开始 / Recorded start", "recorded_start", CELL_TIME },
+	{ "时长 / Duration", "duration_ms", CELL_DURATION },
+	{ "来源 / Source", "source", CELL_TEXT },
+	{ "关联 / Linked", "linked", CELL_LINKED },
+	{ "对象 / Object, path", "object", CELL_OBJECT },
+	{ NULL, NULL, CELL_TEXT } } };
+
+static const struct table officers_table = { "officers",
+	"<tr><td colspan=\"2\">报告中没有执法人员 / The report names no "
+	"officers.</td></tr>\n", NULL, 0, {
+	{ "编号 / ID", "id", CELL_MONO },
+	{ "姓名 / Name", "name", CELL_TEXT },
+	{ NULL, NULL, CELL_TEXT } } };
+
+static const struct table events_table = { "events",
+	"<tr><td colspan=\"4\">报告中没有时间线 / The report holds no "
+	"timeline.</td></tr>\n", NULL, 0, {
+	{ "时间 / Time (UTC)", "time", CELL_TIME },
+	{ "#", "index", CELL_INDEX },
+	{ "事项 / Kind", "kind", CELL_TEXT },
+	{ "内容 / What happened", "text", CELL_TEXT },
+	{ NULL, NULL, CELL_TEXT } } };
+
+static const struct table gaps_table = { "gaps",
+	"<tr><td colspan=\"5\">进出现场之间没有超过 5 秒的录像空白 / No "
+	"stretch longer than 5 s between entering and leaving lacks footage "
+	"(or the inspection has not left).</td></tr>\n", NULL, 0, {
+	{ "", "explained", CELL_EXPLAINED },
+	{ "从 / From", "from", CELL_TIME },
+	{ "到 / To", "to", CELL_TIME },
+	{ "秒 / Seconds", "seconds", CELL_COUNT },
+	{ "原因 / Reason", "reason", CELL_TEXT },
+	{ NULL, NULL, CELL_TEXT } } };
+
+static const struct table findings_table = { "findings",
+	"<tr><td colspan=\"3\">无 / None.</td></tr>\n",
+	"<tr><td colspan=\"3\">报告中没有程序问题数据 / The report holds no "
+	"findings.</td></tr>\n", 0, {
+	{ "规则 / Rule", "rule", CELL_MONO },
+	{ "说明 / Detail", "detail", CELL_TEXT },
+	{ "条目 / Entries", "entries", CELL_ENTRIES },
+	{ NULL, NULL, CELL_TEXT } } };
+
+static void
+checks_section(FILE *f, const json_t *report)
+{
+	h2(f, "核验项", "Checks", "checks");
+	list_table(f, report, &checks_table);
 }
 
 static void
 segments_section(FILE *f, const json_t *report, const struct tally *t)
 {
-	const json_t *s;
-	size_t i;
-
 	h2(f, "录像片段", "Footage segments", "segments");
 	fprintf(f, "<p>应有 / expected %lld, 找到 / found %lld, 完好 / ok "
 	    "%lld, 被改动 / altered %lld, 缺失 / missing %lld.</p>\n",
 	    t->seg_expected, t->seg_found, t->seg_ok, t->seg_altered,
 	    t->seg_missing);
-	fputs("<table>\n<tr><th>#</th><th>结论 / Verdict</th><th>摄像机 / "
-	    "Camera</th><th>执法人员 / Officer</th><th>录制开始 / Recorded "
-	    "start</th><th>时长 / Duration</th><th>来源 / Source</th>"
-	    "<th>关联 / Linked</th><th>对象 / Object, path</th></tr>\n", f);
-	json_array_foreach(json_object_get(report, "segments"), i, s)
-		segment_row(f, s);
-	if (json_array_size(json_object_get(report, "segments")) == 0)
-		fputs("<tr><td colspan=\"9\">报告中没有片段 / The report lists "
-		    "no segments.</td></tr>\n", f);
-	fputs("</table>\n", f);
+	list_table(f, report, &segments_table);
+}
+
+/* The evidence strings of a factor as a list. */
+static void
+evidence_list(FILE *f, const json_t *x)
+{
+	const json_t *e;
+	size_t j;
+
+	fputs("<ul class=\"ev\">", f);
+	json_array_foreach(json_object_get(x, "evidence"), j, e) {
+		fputs("<li>", f);
+		esc(f, json_string_value(e));
+		fputs("</li>", f);
+	}
+	fputs("</ul>", f);
 }
 
 static void
 factors_section(FILE *f, const json_t *report)
 {
-	const json_t *factors = json_object_get(report, "factors"), *x, *e;
-	size_t i, j;
+	const json_t *factors = json_object_get(report, "factors"), *x;
+	size_t i, n = json_array_size(factors);
 
 	h2(f, "真实性因素", "Authenticity factors", "factors");
 	fputs("<p class=\"note\">最高人民法院《关于民事诉讼证据的若干规定》第九十三条"
 	    " / Art. 93 of the Supreme People's Court's rules on evidence in "
 	    "civil procedure.</p>\n<table>\n<tr><th></th><th>因素 / Factor"
 	    "</th><th>依据 / Evidence</th></tr>\n", f);
-	for (i = 0; i < 7; i++) {
+	/* The rule's seven always; a report with more keeps them all. */
+	for (i = 0; i < 7 || i < n; i++) {
 		x = json_array_get(factors, i);
 		fputs("<tr><td>", f);
 		mark(f, json_object_get(x, "ok"));
-		fprintf(f, "</td><td>%s", factor_titles[i]);
-		if (str(x, "title") != NULL) {
-			fputs("<br><span class=\"note\">", f);
+		fputs("</td><td>", f);
+		if (i >= 7)
 			esc(f, str(x, "title"));
-			fputs("</span>", f);
+		else {
+			fputs(factor_titles[i], f);
+			if (str(x, "title") != NULL) {
+				fputs("<br><span class=\"note\">", f);
+				esc(f, str(x, "title"));
+				fputs("</span>", f);
+			}
 		}
 		fputs("</td><td>", f);
 		if (x == NULL)
 			fputs("报告未涉及 / not addressed by the report", f);
-		else {
-			fputs("<ul class=\"ev\">", f);
-			json_array_foreach(json_object_get(x, "evidence"), j,
-			    e) {
-				fputs("<li>", f);
-				esc(f, json_string_value(e));
-				fputs("</li>", f);
-			}
-			fputs("</ul>", f);
-		}
+		else
+			evidence_list(f, x);
 		fputs("</td></tr>\n", f);
-	}
-	/* A report with more factors than the rule's seven keeps them all. */
-	json_array_foreach(factors, i, x) {
-		if (i < 7)
-			continue;
-		fputs("<tr><td>", f);
-		mark(f, json_object_get(x, "ok"));
-		fputs("</td><td>", f);
-		esc(f, str(x, "title"));
-		fputs("</td><td><ul class=\"ev\">", f);
-		json_array_foreach(json_object_get(x, "evidence"), j, e) {
-			fputs("<li>", f);
-			esc(f, json_string_value(e));
-			fputs("</li>", f);
-		}
-		fputs("</ul></td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
 }
@@ -550,49 +667,15 @@ factors_section(FILE *f, const json_t *report)
 static void
 officers_section(FILE *f, const json_t *report)
 {
-	const json_t *o;
-	size_t i;
-
 	h2(f, "执法人员", "Officers", "officers");
-	fputs("<table>\n<tr><th>编号 / ID</th><th>姓名 / Name</th></tr>\n", f);
-	json_array_foreach(json_object_get(report, "officers"), i, o) {
-		fputs("<tr><td class=\"mono\">", f);
-		esc(f, str(o, "id"));
-		fputs("</td><td>", f);
-		esc(f, str(o, "name"));
-		fputs("</td></tr>\n", f);
-	}
-	if (json_array_size(json_object_get(report, "officers")) == 0)
-		fputs("<tr><td colspan=\"2\">报告中没有执法人员 / The report "
-		    "names no officers.</td></tr>\n", f);
-	fputs("</table>\n", f);
+	list_table(f, report, &officers_table);
 }
 
 static void
 timeline_section(FILE *f, const json_t *tl)
 {
-	const json_t *e;
-	size_t i;
-
 	h2(f, "时间线", "Timeline", "timeline");
-	fputs("<table>\n<tr><th>时间 / Time (UTC)</th><th>#</th><th>事项 / "
-	    "Kind</th><th>内容 / What happened</th></tr>\n", f);
-	json_array_foreach(json_object_get(tl, "events"), i, e) {
-		fputs("<tr><td>", f);
-		time_html(f, str(e, "time"));
-		fputs("</td><td>", f);
-		if (num(e, "index") >= 0)
-			fprintf(f, "%lld", num(e, "index"));
-		fputs("</td><td>", f);
-		esc(f, str(e, "kind"));
-		fputs("</td><td>", f);
-		esc(f, str(e, "text"));
-		fputs("</td></tr>\n", f);
-	}
-	if (json_array_size(json_object_get(tl, "events")) == 0)
-		fputs("<tr><td colspan=\"4\">报告中没有时间线 / The report "
-		    "holds no timeline.</td></tr>\n", f);
-	fputs("</table>\n", f);
+	list_table(f, tl, &events_table);
 }
 
 struct range {
@@ -699,35 +782,6 @@ seen_camera(const json_t *cov, size_t k)
 }
 
 static void
-gaps_table(FILE *f, const json_t *tl)
-{
-	const json_t *g;
-	size_t i;
-
-	fputs("<table>\n<tr><th></th><th>从 / From</th><th>到 / To</th>"
-	    "<th>秒 / Seconds</th><th>原因 / Reason</th></tr>\n", f);
-	json_array_foreach(json_object_get(tl, "gaps"), i, g) {
-		fputs("<tr><td>", f);
-		fputs(json_is_true(json_object_get(g, "explained")) ?
-		    "<span class=\"unk\">~ 已说明 / explained</span>" :
-		    "<span class=\"bad\">✘ 未说明 / unexplained</span>", f);
-		fputs("</td><td>", f);
-		time_html(f, str(g, "from"));
-		fputs("</td><td>", f);
-		time_html(f, str(g, "to"));
-		fprintf(f, "</td><td>%lld</td><td>", num(g, "seconds"));
-		esc(f, str(g, "reason"));
-		fputs("</td></tr>\n", f);
-	}
-	if (json_array_size(json_object_get(tl, "gaps")) == 0)
-		fputs("<tr><td colspan=\"5\">进出现场之间没有超过 5 秒的录像空白"
-		    " / No stretch longer than 5 s between entering and "
-		    "leaving lacks footage (or the inspection has not left)."
-		    "</td></tr>\n", f);
-	fputs("</table>\n", f);
-}
-
-static void
 coverage_section(FILE *f, const json_t *tl)
 {
 	const json_t *cov = json_object_get(tl, "coverage"), *x;
@@ -749,7 +803,7 @@ coverage_section(FILE *f, const json_t *tl)
 	if (!r.set) {
 		fputs("<p>报告中没有录像覆盖数据 / The report holds no coverage."
 		    "</p>\n", f);
-		gaps_table(f, tl);
+		list_table(f, tl, &gaps_table);
 		return;
 	}
 	if (r.hi <= r.lo)
@@ -777,38 +831,17 @@ coverage_section(FILE *f, const json_t *tl)
 	fputs("</span><span>", f);
 	time_html(f, jtime_str(r.hi, hi, sizeof(hi)));
 	fputs("</span></div>\n", f);
-	gaps_table(f, tl);
+	list_table(f, tl, &gaps_table);
 }
 
 static void
 findings_section(FILE *f, const json_t *report)
 {
-	const json_t *findings = json_object_get(report, "findings"), *x, *e;
-	size_t i, j;
-
 	h2(f, "程序问题", "Procedure findings", "findings");
 	fputs("<p class=\"note\">程序问题与完整性分开报告：它们不表示证据被篡改。"
 	    " / Procedure findings are reported apart from integrity: they do "
-	    "not mean the evidence was altered.</p>\n<table>\n<tr><th>规则 / "
-	    "Rule</th><th>说明 / Detail</th><th>条目 / Entries</th></tr>\n",
-	    f);
-	json_array_foreach(findings, i, x) {
-		fputs("<tr><td class=\"mono\">", f);
-		esc(f, str(x, "rule"));
-		fputs("</td><td>", f);
-		esc(f, str(x, "detail"));
-		fputs("</td><td>", f);
-		json_array_foreach(json_object_get(x, "entries"), j, e)
-			fprintf(f, "%s%lld", j > 0 ? ", " : "",
-			    (long long)json_integer_value(e));
-		fputs("</td></tr>\n", f);
-	}
-	if (!json_is_array(findings))
-		fputs("<tr><td colspan=\"3\">报告中没有程序问题数据 / The report "
-		    "holds no findings.</td></tr>\n", f);
-	else if (json_array_size(findings) == 0)
-		fputs("<tr><td colspan=\"3\">无 / None.</td></tr>\n", f);
-	fputs("</table>\n", f);
+	    "not mean the evidence was altered.</p>\n", f);
+	list_table(f, report, &findings_table);
 }
 
 int

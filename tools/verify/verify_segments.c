@@ -124,16 +124,15 @@ vb_check_chain(struct vb *v)
 		last_listed = idx;
 		if ((e = vb_ent_find(v, (uint64_t)idx)) == NULL) {
 			vb_check(v, "chain.complete", 0, idx, NULL,
-			    "chain: entry "
-			    "%lld of the chain (MANIFEST.json) is missing",
-			    (long long)idx);
+			    "chain: entry %lld of the chain (%s) is missing",
+			    (long long)idx, bundle_kind_name(BUNDLE_MANIFEST));
 			ok = 0;
 		} else if (e->j != NULL && strcmp(sget(e->j, "inspection"),
 		    v->inspection) != 0) {
 			vb_check(v, "chain.complete", 0, idx, e->file->name,
-			    "chain: entry %lld, which MANIFEST.json puts in "
-			    "the chain, is not an entry of %s", (long long)idx,
-			    v->inspection);
+			    "chain: entry %lld, which %s puts in the chain, is "
+			    "not an entry of %s", (long long)idx,
+			    bundle_kind_name(BUNDLE_MANIFEST), v->inspection);
 			ok = 0;
 		}
 	}
@@ -145,9 +144,9 @@ vb_check_chain(struct vb *v)
 	}
 	if (last_listed >= 0 && (uint64_t)last_listed != prev->index) {
 		vb_check(v, "chain.complete", 0, (int64_t)prev->index, NULL,
-		    "chain: ends at entry %" PRIu64 " but MANIFEST.json says "
-		    "its last entry is %lld", prev->index,
-		    (long long)last_listed);
+		    "chain: ends at entry %" PRIu64 " but %s says its last "
+		    "entry is %lld", prev->index,
+		    bundle_kind_name(BUNDLE_MANIFEST), (long long)last_listed);
 		ok = 0;
 	}
 	v->chain_ok = ok;
@@ -194,7 +193,8 @@ media_one(struct vb *v, const struct ent *e, char *why, size_t whysz,
 		return 0;
 	}
 	if ((m = bundle_media_find(v->b, h)) == NULL) {
-		snprintf(why, whysz, "media/%s.* is missing", obj + 7);
+		snprintf(why, whysz, "%s/%s.* is missing",
+		    bundle_kind_name(BUNDLE_MEDIA), obj + 7);
 		vb_check(v, "media.present", 0, (int64_t)e->index, NULL,
 		    "entry %" PRIu64 " (%s) seals %s: media file missing",
 		    e->index, e->type, obj);
@@ -316,8 +316,8 @@ manifest_items(struct vb *v)
 		if (k == v->b->nmedia) {
 			vb_check(v, "bundle.manifest", 0, iget(it, "entry"),
 			    path,
-			    "MANIFEST.json lists %s, which is not in the "
-			    "bundle",
+			    "%s lists %s, which is not in the bundle",
+			    bundle_kind_name(BUNDLE_MANIFEST),
 			    path[0] ? path : "an item without a path");
 			continue;
 		}
@@ -329,9 +329,9 @@ manifest_items(struct vb *v)
 		    strncmp(obj + (strchr(obj, ':') ? strchr(obj, ':') - obj +
 		    1 : 0), path + 6, 2 * DIGEST_LEN) != 0)
 			vb_check(v, "bundle.manifest", 0, idx, path,
-			    "MANIFEST.json says %s is %s of entry %lld, but "
-			    "the entry seals %s", path, obj, (long long)idx,
-			    sget(e->j, "object"));
+			    "%s says %s is %s of entry %lld, but the entry "
+			    "seals %s", bundle_kind_name(BUNDLE_MANIFEST), path,
+			    obj, (long long)idx, sget(e->j, "object"));
 	}
 }
 

@@ -1,0 +1,68 @@
+# What the shell benchmarks share (bench_dock, bench_verify, bench_upload),
+# sourced from the folder they run from (bench/, or $(B)/bench/ where
+# "make bench" installs them): the binaries, the clock, a cold page cache,
+# a bench station in the current directory and custosd started on it.
+# The caller sets here (its own folder) and BENCH (its name) first.
+#
+#	now			wall-clock seconds, with nanoseconds
+#	elapsed T0 T1		T1 - T0
+#	drop_caches		sync, then the page cache dropped where the
+#				kernel lets us (cold=yes when it was)
+#	die MESSAGE...		says it with custosd's last lines, stops
+#				custosd, exits 1
+#	bench_conf [LINE]	custos.conf: the station (no working-day
+#				calendar), its dock (LINE added to [dock])
+#				and control socket
+#	bench_start		custosd on custos.conf (pid), until it answers
+#				(10 s at most)
+CUSTOSD=${CUSTOSD:-$here/../custosd}
+CUSTOS=${CUSTOS:-$here/../custos}
+pid=
+cold=no
+
+now() { date +%s.%N; }
+elapsed() { echo "$2 - $1" | bc; }
+
+drop_caches() {
+	sync
+	# Every run starts with a cold page cache where we may drop it, so
+	# no run is helped by the one before.
+	if [ -w /proc/sys/vm/drop_caches ] &&
+	    echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then
+		cold=yes
+	fi
+	return 0
+}
+
+die() {
+	echo "$BENCH: $*" >&2
+	[ -f custosd.err ] && tail -n 5 custosd.err | sed 's/^/custosd| /' >&2
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	exit 1
+}
+
+bench_conf() {
+	cat >custos.conf <<EOC
+[station]
+name = bench.example/station
+state_dir = state
+calendar_dir = none
+[dock]
+root = dock
+${1:-}
+[control]
+socket = control.sock
+EOC
+}
+
+bench_start() {
+	"$CUSTOSD" -f -c "$PWD/custos.conf" 2>custosd.err &
+	pid=$!
+	i=0
+	until "$CUSTOS" -c custos.conf status >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && die "custosd did not answer within 10 s"
+		kill -0 "$pid" 2>/dev/null || die "custosd exited at start"
+		sleep 0.1
+	done
+}
