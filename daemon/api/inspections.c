@@ -136,24 +136,36 @@ first_entry(struct station *st, json_t *obj, const char *date, int64_t ms,
 	return 0;
 }
 
-/* Appends the first entry of inspection id; 201 {"index", "inspection"}. */
+/*
+ * Appends the first entry (step) of a new inspection, its first_entry()
+ * for obj, date and ms followed by the members of more (NULL: memory ran
+ * out); 201 {"index", "inspection"} or the refusal.
+ */
 static int
-create(struct station *st, enum lifecycle_step step, const char *id,
-    json_t *p, json_t **body)
+create(struct station *st, enum lifecycle_step step, json_t *obj,
+    const char *date, int64_t ms, json_t *more, json_t **body)
 {
 	const struct lifecycle none = { LIFECYCLE_NONE, 0, 0 };
 	struct lifecycle to;
 	enum lifecycle_refusal why;
+	char id[32];
+	json_t *p;
 	uint64_t index;
 	int code;
 
+	if ((code = first_entry(st, obj, date, ms, id, sizeof(id), &p,
+	    body)) != 0)
+		return code;
+	if (more == NULL || json_object_update(p, more) != 0)
+		code = reply_error(body, 500, "out of memory");
 	/* A new number, so no inspection yet: the lifecycle's first step. */
-	if (lifecycle_step(&none, step, &to, &why) != 0)
-		return reply_error(body, 409, "inspection %s %s", id,
+	else if (lifecycle_step(&none, step, &to, &why) != 0)
+		code = reply_error(body, 409, "inspection %s %s", id,
 		    lifecycle_refusal_text(why));
-	if ((code = chain_append(st, lifecycle_step_type(step), p, &index,
-	    body)) == 201)
+	else if ((code = chain_append(st, lifecycle_step_type(step), p,
+	    &index, body)) == 201)
 		json_object_set_new(*body, "inspection", json_string(id));
+	json_decref(p);
 	return code;
 }
 
@@ -165,8 +177,8 @@ inspection_register(const struct route_env *env,
 	    "basis", "content", "planned", "method", NULL };
 	struct station *st = env->st;
 	const char *basis, *content, *planned, *method;
-	char id[32], date[16];
-	json_t *obj, *p;
+	char date[16];
+	json_t *obj, *more;
 	int64_t now;
 	int code;
 
@@ -186,16 +198,11 @@ inspection_register(const struct route_env *env,
 	}
 	now = summary_now_ms();
 	chain_beijing_date(now, date, sizeof(date));
-	if ((code = first_entry(st, obj, planned != NULL ? planned : date, now,
-	    id, sizeof(id), &p, body)) != 0)
-		goto done;
-	json_object_set_new(p, "basis", json_string(basis));
-	json_object_set_new(p, "content", json_string(content));
-	if (planned != NULL)
-		json_object_set_new(p, "planned", json_string(planned));
-	json_object_set_new(p, "method", json_string(method));
-	code = create(st, LIFECYCLE_REGISTER, id, p, body);
-	json_decref(p);
+	more = json_pack("{s:s, s:s, s:s*, s:s}", "basis", basis, "content",
+	    content, "planned", planned, "method", method);
+	code = create(st, LIFECYCLE_REGISTER, obj, planned != NULL ? planned :
+	    date, now, more, body);
+	json_decref(more);
 done:
 	json_decref(obj);
 	return code;
@@ -227,8 +234,8 @@ inspection_emergency(const struct route_env *env,
 	    "method", NULL };
 	struct station *st = env->st;
 	const char *method;
-	char id[32], date[16], at[RFC3339_LEN];
-	json_t *obj, *p;
+	char date[16], at[RFC3339_LEN];
+	json_t *obj, *more;
 	int64_t ms;
 	int code;
 
@@ -240,14 +247,11 @@ inspection_emergency(const struct route_env *env,
 	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0)
 		goto done;
 	chain_beijing_date(ms, date, sizeof(date));
-	if ((code = first_entry(st, obj, date, ms, id, sizeof(id), &p,
-	    body)) != 0)
-		goto done;
-	json_object_set_new(p, "method", json_string(method));
-	json_object_set_new(p, "at", json_string(at));
-	set_backfill_due(st, ms, p);
-	code = create(st, LIFECYCLE_EMERGENCY, id, p, body);
-	json_decref(p);
+	if ((more = json_pack("{s:s, s:s}", "method", method, "at", at)) !=
+	    NULL)
+		set_backfill_due(st, ms, more);
+	code = create(st, LIFECYCLE_EMERGENCY, obj, date, ms, more, body);
+	json_decref(more);
 done:
 	json_decref(obj);
 	return code;

@@ -219,10 +219,7 @@ enterprise_get(const struct route_env *env, const struct api_request *req,
 			    "risk", h[i].risk, "since", h[i].since, "index",
 			    (json_int_t)h[i].index));
 	registry_risks_free(h, n);
-	if (*body != NULL)
-		json_object_set_new(*body, "risk_history", arr);
-	else
-		json_decref(arr);
+	reply_set_new(*body, "risk_history", arr);
 	return 200;
 }
 

@@ -183,3 +183,12 @@ reply_set_opt(json_t *j, const char *key, const char *s)
 	if (j != NULL && s != NULL)
 		json_object_set_new(j, key, json_string(s));
 }
+
+void
+reply_set_new(json_t *j, const char *key, json_t *v)
+{
+	if (j != NULL)
+		json_object_set_new(j, key, v);
+	else
+		json_decref(v);
+}

@@ -66,6 +66,12 @@ int	 reply_time(json_t *obj, const char *key, char *buf, size_t len,
 void	 reply_set_opt(json_t *j, const char *key, const char *s);
 
 /*
+ * Sets the member key of j to v, taking v: it is dropped when j is NULL
+ * (memory having run out).
+ */
+void	 reply_set_new(json_t *j, const char *key, json_t *v);
+
+/*
  * Copies the value of "key=VALUE" in the &-separated query (not decoded)
  * into buf of len bytes, cut to fit.  Returns 1 if the key is there,
  * else 0.

@@ -408,10 +408,7 @@ inspection_get(const struct route_env *env, const struct api_request *req,
 			    "index", (json_int_t)c[k].index, "type",
 			    c[k].type));
 	registry_chain_free(c, n);
-	if (*body != NULL)
-		json_object_set_new(*body, "chain", arr);
-	else
-		json_decref(arr);
+	reply_set_new(*body, "chain", arr);
 	return 200;
 }
 

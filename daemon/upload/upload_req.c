@@ -94,6 +94,20 @@ parse_uint(const char *s, size_t len, uint64_t *out)
 	return 0;
 }
 
+/*
+ * An integer header's value into *out, setting *has; error is the answer
+ * to a malformed one.
+ */
+static int
+header_uint(struct upload_req *r, const char *v, size_t len, uint64_t *out,
+    int *has, const char *error)
+{
+	if (parse_uint(v, len, out) != 0)
+		return upload_req_fail(r, 400, error);
+	*has = 1;
+	return 0;
+}
+
 static int
 is_ows(char c)
 {
@@ -194,17 +208,11 @@ end_header(struct upload_req *r)
 		r->has_digest = 1;
 		break;
 	case H_OFFSET:
-		if (parse_uint(v, len, &r->offset) != 0)
-			return upload_req_fail(r, 400, "Upload-Offset: "
-			    "expected a non-negative integer");
-		r->has_offset = 1;
-		break;
+		return header_uint(r, v, len, &r->offset, &r->has_offset,
+		    "Upload-Offset: expected a non-negative integer");
 	case H_TOTAL:
-		if (parse_uint(v, len, &r->total) != 0)
-			return upload_req_fail(r, 400, "Upload-Length: "
-			    "expected a non-negative integer");
-		r->has_total = 1;
-		break;
+		return header_uint(r, v, len, &r->total, &r->has_total,
+		    "Upload-Length: expected a non-negative integer");
 	case H_RECORDED:
 		r->value[(size_t)(v - r->value) + len] = '\0';
 		if (rfc3339_parse(v, &r->recorded_ms) != 0)

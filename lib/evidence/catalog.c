@@ -614,7 +614,8 @@ clear_file(void *p)
 }
 
 static const struct view_rowtype file_type = {
-	sizeof(struct catalog_file), copy_file_row, clear_file
+	.size = sizeof(struct catalog_file), .copy = copy_file_row,
+	.clear = clear_file
 };
 
 int

@@ -111,47 +111,31 @@ gather_sessions(struct evidence *ev, struct log *l, struct catalog *c)
 	return 0;
 }
 
-/* officer.added of officer id, if the registry knows it. */
-static int
-load_officer(struct evidence *ev, struct log *l, struct registry *r,
-    const char *id)
-{
-	struct registry_officer *o;
-	int rc;
-
-	if (id == NULL)
-		return 0;
-	/* An unknown officer is the credential rule's to report. */
-	if ((rc = registry_officer(r, id, &o)) == CUSTOS_ERR_NOTFOUND)
-		return 0;
-	if (rc != 0)
-		return rc;
-	rc = load(ev, l, EVIDENCE_CONTEXT, o->index);
-	registry_officer_free(o);
-	return rc;
-}
-
 /*
- * The device.registered of camera.  The registry also knows a camera that
+ * The device.registered of camera and the officer.added of officer, each
+ * if not NULL and known to the registry (an unknown officer is the
+ * credential rule's to report).  The registry also knows a camera that
  * was only assigned, and then points at that camera.assigned: it is
  * context as well, so it is kept either way.
  */
 static int
-load_device(struct evidence *ev, struct log *l, struct registry *r,
-    const char *camera)
+load_known(struct evidence *ev, struct log *l, struct registry *r,
+    const char *camera, const char *officer)
 {
-	struct registry_device *d;
-	int rc;
+	struct registry_device *d = NULL;
+	struct registry_officer *o = NULL;
+	uint64_t di = 0, oi = 0;
+	int drc = CUSTOS_ERR_NOTFOUND, orc = CUSTOS_ERR_NOTFOUND, rc;
 
-	if (camera == NULL)
-		return 0;
-	if ((rc = registry_device(r, camera, &d)) == CUSTOS_ERR_NOTFOUND)
-		return 0;
-	if (rc != 0)
-		return rc;
-	rc = load(ev, l, EVIDENCE_CONTEXT, d->index);
+	if (camera != NULL && (drc = registry_device(r, camera, &d)) == 0)
+		di = d->index;
 	registry_device_free(d);
-	return rc;
+	if ((rc = maybe(ev, l, EVIDENCE_CONTEXT, drc, di)) != 0)
+		return rc;
+	if (officer != NULL && (orc = registry_officer(r, officer, &o)) == 0)
+		oi = o->index;
+	registry_officer_free(o);
+	return maybe(ev, l, EVIDENCE_CONTEXT, orc, oi);
 }
 
 /* Devices, assignments and officers of each segment. */
@@ -168,8 +152,7 @@ gather_cameras(struct evidence *ev, struct log *l, struct registry *r,
 	for (k = 0; k < ev->n[EVIDENCE_SEGMENT]; k++) {
 		s = &ev->e[EVIDENCE_SEGMENT][k];
 		cam = json_string_value(json_object_get(s->json, "camera"));
-		if ((rc = load_device(ev, l, r, cam)) != 0 ||
-		    (rc = load_officer(ev, l, r, json_string_value(
+		if ((rc = load_known(ev, l, r, cam, json_string_value(
 		    json_object_get(s->json, "officer")))) != 0)
 			return rc;
 		if (c == NULL || cam == NULL)
@@ -186,26 +169,26 @@ static int
 gather_people(struct evidence *ev, struct log *l, struct registry *r,
     const struct registry_inspection *i)
 {
-	struct registry_enterprise *ent;
+	struct registry_enterprise *ent = NULL;
 	struct registry_risk *h = NULL;
 	json_t *offs, *v;
+	uint64_t ei = 0;
 	size_t k, nh = 0;
 	int rc = 0;
 
 	offs = json_loads(i->officers, 0, NULL);
 	json_array_foreach(offs, k, v)
-		if ((rc = load_officer(ev, l, r, json_string_value(v))) != 0)
+		if ((rc = load_known(ev, l, r, NULL,
+		    json_string_value(v))) != 0)
 			break;
 	json_decref(offs);
 	if (rc != 0)
 		return rc;
-	if ((rc = registry_enterprise(r, i->enterprise, &ent)) == 0) {
-		rc = load(ev, l, EVIDENCE_CONTEXT, ent->index);
-		registry_enterprise_free(ent);
-	} else if (rc == CUSTOS_ERR_NOTFOUND)
-		rc = 0;
-	if (rc != 0 || (rc = registry_risk_history(r, i->enterprise, &h,
-	    &nh)) != 0)
+	if ((rc = registry_enterprise(r, i->enterprise, &ent)) == 0)
+		ei = ent->index;
+	registry_enterprise_free(ent);
+	if ((rc = maybe(ev, l, EVIDENCE_CONTEXT, rc, ei)) != 0 ||
+	    (rc = registry_risk_history(r, i->enterprise, &h, &nh)) != 0)
 		return rc;
 	for (k = 0; k < nh && rc == 0; k++)
 		rc = load(ev, l, EVIDENCE_CONTEXT, h[k].index);

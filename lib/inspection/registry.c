@@ -24,6 +24,7 @@
  *			 "inspection": lib/inspection/registry_inspect.c
  *	anything else	 is only counted.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,89 +274,40 @@ apply_entry(void *arg, struct log *l, uint64_t index, const char *type,
 	return registry_inspect_apply(r->db, l, index, type, e);
 }
 
-static void
-officer_clear(void *p)
-{
-	struct registry_officer *o = p;
-
-	free(o->id);
-	free(o->name);
-	free(o->unit);
-	free(o->credential);
-	free(o->valid_until);
-}
-
-static int
-officer_row(sqlite3_stmt *st, void *p)
-{
-	struct registry_officer *o = p;
-	int rc;
-
-	o->index = (uint64_t)sqlite3_column_int64(st, 5);
-	if ((rc = view_col_dup(st, 0, &o->id, 1)) != 0 ||
-	    (rc = view_col_dup(st, 1, &o->name, 1)) != 0 ||
-	    (rc = view_col_dup(st, 2, &o->unit, 1)) != 0 ||
-	    (rc = view_col_dup(st, 3, &o->credential, 1)) != 0)
-		return rc;
-	return view_col_dup(st, 4, &o->valid_until, 1);
-}
-
-static void
-enterprise_clear(void *p)
-{
-	struct registry_enterprise *e = p;
-
-	free(e->uscc);
-	free(e->name);
-	free(e->address);
-	free(e->industry);
-	free(e->risk);
-}
-
-static int
-enterprise_row(sqlite3_stmt *st, void *p)
-{
-	struct registry_enterprise *e = p;
-	int rc;
-
-	e->index = (uint64_t)sqlite3_column_int64(st, 5);
-	if ((rc = view_col_dup(st, 0, &e->uscc, 1)) != 0 ||
-	    (rc = view_col_dup(st, 1, &e->name, 1)) != 0 ||
-	    (rc = view_col_dup(st, 2, &e->address, 0)) != 0 ||
-	    (rc = view_col_dup(st, 3, &e->industry, 0)) != 0)
-		return rc;
-	return view_col_dup(st, 4, &e->risk, 0);
-}
-
-static void
-risk_clear(void *p)
-{
-	struct registry_risk *h = p;
-
-	free(h->risk);
-	free(h->since);
-}
-
-static int
-risk_row(sqlite3_stmt *st, void *p)
-{
-	struct registry_risk *h = p;
-	int rc;
-
-	h->index = (uint64_t)sqlite3_column_int64(st, 2);
-	if ((rc = view_col_dup(st, 0, &h->risk, 1)) != 0)
-		return rc;
-	return view_col_dup(st, 1, &h->since, 1);
-}
+/* The rows of the lists, column by column (OFFICER_COLS and so on). */
+static const struct view_col officer_cols[] = {
+	{ 0, offsetof(struct registry_officer, id), VIEW_TEXT },
+	{ 1, offsetof(struct registry_officer, name), VIEW_TEXT },
+	{ 2, offsetof(struct registry_officer, unit), VIEW_TEXT },
+	{ 3, offsetof(struct registry_officer, credential), VIEW_TEXT },
+	{ 4, offsetof(struct registry_officer, valid_until), VIEW_TEXT },
+	{ 5, offsetof(struct registry_officer, index), VIEW_UINT }
+};
+static const struct view_col enterprise_cols[] = {
+	{ 0, offsetof(struct registry_enterprise, uscc), VIEW_TEXT },
+	{ 1, offsetof(struct registry_enterprise, name), VIEW_TEXT },
+	{ 2, offsetof(struct registry_enterprise, address), VIEW_TEXT_NULL },
+	{ 3, offsetof(struct registry_enterprise, industry), VIEW_TEXT_NULL },
+	{ 4, offsetof(struct registry_enterprise, risk), VIEW_TEXT_NULL },
+	{ 5, offsetof(struct registry_enterprise, index), VIEW_UINT }
+};
+static const struct view_col risk_cols[] = {
+	{ 0, offsetof(struct registry_risk, risk), VIEW_TEXT },
+	{ 1, offsetof(struct registry_risk, since), VIEW_TEXT },
+	{ 2, offsetof(struct registry_risk, index), VIEW_UINT }
+};
 
 static const struct view_rowtype officer_type = {
-	sizeof(struct registry_officer), officer_row, officer_clear
+	sizeof(struct registry_officer), officer_cols,
+	sizeof(officer_cols) / sizeof(officer_cols[0]), NULL, NULL
 };
 static const struct view_rowtype enterprise_type = {
-	sizeof(struct registry_enterprise), enterprise_row, enterprise_clear
+	sizeof(struct registry_enterprise), enterprise_cols,
+	sizeof(enterprise_cols) / sizeof(enterprise_cols[0]), NULL, NULL
 };
 static const struct view_rowtype risk_type = {
-	sizeof(struct registry_risk), risk_row, risk_clear
+	sizeof(struct registry_risk), risk_cols,
+	sizeof(risk_cols) / sizeof(risk_cols[0]), NULL, NULL
 };
 
 int

@@ -27,6 +27,7 @@
  * holds two that create it.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,33 +283,17 @@ registry_inspect_apply(sqlite3 *db, struct log *l, uint64_t index,
 	return apply_chain(db, l, index, id, type);
 }
 
-static void
-device_clear(void *p)
-{
-	struct registry_device *d = p;
-
-	free(d->camera);
-	free(d->kind);
-	free(d->model);
-	free(d->review);
-}
-
-static int
-device_row(sqlite3_stmt *st, void *p)
-{
-	struct registry_device *d = p;
-	int rc;
-
-	d->index = (uint64_t)sqlite3_column_int64(st, 4);
-	if ((rc = view_col_dup(st, 0, &d->camera, 1)) != 0 ||
-	    (rc = view_col_dup(st, 1, &d->kind, 1)) != 0 ||
-	    (rc = view_col_dup(st, 2, &d->model, 0)) != 0)
-		return rc;
-	return view_col_dup(st, 3, &d->review, 0);
-}
+static const struct view_col device_cols[] = {
+	{ 0, offsetof(struct registry_device, camera), VIEW_TEXT },
+	{ 1, offsetof(struct registry_device, kind), VIEW_TEXT },
+	{ 2, offsetof(struct registry_device, model), VIEW_TEXT_NULL },
+	{ 3, offsetof(struct registry_device, review), VIEW_TEXT_NULL },
+	{ 4, offsetof(struct registry_device, index), VIEW_UINT }
+};
 
 static const struct view_rowtype device_type = {
-	sizeof(struct registry_device), device_row, device_clear
+	sizeof(struct registry_device), device_cols,
+	sizeof(device_cols) / sizeof(device_cols[0]), NULL, NULL
 };
 
 int
@@ -347,49 +332,39 @@ registry_camera_officer(struct registry *r, const char *camera,
 	return rc;
 }
 
-static void
-inspection_clear(void *p)
-{
-	struct registry_inspection *i = p;
-	char **s[] = { &i->id, &i->enterprise, &i->officers, &i->basis,
-	    &i->content, &i->planned, &i->method, &i->state, &i->entered_at,
-	    &i->left_at, &i->closed_at, &i->result, &i->deadline,
-	    &i->backfill_due, &i->backfill_due_unknown, &i->last_leaf };
-	size_t k;
+/* The columns of INSPECTION_COLS but the flags, which inspection_row takes. */
+static const struct view_col inspection_cols[] = {
+	{ 0, offsetof(struct registry_inspection, id), VIEW_TEXT },
+	{ 1, offsetof(struct registry_inspection, enterprise), VIEW_TEXT },
+	{ 2, offsetof(struct registry_inspection, officers), VIEW_TEXT },
+	{ 3, offsetof(struct registry_inspection, basis), VIEW_TEXT_NULL },
+	{ 4, offsetof(struct registry_inspection, content), VIEW_TEXT_NULL },
+	{ 5, offsetof(struct registry_inspection, planned), VIEW_TEXT_NULL },
+	{ 6, offsetof(struct registry_inspection, method), VIEW_TEXT },
+	{ 8, offsetof(struct registry_inspection, state), VIEW_TEXT },
+	{ 9, offsetof(struct registry_inspection, entered_at), VIEW_TEXT_NULL },
+	{ 10, offsetof(struct registry_inspection, left_at), VIEW_TEXT_NULL },
+	{ 11, offsetof(struct registry_inspection, closed_at), VIEW_TEXT_NULL },
+	{ 12, offsetof(struct registry_inspection, result), VIEW_TEXT_NULL },
+	{ 13, offsetof(struct registry_inspection, deadline), VIEW_TEXT_NULL },
+	{ 14, offsetof(struct registry_inspection, backfill_due),
+	    VIEW_TEXT_NULL },
+	{ 15, offsetof(struct registry_inspection, backfill_due_unknown),
+	    VIEW_TEXT_NULL },
+	{ 20, offsetof(struct registry_inspection, last_leaf), VIEW_TEXT },
+	{ 18, offsetof(struct registry_inspection, index), VIEW_UINT },
+	{ 19, offsetof(struct registry_inspection, last_index), VIEW_UINT }
+};
 
-	for (k = 0; k < sizeof(s) / sizeof(s[0]); k++)
-		free(*s[k]);
-}
-
+/* The flags of the current row, after inspection_cols. */
 static int
 inspection_row(sqlite3_stmt *st, void *p)
 {
 	struct registry_inspection *i = p;
-	/* Column number, destination and whether it is required. */
-	struct {
-		int	  col;
-		char	**dst;
-		int	  req;
-	} s[] = { { 0, &i->id, 1 }, { 1, &i->enterprise, 1 },
-	    { 2, &i->officers, 1 }, { 3, &i->basis, 0 },
-	    { 4, &i->content, 0 }, { 5, &i->planned, 0 },
-	    { 6, &i->method, 1 }, { 8, &i->state, 1 },
-	    { 9, &i->entered_at, 0 }, { 10, &i->left_at, 0 },
-	    { 11, &i->closed_at, 0 }, { 12, &i->result, 0 },
-	    { 13, &i->deadline, 0 }, { 14, &i->backfill_due, 0 },
-	    { 15, &i->backfill_due_unknown, 0 }, { 20, &i->last_leaf, 1 } };
-	size_t k;
-	int rc;
 
 	i->emergency = sqlite3_column_int(st, 7) != 0;
 	i->backfilled = sqlite3_column_int(st, 16) != 0;
 	i->backfill_late = sqlite3_column_int(st, 17) != 0;
-	i->index = (uint64_t)sqlite3_column_int64(st, 18);
-	i->last_index = (uint64_t)sqlite3_column_int64(st, 19);
-	for (k = 0; k < sizeof(s) / sizeof(s[0]); k++)
-		if ((rc = view_col_dup(st, s[k].col, s[k].dst,
-		    s[k].req)) != 0)
-			return rc;
 	i->lifecycle.emergency = i->emergency;
 	i->lifecycle.backfilled = i->backfilled;
 	return lifecycle_state_parse(i->state, &i->lifecycle.state) != 0 ?
@@ -397,7 +372,9 @@ inspection_row(sqlite3_stmt *st, void *p)
 }
 
 static const struct view_rowtype inspection_type = {
-	sizeof(struct registry_inspection), inspection_row, inspection_clear
+	sizeof(struct registry_inspection), inspection_cols,
+	sizeof(inspection_cols) / sizeof(inspection_cols[0]), inspection_row,
+	NULL
 };
 
 int
@@ -428,23 +405,14 @@ registry_inspections_free(struct registry_inspection *i, size_t n)
 	view_rows_free(&inspection_type, i, n);
 }
 
-static void
-chain_clear(void *p)
-{
-	free(((struct registry_chain_entry *)p)->type);
-}
-
-static int
-chain_row(sqlite3_stmt *st, void *p)
-{
-	struct registry_chain_entry *c = p;
-
-	c->index = (uint64_t)sqlite3_column_int64(st, 0);
-	return view_col_dup(st, 1, &c->type, 1);
-}
+static const struct view_col chain_cols[] = {
+	{ 0, offsetof(struct registry_chain_entry, index), VIEW_UINT },
+	{ 1, offsetof(struct registry_chain_entry, type), VIEW_TEXT }
+};
 
 static const struct view_rowtype chain_type = {
-	sizeof(struct registry_chain_entry), chain_row, chain_clear
+	sizeof(struct registry_chain_entry), chain_cols,
+	sizeof(chain_cols) / sizeof(chain_cols[0]), NULL, NULL
 };
 
 int

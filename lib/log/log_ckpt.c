@@ -52,6 +52,18 @@ put_check(const struct log *l, uint64_t size, size_t len, size_t max,
 	return 0;
 }
 
+/*
+ * rc of the lookup of what a put would store: CUSTOS_ERR_EXISTS if it
+ * found it, 0 if not, or its error.
+ */
+static int
+put_absent(int rc)
+{
+	if (rc == 0)
+		return CUSTOS_ERR_EXISTS;
+	return rc == CUSTOS_ERR_NOTFOUND ? 0 : rc;
+}
+
 int
 log_checkpoint_put(struct log *l, uint64_t size, const char *note,
     size_t len)
@@ -60,11 +72,8 @@ log_checkpoint_put(struct log *l, uint64_t size, const char *note,
 	int rc;
 
 	if ((rc = put_check(l, size, len, NOTE_MAX_SIZE,
-	    CUSTOS_ERR_RANGE)) != 0)
-		return rc;
-	if ((rc = ckpt_stored(l, size)) == 0)
-		return CUSTOS_ERR_EXISTS;
-	if (rc != CUSTOS_ERR_NOTFOUND)
+	    CUSTOS_ERR_RANGE)) != 0 ||
+	    (rc = put_absent(ckpt_stored(l, size))) != 0)
 		return rc;
 	st = l->st[ST_CKPT_PUT];
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
@@ -155,11 +164,8 @@ log_timestamp_put(struct log *l, uint64_t size, const uint8_t *tsr,
 
 	if ((rc = put_check(l, size, len, TSA_MAX_REPLY,
 	    CUSTOS_ERR_NOTFOUND)) != 0 ||
-	    (rc = ckpt_stored(l, size)) != 0)
-		return rc;
-	if ((rc = log_timestamp_get(l, size, NULL, NULL)) == 0)
-		return CUSTOS_ERR_EXISTS;
-	if (rc != CUSTOS_ERR_NOTFOUND)
+	    (rc = ckpt_stored(l, size)) != 0 ||
+	    (rc = put_absent(log_timestamp_get(l, size, NULL, NULL))) != 0)
 		return rc;
 	if ((rc = ts_prepare(l, "INSERT INTO timestamps (size, token) "
 	    "VALUES (?1, ?2)", size, &st)) != 0)

@@ -227,15 +227,48 @@ view_col_dup(sqlite3_stmt *st, int col, char **out, int required)
 	return (*out = strdup((const char *)s)) == NULL ? CUSTOS_ERR_NOMEM : 0;
 }
 
+/* The member of element p that column c fills. */
+static void *
+col_member(const struct view_col *c, void *p)
+{
+	return (char *)p + c->off;
+}
+
+/* Copies the current row of st into the zeroed element p of type t. */
+static int
+copy_row(const struct view_rowtype *t, sqlite3_stmt *st, void *p)
+{
+	const struct view_col *c;
+	int rc;
+
+	for (c = t->cols; c < t->cols + t->ncols; c++) {
+		if (c->kind == VIEW_UINT)
+			*(uint64_t *)col_member(c, p) =
+			    (uint64_t)sqlite3_column_int64(st, c->col);
+		else if ((rc = view_col_dup(st, c->col, col_member(c, p),
+		    c->kind == VIEW_TEXT)) != 0)
+			return rc;
+	}
+	return t->copy == NULL ? 0 : t->copy(st, p);
+}
+
 void
 view_rows_free(const struct view_rowtype *t, void *arr, size_t n)
 {
+	const struct view_col *c;
+	void *p;
 	size_t i;
 
 	if (arr == NULL)
 		return;
-	for (i = 0; i < n; i++)
-		t->clear((char *)arr + i * t->size);
+	for (i = 0; i < n; i++) {
+		p = (char *)arr + i * t->size;
+		for (c = t->cols; c < t->cols + t->ncols; c++)
+			if (c->kind != VIEW_UINT)
+				free(*(char **)col_member(c, p));
+		if (t->clear != NULL)
+			t->clear(p);
+	}
 	free(arr);
 }
 
@@ -255,7 +288,7 @@ push_row(const struct view_rowtype *t, sqlite3_stmt *st, void **arr,
 		*cap = ncap;
 	}
 	memset((char *)*arr + *n * t->size, 0, t->size);
-	return t->copy(st, (char *)*arr + (*n)++ * t->size);
+	return copy_row(t, st, (char *)*arr + (*n)++ * t->size);
 }
 
 int

@@ -83,14 +83,34 @@ uint64_t view_synced(const struct view *v);
 int	 view_sync(struct view *v, struct log *l);
 
 /*
- * Row lists: what a list of one row type needs, its size, copy (the
- * current row of a statement into a zeroed element: 0 or an error) and
- * clear (frees an element's members).
+ * One column of a row type: column col into the member at offset off of
+ * an element, as kind says.
+ */
+enum view_kind {
+	VIEW_TEXT,		/* char *, copied; a NULL column is corrupt */
+	VIEW_TEXT_NULL,		/* char *, copied; a NULL column stays NULL */
+	VIEW_UINT		/* uint64_t */
+};
+
+struct view_col {
+	int		 col;
+	size_t		 off;
+	enum view_kind	 kind;
+};
+
+/*
+ * Row lists: what a list of one row type needs, its size, its ncols
+ * columns (copied into a zeroed element in their order; the strings are
+ * freed with it), and optionally copy (the rest of the current row of a
+ * statement, after the columns: 0 or an error) and clear (frees the
+ * element's other members).
  */
 struct view_rowtype {
-	size_t	  size;
-	int	(*copy)(sqlite3_stmt *, void *);
-	void	(*clear)(void *);
+	size_t			  size;
+	const struct view_col	 *cols;
+	size_t			  ncols;
+	int			(*copy)(sqlite3_stmt *, void *);
+	void			(*clear)(void *);
 };
 
 /*

@@ -65,6 +65,13 @@ probe() {	# FILE [ALG]: through the real, sandboxed child
 	"$RUN" -t 20000 "$CUSTOSD" "$@" || fail "probe-run $* exited $?"
 }
 
+# probe_ok LABEL FILE: probes FILE into j, which must say status ok.
+probe_ok() {
+	j=$(probe "$2")
+	echo "$j"
+	expect_eq "$1 status" ok "$(field "$j" status)"
+}
+
 iso_ms() {
 	python3 -c 'import calendar, sys, time
 print(calendar.timegm(time.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%SZ")) * 1000)' "$1"
@@ -111,9 +118,7 @@ head -c 200000 /dev/urandom >"$W/RANDOM.MP4"
 ls -l "$W"
 
 step "mp4 (H.264 + AAC, creation_time $T1)"
-j=$(probe "$W/cam.mp4")
-echo "$j"
-expect_eq "mp4 status" ok "$(field "$j" status)"
+probe_ok "mp4" "$W/cam.mp4"
 expect_eq "mp4 container" "mov,mp4,m4a,3gp,3g2,mj2" "$(field "$j" container)"
 expect_eq "mp4 streams" "video/$VNAME/320x240 audio/aac" "$(field "$j" streams)"
 expect_near "mp4 duration_ms" 3000 100 "$(field "$j" duration_ms)"
@@ -138,9 +143,7 @@ expect_eq "faststart packet_root" "$(field "$j" packet_root)" \
     "$(field "$f" packet_root)"
 
 step "MPEG-TS"
-j=$(probe "$W/cam.ts")
-echo "$j"
-expect_eq "ts status" ok "$(field "$j" status)"
+probe_ok "ts" "$W/cam.ts"
 expect_eq "ts container" mpegts "$(field "$j" container)"
 expect_eq "ts streams" "video/$VNAME/320x240 audio/aac" "$(field "$j" streams)"
 expect_near "ts duration_ms" 3000 150 "$(field "$j" duration_ms)"
@@ -148,27 +151,21 @@ expect_eq "ts start_ms (no creation_time in TS)" -1 "$(field "$j" start_ms)"
 check_root "$W/cam.ts" "$j"
 
 step "MOV"
-j=$(probe "$W/cam.mov")
-echo "$j"
-expect_eq "mov status" ok "$(field "$j" status)"
+probe_ok "mov" "$W/cam.mov"
 expect_eq "mov streams" "video/$VNAME/640x480 audio/aac" "$(field "$j" streams)"
 expect_near "mov duration_ms" 2000 100 "$(field "$j" duration_ms)"
 expect_eq "mov start_ms" "$(iso_ms $T2)" "$(field "$j" start_ms)"
 check_root "$W/cam.mov" "$j"
 
 step "JPEG"
-j=$(probe "$W/still.jpg")
-echo "$j"
-expect_eq "jpg status" ok "$(field "$j" status)"
+probe_ok "jpg" "$W/still.jpg"
 expect_eq "jpg container" jpeg_pipe "$(field "$j" container)"
 expect_eq "jpg streams" "video/mjpeg/320x240" "$(field "$j" streams)"
 expect_eq "jpg packets" 1 "$(field "$j" packets)"
 check_root "$W/still.jpg" "$j"
 
 step "WAV"
-j=$(probe "$W/voice.wav")
-echo "$j"
-expect_eq "wav status" ok "$(field "$j" status)"
+probe_ok "wav" "$W/voice.wav"
 expect_eq "wav container" wav "$(field "$j" container)"
 expect_eq "wav streams" "audio/pcm_s16le" "$(field "$j" streams)"
 expect_near "wav duration_ms" 2000 50 "$(field "$j" duration_ms)"
@@ -242,22 +239,20 @@ cat >"$W/flood" <<EOF
 exec $HEAD -c 1000000 /dev/zero
 EOF
 chmod +x "$W/segv" "$W/exit3" "$W/garbage" "$W/zeros" "$W/flood"
-j=$("$RUN" "$W/segv" "$W/cam.mp4")
-echo "$j"
-expect_eq "segv status" crashed "$(field "$j" status)"
-expect_in "segv error" "signal 11" "$(field "$j" error)"
-j=$("$RUN" "$W/exit3" "$W/cam.mp4")
-expect_eq "exit 3 status" crashed "$(field "$j" status)"
-expect_in "exit 3 error" "exited with status 3" "$(field "$j" error)"
-j=$("$RUN" "$W/garbage" "$W/cam.mp4")
-expect_eq "garbage status" failed "$(field "$j" status)"
-expect_eq "garbage error" "malformed answer: 7 bytes" "$(field "$j" error)"
-j=$("$RUN" "$W/zeros" "$W/cam.mp4")
-expect_eq "$size zero bytes status" failed "$(field "$j" status)"
-expect_in "$size zero bytes error" "fails the result check" "$(field "$j" error)"
-j=$("$RUN" "$W/flood" "$W/cam.mp4")
-expect_eq "flood status" failed "$(field "$j" status)"
-expect_in "flood error" "more than $size bytes" "$(field "$j" error)"
+# Child, what the checks call it, the status, and the error: equal to
+# (eq) or containing (in) the text.
+while IFS='|' read -r child label status how error <&3; do
+	j=$("$RUN" "$W/$child" "$W/cam.mp4")
+	echo "$j"
+	expect_eq "$label status" "$status" "$(field "$j" status)"
+	"expect_$how" "$label error" "$error" "$(field "$j" error)"
+done 3<<EOF
+segv|segv|crashed|in|signal 11
+exit3|exit 3|crashed|in|exited with status 3
+garbage|garbage|failed|eq|malformed answer: 7 bytes
+zeros|$size zero bytes|failed|in|fails the result check
+flood|flood|failed|in|more than $size bytes
+EOF
 "$RUN" "$W/no-such-custosd" "$W/cam.mp4" >"$W/nostart.out" 2>&1
 st=$?
 expect_eq "missing child executable: probe-run exit (probe_start error)" 2 "$st"
@@ -287,8 +282,12 @@ sys.stdout.buffer.write(r)
 EOF
 chmod +x "$W/answer"
 [ "$size" = 824 ] || fail "struct probe_result is $size bytes; update the fake answer"
-echo sanitize >"$W/answer.mode"
-j=$("$RUN" "$W/answer" "$W/cam.mp4")
+# The fake answer with the flaw $1 put in, as j.
+answer() {
+	echo "$1" >"$W/answer.mode"
+	j=$("$RUN" "$W/answer" "$W/cam.mp4")
+}
+answer sanitize
 echo "$j"
 expect_eq "sanitised answer status" ok "$(field "$j" status)"
 expect_eq "container: bytes not UTF-8 or control become ?" "mp4??" \
@@ -296,11 +295,9 @@ expect_eq "container: bytes not UTF-8 or control become ?" "mp4??" \
 expect_eq "codec: valid UTF-8 is kept" '"h\u00e9264"' \
     "$(printf '%s\n' "$j" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["streams"][0]["codec"]))')"
 expect_eq "error: ESC becomes ?" "bad?[31m" "$(field "$j" error)"
-echo nonul >"$W/answer.mode"
-j=$("$RUN" "$W/answer" "$W/cam.mp4")
+answer nonul
 expect_eq "container without NUL: status" failed "$(field "$j" status)"
-echo nstreams >"$W/answer.mode"
-j=$("$RUN" "$W/answer" "$W/cam.mp4")
+answer nstreams
 expect_eq "9 streams: status" failed "$(field "$j" status)"
 
 step "sandbox self-test (seccomp kills with SIGSYS = 31)"

@@ -103,10 +103,15 @@ print("json: %d events, %d gaps, left out %s" % (len(t["events"]),
 EOF
 expect_in "the text file is a warning" "segment $NOTES" "$(cat replay.err)"
 
+# play FILE: the playlist FILE (in $W) written by replay --play, shown.
+play() {
+	c replay "$ID" --play "$W/$1" >/dev/null 2>play.err ||
+	    fail "replay --play $1: $(cat play.err)"
+	cat "$1"
+}
+
 step "--play out.ffconcat: ffmpeg's concat demuxer reads all of it"
-c replay "$ID" --play "$W/out.ffconcat" >/dev/null 2>play.err ||
-    fail "replay --play: $(cat play.err)"
-cat out.ffconcat
+play out.ffconcat
 expect_eq "first line" "ffconcat version 1.0" "$(head -n 1 out.ffconcat)"
 expect_eq "files in recorded order" \
     "file '$(object_path "$EARLY")' file '$(object_path "$LATE")' " \
@@ -131,9 +136,7 @@ pk=$(video_packets quote.ffconcat) ||
 expect_eq "video packets through the quoted paths" 40 "$pk"
 
 step "--play out.m3u: extended M3U of the store files in order"
-c replay "$ID" --play "$W/out.m3u" >/dev/null 2>play.err ||
-    fail "replay --play m3u: $(cat play.err)"
-cat out.m3u
+play out.m3u
 expect_eq "first line" "#EXTM3U" "$(head -n 1 out.m3u)"
 expect_eq "paths in recorded order" \
     "$(object_path "$EARLY") $(object_path "$LATE") " \

@@ -30,6 +30,12 @@ res() {
 	    'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], "-"))' "$2"
 }
 
+# expect_result K LABEL OUTCOME HASH_ONLY: the Kth result of the last seal.
+expect_result() {
+	expect_eq "$2 outcome" "$3" "$(res "$1" outcome)"
+	expect_eq "$2 hash_only" "$4" "$(res "$1" hash_only)"
+}
+
 step "make the files"
 ffmpeg -loglevel error -f lavfi -i testsrc=duration=2:size=160x120:rate=10 \
     -f lavfi -i sine=duration=2 -c:v libx264 -c:a aac -shortest \
@@ -259,8 +265,7 @@ step "fast path: a 32 MiB file, first seal copies it"
 head -c $MIB32 /dev/urandom >"$V/big32.MP4"
 OPTS="-s -C CAM3"
 seal big32.MP4
-expect_eq "first outcome" new "$(res 1 outcome)"
-expect_eq "first hash_only" False "$(res 1 hash_only)"
+expect_result 1 "first" new False
 [ "$(res 1 bytes_stored)" -ge $MIB32 ] ||
 	fail "first seal stored $(res 1 bytes_stored) bytes, want >= $MIB32"
 [ "$(res 1 write_bytes)" -ge $MIB32 ] ||
@@ -276,8 +281,7 @@ step "fast path: docked again unchanged, hashed only, nothing stored"
 TMPSTAT=$(stat -c '%y %z' "$S/store/tmp")
 sync
 seal big32.MP4
-expect_eq "again outcome" exists "$(res 1 outcome)"
-expect_eq "again hash_only" True "$(res 1 hash_only)"
+expect_result 1 "again" exists True
 expect_eq "again index" "$IDX32" "$(res 1 index)"
 expect_eq "again object" "$OBJ32" "$(res 1 object)"
 expect_eq "again bytes_stored" 0 "$(res 1 bytes_stored)"
@@ -295,8 +299,7 @@ expect_in "log line" 'path="big32.MP4" hash_only=1' "$(cat "$W/seal.err")"
 step "fast path: only for the camera whose session saw the file"
 OPTS="-C CAM9"
 seal big32.MP4
-expect_eq "other camera outcome" exists "$(res 1 outcome)"
-expect_eq "other camera hash_only" False "$(res 1 hash_only)"
+expect_result 1 "other camera" exists False
 [ "$(res 1 bytes_stored)" -ge $MIB32 ] ||
 	fail "other camera stored $(res 1 bytes_stored) bytes"
 expect_eq "other camera tmp/ left" "" "$(ls "$S/store/tmp")"
@@ -314,8 +317,7 @@ NEW32=sha256:$(sha256sum "$V/big32.MP4" | cut -c1-64)
 N=$(entries)
 OPTS="-s -C CAM3"
 seal big32.MP4
-expect_eq "changed outcome" new "$(res 1 outcome)"
-expect_eq "changed hash_only" False "$(res 1 hash_only)"
+expect_result 1 "changed" new False
 expect_eq "changed object" "$NEW32" "$(res 1 object)"
 expect_eq "changed index" "$N" "$(res 1 index)"
 [ "$(res 1 bytes_stored)" -ge $MIB32 ] ||
@@ -327,8 +329,7 @@ cmp -s "$S/store/objects/$H" "$V/big32.MP4" ||
 	fail "the new object is not the changed bytes"
 # The session now names the new object, and the fast path follows it.
 seal big32.MP4
-expect_eq "changed again outcome" exists "$(res 1 outcome)"
-expect_eq "changed again hash_only" True "$(res 1 hash_only)"
+expect_result 1 "changed again" exists True
 expect_eq "changed again object" "$NEW32" "$(res 1 object)"
 
 step "fast path: a name that is not UTF-8 matches only its own bytes"
@@ -347,10 +348,8 @@ expect_eq "bad name hash_only (no session yet)" False "$(res 1 hash_only)"
 : >"$W/seal.err"
 OPTS="-C CAM4"
 seal "$FFFD" "$BADN"
-expect_eq "U+FFFD name outcome" new "$(res 1 outcome)"
-expect_eq "U+FFFD name hash_only" False "$(res 1 hash_only)"
-expect_eq "bad name again outcome" exists "$(res 2 outcome)"
-expect_eq "bad name again hash_only" True "$(res 2 hash_only)"
+expect_result 1 "U+FFFD name" new False
+expect_result 2 "bad name again" exists True
 case $(cat "$W/seal.err") in
 *"changed under the same name"*)
 	fail "a lossy name matched another file's row: $(cat "$W/seal.err")";;

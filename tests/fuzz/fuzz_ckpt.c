@@ -19,18 +19,9 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const vkeys[] = {
-	/* Ed25519, tests/fuzz/gen_corpus.go. */
-	"example.gov.cn/station-01+e7b1533e+"
-	    "AZVRfWMNfmOnc1qjZHrsqwMM+TBFP9r+5VFfza2lH9YT",
-	/* SM2, made once with lib/log/note_sign.c (corpus/ckpt/sm2.note). */
-	"example.gov.cn/station-sm+80992f28+/2N1c3Rvcy1zbTIEv4Hz+lDag3kN7EKdY2"
-	    "Drjkt3PN1RJ4ZvuDV47klos5N3SGkwJTokOfKvBRgpfoZ/iTbe1ulv2iV2Fob4A1E6"
-	    "ZQ==",
-};
-#define NVKEYS	(sizeof(vkeys) / sizeof(vkeys[0]))
-
-static struct note_verifier *verifiers[NVKEYS];
+/* The SM2 key signed corpus/ckpt/sm2.note. */
+static const char *const vkeys[] = { FUZZ_VKEY_ED25519, FUZZ_VKEY_SM2,
+    NULL };
 
 /* Parses a body and checks that it formats back to the same bytes. */
 static void
@@ -59,13 +50,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *msg = (const char *)data;
+	struct note_verifier *const *verifiers;
 	struct checkpoint *c;
 	struct note *n;
 	const char *text;
 	size_t i, len;
 	int rc;
 
-	fuzz_verifiers(vkeys, verifiers, NVKEYS);
+	verifiers = fuzz_verifiers(vkeys);
 
 	body(msg, size);
 	if (note_parse(msg, size, &n) == 0) {
@@ -74,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		note_free(n);
 	}
 
-	for (i = 0; i < NVKEYS; i++) {
+	for (i = 0; verifiers[i] != NULL; i++) {
 		rc = ckpt_open(msg, size, verifiers[i], &c);
 		if (rc == 0) {
 			if (strcmp(c->origin,

@@ -29,21 +29,20 @@ static const char *const vkeys[] = {
 	    "hIu3Q==",
 	"custos.example/station-3+4c9b722d+"
 	    "AUCXhCdeHps8DOEm/Kd1Rzs0SoXni2pAQfOg0SjJ9x2d",
+	NULL,
 };
-#define NVKEYS	(sizeof(vkeys) / sizeof(vkeys[0]))
-
-static struct note_verifier *verifiers[NVKEYS];
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct note_verifier *const *verifiers;
 	struct receipt *r;
 	const uint8_t *extra;
 	char why[512];
 	size_t i, len;
 	int rc;
 
-	fuzz_verifiers(vkeys, verifiers, NVKEYS);
+	verifiers = fuzz_verifiers(vkeys);
 
 	if ((rc = receipt_parse((const char *)data, size, &r)) != 0) {
 		if (rc != CUSTOS_ERR_FORMAT && rc != CUSTOS_ERR_TOOBIG &&
@@ -56,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    receipt_nproof(r) > RECEIPT_MAX_PROOF ||
 	    receipt_checkpoint(r) == NULL)
 		abort();
-	for (i = 0; i < NVKEYS; i++) {
+	for (i = 0; verifiers[i] != NULL; i++) {
 		why[0] = '\0';
 		rc = receipt_verify(r, verifiers[i], why, sizeof(why));
 		if (rc == 0) {

@@ -66,19 +66,38 @@ fuzz_bundle_read(const char *name, const uint8_t *data, size_t size,
 }
 
 /*
- * Parses the n keys vkeys into v, each once: the v[i] that are set are
- * kept.  A key that does not parse is a broken harness and aborts.
+ * The station keys that signed the seed corpora: Ed25519 from
+ * tests/fuzz/gen_corpus.go, SM2 (sm profile) made once with
+ * lib/log/note_sign.c.
  */
-static inline void
-fuzz_verifiers(const char *const *vkeys, struct note_verifier **v,
-    size_t n)
+#define FUZZ_VKEY_ED25519	"example.gov.cn/station-01+e7b1533e+" \
+	"AZVRfWMNfmOnc1qjZHrsqwMM+TBFP9r+5VFfza2lH9YT"
+#define FUZZ_VKEY_SM2	"example.gov.cn/station-sm+80992f28+" \
+	"/2N1c3Rvcy1zbTIEv4Hz+lDag3kN7EKdY2Drjkt3PN1RJ4ZvuDV47klos5N3SGkwJTo" \
+	"kOfKvBRgpfoZ/iTbe1ulv2iV2Fob4A1E6ZQ=="
+
+#define FUZZ_MAX_VKEYS	8
+
+/*
+ * The verifiers of the keys vkeys (ending in NULL, at most FUZZ_MAX_VKEYS),
+ * parsed on the first call and kept: the same vkeys on every call.  The
+ * array ends in NULL.  A key that does not parse is a broken harness and
+ * aborts.
+ */
+static inline struct note_verifier *const *
+fuzz_verifiers(const char *const *vkeys)
 {
+	static struct note_verifier *v[FUZZ_MAX_VKEYS + 1];
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; vkeys[i] != NULL; i++) {
+		if (i == FUZZ_MAX_VKEYS)
+			abort();
 		if (v[i] == NULL &&
 		    note_verifier_parse(vkeys[i], strlen(vkeys[i]), &v[i]) != 0)
 			abort();
+	}
+	return v;
 }
 
 #endif

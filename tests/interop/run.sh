@@ -50,14 +50,24 @@ notok() {
 	echo "FAIL $*"
 }
 
+# ran WANT WHY CMD [ARG ...]: runs CMD into $WORK/out and says whether it
+# exited WANT with WHY (a grep pattern; empty: anything) in its output;
+# rc is its exit status.
+ran() {
+	want=$1
+	why=$2
+	shift 2
+	"$@" >"$WORK/out" 2>&1
+	rc=$?
+	[ "$rc" -eq "$want" ] && { [ -z "$why" ] || grep -q "$why" "$WORK/out"; }
+}
+
 # expect WANT DESC CMD [ARG ...]: runs CMD and checks its exit status.
 expect() {
 	want=$1
 	desc=$2
 	shift 2
-	"$@" >"$WORK/out" 2>&1
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then
+	if ran "$want" "" "$@"; then
 		ok "$desc"
 	else
 		notok "$desc: exit $rc, want $want: $(head -n 1 "$WORK/out")"
@@ -70,9 +80,7 @@ refuses() {
 	why=$1
 	desc=$2
 	shift 2
-	"$@" >"$WORK/out" 2>&1
-	rc=$?
-	if [ "$rc" -eq 1 ] && grep -q "$why" "$WORK/out"; then
+	if ran 1 "$why" "$@"; then
 		ok "$desc"
 	else
 		notok "$desc: exit $rc, want 1 with \"$why\": $(head -n 1 "$WORK/out")"
@@ -213,30 +221,33 @@ if [ ! -x "$VERIFY" ]; then
 	notok "custos-verify: $VERIFY is not built"
 fi
 
+# made_log WHO WHAT LABEL DIR CMD [ARG ...]: "CMD ARG ... DIR N" makes a
+# log (WHAT names CMD when it fails), checked by Go and by us, and its
+# tampered copies refused.  check_dir and tamper_dir set label and dir.
+made_log() {
+	log_who=$1
+	log_what=$2
+	log_label=$3
+	log_dir=$4
+	shift 4
+	if "$@" "$log_dir" "$N" >"$WORK/out" 2>&1; then
+		ok "$log_who: made a log of $N entries"
+		check_dir go "$log_label, go checker" "$log_dir"
+		[ "$have_verify" -eq 1 ] &&
+		    check_dir custos "$log_label, custos-verify" "$log_dir"
+		tamper_dir "$log_label" "$log_dir"
+	else
+		notok "$log_who: $log_what: $(head -n 1 "$WORK/out")"
+	fi
+}
+
 # 1. Go's log, checked by Go and by us.
-GODIR=$WORK/golog
-if "$GOCHECK" make "$GODIR" "$N" >"$WORK/out" 2>&1; then
-	ok "go: made a log of $N entries"
-	check_dir go "go log, go checker" "$GODIR"
-	[ "$have_verify" -eq 1 ] &&
-	    check_dir custos "go log, custos-verify" "$GODIR"
-	tamper_dir "go log" "$GODIR"
-else
-	notok "go: make: $(head -n 1 "$WORK/out")"
-fi
+made_log go make "go log" "$WORK/golog" "$GOCHECK" make
 
 # 2. Our log, checked by Go (and by us).
 if [ -n "${INTEROP_PRODUCER:-}" ]; then
-	OURDIR=$WORK/ourlog
-	if $INTEROP_PRODUCER "$OURDIR" "$N" >"$WORK/out" 2>&1; then
-		ok "custos: made a log of $N entries"
-		check_dir go "custos log, go checker" "$OURDIR"
-		[ "$have_verify" -eq 1 ] &&
-		    check_dir custos "custos log, custos-verify" "$OURDIR"
-		tamper_dir "custos log" "$OURDIR"
-	else
-		notok "custos: $INTEROP_PRODUCER: $(head -n 1 "$WORK/out")"
-	fi
+	made_log custos "$INTEROP_PRODUCER" "custos log" "$WORK/ourlog" \
+	    $INTEROP_PRODUCER
 else
 	echo "skip custos log checked by Go: INTEROP_PRODUCER is not set"
 fi

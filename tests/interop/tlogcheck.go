@@ -69,6 +69,26 @@ func usagef(format string, args ...interface{}) error {
 // as in the C implementation.
 var b64 = base64.StdEncoding.Strict()
 
+// decodeHash decodes one base64 hash of tlog.HashSize bytes.
+func decodeHash(s string) (tlog.Hash, bool) {
+	var h tlog.Hash
+	b, err := b64.DecodeString(s)
+	if err != nil || len(b) != tlog.HashSize {
+		return h, false
+	}
+	copy(h[:], b)
+	return h, true
+}
+
+// decimal parses a non-negative decimal without leading zeros.
+func decimal(s string) (int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || s != strconv.FormatInt(n, 10) {
+		return 0, false
+	}
+	return n, true
+}
+
 func readFile(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -116,8 +136,8 @@ func parseCheckpoint(text, wantOrigin string) (checkpoint, error) {
 	if err != nil || lines[1] != strconv.FormatUint(n, 10) || n > math.MaxInt64 {
 		return c, fmt.Errorf("bad tree size %q", lines[1])
 	}
-	h, err := b64.DecodeString(lines[2])
-	if err != nil || len(h) != tlog.HashSize {
+	root, ok := decodeHash(lines[2])
+	if !ok {
 		return c, fmt.Errorf("bad root hash %q", lines[2])
 	}
 	for _, ext := range lines[3:] {
@@ -126,8 +146,17 @@ func parseCheckpoint(text, wantOrigin string) (checkpoint, error) {
 		}
 	}
 	c.size = int64(n)
-	copy(c.root[:], h)
+	c.root = root
 	return c, nil
+}
+
+// verifyCheckpoint checks the signed checkpoint msg with v and parses it.
+func verifyCheckpoint(v note.Verifier, msg []byte) (checkpoint, error) {
+	n, err := note.Open(msg, note.VerifierList(v))
+	if err != nil {
+		return checkpoint{}, err
+	}
+	return parseCheckpoint(n.Text, v.Name())
 }
 
 // openCheckpoint reads a signed checkpoint and checks it with v.
@@ -136,11 +165,7 @@ func openCheckpoint(v note.Verifier, path string) (checkpoint, error) {
 	if err != nil {
 		return checkpoint{}, err
 	}
-	n, err := note.Open(msg, note.VerifierList(v))
-	if err != nil {
-		return checkpoint{}, fmt.Errorf("%s: %v", path, err)
-	}
-	c, err := parseCheckpoint(n.Text, v.Name())
+	c, err := verifyCheckpoint(v, msg)
 	if err != nil {
 		return checkpoint{}, fmt.Errorf("%s: %v", path, err)
 	}
@@ -163,30 +188,45 @@ func readProof(path string) ([]tlog.Hash, error) {
 	}
 	var proof []tlog.Hash
 	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
-		b, err := b64.DecodeString(line)
-		if err != nil || len(b) != tlog.HashSize {
+		h, ok := decodeHash(line)
+		if !ok {
 			return nil, fmt.Errorf("%s: bad hash %q", path, line)
 		}
-		var h tlog.Hash
-		copy(h[:], b)
 		proof = append(proof, h)
 	}
 	return proof, nil
 }
 
 func parseIndex(s string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || s != strconv.FormatInt(n, 10) {
+	n, ok := decimal(s)
+	if !ok {
 		return 0, usagef("bad index %q", s)
 	}
 	return n, nil
 }
 
-func checkCheckpoint(args []string) (string, error) {
-	if len(args) != 2 {
-		return "", usagef("usage: check-checkpoint VKEYFILE CP")
+// commandVerifier checks that a command has its n arguments (else usage
+// is the error) and reads the verifier key file that comes first.
+func commandVerifier(args []string, n int, usage string) (note.Verifier, error) {
+	if len(args) != n {
+		return nil, usagef("usage: %s", usage)
 	}
-	v, err := readVerifier(args[0])
+	return readVerifier(args[0])
+}
+
+// checkEntry checks that entry is entry index of the tree of c by proof.
+func checkEntry(c checkpoint, index int64, proof tlog.RecordProof, entry []byte) error {
+	if index >= c.size {
+		return fmt.Errorf("index %d is not in a tree of size %d", index, c.size)
+	}
+	if err := tlog.CheckRecord(proof, c.size, c.root, index, tlog.RecordHash(entry)); err != nil {
+		return fmt.Errorf("entry %d: %v", index, err)
+	}
+	return nil
+}
+
+func checkCheckpoint(args []string) (string, error) {
+	v, err := commandVerifier(args, 2, "check-checkpoint VKEYFILE CP")
 	if err != nil {
 		return "", err
 	}
@@ -198,10 +238,7 @@ func checkCheckpoint(args []string) (string, error) {
 }
 
 func checkInclusion(args []string) (string, error) {
-	if len(args) != 5 {
-		return "", usagef("usage: check-inclusion VKEYFILE CP INDEX PROOF ENTRY")
-	}
-	v, err := readVerifier(args[0])
+	v, err := commandVerifier(args, 5, "check-inclusion VKEYFILE CP INDEX PROOF ENTRY")
 	if err != nil {
 		return "", err
 	}
@@ -221,21 +258,14 @@ func checkInclusion(args []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if index >= c.size {
-		return "", fmt.Errorf("index %d is not in a tree of size %d", index, c.size)
-	}
-	leaf := tlog.RecordHash(entry)
-	if err := tlog.CheckRecord(tlog.RecordProof(proof), c.size, c.root, index, leaf); err != nil {
-		return "", fmt.Errorf("entry %d: %v", index, err)
+	if err := checkEntry(c, index, proof, entry); err != nil {
+		return "", err
 	}
 	return fmt.Sprintf("entry %d included in tree of size %d", index, c.size), nil
 }
 
 func checkConsistency(args []string) (string, error) {
-	if len(args) != 4 {
-		return "", usagef("usage: check-consistency VKEYFILE OLDCP NEWCP PROOF")
-	}
-	v, err := readVerifier(args[0])
+	v, err := commandVerifier(args, 4, "check-consistency VKEYFILE OLDCP NEWCP PROOF")
 	if err != nil {
 		return "", err
 	}
@@ -298,28 +328,23 @@ func parseReceipt(data []byte) (receipt, error) {
 		return r, errors.New("no index line")
 	}
 	i := strings.TrimPrefix(lines[2], "index ")
-	n, err := strconv.ParseInt(i, 10, 64)
-	if err != nil || n < 0 || i != strconv.FormatInt(n, 10) {
+	n, ok := decimal(i)
+	if !ok {
 		return r, fmt.Errorf("bad index %q", i)
 	}
 	for _, l := range lines[3:] {
-		h, err := b64.DecodeString(l)
-		if err != nil || len(h) != tlog.HashSize {
+		h, ok := decodeHash(l)
+		if !ok {
 			return r, fmt.Errorf("bad proof hash %q", l)
 		}
-		var hash tlog.Hash
-		copy(hash[:], h)
-		r.proof = append(r.proof, hash)
+		r.proof = append(r.proof, h)
 	}
 	r.extra, r.index, r.note = extra, n, note
 	return r, nil
 }
 
 func checkReceipt(args []string) (string, error) {
-	if len(args) != 2 {
-		return "", usagef("usage: check-receipt VKEYFILE RECEIPT")
-	}
-	v, err := readVerifier(args[0])
+	v, err := commandVerifier(args, 2, "check-receipt VKEYFILE RECEIPT")
 	if err != nil {
 		return "", err
 	}
@@ -331,19 +356,12 @@ func checkReceipt(args []string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s: %v", args[1], err)
 	}
-	n, err := note.Open(r.note, note.VerifierList(v))
+	c, err := verifyCheckpoint(v, r.note)
 	if err != nil {
 		return "", fmt.Errorf("%s: checkpoint: %v", args[1], err)
 	}
-	c, err := parseCheckpoint(n.Text, v.Name())
-	if err != nil {
-		return "", fmt.Errorf("%s: checkpoint: %v", args[1], err)
-	}
-	if r.index >= c.size {
-		return "", fmt.Errorf("index %d is not in a tree of size %d", r.index, c.size)
-	}
-	if err := tlog.CheckRecord(r.proof, c.size, c.root, r.index, tlog.RecordHash(r.extra)); err != nil {
-		return "", fmt.Errorf("entry %d: %v", r.index, err)
+	if err := checkEntry(c, r.index, r.proof, r.extra); err != nil {
+		return "", err
 	}
 	return fmt.Sprintf("receipt: entry %d included in tree of size %d", r.index, c.size), nil
 }
@@ -544,10 +562,7 @@ func listDir(dir, sub string) ([]string, error) {
 }
 
 func checkBundle(args []string) (string, error) {
-	if len(args) != 2 {
-		return "", usagef("usage: check-bundle VKEYFILE DIR")
-	}
-	v, err := readVerifier(args[0])
+	v, err := commandVerifier(args, 2, "check-bundle VKEYFILE DIR")
 	if err != nil {
 		return "", err
 	}

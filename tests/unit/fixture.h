@@ -119,6 +119,14 @@ uint64_t fixture_append(struct log *l, const char *type, const char *time,
 	    const char *station, const char *rest);
 
 /*
+ * Appends an officer.added entry (fixture_append()) for officer with its
+ * name, unit, credential and the credential's valid_until.
+ */
+uint64_t fixture_officer_added(struct log *l, const char *time,
+	    const char *station, const char *officer, const char *name,
+	    const char *unit, const char *credential, const char *valid_until);
+
+/*
  * Writes to *note (free it) and *len the checkpoint of (size, root) for
  * origin, signed by s.  Asserts that formatting and signing succeed.
  */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "custos/ckpt.h"
+#include "custos/entry_type.h"
 #include "custos/log.h"
 #include "custos/note.h"
 #include "custos/note_sign.h"
@@ -109,6 +110,22 @@ fixture_append(struct log *l, const char *type, const char *time,
 	assert_int_equal(log_append(l, &p, &len, 1, &got, NULL), 0);
 	assert_int_equal(got, index);
 	free(buf);
+	return index;
+}
+
+uint64_t
+fixture_officer_added(struct log *l, const char *time, const char *station,
+    const char *officer, const char *name, const char *unit,
+    const char *credential, const char *valid_until)
+{
+	uint64_t index;
+	char *rest;
+
+	assert_true(asprintf(&rest, ",\"officer\":\"%s\",\"name\":\"%s\","
+	    "\"unit\":\"%s\",\"credential\":\"%s\",\"valid_until\":\"%s\"",
+	    officer, name, unit, credential, valid_until) > 0);
+	index = fixture_append(l, ENTRY_OFFICER_ADDED, time, station, rest);
+	free(rest);
 	return index;
 }
 

@@ -75,27 +75,28 @@ test_counts(void **state)
 static void
 test_days(void **state)
 {
+	/* A made-up working Saturday, a weekday holiday, a plain week. */
+	static const struct {
+		const char	*date;
+		int		 work;
+	} days[] = {
+		{ "2026-02-14", 1 },
+		{ "2026-10-07", 0 },
+		{ "2025-10-08", 0 },
+		{ "2026-11-26", 1 },
+		{ "2026-11-28", 0 },
+	};
 	struct calendar *c = shipped();
 	struct cal_date d;
+	size_t k;
 	int work;
 
 	(void)state;
-	/* A made-up working Saturday, a weekday holiday, a plain week. */
-	d = D("2026-02-14");
-	assert_int_equal(calendar_is_workday(c, &d, &work), 0);
-	assert_int_equal(work, 1);
-	d = D("2026-10-07");
-	assert_int_equal(calendar_is_workday(c, &d, &work), 0);
-	assert_int_equal(work, 0);
-	d = D("2025-10-08");
-	assert_int_equal(calendar_is_workday(c, &d, &work), 0);
-	assert_int_equal(work, 0);
-	d = D("2026-11-26");
-	assert_int_equal(calendar_is_workday(c, &d, &work), 0);
-	assert_int_equal(work, 1);
-	d = D("2026-11-28");
-	assert_int_equal(calendar_is_workday(c, &d, &work), 0);
-	assert_int_equal(work, 0);
+	for (k = 0; k < sizeof(days) / sizeof(days[0]); k++) {
+		d = D(days[k].date);
+		assert_int_equal(calendar_is_workday(c, &d, &work), 0);
+		assert_int_equal(work, days[k].work);
+	}
 	d = D("2027-01-04");
 	assert_int_equal(calendar_is_workday(c, &d, &work), CUSTOS_ERR_RANGE);
 	calendar_free(c);
@@ -105,26 +106,34 @@ test_days(void **state)
 static void
 test_deadlines(void **state)
 {
+	static const struct {
+		const char	*from;
+		unsigned	 days;
+		const char	*want;
+	} reads[] = {
+		/* Friday; Saturday 02-14 worked. */
+		{ "2026-02-13", 1, "2026-02-14" },
+		/* National Day follows. */
+		{ "2026-09-30", 1, "2026-10-08" },
+		/* Thursday: red code, 5 days. */
+		{ "2026-11-26", 5, "2026-12-03" },
+		/* Over Spring Festival. */
+		{ "2026-02-13", 3, "2026-02-25" },
+		/* Crossing into the next file: 2026-01-01..03 are off;
+		 * Sunday 01-04 is worked. */
+		{ "2025-12-31", 1, "2026-01-04" },
+	};
 	struct calendar *c = shipped();
 	struct cal_date s, out, unc;
+	size_t k;
 
 	(void)state;
-	s = D("2026-02-13");		/* Friday; Saturday 02-14 worked */
-	assert_int_equal(calendar_add_workdays(c, &s, 1, &out, NULL), 0);
-	assert_date(&out, "2026-02-14");
-	s = D("2026-09-30");		/* National Day follows */
-	assert_int_equal(calendar_add_workdays(c, &s, 1, &out, NULL), 0);
-	assert_date(&out, "2026-10-08");
-	s = D("2026-11-26");		/* Thursday: red code, 5 days */
-	assert_int_equal(calendar_add_workdays(c, &s, 5, &out, NULL), 0);
-	assert_date(&out, "2026-12-03");
-	s = D("2026-02-13");		/* over Spring Festival */
-	assert_int_equal(calendar_add_workdays(c, &s, 3, &out, NULL), 0);
-	assert_date(&out, "2026-02-25");
-	s = D("2025-12-31");		/* crossing into the next file */
-	assert_int_equal(calendar_add_workdays(c, &s, 1, &out, NULL), 0);
-	/* 2026-01-01..03 are off; Sunday 01-04 is worked. */
-	assert_date(&out, "2026-01-04");
+	for (k = 0; k < sizeof(reads) / sizeof(reads[0]); k++) {
+		s = D(reads[k].from);
+		assert_int_equal(calendar_add_workdays(c, &s, reads[k].days,
+		    &out, NULL), 0);
+		assert_date(&out, reads[k].want);
+	}
 	s = D("2026-12-30");		/* past the last file: never guessed */
 	assert_int_equal(calendar_add_workdays(c, &s, 3, &out, &unc),
 	    CUSTOS_ERR_RANGE);

@@ -81,15 +81,12 @@ fill(struct log *l)
 	uint64_t i;
 
 	append(l, ENTRY_STATION_STARTED, T0, "");
-	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-1\",\"name\":"
-	    "\"李娜\",\"unit\":\"u\",\"credential\":\"C-1\","
-	    "\"valid_until\":\"2099-12-31\"");
-	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-2\",\"name\":"
-	    "\"张伟\",\"unit\":\"u\",\"credential\":\"C-2\","
-	    "\"valid_until\":\"2099-12-31\"");
-	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-3\",\"name\":"
-	    "\"王五\",\"unit\":\"u\",\"credential\":\"C-3\","
-	    "\"valid_until\":\"2099-12-31\"");
+	fixture_officer_added(l, T0, "t", "PA-1", "李娜", "u", "C-1",
+	    "2099-12-31");
+	fixture_officer_added(l, T0, "t", "PA-2", "张伟", "u", "C-2",
+	    "2099-12-31");
+	fixture_officer_added(l, T0, "t", "PA-3", "王五", "u", "C-3",
+	    "2099-12-31");
 	append(l, ENTRY_ENTERPRISE_ADDED, T0, ",\"enterprise\":\"" USCC "\","
 	    "\"name\":\"某化工有限公司\",\"risk\":\"yellow\"");
 	append(l, ENTRY_DEVICE_REGISTERED, T0, ",\"camera\":\"CAM1\","

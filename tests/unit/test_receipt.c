@@ -307,12 +307,31 @@ replace(char **text, size_t *len, const char *from, const char *to)
 	*len = *len - fl + tl;
 }
 
+/*
+ * Parses text, which must parse, and checks that verifying it fails with
+ * CUSTOS_ERR_VERIFY and, unless want is NULL, that why says want.
+ */
+static void
+assert_refused(struct fixture_station *fx, const char *text, size_t len,
+    const char *want)
+{
+	struct receipt *r;
+	char why[256];
+
+	assert_int_equal(receipt_parse(text, len, &r), 0);
+	assert_int_equal(receipt_verify(r, fx->v, why, sizeof(why)),
+	    CUSTOS_ERR_VERIFY);
+	if (want != NULL)
+		assert_string_equal(why, want);
+	receipt_free(r);
+}
+
 static void
 test_wrong_index_and_entry(void **state)
 {
 	struct fixture_station *fx = *state;
 	struct receipt *r;
-	char *text, *t3, why[256];
+	char *text, *t3;
 	char *x2, *x3;
 	size_t len, l3;
 
@@ -322,21 +341,13 @@ test_wrong_index_and_entry(void **state)
 
 	/* Entry 2's proof and bytes, claimed as entry 3. */
 	replace(&text, &len, "\nindex 2\n", "\nindex 3\n");
-	assert_int_equal(receipt_parse(text, len, &r), 0);
-	assert_int_equal(receipt_verify(r, fx->v, why, sizeof(why)),
-	    CUSTOS_ERR_VERIFY);
-	assert_string_equal(why, "inclusion: the proof for entry 3 does not "
-	    "lead to the checkpoint's root");
-	receipt_free(r);
+	assert_refused(fx, text, len, "inclusion: the proof for entry 3 does "
+	    "not lead to the checkpoint's root");
 
 	/* Index beyond the tree. */
 	replace(&text, &len, "\nindex 3\n", "\nindex 7\n");
-	assert_int_equal(receipt_parse(text, len, &r), 0);
-	assert_int_equal(receipt_verify(r, fx->v, why, sizeof(why)),
-	    CUSTOS_ERR_VERIFY);
-	assert_string_equal(why, "inclusion: entry index 7 is not below the "
-	    "tree size 7");
-	receipt_free(r);
+	assert_refused(fx, text, len, "inclusion: entry index 7 is not below "
+	    "the tree size 7");
 	replace(&text, &len, "\nindex 7\n", "\nindex 2\n");
 
 	/* Entry 3's bytes with entry 2's index and proof. */
@@ -349,10 +360,7 @@ test_wrong_index_and_entry(void **state)
 	free(text);
 	assert_int_equal(receipt_format(fx->log, 2, 0, &text, &len), 0);
 	replace(&text, &len, x2, x3);
-	assert_int_equal(receipt_parse(text, len, &r), 0);
-	assert_int_equal(receipt_verify(r, fx->v, why, sizeof(why)),
-	    CUSTOS_ERR_VERIFY);
-	receipt_free(r);
+	assert_refused(fx, text, len, NULL);
 	free(x2);
 	free(x3);
 
@@ -366,12 +374,8 @@ test_wrong_index_and_entry(void **state)
 	x2 = strstr(text, "\nindex 6\n") + 9;
 	memmove(x2, x2 + 45, len - (size_t)(x2 - text) - 45 + 1);
 	len -= 45;
-	assert_int_equal(receipt_parse(text, len, &r), 0);
-	assert_int_equal(receipt_verify(r, fx->v, why, sizeof(why)),
-	    CUSTOS_ERR_VERIFY);
-	assert_string_equal(why, "inclusion: proof has 1 hashes, but entry 6 "
-	    "in a tree of size 7 needs 2");
-	receipt_free(r);
+	assert_refused(fx, text, len, "inclusion: proof has 1 hashes, but "
+	    "entry 6 in a tree of size 7 needs 2");
 	/* Without the blank line before the checkpoint. */
 	replace(&text, &len, "=\n\n", "=\n");
 	assert_int_equal(receipt_parse(text, len, &r), CUSTOS_ERR_FORMAT);
@@ -382,20 +386,15 @@ static void
 test_origin(void **state)
 {
 	struct fixture_station *fx = *state;
-	struct receipt *r;
-	char *text, why[256];
+	char *text;
 	size_t len;
 
 	append_entries(fx, 4);
 	/* Signed by the station's key, but for another log's origin. */
 	put_checkpoint(fx, "elsewhere.example/log", 4);
 	assert_int_equal(receipt_format(fx->log, 1, 0, &text, &len), 0);
-	assert_int_equal(receipt_parse(text, len, &r), 0);
-	assert_int_equal(receipt_verify(r, fx->v, why, sizeof(why)),
-	    CUSTOS_ERR_VERIFY);
-	assert_string_equal(why, "checkpoint: origin \"elsewhere.example/log\" "
-	    "is not the key's name \"" NAME "\"");
-	receipt_free(r);
+	assert_refused(fx, text, len, "checkpoint: origin "
+	    "\"elsewhere.example/log\" is not the key's name \"" NAME "\"");
 	free(text);
 }
 

@@ -32,19 +32,15 @@ static void
 fill(struct log *l)
 {
 	append(l, ENTRY_STATION_STARTED, T0, "");
-	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-2\",\"name\":"
-	    "\"张伟\",\"unit\":\"执法支队\",\"credential\":\"C-2\","
-	    "\"valid_until\":\"2026-06-30\"");
-	append(l, ENTRY_OFFICER_ADDED, T0, ",\"officer\":\"PA-1\",\"name\":"
-	    "\"李娜\",\"unit\":\"执法支队\",\"credential\":\"C-1\","
-	    "\"valid_until\":\"2027-12-31\"");
+	fixture_officer_added(l, T0, "t", "PA-2", "张伟", "执法支队", "C-2",
+	    "2026-06-30");
+	fixture_officer_added(l, T0, "t", "PA-1", "李娜", "执法支队", "C-1",
+	    "2027-12-31");
 	append(l, ENTRY_ENTERPRISE_ADDED, T0, ",\"enterprise\":\"" USCC "\","
 	    "\"name\":\"福州某化工有限公司\",\"industry\":\"化工\","
 	    "\"risk\":\"yellow\"");
 	/* A second add of the same officer: the first entry wins. */
-	append(l, ENTRY_OFFICER_ADDED, T1, ",\"officer\":\"PA-1\",\"name\":"
-	    "\"冒名\",\"unit\":\"x\",\"credential\":\"x\","
-	    "\"valid_until\":\"2099-12-31\"");
+	fixture_officer_added(l, T1, "t", "PA-1", "冒名", "x", "x", "2099-12-31");
 	append(l, ENTRY_ENTERPRISE_RISK, T1, ",\"enterprise\":\"" USCC "\","
 	    "\"risk\":\"red\"");
 }

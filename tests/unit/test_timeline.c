@@ -359,6 +359,24 @@ test_gaps(void **state)
 	fx_free(&f);
 }
 
+/*
+ * A visit left at 01:01:05.001 with one minute of footage from start (its
+ * mtime 01:00:05) linked: the timeline's gaps.
+ */
+static const json_t *
+tolerance_gaps(struct fx *f, const char *start_time)
+{
+	start(f);
+	segment(f, 5, "CAM1", start_time, "2026-11-26T01:00:05Z", 60000);
+	chain(f, 12, "2026-11-26T02:00:01.000Z", "evidence.linked",
+	    "\"segment\":5,\"object\":\"sha256:05\",\"by\":\"auto\"");
+	chain(f, 17, "2026-11-26T02:00:06.000Z", "inspection.left",
+	    "\"at\":\"2026-11-26T01:01:05.001Z\"");
+	fx_load(f);
+	assert_int_equal(timeline_build(&f->ev, NULL, &f->tl), 0);
+	return json_object_get(f->tl, "gaps");
+}
+
 /* A stretch of exactly the tolerance is no gap; 1 ms more is one. */
 static void
 test_tolerance(void **state)
@@ -367,30 +385,12 @@ test_tolerance(void **state)
 	struct fx f;
 
 	(void)state;
-	start(&f);
-	segment(&f, 5, "CAM1", "2026-11-26T01:00:05Z", "2026-11-26T01:00:05Z",
-	    60000);
-	chain(&f, 12, "2026-11-26T02:00:01.000Z", "evidence.linked",
-	    "\"segment\":5,\"object\":\"sha256:05\",\"by\":\"auto\"");
-	chain(&f, 17, "2026-11-26T02:00:06.000Z", "inspection.left",
-	    "\"at\":\"2026-11-26T01:01:05.001Z\"");
-	fx_load(&f);
-	assert_int_equal(timeline_build(&f.ev, NULL, &f.tl), 0);
-	gaps = json_object_get(f.tl, "gaps");
+	gaps = tolerance_gaps(&f, "2026-11-26T01:00:05Z");
 	/* 01:00:00-01:00:05 is exactly 5 s; 01:01:05-01:01:05.001 is 1 ms. */
 	assert_int_equal(json_array_size(gaps), 0);
 	fx_free(&f);
 
-	start(&f);
-	segment(&f, 5, "CAM1", "2026-11-26T01:00:05.001Z",
-	    "2026-11-26T01:00:05Z", 60000);
-	chain(&f, 12, "2026-11-26T02:00:01.000Z", "evidence.linked",
-	    "\"segment\":5,\"object\":\"sha256:05\",\"by\":\"auto\"");
-	chain(&f, 17, "2026-11-26T02:00:06.000Z", "inspection.left",
-	    "\"at\":\"2026-11-26T01:01:05.001Z\"");
-	fx_load(&f);
-	assert_int_equal(timeline_build(&f.ev, NULL, &f.tl), 0);
-	gaps = json_object_get(f.tl, "gaps");
+	gaps = tolerance_gaps(&f, "2026-11-26T01:00:05.001Z");
 	assert_int_equal(json_array_size(gaps), 1);
 	assert_string_equal(sget(json_array_get(gaps, 0), "to"),
 	    "2026-11-26T01:00:05.001Z");

@@ -15,6 +15,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -591,45 +592,40 @@ static const struct verb verbs[] = {
 	{ "consistency", F_KEY | F_OLD | F_NEW | F_PROOF, 0, run_consistency },
 };
 
+/*
+ * The options: a file option's value goes to the const char * member of
+ * struct opts at offset text (0 for --index and --json).
+ */
 static const struct option_name {
 	const char	*name;
 	unsigned	 bit;
+	size_t		 text;
 } option_names[] = {
-	{ "--key", F_KEY }, { "--checkpoint", F_CHECKPOINT },
-	{ "--index", F_INDEX }, { "--proof", F_PROOF }, { "--old", F_OLD },
-	{ "--new", F_NEW }, { "--json", F_JSON },
+	{ "--key", F_KEY, offsetof(struct opts, key) },
+	{ "--checkpoint", F_CHECKPOINT, offsetof(struct opts, checkpoint) },
+	{ "--index", F_INDEX, 0 },
+	{ "--proof", F_PROOF, offsetof(struct opts, proof) },
+	{ "--old", F_OLD, offsetof(struct opts, old) },
+	{ "--new", F_NEW, offsetof(struct opts, new) },
+	{ "--json", F_JSON, 0 },
 };
 
 static void
-set_option(struct opts *o, unsigned bit, const char *name, const char *val)
+set_option(struct opts *o, const struct option_name *on, const char *val)
 {
 	unsigned long long idx;
 
-	if (o->given & bit)
-		cli_usage_exit(PROG, usage_text, "option %s given twice", name);
-	o->given |= bit;
-	switch (bit) {
-	case F_KEY:
-		o->key = val;
-		break;
-	case F_CHECKPOINT:
-		o->checkpoint = val;
-		break;
-	case F_PROOF:
-		o->proof = val;
-		break;
-	case F_OLD:
-		o->old = val;
-		break;
-	case F_NEW:
-		o->new = val;
-		break;
-	case F_INDEX:
+	if (o->given & on->bit)
+		cli_usage_exit(PROG, usage_text, "option %s given twice",
+		    on->name);
+	o->given |= on->bit;
+	if (on->text != 0)
+		*(const char **)(void *)((char *)o + on->text) = val;
+	else if (on->bit == F_INDEX) {
 		if (cli_parse_u64(val, &idx) == -1)
 			cli_usage_exit(PROG, usage_text,
 			    "--index: not a decimal number: \"%s\"", val);
 		o->index = idx;
-		break;
 	}
 }
 
@@ -643,13 +639,13 @@ parse_option(struct opts *o, int argc, char **argv, int i)
 		if (strcmp(argv[i], option_names[k].name) != 0)
 			continue;
 		if (option_names[k].bit == F_JSON) {
-			set_option(o, F_JSON, argv[i], NULL);
+			set_option(o, &option_names[k], NULL);
 			return 1;
 		}
 		if (i + 1 >= argc)
 			cli_usage_exit(PROG, usage_text,
 			    "option %s needs a value", argv[i]);
-		set_option(o, option_names[k].bit, argv[i], argv[i + 1]);
+		set_option(o, &option_names[k], argv[i + 1]);
 		return 2;
 	}
 	cli_usage_exit(PROG, usage_text, "unknown option %s", argv[i]);
