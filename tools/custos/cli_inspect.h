@@ -9,10 +9,7 @@
 
 struct config;
 
-/*
- * argv[0] is "camera", "inspection" or "ledger" ("inspection ledger" is
- * the same as "ledger").  Returns the exit status.
- */
+/* argv[0] is "camera" or "inspection".  Returns the exit status. */
 int	 cli_inspect(const struct config *cfg, int argc, char *argv[]);
 
 /* Prints the usage of camera, inspection and ledger on f. */

@@ -40,6 +40,7 @@
 #include "cli_audit.h"
 #include "cli_export.h"
 #include "cli_inspect.h"
+#include "cli_ledger.h"
 #include "cli_log.h"
 #include "cli_registry.h"
 #include "cli_replay.h"
@@ -456,7 +457,7 @@ static const struct verb {
 	{ "enterprise", cli_registry, cli_registry_usage },
 	{ "camera", cli_inspect, cli_inspect_usage },
 	{ "inspection", cli_inspect, cli_inspect_usage },
-	{ "ledger", cli_inspect, cli_inspect_usage },
+	{ "ledger", cli_ledger, cli_inspect_usage },
 	{ "export", cli_export, cli_export_usage },
 	{ "replay", cli_replay, cli_replay_usage },
 	{ "audit", cli_audit, cli_audit_usage },
