@@ -17,13 +17,17 @@ BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -fstack-protector-all \
 ASANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	   -fno-sanitize-recover=all
 
+# The findings (lib/inspection/rules_int.h): one module in three files.
+RULES_SRCS := $(addprefix lib/inspection/,rules.c rules_deadline.c \
+	   rules_finding.c)
 # The sources by folder (docs/design.md draws the module map).  What
 # verification needs, and nothing that signs or writes a log:
 LIB_VERIFY := $(addprefix lib/base/,err.c enc.c utf8.c util.c rfc3339.c) \
 	   $(addprefix lib/crypto/,digest.c sign.c) \
 	   $(addprefix lib/log/,merkle.c note.c ckpt.c tsa.c receipt.c) \
-	   $(addprefix lib/inspection/,calendar.c rules.c) \
-	   lib/evidence/timeline.c lib/evidence/bundle_layout.c
+	   lib/inspection/calendar.c $(RULES_SRCS) \
+	   lib/evidence/timeline.c lib/evidence/timeline_clock.c \
+	   lib/evidence/bundle_layout.c
 # Everything else the daemon and the operator CLI use: all of lib/ but
 # the media parser and the bundle reader, which only custos-verify and
 # the daemon's media child need, and the bundle writer (tar), which only
@@ -141,33 +145,36 @@ T_catalog := $(T_log) $(call L,view catalog)
 T_calendar := $(call L,err util calendar)
 T_uscc	:= $(call L,err enc uscc)
 T_registry := $(T_log) $(call L,uscc view lifecycle registry \
-	   registry_inspect)
+	   registry_inspect registry_procedure)
 T_lifecycle := $(call L,err lifecycle)
-T_rules	:= $(call L,err util utf8 calendar rfc3339 rules)
+T_rules	:= $(call L,err util utf8 calendar rfc3339) $(RULES_SRCS)
+T_rules_procedure := $(T_rules) $(call L,enc)
 T_rfc3339 := $(call L,err util calendar rfc3339)
 T_tsa	:= $(T_log) $(call L,tsa)
 T_receipt := $(T_log) $(call L,receipt receipt_log)
-T_evidence := $(T_registry) $(call L,catalog rfc3339 calendar rules \
+T_evidence := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
 	   evidence evidence_log)
-T_timeline := $(T_evidence) $(call L,timeline)
+T_timeline := $(T_evidence) $(call L,timeline timeline_clock)
 T_bundle := $(sort $(T_log) $(call L,calendar bundle bundle_layout probe \
 	   sandbox))
 $(B)/asan/tests/test_bundle: LIBS_CUSTOS += -lavformat -lavcodec -lavutil \
 	   -lseccomp
-T_bundle_write := $(sort $(T_log) $(T_bundle) $(call L,rfc3339 rules store \
-	   evidence) $(BUNDLE_WRITER))
+T_bundle_write := $(sort $(T_log) $(T_bundle) $(RULES_SRCS) \
+	   $(call L,rfc3339 store evidence) $(BUNDLE_WRITER))
 $(B)/asan/tests/test_bundle_write: LIBS_CUSTOS += -lavformat -lavcodec \
 	   -lavutil -lseccomp
 T_upload_req := $(call L,err enc utf8 util calendar rfc3339) \
 	   daemon/upload/upload_req.c
 $(B)/asan/tests/test_upload_req: LIBS_CUSTOS += -lhttp_parser
+T_numbering := $(call L,err enc) daemon/dock/numbering.c
+T_verify_text := $(wildcard tools/verify/verify_text*.c)
 
 # The shared set-up (tests/unit/fixture.h) is an archive, linked last, so
 # that a test takes only the members it calls and links no module for
 # helpers it does not use.
 FIXTURE := $(call aobj,tests/unit/fixture.c tests/unit/fixture_log.c \
 	   tests/unit/fixture_tree.c tests/unit/fixture_entries.c \
-	   tests/unit/fixture_times.c)
+	   tests/unit/fixture_times.c tests/unit/fixture_rules.c)
 T_fixture := $(call L,err enc)
 $(B)/asan/tests/fixture.a: $(FIXTURE)
 	rm -f $@ && $(AR) rcs $@ $(FIXTURE)
@@ -182,8 +189,10 @@ unit-build: $(addprefix $(B)/asan/tests/,$(UNIT_TESTS))
 # DAEMON_TOOLS also link the daemon's core (seal pipeline, media child).
 DAEMON_TOOLS := probe-run seal-run
 # html-run renders a report JSON file with custos-verify's HTML renderer.
-$(B)/tests/html-run: $(call obj,tests/tools/html-run.c tools/verify/verify_html.c \
-    $(call L,err util utf8 calendar rfc3339 rules timeline))
+$(B)/tests/html-run: $(call obj,tests/tools/html-run.c \
+    $(wildcard tools/verify/verify_html*.c tools/verify/verify_text*.c) \
+    tools/verify/verify_art12.c $(call L,err util utf8 calendar rfc3339 timeline timeline_clock) \
+    $(RULES_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_VERIFY)
 $(addprefix $(B)/tests/,$(DAEMON_TOOLS)): $(B)/tests/%: \
@@ -205,10 +214,13 @@ FZ_probe := $(T_merkle) $(call L,utf8 calendar util probe sandbox)
 FZ_api	:= $(call L,err) daemon/api/http.c
 FZ_tsr	:= $(call L,err tsa)
 FZ_receipt := $(T_ckpt) $(call L,merkle receipt)
-FZ_bundle := $(T_registry) $(call L,catalog rfc3339 calendar rules \
-	   evidence timeline bundle bundle_layout probe sandbox tsa) tools/verify/verify_bundle.c \
+FZ_bundle := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
+	   evidence timeline timeline_clock bundle bundle_layout probe sandbox \
+	   tsa) tools/verify/verify_bundle.c \
 	   tools/verify/verify_checks.c tools/verify/verify_segments.c \
-	   tools/verify/verify_factors.c tools/verify/verify_html.c \
+	   tools/verify/verify_factors.c tools/verify/verify_court.c \
+	   tools/verify/verify_art12.c \
+	   $(wildcard tools/verify/verify_html*.c tools/verify/verify_text*.c) \
 	   tools/verify/verify_util.c tools/cli_util.c
 $(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive
 FZ_bundle_read := $(call L,err enc utf8 digest merkle util calendar bundle \
@@ -216,6 +228,7 @@ FZ_bundle_read := $(call L,err enc utf8 digest merkle util calendar bundle \
 $(B)/fuzz/fuzz_bundle_read: LIBS_DAEMON += -larchive
 FZ_live	:= $(call L,err utf8) daemon/live/live_msg.c daemon/journal.c
 FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload/upload_req.c
+FZ_numbering := $(call L,err) daemon/dock/numbering.c
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 \
 	   -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
@@ -239,6 +252,7 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(call obj,$(LIB_FULL))
 
 deps:
 	@sh scripts/deps.sh
+	@sh tests/browser/install.sh
 
 # The test build: both program builds, the unit tests, the corpus
 # replays and the test helpers, in parallel.

@@ -8,9 +8,14 @@ libssl-dev libsqlite3-dev libuv1-dev libjansson-dev libinih-dev
 libcmocka-dev libsystemd-dev libhttp-parser-dev libcurl4-openssl-dev
 golang-go golang-golang-x-mod-dev valgrind
 libavformat-dev libavcodec-dev libavutil-dev libseccomp-dev ffmpeg bc dcfldd
-libarchive-dev chromium python3
+libarchive-dev chromium fonts-noto-cjk fontconfig python3
 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
 gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly"
+
+# Node and npm (the browser test's puppeteer-core) from Debian, unless
+# the machine has them already from elsewhere.
+command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 # One dpkg-query for all of them: the packages it reports as installed,
 # and every other one is missing.

@@ -4,8 +4,10 @@
  * after its first, "inspection_prev": the leaf hash of its previous
  * entry, which the registry keeps as the inspection's last_leaf.  Every
  * check runs before station_append(), so a refused request appends
- * nothing.  Shared by the handlers of registry.c (devices and cameras),
- * inspections.c, links.c and reports.c; it calls none of them.
+ * nothing.  The checks of hand-entered times are here too, in one place
+ * (chain_check_time()).  Shared by the handlers of registry.c (devices
+ * and cameras), inspections.c, decisions.c, links.c and reports.c; it
+ * calls none of them.
  */
 #ifndef CUSTOSD_CHAIN_H
 #define CUSTOSD_CHAIN_H
@@ -53,7 +55,8 @@ int	 chain_load(struct station *st, const char *id, enum lifecycle_step step,
 
 /*
  * 0 if the lifecycle (custos/lifecycle.h) allows step on inspection i,
- * else 409 with the refusal's words in *body.
+ * else 409 with the refusal's words and rule (lifecycle_refusal_rule())
+ * in *body.
  */
 int	 chain_allows(const struct registry_inspection *i,
 	    enum lifecycle_step step, json_t **body);
@@ -80,6 +83,56 @@ struct chain_step {
  */
 int	 chain_action(struct station *st, const struct api_request *req,
 	    const char *id, const struct chain_step *step, json_t **body);
+
+/*
+ * Times entered by hand (docs/inspection.md, "Times entered by hand"):
+ * every "at", "from" and "to" a client sends is checked by
+ * chain_check_time() against the station's clock and against the time
+ * the log already proves it cannot precede.  A time more than this many
+ * milliseconds after the station's clock is refused (time_in_future).
+ */
+#define CHAIN_CLOCK_TOLERANCE_MS	60000
+
+/* What a hand-entered time may not come before, each a rule of its own. */
+enum chain_time_rule {
+	CHAIN_TIME_CLOCK,	/* only the clock (emergency, gap) */
+	CHAIN_TIME_REGISTERED,	/* entering: not before the registration
+				   (entered_before_registration) */
+	CHAIN_TIME_ENTERED,	/* leaving: not before entering
+				   (left_before_entering) */
+	CHAIN_TIME_DECIDED_ENTERED, /* the decision: not before entering
+				   (decision_before_entering) */
+	CHAIN_TIME_DECISION,	/* an application: not before the decision
+				   (application_before_decision) */
+	CHAIN_TIME_APPLICATION,	/* an answer: not before its application
+				   (answer_before_application) */
+	CHAIN_TIME_TOKEN,	/* a camera assignment: not before the
+				   station's latest RFC 3161 token
+				   (assignment_before_token) */
+	CHAIN_TIME_NRULES
+};
+
+/*
+ * Checks the time key (at, in UTC as entries write it, ms Unix
+ * milliseconds) that a request about subject (an inspection ID or a
+ * camera serial) gives: a 400 time_in_future when it is more than
+ * CHAIN_CLOCK_TOLERANCE_MS after the station's clock; else a 409 under
+ * rule when it is before bound (a UTC time written alike; NULL: the log
+ * proves none).  For CHAIN_TIME_TOKEN, bound is ignored: it is the
+ * genTime of the station's latest stored timestamp token, if any.  Each
+ * refusal names both times and its rule.  Returns 0, the refusal, or a
+ * 500.
+ */
+int	 chain_check_time(struct station *st, enum chain_time_rule rule,
+	    const char *subject, const char *key, const char *at, int64_t ms,
+	    const char *bound, json_t **body);
+
+/*
+ * The string member key of entry index of the log into buf (len bytes):
+ * 0, or CUSTOS_ERR_NOTFOUND when the entry has none, or an error.
+ */
+int	 chain_entry_str(struct station *st, uint64_t index, const char *key,
+	    char *buf, size_t len);
 
 /* 0 if officer id is registered, else a 400 "unknown officer" or a 500. */
 int	 chain_known_officer(struct station *st, const char *id,

@@ -2,9 +2,10 @@
  * inspections: the inspection lifecycle routes (docs/inspection.md):
  * registering one beforehand or recording an emergency, entering and
  * leaving the site, back-filling, closing, gaps in the footage, the legal
- * review and the enterprise's feedback.  Evidence links and documents are
- * in links.c, the reads and the records of exports and views in
- * reports.c.
+ * review (never by one of the inspection's officers) and the enterprise's
+ * feedback.  The decision and credit repair are in decisions.c, evidence
+ * links and documents in links.c, the reads and the records of exports
+ * and views in reports.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -42,35 +43,40 @@ check_people(struct station *st, json_t *obj, const char *date,
 	if ((code = reply_text(obj, "enterprise", 0, ent, body)) != 0)
 		return code;
 	if (uscc_check(*ent, why, sizeof(why)) != 0)
-		return reply_error(body, 400, "invalid USCC %s: %s", *ent, why);
+		return reply_refuse(body, 400, "uscc_invalid",
+		    "invalid USCC %s: %s", *ent, why);
 	if ((rc = registry_enterprise(st->registry, *ent, &e)) ==
 	    CUSTOS_ERR_NOTFOUND)
-		return reply_error(body, 400, "unknown enterprise %s", *ent);
+		return reply_refuse(body, 400, "enterprise_unknown",
+		    "unknown enterprise %s", *ent);
 	registry_enterprise_free(e);
 	if (rc != 0)
 		return reply_failed(body, rc, "cannot read the registry");
 	if (!json_is_array(arr))
-		return reply_error(body, 400,
+		return reply_refuse(body, 400, "officers_field",
 		    "field \"officers\" must be an array of officer IDs");
 	if (json_array_size(arr) < 2)
-		return reply_error(body, 400,
+		return reply_refuse(body, 400, "two_officers",
 		    "an inspection needs at least two officers, got %zu",
 		    json_array_size(arr));
 	json_array_foreach(arr, i, v) {
 		if ((id = json_string_value(v)) == NULL)
-			return reply_error(body, 400, "field \"officers\" must "
-			    "be an array of officer IDs");
+			return reply_refuse(body, 400, "officers_field",
+			    "field \"officers\" must be an array of officer "
+			    "IDs");
 		for (k = 0; k < i; k++)
 			if (strcmp(id, json_string_value(json_array_get(arr,
 			    k))) == 0)
-				return reply_error(body, 400, "officer %s is "
-				    "named twice: two different officers are "
-				    "needed", id);
+				return reply_refuse(body, 400,
+				    "officers_distinct", "officer %s is named "
+				    "twice: two different officers are needed",
+				    id);
 		rc = registry_officer_valid_on(st->registry, id, date);
 		if (rc == CUSTOS_ERR_NOTFOUND)
-			return reply_error(body, 400, "unknown officer %s", id);
+			return reply_refuse(body, 400, "officer_unknown",
+			    "unknown officer %s", id);
 		if (rc == CUSTOS_ERR_RANGE)
-			return reply_error(body, 400,
+			return reply_refuse(body, 400, "credential_valid",
 			    "officer %s's credential is not valid on %s", id,
 			    date);
 		if (rc != 0)
@@ -88,8 +94,8 @@ check_method(const char *method, const char **out, json_t **body)
 	*out = method != NULL ? method : "onsite";
 	if (strcmp(*out, "onsite") != 0 && strcmp(*out, "offsite") != 0 &&
 	    strcmp(*out, "drone") != 0)
-		return reply_error(body, 400, "unknown method \"%s\" (onsite, "
-		    "offsite or drone)", *out);
+		return reply_refuse(body, 400, "method_unknown",
+		    "unknown method \"%s\" (onsite, offsite or drone)", *out);
 	return 0;
 }
 
@@ -107,7 +113,7 @@ new_id(struct station *st, int64_t ms, char *id, size_t len, json_t **body)
 	if ((rc = registry_inspections_on(st->registry, prefix, &n)) != 0)
 		return reply_failed(body, rc, "cannot read the registry");
 	if (n >= 9999)
-		return reply_error(body, 409,
+		return reply_refuse(body, 409, "inspection_numbers",
 		    "no inspection number left for %s", date);
 	snprintf(id, len, "%s%04" PRIu64, prefix, n + 1);
 	return 0;
@@ -145,7 +151,7 @@ static int
 create(struct station *st, enum lifecycle_step step, json_t *obj,
     const char *date, int64_t ms, json_t *more, json_t **body)
 {
-	const struct lifecycle none = { LIFECYCLE_NONE, 0, 0 };
+	const struct lifecycle none = { LIFECYCLE_NONE, 0, 0, 0, 0 };
 	struct lifecycle to;
 	enum lifecycle_refusal why;
 	char id[32];
@@ -160,8 +166,8 @@ create(struct station *st, enum lifecycle_step step, json_t *obj,
 		code = reply_error(body, 500, "out of memory");
 	/* A new number, so no inspection yet: the lifecycle's first step. */
 	else if (lifecycle_step(&none, step, &to, &why) != 0)
-		code = reply_error(body, 409, "inspection %s %s", id,
-		    lifecycle_refusal_text(why));
+		code = reply_refuse(body, 409, lifecycle_refusal_rule(why),
+		    "inspection %s %s", id, lifecycle_refusal_text(why));
 	else if ((code = chain_append(st, lifecycle_step_type(step), p,
 	    &index, body)) == 201)
 		json_object_set_new(*body, "inspection", json_string(id));
@@ -192,8 +198,8 @@ inspection_register(const struct route_env *env,
 	    (code = check_method(method, &method, body)) != 0)
 		goto done;
 	if (planned != NULL && registry_check_date(planned) != 0) {
-		code = reply_error(body, 400, "planned \"%s\" is not a date "
-		    "YYYY-MM-DD", planned);
+		code = reply_refuse(body, 400, "date_format",
+		    "planned \"%s\" is not a date YYYY-MM-DD", planned);
 		goto done;
 	}
 	now = summary_now_ms();
@@ -244,7 +250,9 @@ inspection_emergency(const struct route_env *env,
 		return code;
 	if ((code = reply_text(obj, "method", 1, &method, body)) != 0 ||
 	    (code = check_method(method, &method, body)) != 0 ||
-	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0)
+	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0 ||
+	    (code = chain_check_time(st, CHAIN_TIME_CLOCK, "emergency", "at",
+	    at, ms, NULL, body)) != 0)
 		goto done;
 	chain_beijing_date(ms, date, sizeof(date));
 	if ((more = json_pack("{s:s, s:s}", "method", method, "at", at)) !=
@@ -257,23 +265,35 @@ done:
 	return code;
 }
 
-/* inspection.entered or inspection.left (step) at the body's "at". */
+/*
+ * inspection.entered or inspection.left (step) at the body's "at":
+ * entering not before the registration, leaving not before entering.
+ */
 static int
 at_step(struct station *st, const struct registry_inspection *i,
     json_t *obj, enum lifecycle_step step, json_t **body)
 {
-	char at[RFC3339_LEN];
+	char at[RFC3339_LEN], reg[RFC3339_LEN];
+	const char *bound = i->entered_at;
 	int64_t ms;
-	int code;
+	int code, rc;
 
 	if ((code = chain_allows(i, step, body)) != 0 ||
 	    (code = reply_time(obj, "at", at, sizeof(at), &ms, body)) != 0)
 		return code;
-	/* Both are UTC times written alike, so they compare as strings. */
-	if (step == LIFECYCLE_LEAVE && strcmp(at, i->entered_at) < 0)
-		return reply_error(body, 409,
-		    "inspection %s cannot leave at %s before entering at %s",
-		    i->id, at, i->entered_at);
+	if (step == LIFECYCLE_ENTER) {
+		/* The lifecycle enters only a registered inspection, whose
+		 * first entry is its registration. */
+		if ((rc = chain_entry_str(st, i->index, "time", reg,
+		    sizeof(reg))) != 0)
+			return reply_failed(body, rc,
+			    "cannot read the registration");
+		bound = reg;
+	}
+	if ((code = chain_check_time(st, step == LIFECYCLE_ENTER ?
+	    CHAIN_TIME_REGISTERED : CHAIN_TIME_ENTERED, i->id, "at", at, ms,
+	    bound, body)) != 0)
+		return code;
 	return chain_step(st, i, step, json_pack("{s:s}", "at", at), body);
 }
 
@@ -326,8 +346,8 @@ do_close(struct station *st, const struct registry_inspection *i,
 	    (code = reply_text(obj, "deadline", 1, &deadline, body)) != 0)
 		return code;
 	if (deadline != NULL && registry_check_date(deadline) != 0)
-		return reply_error(body, 400, "deadline \"%s\" is not a date "
-		    "YYYY-MM-DD", deadline);
+		return reply_refuse(body, 400, "date_format",
+		    "deadline \"%s\" is not a date YYYY-MM-DD", deadline);
 	if ((p = json_pack("{s:s}", "result", result)) != NULL &&
 	    deadline != NULL)
 		json_object_set_new(p, "deadline", json_string(deadline));
@@ -350,16 +370,48 @@ do_gap(struct station *st, const struct registry_inspection *i,
 	    (code = reply_text(obj, "reason", 0, &reason, body)) != 0)
 		return code;
 	if (rfc3339_parse(f, &fm) != 0 || rfc3339_parse(t, &tm) != 0)
-		return reply_error(body, 400, "from and to must be RFC 3339 "
-		    "times such as 2026-11-26T10:00:00+08:00");
+		return reply_refuse(body, 400, "time_format", "from and to "
+		    "must be RFC 3339 times such as 2026-11-26T10:00:00+08:00");
 	if (tm < fm)
-		return reply_error(body, 400,
+		return reply_refuse(body, 400, "gap_order",
 		    "gap ends (%s) before it starts (%s)", t, f);
 	rfc3339_format(fm, fb, sizeof(fb));
 	rfc3339_format(tm, tb, sizeof(tb));
+	if ((code = chain_check_time(st, CHAIN_TIME_CLOCK, i->id, "from", fb,
+	    fm, NULL, body)) != 0 || (code = chain_check_time(st,
+	    CHAIN_TIME_CLOCK, i->id, "to", tb, tm, NULL, body)) != 0)
+		return code;
 	return chain_step(st, i, LIFECYCLE_GAP_REASON,
 	    json_pack("{s:s, s:s, s:s}", "from", fb, "to", tb, "reason",
 	    reason), body);
+}
+
+/*
+ * 0 unless reviewer is one of inspection i's officers: the legal review
+ * is made by someone other than the officers who inspected (行政处罚法
+ * Art. 58), else a 409.
+ */
+static int
+not_officer(const struct registry_inspection *i, const char *reviewer,
+    json_t **body)
+{
+	json_t *arr, *v;
+	size_t k;
+	int found = 0;
+
+	if ((arr = json_loads(i->officers, 0, NULL)) == NULL)
+		return reply_error(body, 500, "out of memory");
+	json_array_foreach(arr, k, v)
+		if (json_is_string(v) && strcmp(json_string_value(v),
+		    reviewer) == 0)
+			found = 1;
+	json_decref(arr);
+	if (!found)
+		return 0;
+	return reply_refuse(body, 409, "reviewer_not_officer", "reviewer %s "
+	    "is one of the officers of inspection %s: the legal review "
+	    "(法制审核) is made by someone other than the inspecting officers "
+	    "(行政处罚法 Art. 58)", reviewer, i->id);
 }
 
 /* review.recorded: the legal review (法制审核) result. */
@@ -377,9 +429,11 @@ do_review(struct station *st, const struct registry_inspection *i,
 	    (code = reply_text(obj, "note", 1, &note, body)) != 0)
 		return code;
 	if (strcmp(result, "approved") != 0 && strcmp(result, "returned") != 0)
-		return reply_error(body, 400, "unknown review result \"%s\" "
-		    "(approved or returned)", result);
-	if ((code = chain_known_officer(st, reviewer, body)) != 0)
+		return reply_refuse(body, 400, "review_result",
+		    "unknown review result \"%s\" (approved or returned)",
+		    result);
+	if ((code = chain_known_officer(st, reviewer, body)) != 0 ||
+	    (code = not_officer(i, reviewer, body)) != 0)
 		return code;
 	if ((p = json_pack("{s:s, s:s}", "reviewer", reviewer, "result",
 	    result)) != NULL && note != NULL)

@@ -425,7 +425,12 @@ camera_assign(const struct route_env *env, const struct api_request *req,
 		    serial);
 	else if ((code = reply_text(obj, "officer", 0, &officer, body)) == 0 &&
 	    (code = reply_time(obj, "from", from, sizeof(from), &ms, body)) ==
-	    0 && (code = chain_known_officer(st, officer, body)) == 0) {
+	    0 && (code = chain_known_officer(st, officer, body)) == 0 &&
+	    /* A "from" left out is now, after every token: only one the
+	     * client gives can claim a past the tokens have proven. */
+	    (json_object_get(obj, "from") == NULL || (code =
+	    chain_check_time(st, CHAIN_TIME_TOKEN, serial, "from", from, ms,
+	    NULL, body)) == 0)) {
 		if ((p = json_pack("{s:s, s:s, s:s}", "camera", serial,
 		    "officer", officer, "from", from)) == NULL)
 			code = reply_error(body, 500, "out of memory");

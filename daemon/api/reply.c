@@ -27,6 +27,20 @@ reply_error(json_t **body, int code, const char *fmt, ...)
 	return code;
 }
 
+int
+reply_refuse(json_t **body, int code, const char *rule, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	*body = json_pack("{s:s, s:s}", "error", msg, "rule", rule);
+	return code;
+}
+
 /* An internal failure, logged here where the policy is decided. */
 int
 reply_failed(json_t **body, int rc, const char *what)
@@ -46,14 +60,14 @@ reply_parse_body(const struct api_request *req, const char *const *allowed,
 
 	*obj = NULL;
 	if (req->body == NULL)
-		return reply_error(body, 400, "request body must be a JSON "
-		    "object");
+		return reply_refuse(body, 400, "body_json", "request body "
+		    "must be a JSON object");
 	*obj = json_loadb(req->body, req->bodylen, JSON_REJECT_DUPLICATES, &e);
 	if (!json_is_object(*obj)) {
 		json_decref(*obj);
 		*obj = NULL;
-		return reply_error(body, 400, "request body is not a JSON "
-		    "object: %s", e.text);
+		return reply_refuse(body, 400, "body_json", "request body is "
+		    "not a JSON object: %s", e.text);
 	}
 	json_object_foreach(*obj, key, v) {
 		for (i = 0; allowed[i] != NULL; i++)
@@ -62,8 +76,8 @@ reply_parse_body(const struct api_request *req, const char *const *allowed,
 		if (allowed[i] == NULL) {
 			json_decref(*obj);
 			*obj = NULL;
-			return reply_error(body, 400, "unknown field \"%s\"",
-			    key);
+			return reply_refuse(body, 400, "field_unknown",
+			    "unknown field \"%s\"", key);
 		}
 	}
 	return 0;
@@ -81,18 +95,19 @@ reply_text(json_t *obj, const char *key, int optional, const char **out,
 	if (v == NULL && optional)
 		return 0;
 	if (v == NULL)
-		return reply_error(body, 400, "missing field \"%s\"", key);
+		return reply_refuse(body, 400, "field_missing",
+		    "missing field \"%s\"", key);
 	if (!json_is_string(v))
-		return reply_error(body, 400, "field \"%s\" must be a string",
-		    key);
+		return reply_refuse(body, 400, "field_type",
+		    "field \"%s\" must be a string", key);
 	n = json_string_length(v);
 	if (n == 0 || n > REPLY_TEXT_MAX)
-		return reply_error(body, 400, "field \"%s\" must have 1 to %d "
-		    "bytes", key, REPLY_TEXT_MAX);
+		return reply_refuse(body, 400, "field_length", "field \"%s\" "
+		    "must have 1 to %d bytes", key, REPLY_TEXT_MAX);
 	for (s = (const unsigned char *)json_string_value(v); *s; s++)
 		if (*s < 0x20 || *s == 0x7f)
-			return reply_error(body, 400, "field \"%s\" contains a "
-			    "control character", key);
+			return reply_refuse(body, 400, "field_text", "field "
+			    "\"%s\" contains a control character", key);
 	*out = json_string_value(v);
 	return 0;
 }
@@ -128,8 +143,9 @@ reply_time(json_t *obj, const char *key, char *buf, size_t len, int64_t *ms,
 	if (s == NULL)
 		*ms = summary_now_ms();
 	else if (rfc3339_parse(s, ms) != 0)
-		return reply_error(body, 400, "%s \"%s\" is not an RFC 3339 "
-		    "time such as 2026-11-26T10:00:00+08:00", key, s);
+		return reply_refuse(body, 400, "time_format", "%s \"%s\" is "
+		    "not an RFC 3339 time such as 2026-11-26T10:00:00+08:00",
+		    key, s);
 	rfc3339_format(*ms, buf, len);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * reply: what every control API handler uses to read a request and to
  * refuse one (docs/api.md, "Status codes").  Each function that refuses
- * sets *body to {"error": "<one line>"} and returns the HTTP status; it
- * returns 0 when the request passes.  Nothing here appends to the log or
+ * sets *body to {"error": "<one line>", "rule": "<name>"} and returns the
+ * HTTP status; it returns 0 when the request passes.  Nothing here appends to the log or
  * calls back into a handler.
  */
 #ifndef CUSTOSD_REPLY_H
@@ -20,6 +20,15 @@
 /* Sets *body to {"error": the formatted line} and returns code. */
 int	 reply_error(json_t **body, int code, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * A refusal that applies a rule: sets *body to {"error": the formatted
+ * line, "rule": rule} and returns code.  rule is a stable name
+ * (docs/api.md, "Status codes") that a client may test, unlike the
+ * line's words.
+ */
+int	 reply_refuse(json_t **body, int code, const char *rule,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* A 500 for the internal failure rc while doing what, logged here. */
 int	 reply_failed(json_t **body, int rc, const char *what);

@@ -25,6 +25,7 @@
 #include "daemon/station.h"
 #include "daemon/summary.h"
 #include "chain.h"
+#include "procedure.h"
 #include "reply.h"
 #include "reports.h"
 
@@ -281,6 +282,34 @@ footage(const struct evidence *g, json_int_t *count, json_int_t *dur_ms)
 	free(seen);
 }
 
+/*
+ * Marks each of the row's credit_repairs (procedure_json()) "overdue"
+ * when the findings f have a credit_repair_overdue that cites it.
+ */
+static void
+credit_overdue(json_t *row, const json_t *f)
+{
+	json_t *c, *x, *v;
+	json_int_t idx;
+	const char *rule;
+	size_t k, m, n;
+	int over;
+
+	json_array_foreach(json_object_get(row, "credit_repairs"), k, c) {
+		idx = json_integer_value(json_object_get(c, "index"));
+		over = 0;
+		json_array_foreach(f, m, x) {
+			rule = json_string_value(json_object_get(x, "rule"));
+			if (rule == NULL ||
+			    strcmp(rule, "credit_repair_overdue") != 0)
+				continue;
+			json_array_foreach(json_object_get(x, "entries"), n, v)
+				over |= json_integer_value(v) == idx;
+		}
+		json_object_set_new(c, "overdue", json_boolean(over));
+	}
+}
+
 /* One ledger row of i (gathered in g, findings f borrowed). */
 static json_t *
 ledger_row(struct station *st, const struct registry_inspection *i,
@@ -291,6 +320,7 @@ ledger_row(struct station *st, const struct registry_inspection *i,
 	json_t *row, *offs, *arr, *names, *v;
 	json_int_t count, dur;
 	size_t k;
+	int rc;
 
 	if ((row = json_pack("{s:s, s:s, s:s}", "id", i->id, "date", date,
 	    "enterprise", i->enterprise)) == NULL)
@@ -322,6 +352,15 @@ ledger_row(struct station *st, const struct registry_inspection *i,
 	footage(g, &count, &dur);
 	json_object_set_new(row, "footage_count", json_integer(count));
 	json_object_set_new(row, "footage_duration_ms", json_integer(dur));
+	/*
+	 * The steps after the visit, as the inspection's own answer shows
+	 * them; a row without them (the registry failing) still counts.
+	 */
+	if ((rc = procedure_json(st, i->id, row)) != 0)
+		log_warnx_r(rc, "inspection %s: cannot read its procedure",
+		    i->id);
+	else
+		credit_overdue(row, f);
 	names = json_array();
 	json_array_foreach(f, k, v)
 		json_array_append(names, json_object_get(v, "rule"));
@@ -398,6 +437,8 @@ inspection_get(const struct route_env *env, const struct api_request *req,
 	if ((*body = inspection_json(i, now)) != NULL &&
 	    (f = findings(st, i, &ev)) != NULL)
 		json_object_set_new(*body, "findings", f);
+	if ((rc = procedure_json(st, id, *body)) != 0)
+		log_warnx_r(rc, "inspection %s: cannot read its procedure", id);
 	evidence_free(&ev);
 	registry_inspection_free(i);
 	if ((rc = registry_inspection_chain(st->registry, id, &c, &n)) != 0)

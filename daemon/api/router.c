@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "chain.h"
+#include "decisions.h"
 #include "inspections.h"
 #include "links.h"
 #include "registry.h"
@@ -93,6 +94,12 @@ static const struct route routes[] = {
 	    NULL, &inspection_review },
 	{ HTTP_POST, "/v1/inspections/{id}/feedback", ROLE_WRITE,
 	    NULL, &inspection_feedback },
+	{ HTTP_POST, "/v1/inspections/{id}/decision", ROLE_WRITE,
+	    NULL, &inspection_decision },
+	{ HTTP_POST, "/v1/inspections/{id}/credit-repair/apply", ROLE_WRITE,
+	    NULL, &inspection_credit_apply },
+	{ HTTP_POST, "/v1/inspections/{id}/credit-repair/answer", ROLE_WRITE,
+	    NULL, &inspection_credit_answer },
 	{ HTTP_POST, "/v1/inspections/{id}/exported", ROLE_WRITE,
 	    NULL, &inspection_exported },
 	{ HTTP_POST, "/v1/inspections/{id}/viewed", ROLE_WRITE,

@@ -1,8 +1,9 @@
 /*
  * dock_int.h: the dock's state, shared by dock.c (dock.root watched, the
  * cameras docked and walked, stop), session.c (a camera's files sealed
- * and its dock.session entry) and dock_state.c (status, a camera taken
- * off, the end), and by no one else.  The loop owns every structure here.
+ * and its dock.session entry), gaps.c (its numbering checked) and
+ * dock_state.c (status, a camera taken off, the end), and by no one
+ * else.  The loop owns every structure here.
  */
 #ifndef CUSTOSD_DOCK_INT_H
 #define CUSTOSD_DOCK_INT_H
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <uv.h>
 
 #include "walk.h"
@@ -55,6 +57,10 @@ struct camera {
 	uint64_t	 files_total, files_done, bytes_total, bytes_done;
 	uint64_t	 errors, refused;
 	struct walk_clock clock;	/* found by the walk */
+	json_t		*gaps;		/* the session's numbering holes
+					   (gaps.h), or NULL before the
+					   check; kept for the status */
+	size_t		 gaps_omitted;	/* holes left out of gaps */
 	/* The file being sealed. */
 	int		 fd, parentfd;
 	struct stat	 sb;

@@ -36,6 +36,7 @@ cam_free(struct camera *c)
 	if (c->volfd != -1)
 		close(c->volfd);
 	walk_items_free(c->items, c->nitems);
+	json_decref(c->gaps);
 	free(c);
 }
 
@@ -129,6 +130,13 @@ dock_status(const struct dock *d)
 		    "errors", (json_int_t)c->errors,
 		    "refused", (json_int_t)c->refused,
 		    "started", ts);
+		/* The holes in the numbering of the session's files. */
+		if (o != NULL && c->gaps != NULL &&
+		    json_array_size(c->gaps) > 0 && json_object_set(o,
+		    "numbering_gaps", c->gaps) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (o == NULL || json_array_append_new(arr, o) != 0) {
 			json_decref(j);
 			return NULL;

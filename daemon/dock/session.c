@@ -32,6 +32,7 @@
 #include "dock.h"
 #include "dock_int.h"
 #include "daemon/entry.h"
+#include "gaps.h"
 #include "daemon/journal.h"
 #include "daemon/seal/seal.h"
 #include "session.h"
@@ -541,8 +542,8 @@ session_json(struct camera *c, const char *ended)
 	char ts0[32], ts1[32];
 	uint64_t sealed = 0, exists = 0, refused = 0, failed = 0, pending = 0;
 	uint64_t bytes = 0;
-	size_t i, omitted;
-	json_t *p, *inv;
+	size_t i, omitted, gaps_omitted;
+	json_t *p, *inv, *gaps;
 	int bad = 0;
 
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -607,6 +608,14 @@ session_json(struct camera *c, const char *ended)
 	/* A truncated walk does not know what is on the volume. */
 	if (!c->truncated)
 		put(&bad, p, "missing", missing_json(c));
+	if ((gaps = gaps_of(c, &gaps_omitted)) == NULL)
+		bad = 1;
+	else if (json_array_size(gaps) > 0) {
+		put(&bad, p, "numbering_gaps", json_incref(gaps));
+		if (gaps_omitted > 0)
+			put(&bad, p, "numbering_gaps_omitted",
+			    json_integer((json_int_t)gaps_omitted));
+	}
 	put(&bad, p, "clock_drift", clock_json(c));
 	if (bad) {
 		json_decref(p);

@@ -12,11 +12,15 @@
  * upload wrote it while receiving it): its step 1 is seal_verify_work, the
  * re-read and match alone, and the rest is the same.
  *
- * Jobs whose objects are equal are serialised from the catalog look-up to
- * the callback: the sealer keeps the jobs past step 1 in "held" (one per
- * object) and parks a second job for the same object in "waiting" until
- * the first has called back; it then looks the object up again and
- * finds the first one's entry.
+ * Jobs for the same object from the same camera are serialised from the
+ * catalog look-up to the callback: the sealer keeps the jobs past step 1
+ * in "held" (one per object and camera) and parks a second job for the
+ * same pair in "waiting" until the first has called back; it then looks
+ * the pair up again and finds the first one's entry.  The same object
+ * from another camera is that camera's own segment, so such jobs run
+ * side by side; which of them names the other in "same_object_as" is
+ * decided when each entry is built (seal_entry.c), on the loop thread
+ * right before its append, so the later entry always names the earlier.
  *
  * A FAILED result's rc says why nothing was appended:
  *	CUSTOS_ERR_INVALID	not a regular file
@@ -109,17 +113,20 @@ log_outcome(const struct job *j, enum seal_outcome outcome)
 	enum digest_alg alg = j->s->st->cfg->digest_alg;
 	char obj[HEX_ENCLEN(DIGEST_LEN)], leaf[HEX_ENCLEN(DIGEST_LEN)];
 	const char *cam = j->camera;	/* a serial checked by its source */
-	char path[LOG_QUOTE_LEN];
+	char path[LOG_QUOTE_LEN], same[48] = "";
 
 	log_quote(j->path, path, sizeof(path));
 	hex_encode(j->object, DIGEST_LEN, obj);
 	hex_encode(j->leaf, DIGEST_LEN, leaf);
+	if (j->has_same)
+		snprintf(same, sizeof(same), " same_object_as=%llu",
+		    (unsigned long long)j->same_as);
 	if (outcome == SEAL_NEW)
 		log_info("sealed camera=%s %s=%s leaf=%s index=%llu size=%llu "
-		    "decodable=%d path=%s", cam, digest_name(alg),
+		    "decodable=%d path=%s%s", cam, digest_name(alg),
 		    obj, leaf, (unsigned long long)j->index,
 		    (unsigned long long)j->size, j->decodable,
-		    path);
+		    path, same);
 	else if (outcome == SEAL_EXISTS)
 		log_info("already sealed camera=%s %s=%s index=%llu path=%s%s",
 		    cam, digest_name(alg), obj,
@@ -135,9 +142,17 @@ log_outcome(const struct job *j, enum seal_outcome outcome)
 		    cam, path, j->rc, j->reason);
 }
 
+/* Whether a and b seal the same object from the same camera. */
+static int
+same_key(const struct job *a, const struct job *b)
+{
+	return memcmp(a->object, b->object, DIGEST_LEN) == 0 &&
+	    strcmp(a->camera, b->camera) == 0;
+}
+
 /*
- * Takes j out of s->held and moves the jobs waiting for its object to a
- * list of their own, which it returns.
+ * Takes j out of s->held and moves the jobs waiting for its object and
+ * camera to a list of their own, which it returns.
  */
 static struct job *
 release(struct sealer *s, struct job *j)
@@ -151,7 +166,7 @@ release(struct sealer *s, struct job *j)
 	*pp = j->next;
 	j->next = NULL;
 	for (pp = &s->waiting; (w = *pp) != NULL;) {
-		if (memcmp(w->object, j->object, DIGEST_LEN) == 0) {
+		if (same_key(w, j)) {
 			*pp = w->next;
 			w->next = wake;
 			wake = w;
@@ -162,24 +177,24 @@ release(struct sealer *s, struct job *j)
 }
 
 static int
-is_held(const struct sealer *s, const uint8_t object[DIGEST_LEN])
+is_held(const struct sealer *s, const struct job *j)
 {
 	const struct job *h;
 
 	for (h = s->held; h != NULL; h = h->next) {
-		if (memcmp(h->object, object, DIGEST_LEN) == 0)
+		if (same_key(h, j))
 			return 1;
 	}
 	return 0;
 }
 
-/* Holds j's object and goes on, or parks j behind the holder. */
+/* Holds j's object and camera and goes on, or parks j behind the holder. */
 static void
 hold(struct job *j)
 {
 	struct sealer *s = j->s;
 
-	if (is_held(s, j->object)) {
+	if (is_held(s, j)) {
 		j->next = s->waiting;
 		s->waiting = j;
 		return;
@@ -397,7 +412,11 @@ stat_done(uv_work_t *work, int status)
 	}
 }
 
-/* Step 2: is the object sealed already? */
+/*
+ * Step 2: has this camera sealed the object already?  The same bytes
+ * sealed from another camera go on: this camera's custody of them is a
+ * segment of its own.
+ */
 static void
 lookup(struct job *j)
 {
@@ -409,7 +428,8 @@ lookup(struct job *j)
 		finish(j, SEAL_FAILED);
 		return;
 	}
-	rc = catalog_object(j->s->cat, j->object, &j->index, &size);
+	rc = catalog_camera_object(j->s->cat, j->camera, j->object, &j->index,
+	    &size);
 	if (rc == 0) {
 		finish(j, SEAL_EXISTS);
 		return;

@@ -11,15 +11,18 @@
  *      X, the source is first only read and hashed; if that hash is X and
  *      the store has X, nothing is written and step 2 answers EXISTS; if
  *      not, a warning is logged and the normal copy runs);
- *   2. loop: if the object already has a segment.sealed entry (catalog),
- *      stop: nothing new is appended and the result says where it is;
+ *   2. loop: if the object already has a segment.sealed entry from the
+ *      same camera (catalog), stop: nothing new is appended and the result
+ *      says where it is (the same bytes from another camera go on, and
+ *      their entry names the first one in "same_object_as");
  *   3. probe the stored object in the sandboxed media child (probe.h);
  *   4. loop: append a segment.sealed entry carrying camera_prev (the leaf
  *      hash of the camera's previous segment entry), sync the catalog;
  *   5. call back.  Only now may the source be acknowledged or deleted.
  *
- * Requests for the same object in flight at once are serialised, so the
- * same bytes from two cameras give one entry.  The struct sealer is owned
+ * Requests for the same object from the same camera in flight at once are
+ * serialised, so they give one entry; the same bytes from two cameras give
+ * one object in the store and one entry each.  The struct sealer is owned
  * by the loop thread; only step 1 runs on the thread pool.
  */
 #ifndef CUSTOSD_SEAL_H
@@ -49,7 +52,8 @@ struct seal_req {
 
 enum seal_outcome {
 	SEAL_NEW = 0,		/* stored, probed, new entry appended */
-	SEAL_EXISTS = 1,	/* already sealed: no new entry */
+	SEAL_EXISTS = 1,	/* already sealed from this camera: no new
+				   entry */
 	SEAL_FAILED = 2,	/* nothing appended; see rc and reason */
 };
 

@@ -17,6 +17,9 @@
  *	officer		assigned officer, only when known
  *	camera_prev	"<alg>:<hex>" leaf hash of the camera's previous
  *			segment.sealed entry; absent for its first segment
+ *	same_object_as	log index of the object's first segment.sealed
+ *			entry, which came from another camera; absent when
+ *			this is the object's first
  *	decodable	true only when the probe demuxed it to the end
  *	media		for probe status ok and damaged:
  *			{container, streams: [{kind, codec, width, height}]
@@ -54,7 +57,7 @@
 static const char *const own_keys[] = {
 	"type", "index", "time", "station", "object", "size", "camera",
 	"source", "path", "path_hex", "mtime", "officer", "camera_prev",
-	"decodable", "media", "probe",
+	"same_object_as", "decodable", "media", "probe",
 };
 
 static const char *const probe_names[] = {
@@ -233,6 +236,26 @@ put_prev(struct job *j, json_t *o, enum digest_alg alg)
 	return put(o, "camera_prev", json_string(s));
 }
 
+/*
+ * "same_object_as": the object's first segment.sealed entry.  The sealer
+ * found none from this camera, so one found here is another camera's.
+ */
+static int
+put_same(struct job *j, json_t *o)
+{
+	uint64_t index, size;
+	int rc;
+
+	rc = catalog_object(j->s->cat, j->object, &index, &size);
+	if (rc == CUSTOS_ERR_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	j->has_same = 1;
+	j->same_as = index;
+	return put(o, "same_object_as", json_integer((json_int_t)index));
+}
+
 /* The fields before the probe's, in the documented order. */
 static int
 put_source(struct job *j, json_t *o, enum digest_alg alg)
@@ -252,7 +275,9 @@ put_source(struct job *j, json_t *o, enum digest_alg alg)
 	if (j->officer != NULL &&
 	    (rc = put(o, "officer", json_string(j->officer))) != 0)
 		return rc;
-	return put_prev(j, o, alg);
+	if ((rc = put_prev(j, o, alg)) != 0)
+		return rc;
+	return put_same(j, o);
 }
 
 int

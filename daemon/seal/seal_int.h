@@ -23,8 +23,10 @@ struct sealer {
 	struct catalog	*cat;
 	char		*self;
 	unsigned	 pending;
-	struct job	*held;		/* past step 1, one per object */
-	struct job	*waiting;	/* for an object another job holds */
+	struct job	*held;		/* past step 1, one per object and
+					   camera */
+	struct job	*waiting;	/* for an object and camera another
+					   job holds */
 };
 
 struct job {
@@ -60,6 +62,8 @@ struct job {
 	uint64_t	 index;
 	uint8_t		 leaf[DIGEST_LEN];
 	int		 decodable;
+	int		 has_same;	/* the entry has same_object_as */
+	uint64_t	 same_as;	/* its value */
 };
 
 
@@ -86,7 +90,8 @@ void	 seal_verify_work(uv_work_t *work);
 /*
  * Builds the entry's payload for j and the probe's answer r into *out (a
  * new object, which the caller frees also on failure).  Returns 0,
- * CUSTOS_ERR_NOMEM, or the catalog's error (camera_prev).
+ * CUSTOS_ERR_NOMEM, or the catalog's error (camera_prev, same_object_as).
+ * Sets j->has_same and j->same_as.
  */
 int	 seal_entry_build(struct job *j, const struct probe_result *r,
 	    json_t **out);

@@ -16,8 +16,8 @@
  * Once every byte is in, the writer is committed on the thread pool
  * (fsync, rename) and the object goes through seal_start_stored(): re-read
  * and match, probe, segment.sealed entry.  SEAL_EXISTS means the same
- * bytes were sealed before: 200 with the existing entry, nothing
- * appended.
+ * bytes were sealed before from this camera: 200 with the existing entry,
+ * nothing appended.
  */
 #include <errno.h>
 #include <stdio.h>

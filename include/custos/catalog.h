@@ -1,8 +1,8 @@
 /*
  * catalog: indexes derived from the log, kept in tables beside it in the
  * same SQLite file (log.db), for questions the daemon asks on every file:
- * is this object already sealed, what is this camera's previous segment,
- * what did the last dock session see on this camera.
+ * is this object already sealed from this camera, what is this camera's
+ * previous segment, what did the last dock session see on this camera.
  *
  * Everything here is rebuilt from the log alone: catalog_sync() reads the
  * entries the catalog has not seen yet (by index) and applies them, so a
@@ -12,6 +12,8 @@
  * Tables (informative):
  *	catalog_state(key, value)       "synced_to": entries applied
  *	objects(object, idx, size)      first segment.sealed entry per object
+ *	camera_objects(camera, object, idx, size)  first segment.sealed
+ *	                                entry per object and camera
  *	cameras(camera, idx, leaf)      latest segment.sealed entry per camera
  *	camera_files(camera, path, size, mtime, object, status, session,
  *	    path_bytes, object_raw)     each file's state in the camera's
@@ -60,11 +62,20 @@ int	 catalog_sync(struct catalog *c, struct log *l);
 uint64_t catalog_synced(const struct catalog *c);
 
 /*
- * Looks up the first segment.sealed entry of object: sets *index and
- * *size.  Returns 0 or CUSTOS_ERR_NOTFOUND.
+ * Looks up the first segment.sealed entry of object, from any camera:
+ * sets *index and *size.  Returns 0 or CUSTOS_ERR_NOTFOUND.
  */
 int	 catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
 	    uint64_t *index, uint64_t *size);
+
+/*
+ * Looks up the first segment.sealed entry of object from camera (the same
+ * bytes from another camera do not count): sets *index and *size.
+ * Returns 0, CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_INVALID (camera NULL) or
+ * CUSTOS_ERR_DB.
+ */
+int	 catalog_camera_object(struct catalog *c, const char *camera,
+	    const uint8_t object[DIGEST_LEN], uint64_t *index, uint64_t *size);
 
 /*
  * Looks up camera's latest segment.sealed entry: sets *index and its leaf
@@ -106,6 +117,14 @@ struct catalog_file {
 int	 catalog_unsealed(struct catalog *c, const char *camera,
 	    struct catalog_file **out, size_t *n);
 void	 catalog_files_free(struct catalog_file *f, size_t n);
+
+/*
+ * Lists every file of camera's latest dock.session inventory, whatever
+ * its status, like catalog_unsealed().  Returns 0 or CUSTOS_ERR_DB /
+ * CUSTOS_ERR_NOMEM.
+ */
+int	 catalog_camera_files(struct catalog *c, const char *camera,
+	    struct catalog_file **out, size_t *n);
 
 /*
  * Looks up the dock.session entry segment (the index of a segment.sealed

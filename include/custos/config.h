@@ -5,7 +5,11 @@
  *	          (the directory of the working-day calendar files, or
  *	          "none"; default: "calendar" beside the config file if it
  *	          exists, else the installed PREFIX/share/custos/calendar)
- *	[dock]    root, after_ingest (keep|delete)
+ *	[dock]    root, after_ingest (keep|delete), file_numbering (auto
+ *	          (default), none, or a POSIX extended regex matched
+ *	          against a file's base name whose first group is the
+ *	          number: how holes in a camera's file numbering are
+ *	          found, docs/dock.md)
  *	[control] socket, group (optional: members may write through the
  *	          control socket, besides root and the daemon's user)
  *	[tsa]     url (http:// or https:// of an RFC 3161 time-stamping
@@ -86,6 +90,8 @@ struct config {
 	enum profile	 profile;
 	char		*dock_root;	/* absolute */
 	enum after_ingest after_ingest;
+	char		*file_numbering;	/* "auto", "none" or the regex;
+					   never NULL once loaded */
 	char		*control_socket;	/* absolute */
 	char		*control_group;	/* group name, or NULL */
 	char		*calendar_dir;	/* absolute; NULL with

@@ -18,11 +18,18 @@
  *	document, gap reason
  *	review, feedback,	registered, entered, left,	(stays)
  *	export, view		closed
+ *	decision		entered, left, closed		(stays)
+ *	credit-repair apply,	registered, entered, left,	(stays)
+ *	credit-repair answer	closed
  *
  * Back-fill also needs an emergency inspection not back-filled yet.
- * Review, feedback, export and view may follow closing: the case file is
- * reviewed and handed over afterwards.  lifecycle_step() holds the
- * whole table; tests/unit/test_lifecycle.c checks every cell.
+ * The penalty decision (decision.served) is served once, after entering;
+ * a credit-repair application needs the decision, and an answer needs an
+ * application that waits for one (the flags decided and credit_pending).
+ * Review, feedback, export, view, the decision and credit repair may
+ * follow closing: the case file is reviewed, decided and handed over
+ * afterwards.  lifecycle_step() holds the whole table;
+ * tests/unit/test_lifecycle.c checks every cell.
  */
 #ifndef CUSTOS_LIFECYCLE_H
 #define CUSTOS_LIFECYCLE_H
@@ -56,6 +63,9 @@ enum lifecycle_step {
 	LIFECYCLE_FEEDBACK,	/* enterprise.feedback */
 	LIFECYCLE_EXPORT,	/* bundle.exported */
 	LIFECYCLE_VIEW,		/* inspection.viewed */
+	LIFECYCLE_DECISION,	/* decision.served: the penalty decision */
+	LIFECYCLE_CREDIT_APPLY,	/* credit_repair.applied */
+	LIFECYCLE_CREDIT_ANSWER, /* credit_repair.answered */
 	LIFECYCLE_NSTEPS
 };
 
@@ -73,14 +83,23 @@ enum lifecycle_refusal {
 	LIFECYCLE_HAS_LEFT,	/* "has left the site already" */
 	LIFECYCLE_NOT_EMERGENCY, /* "was registered, not an emergency: ..." */
 	LIFECYCLE_BACKFILLED,	/* "is back-filled already" */
+	LIFECYCLE_DECIDED,	/* "has its penalty decision already" */
+	LIFECYCLE_NOT_DECIDED,	/* "has no penalty decision" */
+	LIFECYCLE_NO_APPLICATION, /* "has no credit-repair application ..." */
 	LIFECYCLE_NREFUSALS
 };
 
-/* Where an inspection stands: its state and the two back-fill flags. */
+/*
+ * Where an inspection stands: its state, the two back-fill flags and
+ * how far its decision and credit repair have come.
+ */
 struct lifecycle {
 	enum lifecycle_state	 state;
 	int			 emergency;	/* began as an emergency */
 	int			 backfilled;	/* has its back-fill */
+	int			 decided;	/* has its decision.served */
+	int			 credit_pending; /* credit-repair applications
+						   not answered yet */
 };
 
 /*
@@ -90,7 +109,9 @@ struct lifecycle {
  * cases: it is what the step records, which a replay of a log follows
  * even where this table would refuse the step (an entry written by
  * another station); a refused register or emergency leaves *to as *from
- * (the first entry of an inspection wins).  from and to may be the same
+ * (the first entry of an inspection wins).  A decision sets decided, an
+ * application adds one to credit_pending and an answer takes one away
+ * (never below 0).  from and to may be the same
  * object.  An unknown state or step is CUSTOS_ERR_INVALID with *why
  * LIFECYCLE_NREFUSALS and *to unchanged from *from.
  */
@@ -120,5 +141,12 @@ int	 lifecycle_step_of(const char *type, enum lifecycle_step *step);
 
 /* The words for why (see enum lifecycle_refusal); "" for LIFECYCLE_OK. */
 const char *lifecycle_refusal_text(enum lifecycle_refusal why);
+
+/*
+ * The name of the rule behind why, as the station's refusals name it
+ * in their "rule" member ("inspection_closed", "decision_once", ...);
+ * "" for LIFECYCLE_OK, NULL for anything that is not a refusal.
+ */
+const char *lifecycle_refusal_rule(enum lifecycle_refusal why);
 
 #endif

@@ -15,6 +15,10 @@
  *	inspections(id, ...)	one row an inspection (docs/inspection.md),
  *				with its state and its chain's last entry
  *	inspection_entries(inspection, idx, type)	its chain
+ *	reviews(idx, inspection, reviewer, result, note, time)
+ *	decisions(inspection, number, penalty, at, credit_notice, idx)
+ *	credit_repairs(idx, inspection, at, text, due, due_unknown,
+ *	    answer_idx, result, note, answered_at, late)
  *
  * Text is UTF-8 as the entries carry it; names may be Chinese.
  */
@@ -220,6 +224,69 @@ void	 registry_inspections_free(struct registry_inspection *i, size_t n);
 int	 registry_inspection_chain(struct registry *r, const char *id,
 	    struct registry_chain_entry **out, size_t *n);
 void	 registry_chain_free(struct registry_chain_entry *c, size_t n);
+
+/*
+ * What follows an inspection's visit (lib/inspection/registry_procedure.c):
+ * its legal reviews, its penalty decision (decision.served) and its
+ * credit-repair applications (credit_repair.applied) with their answers
+ * (credit_repair.answered), each as the log's entries wrote it.
+ */
+struct registry_review {
+	uint64_t	 index;		/* the review.recorded entry */
+	char		*reviewer;	/* officer ID */
+	char		*result;	/* approved or returned */
+	char		*note;		/* NULL when not given */
+	char		*time;		/* the entry's "time" */
+};
+
+struct registry_decision {
+	char		*number;	/* the decision's document number */
+	char		*penalty;	/* what was decided */
+	char		*at;		/* when it was served */
+	char		*credit_notice;	/* NULL: not served with it */
+	uint64_t	 index;		/* the decision.served entry */
+};
+
+struct registry_credit_repair {
+	uint64_t	 index;		/* the credit_repair.applied entry */
+	char		*at;		/* when the application came in */
+	char		*text;
+	char		*due;		/* RFC 3339, or NULL */
+	char		*due_unknown;	/* why there is no due, or NULL */
+	int		 answered;	/* the fields below are set */
+	uint64_t	 answer_index;	/* the credit_repair.answered entry */
+	char		*result;	/* granted or refused; NULL */
+	char		*note;		/* NULL when not given */
+	char		*answered_at;	/* the answer's "at"; NULL */
+	int		 late;		/* answered after due */
+};
+
+/*
+ * The legal reviews of inspection id, oldest first: a new array *out of
+ * *n (possibly 0; free with registry_reviews_free()).  Returns 0 or an
+ * error.
+ */
+int	 registry_reviews(struct registry *r, const char *id,
+	    struct registry_review **out, size_t *n);
+void	 registry_reviews_free(struct registry_review *v, size_t n);
+
+/*
+ * The penalty decision of inspection id: 0 and *out (free with
+ * registry_decision_free()), CUSTOS_ERR_NOTFOUND when none was served,
+ * or an error.
+ */
+int	 registry_decision(struct registry *r, const char *id,
+	    struct registry_decision **out);
+void	 registry_decision_free(struct registry_decision *d);
+
+/*
+ * The credit-repair applications of inspection id, oldest first, like
+ * registry_reviews() (free with registry_credit_repairs_free()).
+ */
+int	 registry_credit_repairs(struct registry *r, const char *id,
+	    struct registry_credit_repair **out, size_t *n);
+void	 registry_credit_repairs_free(struct registry_credit_repair *c,
+	    size_t n);
 
 /*
  * Sets *n to the number of inspections whose ID starts with prefix

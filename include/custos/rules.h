@@ -27,6 +27,19 @@ struct calendar;
 /* Working days after being coded red within which an inspection enters. */
 #define RULES_RED_WORKDAYS	5
 
+/*
+ * Working days after the day a credit-repair application is received
+ * within which the bureau answers it (credit_repair_overdue).
+ */
+#define RULES_CREDIT_REPAIR_WORKDAYS	3
+
+/*
+ * A hand-entered "at" of inspection.emergency, inspection.entered or
+ * inspection.left more than this before the entry's own "time" is the
+ * finding recorded_late: the log proves only when the step was recorded.
+ */
+#define RULES_RECORD_LAG_MS	(INT64_C(2) * 60 * 60 * 1000)
+
 struct rules_input {
 	/*
 	 * The inspection's entries in log order, from its

@@ -37,6 +37,16 @@ struct evidence;
  * officer, officer_name, duration_ms, object, segment, start_source
  * ("recorded_start" or "mtime"), linked, where they apply.
  *
+ * The camera's clock (docs/audit.md): every footage event has
+ * "recorded_time" (its "time": the camera's clock).  When a dock.session
+ * of ev lists the segment as "sealed" by the same camera, the event has
+ * "drift_session" (that session's index) and either "drift_ms" (its
+ * clock_drift: camera minus station) and "corrected_time" (recorded time
+ * minus drift_ms), or "drift_unknown" (why the session measured none);
+ * the coverage item then has "drift_ms", "corrected_from" and
+ * "corrected_to".  Nothing else moves: events are ordered, and coverage
+ * and gaps computed, by the recorded times as the entries hold them.
+ *
  * coverage lists every segment of ev by recorded start and duration (the
  * reading of rules_segment_span()), ordered by start; "linked" is false
  * for a segment unlinked again.  gaps are the stretches between entering
@@ -58,7 +68,8 @@ int	 timeline_build(const struct evidence *ev, const json_t *findings,
  * Writes timeline (timeline_build()'s object) to f as readable text, one
  * line a step: UTC time with Beijing time beside it, the log index, the
  * kind and the text; footage lines with their recorded times and
- * durations; then the coverage, the gaps (unexplained ones marked) and
+ * durations, and under each one with a dock session a line on the
+ * camera's clock (its drift and the corrected time); then the coverage, the gaps (unexplained ones marked) and
  * the findings.  Fields missing from timeline are skipped.  Write errors
  * are left in f's error indicator for the caller to check.
  */

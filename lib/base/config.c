@@ -340,6 +340,7 @@ set_defaults(struct config *c)
 	c->after_ingest = AFTER_INGEST_KEEP;
 	if ((c->state_dir = strdup("/var/lib/custos")) == NULL ||
 	    (c->dock_root = strdup("/srv/custos/dock")) == NULL ||
+	    (c->file_numbering = strdup("auto")) == NULL ||
 	    (c->control_socket = strdup("/run/custos/control.sock")) == NULL)
 		return CUSTOS_ERR_NOMEM;
 	return 0;
@@ -477,6 +478,7 @@ config_free(struct config *c)
 	free(c->station_name);
 	free(c->state_dir);
 	free(c->dock_root);
+	free(c->file_numbering);
 	free(c->control_socket);
 	free(c->control_group);
 	free(c->calendar_dir);

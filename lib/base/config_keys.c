@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,6 +334,35 @@ set_str(struct parse *p, const char *v, char **out)
 	return 0;
 }
 
+/*
+ * auto, none, or a POSIX extended regex with a group (the number).  The
+ * regex is compiled here only to be checked; the dock compiles its own.
+ */
+static int
+set_file_numbering(struct parse *p, const char *v)
+{
+	char why[128], q[ESCAPED_MAX];
+	regex_t re;
+	size_t groups;
+	int rc;
+
+	if (strcmp(v, "auto") != 0 && strcmp(v, "none") != 0) {
+		if ((rc = regcomp(&re, v, REG_EXTENDED)) != 0) {
+			regerror(rc, &re, why, sizeof(why));
+			return config_bad(p, "expected auto, none or a POSIX "
+			    "extended regex, got \"%s\": %s",
+			    config_escape(v, strlen(v), q, sizeof(q)), why);
+		}
+		groups = re.re_nsub;
+		regfree(&re);
+		if (groups < 1)
+			return config_bad(p, "the regex \"%s\" has no group: "
+			    "its first group is the file's number",
+			    config_escape(v, strlen(v), q, sizeof(q)));
+	}
+	return set_str(p, v, &p->c->file_numbering);
+}
+
 /* Printable ASCII without spaces: URLs, OIDs, host:port. */
 static int
 plain(const char *v)
@@ -498,6 +528,8 @@ const struct keydef config_keys[NKEYS] = {
 	[K_DOCK_ROOT] = { "dock", "root", set_path,
 	    offsetof(struct config, dock_root) },
 	[K_AFTER_INGEST] = { "dock", "after_ingest", set_after_ingest, 0 },
+	[K_FILE_NUMBERING] = { "dock", "file_numbering", set_file_numbering,
+	    0 },
 	[K_SOCKET] = { "control", "socket", set_socket, 0 },
 	[K_GROUP] = { "control", "group", set_group, 0 },
 	[K_CALENDAR_DIR] = { "station", "calendar_dir", set_calendar_dir, 0 },

@@ -13,6 +13,10 @@
  *		"synced_to": the number of log entries applied.
  *	objects(object BLOB PRIMARY KEY, idx INTEGER, size INTEGER)
  *		the first segment.sealed entry of each object (raw hash).
+ *	camera_objects(camera, object, idx, size)
+ *		the first segment.sealed entry of each object from each
+ *		camera: the same bytes from another camera are that
+ *		camera's own segment (docs/segment.md, same_object_as).
  *	cameras(camera TEXT PRIMARY KEY, idx INTEGER, leaf BLOB)
  *		the latest segment.sealed entry of each camera.
  *	camera_files(camera, path, size, mtime, object, status, session,
@@ -38,14 +42,16 @@
  *		These three tables came later still: a database without
  *		them has all its catalog rows dropped and synced_to set to
  *		0 by catalog_open(), so the next catalog_sync() rebuilds
- *		every table from the whole log.
+ *		every table from the whole log.  camera_objects came last
+ *		of all and is added the same way.
  *
  * Entries are applied by their "type":
  *
  *	segment.sealed	needs "object" (digest_parse, the log's algorithm),
  *			"size" (integer >= 0) and "camera" (string): the
- *			object row is inserted unless one exists (the first
- *			entry wins), the camera row is replaced.
+ *			object row and the (camera, object) row are each
+ *			inserted unless one exists (the first entry wins),
+ *			the camera row is replaced.
  *	dock.session	needs "camera" and "inventory", an array of objects
  *			each with "path" (string), "size" (integer) and
  *			"status" (string), and optionally "object",
@@ -111,6 +117,23 @@ static const char schema2_sql[] =
 	"DELETE FROM objects; DELETE FROM cameras; DELETE FROM camera_files;"
 	"UPDATE catalog_state SET value = 0 WHERE key = 'synced_to';";
 
+/*
+ * The per-camera object table, made by migrate() where has_camera_objects
+ * does not prepare; like schema2_sql it empties every catalog table so
+ * that the next sync rebuilds them all, this one included, from the log.
+ */
+static const char has_camera_objects[] =
+	"SELECT camera FROM camera_objects LIMIT 0";
+static const char schema3_sql[] =
+	"CREATE TABLE camera_objects (camera TEXT NOT NULL,"
+	"    object BLOB NOT NULL, idx INTEGER NOT NULL,"
+	"    size INTEGER NOT NULL, PRIMARY KEY (camera, object))"
+	"    WITHOUT ROWID;"
+	"DELETE FROM objects; DELETE FROM cameras; DELETE FROM camera_files;"
+	"DELETE FROM segment_sessions; DELETE FROM starts;"
+	"DELETE FROM camera_assigns;"
+	"UPDATE catalog_state SET value = 0 WHERE key = 'synced_to';";
+
 /* Run after schema_sql, once camera_files has its later columns. */
 static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS camera_files_path"
@@ -128,10 +151,12 @@ static const char migrate_sql[] =
 
 enum {
 	ST_INS_OBJECT,
+	ST_INS_CAM_OBJECT,
 	ST_PUT_CAMERA,
 	ST_DEL_FILES,
 	ST_INS_FILE,
 	ST_OBJECT,
+	ST_CAM_OBJECT,
 	ST_CAMERA,
 	ST_UNSEALED,
 	ST_FILE_OBJECT,
@@ -147,6 +172,8 @@ enum {
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_INS_OBJECT] = "INSERT OR IGNORE INTO objects (object, idx, size) "
 	    "VALUES (?1, ?2, ?3)",
+	[ST_INS_CAM_OBJECT] = "INSERT OR IGNORE INTO camera_objects (camera, "
+	    "object, idx, size) VALUES (?1, ?2, ?3, ?4)",
 	[ST_PUT_CAMERA] = "INSERT OR REPLACE INTO cameras (camera, idx, leaf) "
 	    "VALUES (?1, ?2, ?3)",
 	[ST_DEL_FILES] = "DELETE FROM camera_files WHERE camera = ?1",
@@ -154,6 +181,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "object, status, session, path_bytes, object_raw) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_OBJECT] = "SELECT idx, size FROM objects WHERE object = ?1",
+	[ST_CAM_OBJECT] = "SELECT idx, size FROM camera_objects "
+	    "WHERE camera = ?1 AND object = ?2",
 	[ST_CAMERA] = "SELECT idx, leaf FROM cameras WHERE camera = ?1",
 	[ST_UNSEALED] = "SELECT path, size, status, session FROM camera_files "
 	    "WHERE camera = ?1 AND status <> 'sealed' ORDER BY rowid",
@@ -218,7 +247,8 @@ schema(sqlite3 *db)
 
 	if ((rc = db_exec(db, schema_sql)) != 0 ||
 	    (rc = migrate(db, has_new_columns, migrate_sql)) != 0 ||
-	    (rc = migrate(db, has_sessions, schema2_sql)) != 0)
+	    (rc = migrate(db, has_sessions, schema2_sql)) != 0 ||
+	    (rc = migrate(db, has_camera_objects, schema3_sql)) != 0)
 		return rc;
 	return db_exec(db, index_sql);
 }
@@ -227,7 +257,8 @@ static int	apply_entry(void *, struct log *, uint64_t, const char *,
 		    json_t *);
 
 /* The tables that came last tell that the daemon has upgraded it. */
-static const char *const ready[] = { has_new_columns, has_sessions, NULL };
+static const char *const ready[] = { has_new_columns, has_sessions,
+	has_camera_objects, NULL };
 
 static const struct view_def catalog_view = {
 	"catalog_state", schema, ready, apply_entry
@@ -329,6 +360,13 @@ apply_segment(struct catalog *c, struct log *l, uint64_t index, json_t *e)
 	sqlite3_bind_blob(st, 1, hash, DIGEST_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+	if ((rc = db_step_done(st)) != 0)
+		return rc;
+	st = c->st[ST_INS_CAM_OBJECT];
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, hash, DIGEST_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
 	if ((rc = db_step_done(st)) != 0)
 		return rc;
 	st = c->st[ST_PUT_CAMERA];
@@ -527,6 +565,25 @@ catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
 }
 
 int
+catalog_camera_object(struct catalog *c, const char *camera,
+    const uint8_t object[DIGEST_LEN], uint64_t *index, uint64_t *size)
+{
+	sqlite3_stmt *st = c->st[ST_CAM_OBJECT];
+	int rc;
+
+	if (camera == NULL)
+		return CUSTOS_ERR_INVALID;
+	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, object, DIGEST_LEN, SQLITE_STATIC);
+	if ((rc = db_step_row(st)) == 0) {
+		*index = (uint64_t)sqlite3_column_int64(st, 0);
+		*size = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	db_reset(st);
+	return rc;
+}
+
+int
 catalog_camera_last(struct catalog *c, const char *camera, uint64_t *index,
     uint8_t leaf[DIGEST_LEN])
 {
@@ -680,4 +737,14 @@ catalog_assignment_before(struct catalog *c, const char *camera,
 	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
 	return read_index(st, assigned);
+}
+
+/* Every file of camera's latest dock.session (the dock's numbering check). */
+int
+catalog_camera_files(struct catalog *c, const char *camera,
+    struct catalog_file **out, size_t *n)
+{
+	return view_query(c->db, &file_type, "SELECT path, size, status, "
+	    "session FROM camera_files WHERE camera = ?1 ORDER BY rowid",
+	    camera, (void **)out, n);
 }

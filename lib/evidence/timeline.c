@@ -4,7 +4,8 @@
  * event, and the same walk notes entering, leaving, the gap reasons and
  * which segments are linked now.  Footage times come from
  * rules_segment_span(), so the timeline and the footage_gap findings can
- * never disagree about where a segment lies.
+ * never disagree about where a segment lies; the camera's clock drift is
+ * shown beside those times (timeline_clock.c), never applied to them.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,9 +20,9 @@
 #include "custos/rfc3339.h"
 #include "custos/rules.h"
 #include "custos/timeline.h"
+#include "timeline_int.h"
 
 #define NONE		INT64_C(-1)
-#define BEIJING_MS	(INT64_C(8) * 3600 * 1000)
 
 /* A gap reason: when, why, and its entry. */
 struct reason {
@@ -78,18 +79,6 @@ cmp_reason(const void *a, const void *b)
 	const struct reason *x = a, *y = b;
 
 	return rules_span_cmp(&x->at, &y->at);
-}
-
-void
-timeline_beijing(int64_t ms, char *buf, size_t len)
-{
-	char t[RFC3339_LEN];
-
-	/* China keeps UTC+8 all year, so a fixed offset is exact. */
-	rfc3339_format(ms + BEIJING_MS, t, sizeof(t));
-	t[10] = ' ';
-	t[19] = '\0';
-	snprintf(buf, len, "%s", t);
 }
 
 /* A new JSON string from a printf format, or NULL. */
@@ -542,18 +531,23 @@ segment_event(struct builder *b, const struct evidence_entry *ent,
 	    (rc = set(o, "start_source", json_string(str(json_object_get(e,
 	    "media"), "recorded_start") != NULL ? "recorded_start" :
 	    "mtime"))) != 0 ||
-	    (rc = set(o, "linked", json_boolean(linked))) != 0) {
+	    (rc = set(o, "linked", json_boolean(linked))) != 0 ||
+	    (c = json_pack("{s:o, s:o, s:I, s:s*, s:b}", "from", jtime(from),
+	    "to", jtime(to), "segment", (json_int_t)ent->index, "camera",
+	    str(e, "camera"), "linked", linked)) == NULL) {
 		json_decref(o);
+		return rc != 0 ? rc : CUSTOS_ERR_NOMEM;
+	}
+	/* The camera's clock: shown beside the recorded times. */
+	if ((rc = timeline_clock_note(b->ev, ent, from, to, o, c)) != 0)
+		json_decref(o);
+	else
+		rc = add_event(b, from, (int64_t)ent->index, o);
+	if (rc != 0) {
+		json_decref(c);
 		return rc;
 	}
-	if ((rc = add_event(b, from, (int64_t)ent->index, o)) != 0)
-		return rc;
-	c = json_pack("{s:o, s:o, s:I, s:s*, s:b}", "from", jtime(from), "to",
-	    jtime(to), "segment", (json_int_t)ent->index, "camera",
-	    str(e, "camera"), "linked", linked);
-	if (c == NULL || json_array_append_new(coverage, c) != 0)
-		return CUSTOS_ERR_NOMEM;
-	return 0;
+	return json_array_append_new(coverage, c) != 0 ? CUSTOS_ERR_NOMEM : 0;
 }
 
 static int
@@ -810,6 +804,7 @@ print_events(FILE *f, const json_t *events)
 {
 	const json_t *e;
 	const char *kind;
+	char *clock;
 	size_t i;
 
 	json_array_foreach(events, i, e) {
@@ -823,6 +818,12 @@ print_events(FILE *f, const json_t *events)
 		    (int)(11 - strlen(kind)) : 1, "");
 		put(f, str(e, "text"));
 		fputc('\n', f);
+		if ((clock = timeline_clock_line(e)) != NULL) {
+			fprintf(f, "%*s", 60, "");
+			put(f, clock);
+			fputc('\n', f);
+			free(clock);
+		}
 	}
 	if (json_array_size(events) == 0)
 		fputs("  (no steps)\n", f);

@@ -20,6 +20,7 @@ enum rule {
 	LEAVES,
 	WHILE_OPEN,	/* anything up to and including closing */
 	EVEN_CLOSED,	/* the case file's steps, also after closing */
+	DECIDES,	/* the penalty decision: once entered, also closed */
 	NRULES
 };
 
@@ -33,6 +34,8 @@ static const enum lifecycle_refusal rules[NRULES][LIFECYCLE_NSTATES] = {
 	[WHILE_OPEN] = { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK,
 	    LIFECYCLE_OK, LIFECYCLE_IS_CLOSED },
 	[EVEN_CLOSED] = { LIFECYCLE_UNKNOWN, LIFECYCLE_OK, LIFECYCLE_OK,
+	    LIFECYCLE_OK, LIFECYCLE_OK },
+	[DECIDES] = { LIFECYCLE_UNKNOWN, LIFECYCLE_NOT_ENTERED, LIFECYCLE_OK,
 	    LIFECYCLE_OK, LIFECYCLE_OK },
 };
 
@@ -72,6 +75,12 @@ static const struct {
 	    LIFECYCLE_NONE },
 	[LIFECYCLE_VIEW] = { ENTRY_INSPECTION_VIEWED, EVEN_CLOSED,
 	    LIFECYCLE_NONE },
+	[LIFECYCLE_DECISION] = { ENTRY_DECISION_SERVED, DECIDES,
+	    LIFECYCLE_NONE },
+	[LIFECYCLE_CREDIT_APPLY] = { ENTRY_CREDIT_REPAIR_APPLIED, EVEN_CLOSED,
+	    LIFECYCLE_NONE },
+	[LIFECYCLE_CREDIT_ANSWER] = { ENTRY_CREDIT_REPAIR_ANSWERED,
+	    EVEN_CLOSED, LIFECYCLE_NONE },
 };
 
 static const char *const state_names[LIFECYCLE_NSTATES] = {
@@ -92,6 +101,26 @@ static const char *const refusal_texts[LIFECYCLE_NREFUSALS] = {
 	[LIFECYCLE_NOT_EMERGENCY] = "was registered, not an emergency: "
 	    "nothing to back-fill",
 	[LIFECYCLE_BACKFILLED] = "is back-filled already",
+	[LIFECYCLE_DECIDED] = "has its penalty decision already",
+	[LIFECYCLE_NOT_DECIDED] = "has no penalty decision",
+	[LIFECYCLE_NO_APPLICATION] = "has no credit-repair application "
+	    "waiting for an answer",
+};
+
+/* The rule each refusal applies, the "rule" of the station's answer. */
+static const char *const refusal_rules[LIFECYCLE_NREFUSALS] = {
+	[LIFECYCLE_OK] = "",
+	[LIFECYCLE_EXISTS] = "inspection_exists",
+	[LIFECYCLE_UNKNOWN] = "inspection_unknown",
+	[LIFECYCLE_IS_CLOSED] = "inspection_closed",
+	[LIFECYCLE_HAS_ENTERED] = "enter_once",
+	[LIFECYCLE_NOT_ENTERED] = "not_entered",
+	[LIFECYCLE_HAS_LEFT] = "leave_once",
+	[LIFECYCLE_NOT_EMERGENCY] = "backfill_emergency_only",
+	[LIFECYCLE_BACKFILLED] = "backfill_once",
+	[LIFECYCLE_DECIDED] = "decision_once",
+	[LIFECYCLE_NOT_DECIDED] = "credit_repair_after_decision",
+	[LIFECYCLE_NO_APPLICATION] = "credit_repair_answer_needs_application",
 };
 
 /* Why the table refuses step from *from, or OK. */
@@ -100,11 +129,49 @@ refusal(const struct lifecycle *from, enum lifecycle_step step)
 {
 	enum lifecycle_refusal why = rules[steps[step].rule][from->state];
 
-	if (why != LIFECYCLE_OK || step != LIFECYCLE_BACKFILL)
+	if (why != LIFECYCLE_OK)
 		return why;
-	if (!from->emergency)
-		return LIFECYCLE_NOT_EMERGENCY;
-	return from->backfilled ? LIFECYCLE_BACKFILLED : LIFECYCLE_OK;
+	switch (step) {
+	case LIFECYCLE_BACKFILL:
+		if (!from->emergency)
+			return LIFECYCLE_NOT_EMERGENCY;
+		return from->backfilled ? LIFECYCLE_BACKFILLED : LIFECYCLE_OK;
+	case LIFECYCLE_DECISION:
+		return from->decided ? LIFECYCLE_DECIDED : LIFECYCLE_OK;
+	case LIFECYCLE_CREDIT_APPLY:
+		return from->decided ? LIFECYCLE_OK : LIFECYCLE_NOT_DECIDED;
+	case LIFECYCLE_CREDIT_ANSWER:
+		return from->credit_pending > 0 ? LIFECYCLE_OK :
+		    LIFECYCLE_NO_APPLICATION;
+	default:
+		return LIFECYCLE_OK;
+	}
+}
+
+/* The flags step sets in *next, as the log records them. */
+static void
+set_flags(struct lifecycle *next, enum lifecycle_step step)
+{
+	switch (step) {
+	case LIFECYCLE_EMERGENCY:
+		next->emergency = 1;
+		break;
+	case LIFECYCLE_BACKFILL:
+		next->backfilled = 1;
+		break;
+	case LIFECYCLE_DECISION:
+		next->decided = 1;
+		break;
+	case LIFECYCLE_CREDIT_APPLY:
+		next->credit_pending++;
+		break;
+	case LIFECYCLE_CREDIT_ANSWER:
+		if (next->credit_pending > 0)
+			next->credit_pending--;
+		break;
+	default:
+		break;
+	}
 }
 
 int
@@ -125,10 +192,7 @@ lifecycle_step(const struct lifecycle *from, enum lifecycle_step step,
 	if (*why != LIFECYCLE_EXISTS) {
 		if (steps[step].to != LIFECYCLE_NONE)
 			next.state = steps[step].to;
-		if (step == LIFECYCLE_EMERGENCY)
-			next.emergency = 1;
-		if (step == LIFECYCLE_BACKFILL)
-			next.backfilled = 1;
+		set_flags(&next, step);
 	}
 	*to = next;
 	return *why == LIFECYCLE_OK ? 0 : CUSTOS_ERR_INVALID;
@@ -182,4 +246,12 @@ lifecycle_refusal_text(enum lifecycle_refusal why)
 	if ((unsigned)why >= LIFECYCLE_NREFUSALS)
 		return NULL;
 	return refusal_texts[why];
+}
+
+const char *
+lifecycle_refusal_rule(enum lifecycle_refusal why)
+{
+	if ((unsigned)why >= LIFECYCLE_NREFUSALS)
+		return NULL;
+	return refusal_rules[why];
 }

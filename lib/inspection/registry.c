@@ -71,7 +71,8 @@ static int	apply_entry(void *, struct log *, uint64_t, const char *,
 
 /* A read-only open needs the tables the daemon makes. */
 static const char *const ready[] = {
-	"SELECT 1 FROM registry_state LIMIT 0", NULL
+	"SELECT 1 FROM registry_state LIMIT 0",
+	"SELECT decided, credit_pending FROM inspections LIMIT 0", NULL
 };
 
 static const struct view_def registry_view = {

@@ -13,6 +13,12 @@
  *	inspection.left		state "left", left_at
  *	inspection.closed	state "closed", closed_at, result, deadline
  *	inspection.backfilled	basis, content, backfilled, backfill_late
+ *	review.recorded, decision.served, credit_repair.applied,
+ *	credit_repair.answered	their own tables (registry_procedure.c)
+ *
+ * Every step also sets the row's lifecycle flags (emergency, backfilled,
+ * decided, credit_pending) to the ones lifecycle_step() leads to, so a
+ * rebuild from the log gives the same flags as the station had.
  *
  * Each of these is a step of custos/lifecycle.h: the state a step leads
  * to is lifecycle_step()'s, from the row's state.  The log is the record,
@@ -61,7 +67,9 @@ static const char schema_sql[] =
 	"    backfill_due TEXT, backfill_due_unknown TEXT,"
 	"    backfilled INTEGER NOT NULL DEFAULT 0,"
 	"    backfill_late INTEGER NOT NULL DEFAULT 0, idx INTEGER NOT NULL,"
-	"    last_index INTEGER NOT NULL, last_leaf TEXT NOT NULL)"
+	"    last_index INTEGER NOT NULL, last_leaf TEXT NOT NULL,"
+	"    decided INTEGER NOT NULL DEFAULT 0,"
+	"    credit_pending INTEGER NOT NULL DEFAULT 0)"
 	"    WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS inspection_entries ("
 	"    inspection TEXT NOT NULL, idx INTEGER NOT NULL,"
@@ -70,12 +78,61 @@ static const char schema_sql[] =
 #define INSPECTION_COLS	"id, enterprise, officers, basis, content, " \
 	"planned, method, emergency, state, entered_at, left_at, closed_at, " \
 	"result, deadline, backfill_due, backfill_due_unknown, backfilled, " \
-	"backfill_late, idx, last_index, last_leaf"
+	"backfill_late, idx, last_index, last_leaf, decided, credit_pending"
+
+/*
+ * The columns the inspections table gained after its first version, and
+ * the tables of registry_procedure.c that came with them.  A database
+ * made before has applied reviews that the new tables lack, so upgrade()
+ * empties every registry table and the next sync rebuilds them all from
+ * the log.
+ */
+static const char has_procedure[] =
+	"SELECT decided, credit_pending FROM inspections LIMIT 0";
+static const char upgrade_sql[] =
+	"ALTER TABLE inspections ADD COLUMN decided INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"ALTER TABLE inspections ADD COLUMN credit_pending INTEGER NOT NULL "
+	"    DEFAULT 0;"
+	"DELETE FROM officers; DELETE FROM enterprises; DELETE FROM "
+	"    risk_history; DELETE FROM devices; DELETE FROM assignments;"
+	"DELETE FROM inspections; DELETE FROM inspection_entries;"
+	"DELETE FROM reviews; DELETE FROM decisions; DELETE FROM "
+	"    credit_repairs;"
+	"UPDATE registry_state SET value = 0 WHERE key = 'synced_to';";
+
+/*
+ * Brings a registry made by an older version up to date.  The check is
+ * repeated inside the write transaction, so two processes opening the
+ * same old database do not both alter it.
+ */
+static int
+upgrade(sqlite3 *db)
+{
+	int rc;
+
+	if (db_prepares(db, has_procedure))
+		return 0;
+	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	if ((!db_prepares(db, has_procedure) &&
+	    (rc = db_exec(db, upgrade_sql)) != 0) ||
+	    (rc = db_exec(db, "COMMIT")) != 0) {
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return 0;
+}
 
 int
 registry_inspect_schema(sqlite3 *db)
 {
-	return db_exec(db, schema_sql);
+	int rc;
+
+	if ((rc = db_exec(db, schema_sql)) != 0 ||
+	    (rc = registry_procedure_schema(db)) != 0)
+		return rc;
+	return upgrade(db);
 }
 
 static const char *
@@ -118,7 +175,7 @@ static int
 apply_create(sqlite3 *db, uint64_t index, const char *id,
     enum lifecycle_step step, json_t *e)
 {
-	static const struct lifecycle none = { LIFECYCLE_NONE, 0, 0 };
+	static const struct lifecycle none = { LIFECYCLE_NONE, 0, 0, 0, 0 };
 	struct lifecycle lc;
 	enum lifecycle_refusal why;
 	const char *ent = get_str(e, "enterprise"), *method = get_str(e,
@@ -161,14 +218,17 @@ read_lifecycle(sqlite3 *db, const char *id, struct lifecycle *lc)
 	const char *state;
 	int rc;
 
-	if ((rc = sqlite3_prepare_v2(db, "SELECT state, emergency, backfilled "
-	    "FROM inspections WHERE id = ?1", -1, &st, NULL)) != SQLITE_OK)
+	if ((rc = sqlite3_prepare_v2(db, "SELECT state, emergency, backfilled, "
+	    "decided, credit_pending FROM inspections WHERE id = ?1", -1, &st,
+	    NULL)) != SQLITE_OK)
 		return db_err(rc);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if ((rc = db_step_row(st)) == 0) {
 		state = (const char *)sqlite3_column_text(st, 0);
 		lc->emergency = sqlite3_column_int(st, 1) != 0;
 		lc->backfilled = sqlite3_column_int(st, 2) != 0;
+		lc->decided = sqlite3_column_int(st, 3) != 0;
+		lc->credit_pending = sqlite3_column_int(st, 4);
 		rc = state == NULL || lifecycle_state_parse(state,
 		    &lc->state) != 0 ? CUSTOS_ERR_CORRUPT : 0;
 	}
@@ -196,26 +256,16 @@ check_step(enum lifecycle_step step, json_t *e)
 	}
 }
 
-/* The changes one lifecycle step makes to its inspection's row. */
+/*
+ * The columns of inspection id's row that step changes, to being where
+ * the lifecycle leads (*to).
+ */
 static int
-apply_step(sqlite3 *db, uint64_t index, const char *id,
-    enum lifecycle_step step, json_t *e)
+apply_row(sqlite3 *db, const char *id, enum lifecycle_step step,
+    const struct lifecycle *to, json_t *e)
 {
-	struct lifecycle from, to;
-	enum lifecycle_refusal why;
-	const char *state;
-	int rc;
+	const char *state = lifecycle_state_name(to->state);
 
-	if (step == LIFECYCLE_REGISTER || step == LIFECYCLE_EMERGENCY)
-		return apply_create(db, index, id, step, e);
-	if ((rc = check_step(step, e)) != 0)
-		return rc;
-	/* A step of an inspection without a row changes no row. */
-	if ((rc = read_lifecycle(db, id, &from)) != 0)
-		return rc == CUSTOS_ERR_NOTFOUND ? 0 : rc;
-	/* The log is the record: a refused step is applied as written. */
-	(void)lifecycle_step(&from, step, &to, &why);
-	state = lifecycle_state_name(to.state);
 	switch (step) {
 	case LIFECYCLE_ENTER:
 		return view_exec(db, "UPDATE inspections SET state = ?2, "
@@ -234,11 +284,61 @@ apply_step(sqlite3 *db, uint64_t index, const char *id,
 		return view_exec(db, "UPDATE inspections SET basis = ?2, "
 		    "content = ?3, backfilled = ?4, backfill_late = ?5 "
 		    "WHERE id = ?1", "sssii", id, get_str(e, "basis"),
-		    get_str(e, "content"), (int64_t)to.backfilled,
+		    get_str(e, "content"), (int64_t)to->backfilled,
 		    (int64_t)json_is_true(json_object_get(e, "late")));
 	default:
 		return 0;
 	}
+}
+
+/* The changes one lifecycle step makes to its inspection's row. */
+static int
+apply_step(sqlite3 *db, uint64_t index, const char *id,
+    enum lifecycle_step step, json_t *e)
+{
+	struct lifecycle from, to;
+	enum lifecycle_refusal why;
+	int rc;
+
+	if (step == LIFECYCLE_REGISTER || step == LIFECYCLE_EMERGENCY)
+		return apply_create(db, index, id, step, e);
+	if ((rc = check_step(step, e)) != 0)
+		return rc;
+	/* A step of an inspection without a row changes no row. */
+	if ((rc = read_lifecycle(db, id, &from)) != 0)
+		return rc == CUSTOS_ERR_NOTFOUND ? 0 : rc;
+	/* The log is the record: a refused step is applied as written. */
+	(void)lifecycle_step(&from, step, &to, &why);
+	if ((rc = apply_row(db, id, step, &to, e)) != 0 ||
+	    (rc = registry_procedure_apply(db, index, id, step, e)) != 0)
+		return rc;
+	if (to.decided == from.decided &&
+	    to.credit_pending == from.credit_pending)
+		return 0;
+	return view_exec(db, "UPDATE inspections SET decided = ?2, "
+	    "credit_pending = ?3 WHERE id = ?1", "sii", id,
+	    (int64_t)to.decided, (int64_t)to.credit_pending);
+}
+
+/* 1 if entry index is in inspection id's chain already, 0 if not, or an
+ * error. */
+static int
+in_chain(sqlite3 *db, const char *id, uint64_t index)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(db, "SELECT 1 FROM inspection_entries "
+	    "WHERE inspection = ?1 AND idx = ?2", -1, &st, NULL)) != SQLITE_OK)
+		return db_err(rc);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	if ((rc = db_step_row(st)) == 0)
+		rc = 1;
+	else if (rc == CUSTOS_ERR_NOTFOUND)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Appends entry index to its inspection's chain. */
@@ -275,6 +375,10 @@ registry_inspect_apply(sqlite3 *db, struct log *l, uint64_t index,
 		return apply_assign(db, index, e);
 	if ((id = get_str(e, "inspection")) == NULL)
 		return 0;
+	/* An entry applied already (the log applied again over the same
+	 * tables) changes nothing: no application counts twice. */
+	if ((rc = in_chain(db, id, index)) != 0)
+		return rc == 1 ? 0 : rc;
 	/* Any entry naming an inspection joins its chain; the lifecycle's
 	 * steps also change its row. */
 	if (lifecycle_step_of(type, &step) == 0 &&
@@ -367,6 +471,8 @@ inspection_row(sqlite3_stmt *st, void *p)
 	i->backfill_late = sqlite3_column_int(st, 17) != 0;
 	i->lifecycle.emergency = i->emergency;
 	i->lifecycle.backfilled = i->backfilled;
+	i->lifecycle.decided = sqlite3_column_int(st, 21) != 0;
+	i->lifecycle.credit_pending = sqlite3_column_int(st, 22);
 	return lifecycle_state_parse(i->state, &i->lifecycle.state) != 0 ?
 	    CUSTOS_ERR_CORRUPT : 0;
 }

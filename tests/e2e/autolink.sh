@@ -56,15 +56,20 @@ c camera assign CAMY --officer PA-0003 --from "$FROM" >/dev/null ||
 c camera assign CAMZ --officer PA-0002 --from "$FROM" >/dev/null ||
     fail "assign CAMZ"
 
-step "register and enter a minute ago; one more entered in an hour"
+step "register and enter now; one more registered, entered later"
+# An inspection is entered after its registration (an earlier "at" is
+# refused: entered_before_registration) and never in the future
+# (time_in_future), so footage recorded before an entering is made here
+# with an older mtime (CAMY below).
 ID=$(c inspection register --enterprise $USCC --officer PA-0001 \
     --officer PA-0002 --basis 安全生产法第六十五条 --content 检查) ||
     fail "register: $ID"
-c inspection enter "$ID" --at "$(utc -60)" >/dev/null || fail "enter"
+c inspection enter "$ID" >/dev/null || fail "enter"
 LATE=$(c inspection register --enterprise $USCC --officer PA-0001 \
     --officer PA-0003 --basis 安全生产法第六十五条 --content 检查) ||
     fail "register 2: $LATE"
-c inspection enter "$LATE" --at "$(utc 3600)" >/dev/null || fail "enter 2"
+# Footage recorded strictly after entering, at one-second resolution.
+wait_next_second
 
 step "CAMX (PA-0001's) docked: every segment linked by auto"
 dock_links CAMX "$ID auto"
@@ -102,7 +107,16 @@ for n in $SEGX; do
 done
 
 step "CAMY (PA-0003's, not in $ID; before $LATE entered) docked: not linked"
-dock_links CAMY ""
+c inspection enter "$LATE" >/dev/null || fail "enter 2"
+footage_small "$W/prep/CAMY" CAMY-autolink || fail "footage CAMY"
+# Recorded half an hour ago: after CAMY's assignment, before the entering.
+touch -d "@$(($(date +%s) - 1800))" "$W/prep/CAMY"/* || fail "touch CAMY"
+dock_volume CAMY
+SEGS=$(segments CAMY)
+[ -n "$SEGS" ] || fail "no segment.sealed from CAMY"
+for n in $SEGS; do
+	expect_eq "links of CAMY segment $n" "" "$(links "$n")"
+done
 expect_eq "$LATE has no link" "inspection.registered inspection.entered" \
     "$(c inspection show "$LATE" --json | python3 -c \
     'import json,sys; print(" ".join(e["type"] for e in json.load(sys.stdin)["chain"]))')"

@@ -25,8 +25,10 @@ render() {
 	[ -s "$1.dom" ] || fail "chromium gave no DOM for $1"
 }
 
-# check FILE CLASS PREFIX [NEEDLE...]: the rendered #verdict has CLASS and
-# starts with PREFIX; each NEEDLE is in the verdict's text.  Also, for
+# check FILE CLASS PREFIX [NEEDLE...]: the rendered #verdict-integrity has
+# CLASS and starts with PREFIX; each NEEDLE is in the verdict's text.  The
+# #verdict-procedure beside it is green (class ok) only when it names no
+# finding, and has class $PCLASS when that is set.  Also, for
 # every page: no element Chromium built may run or fetch anything (no
 # script, img, iframe, object, embed, link, no on* or src/href
 # attributes), and every string in $W/hostile (one a line) appears as
@@ -37,6 +39,8 @@ import os, sys
 from html.parser import HTMLParser
 
 path, want_class, want_prefix = sys.argv[1:4]
+want_pclass = os.environ.get("PCLASS", "")
+want_lang = os.environ.get("WANT_LANG", "zh-CN")
 needles = sys.argv[4:]
 BAD_TAGS = {"script", "img", "iframe", "object", "embed", "link", "form",
             "base"}
@@ -46,6 +50,7 @@ class P(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack, self.verdict, self.vclass = [], None, None
         self.text, self.bad, self.depth = [], [], None
+        self.pclass, self.ptext, self.pdepth, self.pitems = None, None, None, 0
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag in BAD_TAGS:
@@ -55,20 +60,32 @@ class P(HTMLParser):
                 self.bad.append(f"{tag} {k}={v}")
         if tag == "meta" and a.get("http-equiv"):
             self.bad.append("meta http-equiv")
-        if a.get("id") == "verdict":
+        if a.get("id") == "verdict-integrity":
             if self.verdict is not None:
-                self.bad.append("a second #verdict")
+                self.bad.append("a second #verdict-integrity")
             self.vclass, self.verdict, self.depth = a.get("class"), "", 0
         elif self.depth is not None and self.depth >= 0:
             self.depth += 1
+        if a.get("id") == "verdict-procedure":
+            if self.ptext is not None:
+                self.bad.append("a second #verdict-procedure")
+            self.pclass, self.ptext, self.pdepth = a.get("class"), "", 0
+        elif self.pdepth is not None and self.pdepth >= 0:
+            self.pdepth += 1
+            if tag == "li":
+                self.pitems += 1
     def handle_endtag(self, tag):
         # depth: elements open inside #verdict; -1 once it is closed.
         if self.depth is not None and self.depth >= 0:
             self.depth -= 1
+        if self.pdepth is not None and self.pdepth >= 0:
+            self.pdepth -= 1
     def handle_data(self, data):
         self.text.append(data)
         if self.depth is not None and self.depth >= 0:
             self.verdict += data
+        if self.pdepth is not None and self.pdepth >= 0:
+            self.ptext += data
 
 dom = open(path + ".dom", encoding="utf-8").read()
 raw = open(path, encoding="utf-8").read()
@@ -76,16 +93,26 @@ p = P()
 p.feed(dom)
 errs = []
 if p.verdict is None:
-    errs.append("no #verdict element")
+    errs.append("no #verdict-integrity element")
 else:
-    print(f"  verdict [{p.vclass}]: {p.verdict}")
-    if p.vclass != want_class:
-        errs.append(f"#verdict class {p.vclass}, expected {want_class}")
+    print(f"  integrity [{p.vclass}]: {p.verdict}")
+    if p.vclass != "verdict " + want_class:
+        errs.append(f"#verdict-integrity class {p.vclass}, expected {want_class}")
     if not p.verdict.startswith(want_prefix):
-        errs.append(f"#verdict does not start with {want_prefix!r}")
+        errs.append(f"#verdict-integrity does not start with {want_prefix!r}")
     for n in needles:
         if n not in p.verdict:
-            errs.append(f"#verdict lacks {n!r}")
+            errs.append(f"#verdict-integrity lacks {n!r}")
+if p.ptext is None:
+    errs.append("no #verdict-procedure element")
+else:
+    print(f"  procedure [{p.pclass}]: {p.ptext}")
+    if p.pclass not in ("verdict ok", "verdict limited"):
+        errs.append(f"#verdict-procedure class {p.pclass}")
+    if p.pclass == "verdict ok" and p.pitems > 0:
+        errs.append("#verdict-procedure is green over a finding")
+    if want_pclass and p.pclass != "verdict " + want_pclass:
+        errs.append(f"#verdict-procedure class {p.pclass}, expected {want_pclass}")
 if p.bad:
     errs.append(f"active markup in the page: {p.bad}")
 text = "".join(p.text)
@@ -94,8 +121,13 @@ hostile = open(os.environ["W"] + "/hostile",
 for h in hostile:
     if h and h not in text:
         errs.append(f"hostile string not shown as text: {h!r}")
-if '<meta charset="utf-8">' not in raw or '<html lang="zh-CN">' not in raw:
-    errs.append("no <meta charset> or lang=zh-CN in the file")
+if '<meta charset="utf-8">' not in raw or f'<html lang="{want_lang}">' not in raw:
+    errs.append(f"no <meta charset> or lang={want_lang} in the file")
+style = raw.split("</style>")[0]
+if "'Noto Sans CJK SC'" not in style or "'WenQuanYi Micro Hei'" not in style:
+    errs.append("no CJK font-family list in the style")
+if raw.find('id="verdict-procedure"') > raw.find('id="key"'):
+    errs.append("the verdicts are not at the top of the page")
 for s in ("url(", "@import", "http://", "https://"):
     if s in raw.split("</style>")[0]:
         errs.append(f"external resource in the style: {s}")
@@ -183,32 +215,53 @@ bad["checks"][1]["ok"] = False
 liar = json.loads(json.dumps(good))
 liar["segments"].append(seg(7, "missing"))
 liar["counts"].update(segments_expected=3, segments_found=2)
+unproven = json.loads(json.dumps(bad))
+unproven["segments"] = [seg(5, "ok"), seg(6, "unproven", why="not proven")]
+unproven["counts"].update(segments_expected=2, segments_found=2,
+                          segments_ok=1, media_expected=2, media_found=2)
+clean = json.loads(json.dumps(good))
+clean["findings"] = []
+clean["procedure"] = {"verdict": "clean", "limits": []}
+english = json.loads(json.dumps(good))
+english["lang"] = "en"
 for name, obj in (("good", good), ("bad", bad), ("liar", liar),
+                  ("unproven", unproven), ("clean", clean),
+                  ("english", english),
                   ("sparse", {"verdict": "proven"}), ("empty", {})):
     json.dump(obj, open(f"{w}/{name}.json", "w"), ensure_ascii=False)
 EOF
-for r in good bad liar sparse empty; do
+for r in good bad liar unproven clean english sparse empty; do
 	"$HTMLRUN" "$W/$r.json" "$W/$r.html" || fail "html-run $r: exit $?"
 	render "$W/$r.html"
 done
-check "$W/good.html" proven "✔ 证据完整性已证明 / Integrity proven" \
-    "2 of 2 segments ok" "9 of 9 entries" "2 of 2 media files"
-check "$W/bad.html" not_proven "✘ 未能证明 / NOT proven" \
-    "1 of 3 segments ok, 1 altered, 1 missing" "2 of 3 media files"
-check "$W/liar.html" not_proven "✘ 未能证明 / NOT proven" \
-    "2 of 3 segments ok, 1 missing" "the report says proven, but"
+# good lists a footage gap: integrity proven, procedure limited.
+PCLASS=limited check "$W/good.html" ok "✔ 证据完整性已证明" \
+    "完好片段 2 / 2" "条目 9 / 9" "媒体文件 2 / 2"
+grep -F -q "录像中断且未说明原因" "$W/good.html.dom" ||
+    fail "good.html: the gap is not named in Chinese"
+check "$W/bad.html" bad "✘ 证据完整性未能证明" \
+    "完好片段 1 / 3" "被改动 1" "缺失 1" "媒体文件 2 / 3"
+check "$W/liar.html" bad "✘ 证据完整性未能证明" \
+    "完好片段 2 / 3" "缺失 1" "报告称已证明，但"
+check "$W/unproven.html" bad "✘ 证据完整性未能证明" \
+    "完好片段 1 / 2" "未能证明 1"
+grep -F -q "被改动 1" "$W/unproven.html.dom" &&
+    fail "unproven.html: a segment that is not proven is called altered"
+PCLASS=ok check "$W/clean.html" ok "✔ 证据完整性已证明"
+WANT_LANG=en PCLASS=limited check "$W/english.html" ok "✔ Integrity proven" \
+    "2 of 2 segments ok"
 : >"$W/hostile"
-check "$W/sparse.html" not_proven "✘ 未能证明 / NOT proven" \
-    "the report lists no checks"
-check "$W/empty.html" not_proven "✘ 未能证明 / NOT proven" \
-    "the report has no verdict"
+check "$W/sparse.html" bad "✘ 证据完整性未能证明" \
+    "报告中没有核验项"
+check "$W/empty.html" bad "✘ 证据完整性未能证明" \
+    "报告没有结论"
 
 step "part 1: the page holds every section and the seven factors"
 for s in 'id="key"' 'id="timestamp"' 'id="anchor"' 'id="checks"' \
     'id="segments"' 'id="factors"' 'id="officers"' 'id="timeline"' \
     'id="coverage"' 'id="findings"' 'class="blk cov"' 'class="blk gap"' \
-    'class="blk gap explained"' '（七）' '北京 2026-11-26 09:00:00' \
-    'the third-party anchor'
+    'class="blk gap explained"' '（七）' '北京时间 2026-11-26 09:00:00' \
+    'the third-party anchor' 'id="art12"' '第十二条' '制作方法' '证明对象'
 do
 	grep -F -q "$s" "$W/good.html.dom" ||
 	    fail "the rendered good.html lacks $s"
@@ -263,7 +316,16 @@ step "part 2: the good bundle is proven, on the page too"
 verify real "$W/bundle"
 expect_eq "custos-verify exit on the good bundle" 0 "$st"
 render "$W/real.html"
-check "$W/real.html" proven "✔ 证据完整性已证明 / Integrity proven" \
+check "$W/real.html" ok "✔ 证据完整性已证明" "完好片段 2 / 2"
+for s in '福州某化工有限公司' '91350100M000100Y43' "证明 $ID 的检查过程" \
+    '执法记录仪' 'DSJ-V8' '张伟'; do
+	grep -F -q "$s" "$W/real.html.dom" || fail "real.html lacks $s"
+done
+"$CUSTOS_VERIFY" bundle --lang en --key "$VKEY" --tsa-ca "$TSA_CA" \
+    --html "$W/real_en.html" "$W/bundle" >/dev/null 2>&1
+expect_eq "custos-verify --lang en exit" 0 "$?"
+render "$W/real_en.html"
+WANT_LANG=en check "$W/real_en.html" ok "✔ Integrity proven" \
     "2 of 2 segments ok"
 grep -F -q "feedback from the enterprise: " "$W/real.html.dom" ||
     fail "the feedback is not in the rendered timeline"
@@ -276,8 +338,8 @@ flip "$media"
 verify tampered "$W/tampered"
 expect_eq "custos-verify exit on the tampered bundle" 1 "$st"
 render "$W/tampered.html"
-check "$W/tampered.html" not_proven "✘ 未能证明 / NOT proven" \
-    "1 of 2 segments ok" "1 altered"
+check "$W/tampered.html" bad "✘ 证据完整性未能证明" \
+    "完好片段 1 / 2" "被改动 1"
 
 step "part 2: one media file missing"
 cp -R "$W/bundle" "$W/missing" || fail "copy the bundle"
@@ -285,5 +347,5 @@ rm -f "$W/missing/media/$(basename "$media")"
 verify missing "$W/missing"
 expect_eq "custos-verify exit on the bundle missing a file" 1 "$st"
 render "$W/missing.html"
-check "$W/missing.html" not_proven "✘ 未能证明 / NOT proven" \
-    "1 of 2 segments ok" "1 missing"
+check "$W/missing.html" bad "✘ 证据完整性未能证明" \
+    "完好片段 1 / 2" "缺失 1"

@@ -16,8 +16,8 @@ made_bundle
 verify() {
 	n=$1 want=$2 b=$3
 	shift 3
-	exits "$n" "$want" "$CUSTOS_VERIFY" bundle --key "$KEY" --tsa-ca "$CA" \
-	    "$@" "$b"
+	exits "$n" "$want" "$CUSTOS_VERIFY" bundle --lang en --key "$KEY" \
+	    --tsa-ca "$CA" "$@" "$b"
 }
 
 # has NAME MARK TEXT: NAME's output has a line "  MARK TEXT..." (a check
@@ -79,7 +79,7 @@ has goodtar ✔ "bundle layout: "
 has goodtar ✔ "$VID: packet root sha256:"
 
 step "the issue's form: custos-verify BUNDLE --key VKEYFILE, no verb"
-"$CUSTOS_VERIFY" "$TAR" --key "$KEY" --tsa-ca "$CA" >"$W/noverb.out" \
+"$CUSTOS_VERIFY" "$TAR" --lang en --key "$KEY" --tsa-ca "$CA" >"$W/noverb.out" \
     2>"$W/noverb.err"
 expect_eq "custos-verify BUNDLE: exit" 0 "$?"
 cmp -s "$W/goodtar.out" "$W/noverb.out" ||
@@ -123,7 +123,7 @@ else
 fi
 
 step "timestamp: unchecked without --tsa-ca, absent, for other data"
-"$CUSTOS_VERIFY" bundle --key "$KEY" "$GOOD" >"$W/noca.out" 2>&1
+"$CUSTOS_VERIFY" bundle --lang en --key "$KEY" "$GOOD" >"$W/noca.out" 2>&1
 expect_eq "no --tsa-ca exit" 1 "$?"
 has noca ✘ "timestamp not checked: no --tsa-ca"
 copy notsr
@@ -208,6 +208,131 @@ EOF
 verify editentry 1 "$W/editentry"
 has editentry ✘ "entry $FIRST (inspection.registered): its bytes and inclusion proof do not lead to the checkpoint's root"
 
+step "two verdicts first: integrity, then procedure"
+JSONOUT=goodjson
+NF=$(json 'len(r["findings"])')
+expect_eq "good: first line" "✔ Integrity proven; 13 of 13 checks passed" \
+    "$(sed -n 1p "$W/good.out")"
+if [ "$NF" -gt 0 ]; then
+	# Never green over a finding: each one is named under the verdict.
+	expect_eq "good: second line" \
+	    "✘ Procedure: $NF finding(s) limit the use of this evidence" \
+	    "$(sed -n 2p "$W/good.out")"
+	expect_eq "procedure verdict" limited \
+	    "$(json 'r["procedure"]["verdict"]')"
+	expect_eq "procedure limits" "$(json '" ".join(x["rule"] for x in r["findings"])')" \
+	    "$(json '" ".join(x["rule"] for x in r["procedure"]["limits"])')"
+	R1=$(json 'r["findings"][0]["rule"]')
+	sed -n 3p "$W/good.out" | grep -qF "[$R1]" ||
+	    fail "good: $R1 is not named under the procedure verdict"
+else
+	expect_eq "good: second line" \
+	    "✔ Procedure: no finding limits the use of this evidence" \
+	    "$(sed -n 2p "$W/good.out")"
+	expect_eq "procedure verdict" clean "$(json 'r["procedure"]["verdict"]')"
+fi
+expect_eq "report language of --lang en" en "$(json 'r["lang"]')"
+expect_eq "enterprise" "91350100M000100Y43 福州某化工有限公司" \
+    "$(json 'r["enterprise"]["code"] + " " + r["enterprise"]["name"]')"
+expect_eq "purpose" "证明 $ID 的检查过程" "$(json 'r["purpose"]')"
+expect_eq "device kind of the video" "body DSJ-V8" \
+    "$(json '" ".join([s["device_kind"] + " " + s["model"] for s in r["segments"] if s["index"] == '"$VIDIDX"'])')"
+# Chinese is the default: the same two verdicts, the court's questions.
+"$CUSTOS_VERIFY" bundle --key "$KEY" --tsa-ca "$CA" "$GOOD" >"$W/zh.out" 2>&1
+expect_eq "zh: exit" 0 "$?"
+expect_eq "zh: first line" "✔ 证据完整性已证明；核验项通过 13 / 13" \
+    "$(sed -n 1p "$W/zh.out")"
+if [ "$NF" -gt 0 ]; then
+	expect_eq "zh: second line" "✘ 程序：$NF 项问题限制证据的使用" \
+	    "$(sed -n 2p "$W/zh.out")"
+fi
+for s in "核验通过：证据完整性已证明" \
+    "被检查单位：福州某化工有限公司（统一社会信用代码 91350100M000100Y43）" \
+    "证明对象（MANIFEST.json 所述）：证明 $ID 的检查过程" \
+    "第十二条" "制作方法：由执法记录仪 CAM-E01 录制，经工作站 USB 底座导入" \
+    "制作人：执法人员 PA-0001 张伟" "（一）计算机系统的硬件、软件环境是否完整、可靠"; do
+	grep -qF "$s" "$W/zh.out" || fail "zh: no [$s] in the report"
+done
+grep -q 'VERIFIED\|Proven:\|unaltered' "$W/zh.out" &&
+    fail "zh: English sentences in the Chinese report"
+"$CUSTOS_VERIFY" bundle --lang fr --key "$KEY" "$GOOD" >/dev/null 2>"$W/fr.err"
+expect_eq "--lang fr: usage exit" 2 "$?"
+grep -qF -- "--lang takes zh or en" "$W/fr.err" || fail "--lang fr: $(cat "$W/fr.err")"
+
+step "not proven is not altered: a segment entry edited, no checkpoint"
+# The entry that seals the video is changed: its inclusion proof fails,
+# but the video's bytes are the sealed ones.  Not proven, never altered.
+copy editseg
+python3 - "$W/editseg/entries/$VIDIDX.json" <<'EOF2' || fail "edit segment entry"
+import sys
+p = sys.argv[1]
+s = open(p, "rb").read()
+assert b'"source":"usb"' in s
+open(p, "wb").write(s.replace(b'"source":"usb"', b'"source":"USB"', 1))
+EOF2
+verify editseg 1 "$W/editseg"
+has editseg ✘ "segment $VIDIDX not proven: $VID"
+grep -q "segment $VIDIDX altered" "$W/editseg.out" &&
+    fail "editseg: an unproven entry is called altered"
+"$CUSTOS_VERIFY" bundle --key "$KEY" --tsa-ca "$CA" "$W/editseg" \
+    >"$W/editseg_zh.out" 2>&1
+grep -qF "片段 $VIDIDX 未能证明：$VID" "$W/editseg_zh.out" ||
+    fail "editseg: no 未能证明 line"
+grep -qF "片段 $VIDIDX 被改动" "$W/editseg_zh.out" &&
+    fail "editseg: 被改动 for an unproven entry"
+copy nockpt
+rm "$W/nockpt/checkpoint"
+verify nockpt 1 "$W/nockpt"
+has nockpt ✘ "segment $VIDIDX not proven: $VID"
+grep -qw "altered" "$W/nockpt.out" &&
+    fail "nockpt: no checkpoint, yet something is called altered"
+# Bytes that differ are altered, in Chinese too.
+"$CUSTOS_VERIFY" bundle --key "$KEY" --tsa-ca "$CA" "$W/flip" \
+    >"$W/flip_zh.out" 2>&1
+grep -qF "片段 $VIDIDX 被改动：$VID" "$W/flip_zh.out" ||
+    fail "flip: no 被改动 line in Chinese"
+
+step "a second signature under the station's name, by another key"
+copy othersig
+python3 - "$W/othersig" "$W" <<'EOF2' || fail "second signature"
+import base64, hashlib, os, subprocess, sys
+b, w = sys.argv[1], sys.argv[2]
+key = os.path.join(w, "other.pem")
+subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
+               check=True)
+der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform",
+                      "DER"], check=True, capture_output=True).stdout
+pub = der[-32:]
+name = "e2e.example/station"
+keyid = hashlib.sha256(name.encode() + b"\n" + b"\x01" + pub).digest()[:4]
+note = open(os.path.join(b, "checkpoint"), "rb").read()
+text = note.split(b"\n\n")[0] + b"\n"
+tf = os.path.join(w, "other.text")
+open(tf, "wb").write(text)
+sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", key,
+                      "-in", tf], check=True, capture_output=True).stdout
+line = "\u2014 %s %s\n" % (name, base64.b64encode(keyid + sig).decode())
+open(os.path.join(b, "checkpoint"), "wb").write(note + line.encode())
+open(os.path.join(w, "other.id"), "w").write("%s+%s" % (name, keyid.hex()))
+EOF2
+OTHER=$(cat "$W/other.id")
+# The token covered the checkpoint as it was: checked without the TSA.
+verify othersig 1 "$W/othersig"
+grep -F "Key: " "$W/othersig.out" | grep -qF "also carries a signature under the station's name by another key, $OTHER" ||
+    fail "othersig: the key line does not name the other key: $(grep 'Key: ' "$W/othersig.out")"
+has othersig ✔ "checkpoint signature by $(cut -d+ -f1,2 "$KEY") (the key you gave) verifies"
+verify othersig_json 1 "$W/othersig" --json
+JSONOUT=othersig_json
+expect_eq "other_signers" "$OTHER" "$(json '" ".join(r["key"]["other_signers"])')"
+"$CUSTOS_VERIFY" bundle --key "$KEY" --tsa-ca "$CA" \
+    --html "$W/othersig.html" "$W/othersig" >"$W/othersig_zh.out" 2>&1
+grep -qF "由另一密钥 $OTHER 作出的签名" "$W/othersig_zh.out" ||
+    fail "othersig: not stated in Chinese"
+grep -q 'id="other-signers"' "$W/othersig.html" ||
+    fail "othersig: the page does not show the other signature"
+JSONOUT=goodjson
+expect_eq "good: no other signers" "" "$(json '" ".join(r["key"]["other_signers"])')"
+
 step "attack: an attacker's key in station.vkey, checkpoint re-signed"
 copy attacker
 python3 - "$W/attacker" "$W" <<'EOF' || fail "attacker re-signs"
@@ -236,7 +361,8 @@ has attacker ✘ "checkpoint has no signature by the key you gave ($(cut -d+ -f1
 has attacker ✘ "station.vkey names key e2e.example/station+"
 # The attacker's own key "verifies" the bundle's content: the report must
 # say which key signed, so the reviewer sees it is not the station's.
-"$CUSTOS_VERIFY" bundle --key "$W/attacker/station.vkey" --allow-untimestamped \
+"$CUSTOS_VERIFY" bundle --lang en --key "$W/attacker/station.vkey" \
+    --allow-untimestamped \
     "$W/attacker" >"$W/attacker_own.out" 2>&1
 grep -q "The checkpoint is signed by e2e.example/station+$(cut -d+ -f2 \
     "$W/attacker/station.vkey")" "$W/attacker_own.out" ||

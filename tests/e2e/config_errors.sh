@@ -18,6 +18,12 @@ step "bad value"
 refused_line "bad value" "profile = rsa" profile
 [ -e "$W/s" ] && fail "state_dir created despite a config error"
 
+step "bad file_numbering regex"
+printf '[station]\nname = a.example/s\nstate_dir = s\n[dock]\nfile_numbering = REC(\n' >"$CONF"
+out=$("$CUSTOSD" -f -c "$CONF" 2>&1)
+[ $? -ne 0 ] || fail "custosd accepted file_numbering = REC("
+expect_in "bad regex error" "custos.conf:5: [dock] file_numbering: expected auto, none or a POSIX extended regex" "$out"
+
 step "missing file"
 out=$("$CUSTOSD" -f -c "$W/nope.conf" 2>&1)
 [ $? -ne 0 ] || fail "custosd started without its config"

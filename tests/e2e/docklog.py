@@ -10,13 +10,15 @@ exits 1 with a reason when a check fails.
   docklog.py STATE segments                 number of segment.sealed entries
   docklog.py STATE volume CAMERA DIR [--deleted-ok]
         every regular file below DIR (never following symlinks) has exactly
-        one segment.sealed entry with object = its sha256, made by CAMERA
-        (or by another camera for bytes it sealed first)
+        one segment.sealed entry from CAMERA with object = its sha256 (the
+        same bytes from another camera are that camera's own entries)
   docklog.py STATE store
         every object in the store hashes to its name, no temporary file is
         visible as an object, every segment.sealed object is in the store
   docklog.py STATE absent HEX               HEX appears in no entry
   docklog.py STATE once                     no object has two segment entries
+        from one camera; an object's later entries (other cameras) name
+        its first in same_object_as, its first names none
 """
 import hashlib
 import json
@@ -90,10 +92,10 @@ def cmd_volume(state, camera, top, *flags):
         fail("no regular files below %s" % top)
     for rel, p in files:
         obj = "sha256:" + sha256_file(p)
-        es = by_obj.get(obj, [])
+        es = [e for e in by_obj.get(obj, []) if e["camera"] == camera]
         if len(es) != 1:
-            fail("%r (%s): %d segment.sealed entries, expected 1"
-                 % (rel, obj, len(es)))
+            fail("%r (%s): %d segment.sealed entries from %s, expected 1"
+                 % (rel, obj, len(es), camera))
         e = es[0]
         if e["camera"] == camera and seg_path(e) != rel:
             # The same bytes under two names: sealed once, first name.
@@ -128,13 +130,19 @@ def cmd_store(state):
 
 
 def cmd_once(state):
-    seen = {}
+    seen, first = {}, {}
     for e in parsed(state, "segment.sealed"):
-        if e["object"] in seen:
-            fail("object %s sealed twice: entries %d and %d"
-                 % (e["object"], seen[e["object"]], e["index"]))
-        seen[e["object"]] = e["index"]
-    print("once: %d segments, no object twice" % len(seen))
+        key = (e["object"], e["camera"])
+        if key in seen:
+            fail("object %s sealed twice from %s: entries %d and %d"
+                 % (e["object"], e["camera"], seen[key], e["index"]))
+        seen[key] = e["index"]
+        want = first.setdefault(e["object"], e["index"])
+        if e.get("same_object_as") != (None if want == e["index"] else want):
+            fail("entry %d: same_object_as %r, expected %r"
+                 % (e["index"], e.get("same_object_as"),
+                    None if want == e["index"] else want))
+    print("once: %d segments, no object twice from one camera" % len(seen))
 
 
 def main():

@@ -35,8 +35,8 @@ c enterprise add $USCC --name 福州某化工有限公司 >/dev/null ||
 ID=$(c inspection register --enterprise $USCC --officer PA-0001 \
     --officer PA-0002 --basis 安全生产法第六十五条 --content 危化品储存检查 \
     --method onsite) || fail "register: $ID"
-c inspection enter "$ID" --at 2026-11-26T10:00:00+08:00 >/dev/null ||
-    fail "enter"
+# Not before the registration: entered_before_registration.
+c inspection enter "$ID" >/dev/null || fail "enter"
 
 step "a PDF-like record of about 3 MiB with a Chinese name"
 F=$W/docs/检查记录.pdf
@@ -119,8 +119,7 @@ code=$(curl -s -o raw.json -w '%{http_code}' --unix-socket "$SOCK" \
 expect_eq "another route keeps the 64 KiB limit" 413 "$code"
 
 step "a closed inspection takes no document"
-c inspection leave "$ID" --at 2026-11-26T11:00:00+08:00 >/dev/null ||
-    fail "leave"
+c inspection leave "$ID" >/dev/null || fail "leave"
 c inspection close "$ID" --result 责令限期整改 >/dev/null || fail "close"
 refused "closed inspection" inspection document "$ID" --kind notice \
     --file "$W/docs/one"

@@ -173,8 +173,8 @@ check_bundle "$W/b"
 unset PURPOSE
 "$CUSTOS_VERIFY" checkpoint --key "$W/state/station.vkey" "$W/b/checkpoint" \
     >/dev/null || fail "the bundle's checkpoint is not the station's"
-"$CUSTOS_VERIFY" bundle --key "$W/state/station.vkey" --tsa-ca "$TSA_CA" \
-    "$W/b" >verify.out 2>&1 || fail "custos-verify bundle: $(cat verify.out)"
+"$CUSTOS_VERIFY" bundle --lang en --key "$W/state/station.vkey" \
+    --tsa-ca "$TSA_CA" "$W/b" >verify.out 2>&1 || fail "custos-verify bundle: $(cat verify.out)"
 expect_in "custos-verify bundle" "VERIFIED: integrity proven" \
     "$(cat verify.out)"
 

@@ -190,7 +190,8 @@ station_copy() {
 
 # verify_bundle BUNDLE: custos-verify proves it with the fixture's keys.
 verify_bundle() {
-	"$CUSTOS_VERIFY" bundle --key "$GOLDEN/station/state/station.vkey" \
+	"$CUSTOS_VERIFY" bundle --lang en \
+	    --key "$GOLDEN/station/state/station.vkey" \
 	    --tsa-ca "$GOLDEN/station/tsa-ca.pem" "$1" >verify.out 2>&1 ||
 	    fail "custos-verify bundle $1: $(cat verify.out)"
 	expect_in "custos-verify bundle $1" "VERIFIED: integrity proven" \
@@ -260,12 +261,17 @@ EOC
 	    >/dev/null || fail "enterprise add"
 	c camera add CAM-G01 --kind body --model DSJ-V8 >/dev/null ||
 	    fail "camera add"
-	c camera assign CAM-G01 --officer PA-0001 --from "$(utc -3600)" \
-	    >/dev/null || fail "camera assign"
+	# From now and entered now: an assignment from before the station's
+	# first token is refused (assignment_before_token), an entering
+	# before the registration too (entered_before_registration).
+	c camera assign CAM-G01 --officer PA-0001 >/dev/null ||
+	    fail "camera assign"
 	ID=$(c inspection register --enterprise $uscc --officer PA-0001 \
 	    --officer PA-0002 --basis 安全生产法第六十五条 \
 	    --content 危化品储存检查) || fail "register: $ID"
-	c inspection enter "$ID" --at "$(utc -60)" >/dev/null || fail "enter"
+	c inspection enter "$ID" >/dev/null || fail "enter"
+	# The clips are recorded (mtime) after the entering.
+	wait_next_second
 	mkdir -p "$W/prep/CAM-G01/DCIM" || fail "mkdir"
 	clip "$W/prep/CAM-G01/DCIM/VID_0001.mp4" golden-1
 	clip "$W/prep/CAM-G01/DCIM/VID_0002.mp4" golden-2

@@ -438,3 +438,32 @@ registry_basics() {
 	c enterprise add "$USCC" --name 福州某化工有限公司 >/dev/null ||
 	    fail "enterprise add"
 }
+
+# session_py CAMERA PYEXPR: PYEXPR evaluated on CAMERA's last dock.session
+# entry, as s.
+session_py() {
+	$DL "$S" session "$1" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(eval(sys.argv[1]))' "$2"
+}
+
+# undock_volume CAMERA: moves the volume back to $W/prep/CAMERA and waits
+# until the status no longer lists the camera.
+undock_volume() {
+	mv "$D/$1" "$W/prep/$1" || fail "move $1 out of the dock"
+	wait_status "'$1' not in cams" 60
+}
+
+# refused_by NAME RULE WORDS COMMAND...: COMMAND (a custos verb that
+# takes --json, given here) is refused: it exits 1, its JSON answer names
+# RULE as its "rule", and its error line (stderr) contains WORDS.
+refused_by() {
+	_rb_n=$1 _rb_rule=$2 _rb_words=$3
+	shift 3
+	exits "$_rb_n" 1 "$@" --json
+	expect_eq "$_rb_n: rule" "$_rb_rule" "$(python3 -c '
+import json, sys
+print(json.load(open(sys.argv[1])).get("rule"))' "$W/$_rb_n.out")"
+	expect_in "$_rb_n: error line" "$_rb_words" "$(cat "$W/$_rb_n.err")"
+}

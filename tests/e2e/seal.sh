@@ -1,7 +1,8 @@
 # The seal pipeline on real files made with ffmpeg, through seal-run (the
 # pipeline without the dock) and the real custosd as the media child:
 # entry fields, object = sha256sum, the camera_prev chain checked against
-# leaf hashes computed here, no second entry for the same bytes, a file
+# leaf hashes computed here, no second entry for the same bytes from one
+# camera (and an entry of its own, same_object_as, from another), a file
 # growing while it is read, a FIFO, a name that is not UTF-8, the stored
 # objects' mode and bytes, custos log verify, and the fast path for a
 # file docked again unchanged (hashed, not copied) with its guards.
@@ -297,12 +298,24 @@ expect_in "log line" "already sealed camera=CAM3 sha256=${OBJ32#sha256:}" \
 expect_in "log line" 'path="big32.MP4" hash_only=1' "$(cat "$W/seal.err")"
 
 step "fast path: only for the camera whose session saw the file"
+# The same bytes from another camera are that camera's own segment,
+# which names CAM3's in same_object_as; the object is stored once.
 OPTS="-C CAM9"
 seal big32.MP4
-expect_result 1 "other camera" exists False
+expect_result 1 "other camera" new False
 [ "$(res 1 bytes_stored)" -ge $MIB32 ] ||
 	fail "other camera stored $(res 1 bytes_stored) bytes"
 expect_eq "other camera tmp/ left" "" "$(ls "$S/store/tmp")"
+expect_eq "other camera: same object" "$OBJ32" "$(res 1 object)"
+"$CUSTOS" -c "$CONF" log entry "$(res 1 index)" >"$W/e9" || fail "entry"
+expect_eq "other camera: its own entry" "CAM9 $IDX32" "$(python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1]))
+print(e["camera"], e["same_object_as"])' "$W/e9")"
+expect_eq "other camera: one object in the store" 1 \
+    "$(find "$S/store/objects" -name "$(echo "${OBJ32#sha256:}" | cut -c3-)" | wc -l)"
+seal big32.MP4
+expect_eq "other camera again: exists" exists "$(res 1 outcome)"
 
 step "fast path: a byte changed in place, same size and mtime"
 touch -r "$V/big32.MP4" "$W/mtime.ref"
@@ -343,7 +356,8 @@ printf 'not utf-9\n' >"$V/$FFFD"
 touch -r "$V/$BADN" "$V/$FFFD"
 OPTS="-s -C CAM4"
 seal "$BADN"
-expect_eq "bad name outcome" exists "$(res 1 outcome)"
+# TEST0001 sealed these bytes: CAM4's first copy is a segment of its own.
+expect_eq "bad name outcome" new "$(res 1 outcome)"
 expect_eq "bad name hash_only (no session yet)" False "$(res 1 hash_only)"
 : >"$W/seal.err"
 OPTS="-C CAM4"
@@ -354,6 +368,34 @@ case $(cat "$W/seal.err") in
 *"changed under the same name"*)
 	fail "a lossy name matched another file's row: $(cat "$W/seal.err")";;
 esac
+
+step "the same bytes from two cameras at once: an entry each, one object"
+# The 1st and 3rd file come from CAMP, the 2nd and 4th from CAMQ, all in
+# flight together: each camera's pair is serialised (one new, one
+# exists), the two cameras' jobs are not, and whichever entry is
+# appended second names the first in same_object_as.
+head -c 300000 /dev/urandom >"$V/two.MP4"
+cp "$V/two.MP4" "$V/two copy.MP4"
+N=$(entries)
+OPTS="-p -C CAMP -X CAMQ"
+seal two.MP4 "two copy.MP4" two.MP4 "two copy.MP4"
+OPTS=
+expect_eq "outcomes" "exists exists new new" "$(for n in 1 2 3 4; do
+	res $n outcome; done | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "CAMP's two answers, one entry" "$(res 1 index)" "$(res 3 index)"
+expect_eq "CAMQ's two answers, one entry" "$(res 2 index)" "$(res 4 index)"
+[ "$(res 1 index)" != "$(res 2 index)" ] || fail "one entry for two cameras"
+expect_eq "entries: one per camera" $((N + 2)) "$(entries)"
+"$CUSTOS" -c "$CONF" log entry "$N" >"$W/eN" || fail "log entry $N"
+"$CUSTOS" -c "$CONF" log entry "$((N + 1))" >"$W/eN1" || fail "entry"
+expect_eq "the second names the first" "- $N" "$(python3 -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+assert a["object"] == b["object"] and a["camera"] != b["camera"], (a, b)
+print(a.get("same_object_as", "-"), b.get("same_object_as", "-"))' \
+    "$W/eN" "$W/eN1")"
+expect_eq "one object in the store" 1 \
+    "$(find "$S/store/objects" -name "$(sha256sum "$V/two.MP4" | cut -c3-64)" | wc -l)"
 
 step "log verify after the fast path"
 out=$("$CUSTOS" -c "$CONF" log verify)

@@ -53,7 +53,7 @@ out=$("$W/vg-custos-verify" bundle --key "$W/state/station.vkey" \
     --tsa-ca "$TSA_CA" "$W/bundle" 2>&1)
 st=$?
 expect_eq "custos-verify exit status" 0 "$st"
-expect_in "verdict" "VERIFIED" "$out"
+expect_in "verdict" "证据完整性已证明" "$out"
 vg_clean
 n=$(ls "$W"/valgrind-*.log | wc -l)
 [ "$n" -ge 3 ] || fail "only $n processes ran under valgrind"

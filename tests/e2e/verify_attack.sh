@@ -87,8 +87,8 @@ run inside_after 0 "$V" bundle --key "$KEY" --tsa-ca "$CA" copy
 diff -r copy "$MK/bundle" >/dev/null || fail "the bundle directory changed"
 
 step "--html: a new file outside the bundle is written whole"
-run html_good 0 "$V" bundle --key "$KEY" --tsa-ca "$CA" --html report.html \
-    copy.tar
+run html_good 0 "$V" bundle --lang en --key "$KEY" --tsa-ca "$CA" \
+    --html report.html copy.tar
 grep -q "VERIFIED: integrity proven" "$W/html_good.out" ||
     fail "html_good: not verified: $(cat "$W/html_good.out")"
 [ -s report.html ] || fail "html_good: no report.html"

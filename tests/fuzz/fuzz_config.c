@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* A parsed config always has a name and absolute paths. */
 		if (c == NULL || c->station_name == NULL ||
 		    c->state_dir[0] != '/' || c->dock_root[0] != '/' ||
-		    c->control_socket[0] != '/')
+		    c->control_socket[0] != '/' || c->file_numbering == NULL)
 			abort();
 		config_free(c);
 		return 0;

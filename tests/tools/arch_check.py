@@ -34,7 +34,9 @@ SIZE_EXTS = ('.c', '.h', '.sh', '.py', '.go')
 
 def sources(top, exts=('.c', '.h'), dirs=SRC_DIRS):
     for d in dirs:
-        for root, _, files in os.walk(os.path.join(top, d)):
+        for root, subdirs, files in os.walk(os.path.join(top, d)):
+            # npm's installed packages (not ours, not in git)
+            subdirs[:] = [s for s in subdirs if s != 'node_modules']
             for f in sorted(files):
                 if f.endswith(exts):
                     p = os.path.join(root, f)

@@ -2,12 +2,14 @@
  * seal-run: drives the seal pipeline (daemon/seal/seal.c) on files, without
  * the rest of the daemon, for tests.
  *
- *	seal-run [-ps] [-m CUSTOSD] [-C CAMERA] [-o OFFICER] CONF FILE...
+ *	seal-run [-ps] [-m CUSTOSD] [-C CAMERA] [-X CAMERA] [-o OFFICER]
+ *	    CONF FILE...
  *
  * Opens the station of CONF as custosd does (state directory, lock, key,
  * log, catalog, store), appends nothing of its own, seals each FILE in
  * turn (camera CAMERA, default "TEST0001"; source "usb"; the entry's path
- * is FILE as given) and prints one JSON line per file:
+ * is FILE as given; with -X the 2nd, 4th, ... FILE come from the -X
+ * CAMERA instead) and prints one JSON line per file:
  *
  *	{"file" (or "file_hex" when the name is not UTF-8), "outcome":
  *	 "new"|"exists"|"failed", "index", "object", "size", "decodable",
@@ -61,11 +63,14 @@ struct run {
 	char			 reason[256];
 };
 
+/* -X: the camera of every second file, or NULL. */
+static const char *other_camera;
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: seal-run [-ps] [-m custosd] [-C camera] "
-	    "[-o officer] conf file...\n");
+	    "[-X camera] [-o officer] conf file...\n");
 	exit(2);
 }
 
@@ -273,17 +278,22 @@ seal_files(uv_loop_t *loop, struct sealer *s, struct seal_req *req,
     char **files, int n, int parallel, struct station *session,
     enum digest_alg alg)
 {
+	const char *camera = req->camera;
 	struct run *runs;
 	int i, k;
 
 	if ((runs = calloc((size_t)n, sizeof(*runs))) == NULL)
 		err(1, NULL);
 	for (i = 0; i < n; i = k) {
-		for (k = i; k < n && (k == i || parallel); k++)
+		for (k = i; k < n && (k == i || parallel); k++) {
+			req->camera = other_camera != NULL && k % 2 == 1 ?
+			    other_camera : camera;
 			start_one(s, req, files[k], &runs[k]);
+		}
 		while (seal_pending(s) > 0)
 			uv_run(loop, UV_RUN_ONCE);
 	}
+	req->camera = camera;
 	for (i = 0; i < n; i++) {
 		if (!runs[i].done)
 			errx(1, "%s: no answer", files[i]);
@@ -312,7 +322,7 @@ main(int argc, char *argv[])
 	int ch, rc, parallel = 0, session = 0;
 
 	log_procinit("seal-run");
-	while ((ch = getopt(argc, argv, "C:m:o:ps")) != -1) {
+	while ((ch = getopt(argc, argv, "C:X:m:o:ps")) != -1) {
 		switch (ch) {
 		case 'p':
 			parallel = 1;
@@ -322,6 +332,9 @@ main(int argc, char *argv[])
 			break;
 		case 'C':
 			req.camera = optarg;
+			break;
+		case 'X':
+			other_camera = optarg;
 			break;
 		case 'm':
 			self = optarg;

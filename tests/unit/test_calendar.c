@@ -119,6 +119,15 @@ test_deadlines(void **state)
 		{ "2026-11-26", 5, "2026-12-03" },
 		/* Over Spring Festival. */
 		{ "2026-02-13", 3, "2026-02-25" },
+		/*
+		 * Credit repair, 3 days: from Thursday 02-12, Friday 02-13,
+		 * Saturday 02-14 (worked), then Tuesday 02-24 after the
+		 * Spring Festival days off.
+		 */
+		{ "2026-02-12", 3, "2026-02-24" },
+		/* From Wednesday 09-30: 10-08, 10-09, Saturday 10-10. */
+		{ "2026-09-30", 3, "2026-10-10" },
+		{ "2026-12-28", 3, "2026-12-31" },
 		/* Crossing into the next file: 2026-01-01..03 are off;
 		 * Sunday 01-04 is worked. */
 		{ "2025-12-31", 1, "2026-01-04" },
@@ -135,6 +144,10 @@ test_deadlines(void **state)
 		assert_date(&out, reads[k].want);
 	}
 	s = D("2026-12-30");		/* past the last file: never guessed */
+	assert_int_equal(calendar_add_workdays(c, &s, 3, &out, &unc),
+	    CUSTOS_ERR_RANGE);
+	assert_date(&unc, "2027-01-01");
+	s = D("2026-12-29");		/* the third working day is in 2027 */
 	assert_int_equal(calendar_add_workdays(c, &s, 3, &out, &unc),
 	    CUSTOS_ERR_RANGE);
 	assert_date(&unc, "2027-01-01");

@@ -100,6 +100,23 @@ expect_object(struct catalog *c, const uint8_t raw[DIGEST_LEN],
 	assert_int_equal(gs, size);
 }
 
+/* camera's first segment of raw is index, or none when index is 0. */
+static void
+expect_cam_object(struct catalog *c, const char *camera,
+    const uint8_t raw[DIGEST_LEN], uint64_t index, uint64_t size)
+{
+	uint64_t gi = 0, gs = 0;
+
+	if (index == 0) {
+		assert_int_equal(catalog_camera_object(c, camera, raw, &gi,
+		    &gs), CUSTOS_ERR_NOTFOUND);
+		return;
+	}
+	assert_int_equal(catalog_camera_object(c, camera, raw, &gi, &gs), 0);
+	assert_int_equal(gi, index);
+	assert_int_equal(gs, size);
+}
+
 static void
 expect_camera(struct catalog *c, struct log *l, const char *camera,
     uint64_t index)
@@ -177,6 +194,14 @@ check_history(struct catalog *c, struct log *l, const struct objs *o)
 	expect_object(c, o->raw[2], 3, 30);
 	assert_int_equal(catalog_object(c, o->raw[3], &gi, &gs),
 	    CUSTOS_ERR_NOTFOUND);
+	/* Per camera, the same bytes from CAM-B are its own segment 4. */
+	expect_cam_object(c, "CAM-A", o->raw[0], 1, 10);
+	expect_cam_object(c, "CAM-B", o->raw[0], 4, 10);
+	expect_cam_object(c, "CAM-B", o->raw[1], 2, 20);
+	expect_cam_object(c, "CAM-A", o->raw[1], 0, 0);
+	expect_cam_object(c, "CAM-C", o->raw[0], 0, 0);
+	assert_int_equal(catalog_camera_object(c, NULL, o->raw[0], &gi, &gs),
+	    CUSTOS_ERR_INVALID);
 	expect_camera(c, l, "CAM-A", 3);
 	expect_camera(c, l, "CAM-B", 4);
 	assert_int_equal(catalog_camera_last(c, "CAM-C", &gi, leaf),
@@ -299,6 +324,8 @@ dump(const char *path)
 	    "SELECT key, value FROM catalog_state ORDER BY key;"
 	    "SELECT hex(object), idx, size FROM objects ORDER BY object;"
 	    "SELECT camera, idx, hex(leaf) FROM cameras ORDER BY camera;"
+	    "SELECT camera, hex(object), idx, size FROM camera_objects "
+	    "ORDER BY camera, object;"
 	    "SELECT camera, path, size, mtime, object, status, session "
 	    "FROM camera_files ORDER BY camera, rowid;",
 	    dump_row, &out, NULL), SQLITE_OK);
@@ -750,6 +777,42 @@ test_file_object_old_schema(void **state)
 	log_close(l);
 }
 
+/*
+ * A log.db whose catalog was built before camera_objects existed: opening
+ * it adds the table, empties the others and rebuilds all from the log.
+ */
+static void
+test_camera_objects_added(void **state)
+{
+	struct fixture_station *fx = *state;
+	struct catalog *c;
+	struct log *l;
+	struct objs o;
+	sqlite3 *db;
+
+	make_objs(DIGEST_SHA256, &o);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	build_history(l, &o, NULL, NULL);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	assert_int_equal(catalog_sync(c, l), 0);
+	catalog_close(c);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE camera_objects",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* Read-only, it is not built yet. */
+	assert_int_equal(catalog_open_ro(fx->path, &c), CUSTOS_ERR_NOTFOUND);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	assert_int_equal(catalog_synced(c), 0);
+	assert_int_equal(catalog_sync(c, l), 0);
+	check_history(c, l, &o);
+	catalog_close(c);
+	assert_int_equal(catalog_open_ro(fx->path, &c), 0);
+	check_history(c, l, &o);
+	catalog_close(c);
+	log_close(l);
+}
+
 static void
 test_open_missing(void **state)
 {
@@ -777,6 +840,7 @@ main(void)
 		FIXTURE_TEST(test_open_missing),
 		FIXTURE_TEST(test_file_object),
 		FIXTURE_TEST(test_file_object_old_schema),
+		FIXTURE_TEST(test_camera_objects_added),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

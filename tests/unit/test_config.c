@@ -68,6 +68,7 @@ static const char FULL[] =
     "[dock]\n"
     "root = /srv/dock\n"
     "after_ingest = delete\n"
+    "file_numbering = ^REC_([0-9]{4}) ; \\.MP4$\n"
     "\n"
     "[control]\n"
     "socket = /run/custos/test.sock\n"
@@ -90,6 +91,8 @@ test_config_every_key(void **state)
 	assert_int_equal(c->profile, PROFILE_SM);
 	assert_string_equal(c->dock_root, "/srv/dock");
 	assert_int_equal(c->after_ingest, AFTER_INGEST_DELETE);
+	/* " ;" starts a comment, in a regex too. */
+	assert_string_equal(c->file_numbering, "^REC_([0-9]{4})");
 	assert_string_equal(c->control_socket, "/run/custos/test.sock");
 	assert_string_equal(c->control_group, "custos-ops");
 	/* The sm profile hashes the exact file bytes with SM3. */
@@ -115,6 +118,7 @@ test_config_defaults(void **state)
 	assert_int_equal(c->profile, PROFILE_DEFAULT);
 	assert_string_equal(c->dock_root, "/srv/custos/dock");
 	assert_int_equal(c->after_ingest, AFTER_INGEST_KEEP);
+	assert_string_equal(c->file_numbering, "auto");
 	assert_string_equal(c->control_socket, "/run/custos/control.sock");
 	assert_null(c->control_group);
 	assert_int_equal(c->digest_alg, DIGEST_SHA256);
@@ -653,6 +657,38 @@ test_config_network_errors(void **state)
 	    "t.conf:4: [live a] port: unknown key");
 }
 
+/* [dock] file_numbering: auto, none, or a regex with a group. */
+static void
+test_config_file_numbering(void **state)
+{
+	static const char none[] = "[station]\nname = s\n[dock]\n"
+	    "file_numbering = none\n";
+	static const char bad[] = "[station]\nname = s\n[dock]\n"
+	    "file_numbering = REC[0-9\n";
+	static const char want[] = "t.conf:4: [dock] file_numbering: "
+	    "expected auto, none or a POSIX extended regex, got \"REC[0-9\": ";
+	struct config *c = (struct config *)1;
+	char err[ERRLEN] = "";
+
+	(void)state;
+	c = parse_ok(none, sizeof(none) - 1, "custos.conf");
+	assert_string_equal(c->file_numbering, "none");
+	config_free(c);
+	/* regerror()'s text follows the message. */
+	assert_int_equal(config_parse(bad, sizeof(bad) - 1, "t.conf", &c,
+	    err, sizeof(err)), CUSTOS_ERR_CONFIG);
+	assert_null(c);
+	assert_memory_equal(err, want, sizeof(want) - 1);
+	assert_true(strlen(err) > sizeof(want) - 1);
+	PARSE_FAILS("[station]\nname = s\n[dock]\nfile_numbering = "
+	    "REC[0-9]+\n", "t.conf:4: [dock] file_numbering: the regex "
+	    "\"REC[0-9]+\" has no group: its first group is the file's "
+	    "number");
+	PARSE_FAILS("[station]\nname = s\n[dock]\nfile_numbering = auto\n"
+	    "file_numbering = none\n", "t.conf:5: [dock] file_numbering: "
+	    "duplicate key (first set on line 4)");
+}
+
 int
 main(void)
 {
@@ -677,6 +713,7 @@ main(void)
 		cmocka_unit_test(test_config_group),
 		cmocka_unit_test(test_config_network),
 		cmocka_unit_test(test_config_network_errors),
+		cmocka_unit_test(test_config_file_numbering),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,10 @@ static const enum lifecycle_refusal enter[LIFECYCLE_NSTATES] = {
 static const enum lifecycle_refusal leave[LIFECYCLE_NSTATES] = {
 	LIFECYCLE_UNKNOWN, LIFECYCLE_NOT_ENTERED, LIFECYCLE_OK,
 	LIFECYCLE_HAS_LEFT, LIFECYCLE_IS_CLOSED };
+/* The penalty decision: once entered, also after closing. */
+static const enum lifecycle_refusal decide[LIFECYCLE_NSTATES] = {
+	LIFECYCLE_UNKNOWN, LIFECYCLE_NOT_ENTERED, LIFECYCLE_OK, LIFECYCLE_OK,
+	LIFECYCLE_OK };
 
 /*
  * The expected table, written from docs/inspection.md ("Order: ...; the
@@ -60,6 +64,12 @@ static const struct {
 	{ LIFECYCLE_FEEDBACK, ENTRY_ENTERPRISE_FEEDBACK, case_file, -1 },
 	{ LIFECYCLE_EXPORT, ENTRY_BUNDLE_EXPORTED, case_file, -1 },
 	{ LIFECYCLE_VIEW, ENTRY_INSPECTION_VIEWED, case_file, -1 },
+	/* Not decided yet (test_decision has the flags). */
+	{ LIFECYCLE_DECISION, ENTRY_DECISION_SERVED, decide, -1 },
+	/* Decided, one application waiting. */
+	{ LIFECYCLE_CREDIT_APPLY, ENTRY_CREDIT_REPAIR_APPLIED, case_file, -1 },
+	{ LIFECYCLE_CREDIT_ANSWER, ENTRY_CREDIT_REPAIR_ANSWERED, case_file,
+	    -1 },
 };
 
 #define NWANT	(sizeof(want) / sizeof(want[0]))
@@ -78,7 +88,9 @@ test_steps_covered(void **state)
 
 /*
  * Every cell: each step from each state, as an emergency inspection not
- * back-filled yet (so that back-fill is decided by the state alone).
+ * back-filled yet, decided unless the step is the decision, with one
+ * credit-repair application waiting (so that each step is decided by the
+ * state alone).
  */
 static void
 test_every_cell(void **state)
@@ -94,6 +106,8 @@ test_every_cell(void **state)
 			from.state = (enum lifecycle_state)s;
 			from.emergency = 1;
 			from.backfilled = 0;
+			from.decided = want[k].step != LIFECYCLE_DECISION;
+			from.credit_pending = 1;
 			rc = lifecycle_step(&from, want[k].step, &to, &why);
 			if (why != want[k].from[s])
 				print_message("%s from state %d\n",
@@ -114,17 +128,21 @@ test_every_cell(void **state)
 			assert_true(to.emergency);
 			assert_int_equal(to.backfilled,
 			    want[k].step == LIFECYCLE_BACKFILL);
+			assert_true(to.decided);
+			assert_int_equal(to.credit_pending,
+			    want[k].step == LIFECYCLE_CREDIT_APPLY ? 2 :
+			    want[k].step == LIFECYCLE_CREDIT_ANSWER ? 0 : 1);
 		}
 	/* The expected table has this many of each. */
-	assert_int_equal(allowed, 38);
-	assert_int_equal(refused, 32);
+	assert_int_equal(allowed, 49);
+	assert_int_equal(refused, 36);
 }
 
 /* The flags: a registration is not an emergency, a back-fill is once. */
 static void
 test_backfill(void **state)
 {
-	static const struct lifecycle none = { LIFECYCLE_NONE, 0, 0 };
+	static const struct lifecycle none = { LIFECYCLE_NONE, 0, 0, 0, 0 };
 	struct lifecycle lc, to;
 	enum lifecycle_refusal why;
 	int s;
@@ -163,6 +181,59 @@ test_backfill(void **state)
 	assert_int_equal(why, LIFECYCLE_IS_CLOSED);
 }
 
+/*
+ * The decision is served once; an application needs it, an answer needs
+ * an application waiting; each answer takes one application away.
+ */
+static void
+test_decision(void **state)
+{
+	struct lifecycle lc = { LIFECYCLE_ENTERED, 0, 0, 0, 0 }, to;
+	enum lifecycle_refusal why;
+	int s;
+
+	(void)state;
+	for (s = LIFECYCLE_ENTERED; s < LIFECYCLE_NSTATES; s++) {
+		memset(&lc, 0, sizeof(lc));
+		lc.state = (enum lifecycle_state)s;
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_CREDIT_APPLY,
+		    &to, &why), CUSTOS_ERR_INVALID);
+		assert_int_equal(why, LIFECYCLE_NOT_DECIDED);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_CREDIT_ANSWER,
+		    &to, &why), CUSTOS_ERR_INVALID);
+		assert_int_equal(why, LIFECYCLE_NO_APPLICATION);
+		/* A replay of such an answer never goes below 0. */
+		assert_int_equal(to.credit_pending, 0);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_DECISION, &lc,
+		    &why), 0);
+		assert_true(lc.decided);
+		assert_int_equal(lc.state, s);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_DECISION, &to,
+		    &why), CUSTOS_ERR_INVALID);
+		assert_int_equal(why, LIFECYCLE_DECIDED);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_CREDIT_APPLY,
+		    &lc, &why), 0);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_CREDIT_APPLY,
+		    &lc, &why), 0);
+		assert_int_equal(lc.credit_pending, 2);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_CREDIT_ANSWER,
+		    &lc, &why), 0);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_CREDIT_ANSWER,
+		    &lc, &why), 0);
+		assert_int_equal(lc.credit_pending, 0);
+		assert_int_equal(lifecycle_step(&lc, LIFECYCLE_CREDIT_ANSWER,
+		    &to, &why), CUSTOS_ERR_INVALID);
+		assert_int_equal(why, LIFECYCLE_NO_APPLICATION);
+		assert_int_equal(lc.state, s);
+	}
+	/* Not before entering: a registered inspection has no decision. */
+	memset(&lc, 0, sizeof(lc));
+	lc.state = LIFECYCLE_REGISTERED;
+	assert_int_equal(lifecycle_step(&lc, LIFECYCLE_DECISION, &to, &why),
+	    CUSTOS_ERR_INVALID);
+	assert_int_equal(why, LIFECYCLE_NOT_ENTERED);
+}
+
 /* A whole inspection, as docs/inspection.md orders it. */
 static void
 test_walk(void **state)
@@ -170,12 +241,14 @@ test_walk(void **state)
 	static const enum lifecycle_step walk[] = { LIFECYCLE_REGISTER,
 	    LIFECYCLE_ENTER, LIFECYCLE_LINK, LIFECYCLE_DOCUMENT,
 	    LIFECYCLE_GAP_REASON, LIFECYCLE_UNLINK, LIFECYCLE_LEAVE,
-	    LIFECYCLE_CLOSE, LIFECYCLE_REVIEW, LIFECYCLE_FEEDBACK,
-	    LIFECYCLE_EXPORT, LIFECYCLE_VIEW };
+	    LIFECYCLE_CLOSE, LIFECYCLE_REVIEW, LIFECYCLE_DECISION,
+	    LIFECYCLE_CREDIT_APPLY, LIFECYCLE_CREDIT_ANSWER,
+	    LIFECYCLE_FEEDBACK, LIFECYCLE_EXPORT, LIFECYCLE_VIEW };
 	static const char *const names[] = { "registered", "entered",
 	    "entered", "entered", "entered", "entered", "left", "closed",
-	    "closed", "closed", "closed", "closed" };
-	struct lifecycle lc = { LIFECYCLE_NONE, 0, 0 };
+	    "closed", "closed", "closed", "closed", "closed", "closed",
+	    "closed" };
+	struct lifecycle lc = { LIFECYCLE_NONE, 0, 0, 0, 0 };
 	enum lifecycle_refusal why;
 	size_t k;
 
@@ -250,6 +323,12 @@ test_refusal_texts(void **state)
 		    "not an emergency: nothing to back-fill" },
 		{ LIFECYCLE_BACKFILLED, "inspection INS-1 is back-filled "
 		    "already" },
+		{ LIFECYCLE_DECIDED, "inspection INS-1 has its penalty "
+		    "decision already" },
+		{ LIFECYCLE_NOT_DECIDED, "inspection INS-1 has no penalty "
+		    "decision" },
+		{ LIFECYCLE_NO_APPLICATION, "inspection INS-1 has no "
+		    "credit-repair application waiting for an answer" },
 	};
 	char buf[128];
 	size_t k;
@@ -265,10 +344,33 @@ test_refusal_texts(void **state)
 	assert_null(lifecycle_refusal_text(LIFECYCLE_NREFUSALS));
 }
 
+/* Every refusal names a rule of its own: the "rule" of a 409. */
+static void
+test_refusal_rules(void **state)
+{
+	const char *a, *b;
+	int k, m;
+
+	(void)state;
+	assert_string_equal(lifecycle_refusal_rule(LIFECYCLE_OK), "");
+	assert_string_equal(lifecycle_refusal_rule(LIFECYCLE_DECIDED),
+	    "decision_once");
+	for (k = 1; k < LIFECYCLE_NREFUSALS; k++) {
+		a = lifecycle_refusal_rule((enum lifecycle_refusal)k);
+		assert_non_null(a);
+		assert_true(strlen(a) > 0);
+		for (m = 1; m < k; m++) {
+			b = lifecycle_refusal_rule((enum lifecycle_refusal)m);
+			assert_true(strcmp(a, b) != 0);
+		}
+	}
+	assert_null(lifecycle_refusal_rule(LIFECYCLE_NREFUSALS));
+}
+
 static void
 test_invalid(void **state)
 {
-	struct lifecycle from = { LIFECYCLE_NSTATES, 1, 1 }, to;
+	struct lifecycle from = { LIFECYCLE_NSTATES, 1, 1, 0, 0 }, to;
 	enum lifecycle_refusal why;
 
 	(void)state;
@@ -290,9 +392,11 @@ main(void)
 		cmocka_unit_test(test_steps_covered),
 		cmocka_unit_test(test_every_cell),
 		cmocka_unit_test(test_backfill),
+		cmocka_unit_test(test_decision),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_refusal_texts),
+		cmocka_unit_test(test_refusal_rules),
 		cmocka_unit_test(test_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include "custos/digest.h"
 #include "custos/entry_type.h"
 #include "custos/err.h"
+#include "custos/lifecycle.h"
 #include "custos/log.h"
 #include "custos/registry.h"
 
@@ -271,6 +272,164 @@ test_inspections(void **state)
 	log_close(l);
 }
 
+#define T2	"2026-03-09T03:00:00.000Z"
+#define INS_J	",\"inspection\":\"" INS "\""
+
+/*
+ * After the visit of INS (closed, entry 12): a review, the decision, two
+ * credit-repair applications and the answer to the first.
+ */
+static void
+fill_procedure(struct log *l)
+{
+	append(l, ENTRY_REVIEW_RECORDED, T2, INS_J ",\"reviewer\":\"PA-9\","
+	    "\"result\":\"approved\",\"note\":\"同意\"");	/* 14 */
+	append(l, ENTRY_DECISION_SERVED, T2, INS_J ",\"number\":"
+	    "\"闽应急罚〔2026〕7号\",\"penalty\":\"罚款一万元\",\"at\":\""
+	    T2 "\"");						/* 15 */
+	append(l, ENTRY_CREDIT_REPAIR_APPLIED, T2, INS_J ",\"at\":\"" T2
+	    "\",\"text\":\"申请信用修复\",\"due\":"
+	    "\"2026-03-12T16:00:00.000Z\"");			/* 16 */
+	append(l, ENTRY_CREDIT_REPAIR_APPLIED, T2, INS_J ",\"at\":\"" T2
+	    "\",\"text\":\"再次申请\",\"due_unknown\":\"calendar does "
+	    "not cover 2027-01-01\"");				/* 17 */
+	append(l, ENTRY_CREDIT_REPAIR_ANSWERED, T2, INS_J ",\"application\":"
+	    "16,\"result\":\"granted\",\"at\":\"" T2 "\",\"late\":false");
+	/* A second decision: the first one stands. */
+	append(l, ENTRY_DECISION_SERVED, T2, INS_J ",\"number\":\"x\","
+	    "\"penalty\":\"y\",\"at\":\"" T2 "\",\"credit_notice\":\"z\"");
+}
+
+static void
+check_procedure(struct registry *r)
+{
+	struct registry_inspection *i;
+	struct registry_decision *d;
+	struct registry_credit_repair *c;
+	struct registry_review *v;
+	size_t n;
+
+	assert_int_equal(registry_inspection(r, INS, &i), 0);
+	assert_true(i->lifecycle.decided);
+	assert_int_equal(i->lifecycle.credit_pending, 1);
+	assert_int_equal(i->lifecycle.state, LIFECYCLE_CLOSED);
+	registry_inspection_free(i);
+	assert_int_equal(registry_decision(r, INS, &d), 0);
+	assert_string_equal(d->number, "闽应急罚〔2026〕7号");
+	assert_string_equal(d->penalty, "罚款一万元");
+	assert_string_equal(d->at, T2);
+	assert_null(d->credit_notice);
+	assert_int_equal(d->index, 15);
+	registry_decision_free(d);
+	assert_int_equal(registry_decision(r, "INS-20260305-0002", &d),
+	    CUSTOS_ERR_NOTFOUND);
+	assert_int_equal(registry_credit_repairs(r, INS, &c, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(c[0].index, 16);
+	assert_string_equal(c[0].text, "申请信用修复");
+	assert_string_equal(c[0].due, "2026-03-12T16:00:00.000Z");
+	assert_true(c[0].answered);
+	assert_int_equal(c[0].answer_index, 18);
+	assert_string_equal(c[0].result, "granted");
+	assert_string_equal(c[0].answered_at, T2);
+	assert_false(c[0].late);
+	assert_null(c[0].note);
+	assert_int_equal(c[1].index, 17);
+	assert_null(c[1].due);
+	assert_string_equal(c[1].due_unknown,
+	    "calendar does not cover 2027-01-01");
+	assert_false(c[1].answered);
+	assert_null(c[1].result);
+	registry_credit_repairs_free(c, n);
+	assert_int_equal(registry_reviews(r, INS, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].index, 14);
+	assert_string_equal(v[0].reviewer, "PA-9");
+	assert_string_equal(v[0].result, "approved");
+	assert_string_equal(v[0].note, "同意");
+	assert_string_equal(v[0].time, T2);
+	registry_reviews_free(v, n);
+}
+
+/*
+ * The steps after the visit, and the lifecycle flags they set, come back
+ * the same from the log alone: after dropping every table, and after
+ * applying the log again over the tables kept.
+ */
+static void
+test_procedure(void **state)
+{
+	struct fixture_station *fx = *state;
+	struct registry *r;
+	struct log *l;
+	sqlite3 *db;
+
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	fill(l);
+	fill_inspections(l);
+	fill_procedure(l);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	check_procedure(r);
+	registry_close(r);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE registry_state", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	check_procedure(r);
+	registry_close(r);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE registry_state; "
+	    "DROP TABLE inspections; DROP TABLE inspection_entries; "
+	    "DROP TABLE reviews; DROP TABLE decisions; "
+	    "DROP TABLE credit_repairs", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	check_procedure(r);
+	registry_close(r);
+	log_close(l);
+}
+
+/*
+ * A registry made before the lifecycle had its decision flags is rebuilt
+ * from the log: its reviews were applied before their table existed.
+ */
+static void
+test_upgrade(void **state)
+{
+	struct fixture_station *fx = *state;
+	struct registry *r;
+	struct log *l;
+	sqlite3 *db;
+
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	fill(l);
+	fill_inspections(l);
+	fill_procedure(l);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	registry_close(r);
+	/* As the old version left it: no flags, no tables of its own. */
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE inspections DROP "
+	    "COLUMN decided; ALTER TABLE inspections DROP COLUMN "
+	    "credit_pending; DROP TABLE reviews; DROP TABLE decisions; "
+	    "DROP TABLE credit_repairs", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* Read-only, it is not ready until the daemon upgrades it. */
+	assert_int_equal(registry_open_ro(fx->path, &r), CUSTOS_ERR_NOTFOUND);
+	assert_int_equal(registry_open(fx->path, &r), 0);
+	assert_int_equal(registry_synced(r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	check_procedure(r);
+	check_contents(r);
+	registry_close(r);
+	log_close(l);
+}
+
 static void
 test_valid_on(void **state)
 {
@@ -348,6 +507,8 @@ main(void)
 		FIXTURE_TEST(test_sync_and_rebuild),
 		FIXTURE_TEST(test_valid_on),
 		FIXTURE_TEST(test_inspections),
+		FIXTURE_TEST(test_procedure),
+		FIXTURE_TEST(test_upgrade),
 		FIXTURE_TEST(test_corrupt),
 		cmocka_unit_test(test_checks),
 	};

@@ -14,269 +14,21 @@
 #include "custos/rules.h"
 
 #include "fixture.h"
-
-#ifndef CALENDAR_DIR
-#define CALENDAR_DIR	"conf/calendar"
-#endif
-
-#define MAXE		32
-#define ENT		"91350100M000100Y43"
-
-/*
- * One inspection's inputs, each list given as JSON texts the way the log
- * holds entries, parsed with json_loads.
- */
-struct fx {
-	json_t		*chain[MAXE], *seg[MAXE], *dev[MAXE], *off[MAXE],
-			*risk[MAXE];
-	size_t		 nchain, nseg, ndev, noff, nrisk;
-	struct calendar	*cal;
-	json_t		*findings;
-};
-
-static struct calendar *cal;
-
-static int
-setup(void **state)
-{
-	char err[256] = "";
-
-	(void)state;
-	if (calendar_new(&cal) != 0 ||
-	    calendar_load_dir(cal, CALENDAR_DIR, err, sizeof(err)) != 0) {
-		fprintf(stderr, "loading %s: %s\n", CALENDAR_DIR, err);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	calendar_free(cal);
-	return 0;
-}
-
-static void
-put(json_t **list, size_t *n, const char *text)
-{
-	json_error_t e;
-
-	assert_true(*n < MAXE);
-	if ((list[*n] = json_loads(text, 0, &e)) == NULL)
-		fail_msg("bad test JSON %s: %s", text, e.text);
-	(*n)++;
-}
-
-static void
-fx_free(struct fx *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->nchain; i++)
-		json_decref(f->chain[i]);
-	for (i = 0; i < f->nseg; i++)
-		json_decref(f->seg[i]);
-	for (i = 0; i < f->ndev; i++)
-		json_decref(f->dev[i]);
-	for (i = 0; i < f->noff; i++)
-		json_decref(f->off[i]);
-	for (i = 0; i < f->nrisk; i++)
-		json_decref(f->risk[i]);
-	json_decref(f->findings);
-	memset(f, 0, sizeof(*f));
-}
-
-static int64_t
-T(const char *s)
-{
-	int64_t ms;
-
-	assert_int_equal(rules_time_parse(s, &ms), 0);
-	return ms;
-}
-
-static int
-eval_at(struct fx *f, const char *now)
-{
-	struct rules_input in = {
-		(const json_t *const *)f->chain, f->nchain,
-		(const json_t *const *)f->seg, f->nseg,
-		(const json_t *const *)f->dev, f->ndev,
-		(const json_t *const *)f->off, f->noff,
-		(const json_t *const *)f->risk, f->nrisk,
-		cal, T(now),
-	};
-
-	json_decref(f->findings);
-	f->findings = NULL;
-	return rules_evaluate(&in, &f->findings);
-}
-
-/* Evaluates and fails with the findings printed if it is not 0. */
-static void
-eval_ok(struct fx *f, const char *now)
-{
-	int rc = eval_at(f, now);
-
-	if (rc != 0)
-		fail_msg("rules_evaluate: %d (%s)", rc, custos_strerror(rc));
-	assert_non_null(f->findings);
-}
-
-static size_t
-count(const struct fx *f, const char *rule)
-{
-	json_t *x;
-	size_t i, n = 0;
-
-	json_array_foreach(f->findings, i, x)
-		n += strcmp(json_string_value(json_object_get(x, "rule")),
-		    rule) == 0;
-	return n;
-}
-
-/* The k-th finding of rule (0-based); fails the test if there is none. */
-static json_t *
-nth(const struct fx *f, const char *rule, size_t k)
-{
-	json_t *x;
-	size_t i;
-
-	json_array_foreach(f->findings, i, x)
-		if (strcmp(json_string_value(json_object_get(x, "rule")),
-		    rule) == 0 && k-- == 0)
-			return x;
-	fail_msg("no finding %s", rule);
-	return NULL;
-}
-
-/* Compares a finding's entries with want, printed as JSON on mismatch. */
-static void
-assert_entries(const json_t *finding, const char *want)
-{
-	char *got = json_dumps(json_object_get(finding, "entries"),
-	    JSON_COMPACT);
-
-	assert_non_null(got);
-	assert_string_equal(got, want);
-	free(got);
-}
-
-static void
-dump_if_not_empty(const struct fx *f)
-{
-	char *s;
-
-	if (json_array_size(f->findings) == 0)
-		return;
-	s = json_dumps(f->findings, JSON_INDENT(1));
-	fail_msg("expected no findings, got %s", s);
-}
-
-/*
- * The officers, the enterprise and a complete, clean inspection: two
- * officers, entered 2026-11-26 02:00Z, one ten-minute segment covering the
- * visit exactly, left 02:10Z, closed.  Callers add to or leave out of it.
- */
-#define OFF1	"{\"type\":\"officer.added\",\"index\":1," \
-	"\"time\":\"2026-03-02T01:00:00.000Z\",\"officer\":\"PA-0001\"," \
-	"\"name\":\"张伟\",\"unit\":\"U\",\"credential\":\"C-1\"," \
-	"\"valid_until\":\"2027-12-31\"}"
-#define OFF2(until)	"{\"type\":\"officer.added\",\"index\":2," \
-	"\"time\":\"2026-03-02T01:00:00.000Z\",\"officer\":\"PA-0002\"," \
-	"\"name\":\"李娜\",\"unit\":\"U\",\"credential\":\"C-2\"," \
-	"\"valid_until\":\"" until "\"}"
-#define REG(officers)	"{\"type\":\"inspection.registered\",\"index\":10," \
-	"\"time\":\"2026-11-20T01:00:00.000Z\",\"inspection\":" \
-	"\"INS-20261120-0001\",\"enterprise\":\"" ENT "\",\"officers\":" \
-	officers ",\"basis\":\"B\",\"content\":\"C\",\"method\":\"onsite\"}"
-#define TWO	"[\"PA-0001\",\"PA-0002\"]"
-#define ENTERED(idx, at)	"{\"type\":\"inspection.entered\",\"index\":" \
-	#idx ",\"time\":\"" at "\",\"at\":\"" at "\"}"
-#define SEG(idx, cam, start, dur)	"{\"type\":\"segment.sealed\"," \
-	"\"index\":" #idx ",\"time\":\"2026-11-26T05:00:00.000Z\"," \
-	"\"camera\":\"" cam "\",\"mtime\":\"2026-11-26T04:00:00.000Z\"," \
-	"\"media\":{\"container\":\"mp4\",\"duration_ms\":" #dur \
-	",\"recorded_start\":\"" start "\"}}"
-#define LINK(idx, seg)	"{\"type\":\"evidence.linked\",\"index\":" #idx \
-	",\"time\":\"2026-11-26T05:00:00.000Z\",\"segment\":" #seg \
-	",\"by\":\"auto\"}"
-#define UNLINK(idx, seg)	"{\"type\":\"evidence.unlinked\",\"index\":" \
-	#idx ",\"time\":\"2026-11-26T05:01:00.000Z\",\"segment\":" #seg \
-	",\"reason\":\"wrong site\"}"
-#define LEFT(idx, at)	"{\"type\":\"inspection.left\",\"index\":" #idx \
-	",\"time\":\"" at "\",\"at\":\"" at "\"}"
-#define CLOSED(idx)	"{\"type\":\"inspection.closed\",\"index\":" #idx \
-	",\"time\":\"2026-11-26T06:00:00.000Z\",\"result\":\"ok\"}"
-#define NOW	"2026-11-26T07:00:00.000Z"
-
-static void
-officers(struct fx *f, const char *until2)
-{
-	char buf[512];
-
-	put(f->off, &f->noff, OFF1);
-	snprintf(buf, sizeof(buf), OFF2("%s"), until2);
-	put(f->off, &f->noff, buf);
-}
-
-/* Registration and entering; the visit's footage is up to the caller. */
-static void
-visit_start(struct fx *f, const char *officers_json)
-{
-	char buf[1024];
-
-	officers(f, "2027-12-31");
-	snprintf(buf, sizeof(buf), REG("%s"), officers_json);
-	put(f->chain, &f->nchain, buf);
-	put(f->chain, &f->nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
-}
-
-/* put() of each of the texts, a NULL-terminated list (LIST()). */
-static void
-put_all(json_t **list, size_t *n, const char *const texts[])
-{
-	for (; *texts != NULL; texts++)
-		put(list, n, *texts);
-}
-
-#define LIST(...)	((const char *const []){ __VA_ARGS__, NULL })
-
-/*
- * A visit by the two officers (visit_start()) with the segments seg, and
- * the chain entries after the entering.
- */
-static void
-visit(struct fx *f, const char *const seg[], const char *const chain[])
-{
-	visit_start(f, TWO);
-	put_all(f->seg, &f->nseg, seg);
-	put_all(f->chain, &f->nchain, chain);
-}
+#include "fixture_rules.h"
 
 /*
  * The officers off in the registry, the registration by both and the
  * entering at at.
  */
 static void
-registered(struct fx *f, const char *const off[], const char *at)
+registered(struct rfx *f, const char *const off[], const char *at)
 {
 	char buf[256];
 
-	put_all(f->off, &f->noff, off);
-	put(f->chain, &f->nchain, REG(TWO));
+	rfx_put_all(f->off, &f->noff, off);
+	rfx_put(f->chain, &f->nchain, REG(TWO));
 	snprintf(buf, sizeof(buf), ENTERED(11, "%s"), at, at);
-	put(f->chain, &f->nchain, buf);
-}
-
-static void
-clean(struct fx *f)
-{
-	visit(f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 600000)),
-	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"),
-	    CLOSED(14)));
+	rfx_put(f->chain, &f->nchain, buf);
 }
 
 /* rules_time_parse() and _format() read and write RFC 3339 times. */
@@ -290,7 +42,7 @@ test_time_parse(void **state)
 
 	(void)state;
 	for (t = fixture_times; t->text != NULL; t++)
-		assert_int_equal(T(t->text), t->ms);
+		assert_int_equal(rfx_time(t->text), t->ms);
 	for (bad = fixture_bad_times; *bad != NULL; bad++)
 		if (rules_time_parse(*bad, &ms) != CUSTOS_ERR_FORMAT)
 			fail_msg("accepted \"%s\"", *bad);
@@ -305,78 +57,78 @@ test_time_parse(void **state)
 static void
 test_clean(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 	json_t *one;
 
 	(void)state;
-	clean(&f);
-	eval_ok(&f, NOW);
-	dump_if_not_empty(&f);
-	fx_free(&f);
+	rfx_clean(&f);
+	rfx_eval_ok(&f, NOW);
+	rfx_none(&f);
+	rfx_free(&f);
 
 	/* A registration alone has nothing to find yet. */
-	officers(&f, "2027-12-31");
-	put(f.chain, &f.nchain, REG(TWO));
-	eval_ok(&f, NOW);
-	dump_if_not_empty(&f);
+	rfx_officers(&f, "2027-12-31");
+	rfx_put(f.chain, &f.nchain, REG(TWO));
+	rfx_eval_ok(&f, NOW);
+	rfx_none(&f);
 
 	/* The findings array is the caller's and evaluating twice is fine. */
 	one = f.findings;
 	json_incref(one);
-	eval_ok(&f, NOW);
+	rfx_eval_ok(&f, NOW);
 	assert_int_equal(json_array_size(one), 0);
 	json_decref(one);
-	fx_free(&f);
+	rfx_free(&f);
 }
 
 static void
 test_two_officers(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 	json_t *x;
 
 	(void)state;
-	visit_start(&f, "[\"PA-0001\",\"PA-0001\"]");
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "two_officers"), 1);
-	x = nth(&f, "two_officers", 0);
-	assert_entries(x, "[10]");
+	rfx_visit_start(&f, "[\"PA-0001\",\"PA-0001\"]");
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "two_officers"), 1);
+	x = rfx_nth(&f, "two_officers", 0);
+	rfx_entries(x, "[10]");
 	assert_non_null(strstr(json_string_value(json_object_get(x,
 	    "detail")), "1 distinct officer;"));
-	fx_free(&f);
+	rfx_free(&f);
 
-	visit_start(&f, "[]");
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "two_officers"), 1);
-	assert_int_equal(count(&f, "credential"), 0);
-	fx_free(&f);
+	rfx_visit_start(&f, "[]");
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "two_officers"), 1);
+	assert_int_equal(rfx_count(&f, "credential"), 0);
+	rfx_free(&f);
 
-	visit_start(&f, TWO);
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "two_officers"), 0);
-	fx_free(&f);
+	rfx_visit_start(&f, TWO);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "two_officers"), 0);
+	rfx_free(&f);
 }
 
 static void
 test_credential(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 
 	(void)state;
 	/* Expired the day before entering (Beijing 2026-11-26). */
 	registered(&f, LIST(OFF1, OFF2("2026-11-25")),
 	    "2026-11-26T02:00:00.000Z");
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "credential"), 1);
-	assert_entries(nth(&f, "credential", 0), "[2,10,11]");
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "credential"), 1);
+	rfx_entries(rfx_nth(&f, "credential", 0), "[2,10,11]");
+	rfx_free(&f);
 
 	/* Valid through the day of entering. */
 	registered(&f, LIST(OFF1, OFF2("2026-11-26")),
 	    "2026-11-26T02:00:00.000Z");
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "credential"), 0);
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "credential"), 0);
+	rfx_free(&f);
 
 	/*
 	 * 2026-11-25T17:00Z is 01:00 on the 26th in Beijing: the day of
@@ -384,47 +136,47 @@ test_credential(void **state)
 	 */
 	registered(&f, LIST(OFF1, OFF2("2026-11-25")),
 	    "2026-11-25T17:00:00.000Z");
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "credential"), 1);
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "credential"), 1);
+	rfx_free(&f);
 
 	/* An officer the registry does not know has no valid credential. */
 	registered(&f, LIST(OFF1), "2026-11-26T02:00:00.000Z");
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "credential"), 1);
-	assert_entries(nth(&f, "credential", 0), "[10,11]");
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "credential"), 1);
+	rfx_entries(rfx_nth(&f, "credential", 0), "[10,11]");
+	rfx_free(&f);
 }
 
 static void
 test_no_footage(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 
 	(void)state;
-	visit_start(&f, TWO);
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "no_footage"), 1);
-	assert_entries(nth(&f, "no_footage", 0), "[11]");
+	rfx_visit_start(&f, TWO);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "no_footage"), 1);
+	rfx_entries(rfx_nth(&f, "no_footage", 0), "[11]");
 	/* Not left yet: no window to compare footage with. */
-	assert_int_equal(count(&f, "footage_gap"), 0);
-	assert_int_equal(count(&f, "not_closed"), 1);
-	fx_free(&f);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 0);
+	assert_int_equal(rfx_count(&f, "not_closed"), 1);
+	rfx_free(&f);
 
 	/* Linked, then unlinked: no footage again. */
-	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 600000)),
+	rfx_visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 600000)),
 	    LIST(LINK(12, 5), UNLINK(13, 5)));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "no_footage"), 1);
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "no_footage"), 1);
+	rfx_free(&f);
 }
 
 /* Gap k runs from "from" to "to" and cites "entries" (NULL: not checked). */
 static void
-gap_is(const struct fx *f, size_t k, const char *from, const char *to,
+gap_is(const struct rfx *f, size_t k, const char *from, const char *to,
     const char *entries)
 {
-	json_t *x = nth(f, "footage_gap", k);
+	json_t *x = rfx_nth(f, "footage_gap", k);
 
 	assert_string_equal(json_string_value(json_object_get(x, "from")),
 	    from);
@@ -432,26 +184,27 @@ gap_is(const struct fx *f, size_t k, const char *from, const char *to,
 		assert_string_equal(json_string_value(json_object_get(x, "to")),
 		    to);
 	if (entries != NULL)
-		assert_entries(x, entries);
+		rfx_entries(x, entries);
 }
 
 static void
-assert_gap(const struct fx *f, size_t k, const char *from, const char *to)
+assert_gap(const struct rfx *f, size_t k, const char *from, const char *to)
 {
 	gap_is(f, k, from, to, "[11,13]");
 }
 
 /* Two segments, 02:00-02:04 and 02:05-02:10: a 60 s gap between them. */
 static void
-gap_visit(struct fx *f, const char *extra)
+gap_visit(struct rfx *f, const char *extra)
 {
-	visit(f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 240000),
+	rfx_visit(f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 240000),
 	    SEG(6, "BC-2", "2026-11-26T02:05:00.000Z", 300000)),
 	    LIST(LINK(12, 5)));
 	if (extra != NULL)
-		put(f->chain, &f->nchain, extra);
-	put_all(f->chain, &f->nchain, LIST(LEFT(13, "2026-11-26T02:10:00.000Z"),
-	    LINK(15, 6), CLOSED(16)));
+		rfx_put(f->chain, &f->nchain, extra);
+	rfx_put_all(f->chain, &f->nchain,
+	    LIST(LEFT(13, "2026-11-26T02:10:00.000Z"), LINK(15, 6),
+	    CLOSED(16)));
 }
 
 #define REASON(from, to)	"{\"type\":\"inspection.gap_reason\"," \
@@ -461,126 +214,126 @@ gap_visit(struct fx *f, const char *extra)
 static void
 test_footage_gap(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 
 	(void)state;
 	gap_visit(&f, NULL);
-	eval_ok(&f, NOW);
+	rfx_eval_ok(&f, NOW);
 	assert_int_equal(json_array_size(f.findings), 1);
-	assert_int_equal(count(&f, "footage_gap"), 1);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 1);
 	assert_gap(&f, 0, "2026-11-26T02:04:00.000Z",
 	    "2026-11-26T02:05:00.000Z");
-	fx_free(&f);
+	rfx_free(&f);
 
 	/* Explained by a gap reason (given in Beijing time). */
 	gap_visit(&f, REASON("2026-11-26T10:04:00+08:00",
 	    "2026-11-26T10:05:00+08:00"));
-	eval_ok(&f, NOW);
-	dump_if_not_empty(&f);
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	rfx_none(&f);
+	rfx_free(&f);
 
 	/* Explained in part: what is left is still a finding. */
 	gap_visit(&f, REASON("2026-11-26T02:04:00Z", "2026-11-26T02:04:30Z"));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "footage_gap"), 1);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 1);
 	assert_gap(&f, 0, "2026-11-26T02:04:30.000Z",
 	    "2026-11-26T02:05:00.000Z");
-	fx_free(&f);
+	rfx_free(&f);
 
 	/* Within the tolerance: 5 s is not a gap, 5.001 s is. */
-	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 295000),
+	rfx_visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 295000),
 	    SEG(6, "BC-1", "2026-11-26T02:05:00.000Z", 299999)),
 	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"), LINK(14, 6),
 	    CLOSED(15)));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "footage_gap"), 0);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 0);
 	json_decref(f.seg[1]);
 	f.nseg--;
-	put(f.seg, &f.nseg, SEG(6, "BC-1", "2026-11-26T02:05:00.001Z",
+	rfx_put(f.seg, &f.nseg, SEG(6, "BC-1", "2026-11-26T02:05:00.001Z",
 	    299999));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "footage_gap"), 1);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 1);
 	assert_gap(&f, 0, "2026-11-26T02:04:55.000Z",
 	    "2026-11-26T02:05:00.001Z");
 	/* The end is covered: 02:05:00.001 + 299.999 s = 02:10:00.000. */
-	fx_free(&f);
+	rfx_free(&f);
 
 	/* Footage that starts late and ends early leaves both ends open. */
-	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:01:00.000Z", 480000)),
+	rfx_visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:01:00.000Z", 480000)),
 	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"),
 	    CLOSED(14)));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "footage_gap"), 2);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 2);
 	assert_gap(&f, 0, "2026-11-26T02:00:00.000Z",
 	    "2026-11-26T02:01:00.000Z");
 	assert_gap(&f, 1, "2026-11-26T02:09:00.000Z",
 	    "2026-11-26T02:10:00.000Z");
-	fx_free(&f);
+	rfx_free(&f);
 }
 
 static void
 test_overlap(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 
 	(void)state;
 	/* Two cameras overlapping: 02:00-02:06 and 02:03-02:10. */
-	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 360000),
+	rfx_visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 360000),
 	    SEG(6, "BC-2", "2026-11-26T02:03:00.000Z", 420000)),
 	    LIST(LINK(12, 6), LINK(13, 5), LEFT(14, "2026-11-26T02:10:00.000Z"),
 	    CLOSED(15)));
-	eval_ok(&f, NOW);
-	dump_if_not_empty(&f);
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	rfx_none(&f);
+	rfx_free(&f);
 
 	/*
 	 * One segment inside another, and footage outside the visit: only
 	 * the gap inside the visit counts (02:08 to 02:10).
 	 */
-	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T01:50:00.000Z", 1080000),
+	rfx_visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T01:50:00.000Z", 1080000),
 	    SEG(6, "BC-2", "2026-11-26T02:01:00.000Z", 60000)),
 	    LIST(LINK(12, 5), LINK(13, 6), LEFT(14, "2026-11-26T02:10:00.000Z"),
 	    CLOSED(15)));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "footage_gap"), 1);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 1);
 	gap_is(&f, 0, "2026-11-26T02:08:00.000Z", NULL, "[11,14]");
-	fx_free(&f);
+	rfx_free(&f);
 }
 
 static void
 test_unlinked(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 
 	(void)state;
 	/* Segment 6 (02:04-02:10) linked, then unlinked: it does not count. */
-	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 240000),
+	rfx_visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 240000),
 	    SEG(6, "BC-2", "2026-11-26T02:04:00.000Z", 360000)),
 	    LIST(LINK(12, 5), LINK(13, 6), UNLINK(14, 6),
 	    LEFT(15, "2026-11-26T02:10:00.000Z"), CLOSED(16)));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "footage_gap"), 1);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 1);
 	gap_is(&f, 0, "2026-11-26T02:04:00.000Z", "2026-11-26T02:10:00.000Z",
 	    NULL);
 
 	/* Linked again by an operator: it counts again. */
-	put(f.chain, &f.nchain, LINK(17, 6));
-	eval_ok(&f, NOW);
-	dump_if_not_empty(&f);
-	fx_free(&f);
+	rfx_put(f.chain, &f.nchain, LINK(17, 6));
+	rfx_eval_ok(&f, NOW);
+	rfx_none(&f);
+	rfx_free(&f);
 
 	/* A segment without media is a point at its mtime. */
-	visit(&f, LIST("{\"type\":\"segment.sealed\",\"index\":5,"
+	rfx_visit(&f, LIST("{\"type\":\"segment.sealed\",\"index\":5,"
 	    "\"time\":\"2026-11-26T05:00:00.000Z\",\"camera\":\"BC-1\","
 	    "\"mtime\":\"2026-11-26T02:05:00.000Z\"}"),
 	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"),
 	    CLOSED(14)));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "no_footage"), 0);
-	assert_int_equal(count(&f, "footage_gap"), 2);
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "no_footage"), 0);
+	assert_int_equal(rfx_count(&f, "footage_gap"), 2);
 	assert_gap(&f, 0, "2026-11-26T02:00:00.000Z",
 	    "2026-11-26T02:05:00.000Z");
-	fx_free(&f);
+	rfx_free(&f);
 }
 
 #define DEVICE(idx, cam, kind, extra)	"{\"type\":\"device.registered\"," \
@@ -590,46 +343,46 @@ test_unlinked(void **state)
 static void
 test_unreviewed_device(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 	json_t *x;
 
 	(void)state;
-	clean(&f);
+	rfx_clean(&f);
 	json_decref(f.seg[0]);
 	f.nseg = 0;
-	put(f.seg, &f.nseg, SEG(5, "DR-1", "2026-11-26T02:00:00.000Z",
+	rfx_put(f.seg, &f.nseg, SEG(5, "DR-1", "2026-11-26T02:00:00.000Z",
 	    600000));
-	put(f.dev, &f.ndev, DEVICE(3, "DR-1", "drone", ""));
-	eval_ok(&f, NOW);
+	rfx_put(f.dev, &f.ndev, DEVICE(3, "DR-1", "drone", ""));
+	rfx_eval_ok(&f, NOW);
 	assert_int_equal(json_array_size(f.findings), 1);
-	x = nth(&f, "unreviewed_device", 0);
-	assert_entries(x, "[3,5,12]");
+	x = rfx_nth(&f, "unreviewed_device", 0);
+	rfx_entries(x, "[3,5,12]");
 	assert_non_null(strstr(json_string_value(json_object_get(x,
 	    "detail")), "not for penalty"));
 
 	/* Reviewed later: the last registration of the device counts. */
-	put(f.dev, &f.ndev, DEVICE(7, "DR-1", "drone",
+	rfx_put(f.dev, &f.ndev, DEVICE(7, "DR-1", "drone",
 	    ",\"review\":\"闽应急审〔2026〕3号\""));
-	eval_ok(&f, NOW);
-	dump_if_not_empty(&f);
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	rfx_none(&f);
+	rfx_free(&f);
 
 	/* A fixed camera needs a review too; a body camera does not. */
-	clean(&f);
+	rfx_clean(&f);
 	json_decref(f.seg[0]);
 	f.nseg = 0;
-	put(f.seg, &f.nseg, SEG(5, "FX-1", "2026-11-26T02:00:00.000Z",
+	rfx_put(f.seg, &f.nseg, SEG(5, "FX-1", "2026-11-26T02:00:00.000Z",
 	    600000));
-	put(f.dev, &f.ndev, DEVICE(3, "FX-1", "fixed", ""));
-	eval_ok(&f, NOW);
-	assert_int_equal(count(&f, "unreviewed_device"), 1);
-	fx_free(&f);
+	rfx_put(f.dev, &f.ndev, DEVICE(3, "FX-1", "fixed", ""));
+	rfx_eval_ok(&f, NOW);
+	assert_int_equal(rfx_count(&f, "unreviewed_device"), 1);
+	rfx_free(&f);
 
-	clean(&f);
-	put(f.dev, &f.ndev, DEVICE(3, "BC-1", "body", ""));
-	eval_ok(&f, NOW);
-	dump_if_not_empty(&f);
-	fx_free(&f);
+	rfx_clean(&f);
+	rfx_put(f.dev, &f.ndev, DEVICE(3, "BC-1", "body", ""));
+	rfx_eval_ok(&f, NOW);
+	rfx_none(&f);
+	rfx_free(&f);
 }
 
 /*
@@ -638,12 +391,12 @@ test_unreviewed_device(void **state)
  * its end, 2026-02-14T16:00:00Z.  due is the backfill_due field or NULL.
  */
 static void
-emergency(struct fx *f, const char *at, const char *due,
+emergency(struct rfx *f, const char *at, const char *due,
     const char *backfill)
 {
 	char buf[1024];
 
-	officers(f, "2027-12-31");
+	rfx_officers(f, "2027-12-31");
 	if (due != NULL)
 		snprintf(buf, sizeof(buf), "{\"type\":\"inspection.emergency\","
 		    "\"index\":10,\"time\":\"%s\",\"enterprise\":\"" ENT "\","
@@ -655,9 +408,9 @@ emergency(struct fx *f, const char *at, const char *due,
 		    "\"officers\":" TWO ",\"method\":\"onsite\",\"at\":\"%s\","
 		    "\"backfill_due_unknown\":\"calendar does not cover\"}",
 		    at, at);
-	put(f->chain, &f->nchain, buf);
+	rfx_put(f->chain, &f->nchain, buf);
 	if (backfill != NULL)
-		put(f->chain, &f->nchain, backfill);
+		rfx_put(f->chain, &f->nchain, backfill);
 }
 
 #define BACKFILL(time, late)	"{\"type\":\"inspection.backfilled\"," \
@@ -668,74 +421,74 @@ emergency(struct fx *f, const char *at, const char *due,
 static void
 test_backfill(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 	json_t *x;
 
 	(void)state;
 	emergency(&f, "2026-02-13T10:00:00+08:00", DUE, NULL);
-	eval_ok(&f, "2026-02-14T15:59:59.999Z");
-	assert_int_equal(count(&f, "backfill_overdue"), 0);
-	eval_ok(&f, DUE);
-	assert_int_equal(count(&f, "backfill_overdue"), 0);
-	eval_ok(&f, "2026-02-14T16:00:00.001Z");
-	assert_int_equal(count(&f, "backfill_overdue"), 1);
-	assert_entries(nth(&f, "backfill_overdue", 0), "[10]");
-	assert_int_equal(count(&f, "backfill_late"), 0);
+	rfx_eval_ok(&f, "2026-02-14T15:59:59.999Z");
+	assert_int_equal(rfx_count(&f, "backfill_overdue"), 0);
+	rfx_eval_ok(&f, DUE);
+	assert_int_equal(rfx_count(&f, "backfill_overdue"), 0);
+	rfx_eval_ok(&f, "2026-02-14T16:00:00.001Z");
+	assert_int_equal(rfx_count(&f, "backfill_overdue"), 1);
+	rfx_entries(rfx_nth(&f, "backfill_overdue", 0), "[10]");
+	assert_int_equal(rfx_count(&f, "backfill_late"), 0);
 	/* The emergency entry is the entering: no footage, not closed. */
-	assert_int_equal(count(&f, "no_footage"), 1);
-	assert_entries(nth(&f, "no_footage", 0), "[10]");
-	assert_int_equal(count(&f, "not_closed"), 1);
-	fx_free(&f);
+	assert_int_equal(rfx_count(&f, "no_footage"), 1);
+	rfx_entries(rfx_nth(&f, "no_footage", 0), "[10]");
+	assert_int_equal(rfx_count(&f, "not_closed"), 1);
+	rfx_free(&f);
 
 	/* Back-filled in time. */
 	emergency(&f, "2026-02-13T10:00:00+08:00", DUE,
 	    BACKFILL("2026-02-14T15:00:00.000Z", "false"));
-	eval_ok(&f, "2026-03-01T00:00:00Z");
-	assert_int_equal(count(&f, "backfill_overdue"), 0);
-	assert_int_equal(count(&f, "backfill_late"), 0);
-	fx_free(&f);
+	rfx_eval_ok(&f, "2026-03-01T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "backfill_overdue"), 0);
+	assert_int_equal(rfx_count(&f, "backfill_late"), 0);
+	rfx_free(&f);
 
 	/* Back-filled late, and marked so. */
 	emergency(&f, "2026-02-13T10:00:00+08:00", DUE,
 	    BACKFILL("2026-02-24T01:00:00.000Z", "true"));
-	eval_ok(&f, "2026-03-01T00:00:00Z");
-	assert_int_equal(count(&f, "backfill_overdue"), 0);
-	assert_int_equal(count(&f, "backfill_late"), 1);
-	x = nth(&f, "backfill_late", 0);
-	assert_entries(x, "[10,20]");
-	fx_free(&f);
+	rfx_eval_ok(&f, "2026-03-01T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "backfill_overdue"), 0);
+	assert_int_equal(rfx_count(&f, "backfill_late"), 1);
+	x = rfx_nth(&f, "backfill_late", 0);
+	rfx_entries(x, "[10,20]");
+	rfx_free(&f);
 
 	/* Late by its time even if the flag says otherwise. */
 	emergency(&f, "2026-02-13T10:00:00+08:00", DUE,
 	    BACKFILL("2026-02-14T16:00:00.001Z", "false"));
-	eval_ok(&f, "2026-03-01T00:00:00Z");
-	assert_int_equal(count(&f, "backfill_late"), 1);
-	fx_free(&f);
+	rfx_eval_ok(&f, "2026-03-01T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "backfill_late"), 1);
+	rfx_free(&f);
 
 	/*
 	 * No backfill_due in the entry: the calendar gives the same due
 	 * time (checked one millisecond either side).
 	 */
 	emergency(&f, "2026-02-13T10:00:00+08:00", NULL, NULL);
-	eval_ok(&f, DUE);
-	assert_int_equal(count(&f, "backfill_overdue"), 0);
-	eval_ok(&f, "2026-02-14T16:00:00.001Z");
-	assert_int_equal(count(&f, "backfill_overdue"), 1);
-	fx_free(&f);
+	rfx_eval_ok(&f, DUE);
+	assert_int_equal(rfx_count(&f, "backfill_overdue"), 0);
+	rfx_eval_ok(&f, "2026-02-14T16:00:00.001Z");
+	assert_int_equal(rfx_count(&f, "backfill_overdue"), 1);
+	rfx_free(&f);
 
 	/* Entered on 2026-12-31: the next working day is in 2027. */
 	emergency(&f, "2026-12-31T10:00:00+08:00", NULL, NULL);
-	eval_ok(&f, "2027-01-10T00:00:00Z");
-	assert_int_equal(count(&f, "backfill_overdue"), 0);
-	assert_int_equal(count(&f, "deadline_unknown"), 1);
-	x = nth(&f, "deadline_unknown", 0);
+	rfx_eval_ok(&f, "2027-01-10T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "backfill_overdue"), 0);
+	assert_int_equal(rfx_count(&f, "deadline_unknown"), 1);
+	x = rfx_nth(&f, "deadline_unknown", 0);
 	assert_string_equal(json_string_value(json_object_get(x, "for")),
 	    "backfill_overdue");
 	assert_string_equal(json_string_value(json_object_get(x,
 	    "uncovered")), "2027-01-01");
 	assert_non_null(strstr(json_string_value(json_object_get(x,
 	    "detail")), "calendar does not cover 2027-01-01"));
-	fx_free(&f);
+	rfx_free(&f);
 }
 
 #define RISK(idx, time, colour)	"{\"type\":\"enterprise.risk\"," \
@@ -748,99 +501,100 @@ test_backfill(void **state)
  * deadline is 2026-10-10 24:00 Beijing, 2026-10-10T16:00:00Z.
  */
 static void
-red(struct fx *f, const char *entered)
+red(struct rfx *f, const char *entered)
 {
 	char buf[512];
 
-	officers(f, "2027-12-31");
-	put(f->risk, &f->nrisk, "{\"type\":\"enterprise.added\",\"index\":4,"
-	    "\"time\":\"2026-01-05T00:00:00.000Z\",\"enterprise\":\"" ENT
-	    "\",\"name\":\"N\",\"risk\":\"green\"}");
-	put(f->risk, &f->nrisk, "{\"type\":\"enterprise.risk\",\"index\":5,"
+	rfx_officers(f, "2027-12-31");
+	rfx_put(f->risk, &f->nrisk, "{\"type\":\"enterprise.added\","
+	    "\"index\":4,\"time\":\"2026-01-05T00:00:00.000Z\","
+	    "\"enterprise\":\"" ENT "\",\"name\":\"N\",\"risk\":\"green\"}");
+	rfx_put(f->risk, &f->nrisk, "{\"type\":\"enterprise.risk\",\"index\":5,"
 	    "\"time\":\"2026-01-06T00:00:00.000Z\",\"enterprise\":"
 	    "\"91350100M000200Y15\",\"risk\":\"red\"}");
-	put(f->risk, &f->nrisk, RISK(6, "2026-09-28T02:00:00.000Z", "red"));
-	put(f->chain, &f->nchain, REG(TWO));
+	rfx_put(f->risk, &f->nrisk, RISK(6, "2026-09-28T02:00:00.000Z", "red"));
+	rfx_put(f->chain, &f->nchain, REG(TWO));
 	if (entered != NULL) {
 		snprintf(buf, sizeof(buf), ENTERED(11, "%s"), entered,
 		    entered);
-		put(f->chain, &f->nchain, buf);
+		rfx_put(f->chain, &f->nchain, buf);
 	}
 }
 
 static void
 test_red(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 
 	(void)state;
 	red(&f, "2026-10-09T02:00:00.000Z");
-	eval_ok(&f, "2026-10-20T00:00:00Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 0);
-	fx_free(&f);
+	rfx_eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 0);
+	rfx_free(&f);
 
 	/* The last moment of Saturday 10-10 Beijing is still in time. */
 	red(&f, "2026-10-10T15:59:59.999Z");
-	eval_ok(&f, "2026-10-20T00:00:00Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 0);
-	fx_free(&f);
+	rfx_eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 0);
+	rfx_free(&f);
 
 	red(&f, "2026-10-12T01:00:00.000Z");
-	eval_ok(&f, "2026-10-20T00:00:00Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 1);
-	assert_entries(nth(&f, "red_not_inspected", 0), "[6,11]");
+	rfx_eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 1);
+	rfx_entries(rfx_nth(&f, "red_not_inspected", 0), "[6,11]");
 
 	/* Coded red again while red: the first coding keeps its deadline. */
-	put(f.risk, &f.nrisk, RISK(7, "2026-10-09T00:00:00.000Z", "red"));
-	eval_ok(&f, "2026-10-20T00:00:00Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 1);
-	assert_entries(nth(&f, "red_not_inspected", 0), "[6,11]");
-	fx_free(&f);
+	rfx_put(f.risk, &f.nrisk, RISK(7, "2026-10-09T00:00:00.000Z", "red"));
+	rfx_eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 1);
+	rfx_entries(rfx_nth(&f, "red_not_inspected", 0), "[6,11]");
+	rfx_free(&f);
 
 	/* Re-coded yellow before entering: no longer a red enterprise. */
 	red(&f, "2026-10-12T01:00:00.000Z");
-	put(f.risk, &f.nrisk, RISK(7, "2026-10-09T00:00:00.000Z", "yellow"));
-	eval_ok(&f, "2026-10-20T00:00:00Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 0);
+	rfx_put(f.risk, &f.nrisk, RISK(7, "2026-10-09T00:00:00.000Z",
+	    "yellow"));
+	rfx_eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 0);
 	/* ... and red again: the deadline runs from the new coding. */
-	put(f.risk, &f.nrisk, RISK(8, "2026-10-11T00:00:00.000Z", "red"));
-	eval_ok(&f, "2026-10-20T00:00:00Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 0);
-	fx_free(&f);
+	rfx_put(f.risk, &f.nrisk, RISK(8, "2026-10-11T00:00:00.000Z", "red"));
+	rfx_eval_ok(&f, "2026-10-20T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 0);
+	rfx_free(&f);
 
 	/* Not entered: late once now is past the deadline. */
 	red(&f, NULL);
-	eval_ok(&f, "2026-10-10T16:00:00.000Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 0);
-	eval_ok(&f, "2026-10-10T16:00:00.001Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 1);
-	assert_entries(nth(&f, "red_not_inspected", 0), "[6,10]");
-	fx_free(&f);
+	rfx_eval_ok(&f, "2026-10-10T16:00:00.000Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 0);
+	rfx_eval_ok(&f, "2026-10-10T16:00:00.001Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 1);
+	rfx_entries(rfx_nth(&f, "red_not_inspected", 0), "[6,10]");
+	rfx_free(&f);
 
 	/* Coded red on 2026-12-28: the fifth working day is in 2027. */
-	officers(&f, "2027-12-31");
-	put(f.risk, &f.nrisk, RISK(6, "2026-12-28T02:00:00.000Z", "red"));
-	put(f.chain, &f.nchain, REG(TWO));
-	eval_ok(&f, "2027-01-20T00:00:00Z");
-	assert_int_equal(count(&f, "red_not_inspected"), 0);
-	assert_int_equal(count(&f, "deadline_unknown"), 1);
-	assert_string_equal(json_string_value(json_object_get(nth(&f,
+	rfx_officers(&f, "2027-12-31");
+	rfx_put(f.risk, &f.nrisk, RISK(6, "2026-12-28T02:00:00.000Z", "red"));
+	rfx_put(f.chain, &f.nchain, REG(TWO));
+	rfx_eval_ok(&f, "2027-01-20T00:00:00Z");
+	assert_int_equal(rfx_count(&f, "red_not_inspected"), 0);
+	assert_int_equal(rfx_count(&f, "deadline_unknown"), 1);
+	assert_string_equal(json_string_value(json_object_get(rfx_nth(&f,
 	    "deadline_unknown", 0), "uncovered")), "2027-01-01");
-	fx_free(&f);
+	rfx_free(&f);
 }
 
 static void
 test_not_closed(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 
 	(void)state;
-	clean(&f);
+	rfx_clean(&f);
 	json_decref(f.chain[--f.nchain]);
-	eval_ok(&f, NOW);
+	rfx_eval_ok(&f, NOW);
 	assert_int_equal(json_array_size(f.findings), 1);
-	assert_entries(nth(&f, "not_closed", 0), "[11,13]");
-	fx_free(&f);
+	rfx_entries(rfx_nth(&f, "not_closed", 0), "[11,13]");
+	rfx_free(&f);
 }
 
 #define REVIEW(idx)	"{\"type\":\"review.recorded\",\"index\":" #idx \
@@ -850,29 +604,29 @@ test_not_closed(void **state)
 static void
 test_review_after_decision(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 
 	(void)state;
-	clean(&f);
-	put(f.chain, &f.nchain, REVIEW(15));
-	eval_ok(&f, NOW);
+	rfx_clean(&f);
+	rfx_put(f.chain, &f.nchain, REVIEW(15));
+	rfx_eval_ok(&f, NOW);
 	assert_int_equal(json_array_size(f.findings), 1);
-	assert_entries(nth(&f, "review_after_decision", 0), "[14,15]");
-	fx_free(&f);
+	rfx_entries(rfx_nth(&f, "review_after_decision", 0), "[14,15]");
+	rfx_free(&f);
 
 	/* Review before the decision. */
-	visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 600000)),
+	rfx_visit(&f, LIST(SEG(5, "BC-1", "2026-11-26T02:00:00.000Z", 600000)),
 	    LIST(LINK(12, 5), LEFT(13, "2026-11-26T02:10:00.000Z"), REVIEW(14),
 	    CLOSED(15)));
-	eval_ok(&f, NOW);
-	dump_if_not_empty(&f);
-	fx_free(&f);
+	rfx_eval_ok(&f, NOW);
+	rfx_none(&f);
+	rfx_free(&f);
 }
 
 static void
 test_errors(void **state)
 {
-	struct fx f = { 0 };
+	struct rfx f = { 0 };
 	struct rules_input in;
 	json_t *out = (json_t *)&in;
 
@@ -880,42 +634,42 @@ test_errors(void **state)
 	memset(&in, 0, sizeof(in));
 	assert_int_equal(rules_evaluate(NULL, &out), CUSTOS_ERR_INVALID);
 	assert_null(out);
-	in.cal = cal;
+	in.cal = rfx_cal;
 	assert_int_equal(rules_evaluate(&in, &out), CUSTOS_ERR_FORMAT);
 	assert_null(out);
 
 	/* The chain must start with the registration or the emergency. */
-	put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
-	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
+	rfx_put(f.chain, &f.nchain, ENTERED(11, "2026-11-26T02:00:00.000Z"));
+	assert_int_equal(rfx_eval(&f, NOW), CUSTOS_ERR_FORMAT);
 	assert_null(f.findings);
-	fx_free(&f);
+	rfx_free(&f);
 
-	visit_start(&f, TWO);
-	put(f.chain, &f.nchain, LEFT(13, "2026-11-26 02:10:00Z"));
-	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
-	fx_free(&f);
+	rfx_visit_start(&f, TWO);
+	rfx_put(f.chain, &f.nchain, LEFT(13, "2026-11-26 02:10:00Z"));
+	assert_int_equal(rfx_eval(&f, NOW), CUSTOS_ERR_FORMAT);
+	rfx_free(&f);
 
-	put(f.chain, &f.nchain, "{\"type\":\"inspection.registered\","
+	rfx_put(f.chain, &f.nchain, "{\"type\":\"inspection.registered\","
 	    "\"index\":10,\"time\":\"2026-11-20T01:00:00.000Z\","
 	    "\"enterprise\":\"" ENT "\"}");
-	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
-	fx_free(&f);
+	assert_int_equal(rfx_eval(&f, NOW), CUSTOS_ERR_FORMAT);
+	rfx_free(&f);
 
-	put(f.chain, &f.nchain, REG("[\"PA-0001\",7]"));
-	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
-	fx_free(&f);
+	rfx_put(f.chain, &f.nchain, REG("[\"PA-0001\",7]"));
+	assert_int_equal(rfx_eval(&f, NOW), CUSTOS_ERR_FORMAT);
+	rfx_free(&f);
 
 	/* A linked segment the caller did not pass. */
-	visit_start(&f, TWO);
-	put(f.chain, &f.nchain, LINK(12, 5));
-	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_NOTFOUND);
-	fx_free(&f);
+	rfx_visit_start(&f, TWO);
+	rfx_put(f.chain, &f.nchain, LINK(12, 5));
+	assert_int_equal(rfx_eval(&f, NOW), CUSTOS_ERR_NOTFOUND);
+	rfx_free(&f);
 
 	/* A bad valid_until in the registry. */
 	registered(&f, LIST(OFF1, OFF2("2026-13-01")),
 	    "2026-11-26T02:00:00.000Z");
-	assert_int_equal(eval_at(&f, NOW), CUSTOS_ERR_FORMAT);
-	fx_free(&f);
+	assert_int_equal(rfx_eval(&f, NOW), CUSTOS_ERR_FORMAT);
+	rfx_free(&f);
 }
 
 int
@@ -938,5 +692,5 @@ main(void)
 		cmocka_unit_test(test_errors),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, rfx_setup, rfx_teardown);
 }

@@ -575,6 +575,94 @@ test_print(void **state)
 	fx_free(&f);
 }
 
+/*
+ * The camera's clock: full()'s segments with dock sessions.  CAM1's
+ * session 8 sealed segment 5 with the clock 90 s ahead; CAM1's session 9
+ * measured nothing and lists segment 6 as sealed; a CAM1 session naming
+ * CAM2's segment 7 is not CAM2's clock.  The recorded times, coverage
+ * and gaps stay as the entries say.
+ */
+static void
+test_drift(void **state)
+{
+	const json_t *ev5 = NULL, *ev6 = NULL, *ev7 = NULL, *e, *cov;
+	struct fx f;
+	char *buf = NULL;
+	size_t i, len = 0;
+	FILE *m;
+
+	(void)state;
+	full(&f);
+	evidence_free(&f.ev);
+	put(&f, 8, "\"type\":\"dock.session\",\"time\":"
+	    "\"2026-11-26T02:00:00.000Z\",\"camera\":\"CAM1\",\"inventory\":["
+	    "{\"path\":\"DCIM/5.mp4\",\"size\":1000,\"status\":\"sealed\","
+	    "\"index\":5},{\"path\":\"x\",\"size\":1,\"status\":"
+	    "\"already_sealed\",\"index\":6}],\"clock_drift\":{\"measured\":"
+	    "true,\"drift_ms\":90000,\"file\":\"TIME.TXT\"}");
+	put(&f, 9, "\"type\":\"dock.session\",\"time\":"
+	    "\"2026-11-26T02:00:00.000Z\",\"camera\":\"CAM1\",\"inventory\":["
+	    "{\"path\":\"DCIM/6.mp4\",\"size\":1000,\"status\":\"sealed\","
+	    "\"index\":6},{\"path\":\"DCIM/7.mp4\",\"size\":1000,\"status\":"
+	    "\"sealed\",\"index\":7}],\"clock_drift\":{\"measured\":false,"
+	    "\"reason\":\"no clock file on the volume\"}");
+	fx_load(&f);
+	assert_int_equal(timeline_build(&f.ev, NULL, &f.tl), 0);
+	json_array_foreach(json_object_get(f.tl, "events"), i, e) {
+		if (strcmp(sget(e, "kind"), "footage") != 0)
+			continue;
+		if (iget(e, "index") == 5)
+			ev5 = e;
+		else if (iget(e, "index") == 6)
+			ev6 = e;
+		else
+			ev7 = e;
+	}
+	assert_non_null(ev5);
+	assert_non_null(ev6);
+	assert_non_null(ev7);
+	/* Segment 5: recorded 01:00:02 by a clock 90 s fast. */
+	assert_string_equal(sget(ev5, "time"), "2026-11-26T01:00:02.000Z");
+	assert_string_equal(sget(ev5, "recorded_time"),
+	    "2026-11-26T01:00:02.000Z");
+	assert_int_equal(iget(ev5, "drift_ms"), 90000);
+	assert_int_equal(iget(ev5, "drift_session"), 8);
+	assert_string_equal(sget(ev5, "corrected_time"),
+	    "2026-11-26T00:58:32.000Z");
+	/* Segment 6: sealed in session 9, which has no drift; session 8's
+	 * "already_sealed" does not apply. */
+	assert_int_equal(iget(ev6, "drift_session"), 9);
+	assert_null(json_object_get(ev6, "drift_ms"));
+	assert_null(json_object_get(ev6, "corrected_time"));
+	assert_string_equal(sget(ev6, "drift_unknown"),
+	    "no clock file on the volume");
+	/* Segment 7 is CAM2's: a CAM1 session is not its clock. */
+	assert_string_equal(sget(ev7, "recorded_time"),
+	    "2026-11-26T01:02:00.000Z");
+	assert_null(json_object_get(ev7, "drift_session"));
+	/* Coverage: recorded times kept, the corrected ones beside them. */
+	cov = json_array_get(json_object_get(f.tl, "coverage"), 0);
+	assert_int_equal(iget(cov, "segment"), 5);
+	assert_string_equal(sget(cov, "from"), "2026-11-26T01:00:02.000Z");
+	assert_string_equal(sget(cov, "corrected_from"),
+	    "2026-11-26T00:58:32.000Z");
+	assert_string_equal(sget(cov, "corrected_to"),
+	    "2026-11-26T00:59:32.000Z");
+	assert_int_equal(iget(cov, "drift_ms"), 90000);
+	assert_int_equal(json_array_size(json_object_get(f.tl, "gaps")), 4);
+
+	assert_non_null(m = open_memstream(&buf, &len));
+	timeline_print(m, f.tl);
+	assert_int_equal(fclose(m), 0);
+	assert_non_null(strstr(buf, "camera clock +90.000 s ahead of the "
+	    "station's (dock.session #8): recorded 2026-11-26T01:00:02.000Z, "
+	    "corrected 2026-11-26T00:58:32.000Z [北京 2026-11-26 08:58:32]"));
+	assert_non_null(strstr(buf, "camera clock: not checked at docking "
+	    "(dock.session #9: no clock file on the volume)"));
+	free(buf);
+	fx_free(&f);
+}
+
 static void
 test_beijing(void **state)
 {
@@ -603,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_beijing),
+		cmocka_unit_test(test_drift),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

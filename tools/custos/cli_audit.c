@@ -17,8 +17,10 @@
  *	inspections	inspection_prev chains, each starting with a
  *			registration; every evidence.linked names a sealed
  *			segment with its object
- *	findings	every inspection's procedure findings (rules.h):
- *			reported, not integrity failures
+ *	findings	every inspection's procedure findings (rules.h)
+ *			and every hole in a camera's file numbering that a
+ *			dock.session recorded (numbering_gap): reported,
+ *			not integrity failures
  *
  * One pass over the entries feeds parts 3 to 5; the maps it keeps are
  * jansson objects keyed by object hash, camera, inspection or index, so
@@ -336,6 +338,36 @@ segment_object(struct audit *a, json_int_t seg)
 	return json_string_value(json_object_get(a->segments, key));
 }
 
+/*
+ * Part 6: a hole in a camera's file numbering that dock.session index
+ * recorded, as a numbering_gap finding: a fact about custody before the
+ * station (files deleted on the camera), never an integrity failure.
+ */
+static void
+pass_gap(struct audit *a, uint64_t index, const char *cam, const json_t *g)
+{
+	json_int_t from = json_integer_value(json_object_get(g,
+	    "missing_from")), to = json_integer_value(json_object_get(g,
+	    "missing_to"));
+	char detail[1024], range[64];
+
+	if (from == to)
+		snprintf(range, sizeof(range), "%lld", (long long)from);
+	else
+		snprintf(range, sizeof(range), "%lld to %lld (%lld files)",
+		    (long long)from, (long long)to, (long long)(to - from + 1));
+	snprintf(detail, sizeof(detail), "%s: series %s: number %s missing "
+	    "between %s and %s", cam ? cam : "?", str(g, "series") ?
+	    str(g, "series") : "?", range, str(g, "after") ? str(g, "after") :
+	    "?", str(g, "before") ? str(g, "before") : "?");
+	json_array_append_new(a->gaps, json_pack("{s:s, s:s?, s:I, s:s?, "
+	    "s:I, s:I, s:s?, s:s?, s:s, s:[I]}", "rule", "numbering_gap",
+	    "camera", cam, "session", (json_int_t)index, "series",
+	    str(g, "series"), "missing_from", from, "missing_to", to,
+	    "after", str(g, "after"), "before", str(g, "before"),
+	    "detail", detail, "entries", (json_int_t)index));
+}
+
 /* Part 4: a dock.session's inventory against the segments it names. */
 static void
 pass_session(struct audit *a, uint64_t index, const json_t *e)
@@ -371,6 +403,8 @@ pass_session(struct audit *a, uint64_t index, const json_t *e)
 		    cam, "path", str(m, "path"), "size",
 		    json_object_get(m, "size"), "last_status",
 		    str(m, "last_status")));
+	json_array_foreach(json_object_get(e, "numbering_gaps"), i, m)
+		pass_gap(a, index, cam, m);
 }
 
 /* Part 5: entry index of an inspection continues its chain. */
@@ -707,6 +741,10 @@ check_findings(struct audit *a)
 		findings_of(a, json_string_value(id), now, all, skipped);
 		bar(a, "findings", i + 1, json_array_size(a->order));
 	}
+	/* The dock sessions' numbering holes, after the inspections'. */
+	json_array_extend(all, a->gaps);
+	json_object_set_new(a->part[P_FINDINGS], "numbering_gaps",
+	    json_integer((json_int_t)json_array_size(a->gaps)));
 	json_object_set_new(a->part[P_FINDINGS], "inspections",
 	    json_integer((json_int_t)json_array_size(a->order)));
 	json_object_set_new(a->part[P_FINDINGS], "findings", all);
@@ -757,6 +795,7 @@ audit_free(struct audit *a)
 	json_decref(a->cameras);
 	json_decref(a->chains);
 	json_decref(a->order);
+	json_decref(a->gaps);
 	cli_state_close(&a->s);
 }
 
@@ -793,6 +832,7 @@ cli_audit(const struct config *cfg, int argc, char *argv[])
 	a.cameras = json_object();
 	a.chains = json_object();
 	a.order = json_array();
+	a.gaps = json_array();
 	if ((rc = cli_state_open(cfg, &a.s)) != 0 ||
 	    (rc = audit_run(&a)) != 0) {
 		audit_free(&a);

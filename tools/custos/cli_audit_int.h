@@ -41,6 +41,8 @@ struct audit {
 	json_t		*chains;	/* inspection -> {leaf, index} of its
 					   last entry */
 	json_t		*order;		/* inspection IDs, first seen first */
+	json_t		*gaps;		/* numbering_gap findings of the
+					   dock sessions, in log order */
 	uint64_t	 nsegments, nsessions, nchain;
 	time_t		 drawn;		/* last progress redraw */
 };

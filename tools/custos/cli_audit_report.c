@@ -122,13 +122,26 @@ static void
 print_findings(struct audit *a)
 {
 	json_t *o = a->part[P_FINDINGS], *f, *x;
+	long long gaps = num(o, "numbering_gaps");
+	char detail[1024];
 	size_t i, k;
 
-	printf("- %-12s %zu in %lld inspection%s (procedure, not "
-	    "integrity)\n", "findings", json_array_size(json_object_get(o,
-	    "findings")), num(o, "inspections"),
-	    plural(num(o, "inspections")));
+	printf("- %-12s %lld in %lld inspection%s", "findings",
+	    (long long)json_array_size(json_object_get(o, "findings")) - gaps,
+	    num(o, "inspections"), plural(num(o, "inspections")));
+	if (gaps > 0)
+		printf(", %lld numbering gap%s in dock sessions", gaps,
+		    plural(gaps));
+	printf(" (procedure, not integrity)\n");
 	json_array_foreach(json_object_get(o, "findings"), i, f) {
+		if (json_object_get(f, "inspection") == NULL) {
+			/* Names from cameras may hold control bytes. */
+			cli_safe_name(text(f, "detail"), detail,
+			    sizeof(detail));
+			printf("    dock session %lld: %s: %s\n",
+			    num(f, "session"), text(f, "rule"), detail);
+			continue;
+		}
 		printf("    %s: %s: %s (entries", text(f, "inspection"),
 		    text(f, "rule"), text(f, "detail"));
 		json_array_foreach(json_object_get(f, "entries"), k, x)

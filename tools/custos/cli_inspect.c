@@ -47,8 +47,22 @@ cli_inspect_usage(FILE *f)
 	    "       custos inspection backfill ID --basis TEXT --content TEXT\n"
 	    "       custos inspection link|unlink ID --segment INDEX "
 	    "--reason TEXT\n"
+	    "       custos inspection gap ID --from TIME --to TIME "
+	    "--reason TEXT\n"
 	    "       custos inspection close ID --result TEXT "
 	    "[--deadline DATE]\n"
+	    "       custos inspection review ID --reviewer OFFICER "
+	    "--result approved|returned\n"
+	    "           [--opinion TEXT]\n"
+	    "       custos inspection decision ID --number NO --penalty TEXT "
+	    "[--credit-notice REF]\n"
+	    "           [--at TIME]\n"
+	    "       custos inspection credit-repair apply ID --text TEXT "
+	    "[--at TIME]\n"
+	    "       custos inspection credit-repair answer ID "
+	    "--result granted|refused [--note TEXT]\n"
+	    "           [--application INDEX] [--at TIME]\n"
+	    "       custos inspection feedback ID --text TEXT\n"
 	    "       custos inspection document ID --kind "
 	    "record|refusal|notice|photo|other\n"
 	    "           --file PATH [--name NAME]\n"
@@ -56,13 +70,16 @@ cli_inspect_usage(FILE *f)
 	    "       custos inspection list [--open|--overdue] [--json]\n"
 	    "       custos ledger [--from DATE] [--to DATE] "
 	    "[--format csv|json]\n"
-	    "TIME is RFC 3339, such as 2026-11-26T10:00:00+08:00.\n");
+	    "TIME is RFC 3339, such as 2026-11-26T10:00:00+08:00.  Every "
+	    "verb that writes\n"
+	    "takes --json: it prints the daemon's answer, a refusal's too "
+	    "(with its \"rule\").\n");
 }
 
 /*
  * Parses "--flag VALUE" pairs named in flags (flag, member) into body.
- * "--officer" may repeat and collects into "officers"; "--segment" must
- * be a log index.  Returns 0 or -1.
+ * "--officer" may repeat and collects into "officers"; "--segment" and
+ * "--application" must be log indexes.  Returns 0 or -1.
  */
 static int
 parse_flags(int argc, char *argv[], const char *const flags[][2],
@@ -88,11 +105,12 @@ parse_flags(int argc, char *argv[], const char *const flags[][2],
 		}
 		if (json_object_get(body, flags[k][1]) != NULL)
 			return -1;
-		if (strcmp(flags[k][1], "segment") == 0) {
+		if (strcmp(flags[k][1], "segment") == 0 ||
+		    strcmp(flags[k][1], "application") == 0) {
 			if (cli_parse_u64(argv[i + 1], &n) != 0 ||
 			    n > (unsigned long long)INT64_MAX)
 				return -1;
-			json_object_set_new(body, "segment",
+			json_object_set_new(body, flags[k][1],
 			    json_integer((json_int_t)n));
 		} else
 			json_object_set_new(body, flags[k][1],
@@ -122,7 +140,7 @@ camera(const struct config *cfg, int argc, char *argv[])
 	static const char *const n_assign[] = { "officer", NULL };
 	char path[256];
 	json_t *b;
-	int add;
+	int add, json = cli_registry_json_flag(&argc, argv, 3);
 
 	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
 		return usage();
@@ -137,7 +155,8 @@ camera(const struct config *cfg, int argc, char *argv[])
 		json_decref(b);
 		return usage();
 	}
-	return cli_registry_post(cfg, add ? "/v1/devices" : path, b, NULL);
+	return cli_registry_post(cfg, add ? "/v1/devices" : path, b, NULL,
+	    json);
 }
 
 /* Prints an array of log indexes as " 1 2 3". */
@@ -149,6 +168,47 @@ print_indexes(json_t *arr)
 
 	json_array_foreach(arr, k, v)
 		printf(" %lld", (long long)json_integer_value(v));
+}
+
+/* The reviews, the decision and the credit repair of inspection i. */
+static void
+print_procedure(json_t *i)
+{
+	json_t *v, *d = json_object_get(i, "decision"), *a;
+	size_t k;
+
+	json_array_foreach(json_object_get(i, "reviews"), k, v)
+		printf("review:       %s by %s at %s%s%s (entry %lld)\n",
+		    cli_registry_str(v, "result"), cli_registry_str(v,
+		    "reviewer"), cli_registry_str(v, "time"),
+		    json_object_get(v, "note") != NULL ? ": " : "",
+		    json_object_get(v, "note") != NULL ? cli_registry_str(v,
+		    "note") : "", (long long)json_integer_value(
+		    json_object_get(v, "index")));
+	if (d != NULL)
+		printf("decision:     %s served %s: %s (entry %lld)\n"
+		    "credit notice: %s\n", cli_registry_str(d, "number"),
+		    cli_registry_str(d, "at"), cli_registry_str(d, "penalty"),
+		    (long long)json_integer_value(json_object_get(d, "index")),
+		    json_object_get(d, "credit_notice") != NULL ?
+		    cli_registry_str(d, "credit_notice") :
+		    "(not served with the decision)");
+	json_array_foreach(json_object_get(i, "credit_repairs"), k, v) {
+		printf("credit repair: entry %lld at %s, due %s: %s\n",
+		    (long long)json_integer_value(json_object_get(v, "index")),
+		    cli_registry_str(v, "at"), json_object_get(v, "due") !=
+		    NULL ? cli_registry_str(v, "due") : cli_registry_str(v,
+		    "due_unknown"), cli_registry_str(v, "text"));
+		if ((a = json_object_get(v, "answered")) == NULL)
+			printf("              not answered\n");
+		else
+			printf("              %s at %s%s (entry %lld)\n",
+			    cli_registry_str(a, "result"),
+			    cli_registry_str(a, "at"),
+			    json_is_true(json_object_get(a, "late")) ?
+			    ", LATE" : "", (long long)json_integer_value(
+			    json_object_get(a, "index")));
+	}
 }
 
 static void
@@ -181,6 +241,7 @@ print_inspection(json_t *i)
 		    ", back-filled late" : json_is_true(json_object_get(i,
 		    "backfilled")) ? ", back-filled" : json_is_true(
 		    json_object_get(i, "overdue")) ? ", OVERDUE" : "");
+	print_procedure(i);
 	json_array_foreach(json_object_get(i, "chain"), k, e)
 		printf("chain:        entry %lld %s\n",
 		    (long long)json_integer_value(json_object_get(e, "index")),
@@ -249,6 +310,7 @@ create(const struct config *cfg, int argc, char *argv[], int emergency)
 	    "basis", "content", NULL };
 	static const char *const n_em[] = { "enterprise", "officers", NULL };
 	json_t *b;
+	int json = cli_registry_json_flag(&argc, argv, 2);
 
 	if ((b = json_object()) == NULL || parse_flags(argc - 2, argv + 2,
 	    emergency ? f_em : f_reg, b) != 0 || !has(b, emergency ? n_em :
@@ -257,53 +319,99 @@ create(const struct config *cfg, int argc, char *argv[], int emergency)
 		return usage();
 	}
 	return cli_registry_post(cfg, emergency ? "/v1/inspections/emergency" :
-	    "/v1/inspections", b, "inspection");
+	    "/v1/inspections", b, "inspection", json);
 }
 
-/* A step of inspection argv[2]: enter, leave, backfill, link ... */
+/*
+ * The verbs that take one step on an inspection: the path after its ID,
+ * the "--flag VALUE" pairs (flag, member) and the members required.
+ */
+struct step_verb {
+	const char		*verb;
+	const char		*suffix;
+	const char *const	 (*flags)[2];
+	const char *const	*need;
+};
+
+static const char *const f_at[][2] = { { "--at", "at" }, { NULL, NULL } };
+static const char *const f_fill[][2] = { { "--basis", "basis" },
+    { "--content", "content" }, { NULL, NULL } };
+static const char *const f_link[][2] = { { "--segment", "segment" },
+    { "--reason", "reason" }, { NULL, NULL } };
+static const char *const f_close[][2] = { { "--result", "result" },
+    { "--deadline", "deadline" }, { NULL, NULL } };
+static const char *const f_gap[][2] = { { "--from", "from" },
+    { "--to", "to" }, { "--reason", "reason" }, { NULL, NULL } };
+static const char *const f_review[][2] = { { "--reviewer", "reviewer" },
+    { "--result", "result" }, { "--opinion", "note" }, { NULL, NULL } };
+static const char *const f_feedback[][2] = { { "--text", "text" },
+    { NULL, NULL } };
+static const char *const f_decision[][2] = { { "--number", "number" },
+    { "--penalty", "penalty" }, { "--credit-notice", "credit_notice" },
+    { "--at", "at" }, { NULL, NULL } };
+static const char *const f_apply[][2] = { { "--text", "text" },
+    { "--at", "at" }, { NULL, NULL } };
+static const char *const f_answer[][2] = { { "--result", "result" },
+    { "--note", "note" }, { "--application", "application" },
+    { "--at", "at" }, { NULL, NULL } };
+static const char *const n_none[] = { NULL };
+static const char *const n_fill[] = { "basis", "content", NULL };
+static const char *const n_link[] = { "segment", "reason", NULL };
+static const char *const n_result[] = { "result", NULL };
+static const char *const n_gap[] = { "from", "to", "reason", NULL };
+static const char *const n_review[] = { "reviewer", "result", NULL };
+static const char *const n_text[] = { "text", NULL };
+static const char *const n_decision[] = { "number", "penalty", NULL };
+
+static const struct step_verb step_verbs[] = {
+	{ "enter", "/enter", f_at, n_none },
+	{ "leave", "/leave", f_at, n_none },
+	{ "backfill", "/backfill", f_fill, n_fill },
+	{ "link", "/link", f_link, n_link },
+	{ "unlink", "/unlink", f_link, n_link },
+	{ "close", "/close", f_close, n_result },
+	{ "gap", "/gap", f_gap, n_gap },
+	{ "review", "/review", f_review, n_review },
+	{ "feedback", "/feedback", f_feedback, n_text },
+	{ "decision", "/decision", f_decision, n_decision },
+	{ "apply", "/credit-repair/apply", f_apply, n_text },
+	{ "answer", "/credit-repair/answer", f_answer, n_result },
+};
+
+/*
+ * A step of inspection argv[2]: enter, leave, backfill, link ...; for
+ * "credit-repair apply|answer ID", argv is taken one word further on.
+ */
 static int
 action(const struct config *cfg, int argc, char *argv[])
 {
-	static const char *const f_at[][2] = { { "--at", "at" },
-	    { NULL, NULL } };
-	static const char *const f_fill[][2] = { { "--basis", "basis" },
-	    { "--content", "content" }, { NULL, NULL } };
-	static const char *const f_link[][2] = { { "--segment", "segment" },
-	    { "--reason", "reason" }, { NULL, NULL } };
-	static const char *const f_close[][2] = { { "--result", "result" },
-	    { "--deadline", "deadline" }, { NULL, NULL } };
-	static const char *const n_none[] = { NULL };
-	static const char *const n_fill[] = { "basis", "content", NULL };
-	static const char *const n_link[] = { "segment", "reason", NULL };
-	static const char *const n_close[] = { "result", NULL };
-	const char *const (*flags)[2];
-	const char *const *need;
-	const char *verb = argv[1];
-	char path[256], suffix[16];
+	const struct step_verb *v = NULL;
+	char path[256];
 	json_t *b;
+	size_t k;
+	int json, credit = strcmp(argv[1], "credit-repair") == 0;
 
-	if (strcmp(verb, "enter") == 0 || strcmp(verb, "leave") == 0) {
-		flags = f_at;
-		need = n_none;
-	} else if (strcmp(verb, "backfill") == 0) {
-		flags = f_fill;
-		need = n_fill;
-	} else if (strcmp(verb, "link") == 0 || strcmp(verb, "unlink") == 0) {
-		flags = f_link;
-		need = n_link;
-	} else if (strcmp(verb, "close") == 0) {
-		flags = f_close;
-		need = n_close;
-	} else
+	if (credit) {
+		argc--;
+		argv++;
+		if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
+			return usage();
+	}
+	for (k = 0; k < sizeof(step_verbs) / sizeof(step_verbs[0]); k++)
+		if (strcmp(argv[1], step_verbs[k].verb) == 0 &&
+		    credit == (strncmp(step_verbs[k].suffix, "/credit", 7) ==
+		    0))
+			v = &step_verbs[k];
+	if (v == NULL)
 		return usage();
-	snprintf(suffix, sizeof(suffix), "/%s", verb);
+	json = cli_registry_json_flag(&argc, argv, 3);
 	if ((b = json_object()) == NULL || parse_flags(argc - 3, argv + 3,
-	    flags, b) != 0 || !has(b, need) || cli_registry_id_path(path,
-	    sizeof(path), "/v1/inspections/", argv[2], suffix) != 0) {
+	    v->flags, b) != 0 || !has(b, v->need) || cli_registry_id_path(path,
+	    sizeof(path), "/v1/inspections/", argv[2], v->suffix) != 0) {
 		json_decref(b);
 		return usage();
 	}
-	return cli_registry_post(cfg, path, b, NULL);
+	return cli_registry_post(cfg, path, b, NULL, json);
 }
 
 #define DOC_REPLY_MAX	65536
@@ -393,7 +501,7 @@ document(const struct config *cfg, int argc, char *argv[])
 	struct stat sb;
 	void *data;
 	json_t *j;
-	int i, fd, n;
+	int i, fd, n, json = cli_registry_json_flag(&argc, argv, 3);
 
 	for (i = 3; i < argc; i += 2) {
 		if (i + 1 >= argc)
@@ -453,8 +561,12 @@ document(const struct config *cfg, int argc, char *argv[])
 	free(copy);
 	if (j == NULL)
 		return 1;
-	printf("%" JSON_INTEGER_FORMAT " %s\n", json_integer_value(
-	    json_object_get(j, "index")), cli_registry_str(j, "object"));
+	if (json)
+		cli_registry_print_json(j);
+	else
+		printf("%" JSON_INTEGER_FORMAT " %s\n", json_integer_value(
+		    json_object_get(j, "index")), cli_registry_str(j,
+		    "object"));
 	json_decref(j);
 	return 0;
 }

@@ -39,12 +39,13 @@ cli_registry_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: custos officer add ID --name NAME --unit UNIT "
-	    "--credential NO --valid-until DATE\n"
+	    "--credential NO --valid-until DATE [--json]\n"
 	    "       custos officer show ID [--json]\n"
 	    "       custos officer list [--json]\n"
 	    "       custos enterprise add USCC --name NAME [--address A] "
 	    "[--industry X] [--risk red|yellow|blue|green]\n"
-	    "       custos enterprise risk USCC COLOUR\n"
+	    "           [--json]\n"
+	    "       custos enterprise risk USCC COLOUR [--json]\n"
 	    "       custos enterprise show USCC [--json]\n"
 	    "       custos enterprise list [--json]\n");
 }
@@ -155,32 +156,53 @@ cli_registry_unreachable(const char *sock, CURL *h, CURLcode cc,
 }
 
 /*
+ * Runs a request and parses the answer, whatever its status: returns
+ * the JSON (a new reference) with the status in *code, or NULL after
+ * printing why there is none.
+ */
+static json_t *
+call(const struct config *cfg, const char *path, json_t *body, long *code)
+{
+	struct reply r = { NULL, 0 };
+	char *text = NULL;
+	json_t *j = NULL;
+
+	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL)
+		errx(1, "out of memory");
+	*code = request(cfg, path, text, &r);
+	free(text);
+	if (*code > 0 && (j = json_loadb(r.buf ? r.buf : "", r.len, 0,
+	    NULL)) == NULL)
+		warnx("custosd answered %ld with no JSON", *code);
+	free(r.buf);
+	return j;
+}
+
+/* Prints the daemon's refusal j: its "error" line. */
+static void
+refused(json_t *j)
+{
+	json_t *e = json_object_get(j, "error");
+
+	warnx("%s", json_is_string(e) ? json_string_value(e) : "refused");
+}
+
+/*
  * Runs a request and parses the answer.  Returns the JSON on a 2xx;
  * otherwise prints the daemon's "error" and returns NULL.
  */
 json_t *
 cli_registry_call(const struct config *cfg, const char *path, json_t *body)
 {
-	struct reply r = { NULL, 0 };
-	char *text = NULL;
-	json_t *j = NULL, *e;
+	json_t *j;
 	long code;
 
-	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL)
-		errx(1, "out of memory");
-	code = request(cfg, path, text, &r);
-	free(text);
-	if (code > 0 && (j = json_loadb(r.buf ? r.buf : "", r.len, 0,
-	    NULL)) == NULL)
-		warnx("custosd answered %ld with no JSON", code);
-	else if (code > 0 && (code < 200 || code > 299)) {
-		e = json_object_get(j, "error");
-		warnx("%s", json_is_string(e) ? json_string_value(e) :
-		    "refused");
+	if ((j = call(cfg, path, body, &code)) != NULL &&
+	    (code < 200 || code > 299)) {
+		refused(j);
 		json_decref(j);
 		j = NULL;
 	}
-	free(r.buf);
 	return j;
 }
 
@@ -307,20 +329,44 @@ flags_to_json(int argc, char *argv[], const char *const flags[][2],
 
 int
 cli_registry_post(const struct config *cfg, const char *path, json_t *body,
-    const char *key)
+    const char *key, int json)
 {
 	json_t *j;
+	long code;
+	int ok;
 
-	j = cli_registry_call(cfg, path, body);
+	j = call(cfg, path, body, &code);
 	json_decref(body);
 	if (j == NULL)
 		return 1;
-	if (key != NULL)
+	ok = code >= 200 && code <= 299;
+	/* With --json a refusal is printed too: its "rule" is for scripts. */
+	if (json)
+		cli_registry_print_json(j);
+	if (!ok)
+		refused(j);
+	else if (!json && key != NULL)
 		printf("%s\n", json_string_value(json_object_get(j, key)));
-	else
+	else if (!json)
 		printf("entry %lld\n", (long long)json_integer_value(
 		    json_object_get(j, "index")));
 	json_decref(j);
+	return ok ? 0 : 1;
+}
+
+int
+cli_registry_json_flag(int *argc, char *argv[], int first)
+{
+	int i, k;
+
+	for (i = first; i < *argc; i++) {
+		if (strcmp(argv[i], "--json") != 0)
+			continue;
+		for (k = i; k + 1 < *argc; k++)
+			argv[k] = argv[k + 1];
+		(*argc)--;
+		return 1;
+	}
 	return 0;
 }
 
@@ -403,6 +449,7 @@ noun_verb(const struct config *cfg, const struct noun *n, int argc,
 			return usage();
 		return cli_registry_show(cfg, path, json, n->print_one);
 	}
+	json = cli_registry_json_flag(&argc, argv, 3);
 	if (strcmp(argv[1], "add") != 0 ||
 	    (b = json_pack("{s:s}", n->key, argv[2])) == NULL)
 		return usage();
@@ -416,13 +463,14 @@ noun_verb(const struct config *cfg, const struct noun *n, int argc,
 		json_decref(b);
 		return usage();
 	}
-	return cli_registry_post(cfg, n->path, b, NULL);
+	return cli_registry_post(cfg, n->path, b, NULL, json);
 }
 
 int
 cli_registry(const struct config *cfg, int argc, char *argv[])
 {
 	char path[256];
+	int json;
 
 	if (argc < 2)
 		return usage();
@@ -430,10 +478,11 @@ cli_registry(const struct config *cfg, int argc, char *argv[])
 		return noun_verb(cfg, &officers, argc, argv);
 	if (strcmp(argv[1], "risk") != 0)
 		return noun_verb(cfg, &enterprises, argc, argv);
+	json = cli_registry_json_flag(&argc, argv, 3);
 	if (argc != 4 || argv[2][0] == '-' || strlen(argv[2]) > 64 ||
 	    cli_registry_id_path(path, sizeof(path), "/v1/enterprises/",
 	    argv[2], "/risk") != 0)
 		return usage();
 	return cli_registry_post(cfg, path, json_pack("{s:s}", "risk", argv[3]),
-	    NULL);
+	    NULL, json);
 }

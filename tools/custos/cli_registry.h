@@ -46,11 +46,18 @@ int	 cli_registry_show(const struct config *cfg, const char *path,
 
 /*
  * POSTs body (consumed) to path and prints the answer's string member
- * key, or with key NULL "entry N" for the new entry's index.  Returns the
- * exit status: 0, or 1 after the daemon's error line.
+ * key, or with key NULL "entry N" for the new entry's index; with json,
+ * the daemon's JSON answer instead, a refusal's too (with its "rule").
+ * Returns the exit status: 0, or 1 after the daemon's error line.
  */
 int	 cli_registry_post(const struct config *cfg, const char *path,
-	    json_t *body, const char *key);
+	    json_t *body, const char *key, int json);
+
+/*
+ * Takes a "--json" out of argv[first .. *argc - 1] (shifting the rest
+ * down and lowering *argc): 1 if there was one, else 0.
+ */
+int	 cli_registry_json_flag(int *argc, char *argv[], int first);
 
 /* The string member key of o as the verbs print it: "-" when absent. */
 const char	*cli_registry_str(json_t *o, const char *key);

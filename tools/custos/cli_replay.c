@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "custos/calendar.h"
+#include "custos/catalog.h"
 #include "custos/config.h"
 #include "custos/digest.h"
 #include "custos/entry_type.h"
@@ -89,9 +90,10 @@ cli_state_open(const struct config *cfg, struct cli_state *s)
 		return rc;
 	snprintf(path, sizeof(path), "%s/log.db", cfg->state_dir);
 	/*
-	 * The registry's tables are the daemon's index of the log; they are
-	 * opened read-only and nothing here syncs them.  The catalog is not
-	 * opened: the timeline needs no dock sessions or assignments.
+	 * The registry's and the catalog's tables are the daemon's index of
+	 * the log; they are opened read-only and nothing here syncs them.
+	 * The catalog gives each segment its dock session, whose clock
+	 * drift the timeline shows; without it the timeline still stands.
 	 */
 	if ((rc = registry_open_ro(path, &s->reg)) != 0) {
 		warnx("%s: registry: %s", path, rc == CUSTOS_ERR_NOTFOUND ?
@@ -100,6 +102,8 @@ cli_state_open(const struct config *cfg, struct cli_state *s)
 		cli_state_close(s);
 		return CLI_EXIT_USAGE;
 	}
+	if (catalog_open_ro(path, &s->cat) != 0)
+		s->cat = NULL;
 	if ((rc = calendar_new(&s->cal)) != 0 ||
 	    (rc = calendar_load_dir(s->cal, cfg->calendar_dir, why,
 	    sizeof(why))) != 0) {
@@ -118,6 +122,7 @@ void
 cli_state_close(struct cli_state *s)
 {
 	calendar_free(s->cal);
+	catalog_close(s->cat);
 	registry_close(s->reg);
 	log_close(s->log);
 	memset(s, 0, sizeof(*s));
@@ -453,7 +458,10 @@ build(struct cli_state *s, const char *id, struct evidence *ev, json_t **tl)
 	 * synced since may name a newer entry (CUSTOS_ERR_RANGE).  Then
 	 * look again at the grown log.
 	 */
-	while ((rc = evidence_gather(s->log, s->reg, NULL, id,
+	if (s->cat == NULL)
+		warnx("%s: the catalog is not built yet (start custosd "
+		    "once): the cameras' clock drift is not shown", id);
+	while ((rc = evidence_gather(s->log, s->reg, s->cat, id,
 	    ev)) == CUSTOS_ERR_RANGE && tries++ < 3) {
 		log_close(s->log);
 		snprintf(path, sizeof(path), "%s/log.db", s->cfg->state_dir);

@@ -17,18 +17,22 @@
 struct config;
 struct log;
 struct registry;
+struct catalog;
 struct calendar;
 
 struct cli_state {
 	const struct config	*cfg;		/* borrowed */
 	struct log		*log;		/* read-only */
 	struct registry		*reg;
+	struct catalog		*cat;		/* read-only; NULL when the
+						   daemon has not built it */
 	struct calendar		*cal;
 };
 
 /*
- * Opens the log (read-only), the registry beside it and the calendar of
- * cfg into *s.  Returns 0, or prints one line saying what could not be
+ * Opens the log (read-only), the registry and the catalog beside it and
+ * the calendar of cfg into *s.  A catalog the daemon has not built (or
+ * upgraded) yet is left NULL, not an error.  Returns 0, or prints one line saying what could not be
  * opened and returns 2 (the tools' "unreadable input" status); *s is then
  * empty.  Close with cli_state_close().
  */

@@ -9,7 +9,8 @@
  *	custos [-c CONF] camera add|assign ...
  *	custos [-c CONF] ledger [--from DATE] [--to DATE] [--format csv|json]
  *	custos [-c CONF] inspection register|emergency|enter|leave|backfill|
- *	    link|unlink|close|show|list ...
+ *	    link|unlink|gap|close|review|decision|credit-repair|feedback|
+ *	    document|show|list ...
  *	custos [-c CONF] export INSPECTION -o DIR|FILE.tar [--purpose TEXT]
  *	    [--allow-untimestamped] [--wait SECONDS] [--json]
  *	custos [-c CONF] replay INSPECTION [--json] [--play FILE]
@@ -70,7 +71,9 @@ print_usage(FILE *f)
 	    "       custos [-c CONF] camera add|assign SERIAL ...\n"
 	    "       custos [-c CONF] inspection register|emergency|enter|leave|"
 	    "backfill|link|unlink|\n"
-	    "                        close|show|list ...\n"
+	    "                        gap|close|review|decision|credit-repair|"
+	    "feedback|document|\n"
+	    "                        show|list ...\n"
 	    "       custos [-c CONF] ledger [--from DATE] [--to DATE] "
 	    "[--format csv|json]\n"
 	    "       custos [-c CONF] export INSPECTION -o DIR|FILE.tar "
@@ -202,6 +205,30 @@ juint(json_t *o, const char *key)
 	return v < 0 ? 0 : (unsigned long long)v;
 }
 
+/* A camera's holes in its file numbering (docs/dock.md), a line each. */
+static void
+print_gaps(json_t *gaps)
+{
+	char series[256], after[256], before[256];
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(gaps, i, g) {
+		cli_safe_name(json_string_value(json_object_get(g, "series")) ?
+		    json_string_value(json_object_get(g, "series")) : "?",
+		    series, sizeof(series));
+		cli_safe_name(json_string_value(json_object_get(g, "after")) ?
+		    json_string_value(json_object_get(g, "after")) : "?",
+		    after, sizeof(after));
+		cli_safe_name(json_string_value(json_object_get(g, "before")) ?
+		    json_string_value(json_object_get(g, "before")) : "?",
+		    before, sizeof(before));
+		printf("    numbering gap: %s %llu..%llu missing between %s "
+		    "and %s\n", series, juint(g, "missing_from"),
+		    juint(g, "missing_to"), after, before);
+	}
+}
+
 /*
  * One line per docked camera.  On a terminal the files done are also
  * drawn as a bar; a pipe gets the same fields without it, so scripts that
@@ -243,6 +270,7 @@ print_dock(json_t *dock)
 		printf("%llu/%llu files  %s of %s  %s/s  errors %llu  "
 		    "refused %llu\n", fd, ft, done, total, rate,
 		    juint(c, "errors"), juint(c, "refused"));
+		print_gaps(json_object_get(c, "numbering_gaps"));
 	}
 }
 

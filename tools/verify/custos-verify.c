@@ -105,8 +105,10 @@ static const char usage_text[] =
     "       custos-verify receipt --key VKEYFILE [--json] RECEIPT [FILE]\n"
     "       custos-verify bundle --key VKEYFILE [--tsa-ca PEM] [--json]\n"
     "                     [--html REPORT] [--strict] "
-    "[--allow-untimestamped] BUNDLE\n"
-    "       custos-verify timeline [--key VKEYFILE] [--json] BUNDLE\n"
+    "[--allow-untimestamped]\n"
+    "                     [--lang zh|en] BUNDLE\n"
+    "       custos-verify timeline [--key VKEYFILE] [--json] [--lang zh|en]"
+    " BUNDLE\n"
     "       custos-verify BUNDLE --key VKEYFILE ...   (bundle, the verb left"
     " out)\n"
     "       custos-verify [VERB ...] --help | --version\n";
@@ -132,7 +134,10 @@ static const char help_text[] =
     "               existing file is never replaced).  A token that is\n"
     "               not checked (no --tsa-ca) or does not verify is a\n"
     "               failure; a bundle with no token at all fails unless\n"
-    "               --allow-untimestamped is given.\n"
+    "               --allow-untimestamped is given.  The report (text,\n"
+    "               HTML and the sentences of --json) is in Chinese,\n"
+    "               or in English with --lang en; it opens with two\n"
+    "               verdicts, integrity and procedure.\n"
     "               Exit 0 integrity proven (findings fail only with\n"
     "               --strict), 1 not proven, 2 usage or unreadable input\n"
     "  timeline     the inspection's timeline from a bundle (with --key,\n"
@@ -732,7 +737,7 @@ static int
 bundle_form(const char *arg)
 {
 	static const char *const opts[] = { "--key", "--tsa-ca", "--json",
-	    "--html", "--strict", "--allow-untimestamped", NULL };
+	    "--html", "--strict", "--allow-untimestamped", "--lang", NULL };
 	struct stat sb;
 	size_t i;
 

@@ -40,6 +40,7 @@
 #include "custos/util.h"
 
 #include "tools/cli_util.h"
+#include "verify_art12.h"
 #include "verify_bundle.h"
 #include "verify_html.h"
 #include "verify_int.h"
@@ -81,6 +82,7 @@ verify_bundle_report(const struct bundle *b, const struct note_verifier *nv,
 	v.b = b;
 	v.v = nv;
 	v.o = o;
+	v.lang = o->lang;
 	v.alg = profile_digest(profile_of_sign(note_verifier_alg(nv)));
 	if ((v.report = r = json_object()) == NULL ||
 	    (v.checks = json_array()) == NULL) {
@@ -88,6 +90,7 @@ verify_bundle_report(const struct bundle *b, const struct note_verifier *nv,
 		return CUSTOS_ERR_NOMEM;
 	}
 	setk(&v, r, "format", json_string(REPORT_FORMAT));
+	setk(&v, r, "lang", json_string(verify_text_code(o->lang)));
 	setk(&v, r, "bundle", jstr(o->path));
 	setk(&v, r, "bundle_format", json_string(BUNDLE_FORMAT));
 	vb_check_layout(&v);
@@ -112,6 +115,7 @@ verify_bundle_report(const struct bundle *b, const struct note_verifier *nv,
 	    note_verifier_alg(nv)))));
 	setk(&v, r, "checks", json_incref(v.checks));
 	vb_factors(&v);
+	vb_court(&v);
 	vb_proven_sentence(&v);
 	setk(&v, r, "verdict", json_string(v.failed ? "not_proven" :
 	    "proven"));
@@ -167,52 +171,141 @@ line(FILE *f, const char *prefix, const char *s)
 	fputc('\n', f);
 }
 
+/* The report's language: its "lang", Chinese when absent. */
+static enum vt_lang
+report_lang(const json_t *report)
+{
+	enum vt_lang l;
+
+	if (verify_text_lang(sget(report, "lang"), &l) != 0)
+		l = VT_ZH;
+	return l;
+}
+
+/* Formats fmt into buf and prints it as one safe line after prefix. */
 static void
-print_segments(FILE *f, const json_t *report)
+linef(FILE *f, const char *prefix, char *buf, size_t bufsz,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+linef(FILE *f, const char *prefix, char *buf, size_t bufsz,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, bufsz, fmt, ap);
+	va_end(ap);
+	line(f, prefix, buf);
+}
+
+static const char *
+opt(const json_t *o, const char *key)
+{
+	return json_object_get(o, key) != NULL ? sget(o, key) : "?";
+}
+
+/* One segment: verdict and file, device and maker, times. */
+static void
+print_segment(FILE *f, enum vt_lang l, const json_t *s)
+{
+	char buf[2048], dev[512];
+	const char *v = sget(s, "verdict"), *kind;
+	int ok = strcmp(v, "ok") == 0;
+
+	linef(f, ok ? "  \u2714 " : "  \u2718 ", buf, sizeof(buf),
+	    verify_text_get(l, VT_TX_SEG), (long long)iget(s, "index"),
+	    verify_text_verdict(l, v), json_object_get(s, "path") ?
+	    sget(s, "path") : sget(s, "object"));
+	if (json_object_get(s, "why") != NULL)
+		line(f, "      ", sget(s, "why"));
+	if (json_object_get(s, "camera") == NULL)
+		return;
+	kind = json_is_false(json_object_get(s, "device_registered")) ?
+	    verify_text_get(l, VT_KIND_BODY_DEFAULT) :
+	    verify_text_kind(l, opt(s, "device_kind"));
+	snprintf(dev, sizeof(dev), "%s%s%s", opt(s, "officer"),
+	    json_object_get(s, "officer_name") ? " " : "",
+	    sget(s, "officer_name"));
+	linef(f, "      ", buf, sizeof(buf), verify_text_get(l, VT_TX_DEVICE),
+	    sget(s, "camera"), kind, dev, verify_text_source(l,
+	    sget(s, "source")));
+	if (json_object_get(s, "review") != NULL)
+		linef(f, "      ", buf, sizeof(buf),
+		    verify_text_get(l, VT_TX_REVIEW), sget(s, "review"));
+	else
+		line(f, "      ", verify_text_get(l, VT_TX_NO_REVIEW));
+	if (json_object_get(s, "clock_drift_ms") != NULL)
+		linef(f, "      ", buf, sizeof(buf),
+		    verify_text_get(l, VT_TX_DRIFT), opt(s, "recorded_start"),
+		    strcmp(sget(s, "start_source"), "mtime") == 0 ?
+		    verify_text_get(l, VT_TX_FILE_TIME) : "",
+		    (long long)json_integer_value(json_object_get(s,
+		    "clock_drift_ms")), (long long)iget(s, "session"),
+		    opt(s, "corrected_start"));
+	else
+		linef(f, "      ", buf, sizeof(buf),
+		    verify_text_get(l, VT_TX_NO_DRIFT),
+		    opt(s, "recorded_start"),
+		    strcmp(sget(s, "start_source"), "mtime") == 0 ?
+		    verify_text_get(l, VT_TX_FILE_TIME) : "");
+	if (json_is_false(json_object_get(s, "linked")))
+		line(f, "      ", verify_text_get(l, VT_TX_UNLINKED));
+}
+
+static void
+print_segments(FILE *f, enum vt_lang l, const json_t *report)
 {
 	const json_t *c = json_object_get(report, "counts"), *s;
-	char buf[1024], dur[32];
+	char buf[512];
 	size_t i;
 
-	fprintf(f, "\nSegments linked to the inspection: expected %lld, "
-	    "found %lld, unaltered %lld\n",
+	fputc('\n', f);
+	linef(f, "", buf, sizeof(buf), verify_text_get(l, VT_TX_SEGS),
 	    (long long)json_integer_value(json_object_get(c,
 	    "segments_expected")), (long long)json_integer_value(
 	    json_object_get(c, "segments_found")),
 	    (long long)json_integer_value(json_object_get(c, "segments_ok")));
-	json_array_foreach(json_object_get(report, "segments"), i, s) {
-		int ok = strcmp(sget(s, "verdict"), "ok") == 0;
+	json_array_foreach(json_object_get(report, "segments"), i, s)
+		print_segment(f, l, s);
+}
 
-		if (iget(s, "duration_ms") >= 0)
-			snprintf(dur, sizeof(dur), ", %lld ms",
-			    (long long)iget(s, "duration_ms"));
-		else
-			dur[0] = '\0';
-		snprintf(buf, sizeof(buf), "segment %lld %s: %s, camera %s, "
-		    "officer %s, source %s, recorded %s%s%s%s%s%s",
-		    (long long)iget(s, "index"), sget(s, "verdict"),
-		    json_object_get(s, "path") ? sget(s, "path") :
-		    sget(s, "object"), sget(s, "camera"),
-		    json_object_get(s, "officer") ? sget(s, "officer") : "?",
-		    sget(s, "source"), json_object_get(s, "recorded_start") ?
-		    sget(s, "recorded_start") : "?",
-		    strcmp(sget(s, "start_source"), "mtime") == 0 ?
-		    " (file time)" : "", dur,
-		    json_is_true(json_object_get(s, "linked")) ? "" :
-		    ", unlinked later", json_object_get(s, "why") ? " — " : "",
-		    sget(s, "why"));
-		line(f, ok ? "  \u2714 " : "  \u2718 ", buf);
+/* The answers to Art. 12, one block a linked segment that is there. */
+static void
+print_art12(FILE *f, enum vt_lang l, const json_t *report)
+{
+	const json_t *s;
+	char buf[2048];
+	size_t i, n = 0;
+	int p;
+
+	fprintf(f, "\n%s\n", verify_text_get(l, VT_A12_TITLE));
+	json_array_foreach(json_object_get(report, "segments"), i, s) {
+		if (json_object_get(s, "camera") == NULL)
+			continue;
+		n++;
+		linef(f, "  ", buf, sizeof(buf), verify_text_get(l,
+		    VT_A12_ITEM), (long long)iget(s, "index"),
+		    opt(s, "path"));
+		for (p = 0; p < ART12_NPARTS; p++) {
+			fprintf(f, "    %s%s", verify_art12_label(l,
+			    (enum art12_part)p), l == VT_ZH ? "：" : ": ");
+			verify_art12(l, report, s, (enum art12_part)p, buf,
+			    sizeof(buf));
+			line(f, "", buf);
+		}
 	}
+	if (n == 0)
+		line(f, "  ", verify_text_get(l, VT_A12_NONE));
 }
 
 static void
-print_factors(FILE *f, const json_t *report)
+print_factors(FILE *f, enum vt_lang l, const json_t *report)
 {
 	const json_t *fa, *e;
 	size_t i, k;
 
-	fprintf(f, "\nAuthenticity factors (最高人民法院《关于民事诉讼证据的若干"
-	    "规定》Art. 93)\n");
+	fprintf(f, "\n%s\n", verify_text_get(l, VT_TX_FACTORS));
 	json_array_foreach(json_object_get(report, "factors"), i, fa) {
 		line(f, json_is_true(json_object_get(fa, "ok")) ? "  \u2714 " :
 		    "  \u2718 ", sget(fa, "title"));
@@ -223,50 +316,96 @@ print_factors(FILE *f, const json_t *report)
 }
 
 static void
-print_findings(FILE *f, const json_t *report)
+print_findings(FILE *f, enum vt_lang l, const json_t *report)
 {
 	const json_t *fi = json_object_get(report, "findings"), *x;
-	char buf[1024];
+	char buf[2048];
 	size_t i;
 
-	fprintf(f, "\nProcedure findings (not integrity failures%s): %zu\n",
+	fputc('\n', f);
+	linef(f, "", buf, sizeof(buf), verify_text_get(l, VT_TX_FINDINGS),
 	    json_is_true(json_object_get(report, "strict_failed")) ?
-	    "; failing under --strict" : "", json_array_size(fi));
-	json_array_foreach(fi, i, x) {
-		snprintf(buf, sizeof(buf), "%s: %s", sget(x, "rule"),
+	    verify_text_get(l, VT_TX_STRICT) : "", json_array_size(fi));
+	json_array_foreach(fi, i, x)
+		linef(f, "  - ", buf, sizeof(buf), "%s [%s]: %s",
+		    verify_text_rule(l, sget(x, "rule")), sget(x, "rule"),
 		    sget(x, "detail"));
-		line(f, "  - ", buf);
-	}
 	json_array_foreach(json_object_get(report, "notes"), i, x)
-		line(f, "  note: ", json_string_value(x) ?
-		    json_string_value(x) : "");
+		line(f, verify_text_get(l, VT_TX_NOTE),
+		    json_string_value(x) ? json_string_value(x) : "");
+}
+
+/*
+ * The two verdicts, first: integrity (proven or not) and procedure
+ * (clean, or each finding that limits the use of the evidence).
+ */
+static void
+print_verdicts(FILE *f, enum vt_lang l, const json_t *report)
+{
+	const json_t *p = json_object_get(report, "procedure"), *x, *e;
+	const json_t *c;
+	char buf[1024];
+	size_t i, k, nfail = 0;
+
+	json_array_foreach(json_object_get(report, "checks"), i, c)
+		nfail += !json_is_true(json_object_get(c, "ok"));
+	fprintf(f, "%s", verify_text_get(l, strcmp(sget(report, "verdict"),
+	    "proven") == 0 && nfail == 0 ? VT_VI_OK : VT_VI_BAD));
+	fprintf(f, verify_text_get(l, VT_VI_CHECKS), (long long)(i - nfail),
+	    (long long)i);
+	fputc('\n', f);
+	line(f, "", p != NULL ? sget(p, "text") : verify_text_get(l,
+	    VT_VP_UNKNOWN));
+	json_array_foreach(json_object_get(p, "limits"), i, x) {
+		int o = snprintf(buf, sizeof(buf), "%s [%s]", sget(x, "label"),
+		    sget(x, "rule"));
+
+		json_array_foreach(json_object_get(x, "entries"), k, e)
+			if (o > 0 && (size_t)o < sizeof(buf))
+				o += snprintf(buf + o, sizeof(buf) - (size_t)o,
+				    "%s%lld", k == 0 ? ": #" : ", #",
+				    (long long)json_integer_value(e));
+		line(f, "    - ", buf);
+	}
 }
 
 void
 verify_bundle_print(FILE *f, const json_t *report)
 {
-	const json_t *c;
+	enum vt_lang l = report_lang(report);
+	const json_t *c, *ent = json_object_get(report, "enterprise");
 	char buf[1024];
 	size_t i;
 
-	snprintf(buf, sizeof(buf), "bundle %s: inspection %s, station %s, "
-	    "profile %s", sget(report, "bundle"), sget(report, "inspection"),
+	print_verdicts(f, l, report);
+	fputc('\n', f);
+	linef(f, "", buf, sizeof(buf), verify_text_get(l, VT_TX_HEAD),
+	    sget(report, "bundle"), sget(report, "inspection"),
 	    sget(report, "station"), sget(report, "profile"));
-	line(f, "", buf);
-	line(f, "\nKey: ", sget(json_object_get(report, "key"), "text"));
-	line(f, "Timestamp: ", sget(json_object_get(report, "timestamp"),
-	    "text"));
-	fprintf(f, "\nChecks\n");
+	if (ent != NULL)
+		linef(f, "", buf, sizeof(buf),
+		    verify_text_get(l, VT_TX_ENTERPRISE), opt(ent, "name"),
+		    sget(ent, "code"));
+	if (json_object_get(report, "purpose") != NULL)
+		line(f, verify_text_get(l, VT_TX_PURPOSE),
+		    sget(report, "purpose"));
+	fputc('\n', f);
+	line(f, verify_text_get(l, VT_TX_KEY),
+	    sget(json_object_get(report, "key"), "text"));
+	line(f, verify_text_get(l, VT_TX_TS),
+	    sget(json_object_get(report, "timestamp"), "text"));
+	fprintf(f, "\n%s\n", verify_text_get(l, VT_TX_CHECKS));
 	json_array_foreach(json_object_get(report, "checks"), i, c)
 		line(f, json_is_true(json_object_get(c, "ok")) ? "  \u2714 " :
 		    "  \u2718 ", sget(c, "text"));
-	print_segments(f, report);
-	print_factors(f, report);
-	line(f, "\nAnchor: ", sget(report, "anchor"));
-	print_findings(f, report);
-	fprintf(f, "\n%s\n", strcmp(sget(report, "verdict"), "proven") == 0 ?
-	    "VERIFIED: integrity proven" : "NOT VERIFIED: integrity not "
-	    "proven");
+	print_segments(f, l, report);
+	print_art12(f, l, report);
+	print_factors(f, l, report);
+	fputc('\n', f);
+	line(f, verify_text_get(l, VT_TX_ANCHOR), sget(report, "anchor"));
+	print_findings(f, l, report);
+	fprintf(f, "\n%s\n", verify_text_get(l, strcmp(sget(report,
+	    "verdict"), "proven") == 0 ? VT_TX_VERIFIED : VT_TX_NOT_VERIFIED));
 	line(f, "", sget(report, "proven"));
 }
 
@@ -277,11 +416,14 @@ verify_bundle_print(FILE *f, const json_t *report)
 static const char bundle_usage[] =
     "usage: custos-verify bundle --key VKEYFILE [--tsa-ca PEM] [--json]\n"
     "                     [--html REPORT] [--strict] "
-    "[--allow-untimestamped] BUNDLE\n"
-    "       custos-verify timeline [--key VKEYFILE] [--json] BUNDLE\n";
+    "[--allow-untimestamped]\n"
+    "                     [--lang zh|en] BUNDLE\n"
+    "       custos-verify timeline [--key VKEYFILE] [--json] "
+    "[--lang zh|en] BUNDLE\n";
 
 struct bopts {
-	const char	*key, *tsa_ca, *html, *path;
+	const char	*key, *tsa_ca, *html, *path, *lang;
+	enum vt_lang	 vlang;
 	int		 json, strict, allow_untimestamped;
 };
 
@@ -319,6 +461,8 @@ parse_bundle_args(int argc, char **argv, struct bopts *o, int timeline)
 			val = &o->tsa_ca;
 		else if (!timeline && strcmp(a, "--html") == 0)
 			val = &o->html;
+		else if (strcmp(a, "--lang") == 0)
+			val = &o->lang;
 		else
 			cli_usage_exit(PROG, bundle_usage,
 			    "%s does not take %s", argv[0], a);
@@ -342,6 +486,10 @@ parse_bundle_args(int argc, char **argv, struct bopts *o, int timeline)
 	if (!timeline && o->key == NULL)
 		cli_usage_exit(PROG, bundle_usage,
 		    "bundle needs --key VKEYFILE");
+	o->vlang = VT_ZH;
+	if (o->lang != NULL && verify_text_lang(o->lang, &o->vlang) != 0)
+		cli_usage_exit(PROG, bundle_usage,
+		    "--lang takes zh or en, not \"%s\"", o->lang);
 }
 
 /* The reviewer's key: unreadable or not a key is exit 2. */
@@ -528,6 +676,7 @@ verify_bundle_main(int argc, char **argv)
 	vo.strict = o.strict;
 	vo.allow_untimestamped = o.allow_untimestamped;
 	vo.probed = 1;
+	vo.lang = o.vlang;
 	if ((rc = verify_bundle_report(b, v, &vo, &report)) != 0) {
 		fprintf(stderr, "%s: %s%s%s\n", PROG, rc == CUSTOS_ERR_SYSTEM ?
 		    "cannot read --tsa-ca: " : "", rc == CUSTOS_ERR_SYSTEM ?
@@ -561,13 +710,15 @@ verify_bundle_main(int argc, char **argv)
  * well-formed entry, and says so.
  */
 static json_t *
-unverified_timeline(const struct bundle *b, json_t **notes)
+unverified_timeline(const struct bundle *b, enum vt_lang lang,
+    json_t **notes)
 {
 	struct vb v;
 	json_t *r = NULL;
 
 	memset(&v, 0, sizeof(v));
 	v.b = b;
+	v.lang = lang;
 	v.alg = DIGEST_SHA256;
 	*notes = NULL;
 	if ((v.report = json_object()) == NULL ||
@@ -606,33 +757,29 @@ verify_timeline_main(int argc, char **argv)
 		memset(&vo, 0, sizeof(vo));
 		vo.path = o.path;
 		vo.allow_untimestamped = 1;
+		vo.lang = o.vlang;
 		if (verify_bundle_report(b, v, &vo, &report) != 0) {
 			fprintf(stderr, "%s: out of memory\n", PROG);
 			cli_exit(CLI_EXIT_USAGE);
 		}
 		tl = json_incref(json_object_get(report, "timeline"));
 		notes = json_incref(json_object_get(report, "notes"));
-	} else if ((tl = unverified_timeline(b, &notes)) == NULL) {
-		fprintf(stderr, "%s: %s: no timeline can be built from its "
-		    "entries\n", PROG, o.path);
+	} else if ((tl = unverified_timeline(b, o.vlang, &notes)) == NULL) {
+		fprintf(stderr, "%s: ", PROG);
+		fprintf(stderr, verify_text_get(o.vlang, VT_TL_NONE), o.path);
+		fputc('\n', stderr);
 		cli_exit(CLI_EXIT_NOT);
 	}
 	if (o.json) {
 		if (print_json(tl) == -1)
 			code = CLI_EXIT_USAGE;
 	} else {
-		if (v == NULL)
-			printf("(not verified: built from the bundle's entries "
-			    "as they are; give --key, or run custos-verify "
-			    "bundle, to check them)\n");
-		else
-			printf("(only the entries proven in the tree signed by "
-			    "the key; the timestamp is not checked here: "
-			    "custos-verify bundle gives the verdict)\n");
+		printf("%s\n", verify_text_get(o.vlang, v == NULL ?
+		    VT_TL_UNVERIFIED : VT_TL_PROVEN_ONLY));
 		timeline_print(stdout, tl);
 		json_array_foreach(notes, i, x)
-			line(stdout, "note: ", json_string_value(x) ?
-			    json_string_value(x) : "");
+			line(stdout, verify_text_get(o.vlang, VT_TX_NOTE),
+			    json_string_value(x) ? json_string_value(x) : "");
 	}
 	json_decref(tl);
 	json_decref(notes);

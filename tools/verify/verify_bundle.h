@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "verify_text.h"
+
 struct bundle;
 struct note_verifier;
 
@@ -28,6 +30,8 @@ struct verify_bundle_opts {
 	int		 strict;
 	/* Packet roots were recomputed by the media child (bundle.h). */
 	int		 probed;
+	/* The language of the report's sentences (--lang). */
+	enum vt_lang	 lang;
 };
 
 /*

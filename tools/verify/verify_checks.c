@@ -90,13 +90,13 @@ vb_check_layout(struct vb *v)
 	size_t i;
 
 	for (i = 0; i < b->nproblems; i++)
-		vb_check(v, "bundle.layout", 0, -1, NULL, "bundle: %s",
-		    b->problems[i]);
+		vb_check(v, "bundle.layout", 0, -1, NULL,
+		    tr(v, VT_CK_LAYOUT_BAD), b->problems[i]);
 	if (b->nproblems == 0)
-		vb_check(v, "bundle.layout", 1, -1, NULL, "bundle layout: %zu "
-		    "files in a %s, every name and type as docs/bundle.md "
-		    "allows, none twice, no links", b->nfiles + b->nmedia +
-		    b->ntranscripts, b->is_tar ? "tar" : "directory");
+		vb_check(v, "bundle.layout", 1, -1, NULL,
+		    tr(v, VT_CK_LAYOUT_OK), b->nfiles + b->nmedia +
+		    b->ntranscripts, tr(v, b->is_tar ? VT_W_TAR :
+		    VT_W_DIRECTORY));
 }
 
 void
@@ -109,16 +109,15 @@ vb_load_manifest(struct vb *v)
 
 	if (f == NULL) {
 		vb_check(v, "bundle.manifest", 0, -1, name,
-		    "%s is missing", name);
+		    tr(v, VT_CK_FILE_MISSING), name);
 		return;
 	}
 	if ((v->manifest = json_loadb((const char *)f->data, f->len,
 	    JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
 	    !json_is_object(v->manifest)) {
 		vb_check(v, "bundle.manifest", 0, -1, name,
-		    "%s is not a JSON object (line %d: %s)", name,
-		    jerr.line, v->manifest == NULL ? jerr.text : "not an "
-		    "object");
+		    tr(v, VT_CK_MANIFEST_NOT_OBJECT), name, jerr.line,
+		    v->manifest == NULL ? jerr.text : tr(v, VT_W_NOT_OBJECT));
 		json_decref(v->manifest);
 		v->manifest = NULL;
 		return;
@@ -126,13 +125,11 @@ vb_load_manifest(struct vb *v)
 	fmt = sget(v->manifest, "format");
 	if (strcmp(fmt, BUNDLE_FORMAT) != 0) {
 		vb_check(v, "bundle.manifest", 0, -1, name,
-		    "%s: format \"%s\" is not %s; this verifier does not "
-		    "know it", name, fmt, BUNDLE_FORMAT);
+		    tr(v, VT_CK_MANIFEST_FORMAT), name, fmt, BUNDLE_FORMAT);
 		return;
 	}
-	vb_check(v, "bundle.manifest", 1, -1, name, "%s: format %s "
-	    "(informative: every claim in it is re-checked below)", name,
-	    BUNDLE_FORMAT);
+	vb_check(v, "bundle.manifest", 1, -1, name, tr(v, VT_CK_MANIFEST_OK),
+	    name, BUNDLE_FORMAT);
 }
 
 /*
@@ -160,13 +157,14 @@ station_vkey(struct vb *v, char *bname, size_t bnamesz)
 	const char *name = bundle_kind_name(BUNDLE_VKEY);
 	const struct bundle_file *f = bundle_file(v->b, name);
 	struct note_verifier *bv = NULL;
+	char given[NOTE_MAX_NAME + 16];
 	size_t len;
 	int same;
 
 	bname[0] = '\0';
 	if (f == NULL) {
 		vb_check(v, "key.station_vkey", 0, -1, name,
-		    "%s is missing", name);
+		    tr(v, VT_CK_FILE_MISSING), name);
 		return 0;
 	}
 	len = f->len;
@@ -174,7 +172,7 @@ station_vkey(struct vb *v, char *bname, size_t bnamesz)
 		len--;
 	if (note_verifier_parse((const char *)f->data, len, &bv) != 0) {
 		vb_check(v, "key.station_vkey", 0, -1, name,
-		    "%s is not a C2SP verifier key", name);
+		    tr(v, VT_CK_VKEY_NOT_KEY), name);
 		return 0;
 	}
 	snprintf(bname, bnamesz, "%s+%08" PRIx32, note_verifier_name(bv),
@@ -183,15 +181,45 @@ station_vkey(struct vb *v, char *bname, size_t bnamesz)
 	    strcmp(note_verifier_name(bv), note_verifier_name(v->v)) == 0 &&
 	    note_verifier_alg(bv) == note_verifier_alg(v->v);
 	note_verifier_free(bv);
+	snprintf(given, sizeof(given), "%s+%08" PRIx32,
+	    note_verifier_name(v->v), note_verifier_keyid(v->v));
 	if (same)
 		vb_check(v, "key.station_vkey", 1, -1, name,
-		    "%s is the key you gave (%s)", name, bname);
+		    tr(v, VT_CK_VKEY_SAME), name, bname);
 	else
 		vb_check(v, "key.station_vkey", 0, -1, name,
-		    "%s names key %s, not the key you gave (%s+%08" PRIx32
-		    "): the bundle claims another station key", name, bname,
-		    note_verifier_name(v->v), note_verifier_keyid(v->v));
+		    tr(v, VT_CK_VKEY_OTHER), name, bname, given);
 	return same;
+}
+
+/*
+ * Signatures under the given key's name by another key ID, as
+ * "name+keyid, ..." in buf (empty if none), each also pushed to arr:
+ * the reviewer is told that someone else signs in the station's name,
+ * though only the given key is trusted and checked.  Returns how many.
+ */
+static size_t
+other_signers(struct vb *v, const struct note *n, json_t *arr, char *buf,
+    size_t bufsz)
+{
+	const struct note_sig *s;
+	char one[NOTE_MAX_NAME + 16];
+	size_t i, o = 0, k = 0;
+
+	buf[0] = '\0';
+	for (i = 0; n != NULL && i < note_nsigs(n); i++) {
+		s = note_sig(n, i);
+		if (strcmp(s->name, note_verifier_name(v->v)) != 0 ||
+		    s->keyid == note_verifier_keyid(v->v))
+			continue;
+		snprintf(one, sizeof(one), "%s+%08" PRIx32, s->name, s->keyid);
+		push(v, arr, jstr(one));
+		if (o < bufsz)
+			o += (size_t)snprintf(buf + o, bufsz - o, "%s%s",
+			    k > 0 ? ", " : "", one);
+		k++;
+	}
+	return k;
 }
 
 static void
@@ -199,13 +227,15 @@ key_section(struct vb *v, const struct note *n, int bundle_same,
     const char *bname)
 {
 	const struct note_sig *s = NULL;
-	char given[NOTE_MAX_NAME + 16], text[2048], signers[1024], id[9];
-	json_t *k;
-	size_t i;
+	char given[NOTE_MAX_NAME + 16], text[4096], signers[1024], id[9];
+	char others[1024];
+	json_t *k, *oth;
+	size_t i, nother;
 
 	snprintf(given, sizeof(given), "%s+%08" PRIx32,
 	    note_verifier_name(v->v), note_verifier_keyid(v->v));
-	if ((k = json_object()) == NULL) {
+	if ((k = json_object()) == NULL || (oth = json_array()) == NULL) {
+		json_decref(k);
 		v->nomem = 1;
 		return;
 	}
@@ -230,20 +260,25 @@ key_section(struct vb *v, const struct note *n, int bundle_same,
 	setk(v, k, "given_key_id", json_string(id));
 	setk(v, k, "matches_given", json_boolean(v->sig_ok));
 	setk(v, k, "bundle_vkey_matches_given", json_boolean(bundle_same));
-	if (v->sig_ok)
-		snprintf(text, sizeof(text), "The checkpoint is signed by "
-		    "%s, the key you gave with --key.%s%s%s", given,
-		    bundle_same ? " station.vkey in the bundle is the same "
-		    "key." : " station.vkey in the bundle is a different "
-		    "key (", bundle_same ? "" : bname[0] ? bname : "unreadable",
-		    bundle_same ? "" : ").");
-	else
-		snprintf(text, sizeof(text), "The checkpoint is NOT signed by "
-		    "the key you gave (%s); it carries signatures by: %s.  "
-		    "station.vkey in the bundle names %s.  Compare the "
-		    "station's key out of band before trusting anything in "
-		    "this bundle.", given, signers[0] ? signers : "nobody",
-		    bname[0] ? bname : "no readable key");
+	nother = other_signers(v, n, oth, others, sizeof(others));
+	setk(v, k, "other_signers", oth);
+	if (v->sig_ok) {
+		i = (size_t)snprintf(text, sizeof(text), tr(v, VT_KEY_OK),
+		    given);
+		if (i < sizeof(text) && bundle_same)
+			i += (size_t)snprintf(text + i, sizeof(text) - i, "%s",
+			    tr(v, VT_KEY_VKEY_SAME));
+		else if (i < sizeof(text))
+			i += (size_t)snprintf(text + i, sizeof(text) - i,
+			    tr(v, VT_KEY_VKEY_DIFF), bname[0] ? bname :
+			    tr(v, VT_W_UNREADABLE));
+		if (i < sizeof(text) && nother > 0)
+			snprintf(text + i, sizeof(text) - i,
+			    tr(v, VT_KEY_OTHER_SIG), others, given);
+	} else
+		snprintf(text, sizeof(text), tr(v, VT_KEY_BAD), given,
+		    signers[0] ? signers : tr(v, VT_W_NOBODY),
+		    bname[0] ? bname : tr(v, VT_W_NO_READABLE_KEY));
 	setk(v, k, "text", jstr(text));
 	setk(v, v->report, "key", k);
 }
@@ -255,49 +290,44 @@ vb_check_checkpoint(struct vb *v)
 	const struct bundle_file *f = bundle_file(v->b, name);
 	struct note *n = NULL;
 	char bname[NOTE_MAX_NAME + 16], signers[1024], root[DIGEST_STRLEN];
+	char given[NOTE_MAX_NAME + 16];
 	const char *text;
 	size_t tlen;
 	int same, rc;
 
 	same = station_vkey(v, bname, sizeof(bname));
 	if (f == NULL) {
-		vb_check(v, "checkpoint.signature", 0, -1, name,
-		    "checkpoint is missing: nothing in the bundle is signed");
+		vb_check(v, "checkpoint.signature", 0, -1, name, "%s",
+		    tr(v, VT_CK_CKPT_MISSING));
 		key_section(v, NULL, same, bname);
 		return;
 	}
 	if (note_parse((const char *)f->data, f->len, &n) != 0) {
-		vb_check(v, "checkpoint.signature", 0, -1, name,
-		    "checkpoint is not a well-formed signed note");
+		vb_check(v, "checkpoint.signature", 0, -1, name, "%s",
+		    tr(v, VT_CK_CKPT_MALFORMED));
 		key_section(v, NULL, same, bname);
 		return;
 	}
 	rc = note_verify(n, v->v);
 	v->sig_ok = rc == 0;
 	signer_list(n, signers, sizeof(signers));
+	snprintf(given, sizeof(given), "%s+%08" PRIx32,
+	    note_verifier_name(v->v), note_verifier_keyid(v->v));
 	if (rc == 0)
 		vb_check(v, "checkpoint.signature", 1, -1, name,
-		    "checkpoint signature by %s+%08" PRIx32 " (the key you "
-		    "gave) verifies", note_verifier_name(v->v),
-		    note_verifier_keyid(v->v));
+		    tr(v, VT_CK_CKPT_SIG_OK), given);
 	else if (rc == CUSTOS_ERR_KEY)
 		vb_check(v, "checkpoint.signature", 0, -1, name,
-		    "checkpoint has no signature by the key you gave "
-		    "(%s+%08" PRIx32 "); signed by: %s",
-		    note_verifier_name(v->v), note_verifier_keyid(v->v),
-		    signers[0] ? signers : "nobody");
+		    tr(v, VT_CK_CKPT_NO_SIG), given,
+		    signers[0] ? signers : tr(v, VT_W_NOBODY));
 	else
 		vb_check(v, "checkpoint.signature", 0, -1, name,
-		    "checkpoint signature by %s+%08" PRIx32 " does not "
-		    "verify: the checkpoint was altered",
-		    note_verifier_name(v->v), note_verifier_keyid(v->v));
+		    tr(v, VT_CK_CKPT_SIG_BAD), given);
 	key_section(v, n, same, bname);
 	text = note_text(n, &tlen);
 	if (ckpt_parse(text, tlen, &v->ckpt) != 0) {
-		vb_check(v, "checkpoint.body", 0, -1, name,
-		    "checkpoint: "
-		    "the signed text is not a checkpoint (origin, tree size, "
-		    "base64 root)");
+		vb_check(v, "checkpoint.body", 0, -1, name, "%s",
+		    tr(v, VT_CK_CKPT_NOT_CKPT));
 		note_free(n);
 		return;
 	}
@@ -305,14 +335,12 @@ vb_check_checkpoint(struct vb *v)
 	verify_hash_str(v->alg, v->ckpt->root, root, sizeof(root));
 	if (strcmp(v->ckpt->origin, note_verifier_name(v->v)) != 0)
 		vb_check(v, "checkpoint.body", 0, -1, name,
-		    "checkpoint: "
-		    "origin \"%s\" is not the key's name \"%s\"",
-		    v->ckpt->origin, note_verifier_name(v->v));
+		    tr(v, VT_CK_CKPT_ORIGIN), v->ckpt->origin,
+		    note_verifier_name(v->v));
 	else
 		vb_check(v, "checkpoint.body", 1, -1, name,
-		    "checkpoint: "
-		    "station \"%s\", tree size %" PRIu64 ", root %s",
-		    v->ckpt->origin, v->ckpt->size, root);
+		    tr(v, VT_CK_CKPT_OK), v->ckpt->origin, v->ckpt->size,
+		    root);
 }
 
 /*
@@ -337,26 +365,20 @@ vb_check_timestamp(struct vb *v)
 	v->ts_present = tsr != NULL;
 	why[0] = '\0';
 	if (tsr == NULL) {
-		snprintf(text, sizeof(text), "no timestamp token (%s): there "
-		    "is no third-party anchor, only the station's own log and "
-		    "clock", name);
+		snprintf(text, sizeof(text), tr(v, VT_TS_NONE), name);
 		vb_check(v, "timestamp.token", v->o->allow_untimestamped, -1,
 		    name, "%s%s", text,
-		    v->o->allow_untimestamped ? " (accepted: "
-		    "--allow-untimestamped)" : "");
+		    v->o->allow_untimestamped ? tr(v, VT_TS_ACCEPTED) : "");
 	} else if (cp == NULL) {
 		(void)tsa_parse(tsr->data, tsr->len, &v->tsa);
-		snprintf(text, sizeof(text), "timestamp not checked: there "
-		    "is no checkpoint to check it against");
+		snprintf(text, sizeof(text), "%s", tr(v, VT_TS_NO_CKPT));
 		vb_check(v, "timestamp.token", 0, -1, name, "%s",
 		    text);
 	} else if (v->o->tsa_ca == NULL) {
 		rc = tsa_parse(tsr->data, tsr->len, &v->tsa);
-		snprintf(text, sizeof(text), "timestamp not checked: no "
-		    "--tsa-ca (the token claims %s by %s; unchecked, it "
-		    "proves nothing)", rc == 0 ? v->tsa.time : "nothing "
-		    "readable", rc == 0 && v->tsa.tsa[0] ? v->tsa.tsa :
-		    "an unnamed TSA");
+		snprintf(text, sizeof(text), tr(v, VT_TS_NO_CA), rc == 0 ?
+		    v->tsa.time : tr(v, VT_W_NOTHING_READABLE), rc == 0 &&
+		    v->tsa.tsa[0] ? v->tsa.tsa : tr(v, VT_W_UNNAMED_TSA));
 		vb_check(v, "timestamp.token", 0, -1, name, "%s",
 		    text);
 	} else {
@@ -370,18 +392,15 @@ vb_check_timestamp(struct vb *v)
 		}
 		v->ts_ok = rc == 0;
 		if (rc == 0)
-			snprintf(text, sizeof(text), "timestamp token: %s "
-			    "saw this exact checkpoint no later than %s "
-			    "(serial %s, policy %s), chained to --tsa-ca",
-			    v->tsa.tsa[0] ? v->tsa.tsa : "the TSA",
+			snprintf(text, sizeof(text), tr(v, VT_TS_OK),
+			    v->tsa.tsa[0] ? v->tsa.tsa : tr(v, VT_W_THE_TSA),
 			    v->tsa.time, v->tsa.serial, v->tsa.policy);
 		else if (rc == CUSTOS_ERR_FORMAT)
-			snprintf(text, sizeof(text), "timestamp token: %s "
-			    "is not a granted RFC 3161 reply%s%s", name,
-			    why[0] ? ": " : "", why);
+			snprintf(text, sizeof(text), tr(v, VT_TS_NOT_GRANTED),
+			    name, why[0] ? ": " : "", why);
 		else
-			snprintf(text, sizeof(text), "timestamp token does not "
-			    "verify: %s", why[0] ? why : custos_strerror(rc));
+			snprintf(text, sizeof(text), tr(v, VT_TS_BAD),
+			    why[0] ? why : custos_strerror(rc));
 		vb_check(v, "timestamp.token", v->ts_ok, -1, name, "%s",
 		    text);
 	}
@@ -454,25 +473,22 @@ entry_fields(struct vb *v, struct ent *e)
 	if (j == NULL || !json_is_object(j)) {
 		json_decref(j);
 		vb_check(v, "entry.format", 0, (int64_t)e->index, e->file->name,
-		    "entry %" PRIu64 ": %s is not one JSON object", e->index,
-		    e->file->name);
+		    tr(v, VT_EN_NOT_JSON), e->index, e->file->name);
 		return 0;
 	}
 	e->j = j;
 	e->type = sget(j, "type");
 	if (iget(j, "index") != (int64_t)e->index)
 		vb_check(v, "entry.index", 0, (int64_t)e->index, e->file->name,
-		    "entry %" PRIu64 ": its \"index\" field says %lld, not its "
-		    "file name's %" PRIu64 " (moved or renamed)", e->index,
-		    (long long)iget(j, "index"), e->index);
+		    tr(v, VT_EN_INDEX), e->index, (long long)iget(j, "index"),
+		    e->index);
 	else
 		e->index_ok = 1;
 	if (v->ckpt != NULL &&
 	    strcmp(sget(j, "station"), v->ckpt->origin) != 0)
 		vb_check(v, "entry.station", 0, (int64_t)e->index,
-		    e->file->name,
-		    "entry %" PRIu64 ": station \"%s\" is not the checkpoint's "
-		    "\"%s\"", e->index, sget(j, "station"), v->ckpt->origin);
+		    e->file->name, tr(v, VT_EN_STATION), e->index,
+		    sget(j, "station"), v->ckpt->origin);
 	return 0;
 }
 
@@ -486,29 +502,24 @@ entry_proof(struct vb *v, struct ent *e)
 		return;
 	if (e->proof == NULL) {
 		vb_check(v, "entry.proof", 0, (int64_t)e->index, e->file->name,
-		    "entry %" PRIu64 ": proofs/%" PRIu64 ".proof is missing",
-		    e->index, e->index);
+		    tr(v, VT_EN_PROOF_MISSING), e->index, e->index);
 		return;
 	}
 	if (e->index >= v->ckpt->size) {
 		vb_check(v, "entry.proof", 0, (int64_t)e->index, e->file->name,
-		    "entry %" PRIu64 ": not below the checkpoint's tree size "
-		    "%" PRIu64, e->index, v->ckpt->size);
+		    tr(v, VT_EN_PROOF_RANGE), e->index, v->ckpt->size);
 		return;
 	}
 	if (merkle_proof_parse((const char *)e->proof->data, e->proof->len,
 	    proof, MERKLE_MAX_PROOF, &n) != 0) {
 		vb_check(v, "entry.proof", 0, (int64_t)e->index, e->proof->name,
-		    "entry %" PRIu64 ": %s is not a proof file (one base64 "
-		    "hash a line)", e->index, e->proof->name);
+		    tr(v, VT_EN_PROOF_FORMAT), e->index, e->proof->name);
 		return;
 	}
 	if (merkle_verify_inclusion(v->alg, e->index, v->ckpt->size, e->leaf,
 	    (const uint8_t (*)[DIGEST_LEN])proof, n, v->ckpt->root) != 0) {
 		vb_check(v, "entry.proof", 0, (int64_t)e->index, e->file->name,
-		    "entry %" PRIu64 " (%s): its bytes and inclusion proof do "
-		    "not lead to the checkpoint's root: the entry or its "
-		    "proof was altered", e->index, e->type);
+		    tr(v, VT_EN_PROOF_BAD), e->index, e->type);
 		return;
 	}
 	e->proven = 1;
@@ -529,19 +540,18 @@ manifest_entries(struct vb *v)
 		return;
 	if (!json_is_array(list)) {
 		vb_check(v, "bundle.manifest", 0, -1, name,
-		    "%s has no \"entries\" list", name);
+		    tr(v, VT_MF_NO_ENTRIES), name);
 		return;
 	}
 	json_array_foreach(list, i, it) {
 		if ((idx = iget(it, "index")) < 0) {
 			vb_check(v, "bundle.manifest", 0, -1, name,
-			    "%s: entries[%zu] has no index", name, i);
+			    tr(v, VT_MF_ENTRY_NO_INDEX), name, i);
 			continue;
 		}
 		if ((e = vb_ent_find(v, (uint64_t)idx)) == NULL) {
-			vb_check(v, "entry.present", 0, idx, NULL, "entry %lld "
-			    "(%s, role %s) is listed in MANIFEST.json but "
-			    "entries/%lld.json is missing", (long long)idx,
+			vb_check(v, "entry.present", 0, idx, NULL,
+			    tr(v, VT_EN_LISTED_MISSING), (long long)idx,
 			    sget(it, "type"), sget(it, "role"),
 			    (long long)idx);
 			continue;
@@ -552,9 +562,9 @@ manifest_entries(struct vb *v)
 		if (!v->ents[i].listed)
 			vb_check(v, "entry.foreign", 0,
 			    (int64_t)v->ents[i].index,
-			    v->ents[i].file->name, "entry %" PRIu64 " (%s) is "
-			    "in the bundle but not in MANIFEST.json: a foreign "
-			    "entry", v->ents[i].index, v->ents[i].type);
+			    v->ents[i].file->name,
+			    tr(v, VT_EN_FOREIGN_UNLISTED), v->ents[i].index,
+			    v->ents[i].type);
 }
 
 int
@@ -566,8 +576,8 @@ vb_check_entries(struct vb *v)
 	if ((rc = collect_entries(v)) != 0)
 		return rc;
 	if (v->nents == 0) {
-		vb_check(v, "entry.proof", 0, -1, NULL, "the bundle holds no "
-		    "entries");
+		vb_check(v, "entry.proof", 0, -1, NULL, "%s",
+		    tr(v, VT_EN_NONE));
 		return 0;
 	}
 	for (i = 0; i < v->nents; i++)
@@ -576,13 +586,11 @@ vb_check_entries(struct vb *v)
 	for (i = 0; i < v->nents; i++)
 		entry_proof(v, &v->ents[i]);
 	if (v->ckpt == NULL)
-		vb_check(v, "entry.proof", 0, -1, NULL, "inclusion proofs not "
-		    "checked: no readable checkpoint");
+		vb_check(v, "entry.proof", 0, -1, NULL, "%s",
+		    tr(v, VT_EN_NO_CKPT));
 	else if (v->proofs_ok == v->nents)
-		vb_check(v, "entry.proof", 1, -1, NULL,
-		    "all %zu entries are in "
-		    "the signed tree of size %" PRIu64 " (each by its RFC "
-		    "9162 inclusion proof)", v->nents, v->ckpt->size);
+		vb_check(v, "entry.proof", 1, -1, NULL, tr(v, VT_EN_ALL),
+		    v->nents, v->ckpt->size);
 	manifest_entries(v);
 	return 0;
 }

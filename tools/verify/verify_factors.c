@@ -83,18 +83,18 @@ vb_findings_and_timeline(struct vb *v)
 		if ((rc = evidence_findings(&v->ev, cal, findings_now(v),
 		    &findings)) == CUSTOS_ERR_NOMEM)
 			goto out;
+		v->findings_ok = rc == 0;
 		if (rc != 0)
-			push(v, notes, json_sprintf("findings not computed: %s",
-			    custos_strerror(rc)));
+			vb_say(v, notes, tr(v, VT_NOTE_FINDINGS),
+			    custos_strerror(rc));
 		if ((rc = timeline_build(&v->ev, findings, &tl)) ==
 		    CUSTOS_ERR_NOMEM)
 			goto out;
 		if (rc != 0)
-			push(v, notes, json_sprintf("timeline not built: %s",
-			    custos_strerror(rc)));
+			vb_say(v, notes, tr(v, VT_NOTE_TIMELINE),
+			    custos_strerror(rc));
 	} else
-		push(v, notes, json_string("findings and timeline need the "
-		    "inspection's proven first entry"));
+		vb_say(v, notes, "%s", tr(v, VT_NOTE_NO_START));
 	rc = 0;
 	setk(v, v->report, "findings", findings != NULL ? findings :
 	    json_array());
@@ -135,12 +135,8 @@ factor(struct vb *v, const char *id, const char *title, int ok,
 	return f;
 }
 
-static void
-say(struct vb *v, json_t *a, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-say(struct vb *v, json_t *a, const char *fmt, ...)
+void
+vb_say(struct vb *v, json_t *a, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -170,26 +166,22 @@ factor_system(struct vb *v, const char *signer_id)
 	for (i = 0; i < n && ev != NULL; i++) {
 		const json_t *j = st[i].json;
 
-		say(v, ev, "custosd %s started %s (entry %" PRIu64 "): "
-		    "configuration %s, key %s, profile %s", sget(j, "version"),
+		vb_say(v, ev, tr(v, VT_F1_STARTED), sget(j, "version"),
 		    sget(j, "time"), st[i].index, sget(j, "config"),
 		    sget(j, "key_id"), sget(j, "profile"));
 		if (signer_id != NULL && strcmp(sget(j, "key_id"),
 		    signer_id) != 0) {
-			say(v, ev, "that run's key %s is not the key that "
-			    "signed the checkpoint (%s)", sget(j, "key_id"),
+			vb_say(v, ev, tr(v, VT_F1_KEY_DIFF), sget(j, "key_id"),
 			    signer_id);
 			ok = 0;
 		}
 	}
 	if (n == 0) {
-		say(v, ev, "no station.started entry is in the bundle: the "
-		    "software version and configuration in effect are not "
-		    "shown");
+		vb_say(v, ev, "%s", tr(v, VT_F1_NONE));
 		ok = 0;
 	}
-	return factor(v, "system_reliable", "(1) 系统完整可靠 The system is "
-	    "complete and reliable", ok && v->sig_ok, ev);
+	return factor(v, "system_reliable", tr(v, VT_F1_TITLE),
+	    ok && v->sig_ok, ev);
 }
 
 static json_t *
@@ -206,22 +198,17 @@ factor_running(struct vb *v)
 		const char *prev = sget(st[i].json, "previous_stop");
 
 		if (strcmp(prev, "unclean") == 0) {
-			say(v, ev, "fault record: the run before entry %"
-			    PRIu64 " (%s) ended without a clean stop (crash, "
-			    "kill or power loss); footage sealed after it was "
-			    "sealed by the new run", st[i].index,
+			vb_say(v, ev, tr(v, VT_F2_UNCLEAN), st[i].index,
 			    sget(st[i].json, "time"));
 			ok = 0;
 		} else
-			say(v, ev, "entry %" PRIu64 ": the run before it "
-			    "stopped %s", st[i].index, strcmp(prev, "none") ==
-			    0 ? "— none, it was the first start" : "cleanly");
+			vb_say(v, ev, tr(v, strcmp(prev, "none") == 0 ?
+			    VT_F2_FIRST : VT_F2_CLEAN), st[i].index);
 	}
 	seg = role_entries(v, EVIDENCE_SEGMENT, &n);
 	for (i = 0; i < n; i++)
 		if (json_is_false(json_object_get(seg[i].json, "decodable")))
-			say(v, ev, "segment %" PRIu64 " was sealed as not "
-			    "decodable (probe: %s)", seg[i].index,
+			vb_say(v, ev, tr(v, VT_F2_UNDECODABLE), seg[i].index,
 			    sget(json_object_get(seg[i].json, "probe"),
 			    "status"));
 	gaps = json_object_get(json_object_get(v->report, "timeline"),
@@ -229,13 +216,11 @@ factor_running(struct vb *v)
 	json_array_foreach(gaps, i, g)
 		unexplained += !json_is_true(json_object_get(g, "explained"));
 	if (json_array_size(gaps) > 0)
-		say(v, ev, "%zu footage gap%s between entering and leaving, "
-		    "%zu without a logged reason", json_array_size(gaps),
-		    json_array_size(gaps) == 1 ? "" : "s", unexplained);
+		vb_say(v, ev, tr(v, VT_F2_GAPS), json_array_size(gaps),
+		    unexplained);
 	else
-		say(v, ev, "no footage gap between entering and leaving");
-	return factor(v, "ran_normally", "(2) 系统正常运行或故障不影响 It ran "
-	    "normally, or a fault did not matter", ok, ev);
+		vb_say(v, ev, "%s", tr(v, VT_F2_NO_GAP));
+	return factor(v, "ran_normally", tr(v, VT_F2_TITLE), ok, ev);
 }
 
 static json_t *
@@ -243,25 +228,19 @@ factor_errors(struct vb *v)
 {
 	json_t *ev = json_array();
 
-	say(v, ev, "every media file re-hashed here: %zu of %zu match the "
-	    "hash and size their entry sealed", v->media_ok,
-	    v->media_checked);
+	vb_say(v, ev, tr(v, VT_F3_MEDIA), v->media_ok, v->media_checked);
 	if (v->o->probed)
-		say(v, ev, "packet roots recomputed in a sandboxed media "
-		    "child: %zu of %zu match", v->roots_ok, v->roots_checked);
-	say(v, ev, "inclusion proofs: %zu of %zu entries lead to the signed "
-	    "root", v->proofs_ok, v->nents);
-	say(v, ev, "the inspection's hash chain: %s", v->chain_ok ? "every "
-	    "link intact" : "broken (see the checks)");
-	say(v, ev, "the station seals a file only after it re-read the "
-	    "stored copy and matched its hash (verify-after-copy)");
-	return factor(v, "error_detection", "(3) 具备有效防止出错的监测、核查手段 "
-	    "It detects errors", !v->failed, ev);
+		vb_say(v, ev, tr(v, VT_F3_ROOTS), v->roots_ok, v->roots_checked);
+	vb_say(v, ev, tr(v, VT_F3_PROOFS), v->proofs_ok, v->nents);
+	vb_say(v, ev, "%s", tr(v, v->chain_ok ? VT_F3_CHAIN_OK :
+	    VT_F3_CHAIN_BAD));
+	vb_say(v, ev, "%s", tr(v, VT_F3_VAC));
+	return factor(v, "error_detection", tr(v, VT_F3_TITLE), !v->failed,
+	    ev);
 }
 
-/* The dock.session whose inventory lists segment index, or NULL. */
-static const struct evidence_entry *
-session_of(struct vb *v, uint64_t index)
+const struct evidence_entry *
+vb_session_of(struct vb *v, uint64_t index)
 {
 	const struct evidence_entry *s;
 	json_t *it;
@@ -289,32 +268,32 @@ factor_custody(struct vb *v)
 		const char *src = sget(s, "source");
 
 		e = evidence_find(&v->ev, (uint64_t)idx);
-		sess = v->have_ev ? session_of(v, (uint64_t)idx) : NULL;
+		sess = v->have_ev ? vb_session_of(v, (uint64_t)idx) : NULL;
 		if (strcmp(sget(s, "verdict"), "ok") != 0)
 			ok = 0;
 		if (sess != NULL)
-			say(v, ev, "segment %lld: camera %s → %s dock session "
-			    "%" PRIu64 " (%s to %s, %s) → sealed %s → this "
-			    "bundle: %s", (long long)idx, sget(s, "camera"),
-			    src, sess->index, sget(sess->json,
+			vb_say(v, ev, tr(v, VT_F4_SESSION), (long long)idx,
+			    sget(s, "camera"), verify_text_source(v->lang, src),
+			    sess->index, sget(sess->json,
 			    "session_start"), sget(sess->json, "session_end"),
 			    sget(sess->json, "ended"), e ? sget(e->json,
-			    "time") : "?", sget(s, "verdict"));
+			    "time") : "?", verify_text_verdict(v->lang,
+			    sget(s, "verdict")));
 		else {
-			say(v, ev, "segment %lld: camera %s → %s → sealed %s → "
-			    "this bundle: %s%s", (long long)idx,
-			    sget(s, "camera"), src[0] ? src : "?",
+			vb_say(v, ev, tr(v, VT_F4_NOSESSION), (long long)idx,
+			    sget(s, "camera"), src[0] ?
+			    verify_text_source(v->lang, src) : "?",
 			    e ? sget(e->json, "time") : "?",
-			    sget(s, "verdict"), strcmp(src, "usb") == 0 ?
-			    " (its dock session is not in the bundle)" : "");
+			    verify_text_verdict(v->lang, sget(s, "verdict")),
+			    strcmp(src, "usb") == 0 ?
+			    tr(v, VT_F4_NO_SESSION_USB) : "");
 			if (strcmp(src, "usb") == 0)
 				ok = 0;
 		}
 	}
 	if (json_array_size(json_object_get(v->report, "segments")) == 0)
-		say(v, ev, "no linked footage to follow");
-	return factor(v, "keeping_transfer", "(4) 保存、传输、提取完整可靠 "
-	    "Keeping, transfer and extraction were complete and reliable",
+		vb_say(v, ev, "%s", tr(v, VT_F4_NONE));
+	return factor(v, "keeping_transfer", tr(v, VT_F4_TITLE),
 	    ok && !v->failed, ev);
 }
 
@@ -333,19 +312,14 @@ factor_routine(struct vb *v)
 			autol++;
 		else {
 			manual++;
-			say(v, ev, "segment %lld linked by an operator (entry %"
-			    PRIu64 "): %s", (long long)iget(c[i].json,
+			vb_say(v, ev, tr(v, VT_F5_MANUAL), (long long)iget(c[i].json,
 			    "segment"), c[i].index, sget(c[i].json, "reason"));
 		}
 	}
-	say(v, ev, "%zu segment link%s made by the station itself as the "
-	    "footage was sealed (camera assigned to an officer of the "
-	    "inspection, recorded during the visit), %zu by an operator",
-	    autol, autol == 1 ? "" : "s", manual);
-	say(v, ev, "every step is an entry of the station's log, written "
-	    "as it happened, in the order of the log");
-	return factor(v, "normal_activity", "(5) 在正常往来活动中形成和存储 "
-	    "Formed in normal activity", autol + manual > 0, ev);
+	vb_say(v, ev, tr(v, VT_F5_COUNT), autol, manual);
+	vb_say(v, ev, "%s", tr(v, VT_F5_LOG));
+	return factor(v, "normal_activity", tr(v, VT_F5_TITLE),
+	    autol + manual > 0, ev);
 }
 
 static json_t *
@@ -385,38 +359,28 @@ static json_t *
 factor_custodian(struct vb *v, const json_t *officers)
 {
 	json_t *ev = json_array(), *o;
+	char key[NOTE_MAX_NAME + 16];
 	size_t i;
 
-	say(v, ev, "kept by station \"%s\", whose log is signed with key "
-	    "%s+%08" PRIx32 "%s", note_verifier_name(v->v),
-	    note_verifier_name(v->v), note_verifier_keyid(v->v), v->sig_ok ?
-	    "" : " — but the checkpoint is not signed by it");
+	snprintf(key, sizeof(key), "%s+%08" PRIx32, note_verifier_name(v->v),
+	    note_verifier_keyid(v->v));
+	vb_say(v, ev, tr(v, VT_F6_KEPT), note_verifier_name(v->v), key,
+	    v->sig_ok ? "" : tr(v, VT_F6_NOT_SIGNED));
 	json_array_foreach(officers, i, o)
-		say(v, ev, "officer %s %s, named in the inspection's first "
-		    "entry", sget(o, "id"), sget(o, "name"));
-	return factor(v, "custodian", "(6) 由适当主体保存 Kept by the proper "
-	    "custodian", v->sig_ok, ev);
+		vb_say(v, ev, tr(v, VT_F6_OFFICER), sget(o, "id"),
+		    sget(o, "name"));
+	return factor(v, "custodian", tr(v, VT_F6_TITLE), v->sig_ok, ev);
 }
 
 static const char *
 anchor_text(struct vb *v, char *buf, size_t bufsz)
 {
 	if (v->ts_ok)
-		snprintf(buf, bufsz, "The outside time-stamping authority "
-		    "(%s), not the station's own log, is the third-party "
-		    "anchor: it saw this checkpoint no later than %s.  The "
-		    "entries' times are the station's own clock; they are "
-		    "bounded from outside only by that time.", v->tsa.tsa[0] ?
+		snprintf(buf, bufsz, tr(v, VT_ANCHOR_OK), v->tsa.tsa[0] ?
 		    v->tsa.tsa : "TSA", v->tsa.time);
-	else if (v->ts_present)
-		snprintf(buf, bufsz, "The timestamp token was not verified, "
-		    "so there is no third-party anchor: everything here rests "
-		    "on the station's own log and clock, which are not "
-		    "neutral.");
 	else
-		snprintf(buf, bufsz, "There is no timestamp token: no "
-		    "third-party anchor.  Everything here rests on the "
-		    "station's own log and clock, which are not neutral.");
+		snprintf(buf, bufsz, "%s", tr(v, v->ts_present ?
+		    VT_ANCHOR_UNVERIFIED : VT_ANCHOR_NONE));
 	return buf;
 }
 
@@ -425,13 +389,10 @@ factor_other(struct vb *v, const char *anchor)
 {
 	json_t *ev = json_array();
 
-	say(v, ev, "%s", anchor);
-	say(v, ev, "%zu procedure finding%s (reported apart from integrity)",
-	    json_array_size(json_object_get(v->report, "findings")),
-	    json_array_size(json_object_get(v->report, "findings")) == 1 ?
-	    "" : "s");
-	return factor(v, "other", "(7) 其他 Other factors: third-party "
-	    "anchor", v->ts_ok, ev);
+	vb_say(v, ev, "%s", anchor);
+	vb_say(v, ev, tr(v, VT_F7_FINDINGS), json_array_size(
+	    json_object_get(v->report, "findings")));
+	return factor(v, "other", tr(v, VT_F7_TITLE), v->ts_ok, ev);
 }
 
 void
@@ -483,39 +444,25 @@ vb_proven_sentence(struct vb *v)
 		}
 	if (nfail == 0) {
 		if (v->ts_ok)
-			snprintf(when, sizeof(when), "no later than %s "
-			    "(time-stamped by %s)", v->tsa.time,
-			    v->tsa.tsa[0] ? v->tsa.tsa : "the TSA");
+			snprintf(when, sizeof(when), tr(v, VT_PROVEN_WHEN_TSA),
+			    v->tsa.time, v->tsa.tsa[0] ? v->tsa.tsa :
+			    tr(v, VT_W_THE_TSA));
 		else
-			snprintf(when, sizeof(when), "when the station signed "
-			    "its checkpoint (its own clock: there is no "
-			    "third-party time)");
+			snprintf(when, sizeof(when), "%s",
+			    tr(v, VT_PROVEN_WHEN_OWN));
 		/* Footage can be linked only before closing: without an
 		 * inspection.closed, later links cannot be excluded. */
 		nmedia = json_integer_value(json_object_get(counts,
 		    "media_found"));
-		snprintf(buf, sizeof(buf), "Proven: %s %lld file%s existed, "
-		    "unaltered, %s, and %s all of inspection %s's recorded "
-		    "evidence%s: its chain of %zu entries from %s to %s has "
-		    "no link missing, and its %lld linked segment%s %s "
-		    "present and unaltered.", nmedia == 1 ? "this" : "these",
-		    (long long)nmedia, nmedia == 1 ? "" : "s", when,
-		    nmedia == 1 ? "is" : "are",
-		    v->inspection, v->chain_closed ? "" : " up to its last "
-		    "step in the bundle (it was not closed at export, so "
-		    "later steps cannot be excluded)", v->chain_len,
-		    v->chain_first ? v->chain_first : "?", v->chain_last ?
-		    v->chain_last : "?", (long long)json_integer_value(
-		    json_object_get(counts, "segments_ok")),
-		    json_integer_value(json_object_get(counts,
-		    "segments_ok")) == 1 ? "" : "s",
-		    json_integer_value(json_object_get(counts,
-		    "segments_ok")) == 1 ? "is" : "are");
+		snprintf(buf, sizeof(buf), tr(v, nmedia == 1 ? VT_PROVEN_ONE :
+		    VT_PROVEN_MANY), (long long)nmedia, when, v->inspection,
+		    v->chain_closed ? "" : tr(v, VT_PROVEN_NOT_CLOSED),
+		    v->chain_len, v->chain_first ? v->chain_first : "?",
+		    v->chain_last ? v->chain_last : "?",
+		    (long long)json_integer_value(json_object_get(counts,
+		    "segments_ok")));
 	} else
-		snprintf(buf, sizeof(buf), "NOT proven: %zu check%s failed, "
-		    "the first: %s.  Nothing in this bundle may be taken as "
-		    "inspection %s's complete, unaltered evidence until that "
-		    "is explained.", nfail, nfail == 1 ? "" : "s", first,
-		    v->inspection[0] ? v->inspection : "(unknown)");
+		snprintf(buf, sizeof(buf), tr(v, VT_PROVEN_NO), nfail, first,
+		    v->inspection[0] ? v->inspection : tr(v, VT_W_UNKNOWN));
 	setk(v, v->report, "proven", jstr(buf));
 }

@@ -1,7 +1,7 @@
 /*
  * verify_html: the reviewer's report of "custos-verify bundle --html" as
  * one self-contained HTML5 page: inline CSS and SVG, no scripts, no
- * external resources, UTF-8, Chinese headings with English beside them.
+ * external resources, UTF-8, in Chinese (or English with --lang en).
  */
 #ifndef CUSTOS_VERIFY_HTML_H
 #define CUSTOS_VERIFY_HTML_H
@@ -24,9 +24,18 @@
  * the page names each one itself and shows one the report leaves out as
  * not addressed.
  *
- * The overall verdict is <div id="verdict" class="proven|not_proven">,
- * its text starting with "✔ 证据完整性已证明 / Integrity proven" or
- * "✘ 未能证明 / NOT proven", followed by the counts.
+ * The page's language is the report's "lang" ("zh", the default, or
+ * "en"): <html lang="zh-CN"> or lang="en", every sentence and label from
+ * that language's table (verify_text.h), and a CJK font-family list in
+ * the inline CSS so Chinese renders on any reviewer's machine.
+ *
+ * Two verdicts open the page: <div id="verdict-integrity"> with class
+ * "ok" (proven) or "bad", its text starting with "✔ 证据完整性已证明" /
+ * "✔ Integrity proven" or "✘ 证据完整性未能证明" / "✘ Integrity NOT
+ * proven" followed by the counts; and <div id="verdict-procedure"> with
+ * class "ok" only when the report's "procedure" is "clean" and it lists
+ * no finding, else "limited", naming every finding that limits the use
+ * of the evidence.  Never one green banner over a finding.
  *
  * Returns 0, CUSTOS_ERR_INVALID for a NULL f or report, or
  * CUSTOS_ERR_SYSTEM when writing to f failed (errno holds the cause).

@@ -23,6 +23,8 @@
 #include "custos/tsa.h"
 #include "custos/utf8.h"
 
+#include "verify_text.h"
+
 struct bundle;
 struct bundle_file;
 struct checkpoint;
@@ -47,6 +49,7 @@ struct vb {
 	const struct bundle		*b;
 	const struct note_verifier	*v;
 	const struct verify_bundle_opts	*o;
+	enum vt_lang			 lang;	/* of every sentence */
 	enum digest_alg			 alg;
 	json_t				*report;
 	json_t				*checks;
@@ -70,6 +73,7 @@ struct vb {
 	size_t				 chain_len;
 	int				 chain_ok;
 	int				 chain_closed;
+	int				 findings_ok;	/* computed */
 	const char			*chain_first, *chain_last;
 };
 
@@ -130,6 +134,13 @@ iget(const json_t *o, const char *key)
 	return (int64_t)json_integer_value(j);
 }
 
+/* Message m of the report's language (verify_text.h). */
+static inline const char *
+tr(const struct vb *v, enum vt_msg m)
+{
+	return verify_text_get(v->lang, m);
+}
+
 /* The types that start an inspection's chain. */
 static inline int
 is_start(const char *type)
@@ -146,6 +157,16 @@ is_start(const char *type)
 void	 vb_check(struct vb *v, const char *id, int ok, int64_t index,
 	    const char *path, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
+
+/* Pushes the sentence formatted from fmt onto the array a. */
+void	 vb_say(struct vb *v, json_t *a, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * The proven dock.session whose inventory lists segment index (the one
+ * that sealed it first), or NULL.
+ */
+const struct evidence_entry *vb_session_of(struct vb *v, uint64_t index);
 
 /* The entry of v->ents with index, or NULL. */
 struct ent *vb_ent_find(struct vb *v, uint64_t index);
@@ -223,5 +244,13 @@ void	 vb_factors(struct vb *v);
 
 /* Adds "proven": what is proven, in one sentence, from the checks. */
 void	 vb_proven_sentence(struct vb *v);
+
+/*
+ * What a court asks of audio-video evidence (verify_court.c), from the
+ * proven entries: adds each segment's device, review, clock drift and
+ * corrected start, the "enterprise", "purpose", "art12" and "procedure"
+ * sections.  Runs after the findings.
+ */
+void	 vb_court(struct vb *v);
 
 #endif

@@ -71,10 +71,8 @@ chain_link(struct vb *v, const struct ent *prev, const struct ent *e)
 	if (prev == NULL) {
 		if (!is_start(e->type) || want[0] != '\0') {
 			vb_check(v, "chain.link", 0, (int64_t)e->index,
-			    e->file->name, "chain: its first entry in the "
-			    "bundle, %" PRIu64 " (%s), is not the inspection's "
-			    "registration: the entries before it are missing",
-			    e->index, e->type);
+			    e->file->name, tr(v, VT_CH_FIRST), e->index,
+			    e->type);
 			return 0;
 		}
 		return 1;
@@ -82,10 +80,8 @@ chain_link(struct vb *v, const struct ent *prev, const struct ent *e)
 	verify_hash_str(v->alg, prev->leaf, have, sizeof(have));
 	if (strcmp(want, have) != 0) {
 		vb_check(v, "chain.link", 0, (int64_t)e->index, e->file->name,
-		    "chain: entry %" PRIu64 " (%s) links to %s, but the entry "
-		    "before it, %" PRIu64 " (%s), has leaf %s: an entry "
-		    "between them is missing, reordered or foreign", e->index,
-		    e->type, want[0] ? want : "nothing", prev->index,
+		    tr(v, VT_CH_LINK), e->index, e->type, want[0] ? want :
+		    tr(v, VT_W_NOTHING), prev->index,
 		    prev->type, have);
 		return 0;
 	}
@@ -124,28 +120,26 @@ vb_check_chain(struct vb *v)
 		last_listed = idx;
 		if ((e = vb_ent_find(v, (uint64_t)idx)) == NULL) {
 			vb_check(v, "chain.complete", 0, idx, NULL,
-			    "chain: entry %lld of the chain (%s) is missing",
-			    (long long)idx, bundle_kind_name(BUNDLE_MANIFEST));
+			    tr(v, VT_CH_MISSING), (long long)idx,
+			    bundle_kind_name(BUNDLE_MANIFEST));
 			ok = 0;
 		} else if (e->j != NULL && strcmp(sget(e->j, "inspection"),
 		    v->inspection) != 0) {
 			vb_check(v, "chain.complete", 0, idx, e->file->name,
-			    "chain: entry %lld, which %s puts in the chain, is "
-			    "not an entry of %s", (long long)idx,
+			    tr(v, VT_CH_NOT_OURS), (long long)idx,
 			    bundle_kind_name(BUNDLE_MANIFEST), v->inspection);
 			ok = 0;
 		}
 	}
 	if (n == 0) {
-		vb_check(v, "chain.complete", 0, -1, NULL, "chain: no entry of "
-		    "inspection \"%s\" in the bundle", v->inspection);
+		vb_check(v, "chain.complete", 0, -1, NULL, tr(v, VT_CH_NONE),
+		    v->inspection);
 		v->chain_ok = 0;
 		return;
 	}
 	if (last_listed >= 0 && (uint64_t)last_listed != prev->index) {
 		vb_check(v, "chain.complete", 0, (int64_t)prev->index, NULL,
-		    "chain: ends at entry %" PRIu64 " but %s says its last "
-		    "entry is %lld", prev->index,
+		    tr(v, VT_CH_ENDS), prev->index,
 		    bundle_kind_name(BUNDLE_MANIFEST), (long long)last_listed);
 		ok = 0;
 	}
@@ -154,13 +148,9 @@ vb_check_chain(struct vb *v)
 	v->chain_first = first->type;
 	v->chain_last = prev->type;
 	if (ok)
-		vb_check(v, "chain.complete", 1, -1, NULL,
-		    "chain: %zu entries of "
-		    "%s from %s (%" PRIu64 ") to %s (%" PRIu64 "), every "
-		    "inspection_prev link intact, no link missing%s", n,
+		vb_check(v, "chain.complete", 1, -1, NULL, tr(v, VT_CH_OK), n,
 		    v->inspection, first->type, first->index, prev->type,
-		    prev->index, closed ? "" : " (the inspection is not "
-		    "closed at export)");
+		    prev->index, closed ? "" : tr(v, VT_CH_NOT_CLOSED));
 }
 
 /*
@@ -169,8 +159,10 @@ vb_check_chain(struct vb *v)
 
 /*
  * Checks one sealed object against the media file of its hash.  Returns
- * 1 if the file is there and is the sealed one, 0 if altered, -1 if
- * missing; why gets the reason.
+ * 1 if the file is there and is the sealed one, 0 if its bytes, size or
+ * packet root differ from the sealed ones (altered), 2 if that could not
+ * be decided (no object of this profile, a file not read to its end, a
+ * packet root not recomputed), -1 if missing; why gets the reason.
  */
 static int
 media_one(struct vb *v, const struct ent *e, char *why, size_t whysz,
@@ -186,49 +178,42 @@ media_one(struct vb *v, const struct ent *e, char *why, size_t whysz,
 
 	*path = NULL;
 	if (digest_parse(obj, &alg, h) != 0 || alg != v->alg) {
-		snprintf(why, whysz, "entry %" PRIu64 " names no object of "
-		    "this profile", e->index);
+		snprintf(why, whysz, tr(v, VT_MD_NO_OBJECT), e->index);
 		vb_check(v, "media.hash", 0, (int64_t)e->index, NULL, "%s",
 		    why);
-		return 0;
+		return 2;
 	}
 	if ((m = bundle_media_find(v->b, h)) == NULL) {
-		snprintf(why, whysz, "%s/%s.* is missing",
+		snprintf(why, whysz, tr(v, VT_MD_MISSING_WHY),
 		    bundle_kind_name(BUNDLE_MEDIA), obj + 7);
 		vb_check(v, "media.present", 0, (int64_t)e->index, NULL,
-		    "entry %" PRIu64 " (%s) seals %s: media file missing",
-		    e->index, e->type, obj);
+		    tr(v, VT_MD_MISSING), e->index, e->type, obj);
 		return -1;
 	}
 	*path = m->name;
 	v->media_checked++;
 	verify_hash_str(v->alg, m->hash, have, sizeof(have));
 	if (!m->complete) {
-		snprintf(why, whysz, "%s could not be read to its end",
-		    m->name);
+		snprintf(why, whysz, tr(v, VT_MD_INCOMPLETE), m->name);
 		vb_check(v, "media.hash", 0, (int64_t)e->index, m->name, "%s",
 		    why);
-		return 0;
+		return 2;
 	}
 	if (memcmp(m->hash, h, DIGEST_LEN) != 0) {
-		snprintf(why, whysz, "%s hashes to %s, not %s", m->name, have,
-		    obj);
+		snprintf(why, whysz, tr(v, VT_MD_HASH_WHY), m->name, have, obj);
 		vb_check(v, "media.hash", 0, (int64_t)e->index, m->name,
-		    "%s: hash %s, but its name and entry %" PRIu64 " say %s: "
-		    "the file was altered or replaced", m->name, have,
-		    e->index, obj);
+		    tr(v, VT_MD_HASH), m->name, have, e->index, obj);
 		return 0;
 	}
 	if (size < 0 || (uint64_t)size != m->size) {
-		snprintf(why, whysz, "%s has %" PRIu64 " bytes, entry says "
-		    "%lld", m->name, m->size, (long long)size);
+		snprintf(why, whysz, tr(v, VT_MD_SIZE), m->name, m->size,
+		    (long long)size);
 		vb_check(v, "media.hash", 0, (int64_t)e->index, m->name, "%s",
 		    why);
 		return 0;
 	}
-	vb_check(v, "media.hash", 1, (int64_t)e->index, m->name, "%s: %" PRIu64
-	    " bytes, %s, as sealed by entry %" PRIu64, m->name, m->size, obj,
-	    e->index);
+	vb_check(v, "media.hash", 1, (int64_t)e->index, m->name,
+	    tr(v, VT_MD_OK), m->name, m->size, obj, e->index);
 	v->media_ok++;
 	want_root = json_string_value(json_object_get(media, "packet_root"));
 	if (want_root == NULL || !v->o->probed)
@@ -236,30 +221,26 @@ media_one(struct vb *v, const struct ent *e, char *why, size_t whysz,
 	v->roots_checked++;
 	if (!m->probed || (m->probe.status != PROBE_OK &&
 	    m->probe.status != PROBE_DAMAGED)) {
-		snprintf(why, whysz, "packet root of %s not recomputed: the "
-		    "media child %s%s%s", m->name, m->probed ?
-		    probe_status_name(m->probe.status) : "did not run",
-		    m->probed ? ": " :
-		    "", m->probed ? m->probe.error : "");
+		snprintf(why, whysz, tr(v, VT_MD_ROOT_NOT), m->name,
+		    m->probed ? probe_status_name(m->probe.status) :
+		    tr(v, VT_W_DID_NOT_RUN), m->probed ? ": " : "",
+		    m->probed ? m->probe.error : "");
 		vb_check(v, "media.packet_root", 0, (int64_t)e->index, m->name,
 		    "%s", why);
-		return 0;
+		return 2;
 	}
 	memcpy(root, m->probe.packet_root, DIGEST_LEN);
 	verify_hash_str(v->alg, root, rootstr, sizeof(rootstr));
 	if (strcmp(rootstr, want_root) != 0) {
-		snprintf(why, whysz, "packet root of %s is %s, entry says %s",
-		    m->name, rootstr, want_root);
+		snprintf(why, whysz, tr(v, VT_MD_ROOT_WHY), m->name, rootstr,
+		    want_root);
 		vb_check(v, "media.packet_root", 0, (int64_t)e->index, m->name,
-		    "%s: recomputed packet root %s (%" PRIu64 " packets) is "
-		    "not the sealed %s", m->name, rootstr, m->probe.packets,
+		    tr(v, VT_MD_ROOT_BAD), m->name, rootstr, m->probe.packets,
 		    want_root);
 		return 0;
 	}
-	vb_check(v, "media.packet_root", 1, (int64_t)e->index, m->name, "%s: "
-	    "packet root %s over %" PRIu64 " packets recomputed in the "
-	    "sandboxed media child, as sealed", m->name, rootstr,
-	    m->probe.packets);
+	vb_check(v, "media.packet_root", 1, (int64_t)e->index, m->name,
+	    tr(v, VT_MD_ROOT_OK), m->name, rootstr, m->probe.packets);
 	v->roots_ok++;
 	return 1;
 }
@@ -289,8 +270,7 @@ media_foreign(struct vb *v)
 				break;
 		if (i == v->nents)
 			vb_check(v, "media.foreign", 0, -1, m->name,
-			    "%s: no entry "
-			    "in the bundle seals it: a foreign file", m->name);
+			    tr(v, VT_MD_FOREIGN), m->name);
 	}
 }
 
@@ -315,10 +295,9 @@ manifest_items(struct vb *v)
 			;
 		if (k == v->b->nmedia) {
 			vb_check(v, "bundle.manifest", 0, iget(it, "entry"),
-			    path,
-			    "%s lists %s, which is not in the bundle",
+			    path, tr(v, VT_MF_ITEM_ABSENT),
 			    bundle_kind_name(BUNDLE_MANIFEST),
-			    path[0] ? path : "an item without a path");
+			    path[0] ? path : tr(v, VT_W_ITEM_NO_PATH));
 			continue;
 		}
 		idx = iget(it, "entry");
@@ -329,8 +308,8 @@ manifest_items(struct vb *v)
 		    strncmp(obj + (strchr(obj, ':') ? strchr(obj, ':') - obj +
 		    1 : 0), path + 6, 2 * DIGEST_LEN) != 0)
 			vb_check(v, "bundle.manifest", 0, idx, path,
-			    "%s says %s is %s of entry %lld, but the entry "
-			    "seals %s", bundle_kind_name(BUNDLE_MANIFEST), path,
+			    tr(v, VT_MF_ITEM_OBJECT),
+			    bundle_kind_name(BUNDLE_MANIFEST), path,
 			    obj, (long long)idx, sget(e->j, "object"));
 	}
 }
@@ -432,28 +411,35 @@ segment_json(struct vb *v, const struct seg *s, json_t *segs,
 	setk(v, o, "index", json_integer((json_int_t)s->index));
 	if (e == NULL || e->j == NULL) {
 		verdict = "missing";
-		snprintf(why, sizeof(why), "entries/%" PRIu64 ".json %s",
-		    s->index, e == NULL ? "is missing" : "is not readable");
+		snprintf(why, sizeof(why), tr(v, e == NULL ?
+		    VT_SG_ENTRY_MISSING : VT_SG_ENTRY_UNREADABLE), s->index);
 		vb_check(v, "segments.present", 0, (int64_t)s->index, NULL,
-		    "segment %" PRIu64 " (linked to %s): its entry is missing",
-		    s->index, v->inspection);
+		    tr(v, VT_SG_ENTRY_CHECK), s->index, v->inspection);
 		setk(v, o, "object", jstr(s->object));
 	} else {
 		setk(v, o, "object", jstr(sget(e->j, "object")));
 		r = media_one(v, e, why, sizeof(why), &path);
+		/*
+		 * "altered" only for bytes, size or packet root that differ
+		 * from what the entry sealed; an entry that is not proven
+		 * (no checkpoint, a proof that fails, a wrong index or
+		 * type) leaves the segment "unproven": nothing shows its
+		 * bytes differ, but nothing proves them either.
+		 */
 		if (r < 0)
 			verdict = "missing";
-		else if (r == 0 || !e->proven || !e->index_ok ||
-		    strcmp(e->type, ENTRY_SEGMENT_SEALED) != 0) {
+		else if (r == 0)
 			verdict = "altered";
-			if (r != 0 && !e->proven)
-				snprintf(why, sizeof(why), "entry %" PRIu64
-				    " is not proven in the signed tree",
-				    e->index);
-			else if (r != 0)
-				snprintf(why, sizeof(why), "entry %" PRIu64
-				    " is a %s, not a segment.sealed",
-				    e->index, e->type);
+		else if (r == 2 || !e->proven || !e->index_ok ||
+		    strcmp(e->type, ENTRY_SEGMENT_SEALED) != 0) {
+			verdict = "unproven";
+			if (r == 1 && (!e->proven || !e->index_ok))
+				snprintf(why, sizeof(why),
+				    tr(v, VT_SG_UNPROVEN), e->index);
+			else if (r == 1)
+				snprintf(why, sizeof(why),
+				    tr(v, VT_SG_NOT_SEGMENT), e->index,
+				    e->type);
 		}
 		(*found) += r >= 0;
 		media = json_object_get(e->j, "media");
@@ -524,16 +510,14 @@ vb_check_media_and_segments(struct vb *v)
 			    &path);
 	}
 	if (n == 0)
-		vb_check(v, "segments.present", 1, -1, NULL, "segments: "
-		    "inspection %s has no linked footage", v->inspection);
+		vb_check(v, "segments.present", 1, -1, NULL,
+		    tr(v, VT_SG_NONE), v->inspection);
 	else if (okc == n)
 		vb_check(v, "segments.present", 1, -1, NULL,
-		    "segments: all %zu "
-		    "linked segments present and unaltered", n);
+		    tr(v, VT_SG_ALL), n);
 	else
-		vb_check(v, "segments.present", 0, -1, NULL, "segments: %zu of "
-		    "%zu linked segments present and unaltered (%zu found)",
-		    okc, n, found);
+		vb_check(v, "segments.present", 0, -1, NULL,
+		    tr(v, VT_SG_SOME), okc, n, found);
 	media_foreign(v);
 	manifest_items(v);
 	setk(v, v->report, "segments", segs);
@@ -595,11 +579,11 @@ vb_build_evidence(struct vb *v, int proven_only)
 		    evidence_find(&v->ev, v->ents[i].index) == NULL)
 			vb_check(v, "entry.foreign", 0,
 			    (int64_t)v->ents[i].index,
-			    v->ents[i].file->name, "entry %" PRIu64 " (%s%s%s) "
-			    "has no role in inspection %s: a foreign entry",
+			    v->ents[i].file->name, tr(v, VT_EN_FOREIGN_ROLE),
 			    v->ents[i].index, v->ents[i].type,
 			    json_object_get(v->ents[i].j, "inspection") ?
-			    ", inspection " : "", sget(v->ents[i].j,
+			    tr(v, VT_W_COMMA_INSPECTION) : "",
+			    sget(v->ents[i].j,
 			    "inspection"), v->inspection);
 out:
 	free(bytes);

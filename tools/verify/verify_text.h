@@ -1,0 +1,419 @@
+/*
+ * verify_text: every sentence and label of custos-verify's bundle report
+ * (text and HTML) and of its timeline verb, one table per language:
+ * verify_text_zh.c (Chinese, the default) and verify_text_en.c.  Both
+ * tables hold every message; a message that is a printf format has the
+ * same conversions, in the same order, in both (verify_text_check()
+ * proves it, and tests/unit/test_verify_text.c runs that check).
+ *
+ * The JSON report keeps its keys and codes in English; its sentences
+ * ("text", "why", "evidence", "anchor", "proven") are in the language
+ * the report was made in, named by its "lang" member.
+ */
+#ifndef CUSTOS_VERIFY_TEXT_H
+#define CUSTOS_VERIFY_TEXT_H
+
+#include <stddef.h>
+
+enum vt_lang {
+	VT_ZH = 0,
+	VT_EN,
+	VT_NLANGS
+};
+
+enum vt_msg {
+	/* Words used inside sentences. */
+	VT_W_TAR,
+	VT_W_DIRECTORY,
+	VT_W_NOT_OBJECT,
+	VT_W_NOBODY,
+	VT_W_NO_READABLE_KEY,
+	VT_W_UNREADABLE,
+	VT_W_NOTHING_READABLE,
+	VT_W_UNNAMED_TSA,
+	VT_W_THE_TSA,
+	VT_W_NOTHING,
+	VT_W_DID_NOT_RUN,
+	VT_W_ITEM_NO_PATH,
+	VT_W_COMMA_INSPECTION,
+	VT_W_UNKNOWN,
+	VT_W_NONE,
+	VT_W_YES,
+	VT_W_NO,
+	VT_W_NOT_STATED,
+	VT_W_BEIJING,
+	VT_W_ABSENT,
+
+	/* Checks: layout and manifest. */
+	VT_CK_LAYOUT_BAD,
+	VT_CK_LAYOUT_OK,
+	VT_CK_FILE_MISSING,
+	VT_CK_MANIFEST_NOT_OBJECT,
+	VT_CK_MANIFEST_FORMAT,
+	VT_CK_MANIFEST_OK,
+	/* Key and checkpoint. */
+	VT_CK_VKEY_NOT_KEY,
+	VT_CK_VKEY_SAME,
+	VT_CK_VKEY_OTHER,
+	VT_KEY_OK,
+	VT_KEY_VKEY_SAME,
+	VT_KEY_VKEY_DIFF,
+	VT_KEY_BAD,
+	VT_KEY_OTHER_SIG,
+	VT_CK_CKPT_MISSING,
+	VT_CK_CKPT_MALFORMED,
+	VT_CK_CKPT_SIG_OK,
+	VT_CK_CKPT_NO_SIG,
+	VT_CK_CKPT_SIG_BAD,
+	VT_CK_CKPT_NOT_CKPT,
+	VT_CK_CKPT_ORIGIN,
+	VT_CK_CKPT_OK,
+	/* Timestamp. */
+	VT_TS_NONE,
+	VT_TS_ACCEPTED,
+	VT_TS_NO_CKPT,
+	VT_TS_NO_CA,
+	VT_TS_OK,
+	VT_TS_NOT_GRANTED,
+	VT_TS_BAD,
+	/* Entries. */
+	VT_EN_NOT_JSON,
+	VT_EN_INDEX,
+	VT_EN_STATION,
+	VT_EN_PROOF_MISSING,
+	VT_EN_PROOF_RANGE,
+	VT_EN_PROOF_FORMAT,
+	VT_EN_PROOF_BAD,
+	VT_EN_LISTED_MISSING,
+	VT_MF_NO_ENTRIES,
+	VT_MF_ENTRY_NO_INDEX,
+	VT_EN_FOREIGN_UNLISTED,
+	VT_EN_NONE,
+	VT_EN_NO_CKPT,
+	VT_EN_ALL,
+	VT_EN_FOREIGN_ROLE,
+	/* Chain. */
+	VT_CH_FIRST,
+	VT_CH_LINK,
+	VT_CH_MISSING,
+	VT_CH_NOT_OURS,
+	VT_CH_NONE,
+	VT_CH_ENDS,
+	VT_CH_OK,
+	VT_CH_NOT_CLOSED,
+	/* Media. */
+	VT_MD_NO_OBJECT,
+	VT_MD_MISSING_WHY,
+	VT_MD_MISSING,
+	VT_MD_INCOMPLETE,
+	VT_MD_HASH_WHY,
+	VT_MD_HASH,
+	VT_MD_SIZE,
+	VT_MD_OK,
+	VT_MD_ROOT_NOT,
+	VT_MD_ROOT_WHY,
+	VT_MD_ROOT_BAD,
+	VT_MD_ROOT_OK,
+	VT_MD_FOREIGN,
+	VT_MF_ITEM_ABSENT,
+	VT_MF_ITEM_OBJECT,
+	/* Segments. */
+	VT_SG_ENTRY_MISSING,
+	VT_SG_ENTRY_UNREADABLE,
+	VT_SG_ENTRY_CHECK,
+	VT_SG_UNPROVEN,
+	VT_SG_NOT_SEGMENT,
+	VT_SG_NONE,
+	VT_SG_ALL,
+	VT_SG_SOME,
+
+	/* Findings and timeline notes. */
+	VT_NOTE_FINDINGS,
+	VT_NOTE_TIMELINE,
+	VT_NOTE_NO_START,
+	/* The seven factors of Art. 93 and their evidence. */
+	VT_F1_TITLE,
+	VT_F2_TITLE,
+	VT_F3_TITLE,
+	VT_F4_TITLE,
+	VT_F5_TITLE,
+	VT_F6_TITLE,
+	VT_F7_TITLE,
+	VT_F1_STARTED,
+	VT_F1_KEY_DIFF,
+	VT_F1_NONE,
+	VT_F2_UNCLEAN,
+	VT_F2_FIRST,
+	VT_F2_CLEAN,
+	VT_F2_UNDECODABLE,
+	VT_F2_GAPS,
+	VT_F2_NO_GAP,
+	VT_F3_MEDIA,
+	VT_F3_ROOTS,
+	VT_F3_PROOFS,
+	VT_F3_CHAIN_OK,
+	VT_F3_CHAIN_BAD,
+	VT_F3_VAC,
+	VT_F4_SESSION,
+	VT_F4_NOSESSION,
+	VT_F4_NO_SESSION_USB,
+	VT_F4_NONE,
+	VT_F5_MANUAL,
+	VT_F5_COUNT,
+	VT_F5_LOG,
+	VT_F6_KEPT,
+	VT_F6_NOT_SIGNED,
+	VT_F6_OFFICER,
+	VT_F7_FINDINGS,
+	VT_ANCHOR_OK,
+	VT_ANCHOR_UNVERIFIED,
+	VT_ANCHOR_NONE,
+	/* What is proven. */
+	VT_PROVEN_WHEN_TSA,
+	VT_PROVEN_WHEN_OWN,
+	VT_PROVEN_ONE,
+	VT_PROVEN_MANY,
+	VT_PROVEN_NOT_CLOSED,
+	VT_PROVEN_NO,
+
+	/* Segment verdicts, sources, device kinds. */
+	VT_V_OK,
+	VT_V_ALTERED,
+	VT_V_MISSING,
+	VT_V_UNPROVEN,
+	VT_V_NONE,
+	VT_SRC_USB,
+	VT_SRC_UPLOAD,
+	VT_SRC_LIVE,
+	VT_KIND_BODY,
+	VT_KIND_DRONE,
+	VT_KIND_FIXED,
+	VT_KIND_BODY_DEFAULT,
+
+	/* The two verdicts. */
+	VT_VI_LABEL,
+	VT_VI_OK,
+	VT_VI_BAD,
+	VT_VI_COUNTS,
+	VT_VI_ALTERED,
+	VT_VI_MISSING,
+	VT_VI_UNPROVEN,
+	VT_VI_OTHER,
+	VT_VI_ENTRIES,
+	VT_VI_MEDIA,
+	VT_VI_CHECKS,
+	VT_VI_CONTRADICTION,
+	VT_VI_NO_VERDICT,
+	VT_VI_NO_CHECKS,
+	VT_VI_FAILED_CHECK,
+	VT_VI_SEG_NOT_OK,
+	VT_VI_FEWER,
+	VT_VI_NOT_SIGNED,
+	VT_VP_LABEL,
+	VT_VP_CLEAN,
+	VT_VP_LIMITED,
+	VT_VP_UNKNOWN,
+	VT_VP_STRICT,
+
+	/* Finding rules: a label each (what limits the use). */
+	VT_R_TWO_OFFICERS,
+	VT_R_NO_FOOTAGE,
+	VT_R_FOOTAGE_GAP,
+	VT_R_UNREVIEWED_DEVICE,
+	VT_R_DEADLINE_UNKNOWN,
+	VT_R_BACKFILL_OVERDUE,
+	VT_R_BACKFILL_LATE,
+	VT_R_RED_NOT_INSPECTED,
+	VT_R_NOT_CLOSED,
+	VT_R_REVIEW_AFTER_DECISION,
+	VT_R_REVIEWER_IS_OFFICER,
+	VT_R_CREDIT_NOTICE_MISSING,
+	VT_R_CREDIT_REPAIR_OVERDUE,
+	VT_R_RECORDED_LATE,
+	VT_R_NUMBERING_GAP,
+	VT_R_OTHER,
+
+	/* Text report. */
+	VT_TX_HEAD,
+	VT_TX_PURPOSE,
+	VT_TX_ENTERPRISE,
+	VT_TX_KEY,
+	VT_TX_TS,
+	VT_TX_CHECKS,
+	VT_TX_SEGS,
+	VT_TX_SEG,
+	VT_TX_FILE_TIME,
+	VT_TX_UNLINKED,
+	VT_TX_DEVICE,
+	VT_TX_REVIEW,
+	VT_TX_NO_REVIEW,
+	VT_TX_DRIFT,
+	VT_TX_NO_DRIFT,
+	VT_TX_FACTORS,
+	VT_TX_ANCHOR,
+	VT_TX_FINDINGS,
+	VT_TX_STRICT,
+	VT_TX_NOTE,
+	VT_TX_VERIFIED,
+	VT_TX_NOT_VERIFIED,
+	VT_TL_UNVERIFIED,
+	VT_TL_PROVEN_ONLY,
+	VT_TL_NONE,
+
+	/* Article 12 of the administrative litigation evidence rules. */
+	VT_A12_TITLE,
+	VT_A12_NOTE,
+	VT_A12_ITEM,
+	VT_A12_METHOD,
+	VT_A12_TIME,
+	VT_A12_MAKER,
+	VT_A12_PURPOSE,
+	VT_A12_TRANSCRIPT,
+	VT_A12_DOCK,
+	VT_A12_UPLOAD,
+	VT_A12_LIVE,
+	VT_A12_MODEL,
+	VT_A12_FIRMWARE,
+	VT_A12_RECORDED,
+	VT_A12_CORRECTED,
+	VT_A12_SEALED,
+	VT_A12_DRIFT_UNKNOWN,
+	VT_A12_CARRIED,
+	VT_A12_STATION,
+	VT_A12_PURPOSE_SRC,
+	VT_A12_NO_PURPOSE,
+	VT_A12_TRANSCRIPT_YES,
+	VT_A12_TRANSCRIPT_NO,
+	VT_A12_NONE,
+
+	/* HTML page. */
+	VT_H_TITLE,
+	VT_H_INSPECTION,
+	VT_H_ENTERPRISE,
+	VT_H_USCC,
+	VT_H_PURPOSE,
+	VT_H_STATION,
+	VT_H_BUNDLE,
+	VT_H_BUNDLE_FORMAT,
+	VT_H_PROFILE,
+	VT_H_REPORT_FORMAT,
+	VT_H_KEY,
+	VT_H_KEY_NOTE,
+	VT_H_SIGNER,
+	VT_H_SIGNER_ID,
+	VT_H_GIVEN_ID,
+	VT_H_SIGNED_BY_GIVEN,
+	VT_H_VKEY_GIVEN,
+	VT_H_OTHER_SIGS,
+	VT_H_NOTE,
+	VT_H_TS,
+	VT_H_TS_NOTE,
+	VT_H_PRESENT,
+	VT_H_CHECKED,
+	VT_H_VALID,
+	VT_H_TIME,
+	VT_H_TSA,
+	VT_H_SERIAL,
+	VT_H_POLICY,
+	VT_H_CHECKS,
+	VT_H_CHECK,
+	VT_H_RESULT,
+	VT_H_ENTRY,
+	VT_H_PATH,
+	VT_H_NO_CHECKS,
+	VT_H_SEGMENTS,
+	VT_H_SEG_COUNTS,
+	VT_H_VERDICT,
+	VT_H_CAMERA,
+	VT_H_DEVICE_KIND,
+	VT_H_REVIEW,
+	VT_H_OFFICER,
+	VT_H_RECORDED,
+	VT_H_DRIFT,
+	VT_H_CORRECTED,
+	VT_H_DURATION,
+	VT_H_SOURCE,
+	VT_H_LINKED,
+	VT_H_OBJECT,
+	VT_H_NO_SEGMENTS,
+	VT_H_LINKED_YES,
+	VT_H_LINKED_NO,
+	VT_H_FACTORS,
+	VT_H_FACTORS_NOTE,
+	VT_H_FACTOR,
+	VT_H_EVIDENCE,
+	VT_H_NOT_ADDRESSED,
+	VT_H_OFFICERS,
+	VT_H_OFFICER_ID,
+	VT_H_NAME,
+	VT_H_NO_OFFICERS,
+	VT_H_TIMELINE,
+	VT_H_TIMELINE_NOTE,
+	VT_H_TL_TIME,
+	VT_H_KIND,
+	VT_H_WHAT,
+	VT_H_NO_TIMELINE,
+	VT_H_COVERAGE,
+	VT_H_NO_COVERAGE,
+	VT_H_LEGEND,
+	VT_H_ON_SITE,
+	VT_H_FOOTAGE,
+	VT_H_GAPS_LANE,
+	VT_H_EXPLAINED,
+	VT_H_UNEXPLAINED,
+	VT_H_FROM,
+	VT_H_TO,
+	VT_H_SECONDS,
+	VT_H_REASON,
+	VT_H_NO_GAPS,
+	VT_H_FINDINGS,
+	VT_H_FINDINGS_NOTE,
+	VT_H_RULE,
+	VT_H_DETAIL,
+	VT_H_ENTRIES,
+	VT_H_NO_FINDINGS,
+	VT_H_NO_FINDINGS_DATA,
+	VT_H_FOOTER,
+	VT_H_ART12,
+
+	VT_NMSGS
+};
+
+/* The tables, indexed by enum vt_msg; every element is set. */
+extern const char *const verify_text_zh[VT_NMSGS];
+extern const char *const verify_text_en[VT_NMSGS];
+
+/* Message m in lang (an unknown lang is Chinese).  Never NULL. */
+const char	*verify_text_get(enum vt_lang lang, enum vt_msg m);
+
+/*
+ * Parses a --lang value, "zh" or "en".  Returns 0 with *lang set, or -1
+ * for anything else.
+ */
+int		 verify_text_lang(const char *s, enum vt_lang *lang);
+
+/* "zh" or "en": the report's "lang". */
+const char	*verify_text_code(enum vt_lang lang);
+
+/*
+ * The label in lang of a code of the report: a segment verdict (ok,
+ * altered, unproven, missing), a source (usb, upload, live), a device
+ * kind (body, drone, fixed), a finding's rule.  An unknown verdict,
+ * source or kind is returned as it is, an unknown rule gets the label
+ * "other procedure finding" (the report shows the code beside it).
+ * Never NULL; s may be NULL.
+ */
+const char	*verify_text_verdict(enum vt_lang lang, const char *s);
+const char	*verify_text_source(enum vt_lang lang, const char *s);
+const char	*verify_text_kind(enum vt_lang lang, const char *s);
+const char	*verify_text_rule(enum vt_lang lang, const char *s);
+
+/*
+ * Checks both tables: every message is set, and its printf conversions
+ * (flags, width, precision, length and conversion, "%%" aside) are the
+ * same in every language.  Returns 0, or -1 with the first message that
+ * is not in *bad.
+ */
+int		 verify_text_check(enum vt_msg *bad);
+
+#endif
