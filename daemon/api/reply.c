@@ -14,16 +14,27 @@
 #include "daemon/summary.h"
 #include "reply.h"
 
+/* The answer {"error": MSG} with "rule" when rule is not NULL. */
+static int
+vreply(json_t **body, int code, const char *rule, const char *fmt,
+    va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	*body = rule != NULL ? json_pack("{s:s, s:s}", "error", msg, "rule",
+	    rule) : json_pack("{s:s}", "error", msg);
+	return code;
+}
+
 int
 reply_error(json_t **body, int code, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	code = vreply(body, code, NULL, fmt, ap);
 	va_end(ap);
-	*body = json_pack("{s:s}", "error", msg);
 	return code;
 }
 
@@ -31,13 +42,11 @@ int
 reply_refuse(json_t **body, int code, const char *rule, const char *fmt,
     ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	code = vreply(body, code, rule, fmt, ap);
 	va_end(ap);
-	*body = json_pack("{s:s, s:s}", "error", msg, "rule", rule);
 	return code;
 }
 

@@ -48,13 +48,7 @@ station_start
 
 step "officers, an enterprise, three cameras"
 registry_basics 3
-FROM=$(utc -3600)
-c camera assign CAMX --officer PA-0001 --from "$FROM" >/dev/null ||
-    fail "assign CAMX"
-c camera assign CAMY --officer PA-0003 --from "$FROM" >/dev/null ||
-    fail "assign CAMY"
-c camera assign CAMZ --officer PA-0002 --from "$FROM" >/dev/null ||
-    fail "assign CAMZ"
+assign_cameras "$(utc -3600)" CAMX:PA-0001 CAMY:PA-0003 CAMZ:PA-0002
 
 step "register and enter now; one more registered, entered later"
 # An inspection is entered after its registration (an earlier "at" is

@@ -439,6 +439,17 @@ registry_basics() {
 	    fail "enterprise add"
 }
 
+# assign_cameras FROM CAMERA:OFFICER...: each camera assigned to its
+# officer from FROM (RFC 3339).
+assign_cameras() {
+	_ac_from=$1
+	shift
+	for _ac in "$@"; do
+		c camera assign "${_ac%%:*}" --officer "${_ac#*:}" \
+		    --from "$_ac_from" >/dev/null || fail "assign ${_ac%%:*}"
+	done
+}
+
 # session_py CAMERA PYEXPR: PYEXPR evaluated on CAMERA's last dock.session
 # entry, as s.
 session_py() {

@@ -70,13 +70,7 @@ station_start upload_conf
 step "officers, an enterprise, three cameras of three officers"
 registry_basics 4
 camera_add CAMU
-FROM=$(utc -3600)
-c camera assign CAMA --officer PA-0001 --from "$FROM" >/dev/null ||
-    fail "assign CAMA"
-c camera assign CAMB --officer PA-0003 --from "$FROM" >/dev/null ||
-    fail "assign CAMB"
-c camera assign CAMU --officer PA-0004 --from "$FROM" >/dev/null ||
-    fail "assign CAMU"
+assign_cameras "$(utc -3600)" CAMA:PA-0001 CAMB:PA-0003 CAMU:PA-0004
 
 step "two inspections, entered now"
 ID1=$(c inspection register --enterprise $USCC --officer PA-0001 \

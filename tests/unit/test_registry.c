@@ -84,13 +84,23 @@ check_contents(struct registry *r)
 	registry_risks_free(h, n);
 }
 
+/* Runs sql on the station's database file. */
+static void
+exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static void
 test_sync_and_rebuild(void **state)
 {
 	struct fixture_station *fx = *state;
 	struct registry *r;
 	struct log *l;
-	sqlite3 *db;
 
 	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
 	fill(l);
@@ -101,11 +111,8 @@ test_sync_and_rebuild(void **state)
 	check_contents(r);
 	registry_close(r);
 	/* Dropping every table loses nothing: the log rebuilds them. */
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE officers; DROP TABLE "
-	    "enterprises; DROP TABLE risk_history; DROP TABLE registry_state",
-	    NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	exec_sql(fx->path, "DROP TABLE officers; DROP TABLE enterprises; "
+	    "DROP TABLE risk_history; DROP TABLE registry_state");
 	assert_int_equal(registry_open(fx->path, &r), 0);
 	assert_int_equal(registry_sync(r, l), 0);
 	check_contents(r);
@@ -243,7 +250,6 @@ test_inspections(void **state)
 	struct fixture_station *fx = *state;
 	struct registry *r;
 	struct log *l;
-	sqlite3 *db;
 	size_t n;
 	struct registry_chain_entry *c;
 
@@ -258,10 +264,7 @@ test_inspections(void **state)
 	 * Applying the whole log again (synced_to lost, tables kept) changes
 	 * nothing: no assignment or chain entry counts twice.
 	 */
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE registry_state", NULL,
-	    NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	exec_sql(fx->path, "DROP TABLE registry_state");
 	assert_int_equal(registry_open(fx->path, &r), 0);
 	assert_int_equal(registry_sync(r, l), 0);
 	check_inspections(r, l);
@@ -351,6 +354,31 @@ check_procedure(struct registry *r)
 	registry_reviews_free(v, n);
 }
 
+/* A log with the inspections and the steps after the visit. */
+static struct log *
+procedure_log(const char *path)
+{
+	struct log *l;
+
+	assert_int_equal(log_open(path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	fill(l);
+	fill_inspections(l);
+	fill_procedure(l);
+	return l;
+}
+
+/* Opens the registry, applies l and checks the steps after the visit. */
+static void
+sync_check(const char *path, struct log *l)
+{
+	struct registry *r;
+
+	assert_int_equal(registry_open(path, &r), 0);
+	assert_int_equal(registry_sync(r, l), 0);
+	check_procedure(r);
+	registry_close(r);
+}
+
 /*
  * The steps after the visit, and the lifecycle flags they set, come back
  * the same from the log alone: after dropping every table, and after
@@ -360,36 +388,16 @@ static void
 test_procedure(void **state)
 {
 	struct fixture_station *fx = *state;
-	struct registry *r;
-	struct log *l;
-	sqlite3 *db;
+	struct log *l = procedure_log(fx->path);
 
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
-	fill(l);
-	fill_inspections(l);
-	fill_procedure(l);
-	assert_int_equal(registry_open(fx->path, &r), 0);
-	assert_int_equal(registry_sync(r, l), 0);
-	check_procedure(r);
-	registry_close(r);
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE registry_state", NULL,
-	    NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_int_equal(registry_open(fx->path, &r), 0);
-	assert_int_equal(registry_sync(r, l), 0);
-	check_procedure(r);
-	registry_close(r);
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE registry_state; "
+	sync_check(fx->path, l);
+	exec_sql(fx->path, "DROP TABLE registry_state");
+	sync_check(fx->path, l);
+	exec_sql(fx->path, "DROP TABLE registry_state; "
 	    "DROP TABLE inspections; DROP TABLE inspection_entries; "
 	    "DROP TABLE reviews; DROP TABLE decisions; "
-	    "DROP TABLE credit_repairs", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_int_equal(registry_open(fx->path, &r), 0);
-	assert_int_equal(registry_sync(r, l), 0);
-	check_procedure(r);
-	registry_close(r);
+	    "DROP TABLE credit_repairs");
+	sync_check(fx->path, l);
 	log_close(l);
 }
 
@@ -401,24 +409,17 @@ static void
 test_upgrade(void **state)
 {
 	struct fixture_station *fx = *state;
+	struct log *l = procedure_log(fx->path);
 	struct registry *r;
-	struct log *l;
-	sqlite3 *db;
 
-	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
-	fill(l);
-	fill_inspections(l);
-	fill_procedure(l);
 	assert_int_equal(registry_open(fx->path, &r), 0);
 	assert_int_equal(registry_sync(r, l), 0);
 	registry_close(r);
 	/* As the old version left it: no flags, no tables of its own. */
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "ALTER TABLE inspections DROP "
+	exec_sql(fx->path, "ALTER TABLE inspections DROP "
 	    "COLUMN decided; ALTER TABLE inspections DROP COLUMN "
 	    "credit_pending; DROP TABLE reviews; DROP TABLE decisions; "
-	    "DROP TABLE credit_repairs", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	    "DROP TABLE credit_repairs");
 	/* Read-only, it is not ready until the daemon upgrades it. */
 	assert_int_equal(registry_open_ro(fx->path, &r), CUSTOS_ERR_NOTFOUND);
 	assert_int_equal(registry_open(fx->path, &r), 0);
