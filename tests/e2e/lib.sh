@@ -468,7 +468,8 @@ undock_volume() {
 
 # refused_by NAME RULE WORDS COMMAND...: COMMAND (a custos verb that
 # takes --json, given here) is refused: it exits 1, its JSON answer names
-# RULE as its "rule", and its error line (stderr) contains WORDS.
+# RULE as its "rule", and its error line (stderr) contains WORDS and
+# "(rule: RULE)".
 refused_by() {
 	_rb_n=$1 _rb_rule=$2 _rb_words=$3
 	shift 3
@@ -477,4 +478,6 @@ refused_by() {
 import json, sys
 print(json.load(open(sys.argv[1])).get("rule"))' "$W/$_rb_n.out")"
 	expect_in "$_rb_n: error line" "$_rb_words" "$(cat "$W/$_rb_n.err")"
+	expect_in "$_rb_n: error line names the rule" "(rule: $_rb_rule)" \
+	    "$(cat "$W/$_rb_n.err")"
 }

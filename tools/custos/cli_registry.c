@@ -178,13 +178,19 @@ call(const struct config *cfg, const char *path, json_t *body, long *code)
 	return j;
 }
 
-/* Prints the daemon's refusal j: its "error" line. */
+/*
+ * Prints the daemon's refusal j: its "error" line, and the rule it
+ * applies when it names one ("... (rule: time_in_future)").
+ */
 static void
 refused(json_t *j)
 {
 	json_t *e = json_object_get(j, "error");
+	const char *rule = json_string_value(json_object_get(j, "rule"));
 
-	warnx("%s", json_is_string(e) ? json_string_value(e) : "refused");
+	warnx("%s%s%s%s", json_is_string(e) ? json_string_value(e) :
+	    "refused", rule != NULL ? " (rule: " : "", rule != NULL ? rule :
+	    "", rule != NULL ? ")" : "");
 }
 
 /*
