@@ -27,6 +27,7 @@ LIB_VERIFY := $(addprefix lib/base/,err.c enc.c utf8.c util.c rfc3339.c) \
 	   $(addprefix lib/log/,merkle.c note.c ckpt.c tsa.c receipt.c) \
 	   lib/inspection/calendar.c $(RULES_SRCS) \
 	   lib/evidence/timeline.c lib/evidence/timeline_clock.c \
+	   lib/evidence/timeline_text.c \
 	   lib/evidence/bundle_layout.c
 # Everything else the daemon and the operator CLI use: all of lib/ but
 # the media parser and the bundle reader, which only custos-verify and
@@ -154,7 +155,7 @@ T_tsa	:= $(T_log) $(call L,tsa)
 T_receipt := $(T_log) $(call L,receipt receipt_log)
 T_evidence := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
 	   evidence evidence_log)
-T_timeline := $(T_evidence) $(call L,timeline timeline_clock)
+T_timeline := $(T_evidence) $(call L,timeline timeline_clock timeline_text)
 T_bundle := $(sort $(T_log) $(call L,calendar bundle bundle_layout probe \
 	   sandbox))
 $(B)/asan/tests/test_bundle: LIBS_CUSTOS += -lavformat -lavcodec -lavutil \
@@ -191,7 +192,8 @@ DAEMON_TOOLS := probe-run seal-run
 # html-run renders a report JSON file with custos-verify's HTML renderer.
 $(B)/tests/html-run: $(call obj,tests/tools/html-run.c \
     $(wildcard tools/verify/verify_html*.c tools/verify/verify_text*.c) \
-    tools/verify/verify_art12.c $(call L,err util utf8 calendar rfc3339 timeline timeline_clock) \
+    tools/verify/verify_art12.c $(call L,err util utf8 calendar rfc3339 \
+    timeline timeline_clock timeline_text) \
     $(RULES_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_VERIFY)
@@ -215,11 +217,11 @@ FZ_api	:= $(call L,err) daemon/api/http.c
 FZ_tsr	:= $(call L,err tsa)
 FZ_receipt := $(T_ckpt) $(call L,merkle receipt)
 FZ_bundle := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
-	   evidence timeline timeline_clock bundle bundle_layout probe sandbox \
-	   tsa) tools/verify/verify_bundle.c \
+	   evidence timeline timeline_clock timeline_text bundle bundle_layout \
+	   probe sandbox tsa) tools/verify/verify_bundle.c \
 	   tools/verify/verify_checks.c tools/verify/verify_segments.c \
 	   tools/verify/verify_factors.c tools/verify/verify_court.c \
-	   tools/verify/verify_art12.c \
+	   tools/verify/verify_art12.c tools/verify/verify_timeline.c \
 	   $(wildcard tools/verify/verify_html*.c tools/verify/verify_text*.c) \
 	   tools/verify/verify_util.c tools/cli_util.c
 $(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive

@@ -76,7 +76,8 @@ struct rules_input {
 /*
  * Computes the findings of one inspection.  On success *findings is a new
  * JSON array (the caller owns the reference) of objects
- *	{"rule": "<rule>", "detail": "<one sentence>",
+ *	{"rule": "<rule>", "detail": "<one sentence, English>",
+ *	 "detail_zh": "<the same sentence, Chinese>",
  *	 "entries": [<log indexes, ascending>]}
  * in the order of the rules table; a footage_gap finding also has "from"
  * and "to" (RFC 3339 UTC) and a deadline_unknown finding has "for" (the

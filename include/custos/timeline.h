@@ -30,8 +30,9 @@ struct evidence;
  *	 "findings": [...]}
  *
  * kind is one of registered, emergency, entered, footage, document,
- * gap_reason, left, closed, backfilled, review, feedback, linked,
- * unlinked, exported or other.  Events are sorted by time, then index.
+ * gap_reason, left, closed, backfilled, review, feedback, decision,
+ * credit_apply, credit_answer, linked, unlinked, exported, viewed or
+ * other.  Events are sorted by time, then index.
  * The time of entering and leaving is their "at", of footage its recorded
  * start, of every other step its entry's "time".  Extra fields: camera,
  * officer, officer_name, duration_ms, object, segment, start_source

@@ -171,7 +171,8 @@ rule_two_officers(struct rules_summary *s)
 		return 0;
 	return rules_add(s, "two_officers", &s->first, 1, NULL,
 	    "The inspection has %zu distinct officer%s; the law asks for at "
-	    "least two.", n, n == 1 ? "" : "s");
+	    "least two.", "本次检查只有 %zu 名执法人员%.0s；法律要求至少两名。",
+	    n, n == 1 ? "" : "s");
 }
 
 static const json_t *
@@ -216,7 +217,8 @@ rule_credential(struct rules_summary *s)
 		if ((o = find_officer(s->in, id)) == NULL) {
 			rc = rules_add(s, "credential", idx, 2, NULL, "Officer "
 			    "%s is not in the registry, so no credential of "
-			    "theirs is known for %s.", id, dbuf);
+			    "theirs is known for %s.", "执法人员 %s 不在登记册"
+			    "中，无从得知其在 %s 持有的执法证。", id, dbuf);
 			if (rc != 0)
 				return rc;
 			continue;
@@ -230,9 +232,11 @@ rule_credential(struct rules_summary *s)
 			continue;
 		cred = rules_str(o, "credential");
 		rc = rules_add(s, "credential", idx, 3, NULL, "Officer %s's "
-		    "credential %s was valid until %s, before the day of "
-		    "entering, %s.", id, cred != NULL ? cred : "(none)", vu,
-		    dbuf);
+		    "credential %s%.0s was valid until %s, before the day of "
+		    "entering, %s.", "执法人员 %s 的执法证 %.0s%s 有效期至 "
+		    "%s，早于进入现场之日 %s。", id,
+		    cred != NULL ? cred : "(none)",
+		    cred != NULL ? cred : "（无）", vu, dbuf);
 		if (rc != 0)
 			return rc;
 	}
@@ -245,7 +249,8 @@ rule_no_footage(struct rules_summary *s)
 	if (s->entered == RULES_NONE || s->nlinks > 0)
 		return 0;
 	return rules_add(s, "no_footage", &s->entered, 1, NULL,
-	    "The inspection entered the site and no footage is linked to it.");
+	    "The inspection entered the site and no footage is linked to it.",
+	    "本次检查已进入现场，但没有关联任何录像。");
 }
 
 /* Where a segment's footage lies: recorded start (else mtime) + duration. */
@@ -293,7 +298,8 @@ gap_finding(struct rules_summary *s, int64_t from, int64_t to)
 		return CUSTOS_ERR_NOMEM;
 	return rules_add(s, "footage_gap", idx, 2, extra, "No linked footage "
 	    "covers %s to %s (%lld s) between entering and leaving, and no "
-	    "gap reason is logged for it.", f, t,
+	    "gap reason is logged for it.", "进入与离开现场之间，%s 至 %s"
+	    "（%lld 秒）没有关联录像覆盖，日志中也没有记录原因。", f, t,
 	    (long long)((to - from) / 1000));
 }
 
@@ -382,9 +388,11 @@ rule_unreviewed_device(struct rules_summary *s)
 		idx[0] = s->links[i].linked;
 		idx[1] = s->links[i].segment;
 		rc = rules_add(s, "unreviewed_device", idx, 3, NULL, "Segment "
-		    "%lld comes from %s camera %s, which has no legal and "
-		    "technical review: not for penalty.", (long long)idx[1],
-		    kind, camera);
+		    "%lld comes from %s%.0s camera %s, which has no legal and "
+		    "technical review: not for penalty.", "录像段（条目 %lld）"
+		    "来自%.0s%s %s，该设备未经法制和技术审核：不得用于处罚。",
+		    (long long)idx[1], kind, strcmp(kind, "drone") == 0 ?
+		    "无人机" : "固定摄像头", camera);
 		if (rc != 0)
 			return rc;
 	}
@@ -398,9 +406,10 @@ rule_not_closed(struct rules_summary *s)
 
 	if (s->entered == RULES_NONE || s->closed != RULES_NONE)
 		return 0;
-	return rules_add(s, "not_closed", idx, 2, NULL, "The inspection %s the "
-	    "site and is not closed.", s->left != RULES_NONE ? "left" :
-	    "entered");
+	return rules_add(s, "not_closed", idx, 2, NULL, "The inspection %s%.0s "
+	    "the site and is not closed.", "本次检查%.0s已%s现场，尚未结案。",
+	    s->left != RULES_NONE ? "left" : "entered",
+	    s->left != RULES_NONE ? "离开" : "进入");
 }
 
 /*
@@ -435,7 +444,8 @@ rule_review_after_decision(struct rules_summary *s)
 		}
 		rc = rules_add(s, "review_after_decision", idx, 2, NULL,
 		    "The legal review (entry %lld) was recorded after the "
-		    "decision (entry %lld).", (long long)idx[1],
+		    "decision (entry %lld).", "法制审核（条目 %lld）记录于决定"
+		    "（条目 %lld）之后。", (long long)idx[1],
 		    (long long)decision);
 		if (rc != 0)
 			return rc;
@@ -444,7 +454,8 @@ rule_review_after_decision(struct rules_summary *s)
 		return 0;
 	return rules_add(s, "review_after_decision", &s->decision, 1, NULL,
 	    "The penalty decision (entry %lld) was served with no approving "
-	    "legal review recorded before it.", (long long)s->decision);
+	    "legal review recorded before it.", "行政处罚决定书（条目 %lld）"
+	    "送达前没有记录通过的法制审核。", (long long)s->decision);
 }
 
 /* The legal reviewer is someone other than the inspection's officers. */
@@ -473,7 +484,8 @@ rule_reviewer_is_officer(struct rules_summary *s)
 		rc = rules_add(s, "reviewer_is_officer", idx, 2, NULL, "The "
 		    "legal review (entry %lld) was recorded by %s, one of the "
 		    "inspection's officers; the reviewer must be someone "
-		    "else.", (long long)idx[1], reviewer);
+		    "else.", "法制审核（条目 %lld）由本次检查的执法人员 %s "
+		    "记录；审核人必须是其他人。", (long long)idx[1], reviewer);
 		if (rc != 0)
 			return rc;
 	}
@@ -502,7 +514,8 @@ rule_credit_notice_missing(struct rules_summary *s)
 		rc = rules_add(s, "credit_notice_missing", &idx, 1, NULL, "The "
 		    "penalty decision (entry %lld) was served without a "
 		    "credit-repair notice; the two are served together.",
-		    (long long)idx);
+		    "行政处罚决定书（条目 %lld）送达时没有信用修复告知书；"
+		    "两者应一并送达。", (long long)idx);
 		if (rc != 0)
 			return rc;
 	}
@@ -545,7 +558,9 @@ rule_recorded_late(struct rules_summary *s)
 		rc = rules_add(s, "recorded_late", &idx, 1, NULL, "Entry %lld "
 		    "(%s) gives %s as the time of the step but was recorded at "
 		    "%s, %lld min later; the log proves only when it was "
-		    "recorded.", (long long)idx, type, at_buf, time_buf,
+		    "recorded.", "条目 %lld（%s）所载的步骤时间为 %s，但记录于 "
+		    "%s，晚了 %lld 分钟；日志只能证明其记录时间。",
+		    (long long)idx, type, at_buf, time_buf,
 		    (long long)((t - at) / 60000));
 		if (rc != 0)
 			return rc;

@@ -57,7 +57,7 @@ rules_backfill(struct rules_summary *s)
 			return 0;
 		return rules_add(s, "backfill_overdue", idx, 1, NULL, "The "
 		    "emergency inspection was due to be back-filled by %s and "
-		    "is not.", due_buf);
+		    "is not.", "紧急检查应于 %s 前补录，至今未补录。", due_buf);
 	}
 	if (!s->backfilled_late && s->backfilled_ms <= due)
 		return 0;
@@ -65,7 +65,8 @@ late:
 	rules_time_format(s->backfilled_ms, at_buf, sizeof(at_buf));
 	return rules_add(s, "backfill_late", idx, 2, NULL, "The emergency "
 	    "inspection was back-filled at %s, after its deadline%s%s.",
-	    at_buf, due_s != NULL ? " " : "", due_s != NULL ? due_buf : "");
+	    "紧急检查于 %s 补录，晚于补录期限%s%s。", at_buf,
+	    due_s != NULL ? " " : "", due_s != NULL ? due_buf : "");
 }
 
 /*
@@ -138,12 +139,15 @@ rules_red_not_inspected(struct rules_summary *s)
 		return rules_add(s, "red_not_inspected", idx, 2, NULL,
 		    "Enterprise %s was coded red on %s and the inspection has "
 		    "not entered by the end of %s, %d working days later.",
-		    s->enterprise, dbuf, ebuf, RULES_RED_WORKDAYS);
+		    "企业 %s 于 %s 被赋予红码，本次检查到 %s 日终（%d 个工作"
+		    "日后）仍未进入现场。", s->enterprise, dbuf, ebuf,
+		    RULES_RED_WORKDAYS);
 	rules_time_format(s->entered_ms, abuf, sizeof(abuf));
 	return rules_add(s, "red_not_inspected", idx, 2, NULL, "Enterprise "
 	    "%s was coded red on %s and the inspection entered at %s, after "
-	    "the end of %s, %d working days later.", s->enterprise, dbuf,
-	    abuf, ebuf, RULES_RED_WORKDAYS);
+	    "the end of %s, %d working days later.", "企业 %s 于 %s 被赋予红"
+	    "码，本次检查于 %s 才进入现场，晚于 %s 日终（%d 个工作日后）。",
+	    s->enterprise, dbuf, abuf, ebuf, RULES_RED_WORKDAYS);
 }
 
 /*
@@ -270,14 +274,16 @@ credit_repair(struct rules_summary *s, const json_t *app)
 			return 0;
 		return rules_add(s, "credit_repair_overdue", idx, 1, NULL,
 		    "The credit-repair application (entry %lld) was due to be "
-		    "answered by %s and is not.", (long long)idx[0], due_buf);
+		    "answered by %s and is not.", "信用修复申请（条目 %lld）"
+		    "应于 %s 前答复，至今未答复。", (long long)idx[0], due_buf);
 	}
 	if (!late && answered <= due)
 		return 0;
 	rules_time_format(answered, at_buf, sizeof(at_buf));
 	return rules_add(s, "credit_repair_overdue", idx, 2, NULL, "The "
 	    "credit-repair application (entry %lld) was answered at %s (entry "
-	    "%lld), after its deadline%s%s.", (long long)idx[0], at_buf,
+	    "%lld), after its deadline%s%s.", "信用修复申请（条目 %lld）于 %s "
+	    "答复（条目 %lld），晚于答复期限%s%s。", (long long)idx[0], at_buf,
 	    (long long)idx[1], due_buf[0] != '\0' ? " " : "", due_buf);
 }
 

@@ -82,26 +82,33 @@ rules_span_cmp(const void *a, const void *b)
 
 int
 rules_add(struct rules_summary *s, const char *rule, int64_t *idx, size_t n,
-    json_t *extra, const char *fmt, ...)
+    json_t *extra, const char *en, const char *zh, ...)
 {
 	json_t *f = NULL, *ents;
-	va_list ap;
-	char *detail;
+	va_list ap, aq;
+	char *detail = NULL, *detail_zh = NULL;
 	size_t i;
-	int rc = CUSTOS_ERR_NOMEM, len;
+	int rc = CUSTOS_ERR_NOMEM, len, len_zh;
 
-	va_start(ap, fmt);
-	len = vasprintf(&detail, fmt, ap);
+	va_start(ap, zh);
+	va_copy(aq, ap);
+	len = vasprintf(&detail, en, ap);
+	len_zh = vasprintf(&detail_zh, zh, aq);
+	va_end(aq);
 	va_end(ap);
-	if (len < 0) {
-		json_decref(extra);
-		return CUSTOS_ERR_NOMEM;
-	}
+	if (len < 0)
+		detail = NULL;
+	if (len_zh < 0)
+		detail_zh = NULL;
+	if (len < 0 || len_zh < 0)
+		goto out;
 	qsort(idx, n, sizeof(*idx), cmp_i64);
-	/* The documented field order: rule, detail, entries, extras. */
+	/* The documented field order: rule, detail, detail_zh, entries,
+	 * extras. */
 	if ((f = json_object()) == NULL ||
 	    json_object_set_new(f, "rule", json_string(rule)) != 0 ||
 	    json_object_set_new(f, "detail", json_string(detail)) != 0 ||
+	    json_object_set_new(f, "detail_zh", json_string(detail_zh)) != 0 ||
 	    (ents = json_array()) == NULL ||
 	    json_object_set_new(f, "entries", ents) != 0)
 		goto out;
@@ -119,6 +126,7 @@ out:
 	json_decref(f);
 	json_decref(extra);
 	free(detail);
+	free(detail_zh);
 	return rc;
 }
 
@@ -138,6 +146,6 @@ rules_unknown(struct rules_summary *s, const char *rule, int64_t *idx,
 	    NULL)
 		return CUSTOS_ERR_NOMEM;
 	return rules_add(s, "deadline_unknown", idx, n, extra, "The %s "
-	    "deadline cannot be computed: calendar does not cover %s.", rule,
-	    d);
+	    "deadline cannot be computed: calendar does not cover %s.",
+	    "无法计算 %s 的期限：工作日历未覆盖 %s。", rule, d);
 }

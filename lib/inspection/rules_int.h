@@ -69,11 +69,16 @@ void	 rules_beijing_date(int64_t ms, struct cal_date *d);
  * Appends one finding to s->out.  idx holds n log indexes (RULES_NONE
  * ones are skipped); they are sorted in place and made unique.  extra,
  * when not NULL, is an object whose fields are added after "entries";
- * its reference is taken in every case.  Returns 0 or CUSTOS_ERR_NOMEM.
+ * its reference is taken in every case.  The finding's sentence is
+ * written twice from the same arguments: en gives "detail" (English),
+ * zh "detail_zh" (Chinese, the same facts).  Both formats take every
+ * argument in the same order (a word one language does not show is
+ * consumed with "%.0s"), so that the compiler checks each against the
+ * arguments.  Returns 0 or CUSTOS_ERR_NOMEM.
  */
 int	 rules_add(struct rules_summary *s, const char *rule, int64_t *idx,
-	    size_t n, json_t *extra, const char *fmt, ...)
-	    __attribute__((format(printf, 6, 7)));
+	    size_t n, json_t *extra, const char *en, const char *zh, ...)
+	    __attribute__((format(printf, 6, 8), format(printf, 7, 8)));
 
 /*
  * Appends the deadline_unknown finding of rule, whose deadline needs the

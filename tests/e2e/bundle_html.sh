@@ -239,6 +239,12 @@ PCLASS=limited check "$W/good.html" ok "✔ 证据完整性已证明" \
     "完好片段 2 / 2" "条目 9 / 9" "媒体文件 2 / 2"
 grep -F -q "录像中断且未说明原因" "$W/good.html.dom" ||
     fail "good.html: the gap is not named in Chinese"
+# A finding without detail_zh (an older station's): its entries and the
+# English sentence, marked as the station's English text.
+grep -F -q "涉及条目 #11, #17；工作站只给出英文说明：" "$W/good.html.dom" ||
+    fail "good.html: a finding without detail_zh is not marked as English"
+grep -F -q "日志原文" "$W/good.html" &&
+    fail "good.html: the findings' sentences are not the log's words"
 check "$W/bad.html" bad "✘ 证据完整性未能证明" \
     "完好片段 1 / 3" "被改动 1" "缺失 1" "媒体文件 2 / 3"
 check "$W/liar.html" bad "✘ 证据完整性未能证明" \
@@ -327,8 +333,14 @@ expect_eq "custos-verify --lang en exit" 0 "$?"
 render "$W/real_en.html"
 WANT_LANG=en check "$W/real_en.html" ok "✔ Integrity proven" \
     "2 of 2 segments ok"
-grep -F -q "feedback from the enterprise: " "$W/real.html.dom" ||
+grep -F -q "企业反馈：" "$W/real.html.dom" ||
     fail "the feedback is not in the rendered timeline"
+grep -F -q "feedback from the enterprise: " "$W/real_en.html.dom" ||
+    fail "the feedback is not in the rendered English timeline"
+grep -F -q "inspection.entered" "$W/real.html.dom" &&
+    fail "the Chinese timeline shows an entry type's code"
+grep -F -q "执法人员进入现场" "$W/real.html.dom" ||
+    fail "the Chinese timeline does not say the officers entered"
 
 step "part 2: one byte of footage flipped"
 cp -R "$W/bundle" "$W/tampered" || fail "copy the bundle"
@@ -349,3 +361,72 @@ expect_eq "custos-verify exit on the bundle missing a file" 1 "$st"
 render "$W/missing.html"
 check "$W/missing.html" bad "✘ 证据完整性未能证明" \
     "完好片段 1 / 2" "缺失 1"
+
+step "part 3: a drone camera with no review, a decision with no credit notice"
+# Integrity is proven, but the procedure limits the use: the footage of
+# an unreviewed drone is not for penalty, and the decision was served
+# without its credit-repair notice.
+MKB_KIND=drone MKB_DECISION=plain sh "$MKBUNDLE" "$W/mk2" >"$W/mk2.out" \
+    2>&1 || fail "mkbundle.sh (drone): $(tail -n 20 "$W/mk2.out")"
+B2=$(sed -n 's/^bundle //p' "$W/mk2.out")
+[ -f "$B2/MANIFEST.json" ] || fail "mkbundle.sh (drone) left no bundle"
+M2=$(dirname "$B2")
+"$CUSTOS_VERIFY" bundle --key "$M2/station.vkey" --tsa-ca "$M2/tsa/ca.pem" \
+    --html "$W/drone.html" "$B2" >"$W/drone.out" 2>"$W/drone.err"
+expect_eq "custos-verify exit on the drone bundle" 0 "$?"
+first=$(sed -n 1p "$W/drone.out")
+second=$(sed -n 2p "$W/drone.out")
+expect_in "text report, line 1" "✔ 证据完整性已证明" "$first"
+expect_in "text report, line 2" "✘ 程序：" "$second"
+expect_in "text report, line 2" "限制证据的使用" "$second"
+grep -F -q "不得作为处罚依据" "$W/drone.out" ||
+    fail "the text report does not say the footage is not for penalty"
+render "$W/drone.html"
+: >"$W/hostile"
+PCLASS=limited check "$W/drone.html" ok "✔ 证据完整性已证明"
+python3 - "$W/drone.html.dom" <<'EOF' || fail "drone.html: procedure verdict"
+import sys
+from html.parser import HTMLParser
+
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.text = None, ""
+    def handle_starttag(self, tag, attrs):
+        if dict(attrs).get("id") == "verdict-procedure":
+            self.depth = 0
+        elif self.depth is not None and self.depth >= 0:
+            self.depth += 1
+    def handle_endtag(self, tag):
+        if self.depth is not None and self.depth >= 0:
+            self.depth -= 1
+    def handle_data(self, d):
+        if self.depth is not None and self.depth >= 0:
+            self.text += d
+
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+for want in ("不得作为处罚依据", "credit_notice_missing"):
+    if want not in p.text:
+        sys.exit(f"#verdict-procedure lacks {want}: {p.text!r}")
+EOF
+grep -F -q "未同时送达信用修复告知书" "$W/drone.html.dom" ||
+    fail "the timeline does not say the decision came without its notice"
+# Each finding's sentence in Chinese, in the text and on the page: the
+# rules' detail_zh (the JSON report passes it through), never the English.
+"$CUSTOS_VERIFY" bundle --json --key "$M2/station.vkey" \
+    --tsa-ca "$M2/tsa/ca.pem" "$B2" >"$W/drone.json" 2>&1
+python3 - "$W/drone.json" "$W/drone.out" "$W/drone.html.dom" <<'EOF' ||
+import json, sys
+r = json.load(open(sys.argv[1]))
+if not r["findings"]:
+    sys.exit("the drone bundle has no findings")
+for path in sys.argv[2:]:
+    text = open(path, encoding="utf-8").read()
+    for f in r["findings"]:
+        if not f.get("detail_zh") or f["detail_zh"] not in text:
+            sys.exit(f"{path}: no detail_zh of {f['rule']}")
+        if f["detail"] in text:
+            sys.exit(f"{path}: the English detail of {f['rule']}")
+EOF
+    fail "drone: a finding's sentence is not the rules' Chinese one"

@@ -255,6 +255,19 @@ for s in "核验通过：证据完整性已证明" \
 done
 grep -q 'VERIFIED\|Proven:\|unaltered' "$W/zh.out" &&
     fail "zh: English sentences in the Chinese report"
+# Each finding in Chinese: the rules' detail_zh (passed through in the
+# JSON report), never the English detail.
+python3 - "$W/goodjson.out" "$W/zh.out" <<'EOF2' ||
+import json, sys
+r = json.load(open(sys.argv[1]))
+zh = open(sys.argv[2], encoding="utf-8").read()
+for f in r["findings"]:
+    if not f.get("detail_zh") or f["detail_zh"] not in zh:
+        sys.exit("no detail_zh of %s in the zh report" % f["rule"])
+    if f["detail"] in zh:
+        sys.exit("the English detail of %s in the zh report" % f["rule"])
+EOF2
+    fail "zh: a finding's sentence is not the rules' Chinese one"
 "$CUSTOS_VERIFY" bundle --lang fr --key "$KEY" "$GOOD" >/dev/null 2>"$W/fr.err"
 expect_eq "--lang fr: usage exit" 2 "$?"
 grep -qF -- "--lang takes zh or en" "$W/fr.err" || fail "--lang fr: $(cat "$W/fr.err")"
@@ -441,7 +454,8 @@ usage nobundle "needs a BUNDLE" bundle --key "$KEY"
 usage badopt "does not take --frobnicate" bundle --key "$KEY" --frobnicate "$GOOD"
 usage missingbundle "cannot read bundle $W/nonexistent" bundle --key "$KEY" "$W/nonexistent"
 usage missingkey "cannot read key file $W/nokey" bundle --key "$W/nokey" "$GOOD"
-usage badkey "not a C2SP verifier key" bundle --key "$GOOD/MANIFEST.json" "$GOOD"
+printf '{"not": "a key"}\n' >"$W/notakey"
+usage badkey "not a C2SP verifier key" bundle --key "$W/notakey" "$GOOD"
 usage missingca "cannot read --tsa-ca" bundle --key "$KEY" --tsa-ca "$W/noca.pem" "$GOOD"
 
 echo "bundle_tamper: ok"

@@ -231,8 +231,9 @@ make_golden() {
 	mkdir -p "$W/calendar" "$W/dock" "$W/prep" || fail "mkdir"
 	# One calendar file: custos export lists calendar_dir's files in
 	# directory order, which is the file system's, not the bundle's.
-	cp "$(ls "$E2E_CAL"/cn-*.cal | sort | tail -n 1)" "$W/calendar/" ||
-	    fail "copy the calendar"
+	# The project's, never a test placeholder (tests/e2e/lib.sh).
+	cp "$(ls "$E2E_CAL_PROJECT"/cn-*.cal | sort | tail -n 1)" \
+	    "$W/calendar/" || fail "copy the calendar"
 	# The TSA's certificates for 100 years: a fixture must not expire.
 	TSA_DIR=$W/tsa
 	MKTSA_DAYS=36500 MKTSA_CA_CN="Custos golden CA" \

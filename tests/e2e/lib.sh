@@ -70,13 +70,75 @@ expect_in() {
 	esac
 }
 
-# The project's working-day calendar, for stations of tests that do not
-# bring their own beside the config file; the folder of these helpers and
-# tests/tools.  The scripts sourcing this file are two folders below the
-# top (tests/e2e, tests/fault).
+# The folder of these helpers and tests/tools.  The scripts sourcing this
+# file are two folders below the top (tests/e2e, tests/fault).
 E2E_TOP=$(cd "$(dirname "$0")/../.." && pwd)
-E2E_CAL=$E2E_TOP/conf/calendar
 E2E_DIR=$E2E_TOP/tests/e2e
+
+# The working-day calendar of stations of tests that do not bring their
+# own.  E2E_CAL_PROJECT is the project's (conf/calendar), the one tests
+# of the calendar itself use.  E2E_CAL is the one the other stations use:
+# the project's, or, when its last year ends within E2E_CAL_DAYS (60)
+# days of today (Beijing), a copy of it with a test placeholder for each
+# year after it up to that day (E2E_CAL_PLACEHOLDER=1 forces one year),
+# so that a test creating an inspection "now" gets its deadlines whatever
+# the date.  E2E_CAL_PLACEHOLDERS lists the placeholder years (empty when
+# there are none).  The next year's official arrangement is not guessed:
+# the placeholder works every Monday to Friday and says it is a test
+# file; it never leaves the test's scratch directory.
+E2E_CAL_PROJECT=$E2E_TOP/conf/calendar
+E2E_CAL_DAYS=${E2E_CAL_DAYS:-60}
+
+# e2e_cal_years: sets E2E_CAL_PLACEHOLDERS from the project's files and
+# today's date.
+e2e_cal_years() {
+	_ec_last=$(ls "$E2E_CAL_PROJECT" | sed -n 's/^cn-\([0-9]\{4\}\)\.cal$/\1/p' |
+	    sort -n | tail -n 1)
+	[ -n "$_ec_last" ] || fail "no cn-YYYY.cal in $E2E_CAL_PROJECT"
+	_ec_to=$(TZ=Asia/Shanghai date -d "+$E2E_CAL_DAYS days" +%Y) ||
+	    fail "date"
+	[ "${E2E_CAL_PLACEHOLDER:-0}" = 1 ] && [ "$_ec_to" -le "$_ec_last" ] &&
+	    _ec_to=$((_ec_last + 1))
+	_ec_list=
+	_ec_y=$((_ec_last + 1))
+	while [ "$_ec_y" -le "$_ec_to" ]; do
+		_ec_list="$_ec_list $_ec_y"
+		_ec_y=$((_ec_y + 1))
+	done
+	E2E_CAL_PLACEHOLDERS=${_ec_list# }
+	E2E_CAL_LAST=$_ec_last
+}
+
+# e2e_cal_placeholders DIR: writes the placeholder years' files into DIR
+# (a calendar directory) and says so on stdout.
+e2e_cal_placeholders() {
+	for _ec_y in $E2E_CAL_PLACEHOLDERS; do
+		[ -e "$1/cn-$_ec_y.cal" ] &&
+		    ! grep -q '^# TEST PLACEHOLDER' "$1/cn-$_ec_y.cal" &&
+		    fail "$1/cn-$_ec_y.cal exists and is not a test placeholder"
+		cat >"$1/cn-$_ec_y.cal" <<EOCAL || fail "write $1/cn-$_ec_y.cal"
+# TEST PLACEHOLDER for $_ec_y: NOT the official arrangement.  Written by
+# tests/e2e/lib.sh for a test's station, conf/calendar ending
+# $E2E_CAL_LAST-12-31: every Monday to Friday is a working day, there are
+# no holidays and no weekend days worked.  Never install it or copy it
+# into conf/calendar.
+year $_ec_y
+EOCAL
+		echo "note: calendar: test placeholder cn-$_ec_y.cal in $1" \
+		    "(not the official arrangement; conf/calendar ends" \
+		    "$E2E_CAL_LAST-12-31)"
+	done
+}
+
+e2e_cal_years
+E2E_CAL=$E2E_CAL_PROJECT
+if [ -n "$E2E_CAL_PLACEHOLDERS" ]; then
+	E2E_CAL=$W/e2e-calendar
+	mkdir -p "$E2E_CAL" &&
+	    cp "$E2E_CAL_PROJECT"/cn-*.cal "$E2E_CAL/" ||
+	    fail "copy the calendar to $E2E_CAL"
+	e2e_cal_placeholders "$E2E_CAL"
+fi
 
 # write_conf [PROFILE [CALENDAR-LINE]]: the station's config; without a
 # CALENDAR-LINE, the project's calendar unless $W/calendar is there.

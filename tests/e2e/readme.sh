@@ -162,6 +162,10 @@ _rr_try() {
 step "a fresh checkout: conf/, build/ of the programs under test"
 mkdir -p "$CO/build" || fail "mkdir $CO/build"
 cp -R "$E2E_TOP/conf" "$CO/conf" || fail "copy conf/"
+# Near the end of the calendar's last year, a test placeholder for the
+# next one (tests/e2e/lib.sh), so that the walk-through's deadlines are
+# computed whatever the date; it says so.
+e2e_cal_placeholders "$CO/conf/calendar"
 ln -s "$CUSTOSD" "$CO/build/custosd" &&
     ln -s "$CUSTOS" "$CO/build/custos" &&
     ln -s "$CUSTOS_VERIFY" "$CO/build/custos-verify" || fail "link build/"

@@ -5,7 +5,11 @@
 # Environment: CUSTOSD and CUSTOS (the binaries under test; required),
 # MKBUNDLE_TSA (1, the default: the station has a real RFC 3161 TSA,
 # "openssl ts -reply" behind tests/tools/tsa_server.py; 0: no TSA and no
-# checkpoint.tsr), MKBUNDLE_PROFILE (default or sm).
+# checkpoint.tsr), MKBUNDLE_PROFILE (default or sm), MKB_KIND (the
+# camera's kind: body, the default, or drone or fixed, registered with no
+# legal and technical review), MKB_DECISION (after closing, a penalty
+# decision is served: "notice" with a credit-repair notice, "plain"
+# without one; unset: none).
 #
 # Outputs, in DIR:
 #	bundle/		the bundle as a directory (docs/bundle.md)
@@ -49,8 +53,8 @@ mkbundle_station() {
 	two_officers 闽应急执字 2099-12-31
 	c enterprise add $MKB_USCC --name 福州某化工有限公司 --risk red \
 	    >/dev/null || fail "enterprise add"
-	c camera add CAM-E01 --kind body --model DSJ-V8 >/dev/null ||
-	    fail "camera add"
+	c camera add CAM-E01 --kind "${MKB_KIND:-body}" --model DSJ-V8 \
+	    >/dev/null || fail "camera add"
 	# Not before the station's latest timestamp token (the station
 	# refuses an assignment the token proves the log did not hold).
 	c camera assign CAM-E01 --officer PA-0001 --from "$(utc 0)" \
@@ -70,6 +74,13 @@ mkbundle_station() {
 	c inspection leave "$ID" >/dev/null || fail "leave"
 	c inspection close "$ID" --result 未发现问题 >/dev/null ||
 	    fail "close"
+	case "${MKB_DECISION:-}" in
+	notice)	c inspection decision "$ID" --number 闽应急罚〔2026〕1号 \
+		    --penalty 警告 --credit-notice 闽应急信修告〔2026〕1号 \
+		    >/dev/null || fail "decision" ;;
+	plain)	c inspection decision "$ID" --number 闽应急罚〔2026〕1号 \
+		    --penalty 警告 >/dev/null || fail "decision" ;;
+	esac
 	echo "$ID" >"$W/inspection"
 }
 

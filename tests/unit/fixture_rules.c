@@ -1,6 +1,7 @@
 /*
  * fixture_rules: the findings tests' set-up (fixture_rules.h).
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include "custos/calendar.h"
 #include "custos/err.h"
 #include "custos/rules.h"
+#include "custos/utf8.h"
 
 #include "fixture_rules.h"
 
@@ -93,6 +95,61 @@ rfx_time(const char *s)
 	return ms;
 }
 
+/*
+ * A fact of an English sentence: a run of letters, digits and ":._-+/"
+ * holding a digit or an "_" (an ID, a log index, a count, a time, a date,
+ * a rule code), less a final "." ending the sentence.  Returns its length
+ * at s, 0 when the run at s is no fact; *run is the run's length.
+ */
+static size_t
+fact_at(const char *s, size_t *run)
+{
+	size_t n = 0, fact = 0;
+
+	while (s[n] != '\0' && (isalnum((unsigned char)s[n]) ||
+	    strchr(":._-+/", s[n]) != NULL)) {
+		fact |= isdigit((unsigned char)s[n]) || s[n] == '_';
+		n++;
+	}
+	*run = n > 0 ? n : 1;
+	while (n > 0 && s[n - 1] == '.')
+		n--;
+	return fact ? n : 0;
+}
+
+void
+rfx_check_zh(const json_t *findings)
+{
+	const json_t *x;
+	const char *en, *zh, *p;
+	char fact[128];
+	size_t i, n, run, cjk;
+
+	json_array_foreach(findings, i, x) {
+		en = json_string_value(json_object_get(x, "detail"));
+		zh = json_string_value(json_object_get(x, "detail_zh"));
+		if (en == NULL || zh == NULL)
+			fail_msg("finding %zu has no detail or detail_zh", i);
+		assert_true(utf8_valid(zh, strlen(zh)));
+		/* A Chinese sentence: at least one CJK ideograph. */
+		for (p = zh, cjk = 0; *p != '\0'; p++)
+			cjk += (unsigned char)*p >= 0xe4 &&
+			    (unsigned char)*p <= 0xe9;
+		if (cjk == 0)
+			fail_msg("detail_zh is not Chinese: %s", zh);
+		for (p = en; *p != '\0'; p += run) {
+			if ((n = fact_at(p, &run)) == 0)
+				continue;
+			assert_true(n < sizeof(fact));
+			memcpy(fact, p, n);
+			fact[n] = '\0';
+			if (strstr(zh, fact) == NULL)
+				fail_msg("detail_zh lacks \"%s\" of the "
+				    "detail \"%s\": %s", fact, en, zh);
+		}
+	}
+}
+
 int
 rfx_eval(struct rfx *f, const char *now)
 {
@@ -105,9 +162,13 @@ rfx_eval(struct rfx *f, const char *now)
 		rfx_cal, rfx_time(now),
 	};
 
+	int rc;
+
 	json_decref(f->findings);
 	f->findings = NULL;
-	return rules_evaluate(&in, &f->findings);
+	if ((rc = rules_evaluate(&in, &f->findings)) == 0)
+		rfx_check_zh(f->findings);
+	return rc;
 }
 
 void

@@ -54,6 +54,14 @@ int64_t	 rfx_time(const char *s);
 /* rules_evaluate() of f at now into f->findings: returns its code. */
 int	 rfx_eval(struct rfx *f, const char *now);
 
+/*
+ * Fails the test unless every finding has "detail" and "detail_zh", the
+ * latter valid UTF-8, Chinese, and holding every fact of the former (each
+ * ID, log index, count, time, date and rule code).  rfx_eval() runs it on
+ * the findings of every evaluation that succeeds.
+ */
+void	 rfx_check_zh(const json_t *findings);
+
 /* rfx_eval() that fails the test unless it returns 0. */
 void	 rfx_eval_ok(struct rfx *f, const char *now);
 

@@ -95,6 +95,8 @@ test_two_officers(void **state)
 	rfx_entries(x, "[10]");
 	assert_non_null(strstr(json_string_value(json_object_get(x,
 	    "detail")), "1 distinct officer;"));
+	assert_non_null(strstr(json_string_value(json_object_get(x,
+	    "detail_zh")), "只有 1 名执法人员"));
 	rfx_free(&f);
 
 	rfx_visit_start(&f, "[]");
@@ -359,6 +361,8 @@ test_unreviewed_device(void **state)
 	rfx_entries(x, "[3,5,12]");
 	assert_non_null(strstr(json_string_value(json_object_get(x,
 	    "detail")), "not for penalty"));
+	assert_non_null(strstr(json_string_value(json_object_get(x,
+	    "detail_zh")), "不得用于处罚"));
 
 	/* Reviewed later: the last registration of the device counts. */
 	rfx_put(f.dev, &f.ndev, DEVICE(7, "DR-1", "drone",
@@ -488,6 +492,8 @@ test_backfill(void **state)
 	    "uncovered")), "2027-01-01");
 	assert_non_null(strstr(json_string_value(json_object_get(x,
 	    "detail")), "calendar does not cover 2027-01-01"));
+	assert_non_null(strstr(json_string_value(json_object_get(x,
+	    "detail_zh")), "工作日历未覆盖 2027-01-01"));
 	rfx_free(&f);
 }
 

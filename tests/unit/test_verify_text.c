@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "tools/verify/verify_text.h"
 
 static void
@@ -59,12 +61,43 @@ test_languages(void **state)
 	    "被改动"));
 }
 
+/*
+ * A finding's sentence: detail_zh in Chinese, detail in English; without
+ * detail_zh (an older station's finding) the cited entries and the
+ * English marked as such; cut short only between characters.
+ */
+static void
+test_finding(void **state)
+{
+	json_t *f = json_pack("{s:s, s:s, s:s, s:[ii]}", "rule",
+	    "not_closed", "detail",
+	    "The inspection left the site and is not closed.", "detail_zh",
+	    "本次检查已离开现场，尚未结案。", "entries", 11, 13);
+	char buf[256], small[8];
+
+	(void)state;
+	assert_non_null(f);
+	assert_string_equal(verify_text_finding(VT_ZH, f, buf, sizeof(buf)),
+	    "本次检查已离开现场，尚未结案。");
+	assert_string_equal(verify_text_finding(VT_EN, f, buf, sizeof(buf)),
+	    "The inspection left the site and is not closed.");
+	/* 7 bytes of room: two 3-byte characters, never half of one. */
+	assert_string_equal(verify_text_finding(VT_ZH, f, small,
+	    sizeof(small)), "本次");
+	assert_int_equal(json_object_del(f, "detail_zh"), 0);
+	assert_string_equal(verify_text_finding(VT_ZH, f, buf, sizeof(buf)),
+	    "涉及条目 #11, #13；工作站只给出英文说明：The inspection left "
+	    "the site and is not closed.");
+	json_decref(f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables_agree),
 		cmocka_unit_test(test_languages),
+		cmocka_unit_test(test_finding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

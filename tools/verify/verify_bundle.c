@@ -44,6 +44,7 @@
 #include "verify_bundle.h"
 #include "verify_html.h"
 #include "verify_int.h"
+#include "verify_timeline.h"
 #include "verify_util.h"
 
 #define PROG		"custos-verify"
@@ -319,7 +320,7 @@ static void
 print_findings(FILE *f, enum vt_lang l, const json_t *report)
 {
 	const json_t *fi = json_object_get(report, "findings"), *x;
-	char buf[2048];
+	char buf[2048], detail[1536];
 	size_t i;
 
 	fputc('\n', f);
@@ -329,7 +330,7 @@ print_findings(FILE *f, enum vt_lang l, const json_t *report)
 	json_array_foreach(fi, i, x)
 		linef(f, "  - ", buf, sizeof(buf), "%s [%s]: %s",
 		    verify_text_rule(l, sget(x, "rule")), sget(x, "rule"),
-		    sget(x, "detail"));
+		    verify_text_finding(l, x, detail, sizeof(detail)));
 	json_array_foreach(json_object_get(report, "notes"), i, x)
 		line(f, verify_text_get(l, VT_TX_NOTE),
 		    json_string_value(x) ? json_string_value(x) : "");
@@ -776,7 +777,7 @@ verify_timeline_main(int argc, char **argv)
 	} else {
 		printf("%s\n", verify_text_get(o.vlang, v == NULL ?
 		    VT_TL_UNVERIFIED : VT_TL_PROVEN_ONLY));
-		timeline_print(stdout, tl);
+		verify_timeline_print(stdout, tl, o.vlang);
 		json_array_foreach(notes, i, x)
 			line(stdout, verify_text_get(o.vlang, VT_TX_NOTE),
 			    json_string_value(x) ? json_string_value(x) : "");

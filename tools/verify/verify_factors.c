@@ -22,6 +22,7 @@
 
 #include "verify_bundle.h"
 #include "verify_int.h"
+#include "verify_timeline.h"
 
 /*
  * Findings and timeline: from the proven entries only.
@@ -88,7 +89,8 @@ vb_findings_and_timeline(struct vb *v)
 			vb_say(v, notes, tr(v, VT_NOTE_FINDINGS),
 			    custos_strerror(rc));
 		if ((rc = timeline_build(&v->ev, findings, &tl)) ==
-		    CUSTOS_ERR_NOMEM)
+		    CUSTOS_ERR_NOMEM || (rc == 0 &&
+		    (rc = verify_timeline_lang(tl, v->lang)) != 0))
 			goto out;
 		if (rc != 0)
 			vb_say(v, notes, tr(v, VT_NOTE_TIMELINE),

@@ -76,6 +76,7 @@ enum cell {
 	CELL_DRIFT,	/* milliseconds, signed, or a dash */
 	CELL_SOURCE,	/* usb, upload, live as words */
 	CELL_RULE,	/* a finding's rule: its label and code */
+	CELL_FINDING,	/* a finding's sentence, verify_text_finding() */
 	CELL_OFFICER	/* officer ID and name */
 };
 

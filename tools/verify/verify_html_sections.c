@@ -133,7 +133,7 @@ static const struct table events_table = { "events", VT_H_NO_TIMELINE,
 	0, VT_H_NO_TIMELINE, 0, {
 	{ NULL, VT_H_TL_TIME, "time", CELL_TIME },
 	{ "#", VT_NMSGS, "index", CELL_INDEX },
-	{ NULL, VT_H_KIND, "kind", CELL_MONO },
+	{ NULL, VT_H_KIND, "label", CELL_TEXT },
 	{ NULL, VT_H_WHAT, "text", CELL_TEXT },
 	{ NULL, VT_NMSGS, NULL, CELL_TEXT } } };
 
@@ -149,7 +149,7 @@ static const struct table gaps_table = { "gaps", VT_H_NO_GAPS,
 static const struct table findings_table = { "findings", VT_H_NO_FINDINGS,
 	1, VT_H_NO_FINDINGS_DATA, 0, {
 	{ NULL, VT_H_RULE, "rule", CELL_RULE },
-	{ NULL, VT_H_DETAIL, "detail", CELL_TEXT },
+	{ NULL, VT_H_DETAIL, "detail", CELL_FINDING },
 	{ NULL, VT_H_ENTRIES, "entries", CELL_ENTRIES },
 	{ NULL, VT_NMSGS, NULL, CELL_TEXT } } };
 

@@ -139,6 +139,7 @@ cell_body(const struct page *p, const json_t *x, const struct column *c)
 	const json_t *v = json_object_get(x, c->key), *e;
 	const char *s = json_string_value(v);
 	FILE *f = p->f;
+	char buf[2048];
 	size_t j;
 
 	switch (c->kind) {
@@ -213,6 +214,9 @@ cell_body(const struct page *p, const json_t *x, const struct column *c)
 		fputs("<br><span class=\"mono note\">", f);
 		html_esc(f, s);
 		fputs("</span>", f);
+		break;
+	case CELL_FINDING:
+		html_esc(f, verify_text_finding(p->lang, x, buf, sizeof(buf)));
 		break;
 	case CELL_OFFICER:
 		html_esc(f, s);

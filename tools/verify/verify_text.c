@@ -2,8 +2,12 @@
  * verify_text: picks a message from the table of a language and checks
  * that the tables agree (verify_text.h).
  */
+#include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "custos/entry_type.h"
 #include "verify_text.h"
 
 const char *
@@ -110,6 +114,111 @@ verify_text_rule(enum vt_lang lang, const char *s)
 	const char *l = lookup(lang, t, s);
 
 	return l == s ? verify_text_get(lang, VT_R_OTHER) : l;
+}
+
+const char *
+verify_text_entry_type(enum vt_lang lang, const char *type)
+{
+	static const struct code t[] = {
+		{ ENTRY_STATION_STARTED, VT_ET_STATION_STARTED },
+		{ ENTRY_STATION_STOPPED, VT_ET_STATION_STOPPED },
+		{ ENTRY_KEY_ROTATED, VT_ET_KEY_ROTATED },
+		{ ENTRY_OFFICER_ADDED, VT_ET_OFFICER_ADDED },
+		{ ENTRY_ENTERPRISE_ADDED, VT_ET_ENTERPRISE_ADDED },
+		{ ENTRY_ENTERPRISE_RISK, VT_ET_ENTERPRISE_RISK },
+		{ ENTRY_DEVICE_REGISTERED, VT_ET_DEVICE_REGISTERED },
+		{ ENTRY_CAMERA_ASSIGNED, VT_ET_CAMERA_ASSIGNED },
+		{ ENTRY_INSPECTION_REGISTERED, VT_ET_INSPECTION_REGISTERED },
+		{ ENTRY_INSPECTION_EMERGENCY, VT_ET_INSPECTION_EMERGENCY },
+		{ ENTRY_INSPECTION_BACKFILLED, VT_ET_INSPECTION_BACKFILLED },
+		{ ENTRY_INSPECTION_ENTERED, VT_ET_INSPECTION_ENTERED },
+		{ ENTRY_INSPECTION_LEFT, VT_ET_INSPECTION_LEFT },
+		{ ENTRY_INSPECTION_GAP_REASON, VT_ET_INSPECTION_GAP_REASON },
+		{ ENTRY_INSPECTION_CLOSED, VT_ET_INSPECTION_CLOSED },
+		{ ENTRY_INSPECTION_VIEWED, VT_ET_INSPECTION_VIEWED },
+		{ ENTRY_ENTERPRISE_FEEDBACK, VT_ET_ENTERPRISE_FEEDBACK },
+		{ ENTRY_REVIEW_RECORDED, VT_ET_REVIEW_RECORDED },
+		{ ENTRY_BUNDLE_EXPORTED, VT_ET_BUNDLE_EXPORTED },
+		{ ENTRY_DECISION_SERVED, VT_ET_DECISION_SERVED },
+		{ ENTRY_CREDIT_REPAIR_APPLIED, VT_ET_CREDIT_REPAIR_APPLIED },
+		{ ENTRY_CREDIT_REPAIR_ANSWERED, VT_ET_CREDIT_REPAIR_ANSWERED },
+		{ ENTRY_SEGMENT_SEALED, VT_ET_SEGMENT_SEALED },
+		{ ENTRY_DOCUMENT_SEALED, VT_ET_DOCUMENT_SEALED },
+		{ ENTRY_DOCK_SESSION, VT_ET_DOCK_SESSION },
+		{ ENTRY_LIVE_GAP, VT_ET_LIVE_GAP },
+		{ ENTRY_EVIDENCE_LINKED, VT_ET_EVIDENCE_LINKED },
+		{ ENTRY_EVIDENCE_UNLINKED, VT_ET_EVIDENCE_UNLINKED },
+		{ ENTRY_OBJECT_DELETED, VT_ET_OBJECT_DELETED },
+		{ NULL, VT_ET_OTHER }
+	};
+
+	return lookup(lang, t, type);
+}
+
+const char *
+verify_text_word(enum vt_lang lang, const char *s)
+{
+	static const struct code t[] = {
+		{ "onsite", VT_C_ONSITE }, { "offsite", VT_C_OFFSITE },
+		{ "drone", VT_C_DRONE }, { "approved", VT_C_APPROVED },
+		{ "returned", VT_C_RETURNED }, { "granted", VT_C_GRANTED },
+		{ "refused", VT_C_REFUSED }, { NULL, VT_C_ONSITE }
+	};
+
+	return lookup(lang, t, s);
+}
+
+/* Cuts s (len bytes, NUL-terminated) back to a whole UTF-8 character. */
+static void
+utf8_trim(char *s, size_t len)
+{
+	size_t n = strlen(s), k;
+
+	if (n + 1 < len || n == 0)
+		return;
+	for (k = n; k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80; k--)
+		;
+	/* k - 1 is the lead byte of the last character: keep it whole. */
+	if (k > 0 && (unsigned char)s[k - 1] >= 0xc0) {
+		unsigned char c = (unsigned char)s[k - 1];
+		size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+
+		if (n - (k - 1) < want)
+			s[k - 1] = '\0';
+	}
+}
+
+const char *
+verify_text_finding(enum vt_lang lang, const json_t *f, char *buf,
+    size_t len)
+{
+	const char *en = json_string_value(json_object_get(f, "detail"));
+	const char *zh = json_string_value(json_object_get(f, "detail_zh"));
+	const json_t *e;
+	char ents[256];
+	size_t i;
+	int o = 0;
+
+	if (len == 0)
+		return buf;
+	if (en == NULL)
+		en = "";
+	ents[0] = '\0';
+	if (lang == VT_EN || zh != NULL) {
+		snprintf(buf, len, "%s", lang == VT_EN ? en : zh);
+		utf8_trim(buf, len);
+		return buf;
+	}
+	json_array_foreach(json_object_get(f, "entries"), i, e)
+		if (o >= 0 && (size_t)o < sizeof(ents))
+			o += snprintf(ents + o, sizeof(ents) - (size_t)o,
+			    "%s#%lld", i > 0 ? ", " : "",
+			    (long long)json_integer_value(e));
+	snprintf(buf, len, verify_text_get(lang, VT_TX_FINDING_EN),
+	    ents[0] != '\0' ? ents : verify_text_get(lang, VT_TX_NO_ENTRIES),
+	    en);
+	utf8_trim(buf, len);
+	return buf;
 }
 
 /*

@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 enum vt_lang {
 	VT_ZH = 0,
 	VT_EN,
@@ -254,6 +256,8 @@ enum vt_msg {
 	VT_TX_FINDINGS,
 	VT_TX_STRICT,
 	VT_TX_NOTE,
+	VT_TX_FINDING_EN,
+	VT_TX_NO_ENTRIES,
 	VT_TX_VERIFIED,
 	VT_TX_NOT_VERIFIED,
 	VT_TL_UNVERIFIED,
@@ -376,6 +380,99 @@ enum vt_msg {
 	VT_H_FOOTER,
 	VT_H_ART12,
 
+	/* Timeline: entry types, codes, sentences, the printed timeline. */
+	VT_ET_STATION_STARTED,
+	VT_ET_STATION_STOPPED,
+	VT_ET_KEY_ROTATED,
+	VT_ET_OFFICER_ADDED,
+	VT_ET_ENTERPRISE_ADDED,
+	VT_ET_ENTERPRISE_RISK,
+	VT_ET_DEVICE_REGISTERED,
+	VT_ET_CAMERA_ASSIGNED,
+	VT_ET_INSPECTION_REGISTERED,
+	VT_ET_INSPECTION_EMERGENCY,
+	VT_ET_INSPECTION_BACKFILLED,
+	VT_ET_INSPECTION_ENTERED,
+	VT_ET_INSPECTION_LEFT,
+	VT_ET_INSPECTION_GAP_REASON,
+	VT_ET_INSPECTION_CLOSED,
+	VT_ET_INSPECTION_VIEWED,
+	VT_ET_ENTERPRISE_FEEDBACK,
+	VT_ET_REVIEW_RECORDED,
+	VT_ET_BUNDLE_EXPORTED,
+	VT_ET_DECISION_SERVED,
+	VT_ET_CREDIT_REPAIR_APPLIED,
+	VT_ET_CREDIT_REPAIR_ANSWERED,
+	VT_ET_SEGMENT_SEALED,
+	VT_ET_DOCUMENT_SEALED,
+	VT_ET_DOCK_SESSION,
+	VT_ET_LIVE_GAP,
+	VT_ET_EVIDENCE_LINKED,
+	VT_ET_EVIDENCE_UNLINKED,
+	VT_ET_OBJECT_DELETED,
+	VT_ET_OTHER,
+	VT_C_ONSITE,
+	VT_C_OFFSITE,
+	VT_C_DRONE,
+	VT_C_APPROVED,
+	VT_C_RETURNED,
+	VT_C_GRANTED,
+	VT_C_REFUSED,
+	VT_TS_REGISTERED,
+	VT_TS_PLANNED,
+	VT_TS_EMERGENCY,
+	VT_TS_NOT_COVERED,
+	VT_TS_ENTERED,
+	VT_TS_LEFT,
+	VT_TS_LINKED_AUTO,
+	VT_TS_LINKED_HAND,
+	VT_TS_OF_CAMERA,
+	VT_TS_COLON,
+	VT_TS_SEMI,
+	VT_TS_UNLINKED,
+	VT_TS_DOCUMENT,
+	VT_TS_BACKFILLED,
+	VT_TS_BACKFILLED_LATE,
+	VT_TS_GAP_REASON,
+	VT_TS_CLOSED,
+	VT_TS_DEADLINE,
+	VT_TS_REVIEW,
+	VT_TS_FEEDBACK,
+	VT_TS_EXPORTED,
+	VT_TS_BY,
+	VT_TS_VIEWED,
+	VT_TS_DECISION,
+	VT_TS_NOTICE,
+	VT_TS_NO_NOTICE,
+	VT_TS_CREDIT_APPLIED,
+	VT_TS_CREDIT_ANSWERED,
+	VT_TS_LATE,
+	VT_TS_FOOTAGE,
+	VT_TS_CARRIED,
+	VT_TS_DURATION,
+	VT_TS_MTIME,
+	VT_TS_NOT_AV,
+	VT_TS_NOT_LINKED,
+	VT_TS_BEIJING_TIME,
+	VT_TP_HEADER,
+	VT_TP_NOT_TIME,
+	VT_TP_NO_STEPS,
+	VT_TP_COVERAGE,
+	VT_TP_COVER,
+	VT_TP_UNLINKED,
+	VT_TP_NO_FOOTAGE,
+	VT_TP_GAPS,
+	VT_TP_EXPLAINED,
+	VT_TP_UNEXPLAINED,
+	VT_TP_GAP,
+	VT_TP_NONE,
+	VT_TP_FINDINGS,
+	VT_TP_ENTRIES,
+	VT_TP_CLOCK,
+	VT_TP_AHEAD,
+	VT_TP_BEHIND,
+	VT_TP_CLOCK_UNKNOWN,
+
 	VT_NMSGS
 };
 
@@ -407,6 +504,27 @@ const char	*verify_text_verdict(enum vt_lang lang, const char *s);
 const char	*verify_text_source(enum vt_lang lang, const char *s);
 const char	*verify_text_kind(enum vt_lang lang, const char *s);
 const char	*verify_text_rule(enum vt_lang lang, const char *s);
+
+/*
+ * The sentence of finding f (rules.h) in lang, written into buf (len
+ * bytes, truncated on a UTF-8 boundary) and returned: in English its
+ * "detail"; in Chinese its "detail_zh", or, for a finding that has none
+ * (one computed by an older station), the log entries it cites and its
+ * English "detail" marked as the station's English text.
+ */
+const char	*verify_text_finding(enum vt_lang lang, const json_t *f,
+		    char *buf, size_t len);
+
+/*
+ * The name in lang of a log entry type (every ENTRY_* of
+ * custos/entry_type.h), and of a code an entry holds (inspection method
+ * onsite, offsite, drone; review result approved, returned;
+ * credit-repair result granted, refused).  An unknown type or code is
+ * returned as it is (the caller may show it with VT_ET_OTHER).  Never
+ * NULL; s may be NULL.
+ */
+const char	*verify_text_entry_type(enum vt_lang lang, const char *type);
+const char	*verify_text_word(enum vt_lang lang, const char *s);
 
 /*
  * Checks both tables: every message is set, and its printf conversions

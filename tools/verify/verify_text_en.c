@@ -511,6 +511,10 @@ const char *const verify_text_en[VT_NMSGS] = {
 	    "; failing under --strict",
 	[VT_TX_NOTE] =
 	    "note: ",
+	[VT_TX_FINDING_EN] =
+	    "entries %s; the station's English text: %s",
+	[VT_TX_NO_ENTRIES] =
+	    "none",
 	[VT_TX_VERIFIED] =
 	    "VERIFIED: integrity proven",
 	[VT_TX_NOT_VERIFIED] =
@@ -750,7 +754,7 @@ const char *const verify_text_en[VT_NMSGS] = {
 	[VT_H_RULE] =
 	    "Rule",
 	[VT_H_DETAIL] =
-	    "Detail (the station's words)",
+	    "Explanation",
 	[VT_H_ENTRIES] =
 	    "Entries",
 	[VT_H_NO_FINDINGS] =
@@ -762,4 +766,190 @@ const char *const verify_text_en[VT_NMSGS] = {
 	    "nothing from elsewhere.",
 	[VT_H_ART12] =
 	    "Audio and video evidence (Art. 12)",
+	[VT_ET_STATION_STARTED] =
+	    "station started",
+	[VT_ET_STATION_STOPPED] =
+	    "station stopped",
+	[VT_ET_KEY_ROTATED] =
+	    "signing key rotated",
+	[VT_ET_OFFICER_ADDED] =
+	    "officer added",
+	[VT_ET_ENTERPRISE_ADDED] =
+	    "enterprise added",
+	[VT_ET_ENTERPRISE_RISK] =
+	    "enterprise risk level",
+	[VT_ET_DEVICE_REGISTERED] =
+	    "device registered",
+	[VT_ET_CAMERA_ASSIGNED] =
+	    "camera assigned",
+	[VT_ET_INSPECTION_REGISTERED] =
+	    "inspection registered",
+	[VT_ET_INSPECTION_EMERGENCY] =
+	    "emergency inspection",
+	[VT_ET_INSPECTION_BACKFILLED] =
+	    "registration back-filled",
+	[VT_ET_INSPECTION_ENTERED] =
+	    "entered the site",
+	[VT_ET_INSPECTION_LEFT] =
+	    "left the site",
+	[VT_ET_INSPECTION_GAP_REASON] =
+	    "footage gap explained",
+	[VT_ET_INSPECTION_CLOSED] =
+	    "closed",
+	[VT_ET_INSPECTION_VIEWED] =
+	    "viewed",
+	[VT_ET_ENTERPRISE_FEEDBACK] =
+	    "enterprise feedback",
+	[VT_ET_REVIEW_RECORDED] =
+	    "legal review",
+	[VT_ET_BUNDLE_EXPORTED] =
+	    "bundle exported",
+	[VT_ET_DECISION_SERVED] =
+	    "penalty decision served",
+	[VT_ET_CREDIT_REPAIR_APPLIED] =
+	    "credit repair applied for",
+	[VT_ET_CREDIT_REPAIR_ANSWERED] =
+	    "credit repair answered",
+	[VT_ET_SEGMENT_SEALED] =
+	    "footage",
+	[VT_ET_DOCUMENT_SEALED] =
+	    "document sealed",
+	[VT_ET_DOCK_SESSION] =
+	    "dock session",
+	[VT_ET_LIVE_GAP] =
+	    "live gap",
+	[VT_ET_EVIDENCE_LINKED] =
+	    "evidence linked",
+	[VT_ET_EVIDENCE_UNLINKED] =
+	    "evidence unlinked",
+	[VT_ET_OBJECT_DELETED] =
+	    "object deleted",
+	[VT_ET_OTHER] =
+	    "other (%s)",
+	[VT_C_ONSITE] =
+	    "on-site inspection",
+	[VT_C_OFFSITE] =
+	    "off-site inspection",
+	[VT_C_DRONE] =
+	    "drone patrol",
+	[VT_C_APPROVED] =
+	    "approved",
+	[VT_C_RETURNED] =
+	    "returned",
+	[VT_C_GRANTED] =
+	    "granted",
+	[VT_C_REFUSED] =
+	    "refused",
+	[VT_TS_REGISTERED] =
+	    "registered: enterprise %s, officers %s, method %s, basis %s,"
+	    " content %s",
+	[VT_TS_PLANNED] =
+	    ", planned %s",
+	[VT_TS_EMERGENCY] =
+	    "emergency inspection, entered without registration: enterprise "
+	    "%s, officers %s, method %s; back-fill due %s",
+	[VT_TS_NOT_COVERED] =
+	    "unknown (calendar does not cover %s)",
+	[VT_TS_ENTERED] =
+	    "the officers entered the site",
+	[VT_TS_LEFT] =
+	    "the officers left the site",
+	[VT_TS_LINKED_AUTO] =
+	    "segment %s%s linked automatically",
+	[VT_TS_LINKED_HAND] =
+	    "segment %s%s linked by the operator",
+	[VT_TS_OF_CAMERA] =
+	    " of camera %s",
+	[VT_TS_COLON] =
+	    ": %s",
+	[VT_TS_SEMI] =
+	    "; %s",
+	[VT_TS_UNLINKED] =
+	    "segment %s unlinked: %s",
+	[VT_TS_DOCUMENT] =
+	    "document sealed: %s \"%s\", %s bytes, %s",
+	[VT_TS_BACKFILLED] =
+	    "back-filled: basis %s, content %s",
+	[VT_TS_BACKFILLED_LATE] =
+	    "back-filled late: basis %s, content %s",
+	[VT_TS_GAP_REASON] =
+	    "no footage from %s to %s because: %s",
+	[VT_TS_CLOSED] =
+	    "closed: result %s",
+	[VT_TS_DEADLINE] =
+	    "; rectification deadline %s",
+	[VT_TS_REVIEW] =
+	    "legal review by %s: %s",
+	[VT_TS_FEEDBACK] =
+	    "feedback from the enterprise: %s",
+	[VT_TS_EXPORTED] =
+	    "evidence bundle exported",
+	[VT_TS_BY] =
+	    " by %s",
+	[VT_TS_VIEWED] =
+	    "viewed at the station (%s)",
+	[VT_TS_DECISION] =
+	    "penalty decision %s served: %s, at %s",
+	[VT_TS_NOTICE] =
+	    "; credit-repair notice %s served with it",
+	[VT_TS_NO_NOTICE] =
+	    "; no credit-repair notice served with it",
+	[VT_TS_CREDIT_APPLIED] =
+	    "credit-repair application received at %s: %s; answer due %s",
+	[VT_TS_CREDIT_ANSWERED] =
+	    "credit-repair application %s answered: %s, at %s",
+	[VT_TS_LATE] =
+	    " (late)",
+	[VT_TS_FOOTAGE] =
+	    "%s from camera %s%s: %s; source %s; %s",
+	[VT_TS_CARRIED] =
+	    " carried by %s",
+	[VT_TS_DURATION] =
+	    "%s s, to %s Beijing",
+	[VT_TS_MTIME] =
+	    " (times from the file's mtime: the container records none)",
+	[VT_TS_NOT_AV] =
+	    "not audio or video (%s)",
+	[VT_TS_NOT_LINKED] =
+	    "; unlinked from the inspection",
+	[VT_TS_BEIJING_TIME] =
+	    "%s Beijing",
+	[VT_TP_HEADER] =
+	    "Inspection %s: timeline (UTC, Beijing time beside it)",
+	[VT_TP_NOT_TIME] =
+	    "(not an RFC 3339 time)",
+	[VT_TP_NO_STEPS] =
+	    "(no steps)",
+	[VT_TP_COVERAGE] =
+	    "Footage coverage (by recorded start and duration):",
+	[VT_TP_COVER] =
+	    "%s s to %s, segment %s, camera %s",
+	[VT_TP_UNLINKED] =
+	    " (unlinked)",
+	[VT_TP_NO_FOOTAGE] =
+	    "(no footage)",
+	[VT_TP_GAPS] =
+	    "Gaps between entering and leaving (longer than %s s):",
+	[VT_TP_EXPLAINED] =
+	    "~ explained",
+	[VT_TP_UNEXPLAINED] =
+	    "! UNEXPLAINED",
+	[VT_TP_GAP] =
+	    "to %s (%s s)",
+	[VT_TP_NONE] =
+	    "(none)",
+	[VT_TP_FINDINGS] =
+	    "Findings:",
+	[VT_TP_ENTRIES] =
+	    " [entries %s]",
+	[VT_TP_CLOCK] =
+	    "camera clock %s %s s the station's (dock.session #%s): recorded "
+	    "%s, corrected %s",
+	[VT_TP_AHEAD] =
+	    "ahead of",
+	[VT_TP_BEHIND] =
+	    "behind",
+	[VT_TP_CLOCK_UNKNOWN] =
+	    "camera clock: not checked at docking (dock.session #%s: %s); "
+	    "recorded time as the camera gave it",
 };

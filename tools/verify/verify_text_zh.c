@@ -478,6 +478,10 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	    "；在 --strict 下视为失败",
 	[VT_TX_NOTE] =
 	    "注：",
+	[VT_TX_FINDING_EN] =
+	    "涉及条目 %s；工作站只给出英文说明：%s",
+	[VT_TX_NO_ENTRIES] =
+	    "无",
 	[VT_TX_VERIFIED] =
 	    "核验通过：证据完整性已证明",
 	[VT_TX_NOT_VERIFIED] =
@@ -713,7 +717,7 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	[VT_H_RULE] =
 	    "规则",
 	[VT_H_DETAIL] =
-	    "说明（日志原文）",
+	    "说明",
 	[VT_H_ENTRIES] =
 	    "条目",
 	[VT_H_NO_FINDINGS] =
@@ -724,4 +728,189 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	    "由 custos-verify 生成；本页不含脚本，不引用外部资源。",
 	[VT_H_ART12] =
 	    "录音录像证据说明（第十二条）",
+	[VT_ET_STATION_STARTED] =
+	    "工作站启动",
+	[VT_ET_STATION_STOPPED] =
+	    "工作站停止",
+	[VT_ET_KEY_ROTATED] =
+	    "签名密钥轮换",
+	[VT_ET_OFFICER_ADDED] =
+	    "登记执法人员",
+	[VT_ET_ENTERPRISE_ADDED] =
+	    "登记企业",
+	[VT_ET_ENTERPRISE_RISK] =
+	    "企业风险等级",
+	[VT_ET_DEVICE_REGISTERED] =
+	    "登记执法记录设备",
+	[VT_ET_CAMERA_ASSIGNED] =
+	    "记录仪分配",
+	[VT_ET_INSPECTION_REGISTERED] =
+	    "登记检查",
+	[VT_ET_INSPECTION_EMERGENCY] =
+	    "紧急检查",
+	[VT_ET_INSPECTION_BACKFILLED] =
+	    "补录登记",
+	[VT_ET_INSPECTION_ENTERED] =
+	    "进入现场",
+	[VT_ET_INSPECTION_LEFT] =
+	    "离开现场",
+	[VT_ET_INSPECTION_GAP_REASON] =
+	    "视频空档说明",
+	[VT_ET_INSPECTION_CLOSED] =
+	    "结案",
+	[VT_ET_INSPECTION_VIEWED] =
+	    "查看",
+	[VT_ET_ENTERPRISE_FEEDBACK] =
+	    "企业反馈",
+	[VT_ET_REVIEW_RECORDED] =
+	    "法制审核",
+	[VT_ET_BUNDLE_EXPORTED] =
+	    "导出证据包",
+	[VT_ET_DECISION_SERVED] =
+	    "送达处罚决定书",
+	[VT_ET_CREDIT_REPAIR_APPLIED] =
+	    "申请信用修复",
+	[VT_ET_CREDIT_REPAIR_ANSWERED] =
+	    "答复信用修复",
+	[VT_ET_SEGMENT_SEALED] =
+	    "视频",
+	[VT_ET_DOCUMENT_SEALED] =
+	    "封存文书",
+	[VT_ET_DOCK_SESSION] =
+	    "记录仪对接",
+	[VT_ET_LIVE_GAP] =
+	    "直播中断",
+	[VT_ET_EVIDENCE_LINKED] =
+	    "关联证据",
+	[VT_ET_EVIDENCE_UNLINKED] =
+	    "解除关联",
+	[VT_ET_OBJECT_DELETED] =
+	    "删除对象",
+	[VT_ET_OTHER] =
+	    "其他记录（%s）",
+	[VT_C_ONSITE] =
+	    "现场检查",
+	[VT_C_OFFSITE] =
+	    "非现场检查",
+	[VT_C_DRONE] =
+	    "无人机巡查",
+	[VT_C_APPROVED] =
+	    "通过",
+	[VT_C_RETURNED] =
+	    "退回",
+	[VT_C_GRANTED] =
+	    "准予修复",
+	[VT_C_REFUSED] =
+	    "不予修复",
+	[VT_TS_REGISTERED] =
+	    "登记检查：企业 %s，执法人员 %s，检查方式 %s，检查依据 %s，检查内容 "
+	    "%s",
+	[VT_TS_PLANNED] =
+	    "，计划时间 %s",
+	[VT_TS_EMERGENCY] =
+	    "紧急检查，未经登记进入现场：企业 %s，执法人员 %s，检查方式 %s；"
+	    "补录期限 %s",
+	[VT_TS_NOT_COVERED] =
+	    "未知（日历未覆盖 %s）",
+	[VT_TS_ENTERED] =
+	    "执法人员进入现场",
+	[VT_TS_LEFT] =
+	    "执法人员离开现场",
+	[VT_TS_LINKED_AUTO] =
+	    "视频段 #%s%s 自动关联到本检查",
+	[VT_TS_LINKED_HAND] =
+	    "视频段 #%s%s 由操作员关联到本检查",
+	[VT_TS_OF_CAMERA] =
+	    "（记录仪 %s）",
+	[VT_TS_COLON] =
+	    "：%s",
+	[VT_TS_SEMI] =
+	    "；%s",
+	[VT_TS_UNLINKED] =
+	    "视频段 #%s 解除与本检查的关联：%s",
+	[VT_TS_DOCUMENT] =
+	    "封存文书：%s“%s”，%s 字节，%s",
+	[VT_TS_BACKFILLED] =
+	    "补录登记：检查依据 %s，检查内容 %s",
+	[VT_TS_BACKFILLED_LATE] =
+	    "逾期补录登记：检查依据 %s，检查内容 %s",
+	[VT_TS_GAP_REASON] =
+	    "%s 至 %s 无视频，原因：%s",
+	[VT_TS_CLOSED] =
+	    "结案：结果 %s",
+	[VT_TS_DEADLINE] =
+	    "；整改期限 %s",
+	[VT_TS_REVIEW] =
+	    "法制审核（审核人 %s）：%s",
+	[VT_TS_FEEDBACK] =
+	    "企业反馈：%s",
+	[VT_TS_EXPORTED] =
+	    "导出证据包",
+	[VT_TS_BY] =
+	    "（操作人 %s）",
+	[VT_TS_VIEWED] =
+	    "在工作站查看（%s）",
+	[VT_TS_DECISION] =
+	    "送达行政处罚决定书：文号 %s，处罚内容 %s，送达时间 %s",
+	[VT_TS_NOTICE] =
+	    "；同时送达信用修复告知书 %s",
+	[VT_TS_NO_NOTICE] =
+	    "；未同时送达信用修复告知书",
+	[VT_TS_CREDIT_APPLIED] =
+	    "企业申请信用修复（收到时间 %s）：%s；答复期限 %s",
+	[VT_TS_CREDIT_ANSWERED] =
+	    "答复信用修复申请 #%s：%s，答复时间 %s",
+	[VT_TS_LATE] =
+	    "（逾期答复）",
+	[VT_TS_FOOTAGE] =
+	    "视频 %s，记录仪 %s%s：%s；来源 %s；%s",
+	[VT_TS_CARRIED] =
+	    "，佩戴人 %s",
+	[VT_TS_DURATION] =
+	    "%s 秒，结束于北京时间 %s",
+	[VT_TS_MTIME] =
+	    "（时间取自文件修改时间：容器未记录拍摄时间）",
+	[VT_TS_NOT_AV] =
+	    "不是音视频（%s）",
+	[VT_TS_NOT_LINKED] =
+	    "；已解除与本检查的关联",
+	[VT_TS_BEIJING_TIME] =
+	    "%s（北京时间）",
+	[VT_TP_HEADER] =
+	    "检查 %s 的时间线（UTC 时间，旁附北京时间）：",
+	[VT_TP_NOT_TIME] =
+	    "（不是 RFC 3339 时间）",
+	[VT_TP_NO_STEPS] =
+	    "（无步骤）",
+	[VT_TP_COVERAGE] =
+	    "视频覆盖（按记录的开始时间和时长）：",
+	[VT_TP_COVER] =
+	    "%s 秒，至 %s，视频段 #%s，记录仪 %s",
+	[VT_TP_UNLINKED] =
+	    "（已解除关联）",
+	[VT_TP_NO_FOOTAGE] =
+	    "（无视频）",
+	[VT_TP_GAPS] =
+	    "进入与离开现场之间的视频空档（长于 %s 秒）：",
+	[VT_TP_EXPLAINED] =
+	    "~ 已说明",
+	[VT_TP_UNEXPLAINED] =
+	    "! 未说明",
+	[VT_TP_GAP] =
+	    "至 %s（%s 秒）",
+	[VT_TP_NONE] =
+	    "（无）",
+	[VT_TP_FINDINGS] =
+	    "程序问题：",
+	[VT_TP_ENTRIES] =
+	    "（条目 %s）",
+	[VT_TP_CLOCK] =
+	    "记录仪时钟比工作站%s %s 秒（对接会话 #%s）：记录时间 %s，校正后 "
+	    "%s",
+	[VT_TP_AHEAD] =
+	    "快",
+	[VT_TP_BEHIND] =
+	    "慢",
+	[VT_TP_CLOCK_UNKNOWN] =
+	    "记录仪时钟：对接时未核对（对接会话 #%s：%s）；按记录仪给出的时间记录",
 };
