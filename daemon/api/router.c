@@ -16,6 +16,7 @@
 #include "decisions.h"
 #include "inspections.h"
 #include "links.h"
+#include "numbering_reason.h"
 #include "registry.h"
 #include "reply.h"
 #include "reports.h"
@@ -65,6 +66,8 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/v1/devices",		ROLE_WRITE, device_add, NULL },
 	{ HTTP_POST, "/v1/cameras/{serial}/assign", ROLE_WRITE,
 	    camera_assign, NULL },
+	{ HTTP_POST, "/v1/cameras/{serial}/numbering-reason", ROLE_WRITE,
+	    camera_numbering_reason, NULL },
 
 	{ HTTP_GET,  "/v1/inspections",		ROLE_READ,
 	    inspections_list, NULL },

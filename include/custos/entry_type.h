@@ -20,6 +20,7 @@
 #define ENTRY_ENTERPRISE_RISK		"enterprise.risk"
 #define ENTRY_DEVICE_REGISTERED		"device.registered"
 #define ENTRY_CAMERA_ASSIGNED		"camera.assigned"
+#define ENTRY_CAMERA_NUMBERING_REASON	"camera.numbering_reason"
 
 /* The inspection lifecycle (docs/inspection.md). */
 #define ENTRY_INSPECTION_REGISTERED	"inspection.registered"

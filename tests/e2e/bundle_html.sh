@@ -430,3 +430,14 @@ for path in sys.argv[2:]:
             sys.exit(f"{path}: the English detail of {f['rule']}")
 EOF
     fail "drone: a finding's sentence is not the rules' Chinese one"
+# Every sentence and label of the Chinese text report is Chinese: no run
+# of English words is left outside codes in brackets, hashes, paths, IDs,
+# times and the allow-list of names (tests/tools/english_runs.py).  The
+# same check on the English report must find runs, or it checks nothing.
+ENRUNS=$E2E_TOP/tests/tools/english_runs.py
+python3 "$ENRUNS" "$W/drone.out" >"$W/drone.en-runs" 2>&1 ||
+    fail "the Chinese report has English runs: $(head -n 10 "$W/drone.en-runs")"
+"$CUSTOS_VERIFY" bundle --lang en --key "$M2/station.vkey" \
+    --tsa-ca "$M2/tsa/ca.pem" "$B2" >"$W/drone.en.out" 2>&1
+python3 "$ENRUNS" "$W/drone.en.out" >"$W/drone.en.en-runs" 2>&1
+expect_eq "english_runs.py on the English report (exit)" 1 "$?"

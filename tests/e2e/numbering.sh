@@ -4,7 +4,9 @@
 # status and by custos audit as numbering_gap findings; across sessions
 # the numbering continues from the camera's previous docking; "none"
 # turns the check off, a regex chooses the number, and names without a
-# number give no hole and no error.
+# number give no hole and no error.  custos camera explain logs why a
+# hole is there (camera.numbering_reason); the audit says which holes are
+# explained and which are not.
 . "$(dirname "$0")/lib.sh"
 station_vars
 
@@ -40,6 +42,21 @@ for f in a["findings"]["findings"]:
         assert f["entries"] == [f["session"]], f
         print(f["camera"], f["session"], f["series"], f["missing_from"],
               f["missing_to"], f["after"], f["before"])'
+}
+
+# audit_explained: each numbering_gap finding of custos audit --json,
+# "session from to explained [reason_entry reason]" a line.
+audit_explained() {
+	c audit --json --no-objects | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["findings"]
+gaps = [f for f in a["findings"] if f["rule"] == "numbering_gap"]
+assert a["numbering_gaps_unexplained"] == sum(
+    1 for f in gaps if not f["explained"]), a
+for f in gaps:
+    print(" ".join(str(x) for x in [f["session"], f["missing_from"],
+        f["missing_to"], f["explained"]] + ([f["reason_entry"],
+        f["reason"]] if f["explained"] else [])))'
 }
 
 # conf_numbering VALUE: [dock] file_numbering = VALUE (custosd stopped).
@@ -89,6 +106,58 @@ expect_eq "audit lists both" "CAMN $s1 REC 3 3 REC0002.MP4 REC0004.MP4
 CAMN $s2 REC 5 6 REC0004.MP4 REC0007.MP4" "$(audit_gaps)"
 expect_in "audit text" "number 5 to 6 (2 files) missing" \
     "$(c audit --no-objects)"
+
+step "explaining a hole: custos camera explain, camera.numbering_reason"
+expect_eq "both unexplained" "$s1 3 3 False
+$s2 5 6 False" "$(audit_explained)"
+refused_by not_session session_not_dock_session \
+    "entry 0 is not a dock.session" \
+    c camera explain CAMN --session 0 --from 3 --to 3 --reason r
+refused_by beyond_log session_not_dock_session "no entry 99999 in the log" \
+    c camera explain CAMN --session 99999 --from 3 --to 3 --reason r
+refused_by not_in_session numbering_gap_unknown \
+    "dock session $s1 recorded no hole 5..6" \
+    c camera explain CAMN --session "$s1" --from 5 --to 6 --reason r
+refused_by wider_hole numbering_gap_unknown "recorded no hole 3..4" \
+    c camera explain CAMN --session "$s1" --from 3 --to 4 --reason r
+refused_by other_series numbering_gap_unknown "no hole 3..3 in series DSCF" \
+    c camera explain CAMN --session "$s1" --from 3 --to 3 --series DSCF \
+    --reason r
+refused_by other_camera session_other_camera \
+    "dock session $s1 is of camera CAMN, not CAMG" \
+    c camera explain CAMG --session "$s1" --from 3 --to 3 --reason r
+exits no_reason 2 c camera explain CAMN --session "$s1" --from 3 --to 3
+expect_in "usage names explain" "custos camera explain SERIAL" \
+    "$(cat "$W/no_reason.err")"
+size=$(tree_size)
+code=$(curl -s -o "$W/raw.json" -w '%{http_code}' \
+    --unix-socket "$W/control.sock" -H 'Content-Type: application/json' \
+    --data-binary "{\"session\": $s1, \"missing_from\": 3, \"missing_to\": 3}" \
+    http://localhost/v1/cameras/CAMN/numbering-reason)
+expect_eq "no reason: 400" 400 "$code"
+expect_eq "no reason: the rule and field" "field_missing missing field \"reason\"" \
+    "$(python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(j["rule"], j["error"])' "$W/raw.json")"
+expect_eq "no entry appended by a refusal" "$size" "$(tree_size)"
+why="测试录像，经队长同意在相机上删除 (test recording deleted on order)"
+exits explain 0 c camera explain CAMN --session "$s1" --from 3 --to 3 \
+    --reason "$why" --json
+r=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["index"])' \
+    "$W/explain.out")
+expect_eq "entry type" camera.numbering_reason "$(entry_field "$r" type)"
+expect_eq "entry fields" "CAMN $s1 REC 3 3 $why" "$("$CUSTOS" -c "$CONF" \
+    log entry "$r" | python3 -c 'import json, sys
+e = json.load(sys.stdin)
+print(e["camera"], e["session"], e["series"], e["missing_from"],
+      e["missing_to"], e["reason"])')"
+expect_eq "audit: 3..3 explained, 5..6 not" "$s1 3 3 True $r $why
+$s2 5 6 False" "$(audit_explained)"
+out=$(c audit --no-objects) || fail "audit: $out"
+expect_in "audit text: counts" \
+    "2 numbering gaps in dock sessions (1 unexplained)" "$out"
+expect_in "audit text: explained" "dock session $s1: numbering_gap: CAMN: series REC: number 3 missing between REC0002.MP4 and REC0004.MP4: explained (entry $r): $why" "$out"
+expect_in "audit text: unexplained" "dock session $s2: numbering_gap: CAMN: series REC: number 5 to 6 (2 files) missing between REC0004.MP4 and REC0007.MP4: unexplained" "$out"
 
 step "a third docking with the same files: no hole reported again"
 undock_volume CAMN

@@ -19,8 +19,9 @@
  *			segment with its object
  *	findings	every inspection's procedure findings (rules.h)
  *			and every hole in a camera's file numbering that a
- *			dock.session recorded (numbering_gap): reported,
- *			not integrity failures
+ *			dock.session recorded (numbering_gap), explained by
+ *			a camera.numbering_reason or not: reported, not
+ *			integrity failures
  *
  * One pass over the entries feeds parts 3 to 5; the maps it keeps are
  * jansson objects keyed by object hash, camera, inspection or index, so
@@ -368,6 +369,63 @@ pass_gap(struct audit *a, uint64_t index, const char *cam, const json_t *g)
 	    "detail", detail, "entries", (json_int_t)index));
 }
 
+/*
+ * The key of a numbering hole: the camera, the dock.session that recorded
+ * it, its series and numbers.  A camera.numbering_reason explains the hole
+ * with the same key.
+ */
+static void
+hole_key(char *buf, size_t len, const char *cam, json_int_t session,
+    const char *series, json_int_t from, json_int_t to)
+{
+	snprintf(buf, len, "%s\n%lld\n%s\n%lld\n%lld", cam ? cam : "",
+	    (long long)session, series ? series : "", (long long)from,
+	    (long long)to);
+}
+
+/* Part 6: camera.numbering_reason index explains a hole; the latest wins. */
+static void
+pass_reason(struct audit *a, uint64_t index, const json_t *e)
+{
+	char key[1024];
+
+	hole_key(key, sizeof(key), str(e, "camera"), json_integer_value(
+	    json_object_get(e, "session")), str(e, "series"),
+	    json_integer_value(json_object_get(e, "missing_from")),
+	    json_integer_value(json_object_get(e, "missing_to")));
+	json_object_set_new(a->reasons, key, json_pack("{s:s?, s:I}",
+	    "reason", str(e, "reason"), "index", (json_int_t)index));
+}
+
+/*
+ * Part 6: marks each numbering_gap finding explained (with the reason and
+ * the entry that gives it) or not.  Returns the number not explained.
+ */
+static size_t
+explain_gaps(struct audit *a)
+{
+	const json_t *r;
+	char key[1024];
+	json_t *g;
+	size_t i, n = 0;
+
+	json_array_foreach(a->gaps, i, g) {
+		hole_key(key, sizeof(key), str(g, "camera"), json_integer_value(
+		    json_object_get(g, "session")), str(g, "series"),
+		    json_integer_value(json_object_get(g, "missing_from")),
+		    json_integer_value(json_object_get(g, "missing_to")));
+		r = json_object_get(a->reasons, key);
+		json_object_set_new(g, "explained", json_boolean(r != NULL));
+		if (r == NULL) {
+			n++;
+			continue;
+		}
+		json_object_set(g, "reason", json_object_get(r, "reason"));
+		json_object_set(g, "reason_entry", json_object_get(r, "index"));
+	}
+	return n;
+}
+
 /* Part 4: a dock.session's inventory against the segments it names. */
 static void
 pass_session(struct audit *a, uint64_t index, const json_t *e)
@@ -487,6 +545,8 @@ pass_entry(struct audit *a, uint64_t index, const uint8_t *data,
 		pass_camera(a, index, e, leaf);
 	else if (strcmp(type, ENTRY_DOCK_SESSION) == 0)
 		pass_session(a, index, e);
+	else if (strcmp(type, ENTRY_CAMERA_NUMBERING_REASON) == 0)
+		pass_reason(a, index, e);
 	else if (strcmp(type, ENTRY_OBJECT_DELETED) == 0 &&
 	    (obj = hash_field(a, e, "object")) != NULL)
 		json_object_set_new(a->deleted, obj,
@@ -735,16 +795,19 @@ check_findings(struct audit *a)
 {
 	json_t *all = json_array(), *skipped = json_array(), *id;
 	int64_t now = now_ms();
-	size_t i;
+	size_t i, unexplained;
 
 	json_array_foreach(a->order, i, id) {
 		findings_of(a, json_string_value(id), now, all, skipped);
 		bar(a, "findings", i + 1, json_array_size(a->order));
 	}
 	/* The dock sessions' numbering holes, after the inspections'. */
+	unexplained = explain_gaps(a);
 	json_array_extend(all, a->gaps);
 	json_object_set_new(a->part[P_FINDINGS], "numbering_gaps",
 	    json_integer((json_int_t)json_array_size(a->gaps)));
+	json_object_set_new(a->part[P_FINDINGS], "numbering_gaps_unexplained",
+	    json_integer((json_int_t)unexplained));
 	json_object_set_new(a->part[P_FINDINGS], "inspections",
 	    json_integer((json_int_t)json_array_size(a->order)));
 	json_object_set_new(a->part[P_FINDINGS], "findings", all);
@@ -796,6 +859,7 @@ audit_free(struct audit *a)
 	json_decref(a->chains);
 	json_decref(a->order);
 	json_decref(a->gaps);
+	json_decref(a->reasons);
 	cli_state_close(&a->s);
 }
 
@@ -833,6 +897,7 @@ cli_audit(const struct config *cfg, int argc, char *argv[])
 	a.chains = json_object();
 	a.order = json_array();
 	a.gaps = json_array();
+	a.reasons = json_object();
 	if ((rc = cli_state_open(cfg, &a.s)) != 0 ||
 	    (rc = audit_run(&a)) != 0) {
 		audit_free(&a);

@@ -43,6 +43,8 @@ struct audit {
 	json_t		*order;		/* inspection IDs, first seen first */
 	json_t		*gaps;		/* numbering_gap findings of the
 					   dock sessions, in log order */
+	json_t		*reasons;	/* hole key -> {reason, index} of
+					   its latest camera.numbering_reason */
 	uint64_t	 nsegments, nsessions, nchain;
 	time_t		 drawn;		/* last progress redraw */
 };

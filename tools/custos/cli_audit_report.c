@@ -123,23 +123,31 @@ print_findings(struct audit *a)
 {
 	json_t *o = a->part[P_FINDINGS], *f, *x;
 	long long gaps = num(o, "numbering_gaps");
-	char detail[1024];
+	char detail[1024], reason[1024];
 	size_t i, k;
 
 	printf("- %-12s %lld in %lld inspection%s", "findings",
 	    (long long)json_array_size(json_object_get(o, "findings")) - gaps,
 	    num(o, "inspections"), plural(num(o, "inspections")));
 	if (gaps > 0)
-		printf(", %lld numbering gap%s in dock sessions", gaps,
-		    plural(gaps));
+		printf(", %lld numbering gap%s in dock sessions (%lld "
+		    "unexplained)", gaps, plural(gaps),
+		    num(o, "numbering_gaps_unexplained"));
 	printf(" (procedure, not integrity)\n");
 	json_array_foreach(json_object_get(o, "findings"), i, f) {
 		if (json_object_get(f, "inspection") == NULL) {
 			/* Names from cameras may hold control bytes. */
 			cli_safe_name(text(f, "detail"), detail,
 			    sizeof(detail));
-			printf("    dock session %lld: %s: %s\n",
+			printf("    dock session %lld: %s: %s: ",
 			    num(f, "session"), text(f, "rule"), detail);
+			if (json_is_true(json_object_get(f, "explained"))) {
+				cli_safe_name(text(f, "reason"), reason,
+				    sizeof(reason));
+				printf("explained (entry %lld): %s\n",
+				    num(f, "reason_entry"), reason);
+			} else
+				printf("unexplained\n");
 			continue;
 		}
 		printf("    %s: %s: %s (entries", text(f, "inspection"),

@@ -37,6 +37,9 @@ cli_inspect_usage(FILE *f)
 	    "usage: custos camera add SERIAL --kind body|drone|fixed "
 	    "[--model M] [--review REF]\n"
 	    "       custos camera assign SERIAL --officer ID [--from TIME]\n"
+	    "       custos camera explain SERIAL --session INDEX --from N "
+	    "--to N [--series S]\n"
+	    "           --reason TEXT\n"
 	    "       custos inspection register --enterprise USCC --officer ID "
 	    "--officer ID\n"
 	    "           --basis TEXT --content TEXT [--planned DATE] "
@@ -76,10 +79,25 @@ cli_inspect_usage(FILE *f)
 	    "(with its \"rule\").\n");
 }
 
+/* Whether the body member is an integer (a log index or a number). */
+static int
+is_integer(const char *member)
+{
+	static const char *const ints[] = { "segment", "application",
+	    "session", "missing_from", "missing_to", NULL };
+	size_t k;
+
+	for (k = 0; ints[k] != NULL; k++)
+		if (strcmp(member, ints[k]) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Parses "--flag VALUE" pairs named in flags (flag, member) into body.
  * "--officer" may repeat and collects into "officers"; "--segment" and
- * "--application" must be log indexes.  Returns 0 or -1.
+ * "--application", "--session" and the numbers of a numbering hole must
+ * be non-negative integers.  Returns 0 or -1.
  */
 static int
 parse_flags(int argc, char *argv[], const char *const flags[][2],
@@ -105,8 +123,7 @@ parse_flags(int argc, char *argv[], const char *const flags[][2],
 		}
 		if (json_object_get(body, flags[k][1]) != NULL)
 			return -1;
-		if (strcmp(flags[k][1], "segment") == 0 ||
-		    strcmp(flags[k][1], "application") == 0) {
+		if (is_integer(flags[k][1])) {
 			if (cli_parse_u64(argv[i + 1], &n) != 0 ||
 			    n > (unsigned long long)INT64_MAX)
 				return -1;
@@ -129,34 +146,59 @@ has(json_t *body, const char *const *need)
 	return 1;
 }
 
+/* A camera verb: its flags, the members it needs and its path's end. */
+struct camera_verb {
+	const char	 *verb;
+	const char *const (*flags)[2];
+	const char *const *need;
+	const char	 *suffix;	/* NULL: POST /v1/devices */
+};
+
+static const char *const f_add[][2] = { { "--kind", "kind" },
+    { "--model", "model" }, { "--review", "review" }, { NULL, NULL } };
+static const char *const f_assign[][2] = { { "--officer", "officer" },
+    { "--from", "from" }, { NULL, NULL } };
+static const char *const f_explain[][2] = { { "--session", "session" },
+    { "--from", "missing_from" }, { "--to", "missing_to" },
+    { "--series", "series" }, { "--reason", "reason" }, { NULL, NULL } };
+static const char *const n_add[] = { "kind", NULL };
+static const char *const n_assign[] = { "officer", NULL };
+static const char *const n_explain[] = { "session", "missing_from",
+    "missing_to", "reason", NULL };
+
+static const struct camera_verb camera_verbs[] = {
+	{ "add",	f_add,		n_add,		NULL },
+	{ "assign",	f_assign,	n_assign,	"/assign" },
+	{ "explain",	f_explain,	n_explain,	"/numbering-reason" },
+};
+
 static int
 camera(const struct config *cfg, int argc, char *argv[])
 {
-	static const char *const f_add[][2] = { { "--kind", "kind" },
-	    { "--model", "model" }, { "--review", "review" }, { NULL, NULL } };
-	static const char *const f_assign[][2] = { { "--officer", "officer" },
-	    { "--from", "from" }, { NULL, NULL } };
-	static const char *const n_add[] = { "kind", NULL };
-	static const char *const n_assign[] = { "officer", NULL };
+	const struct camera_verb *v = NULL;
 	char path[256];
 	json_t *b;
-	int add, json = cli_registry_json_flag(&argc, argv, 3);
+	size_t k;
+	int json = cli_registry_json_flag(&argc, argv, 3);
 
 	if (argc < 3 || argv[2][0] == '-' || strlen(argv[2]) > 64)
 		return usage();
-	if ((add = strcmp(argv[1], "add") == 0) == 0 &&
-	    strcmp(argv[1], "assign") != 0)
+	for (k = 0; k < sizeof(camera_verbs) / sizeof(camera_verbs[0]); k++)
+		if (strcmp(argv[1], camera_verbs[k].verb) == 0)
+			v = &camera_verbs[k];
+	if (v == NULL)
 		return usage();
-	b = add ? json_pack("{s:s}", "camera", argv[2]) : json_object();
-	if (b == NULL || parse_flags(argc - 3, argv + 3, add ? f_add :
-	    f_assign, b) != 0 || !has(b, add ? n_add : n_assign) ||
-	    (!add && cli_registry_id_path(path, sizeof(path), "/v1/cameras/",
-	    argv[2], "/assign") != 0)) {
+	b = v->suffix == NULL ? json_pack("{s:s}", "camera", argv[2]) :
+	    json_object();
+	if (b == NULL || parse_flags(argc - 3, argv + 3, v->flags, b) != 0 ||
+	    !has(b, v->need) || (v->suffix != NULL &&
+	    cli_registry_id_path(path, sizeof(path), "/v1/cameras/", argv[2],
+	    v->suffix) != 0)) {
 		json_decref(b);
 		return usage();
 	}
-	return cli_registry_post(cfg, add ? "/v1/devices" : path, b, NULL,
-	    json);
+	return cli_registry_post(cfg, v->suffix == NULL ? "/v1/devices" :
+	    path, b, NULL, json);
 }
 
 /* Prints an array of log indexes as " 1 2 3". */

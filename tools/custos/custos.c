@@ -6,7 +6,7 @@
  *	custos [-c CONF] log VERB ...
  *	custos [-c CONF] officer add|show|list ...
  *	custos [-c CONF] enterprise add|risk|show|list ...
- *	custos [-c CONF] camera add|assign ...
+ *	custos [-c CONF] camera add|assign|explain ...
  *	custos [-c CONF] ledger [--from DATE] [--to DATE] [--format csv|json]
  *	custos [-c CONF] inspection register|emergency|enter|leave|backfill|
  *	    link|unlink|gap|close|review|decision|credit-repair|feedback|
@@ -68,7 +68,7 @@ print_usage(FILE *f)
 	    "       custos [-c CONF] enterprise risk USCC COLOUR\n"
 	    "       custos [-c CONF] enterprise show USCC [--json] | "
 	    "enterprise list [--json]\n"
-	    "       custos [-c CONF] camera add|assign SERIAL ...\n"
+	    "       custos [-c CONF] camera add|assign|explain SERIAL ...\n"
 	    "       custos [-c CONF] inspection register|emergency|enter|leave|"
 	    "backfill|link|unlink|\n"
 	    "                        gap|close|review|decision|credit-repair|"

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "custos/rfc3339.h"
+#include "custos/timeline.h"
 #include "verify_art12.h"
 #include "verify_text.h"
 
@@ -64,23 +66,42 @@ method(enum vt_lang l, const json_t *s, char *buf, size_t bufsz)
 		    str(s, "firmware"));
 }
 
+const char *
+verify_art12_time(enum vt_lang lang, const char *t, char *buf,
+    size_t bufsz)
+{
+	char bj[32];
+	int64_t ms;
+
+	if (t == NULL)
+		return "?";
+	if (lang == VT_EN || bufsz == 0 || rfc3339_parse(t, &ms) != 0)
+		return t;
+	timeline_beijing(ms, bj, sizeof(bj));
+	snprintf(buf, bufsz, "%s（%s %s）", t,
+	    verify_text_get(lang, VT_W_BEIJING), bj);
+	return buf;
+}
+
 static void
 when(enum vt_lang l, const json_t *s, char *buf, size_t bufsz)
 {
+	char t[96];
 	size_t o = 0;
 
 	add(buf, bufsz, &o, verify_text_get(l, VT_A12_RECORDED),
-	    str(s, "recorded_start"));
+	    verify_art12_time(l, str(s, "recorded_start"), t, sizeof(t)));
 	if (json_is_integer(json_object_get(s, "clock_drift_ms")))
 		add(buf, bufsz, &o, verify_text_get(l, VT_A12_CORRECTED),
 		    (long long)json_integer_value(json_object_get(s,
-		    "clock_drift_ms")), str(s, "corrected_start"));
+		    "clock_drift_ms")), verify_art12_time(l,
+		    str(s, "corrected_start"), t, sizeof(t)));
 	else
 		add(buf, bufsz, &o, "%s",
 		    verify_text_get(l, VT_A12_DRIFT_UNKNOWN));
 	if (json_object_get(s, "sealed") != NULL)
 		add(buf, bufsz, &o, verify_text_get(l, VT_A12_SEALED),
-		    str(s, "sealed"));
+		    verify_art12_time(l, str(s, "sealed"), t, sizeof(t)));
 }
 
 static void

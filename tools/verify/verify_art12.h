@@ -37,4 +37,14 @@ void		 verify_art12(enum vt_lang lang, const json_t *report,
 		    const json_t *seg, enum art12_part part, char *buf,
 		    size_t bufsz);
 
+/*
+ * RFC 3339 time t (a time of making: recorded, corrected, sealed) as a
+ * reader compares it with a calendar: in Chinese
+ * "t（北京时间 YYYY-MM-DD HH:MM:SS）", written into buf (bufsz bytes); in
+ * English, or when t is not a time, t itself.  Returns buf or t; "?" for
+ * a NULL t.
+ */
+const char	*verify_art12_time(enum vt_lang lang, const char *t,
+		    char *buf, size_t bufsz);
+
 #endif

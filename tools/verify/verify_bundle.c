@@ -210,8 +210,8 @@ opt(const json_t *o, const char *key)
 static void
 print_segment(FILE *f, enum vt_lang l, const json_t *s)
 {
-	char buf[2048], dev[512];
-	const char *v = sget(s, "verdict"), *kind;
+	char buf[2048], dev[512], t0[96], t1[96];
+	const char *v = sget(s, "verdict"), *kind, *rec;
 	int ok = strcmp(v, "ok") == 0;
 
 	linef(f, ok ? "  \u2714 " : "  \u2718 ", buf, sizeof(buf),
@@ -236,18 +236,19 @@ print_segment(FILE *f, enum vt_lang l, const json_t *s)
 		    verify_text_get(l, VT_TX_REVIEW), sget(s, "review"));
 	else
 		line(f, "      ", verify_text_get(l, VT_TX_NO_REVIEW));
+	rec = verify_art12_time(l, opt(s, "recorded_start"), t0, sizeof(t0));
 	if (json_object_get(s, "clock_drift_ms") != NULL)
 		linef(f, "      ", buf, sizeof(buf),
-		    verify_text_get(l, VT_TX_DRIFT), opt(s, "recorded_start"),
+		    verify_text_get(l, VT_TX_DRIFT), rec,
 		    strcmp(sget(s, "start_source"), "mtime") == 0 ?
 		    verify_text_get(l, VT_TX_FILE_TIME) : "",
 		    (long long)json_integer_value(json_object_get(s,
 		    "clock_drift_ms")), (long long)iget(s, "session"),
-		    opt(s, "corrected_start"));
+		    verify_art12_time(l, opt(s, "corrected_start"), t1,
+		    sizeof(t1)));
 	else
 		linef(f, "      ", buf, sizeof(buf),
-		    verify_text_get(l, VT_TX_NO_DRIFT),
-		    opt(s, "recorded_start"),
+		    verify_text_get(l, VT_TX_NO_DRIFT), rec,
 		    strcmp(sget(s, "start_source"), "mtime") == 0 ?
 		    verify_text_get(l, VT_TX_FILE_TIME) : "");
 	if (json_is_false(json_object_get(s, "linked")))
@@ -382,7 +383,8 @@ verify_bundle_print(FILE *f, const json_t *report)
 	fputc('\n', f);
 	linef(f, "", buf, sizeof(buf), verify_text_get(l, VT_TX_HEAD),
 	    sget(report, "bundle"), sget(report, "inspection"),
-	    sget(report, "station"), sget(report, "profile"));
+	    sget(report, "station"), verify_text_profile(l,
+	    sget(report, "profile")));
 	if (ent != NULL)
 		linef(f, "", buf, sizeof(buf),
 		    verify_text_get(l, VT_TX_ENTERPRISE), opt(ent, "name"),

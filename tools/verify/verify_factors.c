@@ -170,7 +170,8 @@ factor_system(struct vb *v, const char *signer_id)
 
 		vb_say(v, ev, tr(v, VT_F1_STARTED), sget(j, "version"),
 		    sget(j, "time"), st[i].index, sget(j, "config"),
-		    sget(j, "key_id"), sget(j, "profile"));
+		    sget(j, "key_id"), verify_text_profile(v->lang,
+		    sget(j, "profile")));
 		if (signer_id != NULL && strcmp(sget(j, "key_id"),
 		    signer_id) != 0) {
 			vb_say(v, ev, tr(v, VT_F1_KEY_DIFF), sget(j, "key_id"),
@@ -211,8 +212,8 @@ factor_running(struct vb *v)
 	for (i = 0; i < n; i++)
 		if (json_is_false(json_object_get(seg[i].json, "decodable")))
 			vb_say(v, ev, tr(v, VT_F2_UNDECODABLE), seg[i].index,
-			    sget(json_object_get(seg[i].json, "probe"),
-			    "status"));
+			    verify_text_probe(v->lang, sget(json_object_get(
+			    seg[i].json, "probe"), "status")));
 	gaps = json_object_get(json_object_get(v->report, "timeline"),
 	    "gaps");
 	json_array_foreach(gaps, i, g)
@@ -278,7 +279,8 @@ factor_custody(struct vb *v)
 			    sget(s, "camera"), verify_text_source(v->lang, src),
 			    sess->index, sget(sess->json,
 			    "session_start"), sget(sess->json, "session_end"),
-			    sget(sess->json, "ended"), e ? sget(e->json,
+			    verify_text_session_end(v->lang,
+			    sget(sess->json, "ended")), e ? sget(e->json,
 			    "time") : "?", verify_text_verdict(v->lang,
 			    sget(s, "verdict")));
 		else {
@@ -459,8 +461,9 @@ vb_proven_sentence(struct vb *v)
 		snprintf(buf, sizeof(buf), tr(v, nmedia == 1 ? VT_PROVEN_ONE :
 		    VT_PROVEN_MANY), (long long)nmedia, when, v->inspection,
 		    v->chain_closed ? "" : tr(v, VT_PROVEN_NOT_CLOSED),
-		    v->chain_len, v->chain_first ? v->chain_first : "?",
-		    v->chain_last ? v->chain_last : "?",
+		    v->chain_len, v->chain_first ? verify_text_type_name(
+		    v->lang, v->chain_first) : "?", v->chain_last ?
+		    verify_text_type_name(v->lang, v->chain_last) : "?",
 		    (long long)json_integer_value(json_object_get(counts,
 		    "segments_ok")));
 	} else

@@ -259,7 +259,8 @@ meta_table(const struct page *p)
 	html_row(p, VT_H_STATION, html_str(r, "station"), 1);
 	html_row(p, VT_H_BUNDLE, html_str(r, "bundle"), 1);
 	html_row(p, VT_H_BUNDLE_FORMAT, html_str(r, "bundle_format"), 1);
-	html_row(p, VT_H_PROFILE, html_str(r, "profile"), 1);
+	html_row(p, VT_H_PROFILE, html_str(r, "profile") != NULL ?
+	    verify_text_profile(p->lang, html_str(r, "profile")) : NULL, 1);
 	html_row(p, VT_H_REPORT_FORMAT, html_str(r, "format"), 1);
 	fputs("</table>\n", p->f);
 }
@@ -327,7 +328,7 @@ timestamp_section(const struct page *p)
 static const struct table checks_table = { "checks", VT_H_NO_CHECKS,
 	0, VT_H_NO_CHECKS, 0, {
 	{ "", VT_NMSGS, "ok", CELL_OK },
-	{ NULL, VT_H_CHECK, "id", CELL_MONO },
+	{ NULL, VT_H_CHECK, "id", CELL_CHECK },
 	{ NULL, VT_H_RESULT, "text", CELL_TEXT },
 	{ NULL, VT_H_ENTRY, "index", CELL_INDEX },
 	{ NULL, VT_H_PATH, "path", CELL_PATH },

@@ -77,7 +77,8 @@ enum cell {
 	CELL_SOURCE,	/* usb, upload, live as words */
 	CELL_RULE,	/* a finding's rule: its label and code */
 	CELL_FINDING,	/* a finding's sentence, verify_text_finding() */
-	CELL_OFFICER	/* officer ID and name */
+	CELL_OFFICER,	/* officer ID and name */
+	CELL_CHECK	/* a check's name: its label, else its code in mono */
 };
 
 struct column {

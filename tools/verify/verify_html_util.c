@@ -218,6 +218,10 @@ cell_body(const struct page *p, const json_t *x, const struct column *c)
 	case CELL_FINDING:
 		html_esc(f, verify_text_finding(p->lang, x, buf, sizeof(buf)));
 		break;
+	case CELL_CHECK:
+		html_esc(f, s != NULL ? verify_text_check_name(p->lang, s) :
+		    NULL);
+		break;
 	case CELL_OFFICER:
 		html_esc(f, s);
 		if (html_str(x, "officer_name") != NULL) {
@@ -231,8 +235,13 @@ cell_body(const struct page *p, const json_t *x, const struct column *c)
 static void
 cell(const struct page *p, const json_t *x, const struct column *c)
 {
-	fputs(c->kind == CELL_MONO || c->kind == CELL_PATH ||
-	    c->kind == CELL_OBJECT ? "<td class=\"mono\">" :
+	const char *s = json_string_value(json_object_get(x, c->key));
+	int mono = c->kind == CELL_MONO || c->kind == CELL_PATH ||
+	    c->kind == CELL_OBJECT || (c->kind == CELL_CHECK &&
+	    (s == NULL || strcmp(verify_text_check_name(p->lang, s), s) ==
+	    0));
+
+	fputs(mono ? "<td class=\"mono\">" :
 	    c->kind == CELL_VERDICT ? "<td class=\"v\">" : "<td>", p->f);
 	cell_body(p, x, c);
 	fputs("</td>", p->f);

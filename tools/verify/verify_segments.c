@@ -149,7 +149,8 @@ vb_check_chain(struct vb *v)
 	v->chain_last = prev->type;
 	if (ok)
 		vb_check(v, "chain.complete", 1, -1, NULL, tr(v, VT_CH_OK), n,
-		    v->inspection, first->type, first->index, prev->type,
+		    v->inspection, verify_text_type_name(v->lang, first->type),
+		    first->index, verify_text_type_name(v->lang, prev->type),
 		    prev->index, closed ? "" : tr(v, VT_CH_NOT_CLOSED));
 }
 

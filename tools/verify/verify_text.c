@@ -13,11 +13,15 @@
 const char *
 verify_text_get(enum vt_lang lang, enum vt_msg m)
 {
-	const char *const *t = lang == VT_EN ? verify_text_en : verify_text_zh;
+	const char *const *t;
 	const char *s;
 
 	if ((unsigned)m >= VT_NMSGS)
 		return "?";
+	if (m >= VT_CODES_FIRST)
+		t = lang == VT_EN ? verify_text_codes_en : verify_text_codes_zh;
+	else
+		t = lang == VT_EN ? verify_text_en : verify_text_zh;
 	s = t[m];
 	return s != NULL ? s : "?";
 }
@@ -168,6 +172,107 @@ verify_text_word(enum vt_lang lang, const char *s)
 	return lookup(lang, t, s);
 }
 
+const char *
+verify_text_probe(enum vt_lang lang, const char *s)
+{
+	static const struct code t[] = {
+		{ "ok", VT_PR_OK }, { "not_media", VT_PR_NOT_MEDIA },
+		{ "damaged", VT_PR_DAMAGED }, { "crashed", VT_PR_CRASHED },
+		{ "timeout", VT_PR_TIMEOUT }, { "failed", VT_PR_FAILED },
+		{ "unknown", VT_PR_UNKNOWN }, { NULL, VT_PR_UNKNOWN }
+	};
+
+	return lookup(lang, t, s);
+}
+
+const char *
+verify_text_session_end(enum vt_lang lang, const char *s)
+{
+	static const struct code t[] = {
+		{ "complete", VT_SE_COMPLETE }, { "stopped", VT_SE_STOPPED },
+		{ "undocked", VT_SE_UNDOCKED }, { NULL, VT_SE_COMPLETE }
+	};
+
+	return lookup(lang, t, s);
+}
+
+const char *
+verify_text_doc_kind(enum vt_lang lang, const char *s)
+{
+	static const struct code t[] = {
+		{ "record", VT_DK_RECORD }, { "refusal", VT_DK_REFUSAL },
+		{ "notice", VT_DK_NOTICE }, { "photo", VT_DK_PHOTO },
+		{ "other", VT_DK_OTHER }, { NULL, VT_DK_OTHER }
+	};
+
+	return lookup(lang, t, s);
+}
+
+const char *
+verify_text_profile(enum vt_lang lang, const char *s)
+{
+	static const struct code t[] = {
+		{ "default", VT_PF_DEFAULT }, { "sm", VT_PF_SM },
+		{ NULL, VT_PF_DEFAULT }
+	};
+
+	return lookup(lang, t, s);
+}
+
+/* The sentences of daemon/dock/session.c and lib/evidence/timeline_clock.c. */
+const char *
+verify_text_drift_why(enum vt_lang lang, const char *s)
+{
+	static const struct code t[] = {
+		{ "no clock file on the volume", VT_DR_NO_FILE },
+		{ "clock file's first line is not YYYY-MM-DD HH:MM:SS",
+		    VT_DR_BAD_LINE },
+		{ "the session measured no drift", VT_DR_NOT_MEASURED },
+		{ "the session's drift_ms is not a clock reading",
+		    VT_DR_NOT_READING },
+		{ NULL, VT_DR_NOT_MEASURED }
+	};
+
+	return lookup(lang, t, s);
+}
+
+const char *
+verify_text_check_name(enum vt_lang lang, const char *s)
+{
+	static const struct code t[] = {
+		{ "bundle.layout", VT_CN_BUNDLE_LAYOUT },
+		{ "bundle.manifest", VT_CN_BUNDLE_MANIFEST },
+		{ "chain.complete", VT_CN_CHAIN_COMPLETE },
+		{ "chain.link", VT_CN_CHAIN_LINK },
+		{ "checkpoint.body", VT_CN_CHECKPOINT_BODY },
+		{ "checkpoint.signature", VT_CN_CHECKPOINT_SIGNATURE },
+		{ "entry.foreign", VT_CN_ENTRY_FOREIGN },
+		{ "entry.format", VT_CN_ENTRY_FORMAT },
+		{ "entry.index", VT_CN_ENTRY_INDEX },
+		{ "entry.present", VT_CN_ENTRY_PRESENT },
+		{ "entry.proof", VT_CN_ENTRY_PROOF },
+		{ "entry.station", VT_CN_ENTRY_STATION },
+		{ "key.station_vkey", VT_CN_KEY_STATION_VKEY },
+		{ "media.foreign", VT_CN_MEDIA_FOREIGN },
+		{ "media.hash", VT_CN_MEDIA_HASH },
+		{ "media.packet_root", VT_CN_MEDIA_PACKET_ROOT },
+		{ "media.present", VT_CN_MEDIA_PRESENT },
+		{ "segments.present", VT_CN_SEGMENTS_PRESENT },
+		{ "timestamp.token", VT_CN_TIMESTAMP_TOKEN },
+		{ NULL, VT_CN_BUNDLE_LAYOUT }
+	};
+
+	return lookup(lang, t, s);
+}
+
+const char *
+verify_text_type_name(enum vt_lang lang, const char *type)
+{
+	if (type == NULL)
+		return "";
+	return lang == VT_EN ? type : verify_text_entry_type(lang, type);
+}
+
 /* Cuts s (len bytes, NUL-terminated) back to a whole UTF-8 character. */
 static void
 utf8_trim(char *s, size_t len)
@@ -274,13 +379,18 @@ same_convs(const char *a, const char *b)
 int
 verify_text_check(enum vt_msg *bad)
 {
+	const char *zh, *en;
 	size_t i;
 
-	for (i = 0; i < VT_NMSGS; i++)
-		if (verify_text_zh[i] == NULL || verify_text_en[i] == NULL ||
-		    !same_convs(verify_text_zh[i], verify_text_en[i])) {
+	for (i = 0; i < VT_NMSGS; i++) {
+		zh = i >= VT_CODES_FIRST ? verify_text_codes_zh[i] :
+		    verify_text_zh[i];
+		en = i >= VT_CODES_FIRST ? verify_text_codes_en[i] :
+		    verify_text_en[i];
+		if (zh == NULL || en == NULL || !same_convs(zh, en)) {
 			*bad = (enum vt_msg)i;
 			return -1;
 		}
+	}
 	return 0;
 }

@@ -381,43 +381,6 @@ enum vt_msg {
 	VT_H_ART12,
 
 	/* Timeline: entry types, codes, sentences, the printed timeline. */
-	VT_ET_STATION_STARTED,
-	VT_ET_STATION_STOPPED,
-	VT_ET_KEY_ROTATED,
-	VT_ET_OFFICER_ADDED,
-	VT_ET_ENTERPRISE_ADDED,
-	VT_ET_ENTERPRISE_RISK,
-	VT_ET_DEVICE_REGISTERED,
-	VT_ET_CAMERA_ASSIGNED,
-	VT_ET_INSPECTION_REGISTERED,
-	VT_ET_INSPECTION_EMERGENCY,
-	VT_ET_INSPECTION_BACKFILLED,
-	VT_ET_INSPECTION_ENTERED,
-	VT_ET_INSPECTION_LEFT,
-	VT_ET_INSPECTION_GAP_REASON,
-	VT_ET_INSPECTION_CLOSED,
-	VT_ET_INSPECTION_VIEWED,
-	VT_ET_ENTERPRISE_FEEDBACK,
-	VT_ET_REVIEW_RECORDED,
-	VT_ET_BUNDLE_EXPORTED,
-	VT_ET_DECISION_SERVED,
-	VT_ET_CREDIT_REPAIR_APPLIED,
-	VT_ET_CREDIT_REPAIR_ANSWERED,
-	VT_ET_SEGMENT_SEALED,
-	VT_ET_DOCUMENT_SEALED,
-	VT_ET_DOCK_SESSION,
-	VT_ET_LIVE_GAP,
-	VT_ET_EVIDENCE_LINKED,
-	VT_ET_EVIDENCE_UNLINKED,
-	VT_ET_OBJECT_DELETED,
-	VT_ET_OTHER,
-	VT_C_ONSITE,
-	VT_C_OFFSITE,
-	VT_C_DRONE,
-	VT_C_APPROVED,
-	VT_C_RETURNED,
-	VT_C_GRANTED,
-	VT_C_REFUSED,
 	VT_TS_REGISTERED,
 	VT_TS_PLANNED,
 	VT_TS_EMERGENCY,
@@ -473,12 +436,107 @@ enum vt_msg {
 	VT_TP_BEHIND,
 	VT_TP_CLOCK_UNKNOWN,
 
+	/*
+	 * Labels of codes and names (verify_text_codes_zh.c and
+	 * verify_text_codes_en.c; in English each is the code itself).
+	 */
+	VT_CODES_FIRST,
+	VT_ET_STATION_STARTED = VT_CODES_FIRST,
+	VT_ET_STATION_STOPPED,
+	VT_ET_KEY_ROTATED,
+	VT_ET_OFFICER_ADDED,
+	VT_ET_ENTERPRISE_ADDED,
+	VT_ET_ENTERPRISE_RISK,
+	VT_ET_DEVICE_REGISTERED,
+	VT_ET_CAMERA_ASSIGNED,
+	VT_ET_INSPECTION_REGISTERED,
+	VT_ET_INSPECTION_EMERGENCY,
+	VT_ET_INSPECTION_BACKFILLED,
+	VT_ET_INSPECTION_ENTERED,
+	VT_ET_INSPECTION_LEFT,
+	VT_ET_INSPECTION_GAP_REASON,
+	VT_ET_INSPECTION_CLOSED,
+	VT_ET_INSPECTION_VIEWED,
+	VT_ET_ENTERPRISE_FEEDBACK,
+	VT_ET_REVIEW_RECORDED,
+	VT_ET_BUNDLE_EXPORTED,
+	VT_ET_DECISION_SERVED,
+	VT_ET_CREDIT_REPAIR_APPLIED,
+	VT_ET_CREDIT_REPAIR_ANSWERED,
+	VT_ET_SEGMENT_SEALED,
+	VT_ET_DOCUMENT_SEALED,
+	VT_ET_DOCK_SESSION,
+	VT_ET_LIVE_GAP,
+	VT_ET_EVIDENCE_LINKED,
+	VT_ET_EVIDENCE_UNLINKED,
+	VT_ET_OBJECT_DELETED,
+	VT_ET_OTHER,
+	VT_C_ONSITE,
+	VT_C_OFFSITE,
+	VT_C_DRONE,
+	VT_C_APPROVED,
+	VT_C_RETURNED,
+	VT_C_GRANTED,
+	VT_C_REFUSED,
+	/* Probe status of a sealed file (lib/media/probe.c). */
+	VT_PR_OK,
+	VT_PR_NOT_MEDIA,
+	VT_PR_DAMAGED,
+	VT_PR_CRASHED,
+	VT_PR_TIMEOUT,
+	VT_PR_FAILED,
+	VT_PR_UNKNOWN,
+	/* How a dock session ended. */
+	VT_SE_COMPLETE,
+	VT_SE_STOPPED,
+	VT_SE_UNDOCKED,
+	/* Kinds of sealed document. */
+	VT_DK_RECORD,
+	VT_DK_REFUSAL,
+	VT_DK_NOTICE,
+	VT_DK_PHOTO,
+	VT_DK_OTHER,
+	/* Cryptographic profiles. */
+	VT_PF_DEFAULT,
+	VT_PF_SM,
+	/* Why a dock session measured no clock drift. */
+	VT_DR_NO_FILE,
+	VT_DR_BAD_LINE,
+	VT_DR_NOT_MEASURED,
+	VT_DR_NOT_READING,
+	/* The checks of the report (the "check" of each). */
+	VT_CN_BUNDLE_LAYOUT,
+	VT_CN_BUNDLE_MANIFEST,
+	VT_CN_CHAIN_COMPLETE,
+	VT_CN_CHAIN_LINK,
+	VT_CN_CHECKPOINT_BODY,
+	VT_CN_CHECKPOINT_SIGNATURE,
+	VT_CN_ENTRY_FOREIGN,
+	VT_CN_ENTRY_FORMAT,
+	VT_CN_ENTRY_INDEX,
+	VT_CN_ENTRY_PRESENT,
+	VT_CN_ENTRY_PROOF,
+	VT_CN_ENTRY_STATION,
+	VT_CN_KEY_STATION_VKEY,
+	VT_CN_MEDIA_FOREIGN,
+	VT_CN_MEDIA_HASH,
+	VT_CN_MEDIA_PACKET_ROOT,
+	VT_CN_MEDIA_PRESENT,
+	VT_CN_SEGMENTS_PRESENT,
+	VT_CN_TIMESTAMP_TOKEN,
+
 	VT_NMSGS
 };
 
-/* The tables, indexed by enum vt_msg; every element is set. */
+/*
+ * The tables, indexed by enum vt_msg: verify_text_zh and verify_text_en
+ * set every message before VT_CODES_FIRST, verify_text_codes_zh and
+ * verify_text_codes_en every one from it on.
+ */
 extern const char *const verify_text_zh[VT_NMSGS];
 extern const char *const verify_text_en[VT_NMSGS];
+extern const char *const verify_text_codes_zh[VT_NMSGS];
+extern const char *const verify_text_codes_en[VT_NMSGS];
 
 /* Message m in lang (an unknown lang is Chinese).  Never NULL. */
 const char	*verify_text_get(enum vt_lang lang, enum vt_msg m);
@@ -525,6 +583,32 @@ const char	*verify_text_finding(enum vt_lang lang, const json_t *f,
  */
 const char	*verify_text_entry_type(enum vt_lang lang, const char *type);
 const char	*verify_text_word(enum vt_lang lang, const char *s);
+
+/*
+ * The label in lang of a code a report shows: a probe status (ok,
+ * not_media, damaged, crashed, timeout, failed, unknown), how a dock
+ * session ended (complete, stopped, undocked), a document's kind
+ * (record, refusal, notice, photo, other), a cryptographic profile
+ * (default, sm), the reason a dock session gives for measuring no clock
+ * drift (the station's English sentence), the name of a check
+ * ("bundle.layout", ...).  In Chinese the label of a code keeps the code
+ * in brackets ("不是媒体文件（not_media）"); in English it is the code or
+ * sentence itself.  An unknown code is returned as it is.  Never NULL;
+ * s may be NULL.
+ */
+const char	*verify_text_probe(enum vt_lang lang, const char *s);
+const char	*verify_text_session_end(enum vt_lang lang, const char *s);
+const char	*verify_text_doc_kind(enum vt_lang lang, const char *s);
+const char	*verify_text_profile(enum vt_lang lang, const char *s);
+const char	*verify_text_drift_why(enum vt_lang lang, const char *s);
+const char	*verify_text_check_name(enum vt_lang lang, const char *s);
+
+/*
+ * An entry type as a sentence of the report names it: in Chinese its
+ * name (verify_text_entry_type()), in English the type itself.  Never
+ * NULL; type may be NULL.
+ */
+const char	*verify_text_type_name(enum vt_lang lang, const char *type);
 
 /*
  * Checks both tables: every message is set, and its printf conversions

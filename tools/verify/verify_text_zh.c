@@ -169,8 +169,9 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	[VT_CH_ENDS] =
 	    "链条：止于条目 %" PRIu64 "，但 %s 称其最后一个条目为 %lld",
 	[VT_CH_OK] =
-	    "链条：%zu 个条目（检查 %s），从 %s（%" PRIu64 "）到 "
-	    "%s（%" PRIu64 "），每个 inspection_prev 链接完好，没有缺失%s",
+	    "链条：%zu 个条目（检查 %s），从“%s”（条目 %" PRIu64 "）到"
+	    "“%s”（条目 %" PRIu64 "），每个前序链接（inspection_prev）完好，"
+	    "没有缺失%s",
 	[VT_CH_NOT_CLOSED] =
 	    "（导出时检查尚未结案）",
 	[VT_MD_NO_OBJECT] =
@@ -261,7 +262,7 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	[VT_F2_CLEAN] =
 	    "条目 %" PRIu64 "：此前的运行正常停止",
 	[VT_F2_UNDECODABLE] =
-	    "片段 %" PRIu64 " 封存时无法解码（探测结果：%s）",
+	    "片段 %" PRIu64 " 封存时无法解码，探测结果：%s",
 	[VT_F2_GAPS] =
 	    "进入和离开现场之间的录像空白：%zu 处；未记录原因的：%zu 处",
 	[VT_F2_NO_GAP] =
@@ -281,8 +282,8 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	[VT_F3_VAC] =
 	    "工作站只有在重新读取已存副本并核对哈希一致后才封存文件（复制后校验）",
 	[VT_F4_SESSION] =
-	    "片段 %lld：摄像设备 %s → %s，底座会话 %" PRIu64 "（%s 至 %s，"
-	    "%s）→ 于 %s 封存 → 本证据包：%s",
+	    "片段 %lld：摄像设备 %s → %s，底座会话 %" PRIu64 "（%s 至 %s），"
+	    "会话结束：%s → 于 %s 封存 → 本证据包：%s",
 	[VT_F4_NOSESSION] =
 	    "片段 %lld：摄像设备 %s → %s → 于 %s 封存 → 本证据包：%s%s",
 	[VT_F4_NO_SESSION_USB] =
@@ -321,12 +322,12 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	    "在工作站签署检查点时（工作站自己的时钟：没有第三方时间）",
 	[VT_PROVEN_ONE] =
 	    "已证明：这 %lld 个文件未被改动，%s 已经存在，并且是检查 %s "
-	    "记录的全部证据%s：其链条共 %zu 个条目，从 %s 到 %s，"
+	    "记录的全部证据%s：其链条共 %zu 个条目，从“%s”到“%s”，"
 	    "没有缺失的链接；其关联的录像片段（%lld 个）"
 	    "都在包内且未被改动。",
 	[VT_PROVEN_MANY] =
 	    "已证明：这 %lld 个文件未被改动，%s 已经存在，并且是检查 %s "
-	    "记录的全部证据%s：其链条共 %zu 个条目，从 %s 到 %s，"
+	    "记录的全部证据%s：其链条共 %zu 个条目，从“%s”到“%s”，"
 	    "没有缺失的链接；其关联的录像片段（%lld 个）"
 	    "都在包内且未被改动。",
 	[VT_PROVEN_NOT_CLOSED] =
@@ -728,80 +729,6 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	    "由 custos-verify 生成；本页不含脚本，不引用外部资源。",
 	[VT_H_ART12] =
 	    "录音录像证据说明（第十二条）",
-	[VT_ET_STATION_STARTED] =
-	    "工作站启动",
-	[VT_ET_STATION_STOPPED] =
-	    "工作站停止",
-	[VT_ET_KEY_ROTATED] =
-	    "签名密钥轮换",
-	[VT_ET_OFFICER_ADDED] =
-	    "登记执法人员",
-	[VT_ET_ENTERPRISE_ADDED] =
-	    "登记企业",
-	[VT_ET_ENTERPRISE_RISK] =
-	    "企业风险等级",
-	[VT_ET_DEVICE_REGISTERED] =
-	    "登记执法记录设备",
-	[VT_ET_CAMERA_ASSIGNED] =
-	    "记录仪分配",
-	[VT_ET_INSPECTION_REGISTERED] =
-	    "登记检查",
-	[VT_ET_INSPECTION_EMERGENCY] =
-	    "紧急检查",
-	[VT_ET_INSPECTION_BACKFILLED] =
-	    "补录登记",
-	[VT_ET_INSPECTION_ENTERED] =
-	    "进入现场",
-	[VT_ET_INSPECTION_LEFT] =
-	    "离开现场",
-	[VT_ET_INSPECTION_GAP_REASON] =
-	    "视频空档说明",
-	[VT_ET_INSPECTION_CLOSED] =
-	    "结案",
-	[VT_ET_INSPECTION_VIEWED] =
-	    "查看",
-	[VT_ET_ENTERPRISE_FEEDBACK] =
-	    "企业反馈",
-	[VT_ET_REVIEW_RECORDED] =
-	    "法制审核",
-	[VT_ET_BUNDLE_EXPORTED] =
-	    "导出证据包",
-	[VT_ET_DECISION_SERVED] =
-	    "送达处罚决定书",
-	[VT_ET_CREDIT_REPAIR_APPLIED] =
-	    "申请信用修复",
-	[VT_ET_CREDIT_REPAIR_ANSWERED] =
-	    "答复信用修复",
-	[VT_ET_SEGMENT_SEALED] =
-	    "视频",
-	[VT_ET_DOCUMENT_SEALED] =
-	    "封存文书",
-	[VT_ET_DOCK_SESSION] =
-	    "记录仪对接",
-	[VT_ET_LIVE_GAP] =
-	    "直播中断",
-	[VT_ET_EVIDENCE_LINKED] =
-	    "关联证据",
-	[VT_ET_EVIDENCE_UNLINKED] =
-	    "解除关联",
-	[VT_ET_OBJECT_DELETED] =
-	    "删除对象",
-	[VT_ET_OTHER] =
-	    "其他记录（%s）",
-	[VT_C_ONSITE] =
-	    "现场检查",
-	[VT_C_OFFSITE] =
-	    "非现场检查",
-	[VT_C_DRONE] =
-	    "无人机巡查",
-	[VT_C_APPROVED] =
-	    "通过",
-	[VT_C_RETURNED] =
-	    "退回",
-	[VT_C_GRANTED] =
-	    "准予修复",
-	[VT_C_REFUSED] =
-	    "不予修复",
 	[VT_TS_REGISTERED] =
 	    "登记检查：企业 %s，执法人员 %s，检查方式 %s，检查依据 %s，检查内容 "
 	    "%s",

@@ -297,7 +297,8 @@ sentence(const json_t *e, enum vt_lang lang)
 		snprintf(size, sizeof(size), "%" PRId64, (int64_t)
 		    json_integer_value(json_object_get(f, "size")));
 		sb_fmt(&b, verify_text_get(lang, VT_TS_DOCUMENT),
-		    orq(str(f, "document_kind")), orq(str(f, "name")), size,
+		    verify_text_doc_kind(lang, orq(str(f, "document_kind"))),
+		    orq(str(f, "name")), size,
 		    orq(str(f, "object")));
 	} else if (strcmp(type, ENTRY_INSPECTION_BACKFILLED) == 0)
 		sb_fmt(&b, verify_text_get(lang, json_is_true(json_object_get(f,
@@ -438,7 +439,8 @@ print_clock(FILE *f, const json_t *e)
 	fprintf(f, "%*s", 60, "");
 	if (!json_is_integer(d) || str(e, "corrected_time") == NULL)
 		putfmt(f, verify_text_get(VT_ZH, VT_TP_CLOCK_UNKNOWN), sess,
-		    str(e, "drift_unknown") != NULL ? str(e, "drift_unknown") :
+		    str(e, "drift_unknown") != NULL ? verify_text_drift_why(
+		    VT_ZH, str(e, "drift_unknown")) :
 		    verify_text_get(VT_ZH, VT_W_UNKNOWN));
 	else {
 		abs_ms = json_integer_value(d) < 0 ? -json_integer_value(d) :
@@ -545,6 +547,7 @@ print_findings(FILE *f, const json_t *findings)
 {
 	const json_t *x, *idx;
 	struct sb list;
+	char buf[2048];
 	size_t i, j;
 
 	fprintf(f, "\n%s\n", verify_text_get(VT_ZH, VT_TP_FINDINGS));
@@ -554,7 +557,7 @@ print_findings(FILE *f, const json_t *findings)
 		fputs("（", f);
 		put(f, str(x, "rule"));
 		fputs("）：", f);
-		put(f, str(x, "detail"));
+		put(f, verify_text_finding(VT_ZH, x, buf, sizeof(buf)));
 		list.s = strdup("");
 		json_array_foreach(json_object_get(x, "entries"), j, idx)
 			sb_fmt(&list, "%s%" PRId64, j == 0 ? "" : ", ",
