@@ -31,19 +31,6 @@ dock_links() {
 	done
 }
 
-# links SEGMENT: "INSPECTION BY" of each evidence.linked naming SEGMENT.
-links() {
-	python3 - "$S" "$1" <<'EOF'
-import json, sqlite3, sys
-db = sqlite3.connect("file:%s/log.db?mode=ro" % sys.argv[1], uri=True,
-                     timeout=10)
-for i, d in db.execute("SELECT idx, data FROM entries ORDER BY idx"):
-    e = json.loads(bytes(d))
-    if e["type"] == "evidence.linked" and e["segment"] == int(sys.argv[2]):
-        print(e["inspection"], e["by"])
-EOF
-}
-
 station_start
 
 step "officers, an enterprise, three cameras"

@@ -307,27 +307,8 @@ grep -qF "片段 $VIDIDX 被改动：$VID" "$W/flip_zh.out" ||
 
 step "a second signature under the station's name, by another key"
 copy othersig
-python3 - "$W/othersig" "$W" <<'EOF2' || fail "second signature"
-import base64, hashlib, os, subprocess, sys
-b, w = sys.argv[1], sys.argv[2]
-key = os.path.join(w, "other.pem")
-subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
-               check=True)
-der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform",
-                      "DER"], check=True, capture_output=True).stdout
-pub = der[-32:]
-name = "e2e.example/station"
-keyid = hashlib.sha256(name.encode() + b"\n" + b"\x01" + pub).digest()[:4]
-note = open(os.path.join(b, "checkpoint"), "rb").read()
-text = note.split(b"\n\n")[0] + b"\n"
-tf = os.path.join(w, "other.text")
-open(tf, "wb").write(text)
-sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", key,
-                      "-in", tf], check=True, capture_output=True).stdout
-line = "\u2014 %s %s\n" % (name, base64.b64encode(keyid + sig).decode())
-open(os.path.join(b, "checkpoint"), "wb").write(note + line.encode())
-open(os.path.join(w, "other.id"), "w").write("%s+%s" % (name, keyid.hex()))
-EOF2
+python3 "$E2E_TOP/tests/tools/forge_sig.py" "$W/othersig" "$W" other add ||
+    fail "second signature"
 OTHER=$(cat "$W/other.id")
 # The token covered the checkpoint as it was: checked without the TSA.
 verify othersig 1 "$W/othersig"
@@ -348,27 +329,8 @@ expect_eq "good: no other signers" "" "$(json '" ".join(r["key"]["other_signers"
 
 step "attack: an attacker's key in station.vkey, checkpoint re-signed"
 copy attacker
-python3 - "$W/attacker" "$W" <<'EOF' || fail "attacker re-signs"
-import base64, hashlib, os, subprocess, sys
-b, w = sys.argv[1], sys.argv[2]
-key = os.path.join(w, "attacker.pem")
-subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key],
-               check=True)
-der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform",
-                      "DER"], check=True, capture_output=True).stdout
-pub = der[-32:]
-name = "e2e.example/station"
-keyid = hashlib.sha256(name.encode() + b"\n" + b"\x01" + pub).digest()[:4]
-text = open(os.path.join(b, "checkpoint"), "rb").read().split(b"\n\n")[0] + b"\n"
-tf = os.path.join(w, "attacker.text")
-open(tf, "wb").write(text)
-sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", key,
-                      "-in", tf], check=True, capture_output=True).stdout
-line = "\u2014 %s %s\n" % (name, base64.b64encode(keyid + sig).decode())
-open(os.path.join(b, "checkpoint"), "wb").write(text + b"\n" + line.encode())
-vkey = "%s+%s+%s\n" % (name, keyid.hex(), base64.b64encode(b"\x01" + pub).decode())
-open(os.path.join(b, "station.vkey"), "w").write(vkey)
-EOF
+python3 "$E2E_TOP/tests/tools/forge_sig.py" "$W/attacker" "$W" attacker \
+    replace || fail "attacker re-signs"
 verify attacker 1 "$W/attacker"
 has attacker ✘ "checkpoint has no signature by the key you gave ($(cut -d+ -f1,2 "$KEY")); signed by: e2e.example/station+"
 has attacker ✘ "station.vkey names key e2e.example/station+"

@@ -501,6 +501,20 @@ registry_basics() {
 	    fail "enterprise add"
 }
 
+# links SEGMENT: "INSPECTION BY" of each evidence.linked naming SEGMENT
+# in the log of the station whose state directory is $S.
+links() {
+	python3 - "$S" "$1" <<'EOF'
+import json, sqlite3, sys
+db = sqlite3.connect("file:%s/log.db?mode=ro" % sys.argv[1], uri=True,
+                     timeout=10)
+for i, d in db.execute("SELECT idx, data FROM entries ORDER BY idx"):
+    e = json.loads(bytes(d))
+    if e["type"] == "evidence.linked" and e["segment"] == int(sys.argv[2]):
+        print(e["inspection"], e["by"])
+EOF
+}
+
 # assign_cameras FROM CAMERA:OFFICER...: each camera assigned to its
 # officer from FROM (RFC 3339).
 assign_cameras() {
