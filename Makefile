@@ -40,7 +40,7 @@ LIB_FULL := $(sort $(LIB_VERIFY) $(filter-out lib/evidence/bundle.c \
 LIB_MEDIA := $(wildcard lib/media/*.c)
 
 # The daemon's parts that test tools link too (no main, api or doors).
-DAEMON_CORE := daemon/journal.c daemon/station.c daemon/entry.c \
+DAEMON_CORE := daemon/journal.c daemon/station.c daemon/disk.c daemon/entry.c \
 	   daemon/workdays.c $(wildcard daemon/seal/*.c) $(LIB_MEDIA)
 DAEMON_SRCS := $(sort $(DAEMON_CORE) $(wildcard daemon/*.c daemon/*/*.c))
 CUSTOS_SRCS := $(wildcard tools/custos/*.c) tools/cli_util.c $(BUNDLE_WRITER)
@@ -151,6 +151,7 @@ T_lifecycle := $(call L,err lifecycle)
 T_rules	:= $(call L,err util utf8 calendar rfc3339) $(RULES_SRCS)
 T_rules_procedure := $(T_rules) $(call L,enc)
 T_rfc3339 := $(call L,err util calendar rfc3339)
+T_retention := $(call L,err util calendar rfc3339 retention)
 T_tsa	:= $(T_log) $(call L,tsa)
 T_receipt := $(T_log) $(call L,receipt receipt_log)
 T_evidence := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \

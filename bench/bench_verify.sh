@@ -77,7 +77,7 @@ linked=$(entries_like '{"type":"evidence.linked"')
 [ "$linked" -eq 8 ] || die "$linked of 8 segments linked"
 c inspection leave "$id" >/dev/null || die "leave"
 c inspection close "$id" --result 未发现问题 >/dev/null || die "close"
-c export "$id" -o bundle --allow-untimestamped >export.out 2>export.err ||
+c export "$id" -o bundle --purpose bench --allow-untimestamped >export.out 2>export.err ||
     die "export: $(cat export.err)"
 kill -TERM $pid
 wait $pid || die "custosd exit status $?"

@@ -27,6 +27,7 @@
 #include "custos/log.h"
 #include "custos/note.h"
 #include "daemon/api/api.h"
+#include "disk.h"
 #include "daemon/dock/dock.h"
 #include "daemon/live/live.h"
 #include "journal.h"
@@ -45,6 +46,9 @@
 /* How often the calendar's reach is looked at again: its state changes
  * once a day at most. */
 #define CALENDAR_MS	(10 * 60 * 1000)
+/* How often the room on the store's file system is measured besides
+ * before each copy: ingest paused at stop_ingest resumes within this. */
+#define DISK_MS		5000
 
 struct daemon {
 	uv_loop_t	 loop;
@@ -53,6 +57,7 @@ struct daemon {
 	uv_signal_t	 sighup;	/* reloads the calendar */
 	uv_timer_t	 ckpt_timer;
 	uv_timer_t	 cal_timer;	/* the calendar's reach */
+	uv_timer_t	 disk_timer;	/* the room on the store's disk */
 	int		 cal_state;	/* enum workdays_state last
 					   reported, or -1 */
 	struct station	 st;
@@ -192,6 +197,8 @@ status_json(void *arg)
 		return NULL;
 	if (d->dock != NULL && (dock = dock_status(d->dock)) != NULL)
 		json_object_set_new(j, "dock", dock);
+	if ((ins = disk_status(&st->disk)) != NULL)
+		json_object_set_new(j, "disk", ins);
 	/* Procedure status: open, overdue back-fills, red codes pending. */
 	if ((ins = summary_inspections(st)) != NULL)
 		json_object_set_new(j, "inspections", ins);
@@ -243,7 +250,7 @@ checkpoint_tick(uv_timer_t *t)
 static void
 calendar_report(struct daemon *d)
 {
-	char years[256], warn[1024];
+	char years[256], warn[1024], disk[320];
 	enum workdays_state s;
 
 	s = workdays_state(d->cfg, d->st.calendar, time(NULL), NULL);
@@ -262,10 +269,26 @@ calendar_report(struct daemon *d)
 		    "deadline is reported as not covered");
 	else
 		log_info("calendar: %s from %s", years, d->cfg->calendar_dir);
-	sd_notifyf(0, "STATUS=tree size %llu%s%s",
-	    (unsigned long long)log_size(d->st.log),
+	disk_line(&d->st.disk, disk, sizeof(disk));
+	sd_notifyf(0, "STATUS=tree size %llu; %s%s%s",
+	    (unsigned long long)log_size(d->st.log), disk,
 	    d->st.status_note[0] != '\0' ? "; WARNING: " : "",
 	    d->st.status_note);
+}
+
+/*
+ * Measures the room on the store's disk (a change of state is logged
+ * there, once) and sends the STATUS line again when it changed.  A dock
+ * paused at stop_ingest resumes on its own retry timer once a copy is
+ * admitted again; uploads are answered 507 until then.
+ */
+static void
+disk_tick(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	(void)disk_check(&d->st.disk);
+	dock_refresh(d->dock);
 }
 
 static void
@@ -346,6 +369,7 @@ on_signal(uv_signal_t *h, int signum)
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->sighup, NULL);
 	uv_close((uv_handle_t *)&d->cal_timer, NULL);
+	uv_close((uv_handle_t *)&d->disk_timer, NULL);
 	d->running = 3;
 	/* Uploads being sealed finish before the sealer is freed. */
 	upload_stop(d->upload, dock_stopped, d);
@@ -398,6 +422,10 @@ daemon_startup(struct daemon *d)
 	d->ckpt_timer.data = d;
 	uv_timer_start(&d->ckpt_timer, checkpoint_tick, CHECKPOINT_MS,
 	    CHECKPOINT_MS);
+	uv_timer_init(&d->loop, &d->disk_timer);
+	d->disk_timer.data = d;
+	(void)disk_check(&d->st.disk);
+	uv_timer_start(&d->disk_timer, disk_tick, DISK_MS, DISK_MS);
 	uv_timer_init(&d->loop, &d->cal_timer);
 	d->cal_timer.data = d;
 	uv_timer_start(&d->cal_timer, calendar_tick, CALENDAR_MS,
@@ -420,6 +448,9 @@ daemon_startup(struct daemon *d)
 	if (api_set_group(d->api, d->cfg->control_group) != 0)
 		fatalx("[control] group %s: no such group",
 		    d->cfg->control_group);
+	if ((rc = api_set_roles(d->api, d->cfg->roles, err,
+	    sizeof(err))) != 0)
+		fatalx_r(rc, "%s", err);
 	d->routes = (struct route_env){ .st = &d->st, .status = status_json,
 	    .calendar_reload = calendar_reload_api, .arg = d };
 	api_set_handler(d->api, router_handle, &d->routes);

@@ -24,6 +24,7 @@
 #include "custos/rfc3339.h"
 #include "custos/store.h"
 #include "custos/util.h"
+#include "disk.h"
 #include "entry.h"
 #include "station.h"
 #include "workdays.h"
@@ -282,6 +283,10 @@ station_open(struct station *st, const struct config *cfg, long *holder,
 		snprintf(err, errlen, "cannot open store %s", path);
 		return rc;
 	}
+	if ((rc = disk_init(&st->disk, cfg, path, st->log)) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &st->started);
 	return 0;
 }
@@ -313,6 +318,8 @@ station_append(struct station *st, const char *type, json_t *payload,
 		return CUSTOS_ERR_CORRUPT;
 	if (index != NULL)
 		*index = first;
+	if (strcmp(type, ENTRY_SEGMENT_SEALED) == 0)
+		disk_segment(&st->disk, payload, now.tv_sec);
 	if (leaf != NULL)
 		memcpy(leaf, leafbuf, DIGEST_LEN);
 	if ((rc = catalog_sync(st->catalog, st->log)) != 0)
@@ -350,6 +357,7 @@ void
 station_close(struct station *st)
 {
 	store_close(st->store);
+	disk_free(&st->disk);
 	calendar_free(st->calendar);
 	registry_close(st->registry);
 	catalog_close(st->catalog);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "custos/config.h"
+#include "disk.h"
 
 struct registry_inspection;
 
@@ -45,6 +46,9 @@ struct station {
 	/* A short warning that every sd_notify STATUS= line of the daemon
 	 * ends with (the calendar running out: main.c), or "". */
 	char			 status_note[96];
+	/* Room on the store's file system and the recent rate: checked by
+	 * the ingest doors before each copy and on the daemon's timer. */
+	struct disk		 disk;
 	/* Called by station_checkpoint() after it stored a new checkpoint
 	 * of tree size, or NULL. */
 	void			(*checkpointed)(void *arg, uint64_t size);

@@ -49,6 +49,11 @@ struct api {
 	void		*handler_arg;
 	int		 has_group;
 	gid_t		 group;
+	/* With [roles]: the groups of each role; has_roles 0: default. */
+	int		 has_roles;
+	gid_t		*role_gids[CONFIG_NROLES];
+	size_t		 nrole_gids[CONFIG_NROLES];
+	unsigned long	 role_refused;	/* 403 role_required, since start */
 	char		*path;
 	struct conn	*conns;
 	rlim_t		 fd_limit;	/* RLIMIT_NOFILE's soft limit */
@@ -70,6 +75,7 @@ struct conn {
 	uid_t		 uid;
 	gid_t		 gid;
 	int		 authorised;
+	unsigned	 roles;		/* as api_request's */
 	int		 refused;	/* over a limit: a 503 and close */
 	int		 done;		/* a response is queued */
 	int		 closing;
@@ -201,9 +207,10 @@ api_control_status(const struct api *a)
 	for (o = a->conns; o != NULL; o = o->next)
 		if (!o->closing && !o->refused)
 			n++;
-	return json_pack("{s:I, s:i, s:i, s:I}", "connections", n,
+	return json_pack("{s:I, s:i, s:i, s:I, s:I}", "connections", n,
 	    "max_connections", API_MAX_CONNS, "max_per_peer",
-	    API_MAX_PER_PEER, "refused", (json_int_t)a->refused_total);
+	    API_MAX_PER_PEER, "refused", (json_int_t)a->refused_total,
+	    "refused_role", (json_int_t)a->role_refused);
 }
 
 /* Hands a complete request to the handler and sends its answer. */
@@ -231,8 +238,14 @@ serve(struct conn *c)
 	r.bodylen = c->req.bodylen;
 	r.uid = c->uid;
 	r.authorised = c->authorised;
+	r.roles = c->roles;
 	r.server = c->api;
 	code = c->api->handler(c->api->handler_arg, &r, &body);
+	/* The router decides, the socket counts (its status). */
+	if (code == 403 && body != NULL && json_is_string(json_object_get(
+	    body, "rule")) && strcmp(json_string_value(json_object_get(body,
+	    "rule")), "role_required") == 0)
+		c->api->role_refused++;
 	if (body == NULL)
 		respond_error(c, 500, "Internal Server Error", "out of memory");
 	else
@@ -318,24 +331,57 @@ read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	}
 }
 
-/* 1 if the user uid (primary group gid) is a member of group. */
+/*
+ * The groups of the user uid, whose process runs with primary group gid:
+ * gid, then those of the group database (getgrouplist).  Returns how many
+ * it put in groups (at most API_MAX_GROUPS).
+ */
 static int
-in_group(uid_t uid, gid_t gid, gid_t group)
+peer_groups(uid_t uid, gid_t gid, gid_t groups[API_MAX_GROUPS])
 {
 	struct passwd *pw;
-	gid_t groups[API_MAX_GROUPS];
-	int i, n = API_MAX_GROUPS;
+	int n = API_MAX_GROUPS - 1;
 
-	if (gid == group)
+	groups[0] = gid;
+	if ((pw = getpwuid(uid)) == NULL ||
+	    getgrouplist(pw->pw_name, pw->pw_gid, groups + 1, &n) == -1)
 		return 1;
-	if ((pw = getpwuid(uid)) == NULL)
-		return 0;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) == -1)
-		return 0;
+	return n + 1;
+}
+
+/* 1 if one of groups (n) is one of set (nset). */
+static int
+groups_meet(const gid_t *groups, int n, const gid_t *set, size_t nset)
+{
+	size_t k;
+	int i;
+
 	for (i = 0; i < n; i++)
-		if (groups[i] == group)
-			return 1;
+		for (k = 0; k < nset; k++)
+			if (groups[i] == set[k])
+				return 1;
 	return 0;
+}
+
+/* The roles (api_request's bits) of the peer uid, primary group gid. */
+static unsigned
+peer_roles(const struct api *a, uid_t uid, gid_t gid)
+{
+	gid_t groups[API_MAX_GROUPS];
+	unsigned all = (1u << CONFIG_NROLES) - 1, roles = 0;
+	int n, r;
+
+	if (uid == 0 || uid == geteuid())
+		return all;
+	n = peer_groups(uid, gid, groups);
+	if (!a->has_roles)
+		return a->has_group && groups_meet(groups, n, &a->group, 1) ?
+		    all : 1u << CONFIG_ROLE_AUDITOR;
+	for (r = 0; r < CONFIG_NROLES; r++)
+		if (groups_meet(groups, n, a->role_gids[r],
+		    a->nrole_gids[r]))
+			roles |= 1u << r;
+	return roles;
 }
 
 /*
@@ -355,9 +401,8 @@ peer_identify(struct conn *c)
 		return -1;
 	c->uid = cred.uid;
 	c->gid = cred.gid;
-	c->authorised = cred.uid == 0 || cred.uid == geteuid() ||
-	    (c->api->has_group && in_group(cred.uid, cred.gid,
-	    c->api->group));
+	c->roles = peer_roles(c->api, cred.uid, cred.gid);
+	c->authorised = (c->roles & ~(1u << CONFIG_ROLE_AUDITOR)) != 0;
 	return 0;
 }
 
@@ -549,10 +594,24 @@ fail_errno:
 }
 
 static void
+roles_free(struct api *a)
+{
+	int r;
+
+	for (r = 0; r < CONFIG_NROLES; r++) {
+		free(a->role_gids[r]);
+		a->role_gids[r] = NULL;
+		a->nrole_gids[r] = 0;
+	}
+	a->has_roles = 0;
+}
+
+static void
 server_closed(uv_handle_t *h)
 {
 	struct api *a = h->data;
 
+	roles_free(a);
 	free(a->path);
 	free(a);
 }
@@ -576,6 +635,66 @@ api_set_group(struct api *a, const char *group)
 		return CUSTOS_ERR_CONFIG;
 	a->group = gr->gr_gid;
 	a->has_group = 1;
+	return 0;
+}
+
+const char *
+api_role_name(enum config_role r)
+{
+	static const char *const names[CONFIG_NROLES] = {
+		[CONFIG_ROLE_OPERATOR] = "operator",
+		[CONFIG_ROLE_REVIEWER] = "reviewer",
+		[CONFIG_ROLE_AUDITOR] = "auditor",
+		[CONFIG_ROLE_ADMIN] = "admin",
+	};
+
+	return (unsigned)r < CONFIG_NROLES ? names[r] : "?";
+}
+
+/* Resolves list ("g1,g2") into the gids of role r. */
+static int
+role_resolve(struct api *a, int r, const char *list, char *err, size_t len)
+{
+	struct group *gr;
+	const char *s;
+	char name[40];
+	size_t n, max = 1;
+
+	for (s = list; *s != '\0'; s++)
+		max += *s == ',';
+	if ((a->role_gids[r] = calloc(max, sizeof(gid_t))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	for (s = list; *s != '\0'; s += n + (s[n] == ',')) {
+		n = strcspn(s, ",");
+		snprintf(name, sizeof(name), "%.*s", (int)n, s);
+		if ((gr = getgrnam(name)) == NULL) {
+			snprintf(err, len, "[roles] %s: no such group %s",
+			    api_role_name((enum config_role)r), name);
+			return CUSTOS_ERR_CONFIG;
+		}
+		a->role_gids[r][a->nrole_gids[r]++] = gr->gr_gid;
+	}
+	return 0;
+}
+
+int
+api_set_roles(struct api *a, char *const roles[CONFIG_NROLES], char *err,
+    size_t len)
+{
+	int r, rc;
+
+	roles_free(a);
+	for (r = 0; r < CONFIG_NROLES; r++) {
+		if (roles[r] == NULL)
+			continue;
+		a->has_roles = 1;
+		if ((rc = role_resolve(a, r, roles[r], err, len)) != 0) {
+			roles_free(a);
+			if (rc == CUSTOS_ERR_NOMEM)
+				snprintf(err, len, "[roles]: out of memory");
+			return rc;
+		}
+	}
 	return 0;
 }
 

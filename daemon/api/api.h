@@ -4,9 +4,12 @@
  * Every request goes to the handler set with api_set_handler() (the
  * daemon's is router_handle(), router.h, which holds the route table).
  *
- * Each connection's peer is identified with SO_PEERCRED.  A request is
- * "authorised" to write when the peer runs as root, as the daemon's own
- * user, or is a member of the group set with api_set_group().
+ * Each connection's peer is identified with SO_PEERCRED and given its
+ * roles (api_set_roles()): root and the daemon's own user hold every
+ * role; with [roles], a user holds each role one of its groups (primary
+ * or supplementary) is listed for; without, members of the group set
+ * with api_set_group() hold every role and anyone else is auditor.  A
+ * request is "authorised" when the peer holds a role besides auditor.
  * docs/api.md describes the protocol.
  */
 #ifndef CUSTOSD_API_H
@@ -18,6 +21,8 @@
 
 #include <jansson.h>
 
+#include "custos/config.h"
+
 struct api;
 
 /* One parsed request, valid during the handler call only. */
@@ -28,7 +33,9 @@ struct api_request {
 	const char	*body;		/* NUL-terminated; NULL when empty */
 	size_t		 bodylen;
 	uid_t		 uid;		/* the peer's, from SO_PEERCRED */
-	int		 authorised;	/* may write */
+	int		 authorised;	/* holds a role besides auditor */
+	unsigned	 roles;		/* bit 1u << r of each role r
+				   (enum config_role) it holds */
 	const struct api *server;	/* the socket that took it */
 };
 
@@ -60,7 +67,8 @@ void	 api_set_handler(struct api *a, api_handler_fn fn, void *arg);
  * The socket's own state for the status document, a new reference or
  * NULL: {"connections": open now, this one included, "max_connections",
  * "max_per_peer", "refused": connections refused over a limit since the
- * start}.
+ * start, "refused_role": requests refused for want of a role (403,
+ * rule role_required) since the start}.
  */
 json_t	*api_control_status(const struct api *a);
 
@@ -69,5 +77,17 @@ json_t	*api_control_status(const struct api *a);
  * Returns 0 or CUSTOS_ERR_CONFIG if there is no such group.
  */
 int	 api_set_group(struct api *a, const char *group);
+
+/*
+ * Maps roles from groups: roles[r] is the comma-separated group names of
+ * role r (config.h), NULL for none; all NULL keeps the default (see
+ * above).  Returns 0, or CUSTOS_ERR_CONFIG with "[roles] KEY: no such
+ * group NAME" in err (len bytes), or CUSTOS_ERR_NOMEM.
+ */
+int	 api_set_roles(struct api *a, char *const roles[CONFIG_NROLES],
+	    char *err, size_t len);
+
+/* The name of role r, e.g. "operator". */
+const char *api_role_name(enum config_role r);
 
 #endif

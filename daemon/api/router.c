@@ -14,6 +14,7 @@
 
 #include "chain.h"
 #include "decisions.h"
+#include "holds.h"
 #include "inspections.h"
 #include "links.h"
 #include "numbering_reason.h"
@@ -23,91 +24,89 @@
 #include "router.h"
 #include "status.h"
 
-/* Who may call a route (docs/api.md, "Who may do what"). */
-enum role {
-	/*
-	 * Every peer, whatever the method: a wrong one gets a 405, never a
-	 * 403, so that anyone can ask the status and learn how.
-	 */
-	ROLE_ANY,
-	ROLE_READ,	/* every peer */
-	ROLE_WRITE,	/* authorised peers: root, the daemon's user, the
-			   [control] group */
+/*
+ * Who may call a route (docs/api.md, "Who may do what", whose table
+ * tests/e2e/roles.sh holds to this one): the roles (api.h) any one of
+ * which lets a peer in.  R_NONE: every peer, whatever the method: a
+ * wrong one gets a 405, never a 403, so that anyone can ask the status
+ * and learn how.
+ */
+enum {
+	R_NONE = 0,
+	R_OPERATOR = 1u << CONFIG_ROLE_OPERATOR,  /* dock, register, steps */
+	R_REVIEWER = 1u << CONFIG_ROLE_REVIEWER,  /* export, view, review */
+	R_AUDITOR = 1u << CONFIG_ROLE_AUDITOR,	  /* audit, ledger */
+	R_ADMIN = 1u << CONFIG_ROLE_ADMIN,	  /* keys, holds, retention */
+	R_READ = R_OPERATOR | R_REVIEWER | R_AUDITOR | R_ADMIN,
 };
 
 /* A route runs its handler or, on the inspection {id} names, its step. */
 struct route {
 	int			 method;  /* enum http_method */
 	const char		*pattern; /* literal, with one {parameter} */
-	enum role		 role;
+	unsigned		 roles;	  /* R_*: any one of them */
 	route_fn		 handler;
 	const struct chain_step	*step;
 };
 
 static const struct route routes[] = {
-	{ HTTP_GET,  "/v1/status",		ROLE_ANY, status_get, NULL },
-	{ HTTP_POST, "/v1/checkpoint",		ROLE_WRITE,
+	{ HTTP_GET, "/v1/status", R_NONE, status_get, NULL },
+	{ HTTP_POST, "/v1/checkpoint", R_OPERATOR | R_ADMIN,
 	    checkpoint_post, NULL },
-	{ HTTP_POST, "/v1/calendar/reload",	ROLE_WRITE,
+	{ HTTP_POST, "/v1/calendar/reload", R_ADMIN,
 	    calendar_reload_post, NULL },
-
-	{ HTTP_GET,  "/v1/officers",		ROLE_READ,
-	    officers_list, NULL },
-	{ HTTP_POST, "/v1/officers",		ROLE_WRITE, officer_add, NULL },
-	{ HTTP_GET,  "/v1/officers/{id}",	ROLE_READ, officer_get, NULL },
-	{ HTTP_GET,  "/v1/enterprises",		ROLE_READ,
-	    enterprises_list, NULL },
-	{ HTTP_POST, "/v1/enterprises",		ROLE_WRITE,
-	    enterprise_add, NULL },
-	{ HTTP_GET,  "/v1/enterprises/{uscc}",	ROLE_READ,
-	    enterprise_get, NULL },
-	{ HTTP_POST, "/v1/enterprises/{uscc}/risk", ROLE_WRITE,
+	{ HTTP_GET, "/v1/officers", R_READ, officers_list, NULL },
+	{ HTTP_POST, "/v1/officers", R_OPERATOR, officer_add, NULL },
+	{ HTTP_GET, "/v1/officers/{id}", R_READ, officer_get, NULL },
+	{ HTTP_GET, "/v1/enterprises", R_READ, enterprises_list, NULL },
+	{ HTTP_POST, "/v1/enterprises", R_OPERATOR, enterprise_add, NULL },
+	{ HTTP_GET, "/v1/enterprises/{uscc}", R_READ, enterprise_get, NULL },
+	{ HTTP_POST, "/v1/enterprises/{uscc}/risk", R_OPERATOR,
 	    enterprise_risk, NULL },
-	{ HTTP_POST, "/v1/devices",		ROLE_WRITE, device_add, NULL },
-	{ HTTP_POST, "/v1/cameras/{serial}/assign", ROLE_WRITE,
+	{ HTTP_POST, "/v1/devices", R_OPERATOR, device_add, NULL },
+	{ HTTP_POST, "/v1/cameras/{serial}/assign", R_OPERATOR,
 	    camera_assign, NULL },
-	{ HTTP_POST, "/v1/cameras/{serial}/numbering-reason", ROLE_WRITE,
+	{ HTTP_POST, "/v1/cameras/{serial}/numbering-reason", R_OPERATOR,
 	    camera_numbering_reason, NULL },
-
-	{ HTTP_GET,  "/v1/inspections",		ROLE_READ,
-	    inspections_list, NULL },
-	{ HTTP_POST, "/v1/inspections",		ROLE_WRITE,
-	    inspection_register, NULL },
-	{ HTTP_POST, "/v1/inspections/emergency", ROLE_WRITE,
+	{ HTTP_GET, "/v1/inspections", R_READ, inspections_list, NULL },
+	{ HTTP_POST, "/v1/inspections", R_OPERATOR, inspection_register, NULL },
+	{ HTTP_POST, "/v1/inspections/emergency", R_OPERATOR,
 	    inspection_emergency, NULL },
-	{ HTTP_GET,  "/v1/inspections/{id}",	ROLE_READ,
-	    inspection_get, NULL },
-	{ HTTP_POST, "/v1/inspections/{id}/enter", ROLE_WRITE,
+	{ HTTP_GET, "/v1/inspections/{id}", R_READ, inspection_get, NULL },
+	{ HTTP_POST, "/v1/inspections/{id}/enter", R_OPERATOR,
 	    NULL, &inspection_enter },
-	{ HTTP_POST, "/v1/inspections/{id}/leave", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/leave", R_OPERATOR,
 	    NULL, &inspection_leave },
-	{ HTTP_POST, "/v1/inspections/{id}/backfill", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/backfill", R_OPERATOR,
 	    NULL, &inspection_backfill },
-	{ HTTP_POST, "/v1/inspections/{id}/link", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/link", R_OPERATOR,
 	    NULL, &inspection_link },
-	{ HTTP_POST, "/v1/inspections/{id}/unlink", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/unlink", R_OPERATOR,
 	    NULL, &inspection_unlink },
-	{ HTTP_POST, "/v1/inspections/{id}/document", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/document", R_OPERATOR,
 	    inspection_document, NULL },
-	{ HTTP_POST, "/v1/inspections/{id}/gap", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/gap", R_OPERATOR,
 	    NULL, &inspection_gap },
-	{ HTTP_POST, "/v1/inspections/{id}/close", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/close", R_OPERATOR,
 	    NULL, &inspection_close },
-	{ HTTP_POST, "/v1/inspections/{id}/review", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/review", R_REVIEWER,
 	    NULL, &inspection_review },
-	{ HTTP_POST, "/v1/inspections/{id}/feedback", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/feedback", R_OPERATOR,
 	    NULL, &inspection_feedback },
-	{ HTTP_POST, "/v1/inspections/{id}/decision", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/decision", R_OPERATOR,
 	    NULL, &inspection_decision },
-	{ HTTP_POST, "/v1/inspections/{id}/credit-repair/apply", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/credit-repair/apply", R_OPERATOR,
 	    NULL, &inspection_credit_apply },
-	{ HTTP_POST, "/v1/inspections/{id}/credit-repair/answer", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/credit-repair/answer", R_OPERATOR,
 	    NULL, &inspection_credit_answer },
-	{ HTTP_POST, "/v1/inspections/{id}/exported", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/exported", R_REVIEWER,
 	    NULL, &inspection_exported },
-	{ HTTP_POST, "/v1/inspections/{id}/viewed", ROLE_WRITE,
+	{ HTTP_POST, "/v1/inspections/{id}/viewed", R_REVIEWER,
 	    NULL, &inspection_viewed },
-	{ HTTP_GET,  "/v1/ledger",		ROLE_READ, ledger_get, NULL },
+	{ HTTP_GET, "/v1/ledger", R_AUDITOR, ledger_get, NULL },
+	{ HTTP_GET, "/v1/holds", R_READ, holds_list, NULL },
+	{ HTTP_POST, "/v1/holds", R_ADMIN, hold_place, NULL },
+	{ HTTP_POST, "/v1/holds/{id}/release", R_ADMIN, hold_release, NULL },
 };
 
 #define NROUTES		(sizeof(routes) / sizeof(routes[0]))
@@ -170,13 +169,40 @@ match(const char *pattern, const char *path, char *param)
 	return *path == '\0';
 }
 
-/* The 403 of a peer that may not write. */
-static int
-forbidden(const struct api_request *req, json_t **body)
+/* The names of the roles in mask, "operator or admin", into buf. */
+static const char *
+role_names(unsigned mask, char *buf, size_t len)
 {
-	return reply_error(body, 403, "uid %ld may not write: it must be "
-	    "root, the daemon's user or in the [control] group",
-	    (long)req->uid);
+	size_t n = 0;
+	int r;
+
+	buf[0] = '\0';
+	for (r = 0; r < CONFIG_NROLES; r++)
+		if (mask & (1u << r))
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0,
+			    "%s%s", n > 0 ? " or " : "",
+			    api_role_name((enum config_role)r));
+	if (n == 0)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/*
+ * The 403 of a peer without any of r's roles (rule role_required, which
+ * api.c counts): names the roles needed and those the peer holds.
+ */
+static int
+forbidden(const struct api_request *req, const struct route *r,
+    json_t **body)
+{
+	char need[64], held[64];
+
+	return reply_refuse(body, 403, "role_required", "uid %ld may not %s: "
+	    "%s %s needs the role %s; it holds %s", (long)req->uid,
+	    req->method == HTTP_GET ?
+	    "read" : "write", http_method_str(r->method), r->pattern,
+	    role_names(r->roles, need, sizeof(need)),
+	    role_names(req->roles, held, sizeof(held)));
 }
 
 int
@@ -190,14 +216,6 @@ router_handle(void *arg, const struct api_request *req, json_t **body)
 	for (k = 0; k < NROUTES && found == NULL; k++)
 		if (match(routes[k].pattern, req->path, param))
 			found = &routes[k];
-	/*
-	 * A request other than a GET can only be a write: a peer that may
-	 * not write is refused here, before the path is looked at, so no
-	 * handler can forget the check.
-	 */
-	if (req->method != HTTP_GET && !req->authorised &&
-	    (found == NULL || found->role != ROLE_ANY))
-		return forbidden(req, body);
 	if (found == NULL)
 		return reply_error(body, 404, "no such resource");
 	for (r = found; r < routes + NROUTES; r++) {
@@ -206,8 +224,9 @@ router_handle(void *arg, const struct api_request *req, json_t **body)
 		last = r;
 		if (r->method != req->method)
 			continue;
-		if (r->role == ROLE_WRITE && !req->authorised)
-			return forbidden(req, body);
+		/* Every route is checked here, so no handler can forget. */
+		if (r->roles != R_NONE && (r->roles & req->roles) == 0)
+			return forbidden(req, r, body);
 		if (r->step != NULL)
 			return chain_action(((const struct route_env *)arg)->st,
 			    req, param, r->step, body);

@@ -11,8 +11,10 @@
  *     camera, cameras side by side, so one slow camera stalls no other;
  *   - with after_ingest = delete, unlink a file only after its entry is
  *     committed and the stored object re-read and matched;
- *   - on ENOSPC from the store or the log (SQLITE_FULL), pause every
+ *   - on ENOSPC from the store or the log (SQLITE_FULL), or before a
+ *     copy at the [disk] stop_ingest floor (daemon/disk.h), pause every
  *     camera and retry later, logging the state change once each way;
+ *     the files stay on the camera;
  *   - at the end, append a dock.session entry (camera, start, end,
  *     inventory of every file seen with its digest or the reason it was
  *     refused, files seen before and now gone unsealed as "missing", the
@@ -42,8 +44,12 @@ int	 dock_start(uv_loop_t *loop, struct station *st, struct sealer *s,
 
 /*
  * The per-camera state for the status answer:
- * {"store_full": bool, "disk_full": bool (the same), and while it is true
- * "disk_full_since", "disk_full_reason", "disk_full_retries"; "cameras":
+ * {"store_full": bool, "disk_full": bool (the same: paused on ENOSPC),
+ * and while it is true "disk_full_since", "disk_full_reason",
+ * "disk_full_retries"; "ingest_paused": bool (paused on ENOSPC or at the
+ * [disk] stop_ingest floor), and while it is true "paused_since",
+ * "paused_reason", "paused_for" ("disk_full" or "stop_ingest"),
+ * "paused_retries"; "cameras":
  * [{camera, state, files_done, files_total, bytes_done, bytes_total,
  * rate_bps, errors, refused, started}]} (docs/dock.md).  Returns a new reference or NULL on
  * allocation failure.
@@ -58,6 +64,12 @@ json_t	*dock_status(const struct dock *d);
  * NULL.
  */
 void	 dock_disk_full(struct dock *d, const char *why);
+
+/*
+ * Sends the service's STATUS= line again if it changed (the room on the
+ * disk, disk.h, is part of it).  d may be NULL.
+ */
+void	 dock_refresh(struct dock *d);
 
 /*
  * Stops watching and starting work; sessions in flight finish their

@@ -45,6 +45,9 @@ struct camera {
 	int		 busy;		/* one operation in flight */
 	int		 gone;		/* undocked: end the session */
 	int		 waiting;	/* held back by a full store */
+	uint64_t	 pauses;	/* times ingest paused on it */
+	uint64_t	 pause_no;	/* the dock's pause it last counted */
+	char		 pause_why[160];	/* the last pause's reason */
 	const char	*end_pending;	/* the dock.session append found
 					   the disk full: the "ended" to
 					   retry it with, or NULL */
@@ -84,6 +87,9 @@ struct dock {
 	 * once on leaving; the status shows since when, why and how many
 	 * retries failed since. */
 	int		 store_full;
+	int		 full_floor;	/* entered at the [disk] stop_ingest
+					   floor (disk.h), not on ENOSPC */
+	uint64_t	 pause_no;	/* pauses entered so far */
 	struct timespec	 full_since;	/* realtime */
 	uint64_t	 full_retries;
 	char		 full_why[160];
@@ -93,7 +99,7 @@ struct dock {
 	int		 stopping;
 	void		(*stopped)(void *);
 	void		*stopped_arg;
-	char		 notified[256];
+	char		 notified[640];
 };
 
 /* dock_state.c */

@@ -17,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 #include <uv.h>
 
+#include "daemon/disk.h"
 #include "daemon/entry.h"
 #include "daemon/station.h"
 #include "dock.h"
@@ -61,7 +62,7 @@ dock_notify(struct dock *d)
 	struct camera *c;
 	uint64_t done = 0, total = 0;
 	unsigned ncam = 0, active = 0;
-	char buf[256];
+	char buf[640], disk[320];
 
 	for (c = d->cams; c != NULL; c = c->next) {
 		if (c->state == CAM_UNREADABLE)
@@ -72,16 +73,25 @@ dock_notify(struct dock *d)
 		done += c->files_done;
 		total += c->files_total;
 	}
+	disk_line(&d->st->disk, disk, sizeof(disk));
 	snprintf(buf, sizeof(buf), "STATUS=%u camera%s docked, %u "
-	    "ingesting, %" PRIu64 "/%" PRIu64 " files%s%s%s", ncam,
+	    "ingesting, %" PRIu64 "/%" PRIu64 " files%s; %s%s%s", ncam,
 	    ncam == 1 ? "" : "s", active, done, total,
-	    d->store_full ? ", disk full: ingest paused" : "",
+	    !d->store_full ? "" : d->full_floor ? ", ingest paused: below "
+	    "stop_ingest" : ", disk full: ingest paused", disk,
 	    d->st->status_note[0] != '\0' ? "; WARNING: " : "",
 	    d->st->status_note);
 	if (strcmp(buf, d->notified) != 0) {
 		memcpy(d->notified, buf, sizeof(buf));
 		sd_notify(0, buf);
 	}
+}
+
+void
+dock_refresh(struct dock *d)
+{
+	if (d != NULL)
+		dock_notify(d);
 }
 
 json_t *
@@ -99,9 +109,24 @@ dock_status(const struct dock *d)
 		json_decref(j);
 		return NULL;
 	}
-	json_object_set_new(j, "store_full", json_boolean(d->store_full));
-	json_object_set_new(j, "disk_full", json_boolean(d->store_full));
+	/* "store_full" and "disk_full" are the ENOSPC pause; "ingest_paused"
+	 * is any pause for room, the stop_ingest floor included. */
+	json_object_set_new(j, "store_full", json_boolean(d->store_full &&
+	    !d->full_floor));
+	json_object_set_new(j, "disk_full", json_boolean(d->store_full &&
+	    !d->full_floor));
+	json_object_set_new(j, "ingest_paused", json_boolean(d->store_full));
 	if (d->store_full) {
+		entry_time(&d->full_since, ts, sizeof(ts));
+		json_object_set_new(j, "paused_since", json_string(ts));
+		json_object_set_new(j, "paused_reason",
+		    json_string(d->full_why));
+		json_object_set_new(j, "paused_for", json_string(
+		    d->full_floor ? "stop_ingest" : "disk_full"));
+		json_object_set_new(j, "paused_retries",
+		    json_integer((json_int_t)d->full_retries));
+	}
+	if (d->store_full && !d->full_floor) {
 		entry_time(&d->full_since, ts, sizeof(ts));
 		json_object_set_new(j, "disk_full_since", json_string(ts));
 		json_object_set_new(j, "disk_full_reason",
@@ -115,7 +140,8 @@ dock_status(const struct dock *d)
 		const char *state = states[c->state];
 
 		if (c->state == CAM_SEALING && c->waiting && d->store_full)
-			state = "waiting: store full";
+			state = d->full_floor ? "paused: below stop_ingest" :
+			    "waiting: store full";
 		ms = ms_between(&c->start_mono, c->state == CAM_DONE ?
 		    &c->end_mono : &now);
 		entry_time(&c->start_rt, ts, sizeof(ts));

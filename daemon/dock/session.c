@@ -31,6 +31,7 @@
 #include "custos/err.h"
 #include "dock.h"
 #include "dock_int.h"
+#include "daemon/disk.h"
 #include "daemon/entry.h"
 #include "gaps.h"
 #include "daemon/journal.h"
@@ -181,16 +182,34 @@ unlink_done(uv_work_t *req, int status)
 	session_next(c);
 }
 
+/* c waits for room; its session counts each pause of the dock once. */
+static void
+cam_wait(struct camera *c)
+{
+	c->waiting = 1;
+	if (c->pause_no != c->d->pause_no) {
+		c->pause_no = c->d->pause_no;
+		c->pauses++;
+		snprintf(c->pause_why, sizeof(c->pause_why), "%s",
+		    c->d->full_why);
+	}
+}
+
 /*
  * A store write or a log append of c's found no space.  The state change
  * is logged once; a retry that fails again only counts, so a full disk
  * does not write a line every RETRY_MS.
  */
 static void
-store_full_enter(struct dock *d, struct camera *c, const char *why)
+store_full_enter(struct dock *d, struct camera *c, const char *why,
+    int floor)
 {
+	if (!d->store_full) {
+		d->pause_no++;
+		snprintf(d->full_why, sizeof(d->full_why), "%s", why);
+	}
 	if (c != NULL) {
-		c->waiting = 1;
+		cam_wait(c);
 		if (d->prober == NULL)
 			d->prober = c;
 	}
@@ -199,12 +218,18 @@ store_full_enter(struct dock *d, struct camera *c, const char *why)
 		return;
 	}
 	d->store_full = 1;
+	d->full_floor = floor;
 	d->prober = c;
 	d->full_retries = 0;
 	clock_gettime(CLOCK_REALTIME, &d->full_since);
 	snprintf(d->full_why, sizeof(d->full_why), "%s", why);
-	log_warnx("dock: store full (disk full: %s): ingest paused for every "
-	    "camera; retrying every %d ms", why, RETRY_MS);
+	if (floor)
+		log_warnx("dock: ingest paused for every camera: %s; the "
+		    "files stay on the cameras; retrying every %d ms", why,
+		    RETRY_MS);
+	else
+		log_warnx("dock: store full (disk full: %s): ingest paused "
+		    "for every camera; retrying every %d ms", why, RETRY_MS);
 	dock_notify(d);
 	/* While stopping, the timer is closing and nothing is retried. */
 	if (!d->stopping)
@@ -220,6 +245,7 @@ store_full_leave(struct dock *d)
 	if (!d->store_full)
 		return;
 	d->store_full = 0;
+	d->full_floor = 0;
 	d->prober = NULL;
 	uv_timer_stop(&d->retry);
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -256,7 +282,7 @@ seal_done(void *arg, const struct seal_result *res)
 		c->busy = 0;
 		fileop_close(op);
 		store_full_enter(d, c, res->reason != NULL ? res->reason :
-		    custos_strerror(res->rc));
+		    custos_strerror(res->rc), 0);
 		session_next(c);
 		return;
 	}
@@ -302,7 +328,14 @@ start_file(struct camera *c)
 {
 	struct fileop *op;
 	struct item *it = &c->items[c->cur];
+	char why[160];
 
+	/* At the [disk] stop_ingest floor the file is not copied: it stays
+	 * on the camera and the dock pauses as for a full store. */
+	if (disk_admit(&c->d->st->disk, why, sizeof(why)) != 0) {
+		store_full_enter(c->d, c, why, 1);
+		return;
+	}
 	if ((op = calloc(1, sizeof(*op))) == NULL)
 		goto fail;
 	op->c = c;
@@ -586,6 +619,10 @@ session_json(struct camera *c, const char *ended)
 	put(&bad, p, "files_failed", json_integer(failed));
 	put(&bad, p, "files_pending", json_integer(pending));
 	put(&bad, p, "bytes", json_integer((json_int_t)bytes));
+	if (c->pauses > 0) {
+		put(&bad, p, "pauses", json_integer((json_int_t)c->pauses));
+		put(&bad, p, "pause_reason", json_string(c->pause_why));
+	}
 	if (c->truncated)
 		put(&bad, p, "inventory_truncated",
 		    json_string("walk stopped at the entry limit"));
@@ -651,7 +688,8 @@ session_end(struct camera *c, const char *ended)
 		 * not sealed: keep the items and append it once there is
 		 * space, like a file that found the store full. */
 		c->end_pending = ended;
-		store_full_enter(d, c, "no space for the dock.session entry");
+		store_full_enter(d, c, "no space for the dock.session entry",
+		    0);
 		return;
 	}
 	c->end_pending = NULL;
@@ -702,7 +740,7 @@ session_next(struct camera *c)
 		/* Every file is done; only the entry waits for space. */
 		if (!d->stopping && d->store_full &&
 		    (d->prober != c || c->waiting)) {
-			c->waiting = 1;
+			cam_wait(c);
 			return;
 		}
 		session_end(c, c->end_pending);
@@ -723,7 +761,7 @@ session_next(struct camera *c)
 		return;
 	}
 	if (d->store_full && d->prober != c) {
-		c->waiting = 1;
+		cam_wait(c);
 		return;
 	}
 	if (d->store_full && c->waiting)
@@ -771,5 +809,5 @@ void
 dock_disk_full(struct dock *d, const char *why)
 {
 	if (d != NULL)
-		store_full_enter(d, NULL, why);
+		store_full_enter(d, NULL, why, 0);
 }

@@ -36,6 +36,7 @@
 #include "custos/registry.h"
 #include "custos/rfc3339.h"
 #include "custos/store.h"
+#include "daemon/disk.h"
 #include "daemon/entry.h"
 #include "daemon/journal.h"
 #include "daemon/seal/seal.h"
@@ -389,6 +390,34 @@ route_patch(struct conn *c)
 	attach(c, p);
 }
 
+/*
+ * At the [disk] stop_ingest floor (daemon/disk.h) a body is not taken:
+ * 507 with Retry-After, the camera keeps its file and tries again.  The
+ * daemon logged the state once; a refusal here is only counted.
+ * Returns 1 when the body may come.
+ */
+static int
+room_for_body(struct conn *c)
+{
+	char why[160], hdr[64], *s;
+	json_t *j;
+
+	if (disk_admit(&c->u->st->disk, why, sizeof(why)) == 0)
+		return 1;
+	snprintf(hdr, sizeof(hdr), "Retry-After: %d\r\n", DISK_RETRY_S);
+	if ((j = json_pack("{s:s, s:s}", "error", "insufficient storage: "
+	    "ingest paused", "reason", why)) == NULL ||
+	    (s = json_dumps(j, JSON_COMPACT)) == NULL) {
+		json_decref(j);
+		conn_reply(c, 507, hdr, "application/json", "", 0);
+		return 0;
+	}
+	conn_reply(c, 507, hdr, "application/json", s, strlen(s));
+	free(s);
+	json_decref(j);
+	return 0;
+}
+
 void
 upload_route(struct conn *c)
 {
@@ -407,6 +436,8 @@ upload_route(struct conn *c)
 			return;
 		if (r->method == HTTP_HEAD)
 			route_head(c);
+		else if (!room_for_body(c))
+			return;
 		else if (r->method == HTTP_PUT)
 			route_put(c);
 		else

@@ -12,6 +12,12 @@
  *	          found, docs/dock.md)
  *	[control] socket, group (optional: members may write through the
  *	          control socket, besides root and the daemon's user)
+ *	[roles]   operator, reviewer, auditor, admin: each a comma-separated
+ *	          list of Unix group names whose members hold that role on
+ *	          the control socket (docs/api.md, "Who may do what").
+ *	          Without any of these keys, root, the daemon's user and the
+ *	          [control] group hold every role and any other user is
+ *	          auditor
  *	[tsa]     url (http:// or https:// of an RFC 3161 time-stamping
  *	          authority; no [tsa] section: no timestamps), ca (PEM file of
  *	          the CA certificates that the TSA's signing certificate must
@@ -27,6 +33,19 @@
  *	          (tcp://host:port, tls://host:port, srt://host:port),
  *	          passphrase (srt only, 10-79 bytes), segment_seconds (1-3600,
  *	          default 60)
+ *	[disk]    warn, stop_ingest: free space on the store's file system
+ *	          below which custosd warns / pauses ingest (docking and
+ *	          uploads), each a size ("50 GiB", "500 MiB", "0": never)
+ *	          or a share of the file system ("5%", "0.5%"; at most
+ *	          100%); defaults 10% and 2% (docs/dock.md)
+ *	[retention] unlinked (footage never linked to an inspection;
+ *	          default "6 months", less is an error), no_penalty
+ *	          (footage of an inspection closed with no decision.served),
+ *	          penalty (footage of an inspection with a decision.served),
+ *	          documents (document.sealed objects), each "permanent"
+ *	          (their default) or "N days|months|years" (N 1-36500);
+ *	          schedule (off (default) or on: disposal by schedule,
+ *	          parsed only).  docs/retention.md
  *
  * Relative paths are taken relative to the directory of the config file
  * (its real path when it exists); "." and empty components are dropped,
@@ -81,6 +100,37 @@ struct config_live {
 	int		 line;		/* of the section header */
 };
 
+/* The roles of the control socket, in the order of struct config's
+ * roles[] (docs/api.md, "Who may do what"). */
+enum config_role {
+	CONFIG_ROLE_OPERATOR,
+	CONFIG_ROLE_REVIEWER,
+	CONFIG_ROLE_AUDITOR,
+	CONFIG_ROLE_ADMIN,
+	CONFIG_NROLES
+};
+
+/* A [retention] period: permanent, or n days, months or years. */
+enum config_unit {
+	CONFIG_DAYS = 0,
+	CONFIG_MONTHS,
+	CONFIG_YEARS,
+};
+
+/* A [disk] threshold: a number of bytes, or a share of the file system
+ * in hundredths of a percent (basis points, 0-10000). */
+struct config_room {
+	int		 share;		/* 1: bp counts, bytes unused */
+	uint64_t	 bytes;
+	unsigned	 bp;
+};
+
+struct config_period {
+	int		 permanent;	/* 1: never disposable; n unused */
+	unsigned	 n;
+	enum config_unit unit;
+};
+
 struct config {
 	char		*path;		/* the file as given */
 	uint8_t		 digest[DIGEST_LEN];	/* hash of its exact bytes */
@@ -94,6 +144,9 @@ struct config {
 					   never NULL once loaded */
 	char		*control_socket;	/* absolute */
 	char		*control_group;	/* group name, or NULL */
+	/* [roles]: per enum config_role, its groups as "g1,g2" (no
+	 * spaces), or NULL when the key is absent; all NULL: no [roles] */
+	char		*roles[CONFIG_NROLES];
 	char		*calendar_dir;	/* absolute; NULL with
 					   CONFIG_CALENDAR_NONE */
 	enum config_calendar calendar_from;
@@ -111,6 +164,13 @@ struct config {
 	struct config_live *live;	/* nlive [live NAME] sections, in
 					   file order */
 	size_t		 nlive;
+	struct config_period retention_unlinked;
+	struct config_period retention_no_penalty;
+	struct config_period retention_penalty;
+	struct config_period retention_documents;
+	int		 retention_schedule;	/* 1: schedule = on */
+	struct config_room disk_warn;	/* [disk] warn */
+	struct config_room disk_stop;	/* [disk] stop_ingest */
 };
 
 /*

@@ -45,6 +45,11 @@
 #define ENTRY_LIVE_GAP			"live.gap"
 #define ENTRY_EVIDENCE_LINKED		"evidence.linked"
 #define ENTRY_EVIDENCE_UNLINKED		"evidence.unlinked"
+#define ENTRY_EVIDENCE_ACCESSED		"evidence.accessed"
 #define ENTRY_OBJECT_DELETED		"object.deleted"
+
+/* Retention and legal hold (docs/retention.md). */
+#define ENTRY_HOLD_PLACED		"hold.placed"
+#define ENTRY_HOLD_RELEASED		"hold.released"
 
 #endif

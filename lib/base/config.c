@@ -49,7 +49,7 @@
 #define CONFIG_MAX_SIZE		(1024 * 1024)
 
 static const char *const sections[] = { "station", "dock", "control", "tsa",
-    "upload" };
+    "upload", "retention", "roles", "disk" };
 
 /*
  * A "[live NAME]" header: checks NAME, refuses a second section of the
@@ -338,6 +338,14 @@ set_defaults(struct config *c)
 {
 	c->profile = PROFILE_DEFAULT;
 	c->after_ingest = AFTER_INGEST_KEEP;
+	c->retention_unlinked.n = 6;
+	c->retention_unlinked.unit = CONFIG_MONTHS;
+	c->retention_no_penalty.permanent = 1;
+	c->retention_penalty.permanent = 1;
+	c->retention_documents.permanent = 1;
+	c->disk_warn.share = c->disk_stop.share = 1;
+	c->disk_warn.bp = 1000;		/* 10% */
+	c->disk_stop.bp = 200;		/* 2% */
 	if ((c->state_dir = strdup("/var/lib/custos")) == NULL ||
 	    (c->dock_root = strdup("/srv/custos/dock")) == NULL ||
 	    (c->file_numbering = strdup("auto")) == NULL ||
@@ -481,6 +489,8 @@ config_free(struct config *c)
 	free(c->file_numbering);
 	free(c->control_socket);
 	free(c->control_group);
+	for (i = 0; i < CONFIG_NROLES; i++)
+		free(c->roles[i]);
 	free(c->calendar_dir);
 	free(c->calendar_beside);
 	free(c->tsa_url);

@@ -305,6 +305,48 @@ set_group(struct parse *p, const char *v)
 	return 0;
 }
 
+/*
+ * [roles] KEY: a comma-separated list of group names (each as set_group
+ * wants it; blanks around a name are dropped), kept as "g1,g2" in the
+ * char * of struct config at p->key->path.
+ */
+static int
+set_roles(struct parse *p, const char *v)
+{
+	char **out = (char **)((char *)p->c + p->key->path);
+	char q[ESCAPED_MAX], *list, *w;
+	const char *s = v;
+	size_t n;
+
+	if ((list = w = malloc(strlen(v) + 1)) == NULL)
+		return config_fail(p, CUSTOS_ERR_NOMEM, 0, "out of memory");
+	for (;;) {
+		s += strspn(s, " \t");
+		n = strcspn(s, ",");
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n == 0 || n > 32 || s[0] == '-' || strspn(s,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_-.") != n) {
+			free(list);
+			return config_bad(p, "expected group names separated "
+			    "by commas, got \"%s\"",
+			    config_escape(v, strlen(v), q, sizeof(q)));
+		}
+		memcpy(w, s, n);
+		w += n;
+		s += n + strspn(s + n, " \t");
+		if (*s != ',')
+			break;
+		*w++ = ',';
+		s++;
+	}
+	*w = '\0';
+	free(*out);
+	*out = list;
+	return 0;
+}
+
 static int
 set_profile(struct parse *p, const char *v)
 {
@@ -520,6 +562,151 @@ set_live_segment(struct parse *p, const char *v)
 	return 0;
 }
 
+/*
+ * A [retention] period: "permanent" or "N days|months|years" (also the
+ * singular), N 1-36500.  unlinked may not be under 6 months (183 days,
+ * 6 months, any years): the police body-camera rule's floor.
+ */
+static int
+set_period(struct parse *p, const char *v, struct config_period *out,
+    int floor)
+{
+	static const char *const units[] = { "day", "month", "year" };
+	char *end;
+	size_t k, n;
+	long num;
+
+	if (strcmp(v, "permanent") == 0) {
+		memset(out, 0, sizeof(*out));
+		out->permanent = 1;
+		return 0;
+	}
+	errno = 0;
+	num = strtol(v, &end, 10);
+	if (errno != 0 || !isdigit((unsigned char)v[0]) || *end != ' ' ||
+	    num < 1 || num > 36500)
+		return bad_value(p, v, "expected permanent or "
+		    "\"N days|months|years\" (N 1-36500)");
+	end++;
+	for (k = 0; k < 3; k++) {
+		n = strlen(units[k]);
+		if (strncmp(end, units[k], n) == 0 && (end[n] == '\0' ||
+		    (end[n] == 's' && end[n + 1] == '\0')))
+			break;
+	}
+	if (k == 3)
+		return bad_value(p, v, "expected permanent or "
+		    "\"N days|months|years\" (N 1-36500)");
+	if (floor && ((k == CONFIG_DAYS && num < 183) ||
+	    (k == CONFIG_MONTHS && num < 6)))
+		return bad_value(p, v, "footage never linked is kept at least "
+		    "6 months");
+	out->permanent = 0;
+	out->n = (unsigned)num;
+	out->unit = (enum config_unit)k;
+	return 0;
+}
+
+static int
+set_ret_unlinked(struct parse *p, const char *v)
+{
+	return set_period(p, v, &p->c->retention_unlinked, 1);
+}
+
+static int
+set_ret_no_penalty(struct parse *p, const char *v)
+{
+	return set_period(p, v, &p->c->retention_no_penalty, 0);
+}
+
+static int
+set_ret_penalty(struct parse *p, const char *v)
+{
+	return set_period(p, v, &p->c->retention_penalty, 0);
+}
+
+static int
+set_ret_documents(struct parse *p, const char *v)
+{
+	return set_period(p, v, &p->c->retention_documents, 0);
+}
+
+static int
+set_ret_schedule(struct parse *p, const char *v)
+{
+	if (strcmp(v, "on") == 0)
+		p->c->retention_schedule = 1;
+	else if (strcmp(v, "off") == 0)
+		p->c->retention_schedule = 0;
+	else
+		return bad_value(p, v, "expected on or off");
+	return 0;
+}
+
+/*
+ * A [disk] threshold into the struct config_room at p->key->path: "N%"
+ * (N a decimal with at most two places, 0 to 100) or a size "N UNIT"
+ * (N whole, UNIT one of B, KiB, MiB, GiB, TiB, KB, MB, GB, TB; the blank
+ * is optional; "0" alone is allowed and means never).
+ */
+static int
+set_room(struct parse *p, const char *v)
+{
+	static const struct { const char *name; uint64_t mult; } units[] = {
+		{ "B", 1 }, { "KiB", 1ULL << 10 }, { "MiB", 1ULL << 20 },
+		{ "GiB", 1ULL << 30 }, { "TiB", 1ULL << 40 }, { "KB", 1000 },
+		{ "MB", 1000000 }, { "GB", 1000000000 },
+		{ "TB", 1000000000000ULL } };
+	struct config_room *out = (struct config_room *)((char *)p->c +
+	    p->key->path);
+	const char *s = v;
+	uint64_t n = 0, frac = 0;
+	size_t i, digits = 0, places = 0;
+
+	for (; isdigit((unsigned char)*s) && digits < 16; s++, digits++)
+		n = n * 10 + (uint64_t)(*s - '0');
+	if (digits == 0 || isdigit((unsigned char)*s))
+		return bad_value(p, v, "expected a size such as \"50 GiB\" or "
+		    "a share such as \"5%\"");
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s) && places < 2; s++,
+		    places++)
+			frac = frac * 10 + (uint64_t)(*s - '0');
+	if (strcmp(s, "%") == 0 && (places > 0 || s[-1] != '.')) {
+		for (; places < 2; places++)
+			frac *= 10;
+		if (n > 100 || n * 100 + frac > 10000)
+			return bad_value(p, v, "expected a share of at most "
+			    "100%");
+		out->share = 1;
+		out->bp = (unsigned)(n * 100 + frac);
+		out->bytes = 0;
+		return 0;
+	}
+	if (places == 0 && *s == '\0' && n == 0) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	if (places > 0 || s[-1] == '.')
+		return bad_value(p, v, "expected a whole size or a share "
+		    "such as \"0.5%\"");
+	if (*s == ' ')
+		s++;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(s, units[i].name) == 0)
+			break;
+	if (i == sizeof(units) / sizeof(units[0]))
+		return bad_value(p, v, "expected a size such as \"50 GiB\" "
+		    "(B, KiB, MiB, GiB, TiB, KB, MB, GB, TB) or a share such "
+		    "as \"5%\"");
+	if (n > UINT64_MAX / units[i].mult)
+		return bad_value(p, v, "size too large");
+	out->share = 0;
+	out->bytes = n * units[i].mult;
+	out->bp = 0;
+	return 0;
+}
+
 const struct keydef config_keys[NKEYS] = {
 	[K_NAME] = { "station", "name", set_name, 0 },
 	[K_STATE_DIR] = { "station", "state_dir", set_path,
@@ -546,6 +733,25 @@ const struct keydef config_keys[NKEYS] = {
 	    offsetof(struct config, upload_client_ca) },
 	[K_UP_CRL] = { "upload", "crl", set_path,
 	    offsetof(struct config, upload_crl) },
+	[K_RET_UNLINKED] = { "retention", "unlinked", set_ret_unlinked, 0 },
+	[K_RET_NO_PENALTY] = { "retention", "no_penalty", set_ret_no_penalty,
+	    0 },
+	[K_RET_PENALTY] = { "retention", "penalty", set_ret_penalty, 0 },
+	[K_RET_DOCUMENTS] = { "retention", "documents", set_ret_documents,
+	    0 },
+	[K_RET_SCHEDULE] = { "retention", "schedule", set_ret_schedule, 0 },
+	[K_ROLE_OPERATOR] = { "roles", "operator", set_roles,
+	    offsetof(struct config, roles[CONFIG_ROLE_OPERATOR]) },
+	[K_ROLE_REVIEWER] = { "roles", "reviewer", set_roles,
+	    offsetof(struct config, roles[CONFIG_ROLE_REVIEWER]) },
+	[K_ROLE_AUDITOR] = { "roles", "auditor", set_roles,
+	    offsetof(struct config, roles[CONFIG_ROLE_AUDITOR]) },
+	[K_ROLE_ADMIN] = { "roles", "admin", set_roles,
+	    offsetof(struct config, roles[CONFIG_ROLE_ADMIN]) },
+	[K_DISK_WARN] = { "disk", "warn", set_room,
+	    offsetof(struct config, disk_warn) },
+	[K_DISK_STOP] = { "disk", "stop_ingest", set_room,
+	    offsetof(struct config, disk_stop) },
 };
 
 /* Section is the live section's full name, e.g. "live drone1". */

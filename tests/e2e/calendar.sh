@@ -91,8 +91,9 @@ expect_in "status: years" "calendar:    2025 (from $W/cal)" "$out"
 expect_in "status: warning" "calendar:    WARNING: $WARN" "$out"
 expect_eq "logged once" 1 "$(count "calendar: $WARN")"
 # The daemon's STATUS says it at once, the dock's from its next scan.
-wait_until 60 "STATUS with the warning" grep -qxF \
-    "STATUS=tree size 1; WARNING: calendar does not cover today: add cn-$(echo "$TODAY" | cut -c1-4).cal" \
+# (the disk's room stands between the tree size and the warning).
+wait_until 60 "STATUS with the warning" grep -qxE \
+    "STATUS=tree size 1; disk: .*; WARNING: calendar does not cover today: add cn-$(echo "$TODAY" | cut -c1-4)\\.cal" \
     "$W/notify.log"
 wait_until 60 "the dock's STATUS with the warning" grep -qE \
     "^STATUS=0 cameras docked.*; WARNING: calendar does not cover today" \

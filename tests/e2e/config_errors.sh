@@ -24,6 +24,16 @@ out=$("$CUSTOSD" -f -c "$CONF" 2>&1)
 [ $? -ne 0 ] || fail "custosd accepted file_numbering = REC("
 expect_in "bad regex error" "custos.conf:5: [dock] file_numbering: expected auto, none or a POSIX extended regex" "$out"
 
+step "bad [disk] thresholds"
+for v in "warn = 5 parsecs" "warn = 101%" "stop_ingest = 100.5%" \
+    "stop_ingest = -1 GiB" "stop_ingest = 1.5 GiB"; do
+	printf '[station]\nname = a.example/s\nstate_dir = s\n[disk]\n%s\n' \
+	    "$v" >"$CONF"
+	out=$("$CUSTOSD" -f -c "$CONF" 2>&1)
+	[ $? -ne 0 ] || fail "custosd accepted $v"
+	expect_in "$v error" "custos.conf:5: [disk] ${v%% *}: expected" "$out"
+done
+
 step "missing file"
 out=$("$CUSTOSD" -f -c "$W/nope.conf" 2>&1)
 [ $? -ne 0 ] || fail "custosd started without its config"

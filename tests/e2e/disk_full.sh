@@ -99,6 +99,9 @@ EOF
 
 write_conf
 sed -i 's/^after_ingest = keep/after_ingest = delete/' "$CONF"
+# The ENOSPC pause itself: no [disk] floor that would pause first
+# (disk_pressure.sh tests that one).
+printf '[disk]\nwarn = 0\nstop_ingest = 0\n' >>"$CONF"
 mkdir -p "$S" "$D" "$W/prep"
 mount -t tmpfs -o size=24m custos-e2e-state "$S" ||
     fail "cannot mount a tmpfs on the state directory"

@@ -13,6 +13,9 @@ trap cleanup EXIT
 
 write_conf
 sed -i 's/^after_ingest = keep/after_ingest = delete/' "$CONF"
+# The ENOSPC pause itself: no [disk] floor that would pause first
+# (disk_pressure.sh tests that one).
+printf '[disk]\nwarn = 0\nstop_ingest = 0\n' >>"$CONF"
 mkdir -p "$S/store" "$W/prep"
 mount -t tmpfs -o size=8m custos-e2e-store "$S/store" ||
     fail "cannot mount a tmpfs on the store"

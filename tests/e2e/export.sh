@@ -208,7 +208,7 @@ expect_in "refusal" "unknown format" "$(cat refused.json)"
 expect_eq "nothing appended by refused requests" "$N1" "$(tree_size)"
 
 step "export to a tar (pax), --json"
-c export "$ID" -o "$W/b.tar" --json >exp2.json 2>exp2.err ||
+c export "$ID" -o "$W/b.tar" --purpose "the conduct of inspection $ID" --json >exp2.json 2>exp2.err ||
     fail "export tar: $(cat exp2.err)"
 expect_eq "json format" tar "$(python3 -c 'import json,sys
 print(json.load(open(sys.argv[1]))["format"])' exp2.json)"
@@ -233,20 +233,20 @@ check_bundle "$W/bt"
     fail "custos-verify bundle of the tar: $(cat verify.out)"
 
 step "an output named with a trailing slash is that directory"
-c export "$ID" -o "$W/b2/" >/dev/null 2>ex.err || fail "export b2/: $(cat ex.err)"
+c export "$ID" -o "$W/b2/" --purpose "复核" >/dev/null 2>ex.err || fail "export b2/: $(cat ex.err)"
 [ -f "$W/b2/MANIFEST.json" ] || fail "b2/ was not written as b2"
 
 step "an existing output is never overwritten"
 before=$(sha256sum "$W/b.tar")
-c export "$ID" -o "$W/b.tar" >/dev/null 2>ex.err
+c export "$ID" -o "$W/b.tar" --purpose "复核" >/dev/null 2>ex.err
 expect_eq "exit status over an existing tar" 1 $?
 expect_in "message" "exists; not overwriting" "$(cat ex.err)"
 expect_eq "the tar is untouched" "$before" "$(sha256sum "$W/b.tar")"
-c export "$ID" -o "$W/b" >/dev/null 2>ex.err
+c export "$ID" -o "$W/b" --purpose "复核" >/dev/null 2>ex.err
 expect_eq "exit status over an existing directory" 1 $?
 
 step "unknown inspection, usage errors"
-c export INS-20990101-0001 -o "$W/nope" >/dev/null 2>ex.err
+c export INS-20990101-0001 -o "$W/nope" --purpose "复核" >/dev/null 2>ex.err
 expect_eq "exit status, unknown inspection" 1 $?
 expect_eq "message" "custos: no inspection INS-20990101-0001" "$(cat ex.err)"
 [ -e "$W/nope" ] && fail "an output was left for an unknown inspection"
@@ -265,7 +265,7 @@ print([i["object"] for i in m["items"] if i["kind"] == "document"][0]
 OBJ=$W/state/store/objects/$(echo "$DOC" | cut -c1-2)/$(echo "$DOC" | cut -c3-)
 chmod u+w "$OBJ" && printf 'X' | dd of="$OBJ" bs=1 seek=3 conv=notrunc \
     2>/dev/null || fail "damage $OBJ"
-c export "$ID" -o "$W/bad.tar" >/dev/null 2>ex.err
+c export "$ID" -o "$W/bad.tar" --purpose "复核" >/dev/null 2>ex.err
 expect_eq "exit status, damaged object" 1 $?
 expect_in "message" "does not match entry" "$(cat ex.err)"
 [ -e "$W/bad.tar" ] && fail "a bundle was left from a failed export"
@@ -283,11 +283,11 @@ curl -sf --unix-socket "$W/control.sock" -H 'Content-Type: application/json' \
     "http://localhost/v1/inspections/$ID/feedback" >/dev/null ||
     fail "enterprise feedback"
 touch "$TSA_DIR/down"
-c export "$ID" -o "$W/nots" --wait 2 >/dev/null 2>ex.err
+c export "$ID" -o "$W/nots" --purpose "复核" --wait 2 >/dev/null 2>ex.err
 expect_eq "exit status, no token" 1 $?
 expect_in "message" "the TSA did not timestamp checkpoint" "$(cat ex.err)"
 [ -e "$W/nots" ] && fail "a bundle was left without a token"
-c export "$ID" -o "$W/nots" --wait 1 --allow-untimestamped >nots.out \
+c export "$ID" -o "$W/nots" --purpose "the conduct of inspection $ID" --wait 1 --allow-untimestamped >nots.out \
     2>ex.err || fail "--allow-untimestamped: $(cat ex.err)"
 expect_in "summary" "NOT timestamped" "$(cat nots.out)"
 [ -e "$W/nots/checkpoint.tsr" ] && fail "checkpoint.tsr without a token"

@@ -206,7 +206,7 @@ print([e for e in t["events"] if e["index"] == int(sys.argv[2])][0]["time"])' \
     "$W/r2.json" "$SB")"
 
 step "custos-verify timeline from a bundle shows the same drift"
-c export "$ID2" -o "$W/bundle" >/dev/null 2>"$W/exp.err" ||
+c export "$ID2" -o "$W/bundle" --purpose "复核" >/dev/null 2>"$W/exp.err" ||
     fail "export: $(cat "$W/exp.err")"
 "$CUSTOS_VERIFY" timeline --json "$W/bundle" >"$W/vt.json" 2>"$W/vt.err" ||
     fail "custos-verify timeline: $(cat "$W/vt.err")"

@@ -689,6 +689,48 @@ test_config_file_numbering(void **state)
 	    "duplicate key (first set on line 4)");
 }
 
+/* [disk] warn and stop_ingest: defaults, sizes, shares, errors. */
+static void
+test_config_disk(void **state)
+{
+	static const char *const bad[] = { "5 parsecs", "101%", "100.01%",
+	    "-1 GiB", "1.5 GiB", "GiB", "%", "5 %", "99999999999999999 TiB",
+	    "1.234%" };
+	char text[256], err[256];
+	struct config *c = NULL;
+	size_t i;
+
+	(void)state;
+	c = parse_ok("[station]\nname = a.example/s\n", strlen("[station]\nname = a.example/s\n"), "t.conf");
+	assert_true(c->disk_warn.share && c->disk_warn.bp == 1000);
+	assert_true(c->disk_stop.share && c->disk_stop.bp == 200);
+	config_free(c);
+	c = parse_ok("[station]\nname = a.example/s\n[disk]\n"
+	    "warn = 50 GiB\nstop_ingest = 0.5%\n", strlen("[station]\nname = a.example/s\n[disk]\n"
+	    "warn = 50 GiB\nstop_ingest = 0.5%\n"), "t.conf");
+	assert_false(c->disk_warn.share);
+	assert_true(c->disk_warn.bytes == 50ULL << 30);
+	assert_true(c->disk_stop.share && c->disk_stop.bp == 50);
+	config_free(c);
+	c = parse_ok("[station]\nname = a.example/s\n[disk]\n"
+	    "warn = 500MiB\nstop_ingest = 0\n", strlen("[station]\nname = a.example/s\n[disk]\n"
+	    "warn = 500MiB\nstop_ingest = 0\n"), "t.conf");
+	assert_true(c->disk_warn.bytes == 500ULL << 20);
+	assert_false(c->disk_stop.share);
+	assert_true(c->disk_stop.bytes == 0);
+	config_free(c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[station]\nname = a.example/s\n"
+		    "[disk]\nstop_ingest = %s\n", bad[i]);
+		c = NULL;
+		assert_int_equal(config_parse(text, strlen(text), "t.conf",
+		    &c, err, sizeof(err)), CUSTOS_ERR_CONFIG);
+		assert_null(c);
+		assert_non_null(strstr(err, "t.conf:4: [disk] stop_ingest: "
+		    "expected"));
+	}
+}
+
 int
 main(void)
 {
@@ -714,6 +756,7 @@ main(void)
 		cmocka_unit_test(test_config_network),
 		cmocka_unit_test(test_config_network_errors),
 		cmocka_unit_test(test_config_file_numbering),
+		cmocka_unit_test(test_config_disk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

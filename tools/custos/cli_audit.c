@@ -510,6 +510,29 @@ pass_inspection(struct audit *a, uint64_t index, const json_t *e,
 	    leaf, "index", (json_int_t)index));
 }
 
+/*
+ * An access entry: who (the user and uid the kernel named), when, what
+ * (an export is "bundle", a view its "what"), of which inspection or
+ * segment, and why (the purpose, when given).
+ */
+static void
+pass_access(struct audit *a, uint64_t index, const json_t *e,
+    const char *type)
+{
+	const char *what = str(e, "what");
+	json_t *x, *seg = json_object_get(e, "segment");
+
+	if (strcmp(type, ENTRY_BUNDLE_EXPORTED) == 0)
+		what = "bundle";
+	x = json_pack("{s:I, s:s, s:s?, s:s?, s:O?, s:s?, s:s?, s:O?, s:s?}",
+	    "entry", (json_int_t)index, "type", type, "time", str(e, "time"),
+	    "user", str(e, "by"), "uid", json_object_get(e, "uid"), "what",
+	    what, "inspection", str(e, "inspection"), "segment",
+	    json_is_integer(seg) ? seg : NULL, "purpose", str(e, "purpose"));
+	if (x == NULL || json_array_append_new(a->accesses, x) != 0)
+		a->unreadable = 1;
+}
+
 /* One entry of the pass. */
 static void
 pass_entry(struct audit *a, uint64_t index, const uint8_t *data,
@@ -551,6 +574,10 @@ pass_entry(struct audit *a, uint64_t index, const uint8_t *data,
 	    (obj = hash_field(a, e, "object")) != NULL)
 		json_object_set_new(a->deleted, obj,
 		    json_integer((json_int_t)index));
+	if (strcmp(type, ENTRY_BUNDLE_EXPORTED) == 0 ||
+	    strcmp(type, ENTRY_INSPECTION_VIEWED) == 0 ||
+	    strcmp(type, ENTRY_EVIDENCE_ACCESSED) == 0)
+		pass_access(a, index, e, type);
 	if (json_is_string(json_object_get(e, "inspection")))
 		pass_inspection(a, index, e, type, leaf);
 	json_decref(e);
@@ -860,6 +887,7 @@ audit_free(struct audit *a)
 	json_decref(a->order);
 	json_decref(a->gaps);
 	json_decref(a->reasons);
+	json_decref(a->accesses);
 	cli_state_close(&a->s);
 }
 
@@ -898,6 +926,7 @@ cli_audit(const struct config *cfg, int argc, char *argv[])
 	a.order = json_array();
 	a.gaps = json_array();
 	a.reasons = json_object();
+	a.accesses = json_array();
 	if ((rc = cli_state_open(cfg, &a.s)) != 0 ||
 	    (rc = audit_run(&a)) != 0) {
 		audit_free(&a);

@@ -162,6 +162,31 @@ print_findings(struct audit *a)
 		    text(f, "problem"));
 }
 
+/*
+ * Who accessed what: one line per access entry, in log order (time,
+ * user and uid, what, of which inspection or segment, purpose).
+ */
+static void
+print_accesses(const struct audit *a)
+{
+	const json_t *x;
+	size_t i;
+
+	printf("accesses: %zu\n", json_array_size(a->accesses));
+	json_array_foreach(a->accesses, i, x) {
+		printf("    entry %lld: %s %s (uid %lld) %s", num(x, "entry"),
+		    text(x, "time"), text(x, "user"), num(x, "uid"),
+		    text(x, "what"));
+		if (json_is_string(json_object_get(x, "inspection")))
+			printf(" of %s", text(x, "inspection"));
+		if (json_is_integer(json_object_get(x, "segment")))
+			printf(" segment %lld", num(x, "segment"));
+		if (json_is_string(json_object_get(x, "purpose")))
+			printf(", purpose: %s", text(x, "purpose"));
+		printf("\n");
+	}
+}
+
 void
 cli_audit_print_text(struct audit *a, unsigned total)
 {
@@ -192,6 +217,7 @@ cli_audit_print_text(struct audit *a, unsigned total)
 		}
 	}
 	print_findings(a);
+	print_accesses(a);
 	if (total == 0)
 		printf("integrity proven: tree size %llu\n",
 		    (unsigned long long)a->size);
@@ -218,6 +244,7 @@ cli_audit_print_json(struct audit *a, unsigned total)
 			json_object_del(a->part[p], "failures");
 		json_object_set(j, part_names[p], a->part[p]);
 	}
+	json_object_set(j, "accesses", a->accesses);
 	s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	if (s == NULL) {

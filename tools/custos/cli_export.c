@@ -105,7 +105,7 @@ void
 cli_export_usage(FILE *f)
 {
 	fprintf(f, "usage: custos [-c CONF] export INSPECTION "
-	    "-o DIR|FILE.tar [--purpose TEXT]\n"
+	    "-o DIR|FILE.tar --purpose TEXT\n"
 	    "                    [--allow-untimestamped] [--wait SECONDS] "
 	    "[--json]\n");
 }
@@ -620,6 +620,13 @@ parse_args(struct export *x, int argc, char *argv[])
 	}
 	if (x->id == NULL || x->output == NULL || x->output[0] == '\0')
 		return usage();
+	/* Every copy that leaves the station is logged with why it left. */
+	if (x->purpose == NULL || x->purpose[0] == '\0') {
+		warnx("export: --purpose TEXT is required (rule "
+		    "purpose_required): bundle.exported records why the "
+		    "evidence left the station");
+		return 2;
+	}
 	/* "out/" names the directory out; the temporary name goes beside. */
 	len = strlen(x->output);
 	while (len > 1 && x->output[len - 1] == '/')

@@ -11,11 +11,13 @@
  *	custos [-c CONF] inspection register|emergency|enter|leave|backfill|
  *	    link|unlink|gap|close|review|decision|credit-repair|feedback|
  *	    document|show|list ...
- *	custos [-c CONF] export INSPECTION -o DIR|FILE.tar [--purpose TEXT]
+ *	custos [-c CONF] export INSPECTION -o DIR|FILE.tar --purpose TEXT
  *	    [--allow-untimestamped] [--wait SECONDS] [--json]
  *	custos [-c CONF] replay INSPECTION [--json] [--play FILE]
  *	custos [-c CONF] audit [--json] [--no-objects]
  *	custos [-c CONF] calendar reload [--json]
+ *	custos [-c CONF] hold add|release|list ...
+ *	custos [-c CONF] retention plan [--at DATE] [--json]
  *	custos [VERB ...] --help | --version
  *
  * "--help" prints the usage (of the verb, if one is given) on stdout and
@@ -40,11 +42,13 @@
 #include "custos/version.h"
 #include "cli_audit.h"
 #include "cli_export.h"
+#include "cli_hold.h"
 #include "cli_inspect.h"
 #include "cli_ledger.h"
 #include "cli_log.h"
 #include "cli_registry.h"
 #include "cli_replay.h"
+#include "cli_retention.h"
 #include "tools/cli_util.h"
 
 #define DEFAULT_CONF	"/etc/custos/custos.conf"
@@ -77,13 +81,15 @@ print_usage(FILE *f)
 	    "       custos [-c CONF] ledger [--from DATE] [--to DATE] "
 	    "[--format csv|json]\n"
 	    "       custos [-c CONF] export INSPECTION -o DIR|FILE.tar "
-	    "[--purpose TEXT]\n"
+	    "--purpose TEXT\n"
 	    "                        [--allow-untimestamped] [--wait SECONDS] "
 	    "[--json]\n"
 	    "       custos [-c CONF] replay INSPECTION [--json] "
 	    "[--play FILE.ffconcat|FILE.m3u]\n"
 	    "       custos [-c CONF] audit [--json] [--no-objects]\n"
 	    "       custos [-c CONF] calendar reload [--json]\n"
+	    "       custos [-c CONF] hold add|release|list ...\n"
+	    "       custos [-c CONF] retention plan [--at DATE] [--json]\n"
 	    "       custos [VERB ...] --help | --version\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
 }
@@ -243,9 +249,16 @@ print_dock(json_t *dock)
 	size_t i, k, n = json_array_size(cams);
 	int tty = isatty(STDOUT_FILENO);
 
-	printf("dock:        %zu camera%s docked%s\n", n, n == 1 ? "" : "s",
+	printf("dock:        %zu camera%s docked%s", n, n == 1 ? "" : "s",
 	    json_is_true(json_object_get(dock, "store_full")) ?
 	    ", STORE FULL (disk full): ingest paused until space returns" : "");
+	if (json_is_true(json_object_get(dock, "ingest_paused")) &&
+	    !json_is_true(json_object_get(dock, "store_full")))
+		printf(", INGEST PAUSED (%s): files stay on the cameras",
+		    json_is_string(json_object_get(dock, "paused_reason")) ?
+		    json_string_value(json_object_get(dock, "paused_reason")) :
+		    "?");
+	printf("\n");
 	json_array_foreach(cams, i, c) {
 		const char *name = json_string_value(json_object_get(c,
 		    "camera"));
@@ -387,6 +400,16 @@ cmd_status(const struct config *cfg, int argc, char *argv[])
 	    (long long)json_integer_value(json_object_get(j,
 	    "checkpoint_size")),
 	    json_string_value(json_object_get(j, "key")));
+	/* The daemon's own line for the disk (daemon/disk.c) after its
+	 * "disk: " prefix: room, state, camera-hours at the recent rate. */
+	if (json_is_string(json_object_get(json_object_get(j, "disk"),
+	    "text"))) {
+		const char *t = json_string_value(json_object_get(
+		    json_object_get(j, "disk"), "text"));
+
+		printf("disk:        %s\n", strncmp(t, "disk: ", 6) == 0 ?
+		    t + 6 : t);
+	}
 	if (json_is_object(json_object_get(j, "dock")))
 		print_dock(json_object_get(j, "dock"));
 	if (json_is_array(json_object_get(j, "live")))
@@ -490,6 +513,8 @@ static const struct verb {
 	{ "replay", cli_replay, cli_replay_usage },
 	{ "audit", cli_audit, cli_audit_usage },
 	{ "calendar", cmd_calendar, calendar_usage },
+	{ "hold", cli_hold, cli_hold_usage },
+	{ "retention", cli_retention, cli_retention_usage },
 };
 
 static const struct verb *

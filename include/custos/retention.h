@@ -1,0 +1,144 @@
+/*
+ * retention: the retention class of every stored object and the holds
+ * that cover it, computed from the log alone (docs/retention.md).  Pure:
+ * no file, no clock; the caller feeds the entries in log order and names
+ * the date.
+ *
+ * A stored object is one hash in the store.  Every entry that holds it
+ * (each segment.sealed, from any camera, and each document.sealed) has a
+ * class and a date from which it is disposable:
+ *
+ *	unlinked	a segment linked to no inspection now: its sealing
+ *			time + [retention] unlinked
+ *	open		a segment linked to an inspection not closed yet:
+ *			never disposable
+ *	no_penalty	linked, every inspection closed, none with a
+ *			decision.served: the inspection.closed time +
+ *			[retention] no_penalty
+ *	penalty		linked to a closed inspection with a decision.served:
+ *			the later of its inspection.closed and
+ *			decision.served times + [retention] penalty
+ *	documents	a document.sealed: its sealing time + [retention]
+ *			documents
+ *
+ * A segment linked to several inspections takes the latest date of them
+ * (open and permanent are later than any date).  The object takes the
+ * latest date of its holders and the class of the holder that sets it
+ * (on a tie the higher class: open > penalty > no_penalty > documents >
+ * unlinked).  Dates are Beijing calendar dates; months and years add to
+ * the date, a day past the month's end becoming its last day.
+ *
+ * A hold (hold.placed not yet hold.released) covers an object when its
+ * scope names it: object (its hash), camera (a segment.sealed holder of
+ * that camera), inspection (a segment linked to it now, or a document
+ * sealed in it), enterprise (the same for any inspection of the
+ * enterprise).  An object with an object.deleted is disposed of.
+ */
+#ifndef CUSTOS_RETENTION_H
+#define CUSTOS_RETENTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct config;
+struct retention;
+
+enum retention_class {
+	RETENTION_UNLINKED = 0,
+	RETENTION_DOCUMENTS,
+	RETENTION_NO_PENALTY,
+	RETENTION_PENALTY,
+	RETENTION_OPEN,
+	RETENTION_NCLASSES
+};
+
+enum retention_state {
+	RETENTION_KEEP = 0,	/* not disposable at the date */
+	RETENTION_DISPOSABLE,	/* disposable at the date, no hold */
+	RETENTION_HELD,		/* would be disposable or not: a hold
+				   covers it */
+	RETENTION_DISPOSED,	/* an object.deleted names it */
+};
+
+#define RETENTION_NEVER	INT64_MAX	/* a day that never comes */
+#define RETENTION_NONE	UINT64_MAX	/* no entry */
+
+struct retention_item {
+	const char	*object;	/* "sha256:<hex>"; owned by the
+					   retention */
+	uint64_t	 size;
+	enum retention_class cls;
+	enum retention_state state;
+	uint64_t	 entry;		/* the holder that sets the date */
+	int64_t		 since;		/* Beijing day (days since
+					   1970-01-01) the period counts
+					   from, RETENTION_NEVER when open */
+	int64_t		 due;		/* first day disposable, or
+					   RETENTION_NEVER */
+	uint64_t	 hold;		/* index of a hold.placed covering
+					   it, or RETENTION_NONE */
+	uint64_t	 holders;	/* entries that hold it */
+};
+
+struct retention_hold {
+	uint64_t	 index;		/* of the hold.placed */
+	const char	*scope, *target, *reason, *reference, *by;
+	const char	*time;
+	uint64_t	 released;	/* index of the hold.released, or
+					   RETENTION_NONE */
+};
+
+/* A new, empty state: 0 and *out, or CUSTOS_ERR_NOMEM. */
+int	 retention_new(struct retention **out);
+void	 retention_free(struct retention *r);
+
+/*
+ * Applies one log entry e (borrowed; entries in log order), of any type:
+ * the types above count, others are skipped.  Returns 0,
+ * CUSTOS_ERR_CORRUPT for an entry of a counted type that lacks a field
+ * it must have, CUSTOS_ERR_NOMEM.
+ */
+int	 retention_add(struct retention *r, const json_t *e);
+
+/*
+ * Computes every stored object's class and state at Beijing day `day`
+ * with the periods of cfg.  Sets *items to an array of *n (owned by r,
+ * valid until the next retention_add(), retention_plan() or
+ * retention_free()), in the order the objects were first sealed.
+ * Returns 0 or CUSTOS_ERR_NOMEM.
+ */
+int	 retention_plan(struct retention *r, const struct config *cfg,
+	    int64_t day, const struct retention_item **items, size_t *n);
+
+/*
+ * The holds placed so far, in log order (owned by r, valid as the items
+ * are).  Sets *holds and *n.
+ */
+void	 retention_holds(const struct retention *r,
+	    const struct retention_hold **holds, size_t *n);
+
+/*
+ * Whether the object hash ("sha256:<hex>"), camera serial, inspection ID
+ * or enterprise USCC is known from the entries so far (an enterprise:
+ * one that an inspection names).  1 or 0.
+ */
+int	 retention_known(const struct retention *r, const char *scope,
+	    const char *target);
+
+/* The class's name as the config and the plan spell it. */
+const char *retention_class_name(enum retention_class c);
+
+/*
+ * The Beijing day of the UTC time ms (milliseconds since the epoch), and
+ * back: day and "YYYY-MM-DD".  retention_day_parse() returns 0 or -1.
+ */
+int64_t	 retention_day_of(int64_t ms);
+int	 retention_day_parse(const char *s, int64_t *day);
+void	 retention_day_format(int64_t day, char buf[11]);
+
+/* day + the period (not permanent). */
+int64_t	 retention_day_add(int64_t day, unsigned n, int unit);
+
+#endif

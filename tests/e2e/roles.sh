@@ -1,0 +1,139 @@
+#!/bin/sh
+# Roles on the control socket (docs/api.md, "Who may do what"): the
+# table in docs/api.md agrees with the route table; with [roles], real
+# Unix users created for the test are refused outside their role (403
+# naming the role, counted in the status) and let in inside it; without
+# [roles] the [control] group and root may write and anyone else reads;
+# custos export refuses to run without --purpose.
+. "$(dirname "$0")/lib.sh"
+
+step "docs/api.md's role table is the route table"
+python3 - "$E2E_TOP/daemon/api/router.c" "$E2E_TOP/docs/api.md" <<'PY' || fail "role table"
+import re, sys
+src = open(sys.argv[1]).read()
+tbl = src[src.index("routes[] = {"):]
+tbl = tbl[:tbl.index("};")]
+names = {"R_NONE": "anyone", "R_OPERATOR": "operator",
+    "R_REVIEWER": "reviewer", "R_AUDITOR": "auditor", "R_ADMIN": "admin",
+    "R_READ": "operator, reviewer, auditor, admin"}
+code = set()
+for m in re.finditer(r'\{ HTTP_(\w+),\s*"([^"]+)",\s*([R_A-Z| \t\n]+),', tbl):
+    code.add((m.group(1), m.group(2), ", ".join(
+        names[x.strip()] for x in m.group(3).split("|"))))
+doc = set(re.findall(r'^\| (GET|POST) \| `([^`]+)` \| ([a-z, ]+) \|$',
+    open(sys.argv[2]).read(), re.M))
+if not code or code != doc:
+    for x in sorted(code - doc): print("route not in docs/api.md:", x)
+    for x in sorted(doc - code): print("docs/api.md row not a route:", x)
+    sys.exit(1)
+PY
+
+if [ "$(id -u)" != 0 ]; then
+	echo "ok roles (user steps skipped: not running as root)"
+	exit 0
+fi
+
+cd "$W" || exit 1
+tag=cx$$
+ROLES="operator reviewer auditor admin"
+cleanup_users() {
+	for r in $ROLES; do
+		userdel "${tag}_$r" 2>/dev/null
+		groupdel "${tag}_g$r" 2>/dev/null
+	done
+	userdel "${tag}_none" 2>/dev/null
+}
+trap 'cleanup_users' EXIT
+for r in $ROLES; do
+	groupadd "${tag}_g$r" || fail "groupadd $r"
+	# The role's group is a supplementary group (getgrouplist).
+	useradd -M -N -g nogroup -G "${tag}_g$r" "${tag}_$r" ||
+	    fail "useradd $r"
+done
+useradd -M -N -g nogroup "${tag}_none" || fail "useradd none"
+
+as() {	# ROLE ARGS...: custos run as the user of ROLE
+	_u=${tag}_$1
+	shift
+	runuser -u "$_u" -- "$CUSTOS" -c "$CONF" "$@"
+}
+
+write_conf
+cat >>"$CONF" <<EOC
+[roles]
+operator = ${tag}_goperator
+reviewer = ${tag}_greviewer
+auditor = ${tag}_gauditor, ${tag}_gadmin
+admin = ${tag}_gadmin
+EOC
+start_daemon
+chmod 0711 "$W"
+chmod 0644 "$CONF"
+chmod 0666 control.sock
+
+refused_role() {	# WHAT ROLE_NEEDED ROLE ARGS...
+	_what=$1 _need=$2
+	shift 2
+	_before=$(tree_size)
+	out=$(as "$@" 2>&1)
+	expect_eq "$_what: exit status" 1 "$?"
+	expect_in "$_what: names the role" "needs the role $_need" "$out"
+	expect_eq "$_what: nothing appended" "$_before" "$(tree_size)"
+}
+
+step "operator registers; the others may not"
+out=$(as operator officer add PA-0001 --name 张伟 --unit u --credential c \
+    --valid-until 2027-12-31 2>&1) || fail "operator: officer add: $out"
+for r in reviewer auditor admin none; do
+	refused_role "$r: officer add" operator "$r" officer add PA-0002 \
+	    --name 李娜 --unit u --credential c --valid-until 2027-12-31
+done
+
+step "reads: every role, not a user without one"
+for r in operator reviewer auditor admin; do
+	out=$(as "$r" officer show PA-0001 2>&1) || fail "$r: read: $out"
+	expect_in "$r: read" "张伟" "$out"
+done
+out=$(as none officer show PA-0001 2>&1)
+expect_eq "none: read refused" 1 "$?"
+expect_in "none: names the roles" \
+    "needs the role operator or reviewer or auditor or admin" "$out"
+
+step "the ledger is the auditor's (admin holds auditor here too)"
+as auditor ledger >/dev/null 2>&1 || fail "auditor: ledger"
+as admin ledger >/dev/null 2>&1 || fail "admin (auditor group): ledger"
+out=$(as operator ledger 2>&1)
+expect_in "operator: ledger refused" "needs the role auditor" "$out"
+
+step "the calendar reload is the admin's"
+out=$(as operator calendar reload 2>&1)
+expect_in "operator: reload refused" "needs the role admin" "$out"
+out=$(as admin calendar reload 2>&1)
+case $out in *"needs the role"*) fail "admin refused: $out" ;; esac
+
+step "refusals are counted in the status"
+n=$(c status --json | python3 -c \
+    'import json,sys; print(json.load(sys.stdin)["control"]["refused_role"])')
+expect_eq "control.refused_role" 7 "$n"
+stop_daemon
+
+step "without [roles]: the [control] group writes, anyone else reads"
+write_conf
+printf 'group = %s_goperator\n' "$tag" >>"$CONF"
+start_daemon
+chmod 0666 control.sock
+out=$(as reviewer officer add PA-0003 --name 王五 --unit u --credential c \
+    --valid-until 2027-12-31 2>&1)
+expect_in "reviewer: may not write" "may not write" "$out"
+out=$(as reviewer ledger 2>&1) || fail "reviewer reads as auditor: $out"
+out=$(as operator officer add PA-0003 --name 王五 --unit u \
+    --credential c --valid-until 2027-12-31 2>&1) ||
+    fail "[control] group member writes: $out"
+
+step "custos export requires --purpose"
+out=$(c export INS-20990101-0001 -o "$W/x" 2>&1)
+expect_eq "exit status" 2 "$?"
+expect_in "names the rule" "purpose_required" "$out"
+[ -e "$W/x" ] && fail "an output was left"
+stop_daemon
+echo "ok roles"
