@@ -28,6 +28,7 @@
 #include "custos/note.h"
 #include "daemon/api/api.h"
 #include "disk.h"
+#include "disposal.h"
 #include "daemon/dock/dock.h"
 #include "daemon/live/live.h"
 #include "journal.h"
@@ -394,6 +395,8 @@ daemon_startup(struct daemon *d)
 			    "it; not starting", err, holder);
 		fatalx_r(rc, "%s", err);
 	}
+	/* A disposal a crash interrupted: its entry is in, its bytes go. */
+	(void)disposal_finish(&d->st, NULL);
 	if (uv_loop_init(&d->loop) != 0)
 		fatalx("cannot initialise the event loop");
 	uv_signal_init(&d->loop, &d->sigterm);

@@ -710,3 +710,18 @@ api_stop(struct api *a)
 	unlink(a->path);
 	uv_close((uv_handle_t *)&a->server, server_closed);
 }
+
+int
+api_user_roles(const struct api *a, const char *user, uid_t *uid,
+    unsigned *roles)
+{
+	struct passwd pw, *pwp = NULL;
+	char buf[1024];
+
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) != 0 ||
+	    pwp == NULL)
+		return CUSTOS_ERR_NOTFOUND;
+	*uid = pw.pw_uid;
+	*roles = peer_roles(a, pw.pw_uid, pw.pw_gid);
+	return 0;
+}

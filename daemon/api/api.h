@@ -90,4 +90,13 @@ int	 api_set_roles(struct api *a, char *const roles[CONFIG_NROLES],
 /* The name of role r, e.g. "operator". */
 const char *api_role_name(enum config_role r);
 
+/*
+ * The roles (api_request's bits) the user named user would hold on
+ * connecting (its primary group from the password database), mapped as
+ * for a peer.  Returns 0 and *uid and *roles, or CUSTOS_ERR_NOTFOUND for
+ * no such user.
+ */
+int	 api_user_roles(const struct api *a, const char *user, uid_t *uid,
+	    unsigned *roles);
+
 #endif

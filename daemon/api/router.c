@@ -14,6 +14,7 @@
 
 #include "chain.h"
 #include "decisions.h"
+#include "dispose.h"
 #include "holds.h"
 #include "inspections.h"
 #include "links.h"
@@ -51,7 +52,7 @@ struct route {
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/v1/status", R_NONE, status_get, NULL },
-	{ HTTP_POST, "/v1/checkpoint", R_OPERATOR | R_ADMIN,
+	{ HTTP_POST, "/v1/checkpoint", R_OPERATOR | R_REVIEWER | R_ADMIN,
 	    checkpoint_post, NULL },
 	{ HTTP_POST, "/v1/calendar/reload", R_ADMIN,
 	    calendar_reload_post, NULL },
@@ -107,6 +108,8 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/v1/holds", R_READ, holds_list, NULL },
 	{ HTTP_POST, "/v1/holds", R_ADMIN, hold_place, NULL },
 	{ HTTP_POST, "/v1/holds/{id}/release", R_ADMIN, hold_release, NULL },
+	{ HTTP_POST, "/v1/retention/dispose", R_ADMIN, retention_dispose,
+	    NULL },
 };
 
 #define NROUTES		(sizeof(routes) / sizeof(routes[0]))

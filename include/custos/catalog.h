@@ -62,15 +62,18 @@ int	 catalog_sync(struct catalog *c, struct log *l);
 uint64_t catalog_synced(const struct catalog *c);
 
 /*
- * Looks up the first segment.sealed entry of object, from any camera:
- * sets *index and *size.  Returns 0 or CUSTOS_ERR_NOTFOUND.
+ * Looks up the first segment.sealed entry of object, from any camera,
+ * since its last object.deleted (a disposed object is not stored: none
+ * before that counts): sets *index and *size.  Returns 0 or
+ * CUSTOS_ERR_NOTFOUND.
  */
 int	 catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
 	    uint64_t *index, uint64_t *size);
 
 /*
  * Looks up the first segment.sealed entry of object from camera (the same
- * bytes from another camera do not count): sets *index and *size.
+ * bytes from another camera do not count) since its last object.deleted:
+ * sets *index and *size.
  * Returns 0, CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_INVALID (camera NULL) or
  * CUSTOS_ERR_DB.
  */

@@ -81,4 +81,13 @@ int	 store_has(const struct store *s, const uint8_t hash[DIGEST_LEN]);
 int	 store_verify(const struct store *s, const uint8_t hash[DIGEST_LEN],
 	    uint64_t size);
 
+/*
+ * Removes the object (disposal, docs/retention.md: only after its
+ * object.deleted entry is durable) and fsyncs its fan-out directory, so
+ * the removal is durable when it returns.  Returns 0, CUSTOS_ERR_NOTFOUND
+ * if it was not there (nothing changed), CUSTOS_ERR_NOMEM or
+ * CUSTOS_ERR_SYSTEM.
+ */
+int	 store_remove(struct store *s, const uint8_t hash[DIGEST_LEN]);
+
 #endif

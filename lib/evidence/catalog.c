@@ -166,6 +166,8 @@ enum {
 	ST_SESSION_OF,
 	ST_START_BEFORE,
 	ST_ASSIGN_BEFORE,
+	ST_DEL_OBJECT,
+	ST_DEL_CAM_OBJECT,
 	ST_COUNT
 };
 
@@ -208,6 +210,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_START_BEFORE] = "SELECT max(idx) FROM starts WHERE idx < ?1",
 	[ST_ASSIGN_BEFORE] = "SELECT max(idx) FROM camera_assigns "
 	    "WHERE camera = ?1 AND idx < ?2",
+	[ST_DEL_OBJECT] = "DELETE FROM objects WHERE object = ?1",
+	[ST_DEL_CAM_OBJECT] = "DELETE FROM camera_objects WHERE object = ?1",
 };
 
 struct catalog {
@@ -528,6 +532,31 @@ apply_index(sqlite3_stmt *st, const char *text, uint64_t index)
 	return db_step_done(st);
 }
 
+/*
+ * An object.deleted: the object is no longer stored, so its rows go.  A
+ * later segment.sealed of the same bytes (docked again) is then the
+ * object's first again: sealed as new, its bytes copied into the store.
+ */
+static int
+apply_deleted(struct catalog *c, struct log *l, json_t *e)
+{
+	uint8_t hash[DIGEST_LEN];
+	enum digest_alg alg;
+	const char *obj = get_str(e, "object");
+	int rc, k;
+
+	if (obj == NULL || digest_parse(obj, &alg, hash) != 0 ||
+	    alg != log_alg(l))
+		return CUSTOS_ERR_CORRUPT;
+	for (k = ST_DEL_OBJECT; k <= ST_DEL_CAM_OBJECT; k++) {
+		sqlite3_bind_blob(c->st[k], 1, hash, DIGEST_LEN,
+		    SQLITE_STATIC);
+		if ((rc = db_step_done(c->st[k])) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* The view's apply callback: one entry, by its type. */
 static int
 apply_entry(void *arg, struct log *l, uint64_t index, const char *type,
@@ -539,6 +568,8 @@ apply_entry(void *arg, struct log *l, uint64_t index, const char *type,
 		return apply_segment(c, l, index, e);
 	if (strcmp(type, ENTRY_DOCK_SESSION) == 0)
 		return apply_session(c, log_alg(l), index, e);
+	if (strcmp(type, ENTRY_OBJECT_DELETED) == 0)
+		return apply_deleted(c, l, e);
 	if (strcmp(type, ENTRY_STATION_STARTED) == 0)
 		return apply_index(c->st[ST_INS_START], NULL, index);
 	if (strcmp(type, ENTRY_CAMERA_ASSIGNED) == 0)

@@ -504,3 +504,20 @@ out:
 	errno = saved;
 	return rc;
 }
+
+int
+store_remove(struct store *s, const uint8_t hash[DIGEST_LEN])
+{
+	char *fan, *obj;
+	int rc;
+
+	if ((rc = object_paths(s, hash, &fan, &obj)) != 0)
+		return rc;
+	if (unlink(obj) == -1)
+		rc = errno == ENOENT ? CUSTOS_ERR_NOTFOUND : errno_code();
+	else
+		rc = util_fsync_dir(fan);
+	free(fan);
+	free(obj);
+	return rc;
+}

@@ -115,6 +115,72 @@ step "refusals are counted in the status"
 n=$(c status --json | python3 -c \
     'import json,sys; print(json.load(sys.stdin)["control"]["refused_role"])')
 expect_eq "control.refused_role" 7 "$n"
+
+step "the reviewer exports with a purpose and replays: entries name them"
+c enterprise add 91350100M000100Y43 --name 福州某化工有限公司 >/dev/null ||
+    fail "enterprise add"
+c officer add PA-0002 --name 李娜 --unit u --credential c2 \
+    --valid-until 2027-12-31 >/dev/null || fail "officer PA-0002"
+ID=$(c inspection register --enterprise 91350100M000100Y43 \
+    --officer PA-0001 --officer PA-0002 --basis 安全生产法第六十五条 \
+    --content 检查) || fail "register: $ID"
+for s in enter leave; do
+	c inspection "$s" "$ID" >/dev/null || fail "$s"
+done
+c inspection close "$ID" --result 未发现问题 >/dev/null || fail "close"
+# The reviewer reads the log and the store as a station's reviewers do
+# (a group with read access to the state directory).
+S=$W/state
+chmod -R a+rX "$S" || fail "chmod the state directory"
+rv=${tag}_reviewer
+rvuid=$(id -u "$rv")
+purpose="复核 $ID 的执法过程"
+install -d -o "$rv" "$W/rv" || fail "the reviewer's directory"
+out=$(as reviewer export "$ID" -o "$W/rv/b" --purpose "$purpose" 2>&1) ||
+    fail "reviewer: export: $out"
+[ -f "$W/rv/b/MANIFEST.json" ] || fail "reviewer: no bundle written"
+exported=$(entries_where bundle.exported inspection "$ID")
+[ -n "$exported" ] || fail "no bundle.exported of $ID"
+expect_eq "bundle.exported: by, uid, purpose" "$rv $rvuid $purpose" \
+    "$(entry_field "$exported" by) $(entry_field "$exported" uid) $(entry_field "$exported" purpose)"
+out=$(as reviewer replay "$ID" 2>&1) || fail "reviewer: replay: $out"
+viewed=$(entries_where inspection.viewed inspection "$ID")
+[ -n "$viewed" ] || fail "no inspection.viewed of $ID"
+expect_eq "inspection.viewed: what, by, uid" "replay $rv $rvuid" \
+    "$(entry_field "$viewed" what) $(entry_field "$viewed" by) $(entry_field "$viewed" uid)"
+
+step "custos audit lists the two accesses: who, what, purpose"
+c audit --no-objects >audit.out 2>audit.err ||
+    fail "audit: $(cat audit.out audit.err)"
+out=$(cat audit.out)
+expect_in "text: the count" "accesses: 2" "$out"
+expect_in "text: the export" "entry $exported: " "$out"
+expect_in "text: the export's line" \
+    " $rv (uid $rvuid) bundle of $ID, purpose: $purpose" "$out"
+expect_in "text: the replay's line" " $rv (uid $rvuid) replay of $ID" "$out"
+[ "$(grep -c '^accesses: ' audit.out)" = 1 ] || fail "one accesses section"
+# The section comes before the verdict.
+sed -n '/^accesses: /,$p' audit.out | grep -q '^integrity proven' ||
+    fail "the accesses are not before the verdict"
+c audit --no-objects --json >audit.json 2>audit.err ||
+    fail "audit --json: $(cat audit.err)"
+python3 - audit.json "$exported" "$viewed" "$rv" "$rvuid" "$ID" \
+    "$purpose" <<'EOF' || fail "audit --json accesses"
+import json, sys
+a = json.load(open(sys.argv[1]))
+ex, vw, user, uid, ins, purpose = int(sys.argv[2]), int(sys.argv[3]), \
+    sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7]
+acc = a["accesses"]
+assert [x["entry"] for x in acc] == [ex, vw], acc
+e, v = acc
+assert (e["type"], e["user"], e["uid"], e["what"], e["inspection"],
+        e["purpose"]) == ("bundle.exported", user, uid, "bundle", ins,
+        purpose), e
+assert (v["type"], v["user"], v["uid"], v["what"], v["inspection"]) == \
+    ("inspection.viewed", user, uid, "replay", ins), v
+assert v.get("purpose") is None, v   # given no purpose: null
+assert e["time"].endswith("Z") and v["time"].endswith("Z"), acc
+EOF
 stop_daemon
 
 step "without [roles]: the [control] group writes, anyone else reads"

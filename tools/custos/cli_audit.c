@@ -279,7 +279,7 @@ pass_object(struct audit *a, uint64_t index, const json_t *e,
     const char *type)
 {
 	const char *obj = hash_field(a, e, "object");
-	json_t *size = json_object_get(e, "size");
+	json_t *size = json_object_get(e, "size"), *o, *del;
 	char key[32];
 
 	if (obj == NULL || !json_is_integer(size) ||
@@ -292,10 +292,16 @@ pass_object(struct audit *a, uint64_t index, const json_t *e,
 		snprintf(key, sizeof(key), "%llu", (unsigned long long)index);
 		json_object_set_new(a->segments, key, json_string(obj));
 	}
-	if (json_object_get(a->objects, obj) == NULL)
+	if ((o = json_object_get(a->objects, obj)) == NULL)
 		json_object_set_new(a->objects, obj, json_pack(
 		    "{s:I, s:O, s:s}", "entry", (json_int_t)index, "size",
 		    size, "type", type));
+	else if ((del = json_object_get(a->deleted, obj)) != NULL &&
+	    json_integer_value(json_object_get(del, "entry")) >
+	    json_integer_value(json_object_get(o, "entry")))
+		/* Sealed again after its disposal: stored anew. */
+		json_object_set_new(o, "entry", json_integer(
+		    (json_int_t)index));
 }
 
 /* Part 4: the segment's camera_prev is its camera's previous leaf. */
@@ -513,7 +519,8 @@ pass_inspection(struct audit *a, uint64_t index, const json_t *e,
 /*
  * An access entry: who (the user and uid the kernel named), when, what
  * (an export is "bundle", a view its "what"), of which inspection or
- * segment, and why (the purpose, when given).
+ * segment, and why (the purpose, when given); a member the entry lacks
+ * is left out, never null.
  */
 static void
 pass_access(struct audit *a, uint64_t index, const json_t *e,
@@ -524,7 +531,7 @@ pass_access(struct audit *a, uint64_t index, const json_t *e,
 
 	if (strcmp(type, ENTRY_BUNDLE_EXPORTED) == 0)
 		what = "bundle";
-	x = json_pack("{s:I, s:s, s:s?, s:s?, s:O?, s:s?, s:s?, s:O?, s:s?}",
+	x = json_pack("{s:I, s:s, s:s*, s:s*, s:O*, s:s*, s:s*, s:O*, s:s*}",
 	    "entry", (json_int_t)index, "type", type, "time", str(e, "time"),
 	    "user", str(e, "by"), "uid", json_object_get(e, "uid"), "what",
 	    what, "inspection", str(e, "inspection"), "segment",
@@ -572,8 +579,10 @@ pass_entry(struct audit *a, uint64_t index, const uint8_t *data,
 		pass_reason(a, index, e);
 	else if (strcmp(type, ENTRY_OBJECT_DELETED) == 0 &&
 	    (obj = hash_field(a, e, "object")) != NULL)
-		json_object_set_new(a->deleted, obj,
-		    json_integer((json_int_t)index));
+		json_object_set_new(a->deleted, obj, json_pack("{s:I, s:s, "
+		    "s:s}", "entry", (json_int_t)index, "time",
+		    str(e, "time") ? str(e, "time") : "", "rule",
+		    str(e, "rule") ? str(e, "rule") : "unknown"));
 	if (strcmp(type, ENTRY_BUNDLE_EXPORTED) == 0 ||
 	    strcmp(type, ENTRY_INSPECTION_VIEWED) == 0 ||
 	    strcmp(type, ENTRY_EVIDENCE_ACCESSED) == 0)
@@ -733,15 +742,17 @@ by_entry(const void *x, const void *y)
 static void
 check_objects(struct audit *a)
 {
-	json_t *o, *del, **list;
+	json_t *o, *del, **list, *gone = json_array();
 	const char *obj;
 	uint64_t total = 0, done = 0, checked = 0, good = 0, disposed = 0;
 	size_t n = 0, i;
+	char date[11];
 
 	if ((list = calloc(json_object_size(a->objects) + 1,
 	    sizeof(*list))) == NULL) {
 		warnx("out of memory");
 		a->unreadable = 1;
+		json_decref(gone);
 		return;
 	}
 	json_object_foreach(a->objects, obj, o) {
@@ -754,8 +765,16 @@ check_objects(struct audit *a)
 	for (i = 0; i < n; i++) {
 		obj = str(list[i], "object");
 		del = json_object_get(a->deleted, obj);
-		if (del != NULL && json_integer_value(del) > json_integer_value(
-		    json_object_get(list[i], "entry"))) {
+		if (del != NULL && json_integer_value(json_object_get(del,
+		    "entry")) > json_integer_value(json_object_get(list[i],
+		    "entry"))) {
+			/* Not a failure: the log says where the bytes went. */
+			snprintf(date, sizeof(date), "%.10s", str(del,
+			    "time"));
+			json_array_append_new(gone, json_pack("{s:s, s:O, "
+			    "s:s, s:O}", "object", obj, "entry",
+			    json_object_get(del, "entry"), "date", date,
+			    "rule", json_object_get(del, "rule")));
 			disposed++;
 			continue;
 		}
@@ -772,6 +791,7 @@ check_objects(struct audit *a)
 	    json_integer((json_int_t)good));
 	json_object_set_new(a->part[P_OBJECTS], "disposed",
 	    json_integer((json_int_t)disposed));
+	json_object_set_new(a->part[P_OBJECTS], "disposed_of", gone);
 	json_object_set_new(a->part[P_OBJECTS], "bytes",
 	    json_integer((json_int_t)(a->rehash ? done : 0)));
 	json_object_set_new(a->part[P_OBJECTS], "rehashed",

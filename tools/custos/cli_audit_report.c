@@ -59,6 +59,19 @@ count(long long n, const char *one, const char *many)
 	printf("%lld %s", n, n == 1 ? one : many);
 }
 
+/* Each disposed object: a state of its own, not a failure. */
+static void
+print_disposed(json_t *list)
+{
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(list, i, d)
+		printf("    %s disposed of by entry %lld on %s under rule "
+		    "%s\n", text(d, "object"), num(d, "entry"),
+		    text(d, "date"), text(d, "rule"));
+}
+
 /* The part's headline: its mark, name and counts. */
 static void
 print_head(struct audit *a, enum part p)
@@ -95,6 +108,7 @@ print_head(struct audit *a, enum part p)
 		printf(" %s, %lld disposed of by object.deleted\n", a->rehash ?
 		    "present and re-hashed" : "present (not re-hashed: "
 		    "--no-objects)", num(o, "disposed"));
+		print_disposed(json_object_get(o, "disposed_of"));
 		break;
 	case P_CAMERAS:
 		count(num(o, "cameras"), "camera chain", "camera chains");

@@ -21,6 +21,7 @@
 #include "custos/err.h"
 #include "custos/log.h"
 #include "custos/retention.h"
+#include "cli_dispose.h"
 #include "cli_log.h"
 #include "cli_retention.h"
 #include "tools/cli_util.h"
@@ -29,7 +30,10 @@ void
 cli_retention_usage(FILE *f)
 {
 	fprintf(f, "usage: custos [-c CONF] retention plan [--at DATE] "
-	    "[--json]\n");
+	    "[--json]\n"
+	    "       custos [-c CONF] retention dispose --approver USER "
+	    "[--at DATE]\n"
+	    "           [--object sha256:HEX]... [--json]\n");
 }
 
 static int
@@ -165,7 +169,7 @@ print_plan(const struct config *cfg, struct retention *r, int64_t day,
 	unsigned long long count[RETENTION_NCLASSES] = { 0 };
 	unsigned long long bytes[RETENTION_NCLASSES] = { 0 };
 	unsigned long long dcount = 0, dbytes = 0;
-	json_t *out, *disp, *held, *classes, *j;
+	json_t *out, *disp, *held, *gone, *classes, *j;
 	char at[11], due[11], per[32];
 	size_t i, n;
 	int c;
@@ -178,12 +182,23 @@ print_plan(const struct config *cfg, struct retention *r, int64_t day,
 	out = json_pack("{s:s}", "at", at);
 	disp = json_array();
 	held = json_array();
+	gone = json_array();
 	classes = json_object();
-	if (out == NULL || disp == NULL || held == NULL || classes == NULL)
+	if (out == NULL || disp == NULL || held == NULL || gone == NULL ||
+	    classes == NULL)
 		errx(1, "out of memory");
 	for (i = 0; i < n; i++) {
-		if (items[i].state == RETENTION_DISPOSED)
+		if (items[i].state == RETENTION_DISPOSED) {
+			/* Its object.deleted is in the log: listed, not
+			 * counted in its class. */
+			if ((j = json_pack("{s:s, s:I, s:s, s:s}", "object",
+			    items[i].object, "size", (json_int_t)items[i].size,
+			    "class", retention_class_name(items[i].cls),
+			    "state", "disposed")) == NULL)
+				errx(1, "out of memory");
+			json_array_append_new(gone, j);
 			continue;
+		}
 		count[items[i].cls]++;
 		bytes[items[i].cls] += items[i].size;
 		if (items[i].state == RETENTION_DISPOSABLE) {
@@ -205,6 +220,7 @@ print_plan(const struct config *cfg, struct retention *r, int64_t day,
 		    "period", period_text(cfg, c, per, sizeof(per))));
 	json_object_set_new(out, "disposable", disp);
 	json_object_set_new(out, "held", held);
+	json_object_set_new(out, "disposed", gone);
 	json_object_set_new(out, "classes", classes);
 	json_object_set_new(out, "disposable_objects",
 	    json_integer((json_int_t)dcount));
@@ -247,6 +263,14 @@ print_plan(const struct config *cfg, struct retention *r, int64_t day,
 		    json_string_value(json_object_get(j, "class")),
 		    json_integer_value(json_object_get(j, "hold")), due);
 	}
+	printf("disposed: %zu object%s\n", json_array_size(gone),
+	    json_array_size(gone) == 1 ? "" : "s");
+	json_array_foreach(gone, i, j)
+		printf("  %s  %" JSON_INTEGER_FORMAT " bytes  class %s  "
+		    "DISPOSED\n",
+		    json_string_value(json_object_get(j, "object")),
+		    json_integer_value(json_object_get(j, "size")),
+		    json_string_value(json_object_get(j, "class")));
 	printf("classes:\n");
 	for (c = 0; c < RETENTION_NCLASSES; c++)
 		printf("  %-10s  %-10s  %llu object%s, %llu bytes\n",
@@ -265,6 +289,8 @@ cli_retention(const struct config *cfg, int argc, char *argv[])
 	int64_t day;
 	int i, json = 0, rc;
 
+	if (argc >= 2 && strcmp(argv[1], "dispose") == 0)
+		return cli_dispose(cfg, argc, argv);
 	if (argc < 2 || strcmp(argv[1], "plan") != 0)
 		return usage();
 	day = retention_day_of((int64_t)time(NULL) * 1000);

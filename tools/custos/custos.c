@@ -17,7 +17,7 @@
  *	custos [-c CONF] audit [--json] [--no-objects]
  *	custos [-c CONF] calendar reload [--json]
  *	custos [-c CONF] hold add|release|list ...
- *	custos [-c CONF] retention plan [--at DATE] [--json]
+ *	custos [-c CONF] retention plan|dispose ...
  *	custos [VERB ...] --help | --version
  *
  * "--help" prints the usage (of the verb, if one is given) on stdout and
@@ -89,7 +89,7 @@ print_usage(FILE *f)
 	    "       custos [-c CONF] audit [--json] [--no-objects]\n"
 	    "       custos [-c CONF] calendar reload [--json]\n"
 	    "       custos [-c CONF] hold add|release|list ...\n"
-	    "       custos [-c CONF] retention plan [--at DATE] [--json]\n"
+	    "       custos [-c CONF] retention plan|dispose ...\n"
 	    "       custos [VERB ...] --help | --version\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
 }

@@ -1,0 +1,314 @@
+/*
+ * dispose: POST /v1/retention/dispose {"approver": USER, "at": DATE?,
+ * "objects": ["sha256:<hex>", ...]?} (docs/retention.md, "Disposal").
+ *
+ * The daemon computes the plan itself, from the log, at DATE (default
+ * today in Beijing) with the retention module; the client's view counts
+ * for nothing.  Every check runs before the first append, so a refused
+ * request appends nothing: the approver is a user other than the peer
+ * who holds the admin role (the mapping the router uses, api.h), and
+ * each object named is DISPOSABLE (else 409 with the rule); without
+ * objects every DISPOSABLE one is taken.  Then, object by object, the
+ * object.deleted entry is appended (durable when station_append()
+ * returns) and only then are the bytes removed.  Bytes left by a failed
+ * removal or a crash are removed by disposal_finish() at the start and
+ * before each disposal.
+ */
+#include <sys/types.h>
+
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "custos/config.h"
+#include "custos/digest.h"
+#include "custos/entry_type.h"
+#include "custos/err.h"
+#include "custos/log.h"
+#include "custos/retention.h"
+#include "custos/store.h"
+#include "daemon/disposal.h"
+#include "daemon/journal.h"
+#include "daemon/station.h"
+#include "dispose.h"
+#include "reply.h"
+
+/* Reads the whole log into *r.  Returns 0 or a 500 in *body. */
+static int
+load(struct station *st, struct retention **r, json_t **body)
+{
+	uint64_t i, size = log_size(st->log);
+	uint8_t *data;
+	size_t len;
+	json_t *e;
+	int rc;
+
+	if ((rc = retention_new(r)) != 0)
+		return reply_failed(body, rc, "cannot compute the plan");
+	for (i = 0; i < size; i++) {
+		if ((rc = log_entry(st->log, i, &data, &len)) != 0)
+			break;
+		e = json_loadb((const char *)data, len, 0, NULL);
+		free(data);
+		rc = e == NULL ? CUSTOS_ERR_CORRUPT : retention_add(*r, e);
+		json_decref(e);
+		if (rc != 0)
+			break;
+	}
+	if (rc != 0) {
+		retention_free(*r);
+		*r = NULL;
+		return reply_failed(body, rc, "cannot read the log");
+	}
+	return 0;
+}
+
+/* "unlinked = 6 months": the config key and period of class c. */
+static void
+rule_text(const struct config *cfg, enum retention_class c, char *buf,
+    size_t len)
+{
+	static const char *const units[] = { "days", "months", "years" };
+	const struct config_period *p;
+
+	switch (c) {
+	case RETENTION_UNLINKED:
+		p = &cfg->retention_unlinked;
+		break;
+	case RETENTION_DOCUMENTS:
+		p = &cfg->retention_documents;
+		break;
+	case RETENTION_NO_PENALTY:
+		p = &cfg->retention_no_penalty;
+		break;
+	case RETENTION_PENALTY:
+		p = &cfg->retention_penalty;
+		break;
+	default:
+		snprintf(buf, len, "%s", retention_class_name(c));
+		return;
+	}
+	if (p->permanent)
+		snprintf(buf, len, "%s = permanent", retention_class_name(c));
+	else
+		snprintf(buf, len, "%s = %u %s", retention_class_name(c),
+		    p->n, units[p->unit]);
+}
+
+/* 0 if it may be disposed of, else the 409 that says why. */
+static int
+refusal(const struct config *cfg, const struct retention_item *it,
+    json_t **body)
+{
+	char due[11], rule[64];
+
+	rule_text(cfg, it->cls, rule, sizeof(rule));
+	switch (it->state) {
+	case RETENTION_DISPOSABLE:
+		return 0;
+	case RETENTION_HELD:
+		return reply_refuse(body, 409, "object_held", "%s is held by "
+		    "hold %" PRIu64, it->object, it->hold);
+	case RETENTION_DISPOSED:
+		return reply_refuse(body, 409, "object_disposed", "%s is "
+		    "disposed of already", it->object);
+	default:
+		break;
+	}
+	if (it->cls == RETENTION_OPEN)
+		return reply_refuse(body, 409, "object_open", "%s is linked "
+		    "to an open inspection", it->object);
+	if (it->due == RETENTION_NEVER)
+		return reply_refuse(body, 409, "retention_permanent", "%s is "
+		    "kept permanently (%s)", it->object, rule);
+	retention_day_format(it->due, due);
+	return reply_refuse(body, 409, "retention_not_due", "%s is kept "
+	    "until %s (%s)", it->object, due, rule);
+}
+
+/* Checks the approver.  0, or a 400/409 in *body. */
+static int
+check_approver(const struct api_request *req, const char *approver,
+    json_t **body)
+{
+	unsigned roles;
+	uid_t uid;
+
+	if (approver == NULL)
+		return reply_refuse(body, 400, "approver_required", "a "
+		    "disposal needs an approver (a second admin)");
+	if (api_user_roles(req->server, approver, &uid, &roles) != 0)
+		return reply_refuse(body, 409, "approver_unknown", "no user "
+		    "%s", approver);
+	if (uid == req->uid)
+		return reply_refuse(body, 409, "approver_same", "the approver "
+		    "%s is the requesting user: a second user must approve",
+		    approver);
+	if ((roles & (1u << CONFIG_ROLE_ADMIN)) == 0)
+		return reply_refuse(body, 409, "approver_not_admin", "the "
+		    "approver %s does not hold the role admin", approver);
+	return 0;
+}
+
+/*
+ * Marks in pick (n) the items to dispose of: those objects names, or
+ * every DISPOSABLE one.  0 or a 400/404/409 in *body.
+ */
+static int
+choose(const struct config *cfg, json_t *objects,
+    const struct retention_item *items, size_t n, char *pick, json_t **body)
+{
+	const char *obj;
+	json_t *v;
+	size_t i, k;
+	int code;
+
+	if (objects == NULL) {
+		for (i = 0; i < n; i++)
+			pick[i] = items[i].state == RETENTION_DISPOSABLE;
+		return 0;
+	}
+	if (!json_is_array(objects) || json_array_size(objects) == 0)
+		return reply_error(body, 400, "objects must be a non-empty "
+		    "array of sha256:<hex>");
+	json_array_foreach(objects, k, v) {
+		if ((obj = json_string_value(v)) == NULL)
+			return reply_error(body, 400, "objects must be a "
+			    "non-empty array of sha256:<hex>");
+		for (i = 0; i < n && strcmp(items[i].object, obj) != 0; i++)
+			;
+		if (i == n)
+			return reply_refuse(body, 404, "object_unknown", "no "
+			    "stored object %s in the log", obj);
+		if ((code = refusal(cfg, &items[i], body)) != 0)
+			return code;
+		pick[i] = 1;
+	}
+	return 0;
+}
+
+/* Adds "by" (when known) and "uid" of the peer to p. */
+static void
+peer_fields(json_t *p, uid_t uid)
+{
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
+
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
+	    pwp != NULL)
+		json_object_set_new(p, "by", json_string(pw.pw_name));
+	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
+}
+
+/*
+ * Appends the object.deleted of it, then removes its bytes.  Adds the
+ * outcome to done.  Returns 0, or the append's error (nothing more is
+ * done then).
+ */
+static int
+dispose_one(struct station *st, const struct api_request *req,
+    const struct retention_item *it, const char *approver, const char *at,
+    json_t *done)
+{
+	uint8_t hash[DIGEST_LEN];
+	enum digest_alg alg;
+	char rule[64];
+	uint64_t index;
+	json_t *p;
+	int rc, removed;
+
+	if (digest_parse(it->object, &alg, hash) != 0)
+		return CUSTOS_ERR_CORRUPT;
+	rule_text(st->cfg, it->cls, rule, sizeof(rule));
+	if ((p = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "object",
+	    it->object, "size", (json_int_t)it->size, "class",
+	    retention_class_name(it->cls), "rule", rule, "at", at,
+	    "approver", approver)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	peer_fields(p, req->uid);
+	rc = station_append(st, ENTRY_OBJECT_DELETED, p, &index, NULL);
+	json_decref(p);
+	if (rc != 0)
+		return rc;
+	/* The entry is durable: only now may the bytes go. */
+	rc = store_remove(st->store, hash);
+	removed = rc == 0 || rc == CUSTOS_ERR_NOTFOUND;
+	if (!removed)
+		log_warnx_r(rc, "disposal: %s: entry %" PRIu64 " is in the "
+		    "log, the bytes stay until the next start or disposal",
+		    it->object, index);
+	else
+		log_info("disposal: %s (%s) disposed of by entry %" PRIu64
+		    ", approver %s", it->object, rule, index, approver);
+	json_array_append_new(done, json_pack("{s:s, s:I, s:I, s:s, s:s, "
+	    "s:b}", "object", it->object, "index", (json_int_t)index, "size",
+	    (json_int_t)it->size, "class", retention_class_name(it->cls),
+	    "rule", rule, "removed", removed));
+	return 0;
+}
+
+int
+retention_dispose(const struct route_env *env, const struct api_request *req,
+    const char *param, json_t **body)
+{
+	static const char *const keys[] = { "approver", "at", "objects",
+	    NULL };
+	const struct retention_item *items;
+	struct retention *r = NULL;
+	const char *approver, *at_s;
+	char at[11], *pick = NULL;
+	json_t *obj, *done = NULL;
+	int64_t day;
+	size_t i, n;
+	int code, rc = 0;
+
+	(void)param;
+	if ((code = reply_parse_body(req, keys, &obj, body)) != 0)
+		return code;
+	approver = json_string_value(json_object_get(obj, "approver"));
+	at_s = json_string_value(json_object_get(obj, "at"));
+	if ((code = check_approver(req, approver, body)) != 0)
+		goto out;
+	day = retention_day_of((int64_t)time(NULL) * 1000);
+	if (json_object_get(obj, "at") != NULL && (at_s == NULL ||
+	    retention_day_parse(at_s, &day) != 0)) {
+		code = reply_error(body, 400, "at must be a date YYYY-MM-DD");
+		goto out;
+	}
+	retention_day_format(day, at);
+	(void)disposal_finish(env->st, NULL);
+	if ((code = load(env->st, &r, body)) != 0)
+		goto out;
+	if ((rc = retention_plan(r, env->st->cfg, day, &items, &n)) != 0 ||
+	    (pick = calloc(n + 1, 1)) == NULL ||
+	    (done = json_array()) == NULL) {
+		code = reply_failed(body, rc != 0 ? rc : CUSTOS_ERR_NOMEM,
+		    "cannot compute the plan");
+		goto out;
+	}
+	if ((code = choose(env->st->cfg, json_object_get(obj, "objects"),
+	    items, n, pick, body)) != 0)
+		goto out;
+	for (i = 0; i < n && rc == 0; i++)
+		if (pick[i])
+			rc = dispose_one(env->st, req, &items[i], approver, at,
+			    done);
+	if (rc != 0) {
+		code = reply_failed(body, rc, "cannot append object.deleted");
+		goto out;
+	}
+	*body = json_pack("{s:s, s:s, s:O}", "at", at, "approver", approver,
+	    "disposed", done);
+	code = *body == NULL ? reply_error(body, 500, "out of memory") : 200;
+out:
+	json_decref(done);
+	free(pick);
+	retention_free(r);
+	json_decref(obj);
+	return code;
+}
