@@ -3,6 +3,7 @@
  * inspection a step is for.
  */
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,4 +253,16 @@ chain_check_time(struct station *st, enum chain_time_rule rule,
 		return 0;
 	snprintf(msg, sizeof(msg), time_rules[rule].fmt, subject, at, bound);
 	return reply_refuse(body, 409, time_rules[rule].rule, "%s", msg);
+}
+
+void
+chain_peer(json_t *p, uid_t uid)
+{
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
+
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
+	    pwp != NULL)
+		json_object_set_new(p, "by", json_string(pw.pw_name));
+	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
 }

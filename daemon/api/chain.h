@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -137,6 +138,13 @@ int	 chain_entry_str(struct station *st, uint64_t index, const char *key,
 /* 0 if officer id is registered, else a 400 "unknown officer" or a 500. */
 int	 chain_known_officer(struct station *st, const char *id,
 	    json_t **body);
+
+/*
+ * Adds "by" (the peer's user name, when the system knows it) and "uid"
+ * to the payload p: who made a request, as the kernel names the peer
+ * (SO_PEERCRED), never a name the client sends.
+ */
+void	 chain_peer(json_t *p, uid_t uid);
 
 /* The Beijing date of ms (Unix milliseconds) as "YYYY-MM-DD" into buf. */
 void	 chain_beijing_date(int64_t ms, char *buf, size_t len);

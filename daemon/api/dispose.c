@@ -17,7 +17,6 @@
 #include <sys/types.h>
 
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "daemon/disposal.h"
 #include "daemon/journal.h"
 #include "daemon/station.h"
+#include "chain.h"
 #include "dispose.h"
 #include "reply.h"
 
@@ -42,29 +42,11 @@
 static int
 load(struct station *st, struct retention **r, json_t **body)
 {
-	uint64_t i, size = log_size(st->log);
-	uint8_t *data;
-	size_t len;
-	json_t *e;
+	uint64_t bad;
 	int rc;
 
-	if ((rc = retention_new(r)) != 0)
-		return reply_failed(body, rc, "cannot compute the plan");
-	for (i = 0; i < size; i++) {
-		if ((rc = log_entry(st->log, i, &data, &len)) != 0)
-			break;
-		e = json_loadb((const char *)data, len, 0, NULL);
-		free(data);
-		rc = e == NULL ? CUSTOS_ERR_CORRUPT : retention_add(*r, e);
-		json_decref(e);
-		if (rc != 0)
-			break;
-	}
-	if (rc != 0) {
-		retention_free(*r);
-		*r = NULL;
+	if ((rc = retention_load(st->log, r, &bad)) != 0)
 		return reply_failed(body, rc, "cannot read the log");
-	}
 	return 0;
 }
 
@@ -73,31 +55,10 @@ static void
 rule_text(const struct config *cfg, enum retention_class c, char *buf,
     size_t len)
 {
-	static const char *const units[] = { "days", "months", "years" };
-	const struct config_period *p;
+	char per[32];
 
-	switch (c) {
-	case RETENTION_UNLINKED:
-		p = &cfg->retention_unlinked;
-		break;
-	case RETENTION_DOCUMENTS:
-		p = &cfg->retention_documents;
-		break;
-	case RETENTION_NO_PENALTY:
-		p = &cfg->retention_no_penalty;
-		break;
-	case RETENTION_PENALTY:
-		p = &cfg->retention_penalty;
-		break;
-	default:
-		snprintf(buf, len, "%s", retention_class_name(c));
-		return;
-	}
-	if (p->permanent)
-		snprintf(buf, len, "%s = permanent", retention_class_name(c));
-	else
-		snprintf(buf, len, "%s = %u %s", retention_class_name(c),
-		    p->n, units[p->unit]);
+	snprintf(buf, len, "%s = %s", retention_class_name(c),
+	    retention_period_text(cfg, c, per, sizeof(per)));
 }
 
 /* 0 if it may be disposed of, else the 409 that says why. */
@@ -192,19 +153,6 @@ choose(const struct config *cfg, json_t *objects,
 	return 0;
 }
 
-/* Adds "by" (when known) and "uid" of the peer to p. */
-static void
-peer_fields(json_t *p, uid_t uid)
-{
-	struct passwd pw, *pwp = NULL;
-	char pwbuf[1024];
-
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
-	    pwp != NULL)
-		json_object_set_new(p, "by", json_string(pw.pw_name));
-	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
-}
-
 /*
  * Appends the object.deleted of it, then removes its bytes.  Adds the
  * outcome to done.  Returns 0, or the append's error (nothing more is
@@ -230,7 +178,7 @@ dispose_one(struct station *st, const struct api_request *req,
 	    retention_class_name(it->cls), "rule", rule, "at", at,
 	    "approver", approver)) == NULL)
 		return CUSTOS_ERR_NOMEM;
-	peer_fields(p, req->uid);
+	chain_peer(p, req->uid);
 	rc = station_append(st, ENTRY_OBJECT_DELETED, p, &index, NULL);
 	json_decref(p);
 	if (rc != 0)

@@ -10,7 +10,6 @@
 #include <sys/types.h>
 
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,46 +25,15 @@
 #include "holds.h"
 #include "reply.h"
 
-/* Adds "by" (the user name, when known) and "uid" of the peer to p. */
-static void
-peer_fields(json_t *p, uid_t uid)
-{
-	struct passwd pw, *pwp = NULL;
-	char pwbuf[1024];
-
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
-	    pwp != NULL)
-		json_object_set_new(p, "by", json_string(pw.pw_name));
-	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
-}
-
 /* Reads the whole log into *r.  Returns 0 or a 500 in *body. */
 static int
 load(struct station *st, struct retention **r, json_t **body)
 {
-	uint64_t i, size = log_size(st->log);
-	uint8_t *data;
-	size_t len;
-	json_t *e;
+	uint64_t bad;
 	int rc;
 
-	if ((rc = retention_new(r)) != 0)
-		return reply_failed(body, rc, "cannot read the holds");
-	for (i = 0; i < size; i++) {
-		if ((rc = log_entry(st->log, i, &data, &len)) != 0)
-			break;
-		e = json_loadb((const char *)data, len, 0, NULL);
-		free(data);
-		rc = e == NULL ? CUSTOS_ERR_CORRUPT : retention_add(*r, e);
-		json_decref(e);
-		if (rc != 0)
-			break;
-	}
-	if (rc != 0) {
-		retention_free(*r);
-		*r = NULL;
+	if ((rc = retention_load(st->log, r, &bad)) != 0)
 		return reply_failed(body, rc, "cannot read the log");
-	}
 	return 0;
 }
 
@@ -122,7 +90,7 @@ hold_place(const struct route_env *env, const struct api_request *req,
 		code = reply_error(body, 500, "out of memory");
 		goto done;
 	}
-	peer_fields(p, req->uid);
+	chain_peer(p, req->uid);
 	code = chain_append(env->st, ENTRY_HOLD_PLACED, p, &index, body);
 	json_decref(p);
 done:
@@ -174,7 +142,7 @@ hold_release(const struct route_env *env, const struct api_request *req,
 		code = reply_error(body, 500, "out of memory");
 		goto done;
 	}
-	peer_fields(p, req->uid);
+	chain_peer(p, req->uid);
 	code = chain_append(env->st, ENTRY_HOLD_RELEASED, p, &index, body);
 	json_decref(p);
 done:

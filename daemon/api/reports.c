@@ -7,7 +7,6 @@
 #include <sys/types.h>
 
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,19 +39,6 @@ count_field(json_t *obj, const char *key, uint64_t *out, json_t **body)
 		    "field \"%s\" must be a non-negative integer", key);
 	*out = (uint64_t)json_integer_value(v);
 	return 0;
-}
-
-/* Adds "by" (the user name, when known) and "uid" of the peer to p. */
-static void
-peer_fields(json_t *p, uid_t uid)
-{
-	struct passwd pw, *pwp = NULL;
-	char pwbuf[1024];
-
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
-	    pwp != NULL)
-		json_object_set_new(p, "by", json_string(pw.pw_name));
-	json_object_set_new(p, "uid", json_integer((json_int_t)uid));
 }
 
 /*
@@ -98,7 +84,7 @@ do_exported(struct station *st, const struct registry_inspection *i,
 		return reply_error(body, 500, "out of memory");
 	if (purpose != NULL)
 		json_object_set_new(p, "purpose", json_string(purpose));
-	peer_fields(p, req->uid);
+	chain_peer(p, req->uid);
 	return chain_step(st, i, LIFECYCLE_EXPORT, p, body);
 }
 
@@ -122,7 +108,7 @@ do_viewed(struct station *st, const struct registry_inspection *i,
 		    "playlist)", what);
 	if ((p = json_pack("{s:s}", "what", what)) == NULL)
 		return reply_error(body, 500, "out of memory");
-	peer_fields(p, req->uid);
+	chain_peer(p, req->uid);
 	return chain_step(st, i, LIFECYCLE_VIEW, p, body);
 }
 

@@ -1,8 +1,9 @@
 /*
  * retention: the retention class of every stored object and the holds
  * that cover it, computed from the log alone (docs/retention.md).  Pure:
- * no file, no clock; the caller feeds the entries in log order and names
- * the date.
+ * no file, no clock; the caller feeds the entries in log order (or has
+ * retention_load(), in retention_log.c, read a whole log) and names the
+ * date.
  *
  * A stored object is one hash in the store.  Every entry that holds it
  * (each segment.sealed, from any camera, and each document.sealed) has a
@@ -44,6 +45,7 @@
 
 struct config;
 struct retention;
+struct log;
 
 enum retention_class {
 	RETENTION_UNLINKED = 0,
@@ -129,6 +131,24 @@ int	 retention_known(const struct retention *r, const char *scope,
 
 /* The class's name as the config and the plan spell it. */
 const char *retention_class_name(enum retention_class c);
+
+/*
+ * The period cfg gives class c, as the plan and object.deleted's "rule"
+ * write it: "6 months", "permanent", or "never" for an open
+ * inspection's footage.  Returns buf or a constant string.
+ */
+const char *retention_period_text(const struct config *cfg,
+	    enum retention_class c, char *buf, size_t len);
+
+/*
+ * Reads every entry of the log l into a new state *out (the caller frees
+ * it with retention_free()).  Returns 0; on an error *out is NULL and
+ * *bad the index of the entry that failed (CUSTOS_ERR_CORRUPT for one
+ * that is not JSON or lacks a field, else log_entry()'s error, or
+ * CUSTOS_ERR_NOMEM).
+ */
+int	 retention_load(struct log *l, struct retention **out,
+	    uint64_t *bad);
 
 /*
  * The Beijing day of the UTC time ms (milliseconds since the epoch), and

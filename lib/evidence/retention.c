@@ -577,6 +577,22 @@ retention_class_name(enum retention_class c)
 	return (unsigned)c < RETENTION_NCLASSES ? names[c] : "?";
 }
 
+const char *
+retention_period_text(const struct config *cfg, enum retention_class c,
+    char *buf, size_t len)
+{
+	static const char *const units[] = { "days", "months", "years" };
+	const struct config_period *p;
+
+	if ((unsigned)c >= RETENTION_NCLASSES || c == RETENTION_OPEN)
+		return "never";
+	p = period(cfg, c);
+	if (p->permanent)
+		return "permanent";
+	snprintf(buf, len, "%u %s", p->n, units[p->unit]);
+	return buf;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
 static int64_t
 days_from_civil(int64_t y, unsigned m, unsigned d)

@@ -43,38 +43,6 @@ usage(void)
 	return CLI_EXIT_USAGE;
 }
 
-/* Feeds every entry of l to r.  Returns 0 or the exit status. */
-static int
-feed(struct log *l, struct retention *r)
-{
-	uint64_t i, size = log_size(l);
-	uint8_t *data;
-	size_t len;
-	json_t *e;
-	int rc;
-
-	for (i = 0; i < size; i++) {
-		if ((rc = log_entry(l, i, &data, &len)) != 0) {
-			warnx("log entry %" PRIu64 ": %s", i,
-			    custos_strerror(rc));
-			return CLI_EXIT_USAGE;
-		}
-		e = json_loadb((const char *)data, len, 0, NULL);
-		free(data);
-		if (e == NULL)
-			rc = CUSTOS_ERR_CORRUPT;
-		else
-			rc = retention_add(r, e);
-		json_decref(e);
-		if (rc != 0) {
-			warnx("log entry %" PRIu64 ": %s", i,
-			    custos_strerror(rc));
-			return CLI_EXIT_USAGE;
-		}
-	}
-	return 0;
-}
-
 static const char *
 rule(enum retention_class c)
 {
@@ -96,35 +64,6 @@ rule(enum retention_class c)
 }
 
 static const char *
-period_text(const struct config *cfg, enum retention_class c, char *buf,
-    size_t len)
-{
-	static const char *const units[] = { "days", "months", "years" };
-	const struct config_period *p;
-
-	switch (c) {
-	case RETENTION_UNLINKED:
-		p = &cfg->retention_unlinked;
-		break;
-	case RETENTION_DOCUMENTS:
-		p = &cfg->retention_documents;
-		break;
-	case RETENTION_NO_PENALTY:
-		p = &cfg->retention_no_penalty;
-		break;
-	case RETENTION_PENALTY:
-		p = &cfg->retention_penalty;
-		break;
-	default:
-		return "never";
-	}
-	if (p->permanent)
-		return "permanent";
-	snprintf(buf, len, "%u %s", p->n, units[p->unit]);
-	return buf;
-}
-
-static const char *
 state_name(enum retention_state s)
 {
 	static const char *const names[] = { "keep", "disposable", "held",
@@ -143,7 +82,7 @@ item_json(const struct config *cfg, const struct retention_item *it)
 	    "object", it->object, "size", (json_int_t)it->size,
 	    "class", retention_class_name(it->cls), "state",
 	    state_name(it->state), "rule", rule(it->cls), "period",
-	    period_text(cfg, it->cls, per, sizeof(per)), "entry",
+	    retention_period_text(cfg, it->cls, per, sizeof(per)), "entry",
 	    (json_int_t)it->entry, "holders", (json_int_t)it->holders);
 	if (j == NULL)
 		return NULL;
@@ -217,7 +156,7 @@ print_plan(const struct config *cfg, struct retention *r, int64_t day,
 		json_object_set_new(classes, retention_class_name(c),
 		    json_pack("{s:I, s:I, s:s}", "objects",
 		    (json_int_t)count[c], "bytes", (json_int_t)bytes[c],
-		    "period", period_text(cfg, c, per, sizeof(per))));
+		    "period", retention_period_text(cfg, c, per, sizeof(per))));
 	json_object_set_new(out, "disposable", disp);
 	json_object_set_new(out, "held", held);
 	json_object_set_new(out, "disposed", gone);
@@ -274,7 +213,7 @@ print_plan(const struct config *cfg, struct retention *r, int64_t day,
 	printf("classes:\n");
 	for (c = 0; c < RETENTION_NCLASSES; c++)
 		printf("  %-10s  %-10s  %llu object%s, %llu bytes\n",
-		    retention_class_name(c), period_text(cfg, c, per,
+		    retention_class_name(c), retention_period_text(cfg, c, per,
 		    sizeof(per)), count[c], count[c] == 1 ? "" : "s",
 		    bytes[c]);
 	json_decref(out);
@@ -286,6 +225,7 @@ cli_retention(const struct config *cfg, int argc, char *argv[])
 {
 	struct retention *r = NULL;
 	struct log *l = NULL;
+	uint64_t bad;
 	int64_t day;
 	int i, json = 0, rc;
 
@@ -308,9 +248,10 @@ cli_retention(const struct config *cfg, int argc, char *argv[])
 	}
 	if ((rc = cli_log_open(cfg, &l)) != 0)
 		return rc;
-	if (retention_new(&r) != 0)
-		errx(1, "out of memory");
-	if ((rc = feed(l, r)) == 0)
+	if ((rc = retention_load(l, &r, &bad)) != 0) {
+		warnx("log entry %" PRIu64 ": %s", bad, custos_strerror(rc));
+		rc = CLI_EXIT_USAGE;
+	} else
 		rc = print_plan(cfg, r, day, json);
 	retention_free(r);
 	log_close(l);
