@@ -43,15 +43,18 @@ LIB_MEDIA := $(wildcard lib/media/*.c)
 DAEMON_CORE := daemon/journal.c daemon/station.c daemon/disk.c daemon/entry.c \
 	   daemon/workdays.c $(wildcard daemon/seal/*.c) $(LIB_MEDIA)
 DAEMON_SRCS := $(sort $(DAEMON_CORE) $(wildcard daemon/*.c daemon/*/*.c))
-CUSTOS_SRCS := $(wildcard tools/custos/*.c) tools/cli_util.c $(BUNDLE_WRITER)
+CUSTOS_SRCS := $(wildcard tools/custos/*.c) tools/cli_util.c $(BUNDLE_WRITER) \
+	   $(LIB_MEDIA)
 # The bundle verifier also parses media (in its sandboxed child) and tar;
 # the operator CLI needs neither, so these stay out of LIB_VERIFY.
 VERIFY_SRCS := $(wildcard tools/verify/*.c) tools/cli_util.c \
-	   lib/evidence/bundle.c lib/evidence/evidence.c $(LIB_MEDIA)
+	   lib/evidence/bundle.c lib/evidence/evidence.c \
+	   lib/evidence/clip_proof.c $(LIB_MEDIA)
 
 LIBS_VERIFY := -lcrypto -ljansson -larchive -lavformat -lavcodec -lavutil \
 	   -lseccomp
 LIBS_CUSTOS := -lcrypto -lsqlite3 -ljansson -linih -lcurl -larchive
+LIBS_MEDIA := -lavformat -lavcodec -lavutil -lseccomp
 LIBS_DAEMON := -lcrypto -lsqlite3 -ljansson -linih -luv -lsystemd \
 	   -lhttp_parser -lavformat -lavcodec -lavutil -lseccomp -lcurl -lssl
 
@@ -93,7 +96,7 @@ $(B)/custosd: $(call obj,$(DAEMON_SRCS) $(LIB_FULL))
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_DAEMON)
 
 $(B)/custos: $(call obj,$(CUSTOS_SRCS) $(LIB_FULL))
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_CUSTOS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_CUSTOS) $(LIBS_MEDIA)
 
 $(B)/custos-verify: $(call obj,$(VERIFY_SRCS) $(LIB_VERIFY))
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS_VERIFY)
@@ -106,7 +109,7 @@ $(B)/asan/custosd: $(call aobj,$(DAEMON_SRCS) $(LIB_FULL))
 	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS_DAEMON)
 
 $(B)/asan/custos: $(call aobj,$(CUSTOS_SRCS) $(LIB_FULL))
-	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS_CUSTOS)
+	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS_CUSTOS) $(LIBS_MEDIA)
 
 $(B)/asan/custos-verify: $(call aobj,$(VERIFY_SRCS) $(LIB_VERIFY))
 	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS_VERIFY)
@@ -118,7 +121,8 @@ FAULT_WRAP := malloc calloc realloc reallocarray strdup strndup asprintf \
 	   vasprintf write pwrite fwrite ftruncate fsync fdatasync rename \
 	   renameat renameat2 link linkat walk_volume upload_route \
 	   seal_start seal_start_stored dock_maybe_stopped conn_reply \
-	   conn_error api_stop json_loadb json_loads
+	   conn_error api_stop json_loadb json_loads unlink unlinkat \
+	   disposal_one
 $(B)/fault/custosd: $(call aobj,$(DAEMON_SRCS) $(LIB_FULL) tests/fault/fault.c)
 	@mkdir -p $(@D)
 	$(CC) $(ASANFLAGS) $(foreach f,$(FAULT_WRAP),-Xlinker --wrap=$(f)) \
@@ -158,7 +162,7 @@ T_evidence := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
 	   evidence evidence_log)
 T_timeline := $(T_evidence) $(call L,timeline timeline_clock timeline_text)
 T_bundle := $(sort $(T_log) $(call L,calendar bundle bundle_layout probe \
-	   sandbox))
+	   probe_parent sandbox) $(LIB_MEDIA))
 $(B)/asan/tests/test_bundle: LIBS_CUSTOS += -lavformat -lavcodec -lavutil \
 	   -lseccomp
 T_bundle_write := $(sort $(T_log) $(T_bundle) $(RULES_SRCS) \
@@ -170,6 +174,11 @@ T_upload_req := $(call L,err enc utf8 util calendar rfc3339) \
 $(B)/asan/tests/test_upload_req: LIBS_CUSTOS += -lhttp_parser
 T_numbering := $(call L,err enc) daemon/dock/numbering.c
 T_verify_text := $(wildcard tools/verify/verify_text*.c)
+T_clip	:= $(T_merkle) $(call L,utf8 calendar util) $(LIB_MEDIA)
+$(B)/asan/tests/test_clip: LIBS_CUSTOS += $(LIBS_MEDIA)
+# test_clip runs the real clip child: custos-verify of the same build.
+$(B)/asan/tests/test_clip: | $(B)/asan/custos-verify
+T_clip_proof := $(T_merkle) $(call L,clip_proof clip_proof_write)
 
 # The shared set-up (tests/unit/fixture.h) is an archive, linked last, so
 # that a test takes only the members it calls and links no module for
@@ -214,12 +223,15 @@ FZ_proof := $(T_merkle)
 FZ_vkey	:= $(T_note)
 FZ_config := $(T_config)
 FZ_probe := $(T_merkle) $(call L,utf8 calendar util probe sandbox)
+FZ_clip_leaves := $(T_merkle) $(call L,utf8 calendar util) $(LIB_MEDIA)
+FZ_clip_proof := $(T_merkle) $(call L,clip_proof)
 FZ_api	:= $(call L,err) daemon/api/http.c
 FZ_tsr	:= $(call L,err tsa)
 FZ_receipt := $(T_ckpt) $(call L,merkle receipt)
 FZ_bundle := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
 	   evidence timeline timeline_clock timeline_text bundle bundle_layout \
-	   probe sandbox tsa) tools/verify/verify_bundle.c \
+	   tsa clip_proof) $(LIB_MEDIA) \
+	   tools/verify/verify_bundle.c tools/verify/verify_clip.c \
 	   tools/verify/verify_checks.c tools/verify/verify_segments.c \
 	   tools/verify/verify_factors.c tools/verify/verify_court.c \
 	   tools/verify/verify_art12.c tools/verify/verify_timeline.c \
@@ -227,7 +239,7 @@ FZ_bundle := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
 	   tools/verify/verify_util.c tools/cli_util.c
 $(B)/fuzz/fuzz_bundle: LIBS_DAEMON += -larchive
 FZ_bundle_read := $(call L,err enc utf8 digest merkle util calendar bundle \
-	   bundle_layout probe sandbox)
+	   bundle_layout) $(LIB_MEDIA)
 $(B)/fuzz/fuzz_bundle_read: LIBS_DAEMON += -larchive
 FZ_live	:= $(call L,err utf8) daemon/live/live_msg.c daemon/journal.c
 FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload/upload_req.c
@@ -334,7 +346,7 @@ $(B)/bench/lib.sh: bench/lib.sh
 	install -m 0644 $< $@
 
 bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock \
-    $(B)/bench/bench_verify $(B)/bench/bench_upload
+    $(B)/bench/bench_verify $(B)/bench/bench_upload $(B)/bench/bench_clip
 	@sh bench/run.sh
 
 # Installation.  SYSCONFDIR is /etc for the system prefixes (/usr and

@@ -20,6 +20,7 @@
 #include <systemd/sd-daemon.h>
 #include <uv.h>
 
+#include "custos/clip.h"
 #include "custos/config.h"
 #include "custos/digest.h"
 #include "custos/entry_type.h"
@@ -69,6 +70,7 @@ struct daemon {
 	struct tsa	*tsa;
 	struct live	*live;
 	struct upload	*upload;
+	struct disposal_schedule *schedule; /* [retention] schedule, or NULL */
 	int		 running;	/* dock and live not yet stopped */
 	struct config	*cfg;
 	char		 self[PATH_MAX];
@@ -371,6 +373,8 @@ on_signal(uv_signal_t *h, int signum)
 	uv_close((uv_handle_t *)&d->sighup, NULL);
 	uv_close((uv_handle_t *)&d->cal_timer, NULL);
 	uv_close((uv_handle_t *)&d->disk_timer, NULL);
+	disposal_schedule_stop(d->schedule);
+	d->schedule = NULL;
 	d->running = 3;
 	/* Uploads being sealed finish before the sealer is freed. */
 	upload_stop(d->upload, dock_stopped, d);
@@ -433,6 +437,9 @@ daemon_startup(struct daemon *d)
 	d->cal_timer.data = d;
 	uv_timer_start(&d->cal_timer, calendar_tick, CALENDAR_MS,
 	    CALENDAR_MS);
+	if ((rc = disposal_schedule_start(&d->loop, &d->st,
+	    &d->schedule)) != 0)
+		fatalx_r(rc, "cannot set up the disposal schedule");
 	if ((rc = dock_start(&d->loop, &d->st, d->sealer,
 	    &d->dock)) != 0)
 		fatalx_r(rc, "dock root %s", d->cfg->dock_root);
@@ -497,6 +504,11 @@ main(int argc, char *argv[])
 	memset(&d, 0, sizeof(d));
 	d.cal_state = -1;
 	log_procinit("custosd");
+	/* The seal's media child (daemon/seal/probe.c). */
+	if (argc > 1 && strcmp(argv[1], CLIP_CHILD) == 0) {
+		log_procinit("media");
+		clip_child_main(argc, argv);
+	}
 	while ((ch = getopt_long(argc, argv, "c:dfhvLP:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {

@@ -8,7 +8,7 @@ libssl-dev libsqlite3-dev libuv1-dev libjansson-dev libinih-dev
 libcmocka-dev libsystemd-dev libhttp-parser-dev libcurl4-openssl-dev
 golang-go golang-golang-x-mod-dev valgrind
 libavformat-dev libavcodec-dev libavutil-dev libseccomp-dev ffmpeg bc dcfldd
-libarchive-dev chromium fonts-noto-cjk fontconfig python3
+libarchive-dev chromium fonts-noto-cjk fontconfig python3 libfaketime
 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
 gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly"
 

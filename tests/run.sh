@@ -88,6 +88,16 @@ run_one() {
 			echo "sanitizer report in: $found" >>"$log"
 			[ "$st" -eq 0 ] && st=1
 		fi
+		# A test stops what it started: a process still running
+		# with the scratch directory on its command line (a custosd
+		# -c DIR/custos.conf, a TSA) is a leak of the test.
+		if found=$(pgrep -f -- "$d/" | tr '\n' ' ') && [ -n "$found" ]
+		then
+			echo "left running: $(ps -o pid=,args= -p ${found% })" \
+			    >>"$log"
+			kill -9 $found 2>/dev/null
+			[ "$st" -eq 0 ] && st=1
+		fi
 		[ "$st" -eq 0 ] && rm -rf "$d"
 		;;
 	fuzz)

@@ -8,9 +8,10 @@
  * request appends nothing: the approver is a user other than the peer
  * who holds the admin role (the mapping the router uses, api.h), and
  * each object named is DISPOSABLE (else 409 with the rule); without
- * objects every DISPOSABLE one is taken.  Then, object by object, the
- * object.deleted entry is appended (durable when station_append()
- * returns) and only then are the bytes removed.  Bytes left by a failed
+ * objects every DISPOSABLE one is taken.  Then, object by object,
+ * disposal_one() (daemon/disposal.c, also the schedule's path) appends
+ * the object.deleted entry (durable when station_append() returns) and
+ * only then removes the bytes.  Bytes left by a failed
  * removal or a crash are removed by disposal_finish() at the start and
  * before each disposal.
  */
@@ -50,17 +51,6 @@ load(struct station *st, struct retention **r, json_t **body)
 	return 0;
 }
 
-/* "unlinked = 6 months": the config key and period of class c. */
-static void
-rule_text(const struct config *cfg, enum retention_class c, char *buf,
-    size_t len)
-{
-	char per[32];
-
-	snprintf(buf, len, "%s = %s", retention_class_name(c),
-	    retention_period_text(cfg, c, per, sizeof(per)));
-}
-
 /* 0 if it may be disposed of, else the 409 that says why. */
 static int
 refusal(const struct config *cfg, const struct retention_item *it,
@@ -68,7 +58,7 @@ refusal(const struct config *cfg, const struct retention_item *it,
 {
 	char due[11], rule[64];
 
-	rule_text(cfg, it->cls, rule, sizeof(rule));
+	disposal_rule(cfg, it->cls, rule, sizeof(rule));
 	switch (it->state) {
 	case RETENTION_DISPOSABLE:
 		return 0;
@@ -154,45 +144,28 @@ choose(const struct config *cfg, json_t *objects,
 }
 
 /*
- * Appends the object.deleted of it, then removes its bytes.  Adds the
- * outcome to done.  Returns 0, or the append's error (nothing more is
- * done then).
+ * Disposes of it through disposal_one() with the approver and the
+ * requesting peer, and adds the outcome to done.  Returns 0, or the
+ * append's error (nothing more is done then).
  */
 static int
 dispose_one(struct station *st, const struct api_request *req,
     const struct retention_item *it, const char *approver, const char *at,
     json_t *done)
 {
-	uint8_t hash[DIGEST_LEN];
-	enum digest_alg alg;
 	char rule[64];
 	uint64_t index;
-	json_t *p;
+	json_t *extra;
 	int rc, removed;
 
-	if (digest_parse(it->object, &alg, hash) != 0)
-		return CUSTOS_ERR_CORRUPT;
-	rule_text(st->cfg, it->cls, rule, sizeof(rule));
-	if ((p = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "object",
-	    it->object, "size", (json_int_t)it->size, "class",
-	    retention_class_name(it->cls), "rule", rule, "at", at,
-	    "approver", approver)) == NULL)
+	if ((extra = json_pack("{s:s}", "approver", approver)) == NULL)
 		return CUSTOS_ERR_NOMEM;
-	chain_peer(p, req->uid);
-	rc = station_append(st, ENTRY_OBJECT_DELETED, p, &index, NULL);
-	json_decref(p);
+	chain_peer(extra, req->uid);
+	rc = disposal_one(st, it, at, extra, &index, &removed);
+	json_decref(extra);
 	if (rc != 0)
 		return rc;
-	/* The entry is durable: only now may the bytes go. */
-	rc = store_remove(st->store, hash);
-	removed = rc == 0 || rc == CUSTOS_ERR_NOTFOUND;
-	if (!removed)
-		log_warnx_r(rc, "disposal: %s: entry %" PRIu64 " is in the "
-		    "log, the bytes stay until the next start or disposal",
-		    it->object, index);
-	else
-		log_info("disposal: %s (%s) disposed of by entry %" PRIu64
-		    ", approver %s", it->object, rule, index, approver);
+	disposal_rule(st->cfg, it->cls, rule, sizeof(rule));
 	json_array_append_new(done, json_pack("{s:s, s:I, s:I, s:s, s:s, "
 	    "s:b}", "object", it->object, "index", (json_int_t)index, "size",
 	    (json_int_t)it->size, "class", retention_class_name(it->cls),

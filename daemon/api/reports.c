@@ -1,8 +1,9 @@
 /*
  * reports: what the inspection routes read, and the records of reading:
  * one inspection or the list with their findings (docs/inspection.md,
- * "Findings"), the ledger (台账), and the bundle.exported and
- * inspection.viewed entries that record an export or a viewing.
+ * "Findings"), the ledger (台账), and the bundle.exported,
+ * clip.exported, inspection.viewed and evidence.accessed entries that
+ * record an export, a viewing or a copy of a segment.
  */
 #include <sys/types.h>
 
@@ -14,6 +15,9 @@
 #include <jansson.h>
 
 #include "custos/calendar.h"
+#include "custos/catalog.h"
+#include "custos/config.h"
+#include "custos/digest.h"
 #include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
@@ -88,6 +92,71 @@ do_exported(struct station *st, const struct registry_inspection *i,
 	return chain_step(st, i, LIFECYCLE_EXPORT, p, body);
 }
 
+/* A member key that is "sha256:<hex>" (MANIFEST.json's) or, when alg is
+ * set, a digest of the station's profile; 0 or a 400. */
+static int
+digest_field(json_t *obj, const char *key, const struct station *st,
+    const char **out, json_t **body)
+{
+	uint8_t hash[DIGEST_LEN];
+	enum digest_alg alg;
+	int code;
+
+	if ((code = reply_text(obj, key, 0, out, body)) != 0)
+		return code;
+	if (digest_parse(*out, &alg, hash) != 0 || (st != NULL ?
+	    alg != st->cfg->digest_alg : alg != DIGEST_SHA256))
+		return reply_error(body, 400, "field \"%s\" must be a digest "
+		    "%s", key, st != NULL ? "of the station's profile" :
+		    "sha256:<64 lower-case hex digits>");
+	return 0;
+}
+
+/*
+ * clip.exported (docs/bundle.md, "Clips"): a clip bundle of one of the
+ * inspection's segments was written.  Like bundle.exported it is a step
+ * of the case file, allowed after closing, and names the peer's user;
+ * the purpose is required, since a clip is made for one use.
+ */
+static int
+do_clip_exported(struct station *st, const struct registry_inspection *i,
+    json_t *obj, const struct api_request *req, json_t **body)
+{
+	static const char *const counts[] = { "segment", "clip_size",
+	    "first", "count" };
+	const char *manifest, *object, *clip, *from, *to, *purpose;
+	uint64_t v[4];
+	json_t *p, *fm = json_object_get(obj, "from_ms"),
+	    *tm = json_object_get(obj, "to_ms");
+	size_t k;
+	int code;
+
+	for (k = 0; k < 4; k++)
+		if ((code = count_field(obj, counts[k], &v[k], body)) != 0)
+			return code;
+	if ((code = digest_field(obj, "manifest", NULL, &manifest,
+	    body)) != 0 ||
+	    (code = digest_field(obj, "object", st, &object, body)) != 0 ||
+	    (code = digest_field(obj, "clip", st, &clip, body)) != 0 ||
+	    (code = reply_text(obj, "asked_from", 0, &from, body)) != 0 ||
+	    (code = reply_text(obj, "asked_to", 0, &to, body)) != 0 ||
+	    (code = reply_text(obj, "purpose", 0, &purpose, body)) != 0)
+		return code;
+	if (!json_is_integer(fm) || !json_is_integer(tm) ||
+	    json_integer_value(fm) >= json_integer_value(tm) || v[3] == 0)
+		return reply_error(body, 400, "from_ms and to_ms must be "
+		    "integers, from_ms before to_ms, and count at least 1");
+	if ((p = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:O, s:O, s:s, "
+	    "s:s, s:s, s:s}", "segment", (json_int_t)v[0], "object", object,
+	    "clip", clip, "clip_size", (json_int_t)v[1], "first",
+	    (json_int_t)v[2], "count", (json_int_t)v[3], "from_ms", fm,
+	    "to_ms", tm, "asked_from", from, "asked_to", to, "manifest",
+	    manifest, "purpose", purpose)) == NULL)
+		return reply_error(body, 500, "out of memory");
+	chain_peer(p, req->uid);
+	return chain_step(st, i, LIFECYCLE_CLIP_EXPORT, p, body);
+}
+
 /*
  * inspection.viewed: somebody replayed the inspection or played its
  * footage at the station (118号: viewing is authorised and registered).
@@ -115,6 +184,9 @@ do_viewed(struct station *st, const struct registry_inspection *i,
 static const char *const k_exported[] = { "checkpoint_size", "manifest",
     "files", "bytes", "format", "purpose", NULL };
 static const char *const k_viewed[] = { "what", NULL };
+static const char *const k_clip[] = { "segment", "object", "clip",
+    "clip_size", "first", "count", "from_ms", "to_ms", "asked_from",
+    "asked_to", "manifest", "purpose", NULL };
 
 /* Exports and views may come after the decision closed the inspection:
  * the case file is handed over after closing. */
@@ -122,6 +194,187 @@ const struct chain_step inspection_exported = { k_exported,
     LIFECYCLE_EXPORT, do_exported };
 const struct chain_step inspection_viewed = { k_viewed, LIFECYCLE_VIEW,
     do_viewed };
+const struct chain_step inspection_clip_exported = { k_clip,
+    LIFECYCLE_CLIP_EXPORT, do_clip_exported };
+
+/* The entry index as a log index: decimal, no leading zeros.  0 or -1. */
+static int
+parse_index(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Entry index of the log as a JSON object into *e (a new reference);
+ * 0, or an error. */
+static int
+read_entry(struct station *st, uint64_t index, json_t **e)
+{
+	uint8_t *data;
+	size_t len;
+	int rc;
+
+	if ((rc = log_entry(st->log, index, &data, &len)) != 0)
+		return rc;
+	*e = json_loadb((const char *)data, len, 0, NULL);
+	free(data);
+	return json_is_object(*e) ? 0 : CUSTOS_ERR_CORRUPT;
+}
+
+/*
+ * Whether the chain c (n entries) links segment now: its last
+ * evidence.linked or evidence.unlinked naming segment is a link.
+ */
+static int
+links_now(struct station *st, const struct registry_chain_entry *c,
+    size_t n, uint64_t segment)
+{
+	json_t *e, *s;
+	size_t k;
+	int link, linked = 0;
+
+	for (k = 0; k < n; k++) {
+		link = strcmp(c[k].type, ENTRY_EVIDENCE_LINKED) == 0;
+		if ((!link && strcmp(c[k].type, ENTRY_EVIDENCE_UNLINKED) != 0) ||
+		    read_entry(st, c[k].index, &e) != 0)
+			continue;
+		s = json_object_get(e, "segment");
+		if (json_is_integer(s) && json_integer_value(s) ==
+		    (json_int_t)segment)
+			linked = link;
+		json_decref(e);
+	}
+	return linked;
+}
+
+/*
+ * The IDs of the inspections segment is linked to now, as a new array
+ * (empty when none), or NULL when the registry cannot be read.
+ */
+static json_t *
+linked_inspections(struct station *st, uint64_t segment)
+{
+	struct registry_inspection *i;
+	struct registry_chain_entry *c;
+	size_t n, nc, k;
+	json_t *arr;
+
+	if (registry_inspections(st->registry, &i, &n) != 0)
+		return NULL;
+	if ((arr = json_array()) != NULL)
+		for (k = 0; k < n; k++) {
+			if (registry_inspection_chain(st->registry, i[k].id,
+			    &c, &nc) != 0)
+				continue;
+			if (links_now(st, c, nc, segment))
+				json_array_append_new(arr,
+				    json_string(i[k].id));
+			registry_chain_free(c, nc);
+		}
+	registry_inspections_free(i, n);
+	return arr;
+}
+
+/*
+ * The segment.sealed entry index into *seg (a new reference), checked
+ * against the object the client read: 0, or the refusal.  A disposed
+ * object has no bytes to have been read (docs/retention.md).
+ */
+static int
+accessed_segment(struct station *st, const char *param, const char *object,
+    json_t **seg, uint64_t *index, json_t **body)
+{
+	uint8_t hash[DIGEST_LEN];
+	enum digest_alg alg;
+	const char *type, *sealed;
+	uint64_t del;
+	int rc;
+
+	*seg = NULL;
+	if (parse_index(param, index) != 0 || *index >= log_size(st->log))
+		return reply_refuse(body, 404, "segment_unknown", "no entry %s "
+		    "in the log", param);
+	if ((rc = read_entry(st, *index, seg)) != 0)
+		return reply_failed(body, rc, "cannot read the log");
+	type = json_string_value(json_object_get(*seg, "type"));
+	sealed = json_string_value(json_object_get(*seg, "object"));
+	if (type == NULL || strcmp(type, ENTRY_SEGMENT_SEALED) != 0 ||
+	    sealed == NULL)
+		return reply_refuse(body, 404, "segment_unknown", "entry %"
+		    PRIu64 " is not a " ENTRY_SEGMENT_SEALED, *index);
+	if (strcmp(sealed, object) != 0)
+		return reply_refuse(body, 409, "object_mismatch", "segment %"
+		    PRIu64 " seals %s, not %s", *index, sealed, object);
+	if (digest_parse(sealed, &alg, hash) != 0)
+		return reply_failed(body, CUSTOS_ERR_CORRUPT,
+		    "cannot read the segment's object");
+	if ((rc = catalog_deleted(st->catalog, hash, &del)) == 0)
+		return reply_refuse(body, 409, "object_disposed", "segment %"
+		    PRIu64 "'s object %s was disposed of by entry %" PRIu64
+		    " (" ENTRY_OBJECT_DELETED ")", *index, sealed, del);
+	if (rc != CUSTOS_ERR_NOTFOUND)
+		return reply_failed(body, rc, "cannot read the catalog");
+	return 0;
+}
+
+/*
+ * POST /v1/segments/{index}/accessed: evidence.accessed, a segment's
+ * bytes were read (custos segment get).  The entry names the inspections
+ * the segment is linked to now as "linked_inspections", not
+ * "inspection": an entry naming an inspection joins its chain, and a
+ * copy of footage is a read of the station's store, not a step of the
+ * case file.  Who read it comes from the kernel, as for exports.
+ */
+int
+segment_accessed(const struct route_env *env, const struct api_request *req,
+    const char *param, json_t **body)
+{
+	static const char *const keys[] = { "object", "purpose", NULL };
+	struct station *st = env->st;
+	const char *object, *purpose;
+	uint64_t index = 0, logged;
+	json_t *obj, *seg = NULL, *p = NULL, *linked;
+	int code;
+
+	if ((code = reply_parse_body(req, keys, &obj, body)) != 0)
+		return code;
+	if ((code = digest_field(obj, "object", st, &object, body)) != 0 ||
+	    (code = reply_text(obj, "purpose", 0, &purpose, body)) != 0 ||
+	    (code = accessed_segment(st, param, object, &seg, &index,
+	    body)) != 0)
+		goto out;
+	if ((linked = linked_inspections(st, index)) == NULL) {
+		code = reply_failed(body, CUSTOS_ERR_DB, "cannot read the "
+		    "registry");
+		goto out;
+	}
+	if ((p = json_pack("{s:s, s:I, s:s, s:s}", "what", "segment",
+	    "segment", (json_int_t)index, "object", object, "purpose",
+	    purpose)) == NULL) {
+		json_decref(linked);
+		code = reply_error(body, 500, "out of memory");
+		goto out;
+	}
+	if (json_array_size(linked) > 0)
+		json_object_set(p, "linked_inspections", linked);
+	json_decref(linked);
+	chain_peer(p, req->uid);
+	code = chain_append(st, ENTRY_EVIDENCE_ACCESSED, p, &logged, body);
+out:
+	json_decref(p);
+	json_decref(seg);
+	json_decref(obj);
+	return code;
+}
 
 /*
  * The members of i's course that an inspection and its ledger row both

@@ -19,10 +19,18 @@ route_handler	 inspections_list;
 route_handler	 inspection_get;
 /* GET /v1/ledger[?from=DATE][&to=DATE]: {"rows": [...]}. */
 route_handler	 ledger_get;
+/*
+ * POST /v1/segments/{index}/accessed {"object", "purpose"}:
+ * evidence.accessed, a copy of the segment's bytes was made.
+ */
+route_handler	 segment_accessed;
 
 /* POST /v1/inspections/{id}/exported: bundle.exported; also once
  * closed. */
 extern const struct chain_step	 inspection_exported;
+/* POST /v1/inspections/{id}/clip-exported: clip.exported; also once
+ * closed. */
+extern const struct chain_step	 inspection_clip_exported;
 /* POST /v1/inspections/{id}/viewed: inspection.viewed; also once
  * closed. */
 extern const struct chain_step	 inspection_viewed;

@@ -102,9 +102,13 @@ static const struct route routes[] = {
 	    NULL, &inspection_credit_answer },
 	{ HTTP_POST, "/v1/inspections/{id}/exported", R_REVIEWER,
 	    NULL, &inspection_exported },
+	{ HTTP_POST, "/v1/inspections/{id}/clip-exported", R_REVIEWER,
+	    NULL, &inspection_clip_exported },
 	{ HTTP_POST, "/v1/inspections/{id}/viewed", R_REVIEWER,
 	    NULL, &inspection_viewed },
 	{ HTTP_GET, "/v1/ledger", R_AUDITOR, ledger_get, NULL },
+	{ HTTP_POST, "/v1/segments/{index}/accessed", R_REVIEWER,
+	    segment_accessed, NULL },
 	{ HTTP_GET, "/v1/holds", R_READ, holds_list, NULL },
 	{ HTTP_POST, "/v1/holds", R_ADMIN, hold_place, NULL },
 	{ HTTP_POST, "/v1/holds/{id}/release", R_ADMIN, hold_release, NULL },
@@ -127,6 +131,7 @@ static const struct {
 	{ "{id}", 63 },
 	{ "{uscc}", 63 },
 	{ "{serial}", 79 },
+	{ "{index}", 20 },	/* a log index: up to 20 digits */
 };
 
 #define PARAM_LEN	80	/* the largest max above and a NUL */

@@ -1,7 +1,8 @@
 /*
  * probe: the daemon's parent of the media child.  The child, its result
  * and its checks are custos/probe.h (lib/media/probe.c), shared with the tools;
- * custosd starts the child as "custosd -P sha256|sm3" on its libuv loop.
+ * custosd starts the child as "custosd --clip-child leaves sha256|sm3"
+ * (the leaves child of custos/clip.h) on its libuv loop.
  */
 #ifndef CUSTOSD_PROBE_H
 #define CUSTOSD_PROBE_H
@@ -10,6 +11,7 @@
 
 #include "custos/digest.h"
 #include "custos/probe.h"
+#include "custos/store.h"
 
 typedef void	(*probe_cb)(void *arg, const struct probe_result *res);
 
@@ -23,9 +25,14 @@ typedef void	(*probe_cb)(void *arg, const struct probe_result *res);
  * not be started (self missing or not executable, no processes left),
  * CUSTOS_ERR_NOMEM, CUSTOS_ERR_INVALID for a timeout of 0 or a bad fd.
  * The child reads fd with pread() from offset 0, so the file offset the
- * caller shares with it is not moved (unless fd cannot seek).
+ * caller shares with it is not moved (unless fd cannot seek).  When store
+ * is not NULL, the child's packet leaves are kept as the leaves side file
+ * of object (store_leaves_put()) if its answer is whole and PROBE_OK or
+ * PROBE_DAMAGED; a side file that cannot be kept is logged, and the
+ * result is the same either way.
  */
 int	 probe_start(uv_loop_t *loop, const char *self, int fd,
-	    enum digest_alg alg, unsigned timeout_ms, probe_cb cb, void *arg);
+	    enum digest_alg alg, unsigned timeout_ms, struct store *store,
+	    const uint8_t object[DIGEST_LEN], probe_cb cb, void *arg);
 
 #endif

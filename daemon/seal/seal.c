@@ -355,7 +355,7 @@ start_probe(struct job *j)
 	}
 	/* On success j belongs to the probe's callback from here on. */
 	rc = probe_start(s->loop, s->self, fd, s->st->cfg->digest_alg,
-	    probe_timeout(j->size), probed, j);
+	    probe_timeout(j->size), s->st->store, j->object, probed, j);
 	saved = errno;
 	close(fd);
 	errno = saved;

@@ -6,8 +6,9 @@
  * bundle_manifest.c).  No network; only the writer reads a log.
  *
  * Reading.  The small members (MANIFEST.json, checkpoint, checkpoint.tsr,
- * station.vkey, entries/, proofs/, calendar/) are held in memory, each
- * under its own size limit.  Media files are never held: each is hashed
+ * station.vkey, entries/, proofs/, calendar/, clips/<index>.packets) are
+ * held in memory, each under its own size limit.  Media files and clips
+ * are never held: each is hashed
  * while it streams past, and, when the caller asks for packet roots,
  * demuxed by the sandboxed media child (probe.h) at the same time; a tar
  * member is first copied to an unlinked file in a private temporary
@@ -33,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "custos/clip.h"
 #include "custos/digest.h"
 #include "custos/probe.h"
 
@@ -46,6 +48,7 @@
 #define BUNDLE_MAX_ENTRY	(1 << 20)	/* LOG_MAX_ENTRY */
 #define BUNDLE_MAX_PROOF	(16 << 10)
 #define BUNDLE_MAX_CALENDAR	(256 << 10)
+#define BUNDLE_MAX_CLIP_PROOF	(64 << 20)
 /* At most this many members, and this much small data in all. */
 #define BUNDLE_MAX_MEMBERS	200000
 #define BUNDLE_MAX_SMALL_TOTAL	((size_t)1 << 30)
@@ -62,6 +65,8 @@ enum bundle_kind {
 	BUNDLE_MEDIA,		/* media/<hex>.<ext> */
 	BUNDLE_CALENDAR,	/* calendar/cn-YYYY.cal */
 	BUNDLE_TRANSCRIPT,	/* transcripts/<hex>.txt */
+	BUNDLE_CLIP,		/* clips/<index>.<ext>: streamed */
+	BUNDLE_CLIP_PROOF,	/* clips/<index>.packets */
 	BUNDLE_DIR,		/* a directory of the layout: ignored */
 };
 
@@ -85,12 +90,29 @@ struct bundle_media {
 	struct probe_result	 probe;
 };
 
+/*
+ * A clip, clips/<index>.<ext>: streamed like a media file, then, when
+ * the caller asks for packet roots, demuxed by the sandboxed leaves
+ * child (clip.h) for the leaves its packet proof proves.
+ */
+struct bundle_clip_file {
+	char			*name;		/* clips/<index>.<ext> */
+	uint64_t		 index;		/* the segment's */
+	uint64_t		 size;
+	uint8_t			 hash[DIGEST_LEN];	/* with the alg asked */
+	int			 complete;	/* read to its end */
+	int			 demuxed;	/* leaves holds an answer */
+	struct clip_leaves	 leaves;
+};
+
 struct bundle {
 	int			 is_tar;
 	struct bundle_file	*files;		/* in reading order */
 	size_t			 nfiles;
 	struct bundle_media	*media;
 	size_t			 nmedia;
+	struct bundle_clip_file	*clips;
+	size_t			 nclips;
 	char			**transcripts;	/* names only */
 	size_t			 ntranscripts;
 	char			**problems;	/* one line each */
@@ -110,9 +132,11 @@ struct bundle_opts {
  * Sorts one member name (after any leading "./") into its kind: exactly
  * the names of the layout, indexes decimal without leading zeros, media
  * and transcript names 2 * DIGEST_LEN lower-case hex digits and an
- * extension of 1 to 8 lower-case letters or digits.  Returns 0 with *kind
- * and, for entries and proofs, *index; CUSTOS_ERR_FORMAT with why (a
- * fixed string) for anything else.
+ * extension of 1 to 8 lower-case letters or digits; clips/<index>.packets
+ * is BUNDLE_CLIP_PROOF, clips/<index>.<ext> (ext as for media, not
+ * "packets") BUNDLE_CLIP.  Returns 0 with *kind and, for entries, proofs
+ * and clips, *index; CUSTOS_ERR_FORMAT with why (a fixed string) for
+ * anything else.
  */
 int	 bundle_name_check(const char *name, enum bundle_kind *kind,
 	    uint64_t *index, const char **why);
@@ -129,9 +153,12 @@ size_t	 bundle_kind_limit(enum bundle_kind kind);
 
 /*
  * Member names, as bundle_name_check() accepts them, written to buf of
- * len bytes: entries/<index>.json or proofs/<index>.proof (kind
- * BUNDLE_ENTRY or BUNDLE_PROOF), media/<hex of hash>.<ext>, and
- * calendar/<file> for a calendar file name cn-YYYY.cal.  Each returns 0,
+ * len bytes: entries/<index>.json, proofs/<index>.proof or
+ * clips/<index>.packets (kind BUNDLE_ENTRY, BUNDLE_PROOF or
+ * BUNDLE_CLIP_PROOF), media/<hex of hash>.<ext>, clips/<index>.<ext> (the
+ * clip of segment index; ext as bundle_media_ext() gives it for the
+ * original), and calendar/<file> for a calendar file name cn-YYYY.cal.
+ * Each returns 0,
  * CUSTOS_ERR_FORMAT when the result would not be a name of the layout,
  * or CUSTOS_ERR_INVALID for another kind or a buf too small.
  */
@@ -140,6 +167,8 @@ int	 bundle_name_index(enum bundle_kind kind, uint64_t index, char *buf,
 int	 bundle_name_media(const uint8_t hash[DIGEST_LEN], const char *ext,
 	    char *buf, size_t len);
 int	 bundle_name_calendar(const char *file, char *buf, size_t len);
+int	 bundle_name_clip(uint64_t index, const char *ext, char *buf,
+	    size_t len);
 
 /*
  * The extension of a sealed object's media/ name: from the demuxer that
@@ -179,6 +208,10 @@ const struct bundle_file *bundle_file(const struct bundle *b,
 /* The media file whose name's hash is hash, or NULL. */
 const struct bundle_media *bundle_media_find(const struct bundle *b,
 	    const uint8_t hash[DIGEST_LEN]);
+
+/* The clip of segment index, or NULL. */
+const struct bundle_clip_file *bundle_clip_find(const struct bundle *b,
+	    uint64_t index);
 
 /* Frees b and everything it holds; NULL is allowed. */
 void	 bundle_free(struct bundle *b);
@@ -300,7 +333,7 @@ const char *bundle_writer_error(const struct bundle_writer *w,
 /* MANIFEST.json's digest (bundle_manifest_digest()), after manifest. */
 const char *bundle_writer_manifest_digest(const struct bundle_writer *w);
 
-/* The media objects collected. */
+/* The media objects collected that the bundle carries (not disposed). */
 size_t	 bundle_writer_nmedia(const struct bundle_writer *w);
 
 /* The members and bytes written so far. */
@@ -309,5 +342,45 @@ uint64_t bundle_writer_bytes(const struct bundle_writer *w);
 
 /* Discards what is not committed and frees w; NULL is allowed. */
 void	 bundle_writer_free(struct bundle_writer *w);
+
+/*
+ * A clip bundle (docs/bundle.md, "Clips"): the same entries and proofs
+ * as the inspection's bundle, but instead of any media/ file the clip of
+ * one segment, clips/<segment>.<ext>, and its packet proof,
+ * clips/<segment>.packets; MANIFEST.json gets "clip" and lists the one
+ * item.
+ */
+struct bundle_clip {
+	uint64_t		 segment;	/* the segment entry's index */
+	int			 fd;		/* the clip, read from offset 0;
+						   the caller keeps it */
+	const char		*proof;		/* clips/<segment>.packets */
+	size_t			 prooflen;
+	uint64_t		 first;		/* its packets in the original */
+	uint64_t		 count;
+	uint64_t		 packets;	/* the original's packets */
+	int64_t			 from_ms;	/* the actual span */
+	int64_t			 to_ms;
+	const char		*asked_from;	/* the span as asked */
+	const char		*asked_to;
+};
+
+/*
+ * Makes w write the clip bundle of c (which, with the strings and the
+ * proof it points to, must outlive w) instead of the media: called after
+ * bundle_writer_collect() and before bundle_writer_manifest().  Reads the
+ * clip once to hash it with w's digest (bundle_writer_write() hashes it
+ * again as it copies it, and stops if it changed).  Returns 0,
+ * CUSTOS_ERR_NOTFOUND (the segment is not among the collected evidence),
+ * CUSTOS_ERR_TOOBIG (a proof over BUNDLE_MAX_CLIP_PROOF),
+ * CUSTOS_ERR_FORMAT (no layout name), CUSTOS_ERR_SYSTEM or
+ * CUSTOS_ERR_NOMEM; bundle_writer_error() says which.
+ */
+int	 bundle_writer_clip(struct bundle_writer *w, const struct bundle_clip *c);
+
+/* The clip's digest ("sha256:<hex>" or "sm3:<hex>") and size, after
+ * bundle_writer_clip(). */
+const char *bundle_writer_clip_digest(const struct bundle_writer *w);
+uint64_t bundle_writer_clip_size(const struct bundle_writer *w);
 
 #endif

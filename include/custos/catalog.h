@@ -23,6 +23,8 @@
  *	                                segment came from
  *	starts(idx)                     station.started entries
  *	camera_assigns(camera, idx)     camera.assigned entries
+ *	deleted(object, idx)            latest object.deleted entry of each
+ *	                                object not sealed again since
  */
 #ifndef CUSTOS_CATALOG_H
 #define CUSTOS_CATALOG_H
@@ -69,6 +71,15 @@ uint64_t catalog_synced(const struct catalog *c);
  */
 int	 catalog_object(struct catalog *c, const uint8_t object[DIGEST_LEN],
 	    uint64_t *index, uint64_t *size);
+
+/*
+ * Looks up the object.deleted entry that disposed of object, when its
+ * bytes are gone: the latest one, unless a segment.sealed or
+ * document.sealed of the same bytes came after it (they are stored
+ * again).  Sets *index.  Returns 0, CUSTOS_ERR_NOTFOUND or CUSTOS_ERR_DB.
+ */
+int	 catalog_deleted(struct catalog *c, const uint8_t object[DIGEST_LEN],
+	    uint64_t *index);
 
 /*
  * Looks up the first segment.sealed entry of object from camera (the same

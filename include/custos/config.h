@@ -44,8 +44,9 @@
  *	          penalty (footage of an inspection with a decision.served),
  *	          documents (document.sealed objects), each "permanent"
  *	          (their default) or "N days|months|years" (N 1-36500);
- *	          schedule (off (default) or on: disposal by schedule,
- *	          parsed only).  docs/retention.md
+ *	          schedule (off (default) or "daily HH:MM", Beijing
+ *	          time: custosd disposes of what is disposable once a day
+ *	          then).  docs/retention.md
  *
  * Relative paths are taken relative to the directory of the config file
  * (its real path when it exists); "." and empty components are dropped,
@@ -168,7 +169,8 @@ struct config {
 	struct config_period retention_no_penalty;
 	struct config_period retention_penalty;
 	struct config_period retention_documents;
-	int		 retention_schedule;	/* 1: schedule = on */
+	int		 retention_schedule;	/* 1: schedule = daily HH:MM */
+	int		 retention_schedule_min; /* HH * 60 + MM, Beijing */
 	struct config_room disk_warn;	/* [disk] warn */
 	struct config_room disk_stop;	/* [disk] stop_ingest */
 };

@@ -34,6 +34,7 @@
 #define ENTRY_ENTERPRISE_FEEDBACK	"enterprise.feedback"
 #define ENTRY_REVIEW_RECORDED		"review.recorded"
 #define ENTRY_BUNDLE_EXPORTED		"bundle.exported"
+#define ENTRY_CLIP_EXPORTED		"clip.exported"
 #define ENTRY_DECISION_SERVED		"decision.served"
 #define ENTRY_CREDIT_REPAIR_APPLIED	"credit_repair.applied"
 #define ENTRY_CREDIT_REPAIR_ANSWERED	"credit_repair.answered"

@@ -28,6 +28,8 @@ enum evidence_role {
 				   officer.added, enterprise.added,
 				   enterprise.risk */
 	EVIDENCE_STATION,	/* station.started in effect for a segment */
+	EVIDENCE_DISPOSAL,	/* object.deleted that disposed of the
+				   object a segment or document seals */
 	EVIDENCE_NROLES
 };
 
@@ -56,9 +58,12 @@ struct evidence {
  * in effect before each segment, the officer.added of the inspection's
  * officers and of each segment's officer, the enterprise's
  * enterprise.added and enterprise.risk entries), and for each segment
- * the latest station.started before it.  Every lookup is an index query:
- * nothing scans the log.  c may be NULL: then no sessions, assignments or
- * station.started entries are gathered (the findings need none of them).
+ * the latest station.started before it, and for each object the segments
+ * and the chain's document.sealed entries seal whose bytes are gone, the
+ * object.deleted that disposed of it (catalog_deleted()).  Every lookup
+ * is an index query: nothing scans the log.  c may be NULL: then no
+ * sessions, assignments, station.started or object.deleted entries are
+ * gathered (the findings need none of them).
  * Returns 0 and fills *ev (free with evidence_free()),
  * CUSTOS_ERR_NOTFOUND for an unknown inspection, CUSTOS_ERR_RANGE when
  * the registry or catalog names an entry past the end of l (l was opened
@@ -72,9 +77,10 @@ int	 evidence_gather(struct log *l, struct registry *r, struct catalog *c,
  * Sorts a bundle's entries into *ev for inspection id: takes n entries
  * (index, bytes, len; bytes copied) and assigns each its role by its type
  * and fields.  Entries of another inspection go nowhere and are counted in
- * *foreign.  Returns 0, CUSTOS_ERR_FORMAT (an entry that is not a JSON
- * object or whose "index" differs from the index given) or
- * CUSTOS_ERR_NOMEM.
+ * *foreign, and so are object.deleted entries that name no object a
+ * segment or a document of the chain seals.  Returns 0,
+ * CUSTOS_ERR_FORMAT (an entry that is not a JSON object or whose "index"
+ * differs from the index given) or CUSTOS_ERR_NOMEM.
  */
 int	 evidence_from_entries(const char *id, const uint64_t *index,
 	    const uint8_t *const *bytes, const size_t *len, size_t n,

@@ -62,6 +62,7 @@ enum lifecycle_step {
 	LIFECYCLE_REVIEW,	/* review.recorded */
 	LIFECYCLE_FEEDBACK,	/* enterprise.feedback */
 	LIFECYCLE_EXPORT,	/* bundle.exported */
+	LIFECYCLE_CLIP_EXPORT,	/* clip.exported */
 	LIFECYCLE_VIEW,		/* inspection.viewed */
 	LIFECYCLE_DECISION,	/* decision.served: the penalty decision */
 	LIFECYCLE_CREDIT_APPLY,	/* credit_repair.applied */

@@ -65,6 +65,19 @@ int	 log_append(struct log *l, const void *const *entries,
  */
 int	 log_entry(struct log *l, uint64_t index, uint8_t **data, size_t *len);
 
+/*
+ * Calls each(arg, index, data, len) for the entries from to to - 1 in
+ * order, reading them with one statement (one read snapshot of the
+ * database) instead of one lookup per entry.  data is valid only during
+ * the call.  Stops at the first non-zero return of each and returns it;
+ * else 0, CUSTOS_ERR_RANGE (from > to or to past the log's size),
+ * CUSTOS_ERR_CORRUPT (an entry missing from the database), or
+ * CUSTOS_ERR_DB.
+ */
+int	 log_scan(struct log *l, uint64_t from, uint64_t to,
+	    int (*each)(void *arg, uint64_t index, const uint8_t *data,
+	    size_t len), void *arg);
+
 /* Reads the stored leaf hash of entry index. */
 int	 log_leaf(struct log *l, uint64_t index, uint8_t out[DIGEST_LEN]);
 

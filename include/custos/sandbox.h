@@ -4,6 +4,10 @@
  *
  *   SANDBOX_PROBE	the media child (probe.h): demuxes one file it
  *			reads through media_fd and answers on fd 1;
+ *   SANDBOX_CLIP	the clip child's cut (clip.h): the PROBE policy on
+ *			its original, plus one output file, fd out_fd,
+ *			that it may write, seek and read back, up to
+ *			fsize_max bytes;
  *   SANDBOX_LIVE	the live child (daemon/live): reads a stream over
  *			the network or TLS on sockets it opened before, and
  *			writes segment files beneath its spool directory.
@@ -12,7 +16,7 @@
  * falls back to no sandbox.  In order:
  *   - setrlimit: PROBE: FSIZE 0 (no file grows), NPROC 0 (no new
  *     process), CPU cpu_seconds (SIGXCPU, then SIGKILL one second
- *     later); LIVE: FSIZE fsize_max, NPROC 0 unless the source starts
+ *     later); CLIP: as PROBE but FSIZE fsize_max; LIVE: FSIZE fsize_max, NPROC 0 unless the source starts
  *     threads (SRT: RLIMIT_NPROC counts threads; the filter still allows
  *     clone only with CLONE_THREAD).  SIGXFSZ is ignored: a write past
  *     the limit fails with EFBIG;
@@ -35,6 +39,8 @@
  *	newfstatat with AT_EMPTY_PATH), write (fd 1 and 2 only), and
  *	sigaltstack in the ASan build only; open and openat fail with
  *	EACCES (libraries probe for optional files and cope).
+ * CLIP adds to PROBE: pwrite64, write, pread64, read, lseek, fstat and
+ *	newfstatat (AT_EMPTY_PATH) on out_fd only.
  * LIVE adds: socket I/O on descriptors already open (read, recvfrom,
  *	recvmsg, sendto, sendmsg, poll, ppoll, select, pselect6,
  *	getsockopt, setsockopt, shutdown, epoll_wait, epoll_pwait,
@@ -103,15 +109,18 @@ int	 sandbox_parent_death(pid_t parent);
 enum sandbox_role {
 	SANDBOX_PROBE = 1,
 	SANDBOX_LIVE,
+	SANDBOX_CLIP,
 };
 
 /* What a child is, and what its policy needs to know. */
 struct sandbox_policy {
 	enum sandbox_role role;
-	int		 fd;		/* PROBE: the media; LIVE: the spool
-					   directory */
-	unsigned	 cpu_seconds;	/* PROBE: the CPU limit */
-	uint64_t	 fsize_max;	/* LIVE: the largest file it writes */
+	int		 fd;		/* PROBE, CLIP: the media; LIVE: the
+					   spool directory */
+	int		 out_fd;	/* CLIP: the output file */
+	unsigned	 cpu_seconds;	/* PROBE, CLIP: the CPU limit */
+	uint64_t	 fsize_max;	/* LIVE, CLIP: the largest file it
+					   writes */
 	int		 threads;	/* LIVE: the source starts threads
 					   (no RLIMIT_NPROC) */
 };

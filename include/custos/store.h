@@ -82,8 +82,31 @@ int	 store_verify(const struct store *s, const uint8_t hash[DIGEST_LEN],
 	    uint64_t size);
 
 /*
- * Removes the object (disposal, docs/retention.md: only after its
- * object.deleted entry is durable) and fsyncs its fan-out directory, so
+ * The object's packet leaves (clip.h: the leaves child's answer, CPL1
+ * records then the CPR1 result, native byte order), a side file
+ * "<object>.leaves" beside the object.  It is the station's own cache for
+ * clips, not evidence: a reader checks its root against the segment
+ * entry's packet_root before using it.  store_leaves_new() starts one (a
+ * store_writer that does not hash; write with store_writer_write(), drop
+ * with store_writer_abort()); store_leaves_put() fsyncs it, makes it
+ * read-only and renames it into place beside the object hash, keeping
+ * a side file that is there already, fsyncs the directory and frees w in
+ * every case.  It returns 0, CUSTOS_ERR_NOTFOUND if the object is not
+ * stored, CUSTOS_ERR_INVALID after a failed write, CUSTOS_ERR_NOSPACE,
+ * CUSTOS_ERR_NOMEM or CUSTOS_ERR_SYSTEM.  store_leaves_open() opens it
+ * read-only: 0 and *fd, CUSTOS_ERR_NOTFOUND, CUSTOS_ERR_NOMEM or
+ * CUSTOS_ERR_SYSTEM.
+ */
+int	 store_leaves_new(struct store *s, struct store_writer **out);
+int	 store_leaves_put(struct store_writer *w,
+	    const uint8_t hash[DIGEST_LEN]);
+int	 store_leaves_open(const struct store *s,
+	    const uint8_t hash[DIGEST_LEN], int *fd);
+
+/*
+ * Removes the object and its leaves side file, if any (disposal,
+ * docs/retention.md: only after its object.deleted entry is durable) and
+ * fsyncs its fan-out directory, so
  * the removal is durable when it returns.  Returns 0, CUSTOS_ERR_NOTFOUND
  * if it was not there (nothing changed), CUSTOS_ERR_NOMEM or
  * CUSTOS_ERR_SYSTEM.

@@ -631,15 +631,35 @@ set_ret_documents(struct parse *p, const char *v)
 	return set_period(p, v, &p->c->retention_documents, 0);
 }
 
+/*
+ * [retention] schedule: "off", or "daily HH:MM" (Beijing time, 00:00 to
+ * 23:59, two digits each): custosd disposes of what the plan lists as
+ * disposable once a day at that time (daemon/disposal.c).
+ */
 static int
 set_ret_schedule(struct parse *p, const char *v)
 {
-	if (strcmp(v, "on") == 0)
-		p->c->retention_schedule = 1;
-	else if (strcmp(v, "off") == 0)
+	static const char pre[] = "daily ";
+	const char *t = v + sizeof(pre) - 1;
+	int h, m;
+
+	if (strcmp(v, "off") == 0) {
 		p->c->retention_schedule = 0;
-	else
-		return bad_value(p, v, "expected on or off");
+		return 0;
+	}
+	if (strncmp(v, pre, sizeof(pre) - 1) != 0 || strlen(t) != 5 ||
+	    !isdigit((unsigned char)t[0]) || !isdigit((unsigned char)t[1]) ||
+	    t[2] != ':' || !isdigit((unsigned char)t[3]) ||
+	    !isdigit((unsigned char)t[4]))
+		return bad_value(p, v, "expected off or \"daily HH:MM\" "
+		    "(Beijing time)");
+	h = (t[0] - '0') * 10 + (t[1] - '0');
+	m = (t[3] - '0') * 10 + (t[4] - '0');
+	if (h > 23 || m > 59)
+		return bad_value(p, v, "expected off or \"daily HH:MM\" "
+		    "(Beijing time)");
+	p->c->retention_schedule = 1;
+	p->c->retention_schedule_min = h * 60 + m;
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <archive_entry.h>
 
 #include "custos/bundle.h"
+#include "custos/clip.h"
 #include "custos/digest.h"
 #include "custos/enc.h"
 #include "custos/err.h"
@@ -229,6 +230,50 @@ start_child(struct reader *r, size_t slot, int fd, int keep)
 }
 
 /*
+ * Clips: hashed like media, then demuxed by the leaves child on a file
+ * it can seek (the member itself, or a tar member's private copy).
+ */
+
+static int
+new_clip(struct reader *r, const char *name, uint64_t index, size_t *slot)
+{
+	struct bundle *b = r->b;
+	struct bundle_clip_file *nc, *c;
+
+	if ((nc = reallocarray(b->clips, b->nclips + 1, sizeof(*nc))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	b->clips = nc;
+	c = &b->clips[b->nclips];
+	memset(c, 0, sizeof(*c));
+	if ((c->name = strdup(name)) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	c->index = index;
+	*slot = b->nclips++;
+	return 0;
+}
+
+/* Runs the leaves child on fd (the caller keeps it) for clip slot. */
+static int
+clip_leaves(struct reader *r, size_t slot, int fd)
+{
+	struct bundle_clip_file *c = &r->b->clips[slot];
+	int rc;
+
+	if (r->o->self == NULL)
+		return 0;
+	rc = clip_leaves_run(r->o->self, fd, r->o->alg, r->o->timeout_ms,
+	    CLIP_MAX_LEAVES, &c->leaves);
+	if (rc == CUSTOS_ERR_NOMEM)
+		return rc;
+	if (rc != 0)
+		return problem(r, "%s: cannot run the clip child: %s", c->name,
+		    rc == CUSTOS_ERR_SYSTEM ? strerror(errno) :
+		    custos_strerror(rc));
+	c->demuxed = 1;
+	return 0;
+}
+
+/*
  * Tar.
  */
 
@@ -346,6 +391,58 @@ fail:
 	return rc;
 }
 
+/*
+ * Streams a tar clip member into the hash and a private file, then runs
+ * the leaves child on that file.  Returns 0, 1 when the tar broke, or an
+ * error.
+ */
+static int
+tar_clip(struct reader *r, struct archive *a, const char *name,
+    uint64_t index)
+{
+	struct bundle_clip_file *c;
+	size_t slot;
+	la_ssize_t n;
+	int fd = -1, rc;
+
+	if ((rc = new_clip(r, name, index, &slot)) != 0)
+		return rc;
+	if (r->o->self != NULL && (fd = tmp_file(r)) == -1)
+		return problem(r, "%s: cannot make a temporary copy for the "
+		    "clip child: %s", name, strerror(errno));
+	if ((rc = digest_reset(r->d)) != 0)
+		goto out;
+	c = &r->b->clips[slot];
+	while ((n = archive_read_data(a, r->buf, IOBUF)) > 0) {
+		if ((rc = digest_update(r->d, r->buf, (size_t)n)) != 0)
+			goto out;
+		c->size += (uint64_t)n;
+		if (fd != -1 && write_all(fd, r->buf, (size_t)n) == -1) {
+			rc = problem(r, "%s: cannot write the temporary copy "
+			    "for the clip child: %s", name, strerror(errno));
+			goto out;
+		}
+	}
+	if (n < 0) {
+		rc = problem(r, "tar: damaged or truncated in %s after %llu "
+		    "bytes: %s", name, (unsigned long long)c->size,
+		    archive_error_string(a) ? archive_error_string(a) :
+		    "read error");
+		if (rc == 0)
+			rc = 1;
+		goto out;
+	}
+	if ((rc = digest_final(r->d, c->hash)) != 0)
+		goto out;
+	c->complete = 1;
+	if (fd != -1)
+		rc = clip_leaves(r, slot, fd);
+out:
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
 /* Reads a small tar member into memory. */
 static int
 tar_small(struct reader *r, struct archive *a, const char *name,
@@ -421,6 +518,8 @@ tar_member(struct reader *r, struct archive *a, struct archive_entry *e)
 		    name);
 	if (kind == BUNDLE_MEDIA)
 		return tar_media(r, a, name);
+	if (kind == BUNDLE_CLIP)
+		return tar_clip(r, a, name, index);
 	if (kind == BUNDLE_TRANSCRIPT)
 		return add_name(&r->b->transcripts, &r->b->ntranscripts, name);
 	if (!archive_entry_size_is_set(e))
@@ -554,6 +653,41 @@ dir_media(struct reader *r, int fd, const char *name)
 	return finish_child(r);
 }
 
+/* Hashes a clip, then has the leaves child demux it from the same fd. */
+static int
+dir_clip(struct reader *r, int fd, const char *name, uint64_t index)
+{
+	struct bundle_clip_file *c;
+	size_t slot;
+	ssize_t n;
+	off_t off = 0;
+	int rc;
+
+	if ((rc = new_clip(r, name, index, &slot)) != 0)
+		return rc;
+	if ((rc = digest_reset(r->d)) != 0)
+		return rc;
+	for (;;) {
+		if ((n = pread(fd, r->buf, IOBUF, off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return problem(r, "%s: cannot read: %s", name,
+			    strerror(errno));
+		}
+		if (n == 0)
+			break;
+		if ((rc = digest_update(r->d, r->buf, (size_t)n)) != 0)
+			return rc;
+		off += n;
+	}
+	c = &r->b->clips[slot];
+	c->size = (uint64_t)off;
+	if ((rc = digest_final(r->d, c->hash)) != 0)
+		return rc;
+	c->complete = 1;
+	return clip_leaves(r, slot, fd);
+}
+
 /* One directory entry at dir/name (rel is its name in the layout). */
 static int
 dir_member(struct reader *r, int dfd, const char *name, const char *rel,
@@ -637,6 +771,8 @@ dir_member(struct reader *r, int dfd, const char *name, const char *rel,
 	}
 	if (kind == BUNDLE_MEDIA)
 		rc = dir_media(r, fd, rel);
+	else if (kind == BUNDLE_CLIP)
+		rc = dir_clip(r, fd, rel, index);
 	else
 		rc = dir_small(r, fd, &sb, rel, kind, index);
 	close(fd);
@@ -657,7 +793,8 @@ static int
 find_duplicates(struct reader *r)
 {
 	struct bundle *b = r->b;
-	size_t n = b->nfiles + b->nmedia + b->ntranscripts, i, k = 0;
+	size_t n = b->nfiles + b->nmedia + b->nclips + b->ntranscripts, i,
+	    k = 0;
 	const char **names;
 	int rc = 0;
 
@@ -669,6 +806,8 @@ find_duplicates(struct reader *r)
 		names[k++] = b->files[i].name;
 	for (i = 0; i < b->nmedia; i++)
 		names[k++] = b->media[i].name;
+	for (i = 0; i < b->nclips; i++)
+		names[k++] = b->clips[i].name;
 	for (i = 0; i < b->ntranscripts; i++)
 		names[k++] = b->transcripts[i];
 	qsort(names, n, sizeof(*names), cmp_str);
@@ -765,6 +904,17 @@ bundle_media_find(const struct bundle *b, const uint8_t hash[DIGEST_LEN])
 	return NULL;
 }
 
+const struct bundle_clip_file *
+bundle_clip_find(const struct bundle *b, uint64_t index)
+{
+	size_t i;
+
+	for (i = 0; i < b->nclips; i++)
+		if (b->clips[i].index == index)
+			return &b->clips[i];
+	return NULL;
+}
+
 void
 bundle_free(struct bundle *b)
 {
@@ -780,6 +930,11 @@ bundle_free(struct bundle *b)
 	for (i = 0; i < b->nmedia; i++)
 		free(b->media[i].name);
 	free(b->media);
+	for (i = 0; i < b->nclips; i++) {
+		free(b->clips[i].name);
+		clip_leaves_free(&b->clips[i].leaves);
+	}
+	free(b->clips);
 	for (i = 0; i < b->ntranscripts; i++)
 		free(b->transcripts[i]);
 	free(b->transcripts);

@@ -23,6 +23,8 @@ struct bundle_object {
 	char		 name[DIGEST_LEN * 2 + 32];	/* media/<hex>.<ext> */
 	uint64_t	 size;
 	const struct evidence_entry *entry;
+	/* The object.deleted that disposed of it, or NULL: not carried. */
+	const struct evidence_entry *disposal;
 };
 
 struct bundle_writer {
@@ -36,6 +38,15 @@ struct bundle_writer {
 	char		*manifest;
 	size_t		 manifestlen;
 	char		 manifest_digest[DIGEST_STRLEN];
+	/* A clip bundle (bundle_writer_clip()): the clip replaces media/. */
+	int		 is_clip;
+	struct bundle_clip clip;
+	size_t		 clip_obj;	/* the segment's object in media */
+	uint8_t		 clip_hash[DIGEST_LEN];
+	char		 clip_digest[DIGEST_STRLEN];
+	uint64_t	 clip_size;
+	char		 clip_name[BUNDLE_MAX_NAME + 1];
+	char		 clip_proof_name[BUNDLE_MAX_NAME + 1];
 	/* The output, under its temporary name until committed. */
 	int		 tar;
 	char		*final;

@@ -35,6 +35,9 @@ static const struct layout {
 	{ BUNDLE_MEDIA, "media", 1, NULL, 0 },
 	{ BUNDLE_CALENDAR, "calendar", 1, ".cal", BUNDLE_MAX_CALENDAR },
 	{ BUNDLE_TRANSCRIPT, "transcripts", 1, ".txt", 0 },
+	/* One directory, two kinds: dir_member() tells them apart. */
+	{ BUNDLE_CLIP, "clips", 1, NULL, 0 },
+	{ BUNDLE_CLIP_PROOF, "clips", 1, ".packets", BUNDLE_MAX_CLIP_PROOF },
 };
 #define NLAYOUT		(sizeof(layout) / sizeof(layout[0]))
 
@@ -156,15 +159,46 @@ calendar_name(const char *s)
 	return 1;
 }
 
+/*
+ * clips/<index>.packets (BUNDLE_CLIP_PROOF) or clips/<index>.<ext>
+ * (BUNDLE_CLIP, ext 1 to 8 of [a-z0-9] and not "packets").
+ */
+static int
+clip_name(const char *rest, enum bundle_kind *kind, uint64_t *index,
+    const char **why)
+{
+	const char *suffix = layout_of(BUNDLE_CLIP_PROOF)->suffix;
+	const char *dot;
+
+	if ((dot = strchr(rest, '.')) == NULL) {
+		*why = "not a name of the bundle layout";
+		return CUSTOS_ERR_FORMAT;
+	}
+	if (strcmp(dot, suffix) == 0) {
+		*kind = BUNDLE_CLIP_PROOF;
+		return index_name(rest, suffix, index, why);
+	}
+	*kind = BUNDLE_CLIP;
+	if (!ext_ok(dot + 1)) {
+		*why = "clip extension not 1 to 8 of [a-z0-9]";
+		return CUSTOS_ERR_FORMAT;
+	}
+	/* The digits must run up to the first dot. */
+	return index_name(rest, dot, index, why);
+}
+
 /* A member inside the directory of l: rest is what follows "dir/". */
 static int
-dir_member(const struct layout *l, const char *rest, uint64_t *index,
-    const char **why)
+dir_member(const struct layout *l, const char *rest, enum bundle_kind *kind,
+    uint64_t *index, const char **why)
 {
 	switch (l->kind) {
 	case BUNDLE_ENTRY:
 	case BUNDLE_PROOF:
 		return index_name(rest, l->suffix, index, why);
+	case BUNDLE_CLIP:
+	case BUNDLE_CLIP_PROOF:
+		return clip_name(rest, kind, index, why);
 	case BUNDLE_MEDIA:
 	case BUNDLE_TRANSCRIPT:
 		return hex_name(rest, l->suffix, why);
@@ -212,8 +246,8 @@ bundle_name_check(const char *name, enum bundle_kind *kind, uint64_t *index,
 		if (layout[i].dir && strncmp(name, layout[i].name, dl) == 0 &&
 		    name[dl] == '/') {
 			*kind = layout[i].kind;
-			return dir_member(&layout[i], name + dl + 1, index,
-			    why);
+			return dir_member(&layout[i], name + dl + 1, kind,
+			    index, why);
 		}
 	}
 	*why = "not a name of the bundle layout";
@@ -241,10 +275,20 @@ bundle_name_index(enum bundle_kind kind, uint64_t index, char *buf,
 {
 	const struct layout *l = layout_of(kind);
 
-	if (kind != BUNDLE_ENTRY && kind != BUNDLE_PROOF)
+	if (kind != BUNDLE_ENTRY && kind != BUNDLE_PROOF &&
+	    kind != BUNDLE_CLIP_PROOF)
 		return CUSTOS_ERR_INVALID;
 	return made(snprintf(buf, len, "%s/%" PRIu64 "%s", l->name, index,
 	    l->suffix), buf, len, kind);
+}
+
+int
+bundle_name_clip(uint64_t index, const char *ext, char *buf, size_t len)
+{
+	if (ext == NULL)
+		return CUSTOS_ERR_INVALID;
+	return made(snprintf(buf, len, "%s/%" PRIu64 ".%s",
+	    layout_of(BUNDLE_CLIP)->name, index, ext), buf, len, BUNDLE_CLIP);
 }
 
 int

@@ -6,10 +6,12 @@
  * and what it is meant to prove.  Everything here is read from the
  * evidence's entries; nothing is looked up elsewhere.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -35,7 +37,29 @@ is_type(const json_t *e, const char *type)
 	return strcmp(evidence_type(e), type) == 0;
 }
 
-/* Adds the object an entry seals to w->media, once per object. */
+/* The proof-carrying object.deleted of ev that names hash, or NULL. */
+static const struct evidence_entry *
+disposal_of(const struct evidence *ev, const uint8_t hash[DIGEST_LEN])
+{
+	const struct evidence_entry *d;
+	uint8_t h[DIGEST_LEN];
+	enum digest_alg alg;
+	size_t k;
+
+	for (k = 0; k < ev->n[EVIDENCE_DISPOSAL]; k++) {
+		d = &ev->e[EVIDENCE_DISPOSAL][k];
+		if (str(d->json, "object") != NULL && digest_parse(str(d->json,
+		    "object"), &alg, h) == 0 && memcmp(h, hash,
+		    DIGEST_LEN) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * Adds the object an entry seals to w->media, once per object; one that
+ * was disposed of is listed with its object.deleted and not carried.
+ */
 static int
 add_object(struct bundle_writer *w, const struct evidence_entry *e)
 {
@@ -71,6 +95,7 @@ add_object(struct bundle_writer *w, const struct evidence_entry *e)
 		    e->index);
 	m->size = (uint64_t)json_integer_value(sz);
 	m->entry = e;
+	m->disposal = disposal_of(w->ev, hash);
 	w->nmedia++;
 	return 0;
 }
@@ -244,6 +269,14 @@ manifest_item(const struct evidence *ev, const struct bundle_object *m,
 	it = json_pack("{s:s, s:s, s:I, s:I}", "path", m->name, "object",
 	    str(e, "object"), "size", (json_int_t)m->size, "entry",
 	    (json_int_t)m->entry->index);
+	/* A disposed object is not in the bundle: no path, its disposal. */
+	if (it != NULL && m->disposal != NULL) {
+		json_object_del(it, "path");
+		json_object_set_new(it, "disposed", json_pack("{s:I, s:s?, "
+		    "s:s?}", "entry", (json_int_t)m->disposal->index, "at",
+		    str(m->disposal->json, "time"), "rule",
+		    str(m->disposal->json, "rule")));
+	}
 	made = json_object();
 	tm = json_object();
 	maker = json_object();
@@ -280,7 +313,7 @@ manifest_item(const struct evidence *ev, const struct bundle_object *m,
 }
 
 static const char *const role_names[EVIDENCE_NROLES] = {
-	"chain", "segment", "session", "context", "station"
+	"chain", "segment", "session", "context", "station", "disposal"
 };
 
 /* The manifest's head: format, station, checkpoint and the export. */
@@ -339,6 +372,127 @@ sort_calendars(struct bundle_writer *w, const struct bundle_input *in)
 	return 0;
 }
 
+/*
+ * A clip bundle's one item (the clipped segment's, with the clip's path
+ * and size) and its "clip" object (docs/bundle.md, "Clips").
+ */
+static int
+clip_lists(struct bundle_writer *w, json_t *m, json_t *items,
+    const char *purpose)
+{
+	const struct bundle_object *o = &w->media[w->clip_obj];
+	const struct bundle_clip *c = &w->clip;
+	json_t *it, *cl;
+
+	if ((it = manifest_item(w->ev, o, purpose)) == NULL ||
+	    json_array_append_new(items, it) != 0)
+		return CUSTOS_ERR_NOMEM;
+	set_str(it, "path", w->clip_name);
+	json_object_set_new(it, "size", json_integer((json_int_t)
+	    w->clip_size));
+	cl = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:s, s:s}", "segment", (json_int_t)c->segment, "path",
+	    w->clip_name, "proof", w->clip_proof_name, "object",
+	    str(o->entry->json, "object"), "clip", w->clip_digest, "size",
+	    (json_int_t)w->clip_size, "first", (json_int_t)c->first, "count",
+	    (json_int_t)c->count, "packets", (json_int_t)c->packets,
+	    "from_ms", (json_int_t)c->from_ms, "to_ms", (json_int_t)c->to_ms,
+	    "asked_from", c->asked_from, "asked_to", c->asked_to);
+	if (cl == NULL || json_object_set_new(m, "clip", cl) != 0)
+		return CUSTOS_ERR_NOMEM;
+	return 0;
+}
+
+/* Hashes the clip on c->fd from its start into w. */
+static int
+hash_clip(struct bundle_writer *w, int fd)
+{
+	struct digest *d = NULL;
+	uint8_t *buf;
+	ssize_t n;
+	off_t off = 0;
+	int rc = 0;
+
+	if ((buf = malloc(1 << 20)) == NULL || digest_new(w->alg, &d) != 0) {
+		free(buf);
+		return bundle_writer_fail(w, CUSTOS_ERR_NOMEM, 0,
+		    "out of memory");
+	}
+	while ((n = pread(fd, buf, 1 << 20, off)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			rc = bundle_writer_fail(w, CUSTOS_ERR_SYSTEM, errno,
+			    "cannot read the clip");
+			break;
+		}
+		if ((rc = digest_update(d, buf, (size_t)n)) != 0)
+			break;
+		off += n;
+	}
+	if (rc == 0)
+		rc = digest_final(d, w->clip_hash);
+	digest_free(d);
+	free(buf);
+	if (rc != 0 && w->why[0] == '\0')
+		return bundle_writer_fail(w, rc, 0, "cannot hash the clip: %s",
+		    custos_strerror(rc));
+	w->clip_size = (uint64_t)off;
+	return rc;
+}
+
+int
+bundle_writer_clip(struct bundle_writer *w, const struct bundle_clip *c)
+{
+	const char *ext;
+	size_t k;
+	int rc;
+
+	w->why[0] = '\0';
+	if (w->ev == NULL || w->manifest != NULL)
+		return bundle_writer_fail(w, CUSTOS_ERR_INVALID, 0,
+		    "bundle_writer_clip: no evidence, or a manifest already");
+	for (k = 0; k < w->nmedia; k++)
+		if (w->media[k].entry->index == c->segment &&
+		    !is_type(w->media[k].entry->json, ENTRY_DOCUMENT_SEALED))
+			break;
+	if (k == w->nmedia)
+		return bundle_writer_fail(w, CUSTOS_ERR_NOTFOUND, 0, "segment %"
+		    PRIu64 " is not among the inspection's evidence", c->segment);
+	if (c->prooflen > BUNDLE_MAX_CLIP_PROOF)
+		return bundle_writer_fail(w, CUSTOS_ERR_TOOBIG, 0, "the packet "
+		    "proof of the clip has %zu bytes, over the %d the layout "
+		    "allows: ask for a shorter span", c->prooflen,
+		    BUNDLE_MAX_CLIP_PROOF);
+	ext = strrchr(w->media[k].name, '.') + 1;
+	if (bundle_name_clip(c->segment, ext, w->clip_name,
+	    sizeof(w->clip_name)) != 0 || bundle_name_index(BUNDLE_CLIP_PROOF,
+	    c->segment, w->clip_proof_name, sizeof(w->clip_proof_name)) != 0)
+		return bundle_writer_fail(w, CUSTOS_ERR_FORMAT, 0, "segment %"
+		    PRIu64 ": its clip has no name in the bundle layout",
+		    c->segment);
+	if ((rc = hash_clip(w, c->fd)) != 0)
+		return rc;
+	digest_format(w->alg, w->clip_hash, w->clip_digest,
+	    sizeof(w->clip_digest));
+	w->clip = *c;
+	w->clip_obj = k;
+	w->is_clip = 1;
+	return 0;
+}
+
+const char *
+bundle_writer_clip_digest(const struct bundle_writer *w)
+{
+	return w->clip_digest;
+}
+
+uint64_t
+bundle_writer_clip_size(const struct bundle_writer *w)
+{
+	return w->clip_size;
+}
+
 /* chain, entries, items and calendars, added to m. */
 static int
 manifest_lists(struct bundle_writer *w, json_t *m, const char *purpose)
@@ -364,7 +518,9 @@ manifest_lists(struct bundle_writer *w, json_t *m, const char *purpose)
 			    "index", (json_int_t)ev->e[r][k].index, "type",
 			    evidence_type(ev->e[r][k].json), "role",
 			    role_names[r]));
-	for (k = 0; k < w->nmedia; k++)
+	if (w->is_clip && clip_lists(w, m, items, purpose) != 0)
+		return CUSTOS_ERR_NOMEM;
+	for (k = 0; k < w->nmedia && !w->is_clip; k++)
 		if (json_array_append_new(items, manifest_item(ev,
 		    &w->media[k], purpose)) != 0)
 			return CUSTOS_ERR_NOMEM;

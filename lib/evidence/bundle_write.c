@@ -83,7 +83,11 @@ bundle_writer_manifest_digest(const struct bundle_writer *w)
 size_t
 bundle_writer_nmedia(const struct bundle_writer *w)
 {
-	return w->nmedia;
+	size_t k, n = 0;
+
+	for (k = 0; k < w->nmedia; k++)
+		n += w->media[k].disposal == NULL;
+	return n;
 }
 
 uint64_t
@@ -132,6 +136,14 @@ open_tar(struct bundle_writer *w)
 	return 0;
 }
 
+/* Directory k of dirs: a clip bundle has clips/ instead of media/. */
+static const char *
+dir_name(const struct bundle_writer *w, size_t k)
+{
+	return bundle_kind_name(w->is_clip && dirs[k] == BUNDLE_MEDIA ?
+	    BUNDLE_CLIP : dirs[k]);
+}
+
 static int
 open_dir(struct bundle_writer *w)
 {
@@ -146,9 +158,9 @@ open_dir(struct bundle_writer *w)
 		return bundle_writer_fail(w, CUSTOS_ERR_SYSTEM, errno, "%s",
 		    w->tmp);
 	for (k = 0; k < NDIRS; k++)
-		if (mkdirat(w->dirfd, bundle_kind_name(dirs[k]), 0755) == -1)
+		if (mkdirat(w->dirfd, dir_name(w, k), 0755) == -1)
 			return bundle_writer_fail(w, CUSTOS_ERR_SYSTEM, errno,
-			    "%s/%s", w->tmp, bundle_kind_name(dirs[k]));
+			    "%s/%s", w->tmp, dir_name(w, k));
 	return 0;
 }
 
@@ -278,11 +290,9 @@ out_finish(struct bundle_writer *w)
 		return 0;
 	}
 	for (k = 0; k <= NDIRS; k++)
-		if (fsync_at(w->dirfd, k < NDIRS ? bundle_kind_name(dirs[k]) :
-		    ".") == -1)
+		if (fsync_at(w->dirfd, k < NDIRS ? dir_name(w, k) : ".") == -1)
 			return bundle_writer_fail(w, CUSTOS_ERR_SYSTEM, errno,
-			    "%s/%s", w->tmp, k < NDIRS ?
-			    bundle_kind_name(dirs[k]) : ".");
+			    "%s/%s", w->tmp, k < NDIRS ? dir_name(w, k) : ".");
 	return 0;
 }
 
@@ -416,6 +426,37 @@ write_media(struct bundle_writer *w, const struct bundle_object *m,
 	return out_end(w);
 }
 
+/*
+ * A clip bundle's clip, copied while hashed again (it must still be what
+ * bundle_writer_clip() hashed and the manifest names), and its proof.
+ */
+static int
+write_clip(struct bundle_writer *w, uint8_t *buf, struct digest *d)
+{
+	struct bundle_object m;
+	uint8_t hash[DIGEST_LEN];
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	m.size = w->clip_size;
+	if (lseek(w->clip.fd, 0, SEEK_SET) == -1)
+		return bundle_writer_fail(w, CUSTOS_ERR_SYSTEM, errno,
+		    "cannot read the clip");
+	if ((rc = digest_reset(d)) != 0 ||
+	    (rc = out_begin(w, w->clip_name, w->clip_size)) != 0 ||
+	    (rc = copy_object(w, &m, w->clip.fd, "the clip", buf, d)) != 0 ||
+	    (rc = digest_final(d, hash)) != 0)
+		return w->why[0] != '\0' ? rc : bundle_writer_fail(w, rc, 0,
+		    "the clip: %s", custos_strerror(rc));
+	if (memcmp(hash, w->clip_hash, DIGEST_LEN) != 0)
+		return bundle_writer_fail(w, CUSTOS_ERR_CORRUPT, 0, "the clip "
+		    "changed while it was written");
+	if ((rc = out_end(w)) != 0)
+		return rc;
+	return out_add(w, w->clip_proof_name, w->clip.proof,
+	    w->clip.prooflen);
+}
+
 /* The calendar file name from the calendar directory. */
 static int
 write_calendar(struct bundle_writer *w, const char *name)
@@ -450,8 +491,11 @@ expected(const struct bundle_writer *w)
 	for (r = 0; r < EVIDENCE_NROLES; r++)
 		for (k = 0; k < w->ev->n[r]; k++)
 			total += w->ev->e[r][k].len;
+	if (w->is_clip)
+		return total + w->clip_size + w->clip.prooflen;
 	for (k = 0; k < w->nmedia; k++)
-		total += w->media[k].size;
+		if (w->media[k].disposal == NULL)
+			total += w->media[k].size;
 	return total;
 }
 
@@ -480,8 +524,11 @@ write_members(struct bundle_writer *w, uint8_t *buf, struct digest *d)
 	for (k = 0; k < in->ncalendars; k++)
 		if ((rc = write_calendar(w, w->calendars[k])) != 0)
 			return rc;
-	for (k = 0; k < w->nmedia; k++)
-		if ((rc = write_media(w, &w->media[k], buf, d)) != 0)
+	if (w->is_clip && (rc = write_clip(w, buf, d)) != 0)
+		return rc;
+	for (k = 0; k < w->nmedia && !w->is_clip; k++)
+		if (w->media[k].disposal == NULL &&
+		    (rc = write_media(w, &w->media[k], buf, d)) != 0)
 			return rc;
 	return out_finish(w);
 }

@@ -42,8 +42,12 @@
  *		These three tables came later still: a database without
  *		them has all its catalog rows dropped and synced_to set to
  *		0 by catalog_open(), so the next catalog_sync() rebuilds
- *		every table from the whole log.  camera_objects came last
- *		of all and is added the same way.
+ *		every table from the whole log.  camera_objects came
+ *		after them and is added the same way.
+ *	deleted(object BLOB PRIMARY KEY, idx INTEGER)
+ *		the latest object.deleted entry of each object that has
+ *		not been sealed again since (its bytes are not stored).
+ *		It came last of all and is added like camera_objects.
  *
  * Entries are applied by their "type":
  *
@@ -51,7 +55,8 @@
  *			"size" (integer >= 0) and "camera" (string): the
  *			object row and the (camera, object) row are each
  *			inserted unless one exists (the first entry wins),
- *			the camera row is replaced.
+ *			the camera row is replaced; a deleted row of
+ *			the object goes (it is stored again).
  *	dock.session	needs "camera" and "inventory", an array of objects
  *			each with "path" (string), "size" (integer) and
  *			"status" (string), and optionally "object",
@@ -62,6 +67,12 @@
  *			segment_sessions row.
  *	station.started	a row in starts.
  *	camera.assigned	needs "camera": a row in camera_assigns.
+ *	object.deleted	needs "object": its objects and camera_objects
+ *			rows go, its deleted row is set to this entry.
+ *	document.sealed	an "object" in the log's algorithm takes the
+ *			object's deleted row away (stored again); one
+ *			that is not is left alone (documents are not
+ *			indexed otherwise).
  *	anything else	is only counted.
  *
  * Every entry must be a JSON object whose "type" is a string and whose
@@ -134,6 +145,21 @@ static const char schema3_sql[] =
 	"DELETE FROM camera_assigns;"
 	"UPDATE catalog_state SET value = 0 WHERE key = 'synced_to';";
 
+/*
+ * The table of disposed objects, made by migrate() where has_deleted does
+ * not prepare; it too empties every catalog table, so that the next sync
+ * rebuilds them all from the log.
+ */
+static const char has_deleted[] =
+	"SELECT object FROM deleted LIMIT 0";
+static const char schema4_sql[] =
+	"CREATE TABLE deleted (object BLOB PRIMARY KEY,"
+	"    idx INTEGER NOT NULL) WITHOUT ROWID;"
+	"DELETE FROM objects; DELETE FROM cameras; DELETE FROM camera_files;"
+	"DELETE FROM segment_sessions; DELETE FROM starts;"
+	"DELETE FROM camera_assigns; DELETE FROM camera_objects;"
+	"UPDATE catalog_state SET value = 0 WHERE key = 'synced_to';";
+
 /* Run after schema_sql, once camera_files has its later columns. */
 static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS camera_files_path"
@@ -168,6 +194,9 @@ enum {
 	ST_ASSIGN_BEFORE,
 	ST_DEL_OBJECT,
 	ST_DEL_CAM_OBJECT,
+	ST_PUT_DELETED,
+	ST_UNDELETE,
+	ST_DELETED,
 	ST_COUNT
 };
 
@@ -212,6 +241,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "WHERE camera = ?1 AND idx < ?2",
 	[ST_DEL_OBJECT] = "DELETE FROM objects WHERE object = ?1",
 	[ST_DEL_CAM_OBJECT] = "DELETE FROM camera_objects WHERE object = ?1",
+	[ST_PUT_DELETED] = "INSERT OR REPLACE INTO deleted (object, idx) "
+	    "VALUES (?1, ?2)",
+	[ST_UNDELETE] = "DELETE FROM deleted WHERE object = ?1",
+	[ST_DELETED] = "SELECT idx FROM deleted WHERE object = ?1",
 };
 
 struct catalog {
@@ -252,7 +285,8 @@ schema(sqlite3 *db)
 	if ((rc = db_exec(db, schema_sql)) != 0 ||
 	    (rc = migrate(db, has_new_columns, migrate_sql)) != 0 ||
 	    (rc = migrate(db, has_sessions, schema2_sql)) != 0 ||
-	    (rc = migrate(db, has_camera_objects, schema3_sql)) != 0)
+	    (rc = migrate(db, has_camera_objects, schema3_sql)) != 0 ||
+	    (rc = migrate(db, has_deleted, schema4_sql)) != 0)
 		return rc;
 	return db_exec(db, index_sql);
 }
@@ -262,7 +296,7 @@ static int	apply_entry(void *, struct log *, uint64_t, const char *,
 
 /* The tables that came last tell that the daemon has upgraded it. */
 static const char *const ready[] = { has_new_columns, has_sessions,
-	has_camera_objects, NULL };
+	has_camera_objects, has_deleted, NULL };
 
 static const struct view_def catalog_view = {
 	"catalog_state", schema, ready, apply_entry
@@ -371,6 +405,10 @@ apply_segment(struct catalog *c, struct log *l, uint64_t index, json_t *e)
 	sqlite3_bind_blob(st, 2, hash, DIGEST_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
+	if ((rc = db_step_done(st)) != 0)
+		return rc;
+	st = c->st[ST_UNDELETE];
+	sqlite3_bind_blob(st, 1, hash, DIGEST_LEN, SQLITE_STATIC);
 	if ((rc = db_step_done(st)) != 0)
 		return rc;
 	st = c->st[ST_PUT_CAMERA];
@@ -538,8 +576,9 @@ apply_index(sqlite3_stmt *st, const char *text, uint64_t index)
  * object's first again: sealed as new, its bytes copied into the store.
  */
 static int
-apply_deleted(struct catalog *c, struct log *l, json_t *e)
+apply_deleted(struct catalog *c, struct log *l, uint64_t index, json_t *e)
 {
+	sqlite3_stmt *st = c->st[ST_PUT_DELETED];
 	uint8_t hash[DIGEST_LEN];
 	enum digest_alg alg;
 	const char *obj = get_str(e, "object");
@@ -554,7 +593,29 @@ apply_deleted(struct catalog *c, struct log *l, json_t *e)
 		if ((rc = db_step_done(c->st[k])) != 0)
 			return rc;
 	}
-	return 0;
+	sqlite3_bind_blob(st, 1, hash, DIGEST_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	return db_step_done(st);
+}
+
+/*
+ * A document.sealed stores its object again: a deleted row of it goes.
+ * The catalog indexes documents for nothing else, so an object it cannot
+ * read is not its to judge.
+ */
+static int
+apply_document(struct catalog *c, struct log *l, json_t *e)
+{
+	sqlite3_stmt *st = c->st[ST_UNDELETE];
+	uint8_t hash[DIGEST_LEN];
+	enum digest_alg alg;
+	const char *obj = get_str(e, "object");
+
+	if (obj == NULL || digest_parse(obj, &alg, hash) != 0 ||
+	    alg != log_alg(l))
+		return 0;
+	sqlite3_bind_blob(st, 1, hash, DIGEST_LEN, SQLITE_STATIC);
+	return db_step_done(st);
 }
 
 /* The view's apply callback: one entry, by its type. */
@@ -569,7 +630,9 @@ apply_entry(void *arg, struct log *l, uint64_t index, const char *type,
 	if (strcmp(type, ENTRY_DOCK_SESSION) == 0)
 		return apply_session(c, log_alg(l), index, e);
 	if (strcmp(type, ENTRY_OBJECT_DELETED) == 0)
-		return apply_deleted(c, l, e);
+		return apply_deleted(c, l, index, e);
+	if (strcmp(type, ENTRY_DOCUMENT_SEALED) == 0)
+		return apply_document(c, l, e);
 	if (strcmp(type, ENTRY_STATION_STARTED) == 0)
 		return apply_index(c->st[ST_INS_START], NULL, index);
 	if (strcmp(type, ENTRY_CAMERA_ASSIGNED) == 0)
@@ -768,6 +831,16 @@ catalog_assignment_before(struct catalog *c, const char *camera,
 	sqlite3_bind_text(st, 1, camera, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
 	return read_index(st, assigned);
+}
+
+int
+catalog_deleted(struct catalog *c, const uint8_t object[DIGEST_LEN],
+    uint64_t *index)
+{
+	sqlite3_stmt *st = c->st[ST_DELETED];
+
+	sqlite3_bind_blob(st, 1, object, DIGEST_LEN, SQLITE_STATIC);
+	return read_index(st, index);
 }
 
 /* Every file of camera's latest dock.session (the dock's numbering check). */

@@ -146,7 +146,54 @@ role_of(const json_t *e, const char *id)
 			return EVIDENCE_CONTEXT;
 	if (strcmp(t, ENTRY_STATION_STARTED) == 0)
 		return EVIDENCE_STATION;
+	if (strcmp(t, ENTRY_OBJECT_DELETED) == 0)
+		return EVIDENCE_DISPOSAL;
 	return EVIDENCE_NROLES;
+}
+
+/* Whether a segment of ev, or a document of its chain, seals object. */
+static int
+sealed_here(const struct evidence *ev, const char *object)
+{
+	const json_t *e;
+	const char *o;
+	size_t k, r;
+
+	for (r = EVIDENCE_CHAIN; r <= EVIDENCE_SEGMENT; r++)
+		for (k = 0; k < ev->n[r]; k++) {
+			e = ev->e[r][k].json;
+			o = json_string_value(json_object_get(e, "object"));
+			if (o != NULL && strcmp(o, object) == 0 &&
+			    (r == EVIDENCE_SEGMENT || strcmp(evidence_type(e),
+			    ENTRY_DOCUMENT_SEALED) == 0))
+				return 1;
+		}
+	return 0;
+}
+
+/*
+ * Drops the object.deleted entries that name no object the evidence
+ * seals (another inspection's footage): they serve no role.  Returns how
+ * many went.
+ */
+static size_t
+prune_disposals(struct evidence *ev)
+{
+	struct evidence_entry *d = ev->e[EVIDENCE_DISPOSAL];
+	const char *o;
+	size_t k, kept = 0, n = ev->n[EVIDENCE_DISPOSAL];
+
+	for (k = 0; k < n; k++) {
+		o = json_string_value(json_object_get(d[k].json, "object"));
+		if (o != NULL && sealed_here(ev, o)) {
+			d[kept++] = d[k];
+			continue;
+		}
+		json_decref(d[k].json);
+		free(d[k].bytes);
+	}
+	ev->n[EVIDENCE_DISPOSAL] = kept;
+	return n - kept;
 }
 
 int
@@ -198,6 +245,7 @@ evidence_from_entries(const char *id, const uint64_t *index,
 		}
 		json_decref(last->json);
 	}
+	*foreign += prune_disposals(ev);
 	evidence_sort(ev);
 	return 0;
 }

@@ -6,8 +6,9 @@
  * and an entry already held in any role is not loaded again: so each
  * entry ends up in the first role that applies, as evidence.h promises.
  * Every lookup goes through an index (the registry's chain, the catalog's
- * segment_sessions, starts and assignments tables), never a scan of the
- * log, so gathering costs O(entries gathered), whatever the log's size.
+ * segment_sessions, starts, assignments and deleted tables), never a
+ * scan of the log, so gathering costs O(entries gathered), whatever the
+ * log's size.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <jansson.h>
 
 #include "custos/catalog.h"
+#include "custos/digest.h"
 #include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
@@ -213,6 +215,45 @@ gather_starts(struct evidence *ev, struct log *l, struct catalog *c)
 	return 0;
 }
 
+/* The object.deleted of the object entry e seals, if its bytes are gone. */
+static int
+load_disposal(struct evidence *ev, struct log *l, struct catalog *c,
+    const json_t *e)
+{
+	const char *obj = json_string_value(json_object_get(e, "object"));
+	uint8_t hash[DIGEST_LEN];
+	enum digest_alg alg;
+	uint64_t d = 0;
+	int rc;
+
+	if (obj == NULL || digest_parse(obj, &alg, hash) != 0 ||
+	    alg != log_alg(l))
+		return 0;
+	rc = catalog_deleted(c, hash, &d);
+	return maybe(ev, l, EVIDENCE_DISPOSAL, rc, d);
+}
+
+/* The disposals of the segments' and the documents' objects. */
+static int
+gather_disposals(struct evidence *ev, struct log *l, struct catalog *c)
+{
+	const json_t *e;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < ev->n[EVIDENCE_SEGMENT]; k++)
+		if ((rc = load_disposal(ev, l, c,
+		    ev->e[EVIDENCE_SEGMENT][k].json)) != 0)
+			return rc;
+	for (k = 0; k < ev->n[EVIDENCE_CHAIN]; k++) {
+		e = ev->e[EVIDENCE_CHAIN][k].json;
+		if (strcmp(evidence_type(e), ENTRY_DOCUMENT_SEALED) == 0 &&
+		    (rc = load_disposal(ev, l, c, e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int
 evidence_gather(struct log *l, struct registry *r, struct catalog *c,
     const char *id, struct evidence *ev)
@@ -239,8 +280,9 @@ evidence_gather(struct log *l, struct registry *r, struct catalog *c,
 			rc = gather_sessions(ev, l, c);
 	}
 	if (rc == 0 && (rc = gather_cameras(ev, l, r, c)) == 0 &&
-	    (rc = gather_people(ev, l, r, i)) == 0 && c != NULL)
-		rc = gather_starts(ev, l, c);
+	    (rc = gather_people(ev, l, r, i)) == 0 && c != NULL &&
+	    (rc = gather_starts(ev, l, c)) == 0)
+		rc = gather_disposals(ev, l, c);
 	registry_inspection_free(i);
 	if (rc != 0) {
 		evidence_free(ev);

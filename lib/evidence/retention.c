@@ -463,29 +463,88 @@ classify(const struct retention *r, const struct config *cfg,
 	}
 }
 
-/* Whether hold hd covers holder h. */
+/*
+ * The holds in force, by scope: for each target, the position in
+ * r->holds of the earliest hold in force on it.  A plan looks each
+ * holder up in these instead of trying every hold, so it stays linear in
+ * the log however many holds there are.
+ */
+enum { HS_OBJECT, HS_CAMERA, HS_INSPECTION, HS_ENTERPRISE, HS_N };
+
+static const char *const hold_scopes[HS_N] = {
+	"object", "camera", "inspection", "enterprise"
+};
+
+static void
+holds_in_force_free(json_t *by[HS_N])
+{
+	int s;
+
+	for (s = 0; s < HS_N; s++) {
+		json_decref(by[s]);
+		by[s] = NULL;
+	}
+}
+
 static int
-covers(const struct retention *r, const struct retention_hold *hd,
+holds_in_force(const struct retention *r, json_t *by[HS_N])
+{
+	const struct retention_hold *hd;
+	size_t j;
+	int s;
+
+	for (s = 0; s < HS_N; s++)
+		if ((by[s] = json_object()) == NULL) {
+			holds_in_force_free(by);
+			return CUSTOS_ERR_NOMEM;
+		}
+	for (j = 0; j < r->nholds; j++) {
+		hd = &r->holds[j];
+		if (hd->released != RETENTION_NONE)
+			continue;
+		for (s = 0; s < HS_N; s++)
+			if (strcmp(hd->scope, hold_scopes[s]) == 0)
+				break;
+		/* The earliest hold on a target is the one named. */
+		if (s == HS_N || json_object_get(by[s], hd->target) != NULL)
+			continue;
+		if (json_object_set_new(by[s], hd->target,
+		    json_integer((json_int_t)j)) != 0) {
+			holds_in_force_free(by);
+			return CUSTOS_ERR_NOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Keeps in *best the earliest hold on target in map, if any. */
+static void
+hold_lookup(const json_t *map, const char *target, size_t *best)
+{
+	const json_t *v;
+
+	if (target == NULL || (v = json_object_get(map, target)) == NULL)
+		return;
+	if ((size_t)json_integer_value(v) < *best)
+		*best = (size_t)json_integer_value(v);
+}
+
+/* The position in r->holds of the earliest hold in force on h, or nholds. */
+static size_t
+holder_hold(const struct retention *r, json_t *const by[HS_N],
     const struct holder *h)
 {
 	const struct insp *in;
-	size_t i;
+	size_t i, best = r->nholds;
 
-	if (strcmp(hd->scope, "object") == 0)
-		return strcmp(r->objs[h->obj].object, hd->target) == 0;
-	if (strcmp(hd->scope, "camera") == 0)
-		return h->camera != NULL && strcmp(h->camera, hd->target) == 0;
+	hold_lookup(by[HS_OBJECT], r->objs[h->obj].object, &best);
+	hold_lookup(by[HS_CAMERA], h->camera, &best);
 	for (i = 0; i < h->ni; i++) {
 		in = &r->insps[h->insps[i]];
-		if (strcmp(hd->scope, "inspection") == 0 &&
-		    strcmp(in->id, hd->target) == 0)
-			return 1;
-		if (strcmp(hd->scope, "enterprise") == 0 &&
-		    in->enterprise != NULL &&
-		    strcmp(in->enterprise, hd->target) == 0)
-			return 1;
+		hold_lookup(by[HS_INSPECTION], in->id, &best);
+		hold_lookup(by[HS_ENTERPRISE], in->enterprise, &best);
 	}
-	return 0;
+	return best;
 }
 
 int
@@ -495,7 +554,9 @@ retention_plan(struct retention *r, const struct config *cfg, int64_t day,
 	struct retention_item *it;
 	const struct holder *h;
 	const struct obj *o;
+	json_t *by[HS_N];
 	size_t i, k, j;
+	int rc;
 
 	*items = NULL;
 	*n = 0;
@@ -505,6 +566,11 @@ retention_plan(struct retention *r, const struct config *cfg, int64_t day,
 		return 0;
 	if ((r->items = calloc(r->nobjs, sizeof(*r->items))) == NULL)
 		return CUSTOS_ERR_NOMEM;
+	if ((rc = holds_in_force(r, by)) != 0) {
+		free(r->items);
+		r->items = NULL;
+		return rc;
+	}
 	for (i = 0; i < r->nobjs; i++) {
 		o = &r->objs[i];
 		it = &r->items[i];
@@ -516,11 +582,9 @@ retention_plan(struct retention *r, const struct config *cfg, int64_t day,
 		for (k = 0; k < o->nh; k++) {
 			h = &r->holders[o->holders[k]];
 			classify(r, cfg, h, it);
-			for (j = 0; j < r->nholds &&
-			    it->hold == RETENTION_NONE; j++)
-				if (r->holds[j].released == RETENTION_NONE &&
-				    covers(r, &r->holds[j], h))
-					it->hold = r->holds[j].index;
+			if (it->hold == RETENTION_NONE &&
+			    (j = holder_hold(r, by, h)) < r->nholds)
+				it->hold = r->holds[j].index;
 		}
 		if (o->disposed)
 			it->state = RETENTION_DISPOSED;
@@ -531,6 +595,7 @@ retention_plan(struct retention *r, const struct config *cfg, int64_t day,
 		else
 			it->state = RETENTION_KEEP;
 	}
+	holds_in_force_free(by);
 	*items = r->items;
 	*n = r->nobjs;
 	return 0;

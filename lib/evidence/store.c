@@ -50,7 +50,11 @@ struct store_writer {
 	int		 fd;
 	uint64_t	 size;
 	int		 failed;
+	int		 side;		/* a side file: not hashed */
 };
+
+#define LEAVES_SUFFIX	".leaves"
+
 
 static int
 errno_code(void)
@@ -220,7 +224,7 @@ store_writer_write(struct store_writer *w, const void *buf, size_t len)
 
 	if (w->failed)
 		return CUSTOS_ERR_INVALID;
-	if ((rc = digest_update(w->d, buf, len)) != 0 ||
+	if ((!w->side && (rc = digest_update(w->d, buf, len)) != 0) ||
 	    (rc = util_write_all(w->fd, buf, len)) != 0) {
 		w->failed = 1;
 		return rc;
@@ -505,14 +509,104 @@ out:
 	return rc;
 }
 
+/* "<obj>.leaves", allocated. */
+static int
+leaves_path(const char *obj, char **side)
+{
+	if (asprintf(side, "%s" LEAVES_SUFFIX, obj) == -1) {
+		*side = NULL;
+		return CUSTOS_ERR_NOMEM;
+	}
+	return 0;
+}
+
+int
+store_leaves_new(struct store *s, struct store_writer **out)
+{
+	int rc;
+
+	if ((rc = store_writer_new(s, out)) == 0)
+		(*out)->side = 1;
+	return rc;
+}
+
+int
+store_leaves_put(struct store_writer *w, const uint8_t hash[DIGEST_LEN])
+{
+	char *fan = NULL, *obj = NULL, *side = NULL;
+	int rc, ex = 0;
+
+	if (w->failed || !w->side) {
+		store_writer_abort(w);
+		return CUSTOS_ERR_INVALID;
+	}
+	if ((rc = object_paths(w->s, hash, &fan, &obj)) != 0 ||
+	    (rc = leaves_path(obj, &side)) != 0)
+		goto out;
+	/* Only beside a stored object: disposal removes both. */
+	if (access(obj, F_OK) == -1) {
+		rc = errno == ENOENT ? CUSTOS_ERR_NOTFOUND : errno_code();
+		goto out;
+	}
+	if ((rc = seal_tmp(w)) != 0 || (rc = place(w->tmppath, side, &ex)) !=
+	    0)
+		goto out;
+	free(w->tmppath);
+	w->tmppath = NULL;
+	rc = util_fsync_dir(fan);
+out:
+	free(fan);
+	free(obj);
+	free(side);
+	store_writer_abort(w);
+	return rc;
+}
+
+int
+store_leaves_open(const struct store *s, const uint8_t hash[DIGEST_LEN],
+    int *fd)
+{
+	char *fan, *obj, *side;
+	int rc;
+
+	*fd = -1;
+	if ((rc = object_paths(s, hash, &fan, &obj)) != 0)
+		return rc;
+	if ((rc = leaves_path(obj, &side)) == 0) {
+		if ((*fd = open(side, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+		    -1)
+			rc = errno == ENOENT ? CUSTOS_ERR_NOTFOUND :
+			    errno_code();
+		free(side);
+	}
+	free(fan);
+	free(obj);
+	return rc;
+}
+
 int
 store_remove(struct store *s, const uint8_t hash[DIGEST_LEN])
 {
-	char *fan, *obj;
+	char *fan, *obj, *side;
 	int rc;
 
 	if ((rc = object_paths(s, hash, &fan, &obj)) != 0)
 		return rc;
+	/* The side file first: a crash between the two leaves the object,
+	 * whose removal at the next start takes the side file too. */
+	if ((rc = leaves_path(obj, &side)) != 0) {
+		free(fan);
+		free(obj);
+		return rc;
+	}
+	if (unlink(side) == -1 && errno != ENOENT) {
+		rc = errno_code();
+		free(side);
+		free(fan);
+		free(obj);
+		return rc;
+	}
+	free(side);
 	if (unlink(obj) == -1)
 		rc = errno == ENOENT ? CUSTOS_ERR_NOTFOUND : errno_code();
 	else

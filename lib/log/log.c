@@ -133,6 +133,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_NODE] = "SELECT hash FROM nodes WHERE id = ?1",
 	[ST_ENTRY] = "SELECT data FROM entries WHERE idx = ?1",
 	[ST_LEAF] = "SELECT leaf FROM entries WHERE idx = ?1",
+	[ST_SCAN] = "SELECT idx, data FROM entries WHERE idx >= ?1 "
+	    "AND idx < ?2 ORDER BY idx",
 	[ST_CKPT_PUT] = "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",
 	[ST_CKPT_GET] = "SELECT note FROM checkpoints WHERE size = ?1",
 	[ST_CKPT_LATEST] = "SELECT size, note FROM checkpoints "
@@ -742,6 +744,44 @@ log_leaf(struct log *l, uint64_t index, uint8_t out[DIGEST_LEN])
 
 	if ((rc = entry_row(l, st, index)) == 0)
 		rc = log_column_hash(st, 0, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+log_scan(struct log *l, uint64_t from, uint64_t to,
+    int (*each)(void *arg, uint64_t index, const uint8_t *data, size_t len),
+    void *arg)
+{
+	sqlite3_stmt *st = l->st[ST_SCAN];
+	const uint8_t *p;
+	uint64_t want = from;
+	int n, rc = 0, step;
+
+	if (from > to || to > l->size)
+		return CUSTOS_ERR_RANGE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		/* A row missing in the middle is a damaged log, as for log_entry(). */
+		if ((uint64_t)sqlite3_column_int64(st, 0) != want) {
+			rc = CUSTOS_ERR_CORRUPT;
+			break;
+		}
+		n = sqlite3_column_bytes(st, 1);
+		p = sqlite3_column_blob(st, 1);
+		if (n < 0 || (n > 0 && p == NULL)) {
+			rc = CUSTOS_ERR_NOMEM;
+			break;
+		}
+		if ((rc = each(arg, want, n > 0 ? p : (const uint8_t *)"",
+		    (size_t)n)) != 0)
+			break;
+		want++;
+	}
+	if (rc == 0 && step != SQLITE_ROW)
+		rc = step == SQLITE_DONE ? (want == to ? 0 : CUSTOS_ERR_CORRUPT) :
+		    log_dberr(step);
 	sqlite3_reset(st);
 	return rc;
 }

@@ -1,25 +1,22 @@
 /*
- * probe: the media child and the tools' synchronous parent (probe.h).
+ * probe: the media child's demux core and its entry point (probe.h).
  *
  * The child is the program started again with its role flag (custosd -P,
  * custos-verify --media-child): only there does libavformat touch
- * untrusted bytes, and only after sandbox_enter().  A parent never looks
- * at media; it checks the one fixed-layout answer and turns everything
- * else (a signal, an exit status, silence, garbage) into CRASHED, TIMEOUT
- * or FAILED.  The daemon's parent runs on its libuv loop (daemon/seal/probe.c);
- * the one here blocks, for tools.
+ * untrusted bytes, and only after sandbox_enter().  The demux core and
+ * the child's first steps are shared with the clip child (media_int.h);
+ * the tools' synchronous parent is in probe_parent.c, the daemon's runs
+ * on its libuv loop (daemon/seal/probe.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +33,7 @@
 #include "custos/utf8.h"
 #include "custos/probe.h"
 #include "custos/sandbox.h"
+#include "media_int.h"
 
 #define AVIO_BUFSZ	65536
 /* Bounds of avformat_find_stream_info(): FFmpeg's defaults, made explicit
@@ -165,12 +163,18 @@ avlog_capture(void *avcl, int level, const char *fmt, va_list ap)
 		avlog_last[--n] = '\0';
 }
 
-struct mediaio {
-	int		 fd;
-	int		 seekable;
-	int64_t		 size;		/* -1 if unknown */
-	int64_t		 pos;		/* pread offset when seekable */
-};
+void
+media_avlog_clear(void)
+{
+	avlog_last[0] = '\0';
+}
+
+void
+media_avlog_install(void)
+{
+	av_log_set_callback(avlog_capture);
+	avlog_last[0] = '\0';
+}
 
 static int
 io_read(void *opaque, uint8_t *buf, int n)
@@ -235,9 +239,8 @@ io_open_denied(struct AVFormatContext *s, AVIOContext **pb, const char *url,
 	return AVERROR(EPERM);
 }
 
-/* Copies src into dst of size, cut short if need be, NUL-terminated. */
-static void
-copy_str(char *dst, size_t size, const char *src)
+void
+media_copy_str(char *dst, size_t size, const char *src)
 {
 	size_t n = src != NULL ? strnlen(src, size - 1) : 0;
 
@@ -246,8 +249,8 @@ copy_str(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-static void
-set_error(struct probe_result *res, const char *what, int averr)
+void
+media_set_error(struct probe_result *res, const char *what, int averr)
 {
 	char buf[AV_ERROR_MAX_STRING_SIZE], text[256];
 
@@ -258,7 +261,7 @@ set_error(struct probe_result *res, const char *what, int averr)
 	else
 		snprintf(text, sizeof(text), "%s: %s", what, buf);
 	/* Cut to the field; the start says the most. */
-	copy_str(res->error, sizeof(res->error), text);
+	media_copy_str(res->error, sizeof(res->error), text);
 }
 
 static int
@@ -341,7 +344,7 @@ describe(AVFormatContext *ctx, struct probe_result *res)
 	AVDictionaryEntry *e;
 	unsigned i;
 
-	copy_str(res->container, sizeof(res->container), ctx->iformat->name);
+	media_copy_str(res->container, sizeof(res->container), ctx->iformat->name);
 	res->nstreams = ctx->nb_streams < PROBE_MAX_STREAMS ?
 	    ctx->nb_streams : PROBE_MAX_STREAMS;
 	for (i = 0; i < res->nstreams; i++) {
@@ -349,8 +352,8 @@ describe(AVFormatContext *ctx, struct probe_result *res)
 		struct probe_stream *st = &res->streams[i];
 		const char *kind = av_get_media_type_string(par->codec_type);
 
-		copy_str(st->kind, sizeof(st->kind), kind ? kind : "unknown");
-		copy_str(st->codec, sizeof(st->codec),
+		media_copy_str(st->kind, sizeof(st->kind), kind ? kind : "unknown");
+		media_copy_str(st->codec, sizeof(st->codec),
 		    avcodec_get_name(par->codec_id));
 		if (par->codec_type == AVMEDIA_TYPE_VIDEO) {
 			st->width = par->width > 0 ? (uint32_t)par->width : 0;
@@ -387,10 +390,11 @@ packet_leaf(struct digest *d, const AVPacket *pkt, uint8_t leaf[DIGEST_LEN])
 
 /*
  * Reads every packet.  Returns 0 or our own error (the media's errors go
- * into res).
+ * into res), or each's non-zero return.
  */
-static int
-demux(AVFormatContext *ctx, enum digest_alg alg, struct probe_result *res)
+int
+media_demux(AVFormatContext *ctx, enum digest_alg alg,
+    struct probe_result *res, media_packet_fn *each, void *arg)
 {
 	struct merkle_stream tree;
 	struct digest *d = NULL;
@@ -415,11 +419,13 @@ demux(AVFormatContext *ctx, enum digest_alg alg, struct probe_result *res)
 		if ((ret = av_read_frame(ctx, pkt)) < 0) {
 			if (ret != AVERROR_EOF) {
 				res->status = PROBE_DAMAGED;
-				set_error(res, "read", ret);
+				media_set_error(res, "read", ret);
 			}
 			break;
 		}
 		if ((rc = packet_leaf(d, pkt, leaf)) != 0 ||
+		    (each != NULL &&
+		    (rc = each(arg, tree.size, pkt, leaf)) != 0) ||
 		    (rc = merkle_stream_append(&tree, leaf)) != 0) {
 			av_packet_unref(pkt);
 			goto out;
@@ -468,12 +474,9 @@ out:
 }
 
 int
-probe_demux_fd(int fd, enum digest_alg alg, struct probe_result *res)
+media_open(int fd, struct media_in *in, struct probe_result *res)
 {
-	struct mediaio m;
 	struct stat sb;
-	AVIOContext *avio = NULL;
-	AVFormatContext *ctx = NULL;
 	const AVInputFormat *fmt = NULL;
 	AVDictionary *opts = NULL;
 	unsigned char *buf = NULL;
@@ -485,82 +488,95 @@ probe_demux_fd(int fd, enum digest_alg alg, struct probe_result *res)
 	res->duration_ms = -1;
 	res->start_ms = -1;
 	res->status = PROBE_NOT_MEDIA;
-	av_log_set_callback(avlog_capture);
-	avlog_last[0] = '\0';
+	media_avlog_install();
 
-	memset(&m, 0, sizeof(m));
-	m.fd = fd;
-	m.size = -1;
+	memset(in, 0, sizeof(*in));
+	in->m.fd = fd;
+	in->m.size = -1;
 	if (fstat(fd, &sb) == -1) {
 		snprintf(res->error, sizeof(res->error), "fstat: %s",
 		    strerror(errno));
-		goto empty_root;
+		return 0;
 	}
 	if (S_ISREG(sb.st_mode))
-		m.size = sb.st_size;
-	m.seekable = lseek(fd, 0, SEEK_CUR) != -1;
+		in->m.size = sb.st_size;
+	in->m.seekable = lseek(fd, 0, SEEK_CUR) != -1;
 
 	if ((buf = av_malloc(AVIO_BUFSZ)) == NULL)
 		return CUSTOS_ERR_NOMEM;
-	if ((avio = avio_alloc_context(buf, AVIO_BUFSZ, 0, &m, io_read, NULL,
-	    m.seekable ? io_seek : NULL)) == NULL) {
+	if ((in->avio = avio_alloc_context(buf, AVIO_BUFSZ, 0, &in->m, io_read,
+	    NULL, in->m.seekable ? io_seek : NULL)) == NULL) {
 		av_free(buf);
 		return CUSTOS_ERR_NOMEM;
 	}
-	avio->seekable = m.seekable ? AVIO_SEEKABLE_NORMAL : 0;
+	in->avio->seekable = in->m.seekable ? AVIO_SEEKABLE_NORMAL : 0;
 
 	/* Which demuxer: none means the bytes are not media we know. */
-	if ((ret = av_probe_input_buffer2(avio, &fmt, "", NULL, 0, 0)) < 0) {
-		if (m.size == 0)
+	if ((ret = av_probe_input_buffer2(in->avio, &fmt, "", NULL, 0, 0)) <
+	    0) {
+		if (in->m.size == 0)
 			snprintf(res->error, sizeof(res->error), "empty file");
 		else
-			set_error(res, "probe", ret);
-		goto done;
+			media_set_error(res, "probe", ret);
+		return 0;
 	}
 	/* From here the bytes claimed to be media: failures are damage. */
 	res->status = PROBE_DAMAGED;
-	copy_str(res->container, sizeof(res->container), fmt->name);
-	if ((ctx = avformat_alloc_context()) == NULL) {
-		rc = CUSTOS_ERR_NOMEM;
-		goto done;
-	}
-	ctx->pb = avio;
-	ctx->io_open = io_open_denied;
-	ctx->probesize = PROBE_PROBESIZE;
-	ctx->max_analyze_duration = PROBE_ANALYZE_US;
+	media_copy_str(res->container, sizeof(res->container), fmt->name);
+	if ((in->ctx = avformat_alloc_context()) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	in->ctx->pb = in->avio;
+	in->ctx->io_open = io_open_denied;
+	in->ctx->probesize = PROBE_PROBESIZE;
+	in->ctx->max_analyze_duration = PROBE_ANALYZE_US;
 	/* As ffprobe does, so it lists the same packets (docs/segment.md). */
-	if (av_dict_set(&opts, "scan_all_pmts", "1", 0) < 0) {
-		rc = CUSTOS_ERR_NOMEM;
-		goto done;
-	}
+	if (av_dict_set(&opts, "scan_all_pmts", "1", 0) < 0)
+		return CUSTOS_ERR_NOMEM;
 	avlog_last[0] = '\0';
-	if ((ret = avformat_open_input(&ctx, "", fmt, &opts)) < 0) {
-		/* avformat_open_input() freed ctx, not our avio. */
-		set_error(res, "open", ret);
-		goto done;
-	}
-	avlog_last[0] = '\0';
-	if ((ret = avformat_find_stream_info(ctx, NULL)) < 0) {
-		set_error(res, "stream info", ret);
-		goto done;
-	}
-	describe(ctx, res);
-	rc = demux(ctx, alg, res);
-	goto out;
-done:
-	if (rc != 0)
+	if ((ret = avformat_open_input(&in->ctx, "", fmt, &opts)) < 0) {
+		/* avformat_open_input() freed ctx (and set it to NULL), not
+		 * our avio. */
+		media_set_error(res, "open", ret);
 		goto out;
-empty_root:
-	/* No packets: the root of the empty tree. */
-	res->packets = 0;
-	rc = digest_buf(alg, NULL, 0, res->packet_root);
+	}
+	avlog_last[0] = '\0';
+	if ((ret = avformat_find_stream_info(in->ctx, NULL)) < 0) {
+		media_set_error(res, "stream info", ret);
+		avformat_close_input(&in->ctx);
+		goto out;
+	}
+	describe(in->ctx, res);
 out:
 	av_dict_free(&opts);
-	avformat_close_input(&ctx);
-	if (avio != NULL) {
-		av_freep(&avio->buffer);
-		avio_context_free(&avio);
+	return rc;
+}
+
+void
+media_close(struct media_in *in)
+{
+	avformat_close_input(&in->ctx);
+	if (in->avio != NULL) {
+		av_freep(&in->avio->buffer);
+		avio_context_free(&in->avio);
 	}
+}
+
+int
+probe_demux_fd(int fd, enum digest_alg alg, struct probe_result *res)
+{
+	struct media_in in;
+	int rc;
+
+	if ((rc = media_open(fd, &in, res)) == 0) {
+		if (in.ctx != NULL)
+			rc = media_demux(in.ctx, alg, res, NULL, NULL);
+		else {
+			/* No packets: the root of the empty tree. */
+			res->packets = 0;
+			rc = digest_buf(alg, NULL, 0, res->packet_root);
+		}
+	}
+	media_close(&in);
 	return rc;
 }
 
@@ -576,11 +592,8 @@ static int child_journal;
  * the parent records as a crash.  rc is a CUSTOS_ERR_* code or 0 when
  * errno alone says why (or nothing does: err_no 0).
  */
-static void
-child_die(const char *step, int rc, int err_no) __attribute__((noreturn));
-
-static void
-child_die(const char *step, int rc, int err_no)
+void
+media_child_die(const char *step, int rc, int err_no)
 {
 	char line[256];
 	int n;
@@ -601,9 +614,8 @@ child_die(const char *step, int rc, int err_no)
 }
 
 void
-probe_child_main(enum digest_alg alg)
+media_child_prepare(enum digest_alg alg, int out)
 {
-	struct probe_result res;
 	struct digest *d;
 	uint8_t warm[DIGEST_LEN];
 	sigset_t none;
@@ -618,7 +630,7 @@ probe_child_main(enum digest_alg alg)
 	if ((rc = sandbox_parent_death(0)) == CUSTOS_ERR_NOTFOUND)
 		_exit(1);
 	if (rc != 0)
-		child_die("parent-death signal", rc, errno);
+		media_child_die("parent-death signal", rc, errno);
 	/*
 	 * 1. Load everything now that would otherwise load lazily, opening
 	 * files, once the sandbox forbids it: the time zone (libavformat
@@ -632,266 +644,48 @@ probe_child_main(enum digest_alg alg)
 	(void)av_get_cpu_flags();
 	(void)strerror(EACCES);
 	if ((rc = digest_new(alg, &d)) != 0)
-		child_die("digest", rc, errno);
+		media_child_die("digest", rc, errno);
 	digest_free(d);
 	if ((rc = merkle_leaf_hash(alg, "", 0, warm)) != 0)
-		child_die("digest", rc, errno);
+		media_child_die("digest", rc, errno);
 	if (fcntl(PROBE_FD, F_GETFL) == -1)
-		child_die("no media on fd 3", 0, errno);
+		media_child_die("no media on fd 3", 0, errno);
+	if (out && fcntl(PROBE_FD + 1, F_GETFL) == -1)
+		media_child_die("no output on fd 4", 0, errno);
 
 	/* 2. Drop supplementary groups (EPERM: we are not root). */
 	if (setgroups(0, NULL) == -1 && errno != EPERM)
-		child_die("setgroups", 0, errno);
+		media_child_die("setgroups", 0, errno);
 
 	/* 3. Default signal handlers, nothing blocked. */
 	for (sig = 1; sig < NSIG; sig++)
 		(void)signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
-		child_die("sigprocmask", 0, errno);
+		media_child_die("sigprocmask", 0, errno);
+}
+
+void
+probe_child_main(enum digest_alg alg)
+{
+	struct probe_result res;
+	int rc;
+
+	media_child_prepare(alg, 0);
 
 	/* 4. Restrict. */
 	if ((rc = sandbox_enter(PROBE_FD, SANDBOX_CPU_SECONDS)) != 0)
-		child_die("sandbox", rc, errno);
+		media_child_die("sandbox", rc, errno);
 
 	/* 5, 6. The request is the descriptor; parse it. */
 	if ((rc = probe_demux_fd(PROBE_FD, alg, &res)) != 0)
-		child_die("probe", rc, errno);
+		media_child_die("probe", rc, errno);
 	/* Our own answer must pass the parent's check. */
 	if (probe_result_check(&res, sizeof(res)) != 0)
-		child_die("probe: answer fails its own check", 0, 0);
+		media_child_die("probe: answer fails its own check", 0, 0);
 
 	/* 7, 8. One answer, then exit without atexit handlers. */
 	if (write(STDOUT_FILENO, &res, sizeof(res)) != (ssize_t)sizeof(res))
 		_exit(1);
 	_exit(0);
-}
-
-/*
- * The tools' parent.
- */
-
-struct probe_child {
-	pid_t		 pid;
-	int		 rfd;		/* the child's stdout */
-	struct timespec	 start;
-};
-
-void
-probe_result_fail(struct probe_result *r, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	memset(r, 0, sizeof(*r));
-	r->magic = PROBE_MAGIC;
-	r->size = sizeof(*r);
-	r->status = status;
-	r->duration_ms = -1;
-	r->start_ms = -1;
-	va_start(ap, fmt);
-	vsnprintf(r->error, sizeof(r->error), fmt, ap);
-	va_end(ap);
-}
-
-void
-probe_result_take(struct probe_result *r, const void *buf, size_t got)
-{
-	if (got != sizeof(struct probe_result)) {
-		probe_result_fail(r, PROBE_FAILED, "malformed answer: %zu "
-		    "bytes", got);
-		return;
-	}
-	memcpy(r, buf, sizeof(*r));
-	if (probe_result_check(r, sizeof(*r)) != 0)
-		probe_result_fail(r, PROBE_FAILED,
-		    "malformed answer: fails the result check");
-}
-
-/*
- * In the forked child, before exec: only async-signal-safe calls.  Dies
- * with parent (SIGKILL), puts fd on 3 and the pipe on 1, closes
- * everything else, and execs.
- */
-static void
-exec_child(const char *self, char *const argv[], char *const env[], int fd,
-    int wfd, pid_t parent)
-{
-	int null, top;
-
-	if (sandbox_parent_death(parent) != 0)
-		_exit(127);
-
-	/* Move both out of the way of 0..3 before placing them. */
-	if ((fd = fcntl(fd, F_DUPFD, 10)) == -1 ||
-	    (wfd = fcntl(wfd, F_DUPFD, 10)) == -1)
-		_exit(127);
-	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
-	    dup2(null, STDIN_FILENO) == -1 ||
-	    dup2(wfd, STDOUT_FILENO) == -1 ||
-	    dup2(fd, PROBE_FD) == -1)
-		_exit(127);
-	top = (int)sysconf(_SC_OPEN_MAX);
-	if (top < 0 || top > 65536)
-		top = 65536;
-	/* close_range() would do, but is newer than some libcs. */
-	for (null = PROBE_FD + 1; null < top; null++)
-		(void)close(null);
-	execve(self, argv, env);
-	_exit(127);
-}
-
-int
-probe_spawn(const char *self, const char *role, int fd, enum digest_alg alg,
-    struct probe_child **out)
-{
-	struct probe_child *c;
-	struct sandbox_env env;
-	char *argv[4];
-	pid_t self_pid = getpid();
-	int p[2], e;
-
-	*out = NULL;
-	if (self == NULL || role == NULL || fd < 0)
-		return CUSTOS_ERR_INVALID;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return CUSTOS_ERR_NOMEM;
-	/* Everything the child needs is ready before fork(). */
-	sandbox_child_env(&env);
-	argv[0] = (char *)(uintptr_t)self;
-	argv[1] = (char *)(uintptr_t)role;
-	argv[2] = (char *)(uintptr_t)digest_name(alg);
-	argv[3] = NULL;
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		free(c);
-		return CUSTOS_ERR_SYSTEM;
-	}
-	(void)clock_gettime(CLOCK_MONOTONIC, &c->start);
-	if ((c->pid = fork()) == -1) {
-		e = errno;
-		close(p[0]);
-		close(p[1]);
-		free(c);
-		errno = e;
-		return CUSTOS_ERR_SYSTEM;
-	}
-	if (c->pid == 0)
-		exec_child(self, argv, env.env, fd, p[1], self_pid);
-	close(p[1]);
-	c->rfd = p[0];
-	*out = c;
-	return 0;
-}
-
-static long long
-elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)(now.tv_sec - start->tv_sec) * 1000 +
-	    (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
-/*
- * Reads the answer until end of file, overflow or the deadline.  Returns
- * bytes read, -1 with errno on a read or poll error, -2 on timeout.
- */
-static ssize_t
-read_answer(struct probe_child *c, unsigned timeout_ms, unsigned char *buf,
-    size_t size)
-{
-	struct pollfd pfd;
-	size_t got = 0;
-	long long left;
-	ssize_t n;
-	int r;
-
-	for (;;) {
-		if ((left = (long long)timeout_ms - elapsed_ms(&c->start)) <= 0)
-			return -2;
-		pfd.fd = c->rfd;
-		pfd.events = POLLIN;
-		if ((r = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX :
-		    (int)left)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			return -2;
-		if ((n = read(c->rfd, buf + got, size - got)) == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			return (ssize_t)got;
-		if ((got += (size_t)n) == size)
-			return (ssize_t)got;
-	}
-}
-
-int
-probe_wait(struct probe_child *c, unsigned timeout_ms,
-    struct probe_result *res)
-{
-	/* One byte more than an answer, to see one that is too long. */
-	unsigned char in[sizeof(struct probe_result) + 1];
-	ssize_t got;
-	int status, e = 0, rc = 0;
-	const char *sigtext;
-
-	got = read_answer(c, timeout_ms, in, sizeof(in));
-	if (got == -1)
-		e = errno;
-	/* Whatever it sent, it is done talking: make sure it is gone. */
-	if (got < 0 || (size_t)got == sizeof(in))
-		(void)kill(c->pid, SIGKILL);
-	close(c->rfd);
-	while (waitpid(c->pid, &status, 0) == -1) {
-		if (errno != EINTR) {
-			probe_result_fail(res, PROBE_FAILED, "waitpid: %s",
-			    strerror(errno));
-			e = errno;
-			free(c);
-			errno = e;
-			return CUSTOS_ERR_SYSTEM;
-		}
-	}
-	free(c);
-	if (got == -2)
-		probe_result_fail(res, PROBE_TIMEOUT, "no answer within %u ms; "
-		    "killed", timeout_ms);
-	else if (got == -1) {
-		probe_result_fail(res, PROBE_FAILED, "reading the answer: %s",
-		    strerror(e));
-		errno = e;
-		rc = CUSTOS_ERR_SYSTEM;
-	} else if ((size_t)got == sizeof(in))
-		probe_result_fail(res, PROBE_FAILED, "malformed answer: more "
-		    "than %zu bytes", sizeof(struct probe_result));
-	else if (WIFSIGNALED(status)) {
-		sigtext = strsignal(WTERMSIG(status));
-		probe_result_fail(res, PROBE_CRASHED, "killed by signal %d "
-		    "(%s)", WTERMSIG(status), sigtext ? sigtext : "?");
-	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		probe_result_fail(res, PROBE_CRASHED, "exited with status %d",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	else
-		probe_result_take(res, in, (size_t)got);
-	return rc;
-}
-
-int
-probe_run_sync(const char *self, const char *role, int fd,
-    enum digest_alg alg, unsigned timeout_ms, struct probe_result *res)
-{
-	struct probe_child *c;
-	int rc;
-
-	if (timeout_ms == 0)
-		return CUSTOS_ERR_INVALID;
-	if ((rc = probe_spawn(self, role, fd, alg, &c)) != 0)
-		return rc;
-	return probe_wait(c, timeout_ms, res);
 }

@@ -104,15 +104,25 @@ sandbox_landlock_applied(void)
 	return landlock_applied;
 }
 
-/* The media child's limits: no file grows, no process, bounded CPU. */
+/*
+ * The media child's limits: no file grows past fsize_max (0 for the
+ * probe, the clip's limit for the clip child; never above a hard limit
+ * we were given), no process, bounded CPU.
+ */
 static int
-limits_probe(unsigned cpu_seconds)
+limits_probe(unsigned cpu_seconds, uint64_t fsize_max)
 {
 	struct rlimit rl;
 
+	if (getrlimit(RLIMIT_FSIZE, &rl) == -1)
+		return CUSTOS_ERR_SYSTEM;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > fsize_max)
+		rl.rlim_max = fsize_max;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+		return CUSTOS_ERR_SYSTEM;
 	rl.rlim_cur = rl.rlim_max = 0;
-	if (setrlimit(RLIMIT_FSIZE, &rl) == -1 ||
-	    setrlimit(RLIMIT_NPROC, &rl) == -1)
+	if (setrlimit(RLIMIT_NPROC, &rl) == -1)
 		return CUSTOS_ERR_SYSTEM;
 	/* SIGXCPU at the soft limit, SIGKILL a second later; never raise a
 	 * hard limit we were given. */
@@ -155,8 +165,12 @@ limits(const struct sandbox_policy *p)
 {
 	int rc;
 
-	rc = p->role == SANDBOX_PROBE ? limits_probe(p->cpu_seconds) :
-	    limits_live(p->fsize_max, p->threads);
+	if (p->role == SANDBOX_PROBE)
+		rc = limits_probe(p->cpu_seconds, 0);
+	else if (p->role == SANDBOX_CLIP)
+		rc = limits_probe(p->cpu_seconds, p->fsize_max);
+	else
+		rc = limits_live(p->fsize_max, p->threads);
 	if (rc != 0)
 		return rc;
 	/*
@@ -357,6 +371,29 @@ rules_probe(scmp_filter_ctx ctx, int media_fd)
 }
 
 /*
+ * The clip child: the probe's rules for the original on media_fd, and
+ * its one output, out_fd, written with pwrite (or write after lseek) and
+ * read back with pread to check the clip.
+ */
+static int
+rules_clip(scmp_filter_ctx ctx, int media_fd, int out_fd)
+{
+	int rc;
+
+	if ((rc = rules_probe(ctx, media_fd)) < 0)
+		return rc;
+	ALLOW(pwrite64, 1, arg(0, SCMP_CMP_EQ, (scmp_datum_t)out_fd, 0));
+	ALLOW(write, 1, arg(0, SCMP_CMP_EQ, (scmp_datum_t)out_fd, 0));
+	ALLOW(pread64, 1, arg(0, SCMP_CMP_EQ, (scmp_datum_t)out_fd, 0));
+	ALLOW(read, 1, arg(0, SCMP_CMP_EQ, (scmp_datum_t)out_fd, 0));
+	ALLOW(lseek, 1, arg(0, SCMP_CMP_EQ, (scmp_datum_t)out_fd, 0));
+	ALLOW(fstat, 1, arg(0, SCMP_CMP_EQ, (scmp_datum_t)out_fd, 0));
+	ALLOW(newfstatat, 2, arg(0, SCMP_CMP_EQ, (scmp_datum_t)out_fd, 0),
+	    arg(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
+	return 0;
+}
+
+/*
  * The live child: reading an open stream and writing segment files.
  * Socket I/O is allowed on any descriptor (the child holds only the
  * stream's), but no socket can be made, bound, accepted or connected.
@@ -441,7 +478,8 @@ filter(const struct sandbox_policy *p)
 	}
 	if ((rc = rules_common(ctx)) == 0)
 		rc = p->role == SANDBOX_PROBE ? rules_probe(ctx, p->fd) :
-		    rules_live(ctx, p->fd);
+		    p->role == SANDBOX_CLIP ? rules_clip(ctx, p->fd,
+		    p->out_fd) : rules_live(ctx, p->fd);
 	/* libseccomp also sets PR_SET_NO_NEW_PRIVS (SCMP_FLTATR_CTL_NNP);
 	 * we did already. */
 	if (rc == 0)
@@ -459,9 +497,10 @@ sandbox_apply(const struct sandbox_policy *p)
 {
 	int rc;
 
-	if (p->role != SANDBOX_PROBE && p->role != SANDBOX_LIVE)
+	if (p->role != SANDBOX_PROBE && p->role != SANDBOX_LIVE &&
+	    p->role != SANDBOX_CLIP)
 		return CUSTOS_ERR_INVALID;
-	if (p->fd < 0) {
+	if (p->fd < 0 || (p->role == SANDBOX_CLIP && p->out_fd < 0)) {
 		errno = EBADF;
 		return CUSTOS_ERR_SYSTEM;
 	}
@@ -473,7 +512,7 @@ sandbox_apply(const struct sandbox_policy *p)
 		return rc;
 #ifdef SANDBOX_DEBUG
 	/* The media child names a forbidden call before it dies. */
-	if (p->role == SANDBOX_PROBE && (rc = debug_reporter()) != 0)
+	if (p->role != SANDBOX_LIVE && (rc = debug_reporter()) != 0)
 		return rc;
 #endif
 	return filter(p);

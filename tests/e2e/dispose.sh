@@ -8,7 +8,13 @@
 # removal failing after the entry is committed (the object file made
 # immutable: a real unlink error at that point) leaves entry and bytes,
 # and the restarted daemon removes the bytes.  An object removed by hand
-# makes the audit fail.
+# makes the audit fail.  The footage of an inspection closed without a
+# decision ("[retention] no_penalty = 1 months"), disposed of two months
+# ahead: its bundle leaves the media out, MANIFEST says so, and
+# custos-verify exits 0 with the verdict "disposed" naming the entry, its
+# date and rule (zh, en, JSON, HTML); without that entry (or with its
+# proof broken) the segment is "missing" and the bundle fails, and a
+# bundle whose media file was removed by hand fails too.
 . "$(dirname "$0")/lib.sh"
 station_vars
 
@@ -16,6 +22,7 @@ station_vars
 # requests, holds every role.
 conf_admin() {
 	printf '[roles]\nadmin = daemon\n' >>"$CONF"
+	printf '[retention]\nno_penalty = 1 months\n' >>"$CONF"
 }
 
 dock() {
@@ -150,4 +157,150 @@ expect_in "audit names the missing object" "$OH" "$(cat "$W/audit3.out")"
 case "$(cat "$W/audit3.out")" in
 *"$OH disposed of"*) fail "a missing object reported as disposed" ;;
 esac
+step "an inspection closed without a decision, its footage disposed of"
+assign_cameras "$(utc -3600)" CAMI:PA-0001 CAMM:PA-0002
+# inspect CAMERA: an inspection of PA-0001 and PA-0002, entered, the
+# camera's footage docked (linked to it), left and closed without a
+# decision; prints its ID.
+inspect() {
+	_in=$(c inspection register --enterprise "$USCC" --officer PA-0001 \
+	    --officer PA-0002 --basis 安全生产法第六十五条 --content 检查) ||
+	    fail "register"
+	c inspection enter "$_in" >/dev/null || fail "enter $_in"
+	wait_next_second
+	dock "$1"
+	for _n in $(entries_where segment.sealed camera "$1"); do
+		expect_eq "$1 segment $_n linked" "$_in auto" "$(links "$_n")"
+	done
+	wait_next_second
+	c inspection leave "$_in" >/dev/null || fail "leave $_in"
+	c inspection close "$_in" --result 责令限期整改 \
+	    --deadline 2099-01-31 >/dev/null || fail "close $_in"
+	echo "$_in"
+}
+IA=$(inspect CAMI) || exit 1
+IM=$(inspect CAMM) || exit 1
+OI=$(objects CAMI)
+OM=$(objects CAMM | head -n 1)
+[ -n "$OI" ] && [ -n "$OM" ] || fail "no footage of $IA or $IM"
+AT2=$(bj '+2 months')
+exits disposei 0 c retention dispose --approver daemon --at "$AT2" \
+    --object "$(echo "$OI" | head -n 1)" $(echo "$OI" | tail -n +2 |
+    sed 's/^/--object /')
+NI=$(echo "$OI" | wc -l | xargs)
+
+step "the bundle of $IA: the disposed media left out, MANIFEST says so"
+exits exporti 0 c export "$IA" -o "$W/bi" --purpose 复核 --wait 2 \
+    --allow-untimestamped
+ls "$W/bi/media" 2>/dev/null | grep -q . && fail "disposed media exported"
+python3 - "$W/bi" "$S/log.db" <<'PY' || fail "MANIFEST of $IA"
+import json, os, sqlite3, sys
+b = sys.argv[1]
+m = json.load(open(os.path.join(b, "MANIFEST.json")))
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[2], uri=True, timeout=10)
+dele = {}
+for i, d in db.execute("SELECT idx, data FROM entries ORDER BY idx"):
+    e = json.loads(bytes(d))
+    if e["type"] == "object.deleted":
+        dele[e["object"]] = (i, e)
+assert m["items"], "no items"
+for it in m["items"]:
+    assert "path" not in it, it
+    n, e = dele[it["object"]]
+    want = {"entry": n, "at": e["time"], "rule": "no_penalty = 1 months"}
+    assert it["disposed"] == want, (it["disposed"], want)
+    assert os.path.exists(os.path.join(b, "entries", "%d.json" % n)), n
+    assert {"index": n, "type": "object.deleted", "role": "disposal"} \
+        in m["entries"], n
+PY
+
+step "custos-verify: \"disposed\", exit 0, in both languages and JSON"
+VK=$S/station.vkey
+verify() {	# NAME WANT ARGS...: custos-verify bundle, exits WANT
+	_vn=$1 _vw=$2
+	shift 2
+	exits "$_vn" "$_vw" "$CUSTOS_VERIFY" bundle --key "$VK" \
+	    --allow-untimestamped "$@"
+}
+verify vzh 0 --html "$W/bi.html" "$W/bi"
+verify ven 0 --lang en "$W/bi"
+verify vjson 0 --json "$W/bi"
+for o in $OI; do
+	n=$(entries_where object.deleted object "$o")
+	day=$(TZ=Asia/Shanghai date -d "$(entry_field "$n" time)" +%F)
+	expect_in "en: $o" "disposed of by entry $n on $day under rule no_penalty = 1 months" \
+	    "$(cat "$W/ven.out")"
+	expect_in "zh: $o" "已由第 $n 条记录于 $day 依规则（no_penalty）保存 1 个月处置" \
+	    "$(cat "$W/vzh.out")"
+done
+expect_in "en: the proven sentence" "$NI more linked segment(s) were disposed of under the retention rules; their hashes remain in the log." \
+    "$(cat "$W/ven.out")"
+expect_in "zh: the proven sentence" "另有 $NI 个关联片段已依保存期限规则处置" \
+    "$(cat "$W/vzh.out")"
+python3 "$E2E_TOP/tests/tools/english_runs.py" --allow CAMI "$W/vzh.out" \
+    "$W/bi.html" \
+    >"$W/runs.out" 2>&1 || fail "English in the zh report: $(cat "$W/runs.out")"
+expect_in "HTML: disposed rows" 'class="v-disposed"' "$(cat "$W/bi.html")"
+python3 - "$W/vjson.out" "$S/log.db" "$NI" <<'PY' || fail "JSON of $IA"
+import json, sqlite3, sys
+r = json.load(open(sys.argv[1]))
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[2], uri=True, timeout=10)
+dele = {}
+for i, d in db.execute("SELECT idx, data FROM entries ORDER BY idx"):
+    e = json.loads(bytes(d))
+    if e["type"] == "object.deleted":
+        dele[e["object"]] = (i, e)
+assert r["verdict"] == "proven", r["verdict"]
+assert r["counts"]["segments_disposed"] == int(sys.argv[3]), r["counts"]
+assert r["counts"]["segments_ok"] == 0, r["counts"]
+for s in r["segments"]:
+    n, e = dele[s["object"]]
+    assert s["verdict"] == "disposed", s
+    assert s["disposed"] == {"entry": n, "at": e["time"],
+        "rule": "no_penalty = 1 months", "class": "no_penalty",
+        "approver": "daemon"}, s["disposed"]
+assert all(c["ok"] for c in r["checks"]), [c for c in r["checks"]
+    if not c["ok"]]
+PY
+
+step "without its object.deleted, or with its proof broken: missing, exit 1"
+N1=$(entries_where object.deleted object "$(echo "$OI" | head -n 1)")
+cp -R "$W/bi" "$W/bi-noentry"
+rm -f "$W/bi-noentry/entries/$N1.json" "$W/bi-noentry/proofs/$N1.proof"
+cp -R "$W/bi" "$W/bi-badproof"
+python3 - "$W/bi-badproof/proofs/$N1.proof" <<'PY' || fail "break the proof"
+import base64, sys
+lines = open(sys.argv[1]).read().split("\n")
+h = bytearray(base64.b64decode(lines[0]))
+h[0] ^= 1
+lines[0] = base64.b64encode(bytes(h)).decode()
+open(sys.argv[1], "w").write("\n".join(lines))
+PY
+for b in noentry badproof; do
+	verify "v$b" 1 --json "$W/bi-$b"
+	expect_eq "$b: segment of entry $N1's object" missing "$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(" ".join(s["verdict"] for s in r["segments"] if s["object"] == sys.argv[2]))' \
+	    "$W/v$b.out" "$(echo "$OI" | head -n 1)")"
+done
+
+step "$IM: its media removed by hand: missing, exit 1; the station refuses to export it"
+exits exportm 0 c export "$IM" -o "$W/bm" --purpose 复核 --wait 2 \
+    --allow-untimestamped
+verify vm0 0 "$W/bm"
+rm -f "$W/bm/media/${OM#sha256:}".*
+verify vm 1 --json "$W/bm"
+expect_eq "$IM: segment verdict" missing "$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(" ".join(s["verdict"] for s in r["segments"] if s["object"] == sys.argv[2]))' \
+    "$W/vm.out" "$OM")"
+chmod u+w "$(dirname "$(opath "$OM")")"
+rm -f "$(opath "$OM")" || fail "rm $OM"
+c export "$IM" -o "$W/bm2" --purpose 复核 --wait 2 --allow-untimestamped \
+    >"$W/exportm2.out" 2>&1 && fail "export of $IM with $OM removed by hand"
+[ -e "$W/bm2" ] && fail "a bundle was left"
+stop_daemon
+
 echo "ok dispose"

@@ -249,9 +249,9 @@ while IFS='|' read -r child label status how error <&3; do
 done 3<<EOF
 segv|segv|crashed|in|signal 11
 exit3|exit 3|crashed|in|exited with status 3
-garbage|garbage|failed|eq|malformed answer: 7 bytes
-zeros|$size zero bytes|failed|in|fails the result check
-flood|flood|failed|in|more than $size bytes
+garbage|garbage|failed|in|malformed answer: a bad record within 7 bytes
+zeros|$size zero bytes|failed|in|malformed answer: a bad record
+flood|flood|failed|in|malformed answer: a bad record
 EOF
 "$RUN" "$W/no-such-custosd" "$W/cam.mp4" >"$W/nostart.out" 2>&1
 st=$?
@@ -259,7 +259,8 @@ expect_eq "missing child executable: probe-run exit (probe_start error)" 2 "$st"
 
 step "fake children with well-formed answers: the parent's checks"
 PY=$(command -v python3)
-# A struct probe_result (daemon/seal/probe.h, x86-64 layout) on stdout; the
+# The leaves child's answer (lib/media/clip.c): 5 packet records, then the
+# result record, a struct probe_result (x86-64 layout) behind its tag; the
 # mode file says which flaw to put in.
 cat >"$W/answer" <<EOF
 #!$PY
@@ -278,7 +279,10 @@ r = struct.pack("<IIiI48s", 0x43505231, 824, 0, nstreams, container)
 r += streams
 r += struct.pack("<qqQ32s128s", 3000, -1, 5, b"\\x11" * 32, b"bad\\x1b[31m")
 assert len(r) == 824
-sys.stdout.buffer.write(r)
+leaf = struct.pack("<IIIIq32s", 0x43504c31, 0, 1, 0, 0, b"\\x22" * 32)
+if mode == "short":
+    r = r[:800]
+sys.stdout.buffer.write(leaf * 5 + struct.pack("<II", 0x43505231, 0) + r)
 EOF
 chmod +x "$W/answer"
 [ "$size" = 824 ] || fail "struct probe_result is $size bytes; update the fake answer"
@@ -299,6 +303,9 @@ answer nonul
 expect_eq "container without NUL: status" failed "$(field "$j" status)"
 answer nstreams
 expect_eq "9 streams: status" failed "$(field "$j" status)"
+answer short
+expect_eq "cut-short result: status" failed "$(field "$j" status)"
+expect_in "cut-short result: error" "no whole result" "$(field "$j" error)"
 
 step "sandbox self-test (seccomp kills with SIGSYS = 31)"
 "$RUN" -z | sed -n 2p

@@ -15,11 +15,11 @@ running() {
 	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
 }
 
-# media_child: the pid of custosd's media child (-P), if one runs.
+# media_child: the pid of custosd's media child (--clip-child), if one runs.
 media_child() {
 	for p in $(pgrep -P "$DPID" 2>/dev/null); do
 		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
-		    grep -q -- ' -P '; then
+		    grep -q -- ' --clip-child '; then
 			echo "$p"
 			return 0
 		fi

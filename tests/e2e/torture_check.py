@@ -65,6 +65,12 @@ def main():
             name = os.path.basename(dirpath) + f
             if name in verified:
                 continue
+            # An object's packet leaves (a cache) sit beside the object.
+            if f.endswith(".leaves") and len(name) == 64 + 7:
+                if not os.path.isfile(os.path.join(dirpath, f[:-7])):
+                    problems.append("leaves without their object: %s/%s"
+                                    % (dirpath, f))
+                continue
             if len(name) != 64:
                 problems.append("stray file in the store: %s/%s"
                                 % (dirpath, f))

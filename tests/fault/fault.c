@@ -22,15 +22,19 @@
  *		rename	rename, renameat, renameat2, link, linkat
  *		sqlio	every SQLite file call: xRead, xWrite, xTruncate,
  *			xSync, xFileSize
+ *		unlink	unlink, unlinkat
  *	N	the Nth such call in the window fails; 0 only counts
  *	persist	the Nth and every later call in the window fail (the
  *		default is the Nth alone: a transient fault)
  *	enospc	errno ENOSPC (SQLITE_FULL for SQLite writes) instead of
  *		EIO (SQLITE_IOERR_*)
+ *	kill	instead of failing, the process kills itself (SIGKILL) at
+ *		the Nth call, before making it: a crash at that point
  *
  * The window opens when custosd starts work on a file: a docked camera's
  * walk (walk_volume), an upload's request (upload_route) or any seal
- * request (seal_start, seal_start_stored); these are --wrap'ed too.  It
+ * request (seal_start, seal_start_stored) or a disposal (disposal_one,
+ * called by the dispose route); these are --wrap'ed too.  It
  * closes, for good, at the end of the dock session (dock_maybe_stopped,
  * called by session_end), at the upload's answer (conn_reply,
  * conn_error) or when shutdown begins (api_stop).  Calls outside the
@@ -49,6 +53,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -70,12 +75,15 @@
 #include "daemon/seal/seal.h"
 #include "daemon/upload/upload_int.h"
 #include "daemon/dock/walk.h"
+#include "daemon/disposal.h"
 
-enum op { OP_NONE, OP_ALLOC, OP_WRITE, OP_FSYNC, OP_RENAME, OP_SQLIO };
+enum op { OP_NONE, OP_ALLOC, OP_WRITE, OP_FSYNC, OP_RENAME, OP_SQLIO,
+	OP_UNLINK };
 
 static const char *const op_names[] = {
 	[OP_NONE] = "none", [OP_ALLOC] = "alloc", [OP_WRITE] = "write",
 	[OP_FSYNC] = "fsync", [OP_RENAME] = "rename", [OP_SQLIO] = "sqlio",
+	[OP_UNLINK] = "unlink",
 };
 
 enum phase { BEFORE, ARMED, OVER };
@@ -83,6 +91,7 @@ enum phase { BEFORE, ARMED, OVER };
 static enum op		 target;
 static unsigned long	 nth;
 static int		 persist;
+static int		 crash;		/* SIGKILL instead of a failure */
 static int		 fail_errno = EIO;
 static const char	*report;
 static int		 stack;
@@ -124,6 +133,10 @@ void	 __real_conn_reply(struct conn *, int, const char *, const char *,
 	    const char *, size_t);
 void	 __real_conn_error(struct conn *, int, const char *);
 void	 __real_api_stop(struct api *);
+int	 __real_unlink(const char *);
+int	 __real_unlinkat(int, const char *, int);
+int	 __real_disposal_one(struct station *, const struct retention_item *,
+	    const char *, json_t *, uint64_t *, int *);
 
 void	*__wrap_malloc(size_t);
 void	*__wrap_calloc(size_t, size_t);
@@ -158,6 +171,10 @@ void	 __wrap_conn_reply(struct conn *, int, const char *, const char *,
 	    const char *, size_t);
 void	 __wrap_conn_error(struct conn *, int, const char *);
 void	 __wrap_api_stop(struct api *);
+int	 __wrap_unlink(const char *);
+int	 __wrap_unlinkat(int, const char *, int);
+int	 __wrap_disposal_one(struct station *, const struct retention_item *,
+	    const char *, json_t *, uint64_t *, int *);
 
 /* One line to the report file and to stderr; no allocation. */
 static void
@@ -201,8 +218,10 @@ hit(enum op o)
 	if (k < nth || (k > nth && !persist))
 		return 0;
 	if (atomic_fetch_add(&fired, 1) == 0) {
-		say("fired %s %lu %s", op_names[o], nth,
+		say("fired %s %lu %s", op_names[o], nth, crash ? "KILL" :
 		    fail_errno == ENOSPC ? "ENOSPC" : "EIO");
+		if (crash)
+			(void)raise(SIGKILL);
 #ifdef __SANITIZE_ADDRESS__
 		if (stack)
 			__sanitizer_print_stack_trace();
@@ -479,6 +498,18 @@ int
 __wrap_rename(const char *a, const char *b)
 {
 	return fails(OP_RENAME) ? -1 : __real_rename(a, b);
+}
+
+int
+__wrap_unlink(const char *path)
+{
+	return fails(OP_UNLINK) ? -1 : __real_unlink(path);
+}
+
+int
+__wrap_unlinkat(int dir, const char *path, int flags)
+{
+	return fails(OP_UNLINK) ? -1 : __real_unlinkat(dir, path, flags);
 }
 
 int
@@ -792,6 +823,14 @@ __wrap_walk_volume(const char *root, const char *name, struct walk *w)
 	return __real_walk_volume(root, name, w);
 }
 
+int
+__wrap_disposal_one(struct station *st, const struct retention_item *it,
+    const char *at, json_t *extra, uint64_t *index, int *removed)
+{
+	arm();
+	return __real_disposal_one(st, it, at, extra, index, removed);
+}
+
 void
 __wrap_upload_route(struct conn *c)
 {
@@ -852,8 +891,8 @@ static void
 bad_spec(const char *spec)
 {
 	fprintf(stderr, "custosd: fault: CUSTOS_FAULT=%s: expected "
-	    "OP:N[:persist][:enospc], OP alloc, write, fsync, rename or "
-	    "sqlio\n", spec);
+	    "OP:N[:persist][:enospc][:kill], OP alloc, write, fsync, "
+	    "rename, sqlio or unlink\n", spec);
 	exit(2);
 }
 
@@ -882,6 +921,8 @@ parse(const char *spec)
 			persist = 1;
 		else if (strcmp(tok, "enospc") == 0)
 			fail_errno = ENOSPC;
+		else if (strcmp(tok, "kill") == 0)
+			crash = 1;
 		else
 			bad_spec(spec);
 	}

@@ -137,8 +137,8 @@ run_child(const char *self, const char *file, enum digest_alg alg,
 		err(2, "%s", file);
 	if (uv_loop_init(&loop) != 0)
 		errx(2, "uv_loop_init");
-	if ((rc = probe_start(&loop, self, fd, alg, timeout_ms, done,
-	    &run)) != 0) {
+	if ((rc = probe_start(&loop, self, fd, alg, timeout_ms, NULL, NULL,
+	    done, &run)) != 0) {
 		fprintf(stderr, "probe-run: probe_start: %s%s%s\n",
 		    custos_strerror(rc), rc == CUSTOS_ERR_SYSTEM ? ": " : "",
 		    rc == CUSTOS_ERR_SYSTEM ? strerror(errno) : "");

@@ -104,16 +104,20 @@ static const struct rt_case {
 	    EVIDENCE_CHAIN },
 	{ ENTRY_REVIEW_RECORDED, ",\"inspection\":\"{ID}\"", EVIDENCE_CHAIN },
 	{ ENTRY_BUNDLE_EXPORTED, ",\"inspection\":\"{ID}\"", EVIDENCE_CHAIN },
-	/* Not about one inspection: a bundle does not carry these. */
+	/* Not about one inspection: a bundle does not carry these (an
+	 * object.deleted only when it disposed of an object the bundle's
+	 * entries seal: not this one's). */
 	{ ENTRY_LIVE_GAP, ",\"camera\":\"CAM-2\"", EVIDENCE_NROLES },
-	{ ENTRY_OBJECT_DELETED, ",\"object\":\"{SEG}\"", EVIDENCE_NROLES },
+	{ ENTRY_OBJECT_DELETED, ",\"object\":\"sha256:"
+	    "0000000000000000000000000000000000000000000000000000000000000000"
+	    "\"", EVIDENCE_NROLES },
 	{ ENTRY_KEY_ROTATED, "", EVIDENCE_NROLES },
 	{ ENTRY_STATION_STOPPED, "", EVIDENCE_NROLES },
 };
 #define RT_NCASES	(sizeof(rt_cases) / sizeof(rt_cases[0]))
 
 static const char *const rt_roles[EVIDENCE_NROLES] = {
-	"chain", "segment", "session", "context", "station"
+	"chain", "segment", "session", "context", "station", "disposal"
 };
 
 struct rt {

@@ -813,6 +813,86 @@ test_camera_objects_added(void **state)
 	log_close(l);
 }
 
+/* The object.deleted that disposed of raw is index, or none if 0. */
+static void
+expect_deleted(struct catalog *c, const uint8_t raw[DIGEST_LEN],
+    uint64_t index)
+{
+	uint64_t got = 0;
+
+	assert_int_equal(catalog_deleted(c, raw, &got), index == 0 ?
+	    CUSTOS_ERR_NOTFOUND : 0);
+	assert_int_equal(got, index);
+}
+
+/* Appends an object.deleted of obj (the fields the daemon writes). */
+static uint64_t
+append_deleted(struct log *l, const char *obj)
+{
+	char rest[512];
+
+	snprintf(rest, sizeof(rest), ",\"object\":\"%s\",\"size\":1,"
+	    "\"class\":\"unlinked\",\"rule\":\"unlinked = 6 months\","
+	    "\"at\":\"2026-08-01\",\"approver\":\"daemon\",\"by\":\"root\","
+	    "\"uid\":0", obj);
+	return append(l, ENTRY_OBJECT_DELETED, rest);
+}
+
+/*
+ * catalog_deleted(): the latest object.deleted of an object whose bytes
+ * are gone; sealed again (a segment or a document), it is stored and
+ * none counts; a database made before the table existed is rebuilt.
+ */
+static void
+test_deleted(void **state)
+{
+	struct fixture_station *fx = *state;
+	struct catalog *c;
+	struct log *l;
+	char o1[DIGEST_STRLEN], o2[DIGEST_STRLEN], rest[512];
+	uint8_t r1[DIGEST_LEN], r2[DIGEST_LEN];
+	uint64_t d1, d2;
+	sqlite3 *db;
+
+	object_of(DIGEST_SHA256, "disposed bytes", o1, r1);
+	object_of(DIGEST_SHA256, "kept bytes", o2, r2);
+	assert_int_equal(log_open(fx->path, DIGEST_SHA256, LOG_CREATE, &l), 0);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	(void)append_segment(l, o1, 14, "CAM-1");
+	(void)append_segment(l, o2, 10, "CAM-1");
+	d1 = append_deleted(l, o1);
+	assert_int_equal(catalog_sync(c, l), 0);
+	expect_deleted(c, r1, d1);
+	expect_deleted(c, r2, 0);
+	/* Docked again: stored again, no disposal stands. */
+	(void)append_segment(l, o1, 14, "CAM-2");
+	assert_int_equal(catalog_sync(c, l), 0);
+	expect_deleted(c, r1, 0);
+	d2 = append_deleted(l, o1);
+	assert_int_equal(catalog_sync(c, l), 0);
+	expect_deleted(c, r1, d2);
+	/* The older database: the table is added and filled from the log. */
+	catalog_close(c);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE deleted", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(catalog_open_ro(fx->path, &c), CUSTOS_ERR_NOTFOUND);
+	assert_int_equal(catalog_open(fx->path, &c), 0);
+	assert_int_equal(catalog_synced(c), 0);
+	assert_int_equal(catalog_sync(c, l), 0);
+	expect_deleted(c, r1, d2);
+	/* A document of the same bytes stores them again too. */
+	snprintf(rest, sizeof(rest), ",\"inspection\":\"I-1\",\"kind\":"
+	    "\"record\",\"name\":\"r.txt\",\"object\":\"%s\",\"size\":14",
+	    o1);
+	(void)append(l, ENTRY_DOCUMENT_SEALED, rest);
+	assert_int_equal(catalog_sync(c, l), 0);
+	expect_deleted(c, r1, 0);
+	catalog_close(c);
+	log_close(l);
+}
+
 static void
 test_open_missing(void **state)
 {
@@ -841,6 +921,7 @@ main(void)
 		FIXTURE_TEST(test_file_object),
 		FIXTURE_TEST(test_file_object_old_schema),
 		FIXTURE_TEST(test_camera_objects_added),
+		FIXTURE_TEST(test_deleted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

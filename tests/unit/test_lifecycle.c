@@ -63,6 +63,7 @@ static const struct {
 	{ LIFECYCLE_REVIEW, ENTRY_REVIEW_RECORDED, case_file, -1 },
 	{ LIFECYCLE_FEEDBACK, ENTRY_ENTERPRISE_FEEDBACK, case_file, -1 },
 	{ LIFECYCLE_EXPORT, ENTRY_BUNDLE_EXPORTED, case_file, -1 },
+	{ LIFECYCLE_CLIP_EXPORT, ENTRY_CLIP_EXPORTED, case_file, -1 },
 	{ LIFECYCLE_VIEW, ENTRY_INSPECTION_VIEWED, case_file, -1 },
 	/* Not decided yet (test_decision has the flags). */
 	{ LIFECYCLE_DECISION, ENTRY_DECISION_SERVED, decide, -1 },
@@ -134,8 +135,8 @@ test_every_cell(void **state)
 			    want[k].step == LIFECYCLE_CREDIT_ANSWER ? 0 : 1);
 		}
 	/* The expected table has this many of each. */
-	assert_int_equal(allowed, 49);
-	assert_int_equal(refused, 36);
+	assert_int_equal(allowed, 53);
+	assert_int_equal(refused, 37);
 }
 
 /* The flags: a registration is not an emergency, a back-fill is once. */

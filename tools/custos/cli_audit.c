@@ -518,9 +518,9 @@ pass_inspection(struct audit *a, uint64_t index, const json_t *e,
 
 /*
  * An access entry: who (the user and uid the kernel named), when, what
- * (an export is "bundle", a view its "what"), of which inspection or
- * segment, and why (the purpose, when given); a member the entry lacks
- * is left out, never null.
+ * (an export is "bundle", a clip "clip", a view its "what"), of which
+ * inspection or segment, and why (the purpose, when given); a member the
+ * entry lacks is left out, never null.
  */
 static void
 pass_access(struct audit *a, uint64_t index, const json_t *e,
@@ -531,6 +531,8 @@ pass_access(struct audit *a, uint64_t index, const json_t *e,
 
 	if (strcmp(type, ENTRY_BUNDLE_EXPORTED) == 0)
 		what = "bundle";
+	else if (strcmp(type, ENTRY_CLIP_EXPORTED) == 0)
+		what = "clip";
 	x = json_pack("{s:I, s:s, s:s*, s:s*, s:O*, s:s*, s:s*, s:O*, s:s*}",
 	    "entry", (json_int_t)index, "type", type, "time", str(e, "time"),
 	    "user", str(e, "by"), "uid", json_object_get(e, "uid"), "what",
@@ -584,6 +586,7 @@ pass_entry(struct audit *a, uint64_t index, const uint8_t *data,
 		    str(e, "time") ? str(e, "time") : "", "rule",
 		    str(e, "rule") ? str(e, "rule") : "unknown"));
 	if (strcmp(type, ENTRY_BUNDLE_EXPORTED) == 0 ||
+	    strcmp(type, ENTRY_CLIP_EXPORTED) == 0 ||
 	    strcmp(type, ENTRY_INSPECTION_VIEWED) == 0 ||
 	    strcmp(type, ENTRY_EVIDENCE_ACCESSED) == 0)
 		pass_access(a, index, e, type);

@@ -46,8 +46,9 @@ struct audit {
 	json_t		*reasons;	/* hole key -> {reason, index} of
 					   its latest camera.numbering_reason */
 	json_t		*accesses;	/* who accessed what: one object per
-					   bundle.exported, inspection.viewed
-					   or evidence.accessed, log order */
+					   bundle.exported, clip.exported,
+					   inspection.viewed or
+					   evidence.accessed, log order */
 	uint64_t	 nsegments, nsessions, nchain;
 	time_t		 drawn;		/* last progress redraw */
 };

@@ -50,49 +50,13 @@
 #include "custos/tsa.h"
 #include "custos/util.h"
 #include "cli_export.h"
+#include "cli_export_int.h"
 #include "cli_registry.h"
 #include "tools/cli_util.h"
 
 #define WAIT_DEFAULT	30	/* seconds to wait for the TSA's token */
 
 static volatile sig_atomic_t interrupted;
-
-/* The progress bar on a terminal. */
-struct progress {
-	int		 tty;
-	int		 drawn;		/* percent last drawn, or -1 */
-};
-
-struct export {
-	const struct config *cfg;
-	const char	*id;
-	const char	*output;
-	char		*outbuf;	/* output without trailing slashes */
-	const char	*purpose;
-	int		 allow_untimestamped;
-	int		 json;
-	unsigned	 wait_s;
-	struct log	*log;
-	struct registry	*registry;
-	struct catalog	*catalog;
-	struct store	*store;
-	struct evidence	 ev;
-	uint64_t	 size;		/* the checkpoint's tree size */
-	char		*note;		/* the checkpoint */
-	size_t		 notelen;
-	uint8_t		*tsr;		/* its token, or NULL */
-	size_t		 tsrlen;
-	char		 tsr_time[32];
-	char		*untimestamped;	/* why there is no token, or NULL */
-	char		*vkey;
-	size_t		 vkeylen;
-	char		 key_id[16];
-	char		**cals;		/* calendar file names */
-	size_t		 ncals;
-	struct bundle_writer *w;
-	struct bundle_input in;
-	uint64_t	 logged;	/* the bundle.exported entry */
-};
 
 static int
 usage(void)
@@ -129,8 +93,8 @@ str(const json_t *o, const char *key)
  * Opens the registry and catalog before the log: the log seen read-only
  * then holds at least every entry they name.
  */
-static int
-open_station(struct export *x)
+int
+cli_export_open(struct export *x)
 {
 	char path[PATH_MAX];
 	int rc;
@@ -417,8 +381,8 @@ user_name(void)
 }
 
 /* Reports the bundle writer's last error, once. */
-static void
-writer_warn(const struct bundle_writer *w)
+void
+cli_export_writer_warn(const struct bundle_writer *w)
 {
 	const char *why;
 	int e;
@@ -566,13 +530,13 @@ summary(const struct export *x, int tar)
 	json_decref(j);
 }
 
-static void
-export_free(struct export *x)
+void
+cli_export_free(struct export *x)
 {
 	size_t k;
 
 	if (x->w != NULL && bundle_writer_discard(x->w) != 0)
-		writer_warn(x->w);
+		cli_export_writer_warn(x->w);
 	bundle_writer_free(x->w);
 	evidence_free(&x->ev);
 	log_close(x->log);
@@ -593,7 +557,6 @@ static int
 parse_args(struct export *x, int argc, char *argv[])
 {
 	unsigned long long w;
-	size_t len;
 	int i;
 
 	x->wait_s = WAIT_DEFAULT;
@@ -627,19 +590,12 @@ parse_args(struct export *x, int argc, char *argv[])
 		    "evidence left the station");
 		return 2;
 	}
-	/* "out/" names the directory out; the temporary name goes beside. */
-	len = strlen(x->output);
-	while (len > 1 && x->output[len - 1] == '/')
-		len--;
-	if ((x->outbuf = strndup(x->output, len)) == NULL)
-		errx(1, "out of memory");
-	x->output = x->outbuf;
 	return 0;
 }
 
 /* Step 3: the bundle under its temporary name. */
-static int
-write_bundle(struct export *x, int tar)
+int
+cli_export_write(struct export *x, int tar)
 {
 	struct progress p;
 	int rc;
@@ -648,28 +604,28 @@ write_bundle(struct export *x, int tar)
 	p.drawn = -1;
 	fill_input(x);
 	if ((rc = bundle_writer_manifest(x->w, &x->in)) != 0) {
-		writer_warn(x->w);
+		cli_export_writer_warn(x->w);
 		return 1;
 	}
 	if (bundle_writer_write(x->w, x->output, tar, progress, &p) != 0) {
 		if (interrupted)
 			warnx("interrupted; nothing exported");
 		else
-			writer_warn(x->w);
+			cli_export_writer_warn(x->w);
 		return 1;
 	}
 	return 0;
 }
 
 /* Step 5: the bundle under its name. */
-static int
-commit(struct export *x)
+int
+cli_export_commit(struct export *x)
 {
 	const char *why;
 	int e;
 
 	if (bundle_writer_commit(x->w) != 0) {
-		writer_warn(x->w);
+		cli_export_writer_warn(x->w);
 		return 1;
 	}
 	/* Only the directory's fsync failed: the bundle is in place. */
@@ -681,15 +637,15 @@ commit(struct export *x)
 	return 0;
 }
 
-/* Steps 1 to 5 once the output path is known to be free. */
-static int
-run(struct export *x)
+/*
+ * Step 1: the inspection x->id gathered and its objects collected by a
+ * new writer (the station is open).
+ */
+int
+cli_export_gather(struct export *x)
 {
-	size_t len;
-	int rc, tar;
+	int rc;
 
-	if (open_station(x) != 0)
-		return 1;
 	if ((rc = evidence_gather(x->log, x->registry, x->catalog, x->id,
 	    &x->ev)) != 0) {
 		if (rc == CUSTOS_ERR_NOTFOUND)
@@ -702,16 +658,74 @@ run(struct export *x)
 	if (bundle_writer_new(x->cfg->digest_alg, &x->w) != 0)
 		errx(1, "out of memory");
 	if (bundle_writer_collect(x->w, &x->ev) != 0) {
-		writer_warn(x->w);
+		cli_export_writer_warn(x->w);
 		return 1;
 	}
+	return 0;
+}
+
+/* Step 2: the checkpoint, its token, the key and the calendars. */
+int
+cli_export_anchor(struct export *x)
+{
 	if (checkpoint(x) != 0 || check_anchor(x) != 0)
 		return 1;
 	collect_calendars(x);
+	return 0;
+}
+
+int
+cli_export_is_tar(const struct export *x)
+{
+	size_t len = strlen(x->output);
+
+	return len > 4 && strcmp(x->output + len - 4, ".tar") == 0;
+}
+
+int
+cli_export_interrupted(void)
+{
+	return interrupted;
+}
+
+int
+cli_export_start(struct export *x)
+{
+	struct sigaction sa;
+	struct stat sb;
+	size_t len;
+
+	/* "out/" names the directory out; the temporary name goes beside. */
 	len = strlen(x->output);
-	tar = len > 4 && strcmp(x->output + len - 4, ".tar") == 0;
-	if (write_bundle(x, tar) != 0 || log_export(x, tar) != 0 ||
-	    commit(x) != 0)
+	while (len > 1 && x->output[len - 1] == '/')
+		len--;
+	if ((x->outbuf = strndup(x->output, len)) == NULL)
+		errx(1, "out of memory");
+	x->output = x->outbuf;
+	if (lstat(x->output, &sb) == 0) {
+		warnx("%s exists; not overwriting it", x->output);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	return 0;
+}
+
+/* Steps 1 to 5 once the output path is known to be free. */
+static int
+run(struct export *x)
+{
+	int tar = cli_export_is_tar(x);
+
+	if (cli_export_open(x) != 0 || cli_export_gather(x) != 0 ||
+	    cli_export_anchor(x) != 0)
+		return 1;
+	if (cli_export_write(x, tar) != 0 || log_export(x, tar) != 0 ||
+	    cli_export_commit(x) != 0)
 		return 1;
 	summary(x, tar);
 	return 0;
@@ -721,26 +735,13 @@ int
 cli_export(const struct config *cfg, int argc, char *argv[])
 {
 	struct export x;
-	struct sigaction sa;
-	struct stat sb;
 	int rc;
 
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
 	if ((rc = parse_args(&x, argc, argv)) != 0)
 		return rc;
-	if (lstat(x.output, &sb) == 0) {
-		warnx("%s exists; not overwriting it", x.output);
-		export_free(&x);
-		return 1;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	rc = run(&x);
-	export_free(&x);
+	rc = cli_export_start(&x) != 0 ? 1 : run(&x);
+	cli_export_free(&x);
 	return rc;
 }

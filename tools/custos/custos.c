@@ -13,11 +13,14 @@
  *	    document|show|list ...
  *	custos [-c CONF] export INSPECTION -o DIR|FILE.tar --purpose TEXT
  *	    [--allow-untimestamped] [--wait SECONDS] [--json]
+ *	custos [-c CONF] export [INSPECTION] --clip SEGMENT --from T --to T
+ *	    -o DIR|FILE.tar --purpose TEXT [--json]
  *	custos [-c CONF] replay INSPECTION [--json] [--play FILE]
  *	custos [-c CONF] audit [--json] [--no-objects]
  *	custos [-c CONF] calendar reload [--json]
  *	custos [-c CONF] hold add|release|list ...
  *	custos [-c CONF] retention plan|dispose ...
+ *	custos [-c CONF] segment get INDEX -o FILE --purpose TEXT [--json]
  *	custos [VERB ...] --help | --version
  *
  * "--help" prints the usage (of the verb, if one is given) on stdout and
@@ -35,13 +38,14 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "custos/clip.h"
 #include "custos/config.h"
 #include "custos/err.h"
 #include "custos/note_sign.h"
 #include "custos/util.h"
 #include "custos/version.h"
 #include "cli_audit.h"
-#include "cli_export.h"
+#include "cli_clip.h"
 #include "cli_hold.h"
 #include "cli_inspect.h"
 #include "cli_ledger.h"
@@ -49,6 +53,7 @@
 #include "cli_registry.h"
 #include "cli_replay.h"
 #include "cli_retention.h"
+#include "cli_segment.h"
 #include "tools/cli_util.h"
 
 #define DEFAULT_CONF	"/etc/custos/custos.conf"
@@ -84,12 +89,17 @@ print_usage(FILE *f)
 	    "--purpose TEXT\n"
 	    "                        [--allow-untimestamped] [--wait SECONDS] "
 	    "[--json]\n"
+	    "       custos [-c CONF] export [INSPECTION] --clip SEGMENT "
+	    "--from T --to T\n"
+	    "                        -o DIR|FILE.tar --purpose TEXT [--json]\n"
 	    "       custos [-c CONF] replay INSPECTION [--json] "
 	    "[--play FILE.ffconcat|FILE.m3u]\n"
 	    "       custos [-c CONF] audit [--json] [--no-objects]\n"
 	    "       custos [-c CONF] calendar reload [--json]\n"
 	    "       custos [-c CONF] hold add|release|list ...\n"
 	    "       custos [-c CONF] retention plan|dispose ...\n"
+	    "       custos [-c CONF] segment get INDEX -o FILE --purpose TEXT "
+	    "[--json]\n"
 	    "       custos [VERB ...] --help | --version\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
 }
@@ -509,12 +519,13 @@ static const struct verb {
 	{ "camera", cli_inspect, cli_inspect_usage },
 	{ "inspection", cli_inspect, cli_inspect_usage },
 	{ "ledger", cli_ledger, cli_inspect_usage },
-	{ "export", cli_export, cli_export_usage },
+	{ "export", cli_clip_export, cli_clip_usage },
 	{ "replay", cli_replay, cli_replay_usage },
 	{ "audit", cli_audit, cli_audit_usage },
 	{ "calendar", cmd_calendar, calendar_usage },
 	{ "hold", cli_hold, cli_hold_usage },
 	{ "retention", cli_retention, cli_retention_usage },
+	{ "segment", cli_segment, cli_segment_usage },
 };
 
 static const struct verb *
@@ -565,6 +576,9 @@ main(int argc, char *argv[])
 	const char *conf = NULL;
 	int rc;
 
+	/* The clip child (lib/media/clip.c), never a user's. */
+	if (argc >= 2 && strcmp(argv[1], CLIP_CHILD) == 0)
+		clip_child_main(argc, argv);
 	argc--;
 	argv++;
 	if (argc >= 2 && strcmp(argv[0], "-c") == 0) {

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "custos/ckpt.h"
+#include "custos/clip.h"
 #include "custos/digest.h"
 #include "custos/enc.h"
 #include "custos/err.h"
@@ -768,6 +769,9 @@ main(int argc, char *argv[])
 		cli_usage_exit(PROG, usage_text,
 		    "unknown media child digest \"%s\"", argv[2]);
 	}
+	/* The clip child (lib/media/clip.c), never a user's. */
+	if (strcmp(argv[1], CLIP_CHILD) == 0)
+		clip_child_main(argc, argv);
 	if (verb_help(argv[1], argc - 2, argv + 2))
 		cli_exit(CLI_EXIT_OK);
 	if (strcmp(argv[1], "bundle") == 0)

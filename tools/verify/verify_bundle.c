@@ -214,7 +214,11 @@ print_segment(FILE *f, enum vt_lang l, const json_t *s)
 	const char *v = sget(s, "verdict"), *kind, *rec;
 	int ok = strcmp(v, "ok") == 0;
 
-	linef(f, ok ? "  \u2714 " : "  \u2718 ", buf, sizeof(buf),
+	/* A disposed segment, or one not in a clip bundle, is neither a
+	   pass nor a failure. */
+	linef(f, ok ? "  \u2714 " : strcmp(v, "disposed") == 0 ||
+	    strcmp(v, "not_included") == 0 ? "  \u2013 " : "  \u2718 ", buf,
+	    sizeof(buf),
 	    verify_text_get(l, VT_TX_SEG), (long long)iget(s, "index"),
 	    verify_text_verdict(l, v), json_object_get(s, "path") ?
 	    sget(s, "path") : sget(s, "object"));
@@ -288,7 +292,8 @@ print_art12(FILE *f, enum vt_lang l, const json_t *report)
 		n++;
 		linef(f, "  ", buf, sizeof(buf), verify_text_get(l,
 		    VT_A12_ITEM), (long long)iget(s, "index"),
-		    opt(s, "path"));
+		    json_object_get(s, "path") != NULL ? sget(s, "path") :
+		    opt(s, "object"));
 		for (p = 0; p < ART12_NPARTS; p++) {
 			fprintf(f, "    %s%s", verify_art12_label(l,
 			    (enum art12_part)p), l == VT_ZH ? "：" : ": ");

@@ -437,7 +437,7 @@ vb_proven_sentence(struct vb *v)
 	const json_t *c, *counts = json_object_get(v->report, "counts");
 	char buf[2048], when[512];
 	size_t i, nfail = 0;
-	json_int_t nmedia;
+	json_int_t nmedia, ndisp;
 	const char *first = NULL;
 
 	json_array_foreach(json_object_get(v->report, "checks"), i, c)
@@ -458,14 +458,23 @@ vb_proven_sentence(struct vb *v)
 		 * inspection.closed, later links cannot be excluded. */
 		nmedia = json_integer_value(json_object_get(counts,
 		    "media_found"));
-		snprintf(buf, sizeof(buf), tr(v, nmedia == 1 ? VT_PROVEN_ONE :
-		    VT_PROVEN_MANY), (long long)nmedia, when, v->inspection,
-		    v->chain_closed ? "" : tr(v, VT_PROVEN_NOT_CLOSED),
-		    v->chain_len, v->chain_first ? verify_text_type_name(
-		    v->lang, v->chain_first) : "?", v->chain_last ?
-		    verify_text_type_name(v->lang, v->chain_last) : "?",
-		    (long long)json_integer_value(json_object_get(counts,
-		    "segments_ok")));
+		if (vb_is_clip(v))
+			vb_clip_proven(v, when, buf, sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), tr(v, nmedia == 1 ?
+			    VT_PROVEN_ONE : VT_PROVEN_MANY), (long long)nmedia,
+			    when, v->inspection, v->chain_closed ? "" :
+			    tr(v, VT_PROVEN_NOT_CLOSED), v->chain_len,
+			    v->chain_first ? verify_text_type_name(v->lang,
+			    v->chain_first) : "?", v->chain_last ?
+			    verify_text_type_name(v->lang, v->chain_last) :
+			    "?", (long long)json_integer_value(
+			    json_object_get(counts, "segments_ok")));
+		/* Disposed segments are accounted for, not present. */
+		if ((ndisp = json_integer_value(json_object_get(counts,
+		    "segments_disposed"))) > 0)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+			    tr(v, VT_PROVEN_DISPOSED), (long long)ndisp);
 	} else
 		snprintf(buf, sizeof(buf), tr(v, VT_PROVEN_NO), nfail, first,
 		    v->inspection[0] ? v->inspection : tr(v, VT_W_UNKNOWN));

@@ -48,7 +48,9 @@ static const char css[] =
     "font-weight:bold}.unk{color:#8a6d00;font-weight:bold}\n"
     "tr.v-ok td.v{background:#e3f4e3}tr.v-altered td.v,"
     "tr.v-missing td.v{background:#fbe4e4}"
-    "tr.v-unproven td.v{background:#fff1d6}\n"
+    "tr.v-unproven td.v{background:#fff1d6}"
+    "tr.v-disposed td.v{background:#e8eef7}"
+    "tr.v-not_included td.v{background:#f0f0f0;color:#555}\n"
     "table.art12 th{width:9em}\n"
     ".anchor{background:#eef3fb;border-left:4px solid #3465a4;"
     "padding:.6em 1em}\n"
@@ -73,6 +75,7 @@ static const char css[] =
 struct tally {
 	long long	 seg_expected, seg_found, seg_ok;
 	long long	 seg_altered, seg_missing, seg_unproven, seg_other;
+	long long	 seg_disposed, seg_notincl;
 	long long	 checks, checks_failed;
 	long long	 ent_expected, ent_found, med_expected, med_found;
 };
@@ -102,19 +105,26 @@ tally(const json_t *report, struct tally *t)
 			t->seg_missing++;
 		else if (v != NULL && strcmp(v, "unproven") == 0)
 			t->seg_unproven++;
+		else if (v != NULL && strcmp(v, "disposed") == 0)
+			t->seg_disposed++;
+		else if (v != NULL && strcmp(v, "not_included") == 0)
+			t->seg_notincl++;
 		else
 			t->seg_other++;
 	}
 	t->seg_expected = (long long)json_array_size(segs);
 	if ((n = html_num(counts, "segments_expected")) > t->seg_expected)
 		t->seg_expected = n;
-	t->seg_found = t->seg_expected - t->seg_missing;
+	t->seg_found = t->seg_expected - t->seg_missing - t->seg_disposed -
+	    t->seg_notincl;
 	if ((n = html_num(counts, "segments_found")) >= 0 && n < t->seg_found)
 		t->seg_found = n;
 	if ((n = html_num(counts, "segments_ok")) >= 0 && n < t->seg_ok)
 		t->seg_ok = n;
-	if (t->seg_expected - t->seg_found > t->seg_missing)
-		t->seg_missing = t->seg_expected - t->seg_found;
+	if (t->seg_expected - t->seg_found - t->seg_disposed -
+	    t->seg_notincl > t->seg_missing)
+		t->seg_missing = t->seg_expected - t->seg_found -
+		    t->seg_disposed - t->seg_notincl;
 	json_array_foreach(json_object_get(report, "checks"), i, s) {
 		t->checks++;
 		if (!json_is_true(json_object_get(s, "ok")))
@@ -138,7 +148,12 @@ contradiction(const json_t *report, const struct tally *t)
 		return VT_VI_NO_CHECKS;
 	if (t->checks_failed > 0)
 		return VT_VI_FAILED_CHECK;
-	if (t->seg_ok < t->seg_expected)
+	/* Segments left out are no failure of a clip bundle whose clip is
+	   proven, and only of one. */
+	if (t->seg_notincl > 0 && !json_is_true(json_object_get(
+	    json_object_get(report, "clip"), "ok")))
+		return VT_VI_SEG_NOT_OK;
+	if (t->seg_ok + t->seg_disposed + t->seg_notincl < t->seg_expected)
 		return VT_VI_SEG_NOT_OK;
 	if (t->ent_found < t->ent_expected || t->med_found < t->med_expected)
 		return VT_VI_FEWER;
@@ -168,6 +183,10 @@ verdict_integrity(const struct page *p, const struct tally *t)
 		fprintf(f, html_t(p, VT_VI_UNPROVEN), t->seg_unproven);
 	if (t->seg_missing > 0)
 		fprintf(f, html_t(p, VT_VI_MISSING), t->seg_missing);
+	if (t->seg_disposed > 0)
+		fprintf(f, html_t(p, VT_VI_DISPOSED), t->seg_disposed);
+	if (t->seg_notincl > 0)
+		fprintf(f, html_t(p, VT_VI_NOT_INCLUDED), t->seg_notincl);
 	if (t->seg_other > 0)
 		fprintf(f, html_t(p, VT_VI_OTHER), t->seg_other);
 	if (t->ent_expected >= 0)
@@ -366,8 +385,14 @@ segments_section(const struct page *p, const struct tally *t)
 	fprintf(p->f, html_t(p, VT_H_SEG_COUNTS), t->seg_expected,
 	    t->seg_found, t->seg_ok, t->seg_altered, t->seg_unproven,
 	    t->seg_missing);
+	if (t->seg_notincl > 0) {
+		fputs(" ", p->f);
+		fprintf(p->f, html_t(p, VT_H_SEG_NOT_INCLUDED),
+		    t->seg_notincl);
+	}
 	fputs("</p>\n", p->f);
 	html_list_table(p, p->report, &segments_table);
+	html_clip_section(p, t->seg_notincl > 0);
 }
 
 int

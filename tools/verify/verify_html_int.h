@@ -4,7 +4,8 @@
  * list tables (verify_html_util.c).  verify_html.c writes the top of the
  * page (head, the two verdicts, key, timestamp, checks, segments) and
  * verify_html_sections.c the rest (Art. 12, factors, officers, timeline,
- * coverage, findings).  Private to custos-verify.
+ * coverage, findings), verify_html_clip.c the clip of a clip bundle.
+ * Private to custos-verify.
  */
 #ifndef CUSTOS_VERIFY_HTML_INT_H
 #define CUSTOS_VERIFY_HTML_INT_H
@@ -108,5 +109,11 @@ void		 html_officers_section(const struct page *p);
 void		 html_timeline_section(const struct page *p, const json_t *tl);
 void		 html_coverage_section(const struct page *p, const json_t *tl);
 void		 html_findings_section(const struct page *p);
+
+/*
+ * The clip section (verify_html_clip.c): for a report with "clip", or
+ * when not_included (a segment of the report is not in the bundle).
+ */
+void		 html_clip_section(const struct page *p, int not_included);
 
 #endif

@@ -51,7 +51,8 @@ html_art12_section(const struct page *p)
 		fputs("<table class=\"art12\">\n<tr><th colspan=\"2\">", p->f);
 		snprintf(buf, sizeof(buf), html_t(p, VT_A12_ITEM),
 		    html_num(s, "index"), html_str(s, "path") != NULL ?
-		    html_str(s, "path") : "?");
+		    html_str(s, "path") : html_str(s, "object") != NULL ?
+		    html_str(s, "object") : "?");
 		html_esc(p->f, buf);
 		fputs("</th></tr>\n", p->f);
 		for (k = 0; k < ART12_NPARTS; k++) {

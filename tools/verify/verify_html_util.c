@@ -267,7 +267,8 @@ html_list_table(const struct page *p, const json_t *o, const struct table *t)
 		/* A verdict the page has no colour for shows as missing. */
 		else if (v != NULL && (strcmp(v, "ok") == 0 ||
 		    strcmp(v, "altered") == 0 || strcmp(v, "missing") == 0 ||
-		    strcmp(v, "unproven") == 0))
+		    strcmp(v, "unproven") == 0 || strcmp(v, "disposed") == 0 ||
+		    strcmp(v, "not_included") == 0))
 			fprintf(p->f, "<tr class=\"v-%s\">", v);
 		else
 			fputs("<tr class=\"v-missing\">", p->f);

@@ -242,6 +242,22 @@ int	 vb_findings_and_timeline(struct vb *v);
 /* Adds the "officers", "factors" and "anchor" sections. */
 void	 vb_factors(struct vb *v);
 
+/*
+ * A clip bundle (verify_clip.c, docs/bundle.md "Clips").  vb_is_clip():
+ * MANIFEST has "clip" or the bundle holds clips/.  vb_clip_segment(): the
+ * clipped segment's index, or -1.  vb_clip_check(): the checks clip.proof
+ * and clip.packets of the clip of segment e and the report's "clip";
+ * returns as the media check does: 1 proven, 0 altered, 2 not decided,
+ * -1 no clip; why gets the reason, *path the clip's name.
+ */
+int	 vb_is_clip(const struct vb *v);
+int64_t	 vb_clip_segment(const struct vb *v);
+int	 vb_clip_check(struct vb *v, const struct ent *e, char *why,
+	    size_t whysz, const char **path);
+/* The "what is proven" sentence of a proven clip bundle, when. */
+void	 vb_clip_proven(struct vb *v, const char *when, char *buf,
+	    size_t len);
+
 /* Adds "proven": what is proven, in one sentence, from the checks. */
 void	 vb_proven_sentence(struct vb *v);
 

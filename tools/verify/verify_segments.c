@@ -25,6 +25,7 @@
 #include "custos/note.h"
 #include "custos/probe.h"
 #include "custos/rfc3339.h"
+#include "custos/timeline.h"
 #include "custos/tsa.h"
 
 #include "verify_bundle.h"
@@ -159,18 +160,85 @@ vb_check_chain(struct vb *v)
  */
 
 /*
+ * Disposed objects (docs/retention.md): an object whose bytes a station
+ * removed under its retention rules is named by an object.deleted entry.
+ * Only a proven one counts; one that is not proven leaves the object
+ * missing.
+ */
+
+/* The first proven object.deleted after e that names e's object, or NULL. */
+static const struct ent *
+disposal_of(struct vb *v, const struct ent *e)
+{
+	const struct ent *d;
+	const char *obj = sget(e->j, "object");
+	size_t i;
+
+	for (i = 0; i < v->nents; i++) {
+		d = &v->ents[i];
+		if (d->j != NULL && d->proven && d->index_ok &&
+		    d->index > e->index && strcmp(d->type,
+		    ENTRY_OBJECT_DELETED) == 0 && obj[0] != '\0' &&
+		    strcmp(sget(d->j, "object"), obj) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * The rule of a disposal as the report's language writes it: the config
+ * key and its period ("no_penalty = 1 months"), else the text as it is.
+ */
+static void
+rule_text(struct vb *v, const char *rule, char *buf, size_t len)
+{
+	static const char *const units[] = { "days", "months", "years" };
+	char key[64], unit[16], period[64];
+	unsigned n;
+	size_t u;
+
+	if (sscanf(rule, "%63[a-z_] = %u %15[a-z]", key, &n, unit) == 3)
+		for (u = 0; u < 3; u++)
+			if (strcmp(unit, units[u]) == 0) {
+				snprintf(period, sizeof(period),
+				    tr(v, VT_RULE_DAYS + u), n);
+				snprintf(buf, len, tr(v, VT_RULE), key, period);
+				return;
+			}
+	snprintf(buf, len, "%s", rule);
+}
+
+/* The Beijing date (YYYY-MM-DD) of disposal d, as the report shows dates. */
+static void
+disposal_date(const struct ent *d, char *buf, size_t len)
+{
+	char bj[32];
+	int64_t ms;
+
+	if (rfc3339_parse(sget(d->j, "time"), &ms) != 0) {
+		snprintf(buf, len, "%s", sget(d->j, "time"));
+		return;
+	}
+	timeline_beijing(ms, bj, sizeof(bj));
+	snprintf(buf, len, "%.10s", bj);
+}
+
+/*
  * Checks one sealed object against the media file of its hash.  Returns
  * 1 if the file is there and is the sealed one, 0 if its bytes, size or
  * packet root differ from the sealed ones (altered), 2 if that could not
  * be decided (no object of this profile, a file not read to its end, a
- * packet root not recomputed), -1 if missing; why gets the reason.
+ * packet root not recomputed), -1 if missing, 3 if missing and disposed
+ * of by a proven object.deleted; why gets the reason.
  */
 static int
 media_one(struct vb *v, const struct ent *e, char *why, size_t whysz,
     const char **path)
 {
 	const struct bundle_media *m;
+	const struct ent *d;
 	const char *obj = sget(e->j, "object"), *want_root;
+	char date[32], rule[160];
 	enum digest_alg alg;
 	uint8_t h[DIGEST_LEN], root[DIGEST_LEN];
 	char have[DIGEST_STRLEN], rootstr[DIGEST_STRLEN];
@@ -184,7 +252,18 @@ media_one(struct vb *v, const struct ent *e, char *why, size_t whysz,
 		    why);
 		return 2;
 	}
-	if ((m = bundle_media_find(v->b, h)) == NULL) {
+	if ((m = bundle_media_find(v->b, h)) == NULL &&
+	    (d = disposal_of(v, e)) != NULL) {
+		disposal_date(d, date, sizeof(date));
+		rule_text(v, sget(d->j, "rule"), rule, sizeof(rule));
+		snprintf(why, whysz, tr(v, VT_SG_DISPOSED), d->index, date,
+		    rule);
+		vb_check(v, "media.disposed", 1, (int64_t)e->index, NULL,
+		    tr(v, VT_MD_DISPOSED), e->index, e->type, obj, d->index,
+		    date, rule);
+		return 3;
+	}
+	if (m == NULL) {
 		snprintf(why, whysz, tr(v, VT_MD_MISSING_WHY),
 		    bundle_kind_name(BUNDLE_MEDIA), obj + 7);
 		vb_check(v, "media.present", 0, (int64_t)e->index, NULL,
@@ -291,6 +370,11 @@ manifest_items(struct vb *v)
 	json_array_foreach(items, i, it) {
 		path = sget(it, "path");
 		obj = sget(it, "object");
+		/* A disposed object's item has no file: its segment's
+		 * verdict says whether the disposal is proven. */
+		if (json_object_get(it, "path") == NULL &&
+		    json_is_object(json_object_get(it, "disposed")))
+			continue;
 		for (k = 0; k < v->b->nmedia &&
 		    strcmp(v->b->media[k].name, path) != 0; k++)
 			;
@@ -394,9 +478,23 @@ segment_officer(struct vb *v, const json_t *seg, const char *start)
 	return best;
 }
 
+/* The report's "disposed" of a disposed segment e. */
+static void
+disposed_json(struct vb *v, const struct ent *e, json_t *o)
+{
+	const struct ent *d = disposal_of(v, e);
+
+	if (d == NULL)
+		return;
+	setk(v, o, "disposed", json_pack("{s:I, s:o, s:o, s:o, s:o}",
+	    "entry", (json_int_t)d->index, "at", jstr(sget(d->j, "time")),
+	    "rule", jstr(sget(d->j, "rule")), "class", jstr(sget(d->j,
+	    "class")), "approver", jstr(sget(d->j, "approver"))));
+}
+
 static void
 segment_json(struct vb *v, const struct seg *s, json_t *segs,
-    size_t *found, size_t *okc)
+    size_t *found, size_t *okc, size_t *disposed, size_t *notincl)
 {
 	struct ent *e = vb_ent_find(v, s->index);
 	const char *verdict = "ok", *path = NULL, *start, *officer;
@@ -419,7 +517,13 @@ segment_json(struct vb *v, const struct seg *s, json_t *segs,
 		setk(v, o, "object", jstr(s->object));
 	} else {
 		setk(v, o, "object", jstr(sget(e->j, "object")));
-		r = media_one(v, e, why, sizeof(why), &path);
+		/* A clip bundle proves its clip, not the other footage. */
+		if (!vb_is_clip(v))
+			r = media_one(v, e, why, sizeof(why), &path);
+		else if ((int64_t)s->index == vb_clip_segment(v))
+			r = vb_clip_check(v, e, why, sizeof(why), &path);
+		else
+			r = 4;
 		/*
 		 * "altered" only for bytes, size or packet root that differ
 		 * from what the entry sealed; an entry that is not proven
@@ -434,15 +538,25 @@ segment_json(struct vb *v, const struct seg *s, json_t *segs,
 		else if (r == 2 || !e->proven || !e->index_ok ||
 		    strcmp(e->type, ENTRY_SEGMENT_SEALED) != 0) {
 			verdict = "unproven";
-			if (r == 1 && (!e->proven || !e->index_ok))
+			if (r != 2 && (!e->proven || !e->index_ok))
 				snprintf(why, sizeof(why),
 				    tr(v, VT_SG_UNPROVEN), e->index);
-			else if (r == 1)
+			else if (r != 2)
 				snprintf(why, sizeof(why),
 				    tr(v, VT_SG_NOT_SEGMENT), e->index,
 				    e->type);
+		} else if (r == 4) {
+			verdict = "not_included";
+			snprintf(why, sizeof(why), "%s",
+			    tr(v, VT_SG_NOT_INCLUDED));
+			(*notincl)++;
+		} else if (r == 3) {
+			/* Not found, not a failure: the log says why. */
+			verdict = "disposed";
+			disposed_json(v, e, o);
+			(*disposed)++;
 		}
-		(*found) += r >= 0;
+		(*found) += r >= 0 && r != 3 && r != 4;
 		media = json_object_get(e->j, "media");
 		/* The container's start, else the file's mtime, as the
 		 * timeline and the footage_gap rule read it. */
@@ -478,7 +592,9 @@ vb_check_media_and_segments(struct vb *v)
 {
 	struct seg *s;
 	json_t *segs, *counts;
-	size_t n, i, found = 0, okc = 0, mexp = 0, mfound = 0;
+	size_t n, i, found = 0, okc = 0, mexp = 0, mfound = 0, ndisp = 0;
+	size_t nnot = 0;
+	int clip = vb_is_clip(v);
 	const char *path;
 	enum digest_alg alg;
 	uint8_t h[DIGEST_LEN];
@@ -492,35 +608,45 @@ vb_check_media_and_segments(struct vb *v)
 		return CUSTOS_ERR_NOMEM;
 	}
 	for (i = 0; i < n; i++)
-		segment_json(v, &s[i], segs, &found, &okc);
+		segment_json(v, &s[i], segs, &found, &okc, &ndisp, &nnot);
 	/* Objects sealed by entries that are not linked segments:
 	 * documents, and segments named only by a dock session. */
 	for (i = 0; i < v->nents; i++) {
 		size_t k;
 
-		if (!seals_object(&v->ents[i]))
+		/* A clip bundle carries no media/ files at all. */
+		if (!seals_object(&v->ents[i]) || clip)
 			continue;
-		mexp++;
 		if (digest_parse(sget(v->ents[i].j, "object"), &alg, h) == 0 &&
 		    bundle_media_find(v->b, h) != NULL)
 			mfound++;
+		else if (disposal_of(v, &v->ents[i]) != NULL)
+			continue;	/* disposed of: not expected */
+		mexp++;
 		for (k = 0; k < n && s[k].index != v->ents[i].index; k++)
 			;
 		if (k == n)
 			(void)media_one(v, &v->ents[i], why, sizeof(why),
 			    &path);
 	}
-	if (n == 0)
+	if (clip && okc == 1 && okc + nnot == n)
+		vb_check(v, "segments.present", 1, -1, NULL,
+		    tr(v, VT_SG_CLIP), (uint64_t)vb_clip_segment(v), nnot);
+	else if (n == 0)
 		vb_check(v, "segments.present", 1, -1, NULL,
 		    tr(v, VT_SG_NONE), v->inspection);
 	else if (okc == n)
 		vb_check(v, "segments.present", 1, -1, NULL,
 		    tr(v, VT_SG_ALL), n);
+	else if (okc + ndisp == n)
+		vb_check(v, "segments.present", 1, -1, NULL,
+		    tr(v, VT_SG_ALL_DISPOSED), n, okc, ndisp);
 	else
 		vb_check(v, "segments.present", 0, -1, NULL,
 		    tr(v, VT_SG_SOME), okc, n, found);
 	media_foreign(v);
-	manifest_items(v);
+	if (!clip)
+		manifest_items(v);
 	setk(v, v->report, "segments", segs);
 	if ((counts = json_object()) == NULL) {
 		free(s);
@@ -529,6 +655,9 @@ vb_check_media_and_segments(struct vb *v)
 	setk(v, counts, "segments_expected", json_integer((json_int_t)n));
 	setk(v, counts, "segments_found", json_integer((json_int_t)found));
 	setk(v, counts, "segments_ok", json_integer((json_int_t)okc));
+	setk(v, counts, "segments_disposed", json_integer((json_int_t)ndisp));
+	setk(v, counts, "segments_not_included",
+	    json_integer((json_int_t)nnot));
 	setk(v, counts, "entries_expected", json_integer((json_int_t)
 	    (v->manifest != NULL && json_is_array(json_object_get(
 	    v->manifest, "entries")) ? json_array_size(json_object_get(

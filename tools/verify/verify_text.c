@@ -66,6 +66,8 @@ verify_text_verdict(enum vt_lang lang, const char *s)
 	static const struct code t[] = {
 		{ "ok", VT_V_OK }, { "altered", VT_V_ALTERED },
 		{ "missing", VT_V_MISSING }, { "unproven", VT_V_UNPROVEN },
+		{ "disposed", VT_V_DISPOSED },
+		{ "not_included", VT_V_NOT_INCLUDED },
 		{ NULL, VT_V_NONE }
 	};
 
@@ -246,6 +248,8 @@ verify_text_check_name(enum vt_lang lang, const char *s)
 		{ "chain.link", VT_CN_CHAIN_LINK },
 		{ "checkpoint.body", VT_CN_CHECKPOINT_BODY },
 		{ "checkpoint.signature", VT_CN_CHECKPOINT_SIGNATURE },
+		{ "clip.packets", VT_CN_CLIP_PACKETS },
+		{ "clip.proof", VT_CN_CLIP_PROOF },
 		{ "entry.foreign", VT_CN_ENTRY_FOREIGN },
 		{ "entry.format", VT_CN_ENTRY_FORMAT },
 		{ "entry.index", VT_CN_ENTRY_INDEX },
@@ -257,6 +261,7 @@ verify_text_check_name(enum vt_lang lang, const char *s)
 		{ "media.hash", VT_CN_MEDIA_HASH },
 		{ "media.packet_root", VT_CN_MEDIA_PACKET_ROOT },
 		{ "media.present", VT_CN_MEDIA_PRESENT },
+		{ "media.disposed", VT_CN_MEDIA_DISPOSED },
 		{ "segments.present", VT_CN_SEGMENTS_PRESENT },
 		{ "timestamp.token", VT_CN_TIMESTAMP_TOKEN },
 		{ NULL, VT_CN_BUNDLE_LAYOUT }

@@ -3,10 +3,14 @@
  * report shows (verify_text.h, the messages from VT_CODES_FIRST on):
  * entry types, inspection methods and results, probe status, how a dock
  * session ended, document kinds, profiles, why a camera clock was not
- * checked, the names of the checks. Where a code has no
- * English name its label is the code itself, so that the English report
- * shows it as it is.
+ * checked, the names of the checks, the words of a disposal (its
+ * verdict, its sentences, its rule: docs/retention.md) and the problems
+ * of a clip's packets.  Where a code
+ * has no English name its label is the code itself, so that the English
+ * report shows it as it is.
  */
+#include <inttypes.h>
+
 #include "verify_text.h"
 
 const char *const verify_text_codes_en[VT_NMSGS] = {
@@ -130,6 +134,10 @@ const char *const verify_text_codes_en[VT_NMSGS] = {
 	    "checkpoint.body",
 	[VT_CN_CHECKPOINT_SIGNATURE] =
 	    "checkpoint.signature",
+	[VT_CN_CLIP_PACKETS] =
+	    "clip.packets",
+	[VT_CN_CLIP_PROOF] =
+	    "clip.proof",
 	[VT_CN_ENTRY_FOREIGN] =
 	    "entry.foreign",
 	[VT_CN_ENTRY_FORMAT] =
@@ -164,4 +172,45 @@ const char *const verify_text_codes_en[VT_NMSGS] = {
 	    "the session measured no drift",
 	[VT_DR_NOT_READING] =
 	    "the session's drift_ms is not a clock reading",
+	[VT_CN_MEDIA_DISPOSED] =
+	    "media.disposed",
+	[VT_V_DISPOSED] =
+	    "disposed of",
+	[VT_VI_DISPOSED] =
+	    ", %lld disposed of under the retention rules",
+	[VT_SG_ALL_DISPOSED] =
+	    "segments: all %zu linked segments accounted for: %zu present "
+	    "and unaltered, %zu disposed of under the retention rules",
+	[VT_SG_DISPOSED] =
+	    "disposed of by entry %" PRIu64 " on %s under rule %s",
+	[VT_MD_DISPOSED] =
+	    "entry %" PRIu64 " (%s) seals %s: disposed of by entry %" PRIu64
+	    " on %s under rule %s; its hash remains in the log",
+	[VT_PROVEN_DISPOSED] =
+	    " %lld more linked segment(s) were disposed of under the "
+	    "retention rules; their hashes remain in the log.",
+	[VT_RULE] =
+	    "%s = %s",
+	[VT_RULE_DAYS] =
+	    "%u days",
+	[VT_RULE_MONTHS] =
+	    "%u months",
+	[VT_RULE_YEARS] =
+	    "%u years",
+	[VT_CW_ALTERED] =
+	    "packet altered",
+	[VT_CW_OUTSIDE] =
+	    "position outside the clipped range",
+	[VT_CW_TWICE] =
+	    "position used twice",
+	[VT_CW_ORDER] =
+	    "packets reordered",
+	[VT_CW_MISSING] =
+	    "no packet at this position",
+	[VT_CW_NOPROOF] =
+	    "packet without a proof",
+	[VT_CW_NOPACKET] =
+	    "proof without a packet",
+	[VT_CW_BADPROOF] =
+	    "malformed proof",
 };

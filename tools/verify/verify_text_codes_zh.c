@@ -3,9 +3,14 @@
  * report shows (verify_text.h, the messages from VT_CODES_FIRST on):
  * entry types, inspection methods and results, probe status, how a dock
  * session ended, document kinds, profiles, why a camera clock was not
- * checked, the names of the checks. A label keeps its code
- * beside it in brackets where the reader may want to look it up.
+ * checked, the names of the checks, the words of a disposal (its
+ * verdict, its sentences, its rule: docs/retention.md) and the problems
+ * of a clip's packets.  A label keeps
+ * its code beside it in brackets where the reader may want to look it
+ * up.
  */
+#include <inttypes.h>
+
 #include "verify_text.h"
 
 const char *const verify_text_codes_zh[VT_NMSGS] = {
@@ -129,6 +134,10 @@ const char *const verify_text_codes_zh[VT_NMSGS] = {
 	    "检查点内容（checkpoint.body）",
 	[VT_CN_CHECKPOINT_SIGNATURE] =
 	    "检查点签名（checkpoint.signature）",
+	[VT_CN_CLIP_PACKETS] =
+	    "剪辑数据包（clip.packets）",
+	[VT_CN_CLIP_PROOF] =
+	    "剪辑数据包证明（clip.proof）",
 	[VT_CN_ENTRY_FOREIGN] =
 	    "他处条目（entry.foreign）",
 	[VT_CN_ENTRY_FORMAT] =
@@ -163,4 +172,45 @@ const char *const verify_text_codes_zh[VT_NMSGS] = {
 	    "对接会话没有测量时钟偏差",
 	[VT_DR_NOT_READING] =
 	    "对接会话记录的偏差（drift_ms）不是有效的时钟读数",
+	[VT_CN_MEDIA_DISPOSED] =
+	    "已依规处置的媒体文件（media.disposed）",
+	[VT_V_DISPOSED] =
+	    "已依规处置",
+	[VT_VI_DISPOSED] =
+	    "，已依规处置 %lld",
+	[VT_SG_ALL_DISPOSED] =
+	    "录像片段：全部 %zu 个关联片段均有着落：%zu 个在包内且未被改动，"
+	    "%zu 个已依保存期限规则处置",
+	[VT_SG_DISPOSED] =
+	    "已由第 %" PRIu64 " 条记录于 %s 依规则%s处置",
+	[VT_MD_DISPOSED] =
+	    "条目 %" PRIu64 "（%s）封存的 %s 已由第 %" PRIu64 " 条记录于 %s "
+	    "依规则%s处置，其哈希值仍保留在日志中",
+	[VT_PROVEN_DISPOSED] =
+	    "另有 %lld 个关联片段已依保存期限规则处置，"
+	    "其哈希值仍保留在日志中。",
+	[VT_RULE] =
+	    "（%s）保存 %s",
+	[VT_RULE_DAYS] =
+	    "%u 天",
+	[VT_RULE_MONTHS] =
+	    "%u 个月",
+	[VT_RULE_YEARS] =
+	    "%u 年",
+	[VT_CW_ALTERED] =
+	    "数据包已被改动",
+	[VT_CW_OUTSIDE] =
+	    "位置超出所截范围",
+	[VT_CW_TWICE] =
+	    "位置重复",
+	[VT_CW_ORDER] =
+	    "顺序被调换",
+	[VT_CW_MISSING] =
+	    "缺少该位置的数据包",
+	[VT_CW_NOPROOF] =
+	    "数据包没有证明",
+	[VT_CW_NOPACKET] =
+	    "证明没有对应的数据包",
+	[VT_CW_BADPROOF] =
+	    "证明格式错误",
 };

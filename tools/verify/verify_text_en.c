@@ -240,6 +240,60 @@ const char *const verify_text_en[VT_NMSGS] = {
 	[VT_SG_SOME] =
 	    "segments: %zu of %zu linked segments present and unaltered "
 	    "(%zu found)",
+	[VT_CL_NO_MANIFEST] =
+	    "clip: %s names no clip (\"clip\"), yet the bundle holds %s",
+	[VT_CL_NO_CLIP] =
+	    "clip: the bundle holds no clip of segment %" PRIu64,
+	[VT_CL_NO_PROOF] =
+	    "clip: %s, the packet proof of the clip, is missing",
+	[VT_CL_NO_ROOT] =
+	    "clip: segment entry %" PRIu64 " names no packet_root and packet count: its clip cannot be proven",
+	[VT_CL_NOT_DEMUXED] =
+	    "clip: %s could not be demuxed in the sandbox: %s%s%s",
+	[VT_CL_JSON] =
+	    "clip: %s is not a packet proof (JSON of the shape of custos-clip@1)",
+	[VT_CL_FORMAT] =
+	    "clip: %s is not of the format custos-clip@1",
+	[VT_CL_SEGMENT] =
+	    "clip: %s is the packet proof of another segment, not of segment %" PRIu64,
+	[VT_CL_DISAGREE] =
+	    "clip: %s names a %s other than segment entry %" PRIu64 "'s",
+	[VT_CL_RANGE] =
+	    "clip: %s claims packets outside the %" PRIu64 " packets of segment %" PRIu64,
+	[VT_CL_PROOF_OK] =
+	    "clip: %s agrees with segment entry %" PRIu64 " (object, packet_root, %" PRIu64 " packets)",
+	[VT_CL_ALTERED] =
+	    "clip: the packet at %s s (position %s) is not the sealed packet at that position: altered",
+	[VT_CL_OUTSIDE] =
+	    "clip: the packet at %s s claims position %s, outside the clip's packets %s",
+	[VT_CL_TWICE] =
+	    "clip: the packet at %s s claims position %s, which another packet of the clip already has",
+	[VT_CL_ORDER] =
+	    "clip: the packet at %s s (position %s) comes after a later packet of its stream: reordered",
+	[VT_CL_MISSING] =
+	    "clip: packet %s of the sealed recording is missing from the clip, between %s s and %s s",
+	[VT_CL_NOPROOF] =
+	    "clip: the packet at %s s has no proof: it was added to the clip",
+	[VT_CL_NOPACKET] =
+	    "clip: the proof of position %s has no packet in the clip: dropped",
+	[VT_CL_BADPROOF] =
+	    "clip: the proof of the packet at %s s (position %s) is not [position, base64 hashes]",
+	[VT_CL_MORE] =
+	    "clip: %" PRIu64 " failures in all; the first %zu are listed",
+	[VT_CL_PACKETS_OK] =
+	    "clip: all %" PRIu64 " packets of %s, from %s s to %s s, are packets %s of segment %" PRIu64 ", unaltered and in order",
+	[VT_CL_MANIFEST_CLIP] =
+	    "clip: %s gives the clip %s as %s of %s bytes, but its bytes hash to %s, %" PRIu64 " bytes",
+	[VT_SG_NOT_INCLUDED] =
+	    "not in this clip bundle: a clip bundle carries the clip of one segment, not the rest of the footage",
+	[VT_SG_CLIP] =
+	    "segments: the clip bundle carries the clip of segment %" PRIu64 "; the other %zu linked segments are not included",
+	[VT_PROVEN_CLIP] =
+	    "Proven: the clip's %" PRIu64 " packets, from %s s to %s s of segment %" PRIu64 " (camera %s, sealed %s), are packets %s of that sealed recording, unaltered and in order, %s; they belong to inspection %s, whose chain of %zu entries from %s to %s has no link missing. The clip bundle does not carry the rest of the inspection's footage.",
+	[VT_W_CLIP_START] =
+	    "the start",
+	[VT_W_CLIP_END] =
+	    "the end",
 	[VT_NOTE_FINDINGS] =
 	    "findings not computed: %s",
 	[VT_NOTE_TIMELINE] =
@@ -372,6 +426,8 @@ const char *const verify_text_en[VT_NMSGS] = {
 	    "missing",
 	[VT_V_UNPROVEN] =
 	    "not proven",
+	[VT_V_NOT_INCLUDED] =
+	    "not in this clip bundle",
 	[VT_V_NONE] =
 	    "no verdict",
 	[VT_SRC_USB] =
@@ -766,6 +822,51 @@ const char *const verify_text_en[VT_NMSGS] = {
 	    "nothing from elsewhere.",
 	[VT_H_ART12] =
 	    "Audio and video evidence (Art. 12)",
+	[VT_VI_NOT_INCLUDED] =
+	    ", %lld not in this clip bundle",
+	[VT_H_SEG_NOT_INCLUDED] =
+	    "%lld of them are not in this clip bundle: a clip bundle proves the "
+	    "clip, not that the footage is complete.",
+	[VT_H_CLIP] =
+	    "Clip",
+	[VT_H_CLIP_NOTE] =
+	    "This bundle carries no original footage, only a clip of one "
+	    "sealed segment; every packet of the clip comes with an inclusion "
+	    "proof that it is the sealed recording's packet at a position "
+	    "(against the segment entry's packet root).",
+	[VT_H_CLIP_SEGMENT] =
+	    "Segment clipped",
+	[VT_H_CLIP_FILE] =
+	    "Clip file",
+	[VT_H_CLIP_SPAN] =
+	    "Span (from the start of the recording)",
+	[VT_H_CLIP_SPAN_FMT] =
+	    "%s s to %s s",
+	[VT_H_CLIP_PACKETS] =
+	    "Packets",
+	[VT_H_CLIP_PACKETS_FMT] =
+	    "the clip holds %lld packets; its proof says they are packets "
+	    "%lld to %lld of the sealed recording",
+	[VT_H_CLIP_RESULT] =
+	    "Packet by packet",
+	[VT_H_CLIP_OK] =
+	    "every packet proven: unaltered and in order",
+	[VT_H_CLIP_BAD] =
+	    "not proven: %lld problems",
+	[VT_H_CLIP_NONE] =
+	    "The report holds no result for the clip.",
+	[VT_H_CLIP_TIME] =
+	    "Time in the clip (s)",
+	[VT_H_CLIP_POSITION] =
+	    "Position in the sealed recording",
+	[VT_H_CLIP_WHY] =
+	    "Problem",
+	[VT_H_CLIP_BETWEEN] =
+	    "between %s and %s",
+	[VT_H_CLIP_NO_TIME] =
+	    "time unknown",
+	[VT_H_CLIP_MORE] =
+	    "%lld problems in all; the first %zu are listed.",
 	[VT_TS_REGISTERED] =
 	    "registered: enterprise %s, officers %s, method %s, basis %s,"
 	    " content %s",

@@ -225,6 +225,60 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	[VT_SG_SOME] =
 	    "录像片段：%zu 个（共 %zu 个）关联片段在包内且未被改动（找到 "
 	    "%zu 个）",
+	[VT_CL_NO_MANIFEST] =
+	    "片段：%s 未写明片段（\"clip\"），但包内有 %s",
+	[VT_CL_NO_CLIP] =
+	    "片段：包内没有片段 %" PRIu64 " 的剪辑文件",
+	[VT_CL_NO_PROOF] =
+	    "片段：剪辑的数据包证明 %s 缺失",
+	[VT_CL_NO_ROOT] =
+	    "片段：片段条目 %" PRIu64 " 未写明数据包根哈希和数据包数，其剪辑无法证明",
+	[VT_CL_NOT_DEMUXED] =
+	    "片段：%s 无法在沙箱中解封装：%s%s%s",
+	[VT_CL_JSON] =
+	    "片段：%s 不是数据包证明（custos-clip@1 格式的 JSON）",
+	[VT_CL_FORMAT] =
+	    "片段：%s 的格式不是 custos-clip@1",
+	[VT_CL_SEGMENT] =
+	    "片段：%s 是另一片段的数据包证明，不是片段 %" PRIu64 " 的",
+	[VT_CL_DISAGREE] =
+	    "片段：%s 写明的 %s 与片段条目 %" PRIu64 " 的不一致",
+	[VT_CL_RANGE] =
+	    "片段：%s 声称的数据包超出范围：封存录像共 %" PRIu64 " 个数据包（片段 %" PRIu64 "）",
+	[VT_CL_PROOF_OK] =
+	    "片段：%s 与片段条目 %" PRIu64 " 一致（对象、数据包根哈希、%" PRIu64 " 个数据包）",
+	[VT_CL_ALTERED] =
+	    "片段：%s 秒处的数据包（位置 %s）不是封存录像在该位置的数据包：已被改动",
+	[VT_CL_OUTSIDE] =
+	    "片段：%s 秒处的数据包声称位置 %s，超出剪辑的数据包范围 %s",
+	[VT_CL_TWICE] =
+	    "片段：%s 秒处的数据包声称位置 %s，该位置已属于剪辑中的另一数据包",
+	[VT_CL_ORDER] =
+	    "片段：%s 秒处的数据包（位置 %s）排在同一流中更晚的数据包之后：顺序被打乱",
+	[VT_CL_MISSING] =
+	    "片段：封存录像的第 %s 个数据包在剪辑中缺失，位于 %s 秒与 %s 秒之间",
+	[VT_CL_NOPROOF] =
+	    "片段：%s 秒处的数据包没有证明：是被加入剪辑的",
+	[VT_CL_NOPACKET] =
+	    "片段：位置 %s 的证明在剪辑中没有对应数据包：已被删去",
+	[VT_CL_BADPROOF] =
+	    "片段：%s 秒处数据包（位置 %s）的证明不是 [位置, base64 哈希值] 的形式",
+	[VT_CL_MORE] =
+	    "片段：共 %" PRIu64 " 处不符，仅列出前 %zu 处",
+	[VT_CL_PACKETS_OK] =
+	    "片段：%" PRIu64 " 个数据包（%s，%s 秒至 %s 秒）依次是封存录像的第 %s 个数据包（片段 %" PRIu64 "），未被改动且顺序不变",
+	[VT_CL_MANIFEST_CLIP] =
+	    "片段：%s 写明剪辑 %s 的哈希为 %s、大小 %s 字节，但其实际哈希为 %s，大小 %" PRIu64 " 字节",
+	[VT_SG_NOT_INCLUDED] =
+	    "不在本片段包内：片段包只含一个录像片段的剪辑，不含其余录像",
+	[VT_SG_CLIP] =
+	    "录像片段：本片段包含片段 %" PRIu64 " 的剪辑；其余 %zu 个关联片段不在本片段包内",
+	[VT_PROVEN_CLIP] =
+	    "已证明：剪辑的 %" PRIu64 " 个数据包（%s 秒至 %s 秒，片段 %" PRIu64 "，执法记录仪 %s，封存于 %s）是该封存录像的第 %s 个数据包，未被改动且顺序不变，%s；它们属于检查 %s，其 %zu 条记录的链（从%s到%s）没有缺环。本片段包不含该检查的其余录像。",
+	[VT_W_CLIP_START] =
+	    "开头",
+	[VT_W_CLIP_END] =
+	    "结尾",
 	[VT_NOTE_FINDINGS] =
 	    "未能计算程序问题：%s",
 	[VT_NOTE_TIMELINE] =
@@ -344,6 +398,8 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	    "缺失",
 	[VT_V_UNPROVEN] =
 	    "未能证明",
+	[VT_V_NOT_INCLUDED] =
+	    "不在本片段包内",
 	[VT_V_NONE] =
 	    "无结论",
 	[VT_SRC_USB] =
@@ -729,6 +785,46 @@ const char *const verify_text_zh[VT_NMSGS] = {
 	    "由 custos-verify 生成；本页不含脚本，不引用外部资源。",
 	[VT_H_ART12] =
 	    "录音录像证据说明（第十二条）",
+	[VT_VI_NOT_INCLUDED] =
+	    "，不在本片段包内 %lld",
+	[VT_H_SEG_NOT_INCLUDED] =
+	    "其中 %lld 段不在本片段包内：片段包只证明所截的剪辑，不证明录像齐全。",
+	[VT_H_CLIP] =
+	    "剪辑",
+	[VT_H_CLIP_NOTE] =
+	    "本包不含原始录像，只含一个封存录像片段的剪辑；剪辑的每个数据包都附有包含证明，证明它是该封存录像在某一位置的数据包（依据片段条目的数据包根）。",
+	[VT_H_CLIP_SEGMENT] =
+	    "所截录像片段",
+	[VT_H_CLIP_FILE] =
+	    "剪辑文件",
+	[VT_H_CLIP_SPAN] =
+	    "时间范围（自原始录像开头起）",
+	[VT_H_CLIP_SPAN_FMT] =
+	    "%s 秒至 %s 秒",
+	[VT_H_CLIP_PACKETS] =
+	    "数据包",
+	[VT_H_CLIP_PACKETS_FMT] =
+	    "剪辑含 %lld 个数据包；证明文件称其为封存录像的第 %lld 至 %lld 个",
+	[VT_H_CLIP_RESULT] =
+	    "逐包核验",
+	[VT_H_CLIP_OK] =
+	    "每个数据包均已证明：未被改动，顺序不变",
+	[VT_H_CLIP_BAD] =
+	    "未能证明：%lld 处问题",
+	[VT_H_CLIP_NONE] =
+	    "报告中没有剪辑的核验结果。",
+	[VT_H_CLIP_TIME] =
+	    "剪辑内时间（秒）",
+	[VT_H_CLIP_POSITION] =
+	    "在封存录像中的位置",
+	[VT_H_CLIP_WHY] =
+	    "问题",
+	[VT_H_CLIP_BETWEEN] =
+	    "%s与%s之间",
+	[VT_H_CLIP_NO_TIME] =
+	    "时间不明",
+	[VT_H_CLIP_MORE] =
+	    "共 %lld 处问题，此处列出前 %zu 处。",
 	[VT_TS_REGISTERED] =
 	    "登记检查：企业 %s，执法人员 %s，检查方式 %s，检查依据 %s，检查内容 "
 	    "%s",

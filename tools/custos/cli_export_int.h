@@ -1,0 +1,88 @@
+/*
+ * cli_export_int.h: the steps of "custos export" that the clip export
+ * (cli_clip.c) takes too, in the same order (cli_export.c explains them):
+ * one home for opening the station, the checkpoint and its token, the
+ * bundle under a temporary name, and the rename.
+ */
+#ifndef CUSTOS_CLI_EXPORT_INT_H
+#define CUSTOS_CLI_EXPORT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/bundle.h"
+#include "custos/evidence.h"
+
+struct config;
+struct catalog;
+struct log;
+struct registry;
+struct store;
+
+/* The progress bar on a terminal. */
+struct progress {
+	int		 tty;
+	int		 drawn;		/* percent last drawn, or -1 */
+};
+
+/* One export, from the arguments to the logged entry. */
+struct export {
+	const struct config *cfg;
+	const char	*id;
+	const char	*output;
+	char		*outbuf;	/* output without trailing slashes */
+	const char	*purpose;
+	int		 allow_untimestamped;
+	int		 json;
+	unsigned	 wait_s;
+	struct log	*log;
+	struct registry	*registry;
+	struct catalog	*catalog;
+	struct store	*store;
+	struct evidence	 ev;
+	uint64_t	 size;		/* the checkpoint's tree size */
+	char		*note;		/* the checkpoint */
+	size_t		 notelen;
+	uint8_t		*tsr;		/* its token, or NULL */
+	size_t		 tsrlen;
+	char		 tsr_time[32];
+	char		*untimestamped;	/* why there is no token, or NULL */
+	char		*vkey;
+	size_t		 vkeylen;
+	char		 key_id[16];
+	char		**cals;		/* calendar file names */
+	size_t		 ncals;
+	struct bundle_writer *w;
+	struct bundle_input in;
+	uint64_t	 logged;	/* the logged entry */
+};
+
+/*
+ * Each step returns 0 or 1 (reported with warnx()); the caller then
+ * calls cli_export_free() once.  x->cfg, x->output and x->purpose are set
+ * by the caller; x->id before cli_export_gather().
+ */
+/* Strips trailing slashes of x->output, refuses an existing output and
+ * catches SIGINT, SIGTERM and SIGHUP (cli_export_interrupted()). */
+int	 cli_export_start(struct export *x);
+/* Opens the registry, catalog, log (read-only) and store. */
+int	 cli_export_open(struct export *x);
+/* After cli_export_open(): the evidence of x->id, a writer that
+ * collected it. */
+int	 cli_export_gather(struct export *x);
+/* A timestamped checkpoint covering the evidence, checked; calendars. */
+int	 cli_export_anchor(struct export *x);
+/* The manifest and every member under the temporary name. */
+int	 cli_export_write(struct export *x, int tar);
+/* The temporary name becomes x->output. */
+int	 cli_export_commit(struct export *x);
+/* Whether x->output ends in ".tar". */
+int	 cli_export_is_tar(const struct export *x);
+/* Whether a signal asked to stop. */
+int	 cli_export_interrupted(void);
+/* Reports the writer's last error once. */
+void	 cli_export_writer_warn(const struct bundle_writer *w);
+/* Frees what x holds and removes an uncommitted bundle. */
+void	 cli_export_free(struct export *x);
+
+#endif
