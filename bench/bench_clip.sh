@@ -30,13 +30,6 @@ BENCH=bench_clip
 CUSTOS_VERIFY=${CUSTOS_VERIFY:-$here/../custos-verify}
 mib=${BENCH_CLIP_MIB:-1024}
 
-utc() { date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'; }
-c() { "$CUSTOS" -c custos.conf "$@"; }
-entries_like() {	# PATTERN: how many entries' bytes start like PATTERN
-	sqlite3 -readonly state/log.db "select count(*) from entries where \
-	    cast(data as text) like '$1%'"
-}
-
 echo "bench_clip: making a ${mib} MiB H.264 + AAC MP4 (key frame every 2 s)"
 ffmpeg -nostdin -v error -y -f lavfi \
     -i "testsrc2=size=1280x720:rate=30,noise=alls=20:allf=t" \

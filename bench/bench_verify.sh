@@ -23,13 +23,6 @@ BENCH=bench_verify
 CUSTOS_VERIFY=${CUSTOS_VERIFY:-$here/../custos-verify}
 mib=${BENCH_VERIFY_MIB:-256}
 
-utc() { date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'; }
-c() { "$CUSTOS" -c custos.conf "$@"; }
-entries_like() {	# PATTERN: how many entries' bytes start like PATTERN
-	sqlite3 -readonly state/log.db "select count(*) from entries where \
-	    cast(data as text) like '$1%'"
-}
-
 echo "bench_verify: making 8 files of ${mib} MiB of H.264 video"
 ffmpeg -nostdin -v error -y -f lavfi \
     -i "testsrc2=size=1280x720:rate=30,noise=alls=30:allf=t" \

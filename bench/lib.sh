@@ -66,3 +66,13 @@ bench_start() {
 		sleep 0.1
 	done
 }
+
+# For the benches that run a station (bench_conf, bench_start): a time
+# S seconds from now, the operator CLI on its config, and how many log
+# entries start like PATTERN.
+utc() { date -u -d "@$(($(date +%s) + $1))" '+%Y-%m-%dT%H:%M:%SZ'; }
+c() { "$CUSTOS" -c custos.conf "$@"; }
+entries_like() {	# PATTERN
+	sqlite3 -readonly state/log.db "select count(*) from entries where \
+	    cast(data as text) like '$1%'"
+}

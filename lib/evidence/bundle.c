@@ -339,16 +339,52 @@ write_all(int fd, const uint8_t *p, size_t n)
 }
 
 /*
- * Streams a tar media member into the hash and, for the child, a private
- * file.  Returns 0, 1 when the tar broke (problem recorded; stop), or an
+ * Streams the current tar member (name) into the hash and, when fd is
+ * not -1, into fd, the private copy for the child (who names it, for the
+ * messages).  Sets *size and, when the member was read to its end, hash.
+ * Returns 0; 1 when the tar broke and 2 when the copy could not be
+ * written (both reported; after 2 the next member can be read); or an
  * error.
+ */
+static int
+tar_hash(struct reader *r, struct archive *a, const char *name, int fd,
+    const char *who, uint64_t *size, uint8_t hash[DIGEST_LEN])
+{
+	la_ssize_t n;
+	int rc;
+
+	*size = 0;
+	if ((rc = digest_reset(r->d)) != 0)
+		return rc;
+	while ((n = archive_read_data(a, r->buf, IOBUF)) > 0) {
+		if ((rc = digest_update(r->d, r->buf, (size_t)n)) != 0)
+			return rc;
+		*size += (uint64_t)n;
+		if (fd != -1 && write_all(fd, r->buf, (size_t)n) == -1) {
+			rc = problem(r, "%s: cannot write the temporary copy "
+			    "for the %s: %s", name, who, strerror(errno));
+			return rc != 0 ? rc : 2;
+		}
+	}
+	if (n < 0) {
+		rc = problem(r, "tar: damaged or truncated in %s after %llu "
+		    "bytes: %s", name, (unsigned long long)*size,
+		    archive_error_string(a) ? archive_error_string(a) :
+		    "read error");
+		return rc != 0 ? rc : 1;
+	}
+	return digest_final(r->d, hash);
+}
+
+/*
+ * Streams a tar media member into the hash and, for the media child, a
+ * private file, then starts the child on that file.
  */
 static int
 tar_media(struct reader *r, struct archive *a, const char *name)
 {
 	struct bundle_media *m;
 	size_t slot;
-	la_ssize_t n;
 	int fd = -1, rc;
 
 	if ((rc = new_media(r, name, &slot)) != 0)
@@ -356,39 +392,17 @@ tar_media(struct reader *r, struct archive *a, const char *name)
 	if (r->o->self != NULL && (fd = tmp_file(r)) == -1)
 		return problem(r, "%s: cannot make a temporary copy for the "
 		    "media child: %s", name, strerror(errno));
-	if ((rc = digest_reset(r->d)) != 0)
-		goto fail;
 	m = &r->b->media[slot];
-	while ((n = archive_read_data(a, r->buf, IOBUF)) > 0) {
-		if ((rc = digest_update(r->d, r->buf, (size_t)n)) != 0)
-			goto fail;
-		m->size += (uint64_t)n;
-		if (fd != -1 && write_all(fd, r->buf, (size_t)n) == -1) {
-			rc = problem(r, "%s: cannot write the temporary copy "
-			    "for the media child: %s", name, strerror(errno));
-			close(fd);
-			return rc;
-		}
-	}
-	if (n < 0) {
-		rc = problem(r, "tar: damaged or truncated in %s after %llu "
-		    "bytes: %s", name, (unsigned long long)m->size,
-		    archive_error_string(a) ? archive_error_string(a) :
-		    "read error");
+	if ((rc = tar_hash(r, a, name, fd, "media child", &m->size,
+	    m->hash)) != 0) {
 		if (fd != -1)
 			close(fd);
-		return rc != 0 ? rc : 1;
+		return rc == 2 ? 0 : rc;
 	}
-	if ((rc = digest_final(r->d, m->hash)) != 0)
-		goto fail;
 	m->complete = 1;
 	if (fd != -1)
 		return start_child(r, slot, fd, 1);
 	return 0;
-fail:
-	if (fd != -1)
-		close(fd);
-	return rc;
 }
 
 /*
@@ -402,7 +416,6 @@ tar_clip(struct reader *r, struct archive *a, const char *name,
 {
 	struct bundle_clip_file *c;
 	size_t slot;
-	la_ssize_t n;
 	int fd = -1, rc;
 
 	if ((rc = new_clip(r, name, index, &slot)) != 0)
@@ -410,37 +423,16 @@ tar_clip(struct reader *r, struct archive *a, const char *name,
 	if (r->o->self != NULL && (fd = tmp_file(r)) == -1)
 		return problem(r, "%s: cannot make a temporary copy for the "
 		    "clip child: %s", name, strerror(errno));
-	if ((rc = digest_reset(r->d)) != 0)
-		goto out;
 	c = &r->b->clips[slot];
-	while ((n = archive_read_data(a, r->buf, IOBUF)) > 0) {
-		if ((rc = digest_update(r->d, r->buf, (size_t)n)) != 0)
-			goto out;
-		c->size += (uint64_t)n;
-		if (fd != -1 && write_all(fd, r->buf, (size_t)n) == -1) {
-			rc = problem(r, "%s: cannot write the temporary copy "
-			    "for the clip child: %s", name, strerror(errno));
-			goto out;
-		}
+	if ((rc = tar_hash(r, a, name, fd, "clip child", &c->size,
+	    c->hash)) == 0) {
+		c->complete = 1;
+		if (fd != -1)
+			rc = clip_leaves(r, slot, fd);
 	}
-	if (n < 0) {
-		rc = problem(r, "tar: damaged or truncated in %s after %llu "
-		    "bytes: %s", name, (unsigned long long)c->size,
-		    archive_error_string(a) ? archive_error_string(a) :
-		    "read error");
-		if (rc == 0)
-			rc = 1;
-		goto out;
-	}
-	if ((rc = digest_final(r->d, c->hash)) != 0)
-		goto out;
-	c->complete = 1;
-	if (fd != -1)
-		rc = clip_leaves(r, slot, fd);
-out:
 	if (fd != -1)
 		close(fd);
-	return rc;
+	return rc == 2 ? 0 : rc;
 }
 
 /* Reads a small tar member into memory. */
@@ -614,26 +606,22 @@ dir_small(struct reader *r, int fd, const struct stat *sb, const char *name,
 	return rc;
 }
 
-/* Hashes a media file while the child demuxes it from the same fd. */
+/*
+ * Hashes the file at fd (name) to its end with pread, which leaves the
+ * offset alone for a child reading it at the same time.  Sets *size and
+ * hash.  Returns 0, or the problem reported or an error.
+ */
 static int
-dir_media(struct reader *r, int fd, const char *name)
+dir_hash(struct reader *r, int fd, const char *name, uint64_t *size,
+    uint8_t hash[DIGEST_LEN])
 {
-	struct bundle_media *m;
-	size_t slot;
 	ssize_t n;
 	off_t off = 0;
 	int rc;
 
-	if ((rc = new_media(r, name, &slot)) != 0)
-		return rc;
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if ((rc = start_child(r, slot, fd, 0)) != 0)
-		return rc;
 	if ((rc = digest_reset(r->d)) != 0)
 		return rc;
-	m = &r->b->media[slot];
 	for (;;) {
-		/* pread: the child shares the offset (it preads too). */
 		if ((n = pread(fd, r->buf, IOBUF, off)) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -646,8 +634,25 @@ dir_media(struct reader *r, int fd, const char *name)
 			return rc;
 		off += n;
 	}
-	m->size = (uint64_t)off;
-	if ((rc = digest_final(r->d, m->hash)) != 0)
+	*size = (uint64_t)off;
+	return digest_final(r->d, hash);
+}
+
+/* Hashes a media file while the child demuxes it from the same fd. */
+static int
+dir_media(struct reader *r, int fd, const char *name)
+{
+	struct bundle_media *m;
+	size_t slot;
+	int rc;
+
+	if ((rc = new_media(r, name, &slot)) != 0)
+		return rc;
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((rc = start_child(r, slot, fd, 0)) != 0)
+		return rc;
+	m = &r->b->media[slot];
+	if ((rc = dir_hash(r, fd, name, &m->size, m->hash)) != 0)
 		return rc;
 	m->complete = 1;
 	return finish_child(r);
@@ -659,30 +664,12 @@ dir_clip(struct reader *r, int fd, const char *name, uint64_t index)
 {
 	struct bundle_clip_file *c;
 	size_t slot;
-	ssize_t n;
-	off_t off = 0;
 	int rc;
 
 	if ((rc = new_clip(r, name, index, &slot)) != 0)
 		return rc;
-	if ((rc = digest_reset(r->d)) != 0)
-		return rc;
-	for (;;) {
-		if ((n = pread(fd, r->buf, IOBUF, off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return problem(r, "%s: cannot read: %s", name,
-			    strerror(errno));
-		}
-		if (n == 0)
-			break;
-		if ((rc = digest_update(r->d, r->buf, (size_t)n)) != 0)
-			return rc;
-		off += n;
-	}
 	c = &r->b->clips[slot];
-	c->size = (uint64_t)off;
-	if ((rc = digest_final(r->d, c->hash)) != 0)
+	if ((rc = dir_hash(r, fd, name, &c->size, c->hash)) != 0)
 		return rc;
 	c->complete = 1;
 	return clip_leaves(r, slot, fd);

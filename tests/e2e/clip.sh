@@ -142,6 +142,11 @@ exits ts 0 c export "$ID" --clip "$TS" --from 00:12 --to 0:00:42.000 \
     fail "no clips/$TS.ts: $(ls -R "$W/ct")"
 [ -e "$W/ct/media" ] && fail "a clip bundle with media/"
 near "the TS clip's duration" 30000 "$(dur "$W/ct/clips/$TS.ts")" 2100
+# The same clip as a tar: the same clip bytes inside.
+exits tstar 0 c export "$ID" --clip "$TS" --from 12 --to 42 \
+    -o "$W/ct.tar" --purpose 复核 $X
+tar -xOf "$W/ct.tar" "clips/$TS.ts" | cmp -s - "$W/ct/clips/$TS.ts" ||
+    fail "the tar's clips/$TS.ts differs from the directory's"
 
 step "a clip in RFC 3339 times: the recording's start less the drift"
 # The station's time of the recording's offsets 20 s and 50 s: the
@@ -206,6 +211,7 @@ verify() {	# NAME WANT ARGS...
 }
 verify vclip 0 --lang en "$B"
 verify vts 0 --lang en "$W/ct"
+verify vtstar 0 "$W/ct.tar"
 # One byte inside a video packet near the middle of the clip, found with
 # ffprobe (pos and size of the packet in the file), flipped in a copy.
 cp -R "$B" "$W/bad" || fail "copy"

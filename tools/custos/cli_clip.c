@@ -576,7 +576,7 @@ static int
 log_clip(struct clip *c)
 {
 	struct export *x = &c->x;
-	json_t *body, *j;
+	json_t *body;
 	char path[512];
 
 	if (cli_registry_id_path(path, sizeof(path), "/v1/inspections/", x->id,
@@ -592,15 +592,7 @@ log_clip(struct clip *c)
 	    bundle_writer_manifest_digest(x->w), "purpose", x->purpose);
 	if (body == NULL)
 		errx(1, "out of memory");
-	j = cli_registry_call(x->cfg, path, body);
-	json_decref(body);
-	if (j == NULL) {
-		warnx("the clip could not be logged; nothing exported");
-		return 1;
-	}
-	x->logged = (uint64_t)json_integer_value(json_object_get(j, "index"));
-	json_decref(j);
-	return 0;
+	return cli_export_log(x, path, body, "clip", "exported");
 }
 
 /* ms as seconds with 3 decimals. */

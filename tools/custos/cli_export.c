@@ -463,7 +463,7 @@ fill_input(struct export *x)
 static int
 log_export(struct export *x, int tar)
 {
-	json_t *body, *j;
+	json_t *body;
 	char path[512];
 
 	if (cli_registry_id_path(path, sizeof(path), "/v1/inspections/", x->id,
@@ -479,15 +479,7 @@ log_export(struct export *x, int tar)
 		errx(1, "out of memory");
 	if (x->purpose != NULL)
 		set_str(body, "purpose", x->purpose);
-	j = cli_registry_call(x->cfg, path, body);
-	json_decref(body);
-	if (j == NULL) {
-		warnx("the export could not be logged; nothing exported");
-		return 1;
-	}
-	x->logged = (uint64_t)json_integer_value(json_object_get(j, "index"));
-	json_decref(j);
-	return 0;
+	return cli_export_log(x, path, body, "export", "exported");
 }
 
 static void
@@ -686,6 +678,23 @@ int
 cli_export_interrupted(void)
 {
 	return interrupted;
+}
+
+int
+cli_export_log(struct export *x, const char *path, json_t *body,
+    const char *what, const char *left)
+{
+	json_t *j;
+
+	j = cli_registry_call(x->cfg, path, body);
+	json_decref(body);
+	if (j == NULL) {
+		warnx("the %s could not be logged; nothing %s", what, left);
+		return 1;
+	}
+	x->logged = (uint64_t)json_integer_value(json_object_get(j, "index"));
+	json_decref(j);
+	return 0;
 }
 
 int

@@ -13,6 +13,8 @@
 #include "custos/bundle.h"
 #include "custos/evidence.h"
 
+#include <jansson.h>
+
 struct config;
 struct catalog;
 struct log;
@@ -80,6 +82,14 @@ int	 cli_export_commit(struct export *x);
 int	 cli_export_is_tar(const struct export *x);
 /* Whether a signal asked to stop. */
 int	 cli_export_interrupted(void);
+/*
+ * Posts body (consumed) to the daemon's route path, which appends the
+ * entry that logs this copy, and sets x->logged to its index.  Returns 0,
+ * or 1 after warning "the WHAT could not be logged; nothing LEFT" (the
+ * daemon's refusal is printed by the call itself).
+ */
+int	 cli_export_log(struct export *x, const char *path, json_t *body,
+	    const char *what, const char *left);
 /* Reports the writer's last error once. */
 void	 cli_export_writer_warn(const struct bundle_writer *w);
 /* Frees what x holds and removes an uncommitted bundle. */

@@ -346,7 +346,7 @@ copy(struct segment_get *g)
 static int
 log_access(struct segment_get *g)
 {
-	json_t *body, *j;
+	json_t *body;
 	char path[64];
 
 	snprintf(path, sizeof(path), "/v1/segments/%" PRIu64 "/accessed",
@@ -354,14 +354,9 @@ log_access(struct segment_get *g)
 	if ((body = json_pack("{s:s, s:s}", "object", g->object, "purpose",
 	    g->x.purpose)) == NULL)
 		errx(1, "out of memory");
-	j = cli_registry_call(g->x.cfg, path, body);
-	json_decref(body);
-	if (j == NULL) {
-		warnx("the access could not be logged; nothing copied");
+	if (cli_export_log(&g->x, path, body, "access", "copied") != 0)
 		return 1;
-	}
-	g->logged = (uint64_t)json_integer_value(json_object_get(j, "index"));
-	json_decref(j);
+	g->logged = g->x.logged;
 	return 0;
 }
 
