@@ -50,30 +50,13 @@ echo "bench_clip: docking it into an inspection"
 mkdir dock
 bench_conf "after_ingest = keep"
 bench_start
-c officer add PA-0001 --name 张伟 --unit 执法支队 --credential 闽应急执字001 \
-    --valid-until 2099-12-31 >/dev/null || die "officer PA-0001"
-c officer add PA-0002 --name 李娜 --unit 执法支队 --credential 闽应急执字002 \
-    --valid-until 2099-12-31 >/dev/null || die "officer PA-0002"
-c enterprise add 91350100M000100Y43 --name 某化工有限公司 >/dev/null ||
-    die "enterprise"
-c camera assign CAM-C01 --officer PA-0001 --from "$(utc -7200)" \
-    >/dev/null || die "camera assign"
-id=$(c inspection register --enterprise 91350100M000100Y43 \
-    --officer PA-0001 --officer PA-0002 --basis 安全生产法第六十五条 \
-    --content 危化品储存检查) || die "register"
-c inspection enter "$id" >/dev/null || die "enter"
+id=$(bench_inspection CAM-C01)
 # Recorded (its file time) after the entering: linked automatically.
 sleep 1
 touch cam/CAM-C01/DCIM/REC_0001.mp4
 mv cam/CAM-C01 dock/
 orig=$PWD/dock/CAM-C01/DCIM/REC_0001.mp4
-t0=$(now)
-while [ "$(entries_like '{"type":"dock.session"')" -lt 1 ]; do
-	sleep 0.5
-	kill -0 $pid 2>/dev/null || die "custosd died"
-	[ "$(echo "$(now) - $t0 < 900" | bc)" = 1 ] ||
-	    die "no dock.session in 900 s"
-done
+bench_wait_session
 [ "$(entries_like '{"type":"evidence.linked"')" -eq 1 ] ||
     die "the recording was not linked"
 seg=$(sqlite3 -readonly state/log.db "select idx from entries where \

@@ -46,29 +46,11 @@ echo "bench_verify: docking them into an inspection and exporting it"
 mkdir dock
 bench_conf "after_ingest = keep"
 bench_start
-c officer add PA-0001 --name 张伟 --unit 执法支队 --credential 闽应急执字001 \
-    --valid-until 2099-12-31 >/dev/null || die "officer PA-0001"
-c officer add PA-0002 --name 李娜 --unit 执法支队 --credential 闽应急执字002 \
-    --valid-until 2099-12-31 >/dev/null || die "officer PA-0002"
-c enterprise add 91350100M000100Y43 --name 某化工有限公司 >/dev/null ||
-    die "enterprise"
-c camera assign CAM-B01 --officer PA-0001 --from "$(utc -7200)" \
-    >/dev/null || die "camera assign"
-id=$(c inspection register --enterprise 91350100M000100Y43 \
-    --officer PA-0001 --officer PA-0002 --basis 安全生产法第六十五条 \
-    --content 危化品储存检查) || die "register"
-# Entering is now (an earlier time is an emergency inspection's); the
-# files are made "recorded" inside the inspection by their times.
-c inspection enter "$id" >/dev/null || die "enter"
+id=$(bench_inspection CAM-B01)
+# The files are made "recorded" inside the inspection by their times.
 touch cam/CAM-B01/DCIM/*
 mv cam/CAM-B01 dock/
-t0=$(now)
-while [ "$(entries_like '{"type":"dock.session"')" -lt 1 ]; do
-	sleep 0.5
-	kill -0 $pid 2>/dev/null || die "custosd died"
-	[ "$(echo "$(now) - $t0 < 900" | bc)" = 1 ] ||
-	    die "no dock.session in 900 s"
-done
+bench_wait_session
 linked=$(entries_like '{"type":"evidence.linked"')
 [ "$linked" -eq 8 ] || die "$linked of 8 segments linked"
 c inspection leave "$id" >/dev/null || die "leave"

@@ -76,3 +76,37 @@ entries_like() {	# PATTERN
 	sqlite3 -readonly state/log.db "select count(*) from entries where \
 	    cast(data as text) like '$1%'"
 }
+
+# bench_inspection CAMERA: on the running station, two officers, an
+# enterprise, CAMERA assigned to the first officer, and an inspection
+# registered and entered now (an earlier time would be an emergency
+# inspection's); prints its ID.
+bench_inspection() {
+	c officer add PA-0001 --name 张伟 --unit 执法支队 \
+	    --credential 闽应急执字001 --valid-until 2099-12-31 >/dev/null ||
+	    die "officer PA-0001"
+	c officer add PA-0002 --name 李娜 --unit 执法支队 \
+	    --credential 闽应急执字002 --valid-until 2099-12-31 >/dev/null ||
+	    die "officer PA-0002"
+	c enterprise add 91350100M000100Y43 --name 某化工有限公司 \
+	    >/dev/null || die "enterprise"
+	c camera assign "$1" --officer PA-0001 --from "$(utc -7200)" \
+	    >/dev/null || die "camera assign"
+	_bi=$(c inspection register --enterprise 91350100M000100Y43 \
+	    --officer PA-0001 --officer PA-0002 --basis 安全生产法第六十五条 \
+	    --content 危化品储存检查) || die "register"
+	c inspection enter "$_bi" >/dev/null || die "enter"
+	echo "$_bi"
+}
+
+# bench_wait_session: polls until the station logged its first
+# dock.session (the docking is done), at most 900 s.
+bench_wait_session() {
+	_bw0=$(now)
+	while [ "$(entries_like '{"type":"dock.session"')" -lt 1 ]; do
+		sleep 0.5
+		kill -0 "$pid" 2>/dev/null || die "custosd died"
+		[ "$(echo "$(now) - $_bw0 < 900" | bc)" = 1 ] ||
+		    die "no dock.session in 900 s"
+	done
+}
