@@ -51,8 +51,8 @@ mkdir dock
 bench_conf "after_ingest = keep"
 bench_start
 id=$(bench_inspection CAM-C01)
-# Recorded (its file time) after the entering: linked automatically.
-sleep 1
+# Recorded (its file time) after the entering, in a later whole second
+# (bench_inspection waits for it): linked automatically.
 touch cam/CAM-C01/DCIM/REC_0001.mp4
 mv cam/CAM-C01 dock/
 orig=$PWD/dock/CAM-C01/DCIM/REC_0001.mp4

@@ -165,15 +165,11 @@ parse_args(struct clip *c, int argc, char *argv[])
 {
 	struct export *x = &c->x;
 	unsigned long long v;
-	int i;
+	int i, rc;
 
-	x->wait_s = 30;
+	cli_export_defaults(x);
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			x->output = argv[++i];
-		else if (strcmp(argv[i], "--purpose") == 0 && i + 1 < argc)
-			x->purpose = argv[++i];
-		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
 			c->asked_from = argv[++i];
 		else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
 			c->asked_to = argv[++i];
@@ -183,21 +179,9 @@ parse_args(struct clip *c, int argc, char *argv[])
 				return 2;
 			}
 			c->segment = v;
-		} else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
-			if (cli_parse_u64(argv[++i], &v) != 0 || v > 3600) {
-				warnx("--wait: not a number of seconds "
-				    "(0-3600): %s", argv[i]);
-				return 2;
-			}
-			x->wait_s = (unsigned)v;
-		} else if (strcmp(argv[i], "--allow-untimestamped") == 0)
-			x->allow_untimestamped = 1;
-		else if (strcmp(argv[i], "--json") == 0)
-			x->json = 1;
-		else if (argv[i][0] != '-' && x->id == NULL)
-			x->id = argv[i];
-		else {
-			cli_clip_usage(stderr);
+		} else if ((rc = cli_export_option(x, argc, argv, &i)) != 1) {
+			if (rc == 0)
+				cli_clip_usage(stderr);
 			return 2;
 		}
 	}
@@ -206,13 +190,7 @@ parse_args(struct clip *c, int argc, char *argv[])
 		cli_clip_usage(stderr);
 		return 2;
 	}
-	if (x->purpose == NULL || x->purpose[0] == '\0') {
-		warnx("export: --purpose TEXT is required (rule "
-		    "purpose_required): clip.exported records why the "
-		    "evidence left the station");
-		return 2;
-	}
-	return 0;
+	return cli_export_purpose(x, ENTRY_CLIP_EXPORTED);
 }
 
 /*

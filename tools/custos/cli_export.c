@@ -545,44 +545,65 @@ cli_export_free(struct export *x)
 	free(x->outbuf);
 }
 
+void
+cli_export_defaults(struct export *x)
+{
+	x->wait_s = WAIT_DEFAULT;
+}
+
+int
+cli_export_option(struct export *x, int argc, char *argv[], int *i)
+{
+	unsigned long long w;
+
+	if (strcmp(argv[*i], "-o") == 0 && *i + 1 < argc)
+		x->output = argv[++*i];
+	else if (strcmp(argv[*i], "--purpose") == 0 && *i + 1 < argc)
+		x->purpose = argv[++*i];
+	else if (strcmp(argv[*i], "--wait") == 0 && *i + 1 < argc) {
+		if (cli_parse_u64(argv[++*i], &w) != 0 || w > 3600) {
+			warnx("--wait: not a number of seconds (0-3600): %s",
+			    argv[*i]);
+			return 2;
+		}
+		x->wait_s = (unsigned)w;
+	} else if (strcmp(argv[*i], "--allow-untimestamped") == 0)
+		x->allow_untimestamped = 1;
+	else if (strcmp(argv[*i], "--json") == 0)
+		x->json = 1;
+	else if (argv[*i][0] != '-' && x->id == NULL)
+		x->id = argv[*i];
+	else
+		return 0;
+	return 1;
+}
+
+int
+cli_export_purpose(const struct export *x, const char *entry)
+{
+	/* Every copy that leaves the station is logged with why it left. */
+	if (x->purpose != NULL && x->purpose[0] != '\0')
+		return 0;
+	warnx("export: --purpose TEXT is required (rule purpose_required): "
+	    "%s records why the evidence left the station", entry);
+	return 2;
+}
+
 static int
 parse_args(struct export *x, int argc, char *argv[])
 {
-	unsigned long long w;
-	int i;
+	int i, rc;
 
-	x->wait_s = WAIT_DEFAULT;
+	cli_export_defaults(x);
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			x->output = argv[++i];
-		else if (strcmp(argv[i], "--purpose") == 0 && i + 1 < argc)
-			x->purpose = argv[++i];
-		else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
-			if (cli_parse_u64(argv[++i], &w) != 0 || w > 3600) {
-				warnx("--wait: not a number of seconds "
-				    "(0-3600): %s", argv[i]);
-				return 2;
-			}
-			x->wait_s = (unsigned)w;
-		} else if (strcmp(argv[i], "--allow-untimestamped") == 0)
-			x->allow_untimestamped = 1;
-		else if (strcmp(argv[i], "--json") == 0)
-			x->json = 1;
-		else if (argv[i][0] != '-' && x->id == NULL)
-			x->id = argv[i];
-		else
+		if ((rc = cli_export_option(x, argc, argv, &i)) == 2)
+			return 2;
+		if (rc == 0)
 			return usage();
 	}
 	if (x->id == NULL || x->output == NULL || x->output[0] == '\0')
 		return usage();
-	/* Every copy that leaves the station is logged with why it left. */
-	if (x->purpose == NULL || x->purpose[0] == '\0') {
-		warnx("export: --purpose TEXT is required (rule "
-		    "purpose_required): bundle.exported records why the "
-		    "evidence left the station");
-		return 2;
-	}
-	return 0;
+	return cli_export_purpose(x, ENTRY_BUNDLE_EXPORTED);
 }
 
 /* Step 3: the bundle under its temporary name. */

@@ -82,6 +82,20 @@ int	 cli_export_commit(struct export *x);
 int	 cli_export_is_tar(const struct export *x);
 /* Whether a signal asked to stop. */
 int	 cli_export_interrupted(void);
+/* The defaults of the options below (the token wait). */
+void	 cli_export_defaults(struct export *x);
+/*
+ * Takes argv[*i] if it is an option every export has (-o, --purpose,
+ * --wait, --allow-untimestamped, --json) or the inspection ID, moving *i
+ * past its value.  Returns 1 taken, 0 not one of them, 2 a bad value
+ * (reported).
+ */
+int	 cli_export_option(struct export *x, int argc, char *argv[], int *i);
+/*
+ * 0 if x has a purpose; else reports that entry (the type that logs
+ * the copy) needs one and returns 2.
+ */
+int	 cli_export_purpose(const struct export *x, const char *entry);
 /*
  * Posts body (consumed) to the daemon's route path, which appends the
  * entry that logs this copy, and sets x->logged to its index.  Returns 0,
