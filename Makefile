@@ -36,7 +36,7 @@ LIB_VERIFY := $(addprefix lib/base/,err.c enc.c utf8.c util.c rfc3339.c) \
 BUNDLE_WRITER := lib/evidence/bundle_write.c lib/evidence/bundle_manifest.c
 LIB_FULL := $(sort $(LIB_VERIFY) $(filter-out lib/evidence/bundle.c \
 	   $(BUNDLE_WRITER), $(wildcard lib/base/*.c lib/crypto/*.c \
-	   lib/log/*.c lib/inspection/*.c lib/evidence/*.c)))
+	   lib/log/*.c lib/inspection/*.c lib/evidence/*.c lib/replica/*.c)))
 LIB_MEDIA := $(wildcard lib/media/*.c)
 
 # The daemon's parts that test tools link too (no main, api or doors).
@@ -156,6 +156,8 @@ T_rules	:= $(call L,err util utf8 calendar rfc3339) $(RULES_SRCS)
 T_rules_procedure := $(T_rules) $(call L,enc)
 T_rfc3339 := $(call L,err util calendar rfc3339)
 T_retention := $(call L,err util calendar rfc3339 retention)
+T_retention_view := $(T_log) $(call L,view calendar rfc3339 retention \
+	   retention_view)
 T_tsa	:= $(T_log) $(call L,tsa)
 T_receipt := $(T_log) $(call L,receipt receipt_log)
 T_evidence := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \

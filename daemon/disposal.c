@@ -176,7 +176,8 @@ run(struct station *st)
 	digest_format(st->cfg->digest_alg, st->cfg->digest, cfgd,
 	    sizeof(cfgd));
 	(void)disposal_finish(st, NULL);
-	if ((rc = retention_load(st->log, &r, &bad)) != 0) {
+	if ((rc = retention_view_load(st->retention, st->log, &r,
+	    &bad)) != 0) {
 		log_warnx_r(rc, "disposal by schedule: cannot read log entry "
 		    "%" PRIu64 "; nothing disposed of", bad);
 		return rc;

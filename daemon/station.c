@@ -21,6 +21,7 @@
 #include "custos/log.h"
 #include "custos/note_sign.h"
 #include "custos/registry.h"
+#include "custos/retention.h"
 #include "custos/rfc3339.h"
 #include "custos/store.h"
 #include "custos/util.h"
@@ -188,6 +189,12 @@ open_log(struct station *st, char *err, size_t errlen)
 		    "date with the log", path);
 		return rc;
 	}
+	if ((rc = retention_view_open(path, 0, &st->retention)) != 0 ||
+	    (rc = retention_view_sync(st->retention, st->log)) != 0) {
+		snprintf(err, errlen, "cannot bring the retention view in %s "
+		    "up to date with the log", path);
+		return rc;
+	}
 	if (log_checkpoint_latest(st->log, &st->checkpoint_size, &note,
 	    &len) != 0)
 		st->checkpoint_size = 0;
@@ -322,9 +329,10 @@ station_append(struct station *st, const char *type, json_t *payload,
 		disk_segment(&st->disk, payload, now.tv_sec);
 	if (leaf != NULL)
 		memcpy(leaf, leafbuf, DIGEST_LEN);
-	if ((rc = catalog_sync(st->catalog, st->log)) != 0)
+	if ((rc = catalog_sync(st->catalog, st->log)) != 0 ||
+	    (rc = registry_sync(st->registry, st->log)) != 0)
 		return rc;
-	return registry_sync(st->registry, st->log);
+	return retention_view_sync(st->retention, st->log);
 }
 
 int
@@ -359,6 +367,7 @@ station_close(struct station *st)
 	store_close(st->store);
 	disk_free(&st->disk);
 	calendar_free(st->calendar);
+	retention_view_close(st->retention);
 	registry_close(st->registry);
 	catalog_close(st->catalog);
 	log_close(st->log);

@@ -23,6 +23,8 @@ struct station {
 						   in sync by station_append */
 	struct registry		*registry;	/* derived from log, synced
 						   after the catalog */
+	struct retention_view	*retention;	/* derived from log, synced
+						   after the registry */
 	struct store		*store;
 	struct calendar		*calendar;	/* working days, from the
 						   resolved calendar_dir
@@ -69,9 +71,9 @@ int	 station_open(struct station *st, const struct config *cfg,
 
 /*
  * Appends one entry of type with payload (borrowed, may be NULL); on
- * success the entry is durable, the catalog and the registry have applied
- * it, *index (may be NULL) is its index and leaf (may be NULL) its leaf
- * hash.  An error after the append (a derived table) is returned too: the
+ * success the entry is durable, the catalog, the registry and the
+ * retention view have applied it, *index (may be NULL) is its index and
+ * leaf (may be NULL) its leaf hash.  An error after the append (a derived table) is returned too: the
  * entry then stays, and the next station_append() or sync applies it.
  */
 int	 station_append(struct station *st, const char *type, json_t *payload,

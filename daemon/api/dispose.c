@@ -39,14 +39,16 @@
 #include "dispose.h"
 #include "reply.h"
 
-/* Reads the whole log into *r.  Returns 0 or a 500 in *body. */
+/* The retention state of the whole log (through the view) into *r.
+ * Returns 0 or a 500 in *body. */
 static int
 load(struct station *st, struct retention **r, json_t **body)
 {
 	uint64_t bad;
 	int rc;
 
-	if ((rc = retention_load(st->log, r, &bad)) != 0)
+	if ((rc = retention_view_load(st->retention, st->log, r,
+	    &bad)) != 0)
 		return reply_failed(body, rc, "cannot read the log");
 	return 0;
 }

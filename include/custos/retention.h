@@ -2,7 +2,7 @@
  * retention: the retention class of every stored object and the holds
  * that cover it, computed from the log alone (docs/retention.md).  Pure:
  * no file, no clock; the caller feeds the entries in log order (or has
- * retention_load(), in retention_log.c, read a whole log) and names the
+ * retention_load(), in retention_view.c, read a whole log) and names the
  * date.
  *
  * A stored object is one hash in the store.  Every entry that holds it
@@ -97,10 +97,61 @@ int	 retention_new(struct retention **out);
 void	 retention_free(struct retention *r);
 
 /*
+ * What one entry tells the retention state: its kind (the entry types
+ * that count, above) and the members that kind needs.  An entry is read
+ * into an event once (retention_event_of()); the retention view keeps
+ * events as rows, so a plan does not parse the log's JSON again.
+ */
+enum retention_event_kind {
+	RETENTION_EV_NONE = 0,		/* a type that does not count */
+	RETENTION_EV_SEGMENT,		/* segment.sealed */
+	RETENTION_EV_DOCUMENT,		/* document.sealed */
+	RETENTION_EV_LINKED,		/* evidence.linked */
+	RETENTION_EV_UNLINKED,		/* evidence.unlinked */
+	RETENTION_EV_HOLD_PLACED,	/* hold.placed */
+	RETENTION_EV_HOLD_RELEASED,	/* hold.released */
+	RETENTION_EV_DELETED,		/* object.deleted */
+	RETENTION_EV_INSPECTION,	/* inspection.registered or
+					   inspection.emergency */
+	RETENTION_EV_CLOSED,		/* inspection.closed */
+	RETENTION_EV_DECISION,		/* decision.served */
+};
+
+struct retention_event {
+	enum retention_event_kind kind;
+	uint64_t	 index;		/* of the entry */
+	int64_t		 ms;		/* its time, ms since the epoch */
+	const char	*object;	/* SEGMENT, DOCUMENT; DELETED (may be
+					   NULL there) */
+	const char	*camera;	/* SEGMENT (may be NULL) */
+	const char	*inspection;	/* DOCUMENT, LINKED, UNLINKED,
+					   INSPECTION, CLOSED, DECISION */
+	const char	*enterprise;	/* INSPECTION */
+	uint64_t	 n;		/* SEGMENT, DOCUMENT: the size;
+					   LINKED, UNLINKED: the segment's
+					   index; HOLD_RELEASED: the hold's */
+	const json_t	*entry;		/* HOLD_PLACED: the whole entry */
+};
+
+/*
+ * Reads entry e into *ev, whose strings and entry point into e (valid
+ * while e is).  Returns 0 (ev->kind RETENTION_EV_NONE for an entry that
+ * does not count) or CUSTOS_ERR_CORRUPT for an entry without its index
+ * or time, or of a counted type that lacks a member it must have.
+ */
+int	 retention_event_of(const json_t *e, struct retention_event *ev);
+
+/*
+ * Applies one event (events in log order; ev is borrowed, the state
+ * copies what it keeps; a HOLD_PLACED's entry is referenced).  Returns
+ * 0, CUSTOS_ERR_CORRUPT (a link of a segment not sealed, a release of a
+ * hold not in force), CUSTOS_ERR_NOMEM.
+ */
+int	 retention_apply(struct retention *r, const struct retention_event *ev);
+
+/*
  * Applies one log entry e (borrowed; entries in log order), of any type:
- * the types above count, others are skipped.  Returns 0,
- * CUSTOS_ERR_CORRUPT for an entry of a counted type that lacks a field
- * it must have, CUSTOS_ERR_NOMEM.
+ * retention_event_of() then retention_apply().  Returns 0 or their error.
  */
 int	 retention_add(struct retention *r, const json_t *e);
 
@@ -149,6 +200,37 @@ const char *retention_period_text(const struct config *cfg,
  */
 int	 retention_load(struct log *l, struct retention **out,
 	    uint64_t *bad);
+
+/*
+ * The retention view: the events of the log's entries kept as rows of a
+ * table beside the log in its SQLite file (lib/log/view_int.h, like the
+ * catalog's), which the daemon keeps at the log's size, so a plan reads
+ * rows instead of parsing every entry (retention_view.c).
+ *
+ * retention_view_open() opens it in the log database at path (the file
+ * log_open() created); readonly as for the catalog: then nothing is
+ * created and CUSTOS_ERR_NOTFOUND says the daemon has not made the table
+ * yet.  Returns 0 and *out (close with retention_view_close()) or an
+ * error.
+ */
+struct retention_view;
+
+int	 retention_view_open(const char *path, int readonly,
+	    struct retention_view **out);
+void	 retention_view_close(struct retention_view *v);
+
+/* Applies the entries appended since the last sync (read-write only). */
+int	 retention_view_sync(struct retention_view *v, struct log *l);
+
+/*
+ * retention_load() of the log l through the view v: the rows of the
+ * entries the view has applied, then the entries of l past them parsed
+ * one by one (a view the daemon has not brought up to date yet costs
+ * only the entries it lacks).  v may be NULL: the whole log is parsed.
+ * Returns as retention_load().
+ */
+int	 retention_view_load(struct retention_view *v, struct log *l,
+	    struct retention **out, uint64_t *bad);
 
 /*
  * The Beijing day of the UTC time ms (milliseconds since the epoch), and

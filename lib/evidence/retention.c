@@ -198,22 +198,16 @@ add_link(struct holder *h, size_t insp)
 
 /* A segment.sealed or document.sealed: a new holder of its object. */
 static int
-add_holder(struct retention *r, const json_t *e, uint64_t index,
-    int64_t ms, int doc)
+add_holder(struct retention *r, const struct retention_event *ev)
 {
-	const char *object = str(e, "object"), *camera = str(e, "camera");
-	const char *inspection = str(e, "inspection");
+	int doc = ev->kind == RETENTION_EV_DOCUMENT;
 	struct holder *h;
 	struct obj *o;
 	json_t *m;
-	uint64_t size;
 	size_t op, ip;
 	char key[24];
 
-	if (object == NULL || uint_member(e, "size", &size) != 0 ||
-	    (doc && inspection == NULL))
-		return CUSTOS_ERR_CORRUPT;
-	if ((m = json_object_get(r->objmap, object)) != NULL)
+	if ((m = json_object_get(r->objmap, ev->object)) != NULL)
 		op = (size_t)json_integer_value(m);
 	else {
 		if (grow((void **)&r->objs, &r->capobjs, r->nobjs,
@@ -221,9 +215,9 @@ add_holder(struct retention *r, const json_t *e, uint64_t index,
 			return CUSTOS_ERR_NOMEM;
 		o = &r->objs[r->nobjs];
 		memset(o, 0, sizeof(*o));
-		o->size = size;
-		if ((o->object = strdup(object)) == NULL ||
-		    json_object_set_new(r->objmap, object,
+		o->size = ev->n;
+		if ((o->object = strdup(ev->object)) == NULL ||
+		    json_object_set_new(r->objmap, ev->object,
 		    json_integer((json_int_t)r->nobjs)) != 0) {
 			free(o->object);
 			return CUSTOS_ERR_NOMEM;
@@ -239,22 +233,23 @@ add_holder(struct retention *r, const json_t *e, uint64_t index,
 		return CUSTOS_ERR_NOMEM;
 	h = &r->holders[r->nholders];
 	memset(h, 0, sizeof(*h));
-	h->index = index;
-	h->sealed = ms;
+	h->index = ev->index;
+	h->sealed = ev->ms;
 	h->doc = doc;
 	h->obj = op;
-	if (!doc && camera != NULL && ((h->camera = strdup(camera)) == NULL ||
-	    json_object_set_new(r->cameras, camera, json_true()) != 0)) {
+	if (!doc && ev->camera != NULL &&
+	    ((h->camera = strdup(ev->camera)) == NULL ||
+	    json_object_set_new(r->cameras, ev->camera, json_true()) != 0)) {
 		free(h->camera);
 		return CUSTOS_ERR_NOMEM;
 	}
-	if (doc && (insp_find(r, inspection, 1, &ip) != 0 ||
+	if (doc && (insp_find(r, ev->inspection, 1, &ip) != 0 ||
 	    add_link(h, ip) != 0)) {
 		free(h->insps);
 		return CUSTOS_ERR_NOMEM;
 	}
 	if (!doc) {
-		snprintf(key, sizeof(key), "%" PRIu64, index);
+		snprintf(key, sizeof(key), "%" PRIu64, ev->index);
 		if (json_object_set_new(r->segmap, key,
 		    json_integer((json_int_t)r->nholders)) != 0) {
 			free(h->camera);
@@ -265,27 +260,23 @@ add_holder(struct retention *r, const json_t *e, uint64_t index,
 	return 0;
 }
 
-/* evidence.linked (link 1) or evidence.unlinked (link 0). */
+/* evidence.linked or evidence.unlinked. */
 static int
-link_segment(struct retention *r, const json_t *e, int link)
+link_segment(struct retention *r, const struct retention_event *ev)
 {
-	const char *inspection = str(e, "inspection");
 	struct holder *h;
-	uint64_t seg;
 	json_t *m;
 	size_t ip, i;
 	char key[24];
 
-	if (inspection == NULL || uint_member(e, "segment", &seg) != 0)
-		return CUSTOS_ERR_CORRUPT;
-	snprintf(key, sizeof(key), "%" PRIu64, seg);
+	snprintf(key, sizeof(key), "%" PRIu64, ev->n);
 	if ((m = json_object_get(r->segmap, key)) == NULL)
 		return CUSTOS_ERR_CORRUPT;
 	h = &r->holders[json_integer_value(m)];
-	if (link)
-		return insp_find(r, inspection, 1, &ip) != 0 ? CUSTOS_ERR_NOMEM :
-		    add_link(h, ip);
-	if (insp_find(r, inspection, 0, &ip) != 0)
+	if (ev->kind == RETENTION_EV_LINKED)
+		return insp_find(r, ev->inspection, 1, &ip) != 0 ?
+		    CUSTOS_ERR_NOMEM : add_link(h, ip);
+	if (insp_find(r, ev->inspection, 0, &ip) != 0)
 		return 0;
 	for (i = 0; i < h->ni; i++)
 		if (h->insps[i] == ip) {
@@ -296,18 +287,17 @@ link_segment(struct retention *r, const json_t *e, int link)
 }
 
 static int
-add_hold(struct retention *r, json_t *e, uint64_t index)
+add_hold(struct retention *r, const struct retention_event *ev)
 {
+	json_t *e = (json_t *)(uintptr_t)ev->entry;
 	struct retention_hold *hd;
 
-	if (str(e, "scope") == NULL || str(e, "target") == NULL)
-		return CUSTOS_ERR_CORRUPT;
 	if (grow((void **)&r->holds, &r->capholds, r->nholds,
 	    sizeof(*r->holds)) != 0 ||
 	    json_array_append(r->hold_entries, e) != 0)
 		return CUSTOS_ERR_NOMEM;
 	hd = &r->holds[r->nholds++];
-	hd->index = index;
+	hd->index = ev->index;
 	hd->scope = str(e, "scope");
 	hd->target = str(e, "target");
 	hd->reason = str(e, "reason");
@@ -319,78 +309,162 @@ add_hold(struct retention *r, json_t *e, uint64_t index)
 }
 
 static int
-release_hold(struct retention *r, const json_t *e, uint64_t index)
+release_hold(struct retention *r, const struct retention_event *ev)
 {
-	uint64_t hold;
 	size_t i;
 
-	if (uint_member(e, "hold", &hold) != 0)
-		return CUSTOS_ERR_CORRUPT;
 	for (i = 0; i < r->nholds; i++)
-		if (r->holds[i].index == hold &&
+		if (r->holds[i].index == ev->n &&
 		    r->holds[i].released == RETENTION_NONE) {
-			r->holds[i].released = index;
+			r->holds[i].released = ev->index;
 			return 0;
 		}
 	return CUSTOS_ERR_CORRUPT;
 }
 
-int
-retention_add(struct retention *r, const json_t *e)
+/* inspection.registered or inspection.emergency: its enterprise. */
+static int
+add_inspection(struct retention *r, const struct retention_event *ev)
 {
-	const char *type = str(e, "type"), *id = str(e, "inspection");
-	const char *ent;
-	uint64_t index;
-	int64_t ms;
+	size_t ip;
+
+	if (insp_find(r, ev->inspection, 1, &ip) != 0)
+		return CUSTOS_ERR_NOMEM;
+	free(r->insps[ip].enterprise);
+	if ((r->insps[ip].enterprise = strdup(ev->enterprise)) == NULL ||
+	    json_object_set_new(r->enterprises, ev->enterprise,
+	    json_true()) != 0)
+		return CUSTOS_ERR_NOMEM;
+	return 0;
+}
+
+static const struct {
+	const char		*type;
+	enum retention_event_kind kind;
+} event_types[] = {
+	{ ENTRY_SEGMENT_SEALED, RETENTION_EV_SEGMENT },
+	{ ENTRY_DOCUMENT_SEALED, RETENTION_EV_DOCUMENT },
+	{ ENTRY_EVIDENCE_LINKED, RETENTION_EV_LINKED },
+	{ ENTRY_EVIDENCE_UNLINKED, RETENTION_EV_UNLINKED },
+	{ ENTRY_HOLD_PLACED, RETENTION_EV_HOLD_PLACED },
+	{ ENTRY_HOLD_RELEASED, RETENTION_EV_HOLD_RELEASED },
+	{ ENTRY_OBJECT_DELETED, RETENTION_EV_DELETED },
+	{ ENTRY_INSPECTION_REGISTERED, RETENTION_EV_INSPECTION },
+	{ ENTRY_INSPECTION_EMERGENCY, RETENTION_EV_INSPECTION },
+	{ ENTRY_INSPECTION_CLOSED, RETENTION_EV_CLOSED },
+	{ ENTRY_DECISION_SERVED, RETENTION_EV_DECISION },
+};
+
+/* Whether ev has the members its kind needs: 0 or CUSTOS_ERR_CORRUPT. */
+static int
+event_complete(struct retention_event *ev, const json_t *e)
+{
+	switch (ev->kind) {
+	case RETENTION_EV_DOCUMENT:
+		if (ev->inspection == NULL)
+			return CUSTOS_ERR_CORRUPT;
+		/* FALLTHROUGH */
+	case RETENTION_EV_SEGMENT:
+		return ev->object == NULL ||
+		    uint_member(e, "size", &ev->n) != 0 ? CUSTOS_ERR_CORRUPT :
+		    0;
+	case RETENTION_EV_LINKED:
+	case RETENTION_EV_UNLINKED:
+		return ev->inspection == NULL ||
+		    uint_member(e, "segment", &ev->n) != 0 ?
+		    CUSTOS_ERR_CORRUPT : 0;
+	case RETENTION_EV_HOLD_PLACED:
+		return str(e, "scope") == NULL || str(e, "target") == NULL ?
+		    CUSTOS_ERR_CORRUPT : 0;
+	case RETENTION_EV_HOLD_RELEASED:
+		return uint_member(e, "hold", &ev->n) != 0 ?
+		    CUSTOS_ERR_CORRUPT : 0;
+	case RETENTION_EV_INSPECTION:
+		return ev->inspection == NULL || ev->enterprise == NULL ?
+		    CUSTOS_ERR_CORRUPT : 0;
+	case RETENTION_EV_CLOSED:
+	case RETENTION_EV_DECISION:
+		return ev->inspection == NULL ? CUSTOS_ERR_CORRUPT : 0;
+	default:
+		return 0;
+	}
+}
+
+int
+retention_event_of(const json_t *e, struct retention_event *ev)
+{
+	const char *type = str(e, "type");
+	size_t i;
+
+	memset(ev, 0, sizeof(*ev));
+	if (type == NULL || uint_member(e, "index", &ev->index) != 0)
+		return CUSTOS_ERR_CORRUPT;
+	for (i = 0; i < sizeof(event_types) / sizeof(event_types[0]); i++)
+		if (strcmp(type, event_types[i].type) == 0)
+			break;
+	if (i == sizeof(event_types) / sizeof(event_types[0]))
+		return 0;	/* RETENTION_EV_NONE: a type that does not
+				   count */
+	ev->kind = event_types[i].kind;
+	if (rfc3339_parse(str(e, "time"), &ev->ms) != 0)
+		return CUSTOS_ERR_CORRUPT;
+	ev->object = str(e, "object");
+	ev->camera = ev->kind == RETENTION_EV_SEGMENT ? str(e, "camera") :
+	    NULL;
+	ev->inspection = str(e, "inspection");
+	ev->enterprise = ev->kind == RETENTION_EV_INSPECTION ?
+	    str(e, "enterprise") : NULL;
+	ev->entry = ev->kind == RETENTION_EV_HOLD_PLACED ? e : NULL;
+	return event_complete(ev, e);
+}
+
+int
+retention_apply(struct retention *r, const struct retention_event *ev)
+{
 	json_t *m;
 	size_t ip;
 
-	if (type == NULL || uint_member(e, "index", &index) != 0 ||
-	    rfc3339_parse(str(e, "time"), &ms) != 0)
-		return CUSTOS_ERR_CORRUPT;
-	if (strcmp(type, ENTRY_SEGMENT_SEALED) == 0)
-		return add_holder(r, e, index, ms, 0);
-	if (strcmp(type, ENTRY_DOCUMENT_SEALED) == 0)
-		return add_holder(r, e, index, ms, 1);
-	if (strcmp(type, ENTRY_EVIDENCE_LINKED) == 0)
-		return link_segment(r, e, 1);
-	if (strcmp(type, ENTRY_EVIDENCE_UNLINKED) == 0)
-		return link_segment(r, e, 0);
-	if (strcmp(type, ENTRY_HOLD_PLACED) == 0)
-		return add_hold(r, (json_t *)(uintptr_t)e, index);
-	if (strcmp(type, ENTRY_HOLD_RELEASED) == 0)
-		return release_hold(r, e, index);
-	if (strcmp(type, ENTRY_OBJECT_DELETED) == 0) {
-		if ((m = json_object_get(r->objmap, str(e, "object") ?
-		    str(e, "object") : "")) != NULL)
+	switch (ev->kind) {
+	case RETENTION_EV_SEGMENT:
+	case RETENTION_EV_DOCUMENT:
+		return add_holder(r, ev);
+	case RETENTION_EV_LINKED:
+	case RETENTION_EV_UNLINKED:
+		return link_segment(r, ev);
+	case RETENTION_EV_HOLD_PLACED:
+		return add_hold(r, ev);
+	case RETENTION_EV_HOLD_RELEASED:
+		return release_hold(r, ev);
+	case RETENTION_EV_DELETED:
+		if (ev->object != NULL &&
+		    (m = json_object_get(r->objmap, ev->object)) != NULL)
 			r->objs[json_integer_value(m)].disposed = 1;
 		return 0;
-	}
-	if (strcmp(type, ENTRY_INSPECTION_REGISTERED) == 0 ||
-	    strcmp(type, ENTRY_INSPECTION_EMERGENCY) == 0) {
-		if (id == NULL || (ent = str(e, "enterprise")) == NULL)
-			return CUSTOS_ERR_CORRUPT;
-		if (insp_find(r, id, 1, &ip) != 0)
+	case RETENTION_EV_INSPECTION:
+		return add_inspection(r, ev);
+	case RETENTION_EV_CLOSED:
+	case RETENTION_EV_DECISION:
+		if (insp_find(r, ev->inspection, 1, &ip) != 0)
 			return CUSTOS_ERR_NOMEM;
-		free(r->insps[ip].enterprise);
-		if ((r->insps[ip].enterprise = strdup(ent)) == NULL ||
-		    json_object_set_new(r->enterprises, ent, json_true()) != 0)
-			return CUSTOS_ERR_NOMEM;
-		return 0;
-	}
-	if (strcmp(type, ENTRY_INSPECTION_CLOSED) == 0 ||
-	    strcmp(type, ENTRY_DECISION_SERVED) == 0) {
-		if (id == NULL)
-			return CUSTOS_ERR_CORRUPT;
-		if (insp_find(r, id, 1, &ip) != 0)
-			return CUSTOS_ERR_NOMEM;
-		if (type[0] == 'i')
-			r->insps[ip].closed = ms;
+		if (ev->kind == RETENTION_EV_CLOSED)
+			r->insps[ip].closed = ev->ms;
 		else if (r->insps[ip].decision == NOTIME)
-			r->insps[ip].decision = ms;
+			r->insps[ip].decision = ev->ms;
+		return 0;
+	default:
 		return 0;
 	}
-	return 0;
+}
+
+int
+retention_add(struct retention *r, const json_t *e)
+{
+	struct retention_event ev;
+	int rc;
+
+	if ((rc = retention_event_of(e, &ev)) != 0)
+		return rc;
+	return retention_apply(r, &ev);
 }
 
 static const struct config_period *

@@ -1,14 +1,15 @@
 /*
  * cli_retention: custos retention plan [--at DATE] [--json].
  *
- * Reads the log directly (read-only, custosd running or not), feeds each
- * entry to the retention module (include/custos/retention.h) and prints
+ * Reads the log directly (read-only, custosd running or not) through the
+ * retention view the daemon keeps (include/custos/retention.h) and prints
  * what would be disposable at DATE (default today in Beijing), what is
  * held and by which hold, and counts and bytes per class.  Changes
  * nothing (docs/retention.md).
  */
 #include <err.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,131 +101,192 @@ item_json(const struct config *cfg, const struct retention_item *it)
 	return j;
 }
 
+/* Counts and bytes of the plan's items, per class and disposable. */
+struct totals {
+	unsigned long long count[RETENTION_NCLASSES];
+	unsigned long long bytes[RETENTION_NCLASSES];
+	unsigned long long disposable, disposable_bytes, held, disposed;
+};
+
+static void
+count_items(const struct retention_item *items, size_t n, struct totals *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		if (items[i].state == RETENTION_DISPOSED) {
+			/* Its object.deleted is in the log: listed, not
+			 * counted in its class. */
+			t->disposed++;
+			continue;
+		}
+		t->count[items[i].cls]++;
+		t->bytes[items[i].cls] += items[i].size;
+		if (items[i].state == RETENTION_DISPOSABLE) {
+			t->disposable++;
+			t->disposable_bytes += items[i].size;
+		} else if (items[i].state == RETENTION_HELD)
+			t->held++;
+	}
+}
+
+/* One item of state s as a member of its JSON array. */
+static void
+print_item_json(const struct config *cfg, const struct retention_item *it,
+    int first)
+{
+	char *text;
+	json_t *j;
+
+	if (it->state == RETENTION_DISPOSED)
+		j = json_pack("{s:s, s:I, s:s, s:s}", "object", it->object,
+		    "size", (json_int_t)it->size, "class",
+		    retention_class_name(it->cls), "state", "disposed");
+	else
+		j = item_json(cfg, it);
+	if (j == NULL || (text = json_dumps(j, JSON_COMPACT |
+	    JSON_PRESERVE_ORDER)) == NULL)
+		errx(1, "out of memory");
+	printf("%s    %s", first ? "\n" : ",\n", text);
+	free(text);
+	json_decref(j);
+}
+
+/* One item of state s as a line of the text plan. */
+static void
+print_item_text(const struct config *cfg, const struct retention_item *it)
+{
+	char since[11], due[11], per[32];
+
+	if (it->due != RETENTION_NEVER)
+		retention_day_format(it->due, due);
+	else
+		snprintf(due, sizeof(due), "never");
+	if (it->state == RETENTION_DISPOSED) {
+		printf("  %s  %" PRIu64 " bytes  class %s  DISPOSED\n",
+		    it->object, it->size, retention_class_name(it->cls));
+		return;
+	}
+	if (it->state == RETENTION_HELD) {
+		printf("  %s  class %s, by hold %" PRIu64 " (otherwise "
+		    "disposable from %s)\n", it->object,
+		    retention_class_name(it->cls), it->hold, due);
+		return;
+	}
+	retention_day_format(it->since, since);
+	printf("  %s  %" PRIu64 " bytes  class %s (%s), since %s, disposable "
+	    "from %s: %s; entry %" PRIu64 "\n", it->object, it->size,
+	    retention_class_name(it->cls), retention_period_text(cfg, it->cls,
+	    per, sizeof(per)), since, due, rule(it->cls), it->entry);
+}
+
+/*
+ * The items in state s, in the order they were first sealed: as the JSON
+ * array member key (streamed, so a plan of a million objects is never
+ * held as one JSON tree), or as text lines.
+ */
+static void
+print_items(const struct config *cfg, const struct retention_item *items,
+    size_t n, enum retention_state s, const char *key, int json)
+{
+	size_t i;
+	int first = 1;
+
+	if (json)
+		printf(",\n  \"%s\": [", key);
+	for (i = 0; i < n; i++) {
+		if (items[i].state != s)
+			continue;
+		if (json)
+			print_item_json(cfg, &items[i], first);
+		else
+			print_item_text(cfg, &items[i]);
+		first = 0;
+	}
+	if (json)
+		printf(first ? "]" : "\n  ]");
+}
+
+static const char *
+plural(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void
+print_classes(const struct config *cfg, const struct totals *t, int json)
+{
+	const char *pt;
+	char per[32];
+	int c;
+
+	if (!json)
+		printf("classes:\n");
+	else
+		printf(",\n  \"classes\": {");
+	for (c = 0; c < RETENTION_NCLASSES; c++) {
+		pt = retention_period_text(cfg, c, per, sizeof(per));
+		if (json)
+			printf("%s\n    \"%s\": {\"objects\": %llu, \"bytes\": "
+			    "%llu, \"period\": \"%s\"}", c == 0 ? "" : ",",
+			    retention_class_name(c), t->count[c], t->bytes[c],
+			    pt);
+		else
+			printf("  %-10s  %-10s  %llu object%s, %llu bytes\n",
+			    retention_class_name(c), pt, t->count[c],
+			    plural(t->count[c]), t->bytes[c]);
+	}
+	if (json)
+		printf("\n  }");
+}
+
 static int
 print_plan(const struct config *cfg, struct retention *r, int64_t day,
     int json)
 {
 	const struct retention_item *items;
-	unsigned long long count[RETENTION_NCLASSES] = { 0 };
-	unsigned long long bytes[RETENTION_NCLASSES] = { 0 };
-	unsigned long long dcount = 0, dbytes = 0;
-	json_t *out, *disp, *held, *gone, *classes, *j;
-	char at[11], due[11], per[32];
-	size_t i, n;
-	int c;
+	struct totals t;
+	char at[11];
+	size_t n;
 
 	if (retention_plan(r, cfg, day, &items, &n) != 0) {
 		warnx("retention plan: out of memory");
 		return 1;
 	}
 	retention_day_format(day, at);
-	out = json_pack("{s:s}", "at", at);
-	disp = json_array();
-	held = json_array();
-	gone = json_array();
-	classes = json_object();
-	if (out == NULL || disp == NULL || held == NULL || gone == NULL ||
-	    classes == NULL)
-		errx(1, "out of memory");
-	for (i = 0; i < n; i++) {
-		if (items[i].state == RETENTION_DISPOSED) {
-			/* Its object.deleted is in the log: listed, not
-			 * counted in its class. */
-			if ((j = json_pack("{s:s, s:I, s:s, s:s}", "object",
-			    items[i].object, "size", (json_int_t)items[i].size,
-			    "class", retention_class_name(items[i].cls),
-			    "state", "disposed")) == NULL)
-				errx(1, "out of memory");
-			json_array_append_new(gone, j);
-			continue;
-		}
-		count[items[i].cls]++;
-		bytes[items[i].cls] += items[i].size;
-		if (items[i].state == RETENTION_DISPOSABLE) {
-			dcount++;
-			dbytes += items[i].size;
-			if ((j = item_json(cfg, &items[i])) == NULL)
-				errx(1, "out of memory");
-			json_array_append_new(disp, j);
-		} else if (items[i].state == RETENTION_HELD) {
-			if ((j = item_json(cfg, &items[i])) == NULL)
-				errx(1, "out of memory");
-			json_array_append_new(held, j);
-		}
-	}
-	for (c = 0; c < RETENTION_NCLASSES; c++)
-		json_object_set_new(classes, retention_class_name(c),
-		    json_pack("{s:I, s:I, s:s}", "objects",
-		    (json_int_t)count[c], "bytes", (json_int_t)bytes[c],
-		    "period", retention_period_text(cfg, c, per, sizeof(per))));
-	json_object_set_new(out, "disposable", disp);
-	json_object_set_new(out, "held", held);
-	json_object_set_new(out, "disposed", gone);
-	json_object_set_new(out, "classes", classes);
-	json_object_set_new(out, "disposable_objects",
-	    json_integer((json_int_t)dcount));
-	json_object_set_new(out, "disposable_bytes",
-	    json_integer((json_int_t)dbytes));
+	count_items(items, n, &t);
 	if (json) {
-		if (json_dumpf(out, stdout, JSON_INDENT(2) |
-		    JSON_PRESERVE_ORDER) != 0)
-			errx(1, "cannot write the plan");
-		printf("\n");
-		json_decref(out);
+		printf("{\n  \"at\": \"%s\"", at);
+		print_items(cfg, items, n, RETENTION_DISPOSABLE, "disposable",
+		    1);
+		print_items(cfg, items, n, RETENTION_HELD, "held", 1);
+		print_items(cfg, items, n, RETENTION_DISPOSED, "disposed", 1);
+		print_classes(cfg, &t, 1);
+		printf(",\n  \"disposable_objects\": %llu,\n"
+		    "  \"disposable_bytes\": %llu\n}\n", t.disposable,
+		    t.disposable_bytes);
 		return 0;
 	}
 	printf("retention plan at %s (nothing is changed)\n", at);
-	printf("disposable: %llu object%s, %llu bytes\n", dcount,
-	    dcount == 1 ? "" : "s", dbytes);
-	json_array_foreach(disp, i, j) {
-		printf("  %s  %" JSON_INTEGER_FORMAT " bytes  class %s "
-		    "(%s), since %s, disposable from %s: %s; entry %"
-		    JSON_INTEGER_FORMAT "\n",
-		    json_string_value(json_object_get(j, "object")),
-		    json_integer_value(json_object_get(j, "size")),
-		    json_string_value(json_object_get(j, "class")),
-		    json_string_value(json_object_get(j, "period")),
-		    json_string_value(json_object_get(j, "since")),
-		    json_string_value(json_object_get(j, "disposable_from")),
-		    json_string_value(json_object_get(j, "rule")),
-		    json_integer_value(json_object_get(j, "entry")));
-	}
-	printf("held: %zu object%s\n", json_array_size(held),
-	    json_array_size(held) == 1 ? "" : "s");
-	json_array_foreach(held, i, j) {
-		const char *d = json_string_value(json_object_get(j,
-		    "disposable_from"));
-
-		snprintf(due, sizeof(due), "%s", d != NULL ? d : "never");
-		printf("  %s  class %s, by hold %" JSON_INTEGER_FORMAT
-		    " (otherwise disposable from %s)\n",
-		    json_string_value(json_object_get(j, "object")),
-		    json_string_value(json_object_get(j, "class")),
-		    json_integer_value(json_object_get(j, "hold")), due);
-	}
-	printf("disposed: %zu object%s\n", json_array_size(gone),
-	    json_array_size(gone) == 1 ? "" : "s");
-	json_array_foreach(gone, i, j)
-		printf("  %s  %" JSON_INTEGER_FORMAT " bytes  class %s  "
-		    "DISPOSED\n",
-		    json_string_value(json_object_get(j, "object")),
-		    json_integer_value(json_object_get(j, "size")),
-		    json_string_value(json_object_get(j, "class")));
-	printf("classes:\n");
-	for (c = 0; c < RETENTION_NCLASSES; c++)
-		printf("  %-10s  %-10s  %llu object%s, %llu bytes\n",
-		    retention_class_name(c), retention_period_text(cfg, c, per,
-		    sizeof(per)), count[c], count[c] == 1 ? "" : "s",
-		    bytes[c]);
-	json_decref(out);
+	printf("disposable: %llu object%s, %llu bytes\n", t.disposable,
+	    plural(t.disposable), t.disposable_bytes);
+	print_items(cfg, items, n, RETENTION_DISPOSABLE, NULL, 0);
+	printf("held: %llu object%s\n", t.held, plural(t.held));
+	print_items(cfg, items, n, RETENTION_HELD, NULL, 0);
+	printf("disposed: %llu object%s\n", t.disposed, plural(t.disposed));
+	print_items(cfg, items, n, RETENTION_DISPOSED, NULL, 0);
+	print_classes(cfg, &t, 0);
 	return 0;
 }
 
 int
 cli_retention(const struct config *cfg, int argc, char *argv[])
 {
+	struct retention_view *v;
 	struct retention *r = NULL;
 	struct log *l = NULL;
+	char path[PATH_MAX];
 	uint64_t bad;
 	int64_t day;
 	int i, json = 0, rc;
@@ -248,12 +310,20 @@ cli_retention(const struct config *cfg, int argc, char *argv[])
 	}
 	if ((rc = cli_log_open(cfg, &l)) != 0)
 		return rc;
-	if ((rc = retention_load(l, &r, &bad)) != 0) {
+	/*
+	 * The daemon keeps the retention view at the log's size; without it
+	 * (custosd never ran this version) the whole log is parsed.
+	 */
+	snprintf(path, sizeof(path), "%s/log.db", cfg->state_dir);
+	if (retention_view_open(path, 1, &v) != 0)
+		v = NULL;
+	if ((rc = retention_view_load(v, l, &r, &bad)) != 0) {
 		warnx("log entry %" PRIu64 ": %s", bad, custos_strerror(rc));
 		rc = CLI_EXIT_USAGE;
 	} else
 		rc = print_plan(cfg, r, day, json);
 	retention_free(r);
+	retention_view_close(v);
 	log_close(l);
 	return rc;
 }
