@@ -24,7 +24,8 @@ RULES_SRCS := $(addprefix lib/inspection/,rules.c rules_deadline.c \
 # verification needs, and nothing that signs or writes a log:
 LIB_VERIFY := $(addprefix lib/base/,err.c enc.c utf8.c util.c rfc3339.c) \
 	   $(addprefix lib/crypto/,digest.c sign.c) \
-	   $(addprefix lib/log/,merkle.c note.c ckpt.c tsa.c receipt.c) \
+	   $(addprefix lib/log/,merkle.c note.c ckpt.c tsa.c receipt.c cosig.c \
+	   note_cosig.c) \
 	   lib/inspection/calendar.c $(RULES_SRCS) \
 	   lib/evidence/timeline.c lib/evidence/timeline_clock.c \
 	   lib/evidence/timeline_text.c \
@@ -53,10 +54,14 @@ VERIFY_SRCS := $(wildcard tools/verify/*.c) tools/cli_util.c \
 
 LIBS_VERIFY := -lcrypto -ljansson -larchive -lavformat -lavcodec -lavutil \
 	   -lseccomp
-LIBS_CUSTOS := -lcrypto -lsqlite3 -ljansson -linih -lcurl -larchive
+LIBS_CUSTOS := -lcrypto -lsqlite3 -ljansson -linih -lcurl -larchive -lxml2
 LIBS_MEDIA := -lavformat -lavcodec -lavutil -lseccomp
 LIBS_DAEMON := -lcrypto -lsqlite3 -ljansson -linih -luv -lsystemd \
-	   -lhttp_parser -lavformat -lavcodec -lavutil -lseccomp -lcurl -lssl
+	   -lhttp_parser -lavformat -lavcodec -lavutil -lseccomp -lcurl -lssl \
+	   -lxml2
+# The S3 client's XML replies are read with libxml2 (lib/replica/s3_xml.c).
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || \
+	   echo -I/usr/include/libxml2)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -87,6 +92,8 @@ DATADIR	= $(PREFIX)/share/custos
 $(B)/obj/lib/base/config.o $(B)/asan/lib/base/config.o: \
     BASEFLAGS += -DCUSTOS_DATADIR='"$(DATADIR)"'
 $(B)/obj/lib/base/config.o $(B)/asan/lib/base/config.o: $(B)/datadir.stamp
+$(B)/obj/lib/replica/s3_xml.o $(B)/asan/lib/replica/s3_xml.o: \
+    BASEFLAGS += $(XML_CFLAGS)
 $(B)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
@@ -144,9 +151,13 @@ T_ckpt	:= $(T_note) $(call L,ckpt)
 T_log	:= $(T_ckpt) $(call L,merkle db log log_proof log_ckpt log_audit util)
 T_log_audit := $(T_log)
 T_store	:= $(call L,err enc digest store util)
-T_config := $(call L,err enc utf8 digest config config_keys util)
+T_config := $(call L,err enc utf8 digest config config_keys config_witness \
+	   config_replica util)
+T_replica_conf := $(T_config) $(call L,replica_conf s3_xml)
+T_log_cosig := $(T_log) $(T_config) $(call L,cosig cosig_sign log_cosig note_cosig)
 T_util	:= $(call L,err util)
 T_catalog := $(T_log) $(call L,view catalog)
+T_replica_queue := $(T_log) $(call L,view calendar rfc3339 queue)
 T_calendar := $(call L,err util calendar)
 T_uscc	:= $(call L,err enc uscc)
 T_registry := $(T_log) $(call L,uscc view lifecycle registry \
@@ -160,6 +171,11 @@ T_retention_view := $(T_log) $(call L,view calendar rfc3339 retention \
 	   retention_view)
 T_tsa	:= $(T_log) $(call L,tsa)
 T_receipt := $(T_log) $(call L,receipt receipt_log)
+T_tiles	:= $(T_log) $(call L,tiles tiles_dir log_cosig note_cosig cosig)
+T_cosig	:= $(T_note) $(call L,cosig cosig_sign)
+T_witness := $(sort $(T_log) $(T_cosig) $(call L,witness witness_req))
+# custos witness serve (tools/custos/cli_witness_http.c) parses HTTP.
+$(B)/custos $(B)/asan/custos: LIBS_CUSTOS += -lhttp_parser
 T_evidence := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
 	   evidence evidence_log)
 T_timeline := $(T_evidence) $(call L,timeline timeline_clock timeline_text)
@@ -232,8 +248,9 @@ FZ_tsr	:= $(call L,err tsa)
 FZ_receipt := $(T_ckpt) $(call L,merkle receipt)
 FZ_bundle := $(T_registry) $(RULES_SRCS) $(call L,catalog rfc3339 calendar \
 	   evidence timeline timeline_clock timeline_text bundle bundle_layout \
-	   tsa clip_proof) $(LIB_MEDIA) \
+	   tsa clip_proof cosig note_cosig) $(LIB_MEDIA) \
 	   tools/verify/verify_bundle.c tools/verify/verify_clip.c \
+	   tools/verify/verify_witness.c \
 	   tools/verify/verify_checks.c tools/verify/verify_segments.c \
 	   tools/verify/verify_factors.c tools/verify/verify_court.c \
 	   tools/verify/verify_art12.c tools/verify/verify_timeline.c \
@@ -246,6 +263,10 @@ $(B)/fuzz/fuzz_bundle_read: LIBS_DAEMON += -larchive
 FZ_live	:= $(call L,err utf8) daemon/live/live_msg.c daemon/journal.c
 FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload/upload_req.c
 FZ_numbering := $(call L,err) daemon/dock/numbering.c
+FZ_witness_req := $(call L,err enc witness_req)
+FZ_note_cosig := $(T_note) $(call L,cosig note_cosig)
+FZ_s3_reply := $(call L,err enc s3_xml)
+$(B)/fuzz/fuzz_s3_reply: FUZZFLAGS += $(XML_CFLAGS)
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 \
 	   -fsanitize=fuzzer,address,undefined
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FZ_$$*) $(wildcard include/custos/*.h)
@@ -277,6 +298,7 @@ NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 check-build:
 	@$(MAKE) --no-print-directory -j$(NPROC) all $(ASAN_PROGS) \
 	    $(B)/fault/custosd unit-build replay-build $(B)/tests/mkfixture $(B)/tests/html-run \
+	    $(B)/tests/mktiles $(B)/tests/s3put \
 	    $(addprefix $(B)/tests/,$(DAEMON_TOOLS))
 
 check: deps
@@ -347,8 +369,15 @@ $(B)/bench/lib.sh: bench/lib.sh
 	@mkdir -p $(@D)
 	install -m 0644 $< $@
 
+# bench_replica starts the tests' S3 server.
+$(B)/bench/bench_replica: $(B)/bench/s3server.sh
+$(B)/bench/s3server.sh: tests/tools/s3server.sh
+	@mkdir -p $(@D)
+	install -m 0644 $< $@
+
 bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock \
-    $(B)/bench/bench_verify $(B)/bench/bench_upload $(B)/bench/bench_clip
+    $(B)/bench/bench_verify $(B)/bench/bench_upload $(B)/bench/bench_clip \
+    $(B)/bench/bench_replica
 	@sh bench/run.sh
 
 # Installation.  SYSCONFDIR is /etc for the system prefixes (/usr and

@@ -20,6 +20,7 @@
 #include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/log.h"
+#include "custos/replica.h"
 #include "custos/retention.h"
 #include "custos/store.h"
 #include "daemon/journal.h"
@@ -101,6 +102,23 @@ disposal_finish(struct station *st, uint64_t *removed)
 	return rc;
 }
 
+int
+disposal_confirmed(struct station *st, const char *object, const char **why)
+{
+	enum replica_state s;
+
+	if (!st->replica_required)
+		return 1;
+	if (replica_queue_state(st->replica, object, &s) != 0) {
+		*why = "its replication state cannot be read";
+		return 0;
+	}
+	if (s == REPLICA_CONFIRMED)
+		return 1;
+	*why = "not yet confirmed off-station";
+	return 0;
+}
+
 void
 disposal_rule(const struct config *cfg, enum retention_class c, char *buf,
     size_t len)
@@ -162,7 +180,8 @@ run(struct station *st)
 	const struct retention_item *items;
 	struct retention *r = NULL;
 	char at[11], when[32], cfgd[DIGEST_STRLEN];
-	uint64_t bad, index, n = 0, kept = 0;
+	uint64_t bad, index, n = 0, kept = 0, waiting = 0;
+	const char *why;
 	json_t *extra = NULL;
 	int64_t day;
 	size_t i, count;
@@ -192,6 +211,12 @@ run(struct station *st)
 	for (i = 0; i < count && rc == 0; i++) {
 		if (items[i].state != RETENTION_DISPOSABLE)
 			continue;
+		if (!disposal_confirmed(st, items[i].object, &why)) {
+			log_info("disposal by schedule: %s skipped: %s",
+			    items[i].object, why);
+			waiting++;
+			continue;
+		}
 		if ((rc = disposal_one(st, &items[i], at, extra, &index,
 		    &removed)) != 0)
 			log_warnx_r(rc, "disposal by schedule: cannot append "
@@ -202,8 +227,9 @@ run(struct station *st)
 			kept++;
 	}
 	log_info("disposal by schedule (%s, config %s) at %s: %" PRIu64
-	    " object(s) disposed of, %" PRIu64 " with bytes left", when, cfgd,
-	    at, n, kept);
+	    " object(s) disposed of, %" PRIu64 " with bytes left, %" PRIu64
+	    " not yet confirmed off-station", when, cfgd, at, n, kept,
+	    waiting);
 out:
 	json_decref(extra);
 	retention_free(r);

@@ -30,6 +30,16 @@ struct station;
  */
 int	 disposal_finish(struct station *st, uint64_t *removed);
 
+/*
+ * Whether object ("sha256:<hex>") may lose its station copy as far as
+ * replication goes: 1 without [replica] (the station disposes of its
+ * only copy, by rule and approval) or when the replication queue has it
+ * confirmed off-station; else 0 and *why says why not ("not yet
+ * confirmed off-station").
+ */
+int	 disposal_confirmed(struct station *st, const char *object,
+	    const char **why);
+
 /* Writes "unlinked = 6 months", class c's key and period, into buf. */
 void	 disposal_rule(const struct config *cfg, enum retention_class c,
 	    char *buf, size_t len);

@@ -36,10 +36,13 @@
 #include "daemon/seal/probe.h"
 #include "daemon/api/router.h"
 #include "daemon/seal/seal.h"
+#include "publish.h"
+#include "replica.h"
 #include "station.h"
 #include "summary.h"
 #include "daemon/upload/upload.h"
 #include "tsa.h"
+#include "witness.h"
 #include "workdays.h"
 #include "custos/version.h"
 
@@ -68,6 +71,10 @@ struct daemon {
 	struct sealer	*sealer;
 	struct dock	*dock;
 	struct tsa	*tsa;
+	struct replica	*replica;	/* [replica] uploads, or NULL */
+	struct publish	*publish;	/* the log's tiles in the bucket,
+					   or NULL */
+	struct witnesses *witnesses;	/* [witness NAME], or NULL */
 	struct live	*live;
 	struct upload	*upload;
 	struct disposal_schedule *schedule; /* [retention] schedule, or NULL */
@@ -126,11 +133,30 @@ previous_stop(struct station *st)
 	return how;
 }
 
+/*
+ * What "custos restore" left in the state directory (restored.json): the
+ * first start after a restore puts it into its station.started entry as
+ * "restored", so the rebuild is itself in the log.  NULL when there is
+ * none; a file that is not JSON is put in as its text.
+ */
+static json_t *
+restored(const struct daemon *d, char *path, size_t len)
+{
+	json_t *j;
+
+	snprintf(path, len, "%s/restored.json", d->cfg->state_dir);
+	if (access(path, F_OK) != 0)
+		return NULL;
+	if ((j = json_load_file(path, 0, NULL)) == NULL)
+		j = json_pack("{s:s}", "unreadable", path);
+	return j;
+}
+
 static int
 append_started(struct daemon *d)
 {
-	char cfgdigest[DIGEST_STRLEN], keyid[16];
-	json_t *p;
+	char cfgdigest[DIGEST_STRLEN], keyid[16], rpath[PATH_MAX];
+	json_t *p, *r;
 	int rc;
 
 	digest_format(d->cfg->digest_alg, d->cfg->digest, cfgdigest,
@@ -147,9 +173,15 @@ append_started(struct daemon *d)
 	    "previous_stop", previous_stop(&d->st));
 	if (p == NULL)
 		return CUSTOS_ERR_NOMEM;
+	if ((r = restored(d, rpath, sizeof(rpath))) != NULL)
+		json_object_set_new(p, "restored", r);
 	rc = station_append(&d->st, ENTRY_STATION_STARTED, p,
 	    &d->st.started_index, NULL);
 	json_decref(p);
+	/* In the log now: a later start must not claim it again. */
+	if (rc == 0 && r != NULL && unlink(rpath) == -1)
+		log_warn("%s: in station.started index=%llu but cannot be "
+		    "removed", rpath, (unsigned long long)d->st.started_index);
 	if (rc == 0)
 		rc = station_checkpoint(&d->st);
 	return rc;
@@ -207,6 +239,12 @@ status_json(void *arg)
 		json_object_set_new(j, "inspections", ins);
 	if ((ins = tsa_status(d->tsa, st)) != NULL)
 		json_object_set_new(j, "tsa", ins);
+	if ((ins = replica_status(d->replica, st)) != NULL)
+		json_object_set_new(j, "replica", ins);
+	if ((ins = publish_status(d->publish)) != NULL)
+		json_object_set_new(j, "publish", ins);
+	if ((ins = witnesses_status(d->witnesses)) != NULL)
+		json_object_set_new(j, "witnesses", ins);
 	if ((ins = live_status(d->live)) != NULL)
 		json_object_set_new(j, "live", ins);
 	if (d->upload != NULL && (ins = upload_status(d->upload)) != NULL)
@@ -368,6 +406,12 @@ on_signal(uv_signal_t *h, int signum)
 	d->api = NULL;
 	tsa_stop(d->tsa);
 	d->tsa = NULL;
+	replica_stop(d->replica);
+	d->replica = NULL;
+	publish_stop(d->publish);
+	d->publish = NULL;
+	witnesses_stop(d->witnesses);
+	d->witnesses = NULL;
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->sighup, NULL);
@@ -412,6 +456,11 @@ daemon_startup(struct daemon *d)
 	d->sighup.data = d;
 	uv_signal_start(&d->sighup, on_sighup, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
+	/* Before the start is logged: a witness key that is not one stops
+	 * the start, and the start's checkpoint goes to the witnesses. */
+	if ((rc = witnesses_start(&d->loop, &d->st, &d->witnesses, err,
+	    sizeof(err))) != 0)
+		fatalx("%s", err);
 	size = log_size(d->st.log);
 	if ((rc = append_started(d)) != 0) {
 		/* A full disk does not stop the start: the entry waits for
@@ -425,6 +474,12 @@ daemon_startup(struct daemon *d)
 		fatalx_r(rc, "cannot set up the seal pipeline");
 	if ((rc = tsa_start(&d->loop, &d->st, &d->tsa)) != 0)
 		fatalx_r(rc, "[tsa] ca %s", d->cfg->tsa_ca);
+	if ((rc = replica_start(&d->loop, &d->st, &d->replica, err,
+	    sizeof(err))) != 0)
+		fatalx_r(rc, "%s", err);
+	if ((rc = publish_start(&d->loop, &d->st, &d->publish, err,
+	    sizeof(err))) != 0)
+		fatalx_r(rc, "%s", err);
 	uv_timer_init(&d->loop, &d->ckpt_timer);
 	d->ckpt_timer.data = d;
 	uv_timer_start(&d->ckpt_timer, checkpoint_tick, CHECKPOINT_MS,

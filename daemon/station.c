@@ -21,6 +21,7 @@
 #include "custos/log.h"
 #include "custos/note_sign.h"
 #include "custos/registry.h"
+#include "custos/replica.h"
 #include "custos/retention.h"
 #include "custos/rfc3339.h"
 #include "custos/store.h"
@@ -195,6 +196,12 @@ open_log(struct station *st, char *err, size_t errlen)
 		    "up to date with the log", path);
 		return rc;
 	}
+	if ((rc = replica_queue_open(path, &st->replica)) != 0 ||
+	    (rc = replica_queue_sync(st->replica, st->log)) != 0) {
+		snprintf(err, errlen, "cannot bring the replication queue in "
+		    "%s up to date with the log", path);
+		return rc;
+	}
 	if (log_checkpoint_latest(st->log, &st->checkpoint_size, &note,
 	    &len) != 0)
 		st->checkpoint_size = 0;
@@ -330,9 +337,14 @@ station_append(struct station *st, const char *type, json_t *payload,
 	if (leaf != NULL)
 		memcpy(leaf, leafbuf, DIGEST_LEN);
 	if ((rc = catalog_sync(st->catalog, st->log)) != 0 ||
-	    (rc = registry_sync(st->registry, st->log)) != 0)
+	    (rc = registry_sync(st->registry, st->log)) != 0 ||
+	    (rc = retention_view_sync(st->retention, st->log)) != 0 ||
+	    (rc = replica_queue_sync(st->replica, st->log)) != 0)
 		return rc;
-	return retention_view_sync(st->retention, st->log);
+	if (st->sealed != NULL && (strcmp(type, ENTRY_SEGMENT_SEALED) == 0 ||
+	    strcmp(type, ENTRY_DOCUMENT_SEALED) == 0))
+		st->sealed(st->sealed_arg);
+	return 0;
 }
 
 int
@@ -355,6 +367,8 @@ station_checkpoint(struct station *st)
 	st->checkpoint_size = size;
 	if (st->checkpointed != NULL)
 		st->checkpointed(st->checkpointed_arg, size);
+	if (st->cosign != NULL)
+		st->cosign(st->cosign_arg, size);
 done:
 	free(body);
 	free(note);
@@ -367,6 +381,7 @@ station_close(struct station *st)
 	store_close(st->store);
 	disk_free(&st->disk);
 	calendar_free(st->calendar);
+	replica_queue_close(st->replica);
 	retention_view_close(st->retention);
 	registry_close(st->registry);
 	catalog_close(st->catalog);

@@ -25,6 +25,10 @@ struct station {
 						   after the catalog */
 	struct retention_view	*retention;	/* derived from log, synced
 						   after the registry */
+	struct replica_queue	*replica;	/* the replication queue
+						   (include/custos/replica.h),
+						   derived from log, synced
+						   last */
 	struct store		*store;
 	struct calendar		*calendar;	/* working days, from the
 						   resolved calendar_dir
@@ -55,6 +59,18 @@ struct station {
 	 * of tree size, or NULL. */
 	void			(*checkpointed)(void *arg, uint64_t size);
 	void			*checkpointed_arg;
+	/* Called by station_append() after a segment.sealed or
+	 * document.sealed entry entered the replication queue, or NULL. */
+	void			(*sealed)(void *arg);
+	void			*sealed_arg;
+	/* [replica] is configured (set by the uploader's start): an
+	 * object not confirmed off-station is never disposed of
+	 * (disposal_confirmed()). */
+	int			 replica_required;
+	/* The same for the witnesses (daemon/witness.h), or NULL. */
+	struct witnesses	*witnesses;
+	void			(*cosign)(void *arg, uint64_t size);
+	void			*cosign_arg;
 };
 
 /*
@@ -71,8 +87,9 @@ int	 station_open(struct station *st, const struct config *cfg,
 
 /*
  * Appends one entry of type with payload (borrowed, may be NULL); on
- * success the entry is durable, the catalog, the registry and the
- * retention view have applied it, *index (may be NULL) is its index and
+ * success the entry is durable, the catalog, the registry, the
+ * retention view and the replication queue have applied it (a sealing
+ * entry then calls st->sealed), *index (may be NULL) is its index and
  * leaf (may be NULL) its leaf hash.  An error after the append (a derived table) is returned too: the
  * entry then stays, and the next station_append() or sync applies it.
  */

@@ -10,7 +10,8 @@ golang-go golang-golang-x-mod-dev valgrind
 libavformat-dev libavcodec-dev libavutil-dev libseccomp-dev ffmpeg bc dcfldd
 libarchive-dev chromium fonts-noto-cjk fontconfig python3 libfaketime
 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
-gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly"
+gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
+ceph-mon ceph-osd radosgw ceph-common libxml2-dev time"
 
 # Node and npm (the browser test's puppeteer-core) from Debian, unless
 # the machine has them already from elsewhere.

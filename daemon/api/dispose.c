@@ -8,7 +8,10 @@
  * request appends nothing: the approver is a user other than the peer
  * who holds the admin role (the mapping the router uses, api.h), and
  * each object named is DISPOSABLE (else 409 with the rule); without
- * objects every DISPOSABLE one is taken.  Then, object by object,
+ * objects every DISPOSABLE one is taken.  With [replica], an object not
+ * yet confirmed off-station is never taken: named, a 409
+ * "object_not_replicated"; else it is listed in the reply's "skipped"
+ * with its reason.  Then, object by object,
  * disposal_one() (daemon/disposal.c, also the schedule's path) appends
  * the object.deleted entry (durable when station_append() returns) and
  * only then removes the bytes.  Bytes left by a failed
@@ -110,20 +113,32 @@ check_approver(const struct api_request *req, const char *approver,
 
 /*
  * Marks in pick (n) the items to dispose of: those objects names, or
- * every DISPOSABLE one.  0 or a 400/404/409 in *body.
+ * every DISPOSABLE one, less those that wait for their replica
+ * (disposal_confirmed()): named, a 409; else listed in skipped with the
+ * reason.  0 or a 400/404/409 in *body.
  */
 static int
-choose(const struct config *cfg, json_t *objects,
-    const struct retention_item *items, size_t n, char *pick, json_t **body)
+choose(struct station *st, json_t *objects,
+    const struct retention_item *items, size_t n, char *pick,
+    json_t *skipped, json_t **body)
 {
-	const char *obj;
+	const struct config *cfg = st->cfg;
+	const char *obj, *why;
 	json_t *v;
 	size_t i, k;
 	int code;
 
 	if (objects == NULL) {
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			pick[i] = items[i].state == RETENTION_DISPOSABLE;
+			if (pick[i] && !disposal_confirmed(st,
+			    items[i].object, &why)) {
+				pick[i] = 0;
+				json_array_append_new(skipped, json_pack(
+				    "{s:s, s:s}", "object", items[i].object,
+				    "reason", why));
+			}
+		}
 		return 0;
 	}
 	if (!json_is_array(objects) || json_array_size(objects) == 0)
@@ -140,6 +155,9 @@ choose(const struct config *cfg, json_t *objects,
 			    "stored object %s in the log", obj);
 		if ((code = refusal(cfg, &items[i], body)) != 0)
 			return code;
+		if (!disposal_confirmed(st, obj, &why))
+			return reply_refuse(body, 409, "object_not_replicated",
+			    "%s is %s", obj, why);
 		pick[i] = 1;
 	}
 	return 0;
@@ -185,7 +203,7 @@ retention_dispose(const struct route_env *env, const struct api_request *req,
 	struct retention *r = NULL;
 	const char *approver, *at_s;
 	char at[11], *pick = NULL;
-	json_t *obj, *done = NULL;
+	json_t *obj, *done = NULL, *skipped = NULL;
 	int64_t day;
 	size_t i, n;
 	int code, rc = 0;
@@ -209,13 +227,14 @@ retention_dispose(const struct route_env *env, const struct api_request *req,
 		goto out;
 	if ((rc = retention_plan(r, env->st->cfg, day, &items, &n)) != 0 ||
 	    (pick = calloc(n + 1, 1)) == NULL ||
-	    (done = json_array()) == NULL) {
+	    (done = json_array()) == NULL ||
+	    (skipped = json_array()) == NULL) {
 		code = reply_failed(body, rc != 0 ? rc : CUSTOS_ERR_NOMEM,
 		    "cannot compute the plan");
 		goto out;
 	}
-	if ((code = choose(env->st->cfg, json_object_get(obj, "objects"),
-	    items, n, pick, body)) != 0)
+	if ((code = choose(env->st, json_object_get(obj, "objects"),
+	    items, n, pick, skipped, body)) != 0)
 		goto out;
 	for (i = 0; i < n && rc == 0; i++)
 		if (pick[i])
@@ -225,11 +244,12 @@ retention_dispose(const struct route_env *env, const struct api_request *req,
 		code = reply_failed(body, rc, "cannot append object.deleted");
 		goto out;
 	}
-	*body = json_pack("{s:s, s:s, s:O}", "at", at, "approver", approver,
-	    "disposed", done);
+	*body = json_pack("{s:s, s:s, s:O, s:O}", "at", at, "approver",
+	    approver, "disposed", done, "skipped", skipped);
 	code = *body == NULL ? reply_error(body, 500, "out of memory") : 200;
 out:
 	json_decref(done);
+	json_decref(skipped);
 	free(pick);
 	retention_free(r);
 	json_decref(obj);

@@ -10,6 +10,7 @@
 #include "custos/log.h"
 #include "daemon/station.h"
 #include "daemon/tsa.h"
+#include "daemon/witness.h"
 #include "daemon/workdays.h"
 #include "reply.h"
 #include "status.h"
@@ -33,7 +34,7 @@ checkpoint_post(const struct route_env *env, const struct api_request *req,
     const char *param, json_t **body)
 {
 	struct station *st = env->st;
-	const char *ts;
+	const char *ts, *cs;
 	int rc;
 
 	(void)req;
@@ -51,6 +52,22 @@ checkpoint_post(const struct route_env *env, const struct api_request *req,
 	}
 	*body = json_pack("{s:I, s:s}", "size",
 	    (json_int_t)st->checkpoint_size, "timestamp", ts);
+	/* With witnesses only: the answer without them is unchanged. */
+	switch (witnesses_cosigned(st->witnesses, st->checkpoint_size)) {
+	case -1:
+		return 200;
+	case 1:
+		cs = "stored";
+		break;
+	default:
+		witnesses_kick(st->witnesses);
+		cs = "requested";
+	}
+	if (*body != NULL && json_object_set_new(*body, "cosignatures",
+	    json_string(cs)) != 0) {
+		json_decref(*body);
+		*body = NULL;
+	}
 	return 200;
 }
 

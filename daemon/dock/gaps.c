@@ -19,8 +19,8 @@
 #include "gaps.h"
 #include "numbering.h"
 
-/* The holes stay well below the entry's size limit, as "missing" does. */
-#define GAPS_BUDGET		(100 * 1024)
+/* The holes' share of the entry's 64 KiB (session.c), as "missing"'s. */
+#define GAPS_BUDGET		(6 * 1024)
 
 /* One hole: logged, and added to arr while the budget lasts. */
 static int

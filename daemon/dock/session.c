@@ -41,9 +41,15 @@
 #include "walk.h"
 
 #define RETRY_MS		2000	/* disk-full backoff */
-/* The dock.session entry stays well below LOG_MAX_ENTRY (1 MiB). */
-#define INVENTORY_BUDGET	(800 * 1024)
-#define MISSING_BUDGET		(100 * 1024)
+/*
+ * The dock.session entry stays below 64 KiB, the most a C2SP tlog-tiles
+ * entry bundle holds (include/custos/tiles.h), so the log can always be
+ * published: the inventory, "missing" and the numbering gaps (gaps.c)
+ * each get an estimated share, their estimates the worst case of JSON
+ * escaping.
+ */
+#define INVENTORY_BUDGET	(44 * 1024)
+#define MISSING_BUDGET		(6 * 1024)
 
 static void	on_retry(uv_timer_t *);
 

@@ -33,11 +33,27 @@
  *	          (tcp://host:port, tls://host:port, srt://host:port),
  *	          passphrase (srt only, 10-79 bytes), segment_seconds (1-3600,
  *	          default 60)
+ *	[witness NAME]  one section per witness (c2sp.org/tlog-witness),
+ *	          NAME the witness key's name (a signed-note key name):
+ *	          url (http:// or https:// base URL; the daemon POSTs each
+ *	          new checkpoint to URL/add-checkpoint), key (the witness's
+ *	          cosignature/v1 verifier key file, type 0x04, named NAME).
+ *	          Both required; at most 16 sections (docs/witness.md)
  *	[disk]    warn, stop_ingest: free space on the store's file system
  *	          below which custosd warns / pauses ingest (docking and
  *	          uploads), each a size ("50 GiB", "500 MiB", "0": never)
  *	          or a share of the file system ("5%", "0.5%"; at most
  *	          100%); defaults 10% and 2% (docs/dock.md)
+ *	[replica] endpoint (http:// or https:// of S3-compatible storage,
+ *	          path-style; no endpoint: no replication), bucket and
+ *	          credentials (both required with endpoint; credentials is
+ *	          a file of "access_key = ..." and "secret_key = ..." lines
+ *	          that only its owner may read), region (default
+ *	          us-east-1), ca (PEM file of the CAs for https; default
+ *	          the system's), part_size and multipart_threshold (sizes
+ *	          as [disk]'s, 5 MiB to 5 GiB; defaults 16 MiB and 1 GiB:
+ *	          objects larger than the threshold go in parts of
+ *	          part_size).  docs/replication.md
  *	[retention] unlinked (footage never linked to an inspection;
  *	          default "6 months", less is an error), no_penalty
  *	          (footage of an inspection closed with no decision.served),
@@ -98,6 +114,19 @@ struct config_live {
 	char		*listen;	/* listener URL, or NULL */
 	char		*passphrase;	/* srt only, or NULL */
 	unsigned	 segment_seconds;
+	int		 line;		/* of the section header */
+};
+
+/* A [witness NAME] section: a tlog-witness that cosigns the checkpoints. */
+struct config_witness {
+	char		*name;		/* NAME: the witness key's name */
+	char		*url;		/* base URL (http:// or https://,
+					   no trailing slash): the daemon
+					   POSTs to URL/add-checkpoint */
+	char		*key;		/* absolute path of its verifier key
+					   (a C2SP vkey of type 0x04,
+					   cosignature/v1), checked by the
+					   daemon at start */
 	int		 line;		/* of the section header */
 };
 
@@ -165,6 +194,9 @@ struct config {
 	struct config_live *live;	/* nlive [live NAME] sections, in
 					   file order */
 	size_t		 nlive;
+	struct config_witness *witness;	/* nwitness [witness NAME]
+					   sections, in file order */
+	size_t		 nwitness;
 	struct config_period retention_unlinked;
 	struct config_period retention_no_penalty;
 	struct config_period retention_penalty;
@@ -173,6 +205,17 @@ struct config {
 	int		 retention_schedule_min; /* HH * 60 + MM, Beijing */
 	struct config_room disk_warn;	/* [disk] warn */
 	struct config_room disk_stop;	/* [disk] stop_ingest */
+	char		*replica_endpoint;	/* no trailing '/'; NULL: no
+					   replication (and every other
+					   replica_ field unset) */
+	char		*replica_bucket;	/* set with the endpoint */
+	char		*replica_region;	/* set with the endpoint */
+	char		*replica_credentials;	/* absolute; set with the
+					   endpoint */
+	char		*replica_ca;	/* absolute, or NULL: the system's */
+	uint64_t	 replica_part_size;	/* bytes; set with the
+					   endpoint */
+	uint64_t	 replica_multipart_threshold;	/* bytes; same */
 };
 
 /*

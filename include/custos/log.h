@@ -141,6 +141,51 @@ int	 log_timestamp_get(struct log *l, uint64_t size, uint8_t **tsr,
 int	 log_timestamp_latest(struct log *l, uint64_t *size);
 
 /*
+ * Witness cosignatures of checkpoints (c2sp.org/tlog-cosignature,
+ * lib/log/log_cosig.c), in their own append-only table: at most one
+ * signature line per checkpoint and witness.
+ */
+struct log_cosig {
+	uint64_t	 size;		/* of the checkpoint */
+	char		 witness[NOTE_MAX_NAME + 1];	/* its key name */
+	char		*line;		/* the signature line, "— ...\n" */
+	size_t		 linelen;
+	uint64_t	 time;		/* the cosignature's timestamp, POSIX
+					   seconds */
+};
+
+/*
+ * Stores the signature line (linelen bytes, ending in "\n") of witness
+ * over the stored checkpoint of tree size, its timestamp time.  The caller
+ * has verified it.  Returns 0, CUSTOS_ERR_EXISTS (one is stored for that
+ * size and witness), CUSTOS_ERR_NOTFOUND (no such checkpoint),
+ * CUSTOS_ERR_INVALID (a read-only log, an empty line or name),
+ * CUSTOS_ERR_TOOBIG (a line over 1 KiB), CUSTOS_ERR_DB.
+ */
+int	 log_cosig_put(struct log *l, uint64_t size, const char *witness,
+	    const char *line, size_t linelen, uint64_t time);
+
+/*
+ * The stored cosignatures of the checkpoint of tree size, by witness name:
+ * a newly allocated array *out of *n (free with log_cosig_free()); none
+ * (also for a log without the table or a size past log_size()) is 0 with
+ * *out NULL and *n 0.  Returns 0, CUSTOS_ERR_NOMEM, CUSTOS_ERR_CORRUPT, or
+ * CUSTOS_ERR_DB.
+ */
+int	 log_cosig_list(struct log *l, uint64_t size, struct log_cosig **out,
+	    size_t *n);
+
+/*
+ * The largest tree size (at most log_size(l)) witness cosigned, and that
+ * cosignature's timestamp (time may be NULL): 0, or CUSTOS_ERR_NOTFOUND.
+ */
+int	 log_cosig_latest(struct log *l, const char *witness, uint64_t *size,
+	    uint64_t *time);
+
+/* Frees the n cosignatures of c (from log_cosig_list()); NULL is allowed. */
+void	 log_cosig_free(struct log_cosig *c, size_t n);
+
+/*
  * The check run on every open by the daemon: the latest checkpoint is
  * signed by v, names v's origin, and its root equals the stored tree's
  * root at its size.  It also spot-checks the right edge of the stored

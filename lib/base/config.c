@@ -49,7 +49,7 @@
 #define CONFIG_MAX_SIZE		(1024 * 1024)
 
 static const char *const sections[] = { "station", "dock", "control", "tsa",
-    "upload", "retention", "roles", "disk" };
+    "upload", "retention", "roles", "disk", "replica" };
 
 /*
  * A "[live NAME]" header: checks NAME, refuses a second section of the
@@ -134,11 +134,16 @@ check_line(struct parse *p, const char *s, size_t len)
 	/* inih forgets the previous key at a section header; so do we. */
 	p->prev = -1;
 	p->live = -1;
+	p->witness = -1;
 	if (known_section(s + i + 1, (size_t)(close - s - i - 1)))
 		return 0;
 	if ((size_t)(close - s - i - 1) >= 5 && memcmp(s + i + 1, "live ", 5) ==
 	    0)
 		return live_section(p, s + i + 1, (size_t)(close - s - i - 1));
+	if ((size_t)(close - s - i - 1) >= 8 && memcmp(s + i + 1, "witness ",
+	    8) == 0)
+		return config_witness_section(p, s + i + 1,
+		    (size_t)(close - s - i - 1));
 	return config_fail(p, CUSTOS_ERR_CONFIG, p->line,
 	    "[%s]: unknown section",
 	    config_escape(s + i + 1, (size_t)(close - s - i - 1), q,
@@ -199,26 +204,6 @@ unknown_key(struct parse *p, const char *section, const char *name)
 	return 0;
 }
 
-/*
- * Sets the key p->key to value unless it was set before, on line *seen
- * (0: not yet), and notes this line in *seen.  Returns 1 to go on, 0 on
- * error, as inih's handler does.
- */
-static int
-set_key(struct parse *p, int *seen, const char *value)
-{
-	if (*seen != 0) {
-		config_bad(p, "duplicate key (first set on line %d)", *seen);
-		return 0;
-	}
-	*seen = p->line;
-	if (value == NULL || value[0] == '\0') {
-		config_bad(p, "empty value");
-		return 0;
-	}
-	return p->key->set(p, value) == 0;
-}
-
 /* The handler for a key of the [live NAME] section p->live. */
 static int
 live_handler(struct parse *p, const char *section, const char *name,
@@ -233,12 +218,7 @@ live_handler(struct parse *p, const char *section, const char *name,
 		return unknown_key(p, section, name);
 	p->key = &config_live_keys[k];
 	p->live_key = 1;
-	if (p->indented) {
-		config_bad(p,
-		    "indented line; continuation lines are not supported");
-		return 0;
-	}
-	return set_key(p, &p->lseen[p->live][k], value);
+	return config_set_key(p, &p->lseen[p->live][k], value, 1);
 }
 
 /* inih's handler: returns 1 to go on, 0 on error. */
@@ -260,6 +240,10 @@ handler(void *arg, const char *section, const char *name, const char *value)
 	}
 	if (p->live >= 0)
 		return live_handler(p, section, name, value);
+	if (p->witness >= 0)
+		return config_witness_set(p, section, name, value);
+	if (strcmp(section, "replica") == 0)
+		return config_replica_set(p, name, value);
 	if ((k = find_key(section, name)) == -1)
 		return unknown_key(p, section, name);
 	p->key = &config_keys[k];
@@ -272,7 +256,7 @@ handler(void *arg, const char *section, const char *name, const char *value)
 	/* After an error every later call stops at once, so prev may be set
 	 * whether or not this one fails. */
 	p->prev = k;
-	return set_key(p, &p->seen[k], value);
+	return config_set_key(p, &p->seen[k], value, 0);
 }
 
 /* A key a section needs once another of its keys is set. */
@@ -401,6 +385,7 @@ config_parse(const char *buf, size_t len, const char *name,
 	p.errlen = errlen;
 	p.prev = -1;
 	p.live = -1;
+	p.witness = -1;
 	if (len > CONFIG_MAX_SIZE)
 		return config_fail(&p, CUSTOS_ERR_CONFIG, 0,
 		    "larger than %d bytes",
@@ -431,7 +416,8 @@ config_parse(const char *buf, size_t len, const char *name,
 	}
 	if (p.seen[K_CALENDAR_DIR] == 0 && default_calendar(&p) != 0)
 		goto out;
-	if (check_sections(&p) != 0)
+	if (check_sections(&p) != 0 || config_witness_check(&p) != 0 ||
+	    config_replica_check(&p) != 0)
 		goto out;
 	p.c->digest_alg = profile_digest(p.c->profile);
 	if ((r = digest_buf(p.c->digest_alg, buf, len, p.c->digest)) != 0) {
@@ -509,5 +495,7 @@ config_free(struct config *c)
 		free(c->live[i].passphrase);
 	}
 	free(c->live);
+	config_witness_free(c);
+	config_replica_free(c);
 	free(c);
 }

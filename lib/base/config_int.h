@@ -49,6 +49,18 @@ enum key {
 	NKEYS
 };
 
+/* The keys of the [replica] section (config_replica.c). */
+enum replica_key {
+	R_ENDPOINT,
+	R_BUCKET,
+	R_REGION,
+	R_CREDENTIALS,
+	R_CA,
+	R_PART_SIZE,
+	R_THRESHOLD,
+	NREPLICAKEYS
+};
+
 /* The keys of a [live NAME] section. */
 enum live_key {
 	L_CAMERA,
@@ -61,6 +73,15 @@ enum live_key {
 
 #define LIVE_MAX	64	/* [live NAME] sections */
 #define LIVE_NAME_MAX	32
+
+/* The keys of a [witness NAME] section (config_witness.c). */
+enum witness_key {
+	W_URL,
+	W_KEY,
+	NWITNESSKEYS
+};
+
+#define WITNESS_MAX	16	/* [witness NAME] sections */
 
 struct parse;
 
@@ -92,6 +113,11 @@ struct parse {
 	int		 live;		/* index of the [live NAME] section
 					   being read, or -1 */
 	int		 live_key;	/* p->key is one of live_keys */
+	int		 wseen[WITNESS_MAX][NWITNESSKEYS]; /* per witness */
+	int		 witness;	/* index of the [witness NAME] section
+					   being read, or -1 */
+	int		 witness_key;	/* p->key is one of the witness keys */
+	int		 rseen[NREPLICAKEYS];	/* [replica], as seen */
 	int		 prev;		/* the previous call's key, or -1 */
 	char		*base;		/* absolute directory of name */
 };
@@ -108,6 +134,15 @@ extern const struct keydef config_live_keys[NLIVEKEYS];
  */
 int	 config_fail(struct parse *p, int rc, int line, const char *fmt, ...)
 	    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Sets the key p->key to value unless it was set before, on line *seen
+ * (0: not yet), and notes this line in *seen; with flat, an indented line
+ * is refused (sections whose keys have no continuation rule of their
+ * own).  Returns 1 to go on, 0 on error, as inih's handler does.
+ */
+int	 config_set_key(struct parse *p, int *seen, const char *value,
+	    int flat);
 
 /*
  * Reports a problem with the value of the key being set (p->key) as
@@ -131,5 +166,32 @@ const char *config_escape(const char *s, size_t len, char *buf,
  * through config_bad() or config_fail() and returns p->rc.
  */
 int	 config_set_path(struct parse *p, const char *v, char **out);
+
+/*
+ * The [witness NAME] sections (config_witness.c).  config_witness_section()
+ * takes a "[witness NAME]" header (len bytes from "witness"), checks NAME
+ * (a signed-note key name: the witness key's name), refuses a duplicate and
+ * starts the section; config_witness_set() sets key name of the section
+ * being read (inih's convention: 1 go on, 0 error); config_witness_check()
+ * checks each section has url and key; config_witness_free() frees them.
+ * Errors go through config_fail()/config_bad() and return p->rc.
+ */
+int	 config_witness_section(struct parse *p, const char *s, size_t len);
+int	 config_witness_set(struct parse *p, const char *section,
+	    const char *name, const char *value);
+int	 config_witness_check(struct parse *p);
+void	 config_witness_free(struct config *c);
+
+/*
+ * The [replica] section (config_replica.c), read as the [witness NAME]
+ * sections are: config_replica_set() sets key name (inih's convention: 1
+ * go on, 0 error), config_replica_check() checks the keys that go
+ * together and fills the defaults, config_replica_free() frees them.
+ * Errors go through config_fail()/config_bad() and return p->rc.
+ */
+int	 config_replica_set(struct parse *p, const char *name,
+	    const char *value);
+int	 config_replica_check(struct parse *p);
+void	 config_replica_free(struct config *c);
 
 #endif

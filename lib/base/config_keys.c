@@ -57,6 +57,26 @@ config_fail(struct parse *p, int rc, int line, const char *fmt, ...)
 }
 
 int
+config_set_key(struct parse *p, int *seen, const char *value, int flat)
+{
+	if (flat && p->indented) {
+		config_bad(p,
+		    "indented line; continuation lines are not supported");
+		return 0;
+	}
+	if (*seen != 0) {
+		config_bad(p, "duplicate key (first set on line %d)", *seen);
+		return 0;
+	}
+	*seen = p->line;
+	if (value == NULL || value[0] == '\0') {
+		config_bad(p, "empty value");
+		return 0;
+	}
+	return p->key->set(p, value) == 0;
+}
+
+int
 config_bad(struct parse *p, const char *fmt, ...)
 {
 	char msg[256];
@@ -69,6 +89,10 @@ config_bad(struct parse *p, const char *fmt, ...)
 		return config_fail(p, CUSTOS_ERR_CONFIG, p->line,
 		    "[live %s] %s: %s",
 		    p->c->live[p->live].name, p->key->key, msg);
+	if (p->witness_key && p->witness >= 0)
+		return config_fail(p, CUSTOS_ERR_CONFIG, p->line,
+		    "[witness %s] %s: %s",
+		    p->c->witness[p->witness].name, p->key->key, msg);
 	return config_fail(p, CUSTOS_ERR_CONFIG, p->line, "[%s] %s: %s",
 	    p->key->section, p->key->key, msg);
 }

@@ -362,3 +362,30 @@ run "receipt, unknown option" "$V" receipt --key $K --index 5 $R
 run "receipt, extra argument" "$V" receipt --key $K $R entries/5.json \
     entries/6.json
 flips 1 $R "$V" receipt --key $K t/flip
+
+echo "### witnesses (--witness, --witness-quorum)"
+WD=$top/tests/data/witness
+cp "$WD/checkpoint.cosigned" t/cosigned
+run "checkpoint cosigned, no --witness" "$V" checkpoint --key $K t/cosigned
+run "checkpoint cosigned, --witness" "$V" checkpoint --key $K \
+    --witness "$WD/w1.vkey" t/cosigned
+run "checkpoint cosigned, json" "$V" checkpoint --json --key $K \
+    --witness "$WD/w1.vkey" --witness "$WD/w2.vkey" --witness-quorum 1 \
+    t/cosigned
+run "checkpoint cosigned, another witness" "$V" checkpoint --key $K \
+    --witness "$WD/w2.vkey" t/cosigned
+run "checkpoint cosigned, quorum of two" "$V" checkpoint --key $K \
+    --witness "$WD/w1.vkey" --witness "$WD/w2.vkey" t/cosigned
+run "checkpoint without cosignatures, --witness" "$V" checkpoint --key $K \
+    --witness "$WD/w1.vkey" checkpoint
+sed '$s/iYh2YgAAAABp/iYh2YgAAAABq/' t/cosigned > t/badtime
+run "checkpoint, cosignature's time altered" "$V" checkpoint --key $K \
+    --witness "$WD/w1.vkey" t/badtime
+run "witness quorum above the keys" "$V" checkpoint --key $K \
+    --witness "$WD/w1.vkey" --witness-quorum 2 t/cosigned
+run "witness quorum without keys" "$V" checkpoint --key $K \
+    --witness-quorum 1 t/cosigned
+run "witness key is a note key" "$V" checkpoint --key $K --witness $K \
+    t/cosigned
+run "witness key missing" "$V" checkpoint --key $K --witness nosuch.vkey \
+    t/cosigned

@@ -557,3 +557,94 @@ print(json.load(open(sys.argv[1])).get("rule"))' "$W/$_rb_n.out")"
 	expect_in "$_rb_n: error line names the rule" "(rule: $_rb_rule)" \
 	    "$(cat "$W/$_rb_n.err")"
 }
+
+# A real S3 server for the tests: tests/tools/s3server.sh's single-node
+# Ceph with radosgw in $W/s3 (S3_DIR).  s3_up starts it on a free port and
+# exports S3_ENDPOINT, ACCESS_KEY and SECRET_KEY; it stops on the test's
+# exit (a test with its own EXIT trap calls s3_down in it).  Buckets are
+# made and objects read back with the curl CLI (s3_curl), a client
+# independent of ours.
+S3_DIR=
+S3_SERVER=$E2E_TOP/tests/tools/s3server.sh
+
+s3_up() {
+	root_only "radosgw"
+	S3_DIR=$W/s3
+	sh "$S3_SERVER" up "$S3_DIR" "$(free_port)" >"$W/s3.env" \
+	    2>"$W/s3.err" || { _s3_fail=$(cat "$W/s3.err"); s3_down;
+	    fail "s3server.sh up: $_s3_fail"; }
+	trap s3_down EXIT
+	trap 's3_down; exit 143' INT TERM
+	S3_ENDPOINT=$(sed -n 's/^S3_ENDPOINT=//p' "$W/s3.env")
+	ACCESS_KEY=$(sed -n 's/^ACCESS_KEY=//p' "$W/s3.env")
+	SECRET_KEY=$(sed -n 's/^SECRET_KEY=//p' "$W/s3.env")
+	[ -n "$S3_ENDPOINT" ] && [ -n "$ACCESS_KEY" ] && [ -n "$SECRET_KEY" ] ||
+	    fail "s3server.sh up printed no endpoint or keys"
+	export S3_ENDPOINT ACCESS_KEY SECRET_KEY
+}
+
+# s3_down: stops the server of s3_up (nothing when none runs).
+s3_down() {
+	[ -n "$S3_DIR" ] || return 0
+	sh "$S3_SERVER" down "$S3_DIR" >&2 || echo "s3server.sh down failed" >&2
+	S3_DIR=
+}
+
+# s3_stop_rgw, s3_start_rgw: radosgw alone killed (SIGKILL, as a crash)
+# and started again on the same data and port (s3server.sh stop-rgw and
+# start-rgw); the monitor and the OSD keep running.
+s3_stop_rgw() {
+	sh "$S3_SERVER" stop-rgw "$S3_DIR" || fail "s3server.sh stop-rgw"
+}
+
+s3_start_rgw() {
+	sh "$S3_SERVER" start-rgw "$S3_DIR" 2>"$W/s3.err" ||
+	    fail "s3server.sh start-rgw: $(cat "$W/s3.err")"
+}
+
+# s3_curl CURL-ARGS...: curl signing with the server's keys (SigV4), for
+# requests without a body.  curl 7.88 signs the payload hash it is given
+# in x-amz-content-sha256 (that of an empty body here) and needs query
+# strings in their canonical form (sorted, "key=value", %XX-encoded).
+s3_curl() {
+	_s3_sign "$(printf '' | sha256sum | cut -c1-64)" "$@"
+}
+
+# _s3_sign SHA256 CURL-ARGS...: curl signing SHA256 as the payload hash.
+_s3_sign() {
+	_s3_h=$1
+	shift
+	curl -sS --aws-sigv4 "aws:amz:us-east-1:s3" \
+	    --user "$ACCESS_KEY:$SECRET_KEY" \
+	    -H "x-amz-content-sha256: $_s3_h" "$@"
+}
+
+# s3_bucket NAME: creates the bucket NAME.
+s3_bucket() {
+	_s3_st=$(s3_curl -o "$W/s3_bucket.out" -w '%{http_code}' -X PUT \
+	    "$S3_ENDPOINT/$1") || fail "create bucket $1: curl failed"
+	expect_eq "create bucket $1: HTTP status ($(cat "$W/s3_bucket.out"))" \
+	    200 "$_s3_st"
+}
+
+# s3_status BUCKET/KEY: the HTTP status of a GET of the object (200, 404).
+s3_status() {
+	s3_curl -o /dev/null -w '%{http_code}' "$S3_ENDPOINT/$1"
+}
+
+# s3_get BUCKET/KEY FILE: the object's bytes into FILE; fails the test
+# unless the server answers 200.
+s3_get() {
+	_s3_st=$(s3_curl -o "$2" -w '%{http_code}' "$S3_ENDPOINT/$1") ||
+	    fail "GET $1: curl failed"
+	[ "$_s3_st" = 200 ] || fail "GET $1: HTTP $_s3_st: $(cat "$2")"
+}
+
+# s3_put FILE BUCKET/KEY: FILE stored as the object, behind our client's
+# back (a replica altered in the bucket, say).
+s3_put() {
+	_s3_st=$(_s3_sign "$(sha256sum <"$1" | cut -c1-64)" \
+	    -o "$W/s3_put.out" -w '%{http_code}' -T "$1" "$S3_ENDPOINT/$2") ||
+	    fail "PUT $2: curl failed"
+	[ "$_s3_st" = 200 ] || fail "PUT $2: HTTP $_s3_st: $(cat "$W/s3_put.out")"
+}

@@ -18,9 +18,14 @@
 #    tlog: the checkpoint, every entry's proof, the SHA-256 of every media
 #    file), "openssl ts -verify" on checkpoint.tsr and sha256sum on each
 #    media file; tampered copies must be refused.
+# 5. The log published as C2SP tlog-tiles by "custos log publish" is
+#    mirrored from its directory and verified by Go's tlog tile reader
+#    (tilecheck.go), first and incremental publications, tampered tiles
+#    and an entry too big for a bundle (tests/interop/tiles.sh).
 #
 # Environment: CUSTOS_VERIFY (default build/custos-verify), CUSTOSD and
-# CUSTOS (for 4; default build/custosd and build/custos), INTEROP_N (log
+# CUSTOS (for 4 and 5; default build/custosd and build/custos), MKTILES
+# (for 5; default CUSTOS_BUILD/tests/mktiles), INTEROP_N (log
 # size, default 13), INTEROP_PRODUCER (see 2).  Needs go 1.19 and
 # golang-golang-x-mod-dev, and for 4 openssl, ffmpeg and python3; runs
 # without network access.
@@ -322,6 +327,9 @@ else
 	notok "bundle: mkbundle.sh: $(grep -m 1 FAIL "$WORK/out" ||
 	    tail -n 1 "$WORK/out")"
 fi
+
+# 5. The log published as C2SP tlog-tiles, verified by Go's tlog.
+. "$ROOT/tests/interop/tiles.sh"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3,6 +3,7 @@
 # scratch station under DIR, exported as an evidence bundle twice.
 #
 # Environment: CUSTOSD and CUSTOS (the binaries under test; required),
+# MKB_CONF (a command run once the config is written, to add to it),
 # MKBUNDLE_TSA (1, the default: the station has a real RFC 3161 TSA,
 # "openssl ts -reply" behind tests/tools/tsa_server.py; 0: no TSA and no
 # checkpoint.tsr), MKBUNDLE_PROFILE (default or sm), MKB_KIND (the
@@ -47,6 +48,8 @@ mkbundle_station() {
 		start_tsa
 		conf_tsa
 	fi
+	# A test's own additions to the config ([replica], say).
+	${MKB_CONF:-true}
 	cp -R "$E2E_CAL" "$W/calendar" || fail "copy the calendar"
 	mkdir -p "$W/dock" "$W/prep"
 	start_daemon

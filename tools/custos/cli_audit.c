@@ -57,6 +57,7 @@
 #include "custos/tsa.h"
 #include "custos/util.h"
 #include "cli_audit.h"
+#include "cli_audit_central.h"
 #include "cli_audit_int.h"
 #include "cli_log.h"
 #include "cli_replay.h"
@@ -76,7 +77,11 @@ usage(void)
 void
 cli_audit_usage(FILE *f)
 {
-	fprintf(f, "usage: custos [-c CONF] audit [--json] [--no-objects]\n");
+	fprintf(f, "usage: custos [-c CONF] audit [--json] [--no-objects]\n"
+	    "       custos [-c CONF] audit --replica --key VKEY "
+	    "[--key VKEY]... [--witness VKEY]...\n"
+	    "           [--quorum K] [--sample RATE] [--state FILE] "
+	    "[--json]\n");
 }
 
 /*
@@ -892,6 +897,7 @@ audit_run(struct audit *a)
 		    (unsigned long long)registry_synced(a->s.reg),
 		    (unsigned long long)a->size);
 	check_findings(a);
+	cli_audit_replica(a);
 	return 0;
 }
 
@@ -911,6 +917,7 @@ audit_free(struct audit *a)
 	json_decref(a->gaps);
 	json_decref(a->reasons);
 	json_decref(a->accesses);
+	json_decref(a->replica);
 	cli_state_close(&a->s);
 }
 
@@ -922,6 +929,10 @@ cli_audit(const struct config *cfg, int argc, char *argv[])
 	enum part p;
 	int i, rc;
 
+	/* The central auditor's audit of a bucket is a verb of its own. */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--replica") == 0)
+			return cli_audit_central(cfg, argc, argv);
 	memset(&a, 0, sizeof(a));
 	a.rehash = 1;
 	for (i = 1; i < argc; i++) {

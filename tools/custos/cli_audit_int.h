@@ -49,6 +49,8 @@ struct audit {
 					   bundle.exported, clip.exported,
 					   inspection.viewed or
 					   evidence.accessed, log order */
+	json_t		*replica;	/* the replication section
+					   (cli_audit_replica.c), or NULL */
 	uint64_t	 nsegments, nsessions, nchain;
 	time_t		 drawn;		/* last progress redraw */
 };
@@ -66,5 +68,15 @@ void	 cli_audit_print_text(struct audit *a, unsigned total);
  * built.
  */
 int	 cli_audit_print_json(struct audit *a, unsigned total);
+
+/*
+ * Fills a->replica from the replication queue in the station's database,
+ * read-only: counts, and each object not confirmed off-station.  Not an
+ * integrity check: nothing it finds is a failure.
+ */
+void	 cli_audit_replica(struct audit *a);
+
+/* Prints the replication section of cli_audit_replica(). */
+void	 cli_audit_replica_text(const struct audit *a);
 
 #endif

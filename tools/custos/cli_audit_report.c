@@ -232,6 +232,7 @@ cli_audit_print_text(struct audit *a, unsigned total)
 	}
 	print_findings(a);
 	print_accesses(a);
+	cli_audit_replica_text(a);
 	if (total == 0)
 		printf("integrity proven: tree size %llu\n",
 		    (unsigned long long)a->size);
@@ -259,6 +260,8 @@ cli_audit_print_json(struct audit *a, unsigned total)
 		json_object_set(j, part_names[p], a->part[p]);
 	}
 	json_object_set(j, "accesses", a->accesses);
+	if (a->replica != NULL)
+		json_object_set(j, "replication", a->replica);
 	s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	if (s == NULL) {

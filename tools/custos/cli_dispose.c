@@ -45,6 +45,9 @@ print(json_t *a)
 		if (!json_is_true(json_object_get(o, "removed")))
 			left++;
 	}
+	json_array_foreach(json_object_get(a, "skipped"), i, o)
+		printf("%s  skipped: %s\n", cli_registry_str(o, "object"),
+		    cli_registry_str(o, "reason"));
 	printf("%zu object%s disposed of at %s, approved by %s\n",
 	    json_array_size(list), json_array_size(list) == 1 ? "" : "s",
 	    cli_registry_str(a, "at"), cli_registry_str(a, "approver"));

@@ -8,7 +8,12 @@
  *	   only through their modules (lib/evidence/evidence.c);
  *	2. find a checkpoint that covers every gathered entry and has an
  *	   RFC 3161 token: a stored one, or one the daemon signs now
- *	   (POST /v1/checkpoint) and has timestamped, waited for;
+ *	   (POST /v1/checkpoint) and has timestamped, waited for; with
+ *	   [witness NAME] sections, one every configured witness has
+ *	   cosigned too (a stored one only if it has all the
+ *	   cosignatures; else the new one, whose cosignatures are waited
+ *	   for like its token), the cosignature lines appended to its note
+ *	   (cli_export_witness.c);
  *	3. write the bundle under a temporary name beside the output with
  *	   the bundle writer (lib/evidence/bundle_write.c, bundle.h), which
  *	   owns the layout, MANIFEST.json and the copying of the objects;
@@ -70,8 +75,8 @@ cli_export_usage(FILE *f)
 {
 	fprintf(f, "usage: custos [-c CONF] export INSPECTION "
 	    "-o DIR|FILE.tar --purpose TEXT\n"
-	    "                    [--allow-untimestamped] [--wait SECONDS] "
-	    "[--json]\n");
+	    "                    [--allow-untimestamped] [--allow-uncosigned]\n"
+	    "                    [--wait SECONDS] [--json]\n");
 }
 
 static void
@@ -233,11 +238,13 @@ static int
 checkpoint(struct export *x)
 {
 	uint64_t need = max_index(&x->ev) + 1, ts;
-	char state[32];
+	char state[32], missing[8];
 	int rc;
 
-	if (log_timestamp_latest(x->log, &ts) == 0 && ts >= need) {
-		/* A stored, timestamped checkpoint covers it all already. */
+	if (log_timestamp_latest(x->log, &ts) == 0 && ts >= need &&
+	    cli_export_cosig_missing(x, ts, missing, sizeof(missing)) == 0) {
+		/* A stored, timestamped (and cosigned, with witnesses)
+		 * checkpoint covers it all already. */
 		x->size = ts;
 		if ((rc = log_timestamp_get(x->log, ts, &x->tsr,
 		    &x->tsrlen)) != 0) {
@@ -282,6 +289,45 @@ checkpoint(struct export *x)
 		    custos_strerror(rc));
 		return 1;
 	}
+	return 0;
+}
+
+/*
+ * With [witness NAME] sections: waits up to x->wait_s seconds for every
+ * witness's cosignature of checkpoint x->size, as wait_token() does for
+ * the token.  Returns 0 when all are stored or --allow-uncosigned lets the
+ * export go on without some (x->uncosigned says which), else 1.
+ */
+static int
+wait_cosigs(struct export *x)
+{
+	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	char missing[512];
+	unsigned i;
+	int n = 0;
+
+	for (i = 0; i <= x->wait_s * 5 && !interrupted; i++) {
+		if (i > 0) {
+			nanosleep(&pause, NULL);
+			if (reopen_log(x) != 0)
+				return 1;
+		}
+		if ((n = cli_export_cosig_missing(x, x->size, missing,
+		    sizeof(missing))) <= 0)
+			return n < 0;
+	}
+	if (interrupted)
+		return 1;
+	if (!x->allow_uncosigned) {
+		warnx("witness%s %s did not cosign checkpoint %" PRIu64
+		    " within %u s (see custos status); retry, or export with "
+		    "--allow-uncosigned", n == 1 ? "" : "es", missing, x->size,
+		    x->wait_s);
+		return 1;
+	}
+	if (asprintf(&x->uncosigned, "not cosigned by %s within %u s",
+	    missing, x->wait_s) == -1)
+		x->uncosigned = NULL;
 	return 0;
 }
 
@@ -499,6 +545,11 @@ summary(const struct export *x, int tar)
 		printf("checkpoint: tree size %" PRIu64 ", %s%s\n", x->size,
 		    x->tsr != NULL ? "timestamped " : "NOT timestamped: ",
 		    x->tsr != NULL ? x->tsr_time : x->untimestamped);
+		if (x->cfg->nwitness > 0)
+			printf("witnesses:  %s%s%s%s\n", x->cosigned_by[0] ?
+			    "cosigned by " : "", x->cosigned_by,
+			    x->cosigned_by[0] && x->uncosigned ? "; " : "",
+			    x->uncosigned != NULL ? x->uncosigned : "");
 		printf("manifest:   %s\nlogged:     %s, entry %" PRIu64 "\n",
 		    digest, ENTRY_BUNDLE_EXPORTED, x->logged);
 		return;
@@ -515,6 +566,10 @@ summary(const struct export *x, int tar)
 		set_str(j, "timestamp", x->tsr_time);
 	else
 		set_str(j, "untimestamped", x->untimestamped);
+	if (x->cfg->nwitness > 0)
+		set_str(j, "cosigned_by", x->cosigned_by);
+	if (x->uncosigned != NULL)
+		set_str(j, "uncosigned", x->uncosigned);
 	if ((s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL)
 		errx(1, "out of memory");
 	printf("%s\n", s);
@@ -538,6 +593,7 @@ cli_export_free(struct export *x)
 	free(x->note);
 	free(x->tsr);
 	free(x->untimestamped);
+	free(x->uncosigned);
 	free(x->vkey);
 	for (k = 0; k < x->ncals; k++)
 		free(x->cals[k]);
@@ -569,6 +625,8 @@ cli_export_option(struct export *x, int argc, char *argv[], int *i)
 		x->wait_s = (unsigned)w;
 	} else if (strcmp(argv[*i], "--allow-untimestamped") == 0)
 		x->allow_untimestamped = 1;
+	else if (strcmp(argv[*i], "--allow-uncosigned") == 0)
+		x->allow_uncosigned = 1;
 	else if (strcmp(argv[*i], "--json") == 0)
 		x->json = 1;
 	else if (argv[*i][0] != '-' && x->id == NULL)
@@ -681,7 +739,8 @@ cli_export_gather(struct export *x)
 int
 cli_export_anchor(struct export *x)
 {
-	if (checkpoint(x) != 0 || check_anchor(x) != 0)
+	if (checkpoint(x) != 0 || wait_cosigs(x) != 0 ||
+	    check_anchor(x) != 0 || cli_export_cosig_append(x) != 0)
 		return 1;
 	collect_calendars(x);
 	return 0;

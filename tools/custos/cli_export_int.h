@@ -35,6 +35,7 @@ struct export {
 	char		*outbuf;	/* output without trailing slashes */
 	const char	*purpose;
 	int		 allow_untimestamped;
+	int		 allow_uncosigned;
 	int		 json;
 	unsigned	 wait_s;
 	struct log	*log;
@@ -49,6 +50,10 @@ struct export {
 	size_t		 tsrlen;
 	char		 tsr_time[32];
 	char		*untimestamped;	/* why there is no token, or NULL */
+	char		 cosigned_by[512];	/* witnesses whose lines the
+					   note carries, "a, b", or "" */
+	char		*uncosigned;	/* which witnesses are missing and
+					   why, or NULL */
 	char		*vkey;
 	size_t		 vkeylen;
 	char		 key_id[16];
@@ -86,7 +91,7 @@ int	 cli_export_interrupted(void);
 void	 cli_export_defaults(struct export *x);
 /*
  * Takes argv[*i] if it is an option every export has (-o, --purpose,
- * --wait, --allow-untimestamped, --json) or the inspection ID, moving *i
+ * --wait, --allow-untimestamped, --allow-uncosigned, --json) or the inspection ID, moving *i
  * past its value.  Returns 1 taken, 0 not one of them, 2 a bad value
  * (reported).
  */
@@ -106,6 +111,20 @@ int	 cli_export_log(struct export *x, const char *path, json_t *body,
 	    const char *what, const char *left);
 /* Reports the writer's last error once. */
 void	 cli_export_writer_warn(const struct bundle_writer *w);
+/*
+ * The witnesses' cosignatures (cli_export_witness.c).  With [witness NAME]
+ * sections: cli_export_cosig_missing() counts the configured witnesses
+ * without a stored cosignature of the checkpoint of size, writing their
+ * names ("a, b") to missing, or returns -1 (reported); 0 without
+ * witnesses.  cli_export_cosig_append() checks the stored cosignatures of
+ * x->size with the configured witness keys and appends them to x->note
+ * after the station's signature (x->note is replaced; its token stays
+ * over the station's note), naming them in x->cosigned_by; 0 or 1
+ * (reported).
+ */
+int	 cli_export_cosig_missing(struct export *x, uint64_t size,
+	    char *missing, size_t missinglen);
+int	 cli_export_cosig_append(struct export *x);
 /* Frees what x holds and removes an uncommitted bundle. */
 void	 cli_export_free(struct export *x);
 

@@ -1,6 +1,6 @@
 /*
  * cli_log: custos log checkpoint | entry | proof | consistency | verify |
- * receipt | timestamp.
+ * receipt | timestamp (and publish, in cli_publish.c).
  */
 #include <err.h>
 #include <errno.h>
@@ -19,10 +19,13 @@
 #include "custos/log.h"
 #include "custos/merkle.h"
 #include "custos/note.h"
+#include "custos/note_cosig.h"
 #include "custos/receipt.h"
+#include "custos/rfc3339.h"
 #include "custos/tsa.h"
 #include "custos/util.h"
 #include "cli_log.h"
+#include "cli_publish.h"
 #include "tools/cli_util.h"
 
 struct logcmd {
@@ -56,6 +59,7 @@ cli_log_usage(FILE *f)
 	    "       custos [-c CONF] log verify [--key VKEYFILE] [--json]\n"
 	    "       custos [-c CONF] log timestamp [--size S] [-o FILE] "
 	    "[--json]\n");
+	cli_publish_usage(f);
 }
 
 static int
@@ -72,25 +76,6 @@ print_json(json_t *j)
 	printf("%s\n", s);
 	free(s);
 	json_decref(j);
-	return 0;
-}
-
-int
-cli_log_open(const struct config *cfg, struct log **out)
-{
-	char path[PATH_MAX];
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/log.db", cfg->state_dir);
-	if ((rc = log_open(path, cfg->digest_alg, LOG_RDONLY, out)) != 0) {
-		if (rc == CUSTOS_ERR_NOTFOUND)
-			warnx("%s: no log here yet (has custosd run?)", path);
-		else if (rc == CUSTOS_ERR_SYSTEM)
-			warn("%s", path);
-		else
-			warnx("%s: %s", path, custos_strerror(rc));
-		return 2;
-	}
 	return 0;
 }
 
@@ -148,10 +133,63 @@ note_root(const struct logcmd *c, const char *note, size_t len,
 	note_free(n);
 }
 
+/*
+ * Appends the stored witness cosignatures of the checkpoint of size to
+ * *note (*len bytes), which is replaced; *cosigs gets their list for
+ * --json (a new reference, or NULL without memory).  Returns 0 or 1
+ * (reported).
+ */
+static int
+add_cosigs(struct logcmd *c, uint64_t size, char **note, size_t *len,
+    json_t **cosigs)
+{
+	struct log_cosig *cs = NULL;
+	const char **lines = NULL;
+	size_t n = 0, *lens = NULL, i, nlen;
+	char *nnote, when[RFC3339_LEN];
+	int rc;
+
+	*cosigs = json_array();
+	if ((rc = log_cosig_list(c->log, size, &cs, &n)) != 0) {
+		warnx("cannot read the cosignatures of checkpoint %llu: %s",
+		    (unsigned long long)size, custos_strerror(rc));
+		return 1;
+	}
+	if (n == 0)
+		return 0;
+	if ((lines = calloc(n, sizeof(*lines))) == NULL ||
+	    (lens = calloc(n, sizeof(*lens))) == NULL) {
+		rc = CUSTOS_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		lines[i] = cs[i].line;
+		lens[i] = cs[i].linelen;
+		rfc3339_format((int64_t)cs[i].time * 1000, when, sizeof(when));
+		json_array_append_new(*cosigs, json_pack("{s:s, s:s}",
+		    "witness", cs[i].witness, "time", when));
+	}
+	if ((rc = note_cosig_append(*note, *len, lines, lens, n, &nnote,
+	    &nlen)) == 0) {
+		free(*note);
+		*note = nnote;
+		*len = nlen;
+	}
+out:
+	if (rc != 0)
+		warnx("cannot append the cosignatures of checkpoint %llu: %s",
+		    (unsigned long long)size, custos_strerror(rc));
+	free(lines);
+	free(lens);
+	log_cosig_free(cs, n);
+	return rc != 0;
+}
+
 static int
 cmd_checkpoint(struct logcmd *c)
 {
 	char *note, *origin, root[DIGEST_STRLEN];
+	json_t *cosigs = NULL;
 	uint64_t size;
 	size_t len;
 	int rc;
@@ -172,15 +210,22 @@ cmd_checkpoint(struct logcmd *c)
 			warnx("no checkpoint: %s", custos_strerror(rc));
 		return 1;
 	}
+	if (add_cosigs(c, size, &note, &len, &cosigs) != 0) {
+		json_decref(cosigs);
+		free(note);
+		return 1;
+	}
 	if (!c->json) {
+		json_decref(cosigs);
 		fwrite(note, 1, len, stdout);
 		free(note);
 		return 0;
 	}
 	note_root(c, note, len, root, &origin);
-	rc = print_json(json_pack("{s:s, s:I, s:s, s:s}",
+	rc = print_json(json_pack("{s:s, s:I, s:s, s:s, s:o}",
 	    "origin", origin != NULL ? origin : "",
-	    "tree_size", (json_int_t)size, "root", root, "note", note));
+	    "tree_size", (json_int_t)size, "root", root, "note", note,
+	    "cosignatures", cosigs != NULL ? cosigs : json_array()));
 	free(origin);
 	free(note);
 	return rc;
@@ -647,6 +692,8 @@ cli_log(const struct config *cfg, int argc, char *argv[])
 
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
+	if (argc >= 2 && strcmp(argv[1], "publish") == 0)
+		return cli_publish(cfg, argc, argv);
 	if (argc < 2 || parse_args(&c, argc, argv) != 0)
 		return logusage();
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {

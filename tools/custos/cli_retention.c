@@ -21,6 +21,7 @@
 #include "custos/config.h"
 #include "custos/err.h"
 #include "custos/log.h"
+#include "custos/replica.h"
 #include "custos/retention.h"
 #include "cli_dispose.h"
 #include "cli_log.h"
@@ -73,6 +74,25 @@ state_name(enum retention_state s)
 	return names[s];
 }
 
+/*
+ * The replication queue, read-only, when [replica] is configured, else
+ * NULL: the plan then shows each object's replica state, since disposal
+ * waits for its confirmation (docs/retention.md).
+ */
+static struct replica_queue *replica_q;
+
+/* "confirmed", "unconfirmed", or NULL without a queue. */
+static const char *
+replica_of(const struct retention_item *it)
+{
+	enum replica_state s;
+
+	if (replica_q == NULL ||
+	    replica_queue_state(replica_q, it->object, &s) != 0)
+		return NULL;
+	return s == REPLICA_CONFIRMED ? "confirmed" : "unconfirmed";
+}
+
 static json_t *
 item_json(const struct config *cfg, const struct retention_item *it)
 {
@@ -98,6 +118,8 @@ item_json(const struct config *cfg, const struct retention_item *it)
 	if (it->hold != RETENTION_NONE)
 		json_object_set_new(j, "hold", json_integer((json_int_t)
 		    it->hold));
+	if (replica_of(it) != NULL)
+		json_object_set_new(j, "replica", json_string(replica_of(it)));
 	return j;
 }
 
@@ -176,9 +198,11 @@ print_item_text(const struct config *cfg, const struct retention_item *it)
 	}
 	retention_day_format(it->since, since);
 	printf("  %s  %" PRIu64 " bytes  class %s (%s), since %s, disposable "
-	    "from %s: %s; entry %" PRIu64 "\n", it->object, it->size,
+	    "from %s: %s; entry %" PRIu64 "%s\n", it->object, it->size,
 	    retention_class_name(it->cls), retention_period_text(cfg, it->cls,
-	    per, sizeof(per)), since, due, rule(it->cls), it->entry);
+	    per, sizeof(per)), since, due, rule(it->cls), it->entry,
+	    replica_of(it) != NULL && strcmp(replica_of(it), "confirmed") !=
+	    0 ? "; not yet confirmed off-station" : "");
 }
 
 /*
@@ -317,6 +341,9 @@ cli_retention(const struct config *cfg, int argc, char *argv[])
 	snprintf(path, sizeof(path), "%s/log.db", cfg->state_dir);
 	if (retention_view_open(path, 1, &v) != 0)
 		v = NULL;
+	if (cfg->replica_endpoint != NULL &&
+	    replica_queue_open_ro(path, &replica_q) != 0)
+		replica_q = NULL;
 	if ((rc = retention_view_load(v, l, &r, &bad)) != 0) {
 		warnx("log entry %" PRIu64 ": %s", bad, custos_strerror(rc));
 		rc = CLI_EXIT_USAGE;
@@ -324,6 +351,8 @@ cli_retention(const struct config *cfg, int argc, char *argv[])
 		rc = print_plan(cfg, r, day, json);
 	retention_free(r);
 	retention_view_close(v);
+	replica_queue_close(replica_q);
+	replica_q = NULL;
 	log_close(l);
 	return rc;
 }

@@ -2,6 +2,9 @@
  * custos: the station operator's command-line tool.
  *
  *	custos keygen NAME -o PREFIX [--profile default|sm]
+ *	custos witness keygen NAME -o PREFIX
+ *	custos witness serve --listen HOST:PORT --key SKEYFILE --db FILE
+ *	    --log VKEYFILE [--log VKEYFILE]...
  *	custos [-c CONF] status [--json]
  *	custos [-c CONF] log VERB ...
  *	custos [-c CONF] officer add|show|list ...
@@ -17,10 +20,14 @@
  *	    -o DIR|FILE.tar --purpose TEXT [--json]
  *	custos [-c CONF] replay INSPECTION [--json] [--play FILE]
  *	custos [-c CONF] audit [--json] [--no-objects]
+ *	custos [-c CONF] audit --replica --key VKEY... [--witness VKEY]...
+ *	    [--quorum K] [--sample RATE] [--state FILE] [--json]
  *	custos [-c CONF] calendar reload [--json]
  *	custos [-c CONF] hold add|release|list ...
  *	custos [-c CONF] retention plan|dispose ...
  *	custos [-c CONF] segment get INDEX -o FILE --purpose TEXT [--json]
+ *	custos [-c CONF] replica check [--json]
+ *	custos [-c CONF] restore --from-replica --key SKEYFILE [--json]
  *	custos [VERB ...] --help | --version
  *
  * "--help" prints the usage (of the verb, if one is given) on stdout and
@@ -52,8 +59,11 @@
 #include "cli_log.h"
 #include "cli_registry.h"
 #include "cli_replay.h"
+#include "cli_replica.h"
+#include "cli_restore.h"
 #include "cli_retention.h"
 #include "cli_segment.h"
+#include "cli_witness.h"
 #include "tools/cli_util.h"
 
 #define DEFAULT_CONF	"/etc/custos/custos.conf"
@@ -63,10 +73,13 @@ print_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: custos keygen NAME -o PREFIX [--profile default|sm]\n"
+	    "       custos witness keygen NAME -o PREFIX\n"
+	    "       custos witness serve --listen HOST:PORT --key SKEYFILE "
+	    "--db FILE --log VKEYFILE...\n"
 	    "       custos [-c CONF] status [--json]\n"
 	    "       custos [-c CONF] log checkpoint|entry|proof|consistency|"
 	    "verify|receipt|\n"
-	    "                        timestamp ...\n"
+	    "                        timestamp|publish ...\n"
 	    "       custos [-c CONF] officer add ID --name NAME --unit UNIT "
 	    "--credential NO --valid-until DATE\n"
 	    "       custos [-c CONF] officer show ID [--json] | officer list "
@@ -95,10 +108,15 @@ print_usage(FILE *f)
 	    "       custos [-c CONF] replay INSPECTION [--json] "
 	    "[--play FILE.ffconcat|FILE.m3u]\n"
 	    "       custos [-c CONF] audit [--json] [--no-objects]\n"
+	    "       custos [-c CONF] audit --replica --key VKEY... "
+	    "[--witness VKEY]... ...\n"
 	    "       custos [-c CONF] calendar reload [--json]\n"
 	    "       custos [-c CONF] hold add|release|list ...\n"
 	    "       custos [-c CONF] retention plan|dispose ...\n"
 	    "       custos [-c CONF] segment get INDEX -o FILE --purpose TEXT "
+	    "[--json]\n"
+	    "       custos [-c CONF] replica check [--json]\n"
+	    "       custos [-c CONF] restore --from-replica --key SKEYFILE "
 	    "[--json]\n"
 	    "       custos [VERB ...] --help | --version\n"
 	    "CONF defaults to $CUSTOS_CONF, then " DEFAULT_CONF ".\n");
@@ -320,6 +338,64 @@ print_tsa(json_t *t)
 	printf("\n");
 }
 
+/* One line per witness: the last size it cosigned, when, and trouble. */
+static void
+print_witnesses(json_t *a)
+{
+	const char *state, *when;
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(a, i, w) {
+		state = json_string_value(json_object_get(w, "state"));
+		when = json_string_value(json_object_get(w, "cosigned_time"));
+		printf("witness:     %s %s, tree size %llu cosigned%s%s",
+		    json_string_value(json_object_get(w, "name")),
+		    state == NULL ? "?" : strcmp(state, "ok") == 0 ? "ok" :
+		    strcmp(state, "conflict") == 0 ? "CONFLICT" : "FAILING",
+		    juint(w, "cosigned_size"), when != NULL ? " at " : "",
+		    when != NULL ? when : "");
+		if (json_is_string(json_object_get(w, "last_error")))
+			printf("; %s", json_string_value(json_object_get(w,
+			    "last_error")));
+		if (json_is_integer(json_object_get(w, "next_retry_s")))
+			printf("; retry in %llus", juint(w, "next_retry_s"));
+		printf("\n");
+	}
+}
+
+/*
+ * The replica line: the uploader's state, what is behind (objects, bytes,
+ * the oldest one's age), what is confirmed, and the last error.
+ */
+static void
+print_replica(json_t *r)
+{
+	const char *state = json_string_value(json_object_get(r, "state"));
+
+	if (state == NULL || strcmp(state, "off") == 0) {
+		printf("replica:     off (no [replica] in the config)\n");
+		return;
+	}
+	printf("replica:     %s, %llu object%s behind (%llu bytes, oldest "
+	    "%llus), %llu confirmed off-station; %s bucket %s",
+	    strcmp(state, "ok") == 0 ? "ok" : strcmp(state, "failing") == 0 ?
+	    "FAILING" : "CONFIGURATION ERROR", juint(r, "behind"),
+	    juint(r, "behind") == 1 ? "" : "s", juint(r, "behind_bytes"),
+	    juint(r, "oldest_s"), juint(r, "confirmed"),
+	    json_string_value(json_object_get(r, "endpoint")),
+	    json_string_value(json_object_get(r, "bucket")));
+	if (juint(r, "lost") > 0)
+		printf("; %llu disposed of before confirmation",
+		    juint(r, "lost"));
+	if (json_is_string(json_object_get(r, "last_error")))
+		printf("; last error: %s", json_string_value(
+		    json_object_get(r, "last_error")));
+	if (json_is_integer(json_object_get(r, "next_retry_s")))
+		printf("; retry in %llus", juint(r, "next_retry_s"));
+	printf("\n");
+}
+
 /* One line per live source: its state, session and what it sealed. */
 static void
 print_live(json_t *live)
@@ -428,6 +504,10 @@ cmd_status(const struct config *cfg, int argc, char *argv[])
 		print_upload(json_object_get(j, "upload"));
 	if (json_is_object(json_object_get(j, "tsa")))
 		print_tsa(json_object_get(j, "tsa"));
+	if (json_is_object(json_object_get(j, "replica")))
+		print_replica(json_object_get(j, "replica"));
+	if (json_is_array(json_object_get(j, "witnesses")))
+		print_witnesses(json_object_get(j, "witnesses"));
 	if (json_is_object(json_object_get(j, "calendar")))
 		print_calendar(json_object_get(j, "calendar"));
 	if (json_is_object((ins = json_object_get(j, "inspections")))) {
@@ -503,8 +583,9 @@ cmd_calendar(const struct config *cfg, int argc, char *argv[])
 }
 
 /*
- * The verbs.  All but keygen read the configuration; each one's usage is
- * printed on stdout by "custos VERB ... --help", which needs none.
+ * The verbs.  All but keygen and witness read the configuration; each
+ * one's usage is printed on stdout by "custos VERB ... --help", which
+ * needs none.
  */
 static const struct verb {
 	const char	*name;
@@ -512,6 +593,7 @@ static const struct verb {
 	void		(*usage)(FILE *);
 } verbs[] = {
 	{ "keygen", NULL, keygen_usage },
+	{ "witness", NULL, cli_witness_usage },
 	{ "status", cmd_status, status_usage },
 	{ "log", cli_log, cli_log_usage },
 	{ "officer", cli_registry, cli_registry_usage },
@@ -526,6 +608,8 @@ static const struct verb {
 	{ "hold", cli_hold, cli_hold_usage },
 	{ "retention", cli_retention, cli_retention_usage },
 	{ "segment", cli_segment, cli_segment_usage },
+	{ "replica", cli_replica, cli_replica_usage },
+	{ "restore", cli_restore, cli_restore_usage },
 };
 
 static const struct verb *
@@ -600,8 +684,9 @@ main(int argc, char *argv[])
 		v->usage(stdout);
 		cli_exit(0);
 	}
-	if (v->run == NULL)	/* keygen: no station, so no config */
-		rc = conf == NULL ? cmd_keygen(argc, argv) : usage();
+	if (v->run == NULL)	/* keygen, witness: no station, no config */
+		rc = conf != NULL ? usage() : v->usage == cli_witness_usage ?
+		    cli_witness(argc, argv) : cmd_keygen(argc, argv);
 	else
 		rc = with_config(v, conf, argc, argv);
 	cli_exit(rc);

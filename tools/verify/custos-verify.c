@@ -37,6 +37,7 @@
 #include "verify_bundle.h"
 #include "verify_receipt.h"
 #include "verify_util.h"
+#include "verify_witness.h"
 
 #define PROG		"custos-verify"
 
@@ -86,7 +87,13 @@ struct result {
 	uint64_t		 index;
 	int			 have_leaf;
 	uint8_t			 leaf[DIGEST_LEN];
+	char			 cosigned[2048];	/* --witness: what
+							   the policy found */
+	json_t			*cosigs;	/* --witness: the list */
 };
+
+/* The checkpoint verb's --witness keys and --witness-quorum. */
+static struct verify_witnesses witnesses;
 
 struct verb {
 	const char	*name;
@@ -96,7 +103,9 @@ struct verb {
 };
 
 static const char usage_text[] =
-    "usage: custos-verify checkpoint --key VKEYFILE [--json] CHECKPOINT\n"
+    "usage: custos-verify checkpoint --key VKEYFILE [--json]\n"
+    "                     [--witness VKEYFILE ...] [--witness-quorum K]"
+    " CHECKPOINT\n"
     "       custos-verify inclusion --key VKEYFILE --checkpoint CHECKPOINT"
     " --index N\n"
     "                     --proof PROOF [--json] ENTRYFILE\n"
@@ -107,6 +116,7 @@ static const char usage_text[] =
     "       custos-verify bundle --key VKEYFILE [--tsa-ca PEM] [--json]\n"
     "                     [--html REPORT] [--strict] "
     "[--allow-untimestamped]\n"
+    "                     [--witness VKEYFILE ...] [--witness-quorum K]\n"
     "                     [--lang zh|en] BUNDLE\n"
     "       custos-verify timeline [--key VKEYFILE] [--json] [--lang zh|en]"
     " BUNDLE\n"
@@ -120,6 +130,8 @@ static const char help_text[] =
     "with only the station's verifier key (compare it out of band).\n"
     "\n"
     "  checkpoint   the checkpoint note is signed by the key and names it\n"
+    "               (with --witness: and carries valid cosignatures of at\n"
+    "               least --witness-quorum of the witnesses, default all)\n"
     "  inclusion    ENTRYFILE holds the exact bytes of entry N of the tree\n"
     "               the checkpoint signs, by the inclusion proof\n"
     "  consistency  the old checkpoint's tree is a prefix of the new one's\n"
@@ -135,7 +147,11 @@ static const char help_text[] =
     "               existing file is never replaced).  A token that is\n"
     "               not checked (no --tsa-ca) or does not verify is a\n"
     "               failure; a bundle with no token at all fails unless\n"
-    "               --allow-untimestamped is given.  The report (text,\n"
+    "               --allow-untimestamped is given.  With --witness\n"
+    "               VKEYFILE (repeatable; cosignature/v1 keys) the\n"
+    "               checkpoint must carry valid cosignatures of at least\n"
+    "               --witness-quorum K of them (default: all).  The\n"
+    "               report (text,\n"
     "               HTML and the sentences of --json) is in Chinese,\n"
     "               or in English with --lang en; it opens with two\n"
     "               verdicts, integrity and procedure.\n"
@@ -396,8 +412,11 @@ run_checkpoint(const struct opts *o, struct result *r)
 	size_t len;
 
 	if (load_key(r, o->key, &v) == 0 &&
-	    read_input(r, o->pos[0], NOTE_MAX_SIZE, &msg, &len) == 0)
-		(void)open_checkpoint(r, "checkpoint", msg, len, v, &r->ckpt);
+	    read_input(r, o->pos[0], NOTE_MAX_SIZE, &msg, &len) == 0 &&
+	    open_checkpoint(r, "checkpoint", msg, len, v, &r->ckpt) == 0 &&
+	    witnesses.n > 0 && verify_witness_sentence(&witnesses, msg, len,
+	    r->cosigned, sizeof(r->cosigned), &r->cosigs) != 0)
+		(void)fail(r, CLI_EXIT_NOT, "checkpoint: %s", r->cosigned);
 	free(msg);
 	note_verifier_free(v);
 }
@@ -528,8 +547,8 @@ print_text(const struct result *r)
 	verify_hash_str(r->alg, c->root, h1, sizeof(h1));
 	if (strcmp(r->check, "checkpoint") == 0)
 		printf("verified: checkpoint of \"%s\" at tree size %" PRIu64
-		    ", root %s, signed by key %s\n", origin, c->size, h1,
-		    r->key);
+		    ", root %s, signed by key %s%s%s\n", origin, c->size, h1,
+		    r->key, r->cosigned[0] != '\0' ? "; " : "", r->cosigned);
 	else if (strcmp(r->check, "inclusion") == 0)
 		printf("verified: entry %" PRIu64 " (leaf %s) is in the tree "
 		    "of size %" PRIu64 " of \"%s\" (root %s)\n", r->index,
@@ -586,6 +605,8 @@ print_json(const struct result *r)
 	if (r->have_leaf)
 		json_object_set_new(o, "leaf", json_string(verify_hash_str(
 		    r->alg, r->leaf, h, sizeof(h))));
+	if (r->cosigs != NULL)
+		json_object_set_new(o, "cosignatures", json_incref(r->cosigs));
 	if (r->code != CLI_EXIT_OK)
 		json_object_set_new(o, "error", json_string(r->error));
 	return verify_json_print(o);
@@ -738,7 +759,8 @@ static int
 bundle_form(const char *arg)
 {
 	static const char *const opts[] = { "--key", "--tsa-ca", "--json",
-	    "--html", "--strict", "--allow-untimestamped", "--lang", NULL };
+	    "--html", "--strict", "--allow-untimestamped", "--lang",
+	    "--witness", "--witness-quorum", NULL };
 	struct stat sb;
 	size_t i;
 
@@ -748,6 +770,44 @@ bundle_form(const char *arg)
 		if (strcmp(arg, opts[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * The checkpoint verb's --witness VKEYFILE (repeatable) and
+ * --witness-quorum K, taken out of argv (before any "--") into witnesses.
+ * Returns the new argc.
+ */
+static int
+take_witnesses(int argc, char *argv[])
+{
+	const char *quorum = NULL;
+	int i, o = 2;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[o++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--witness") != 0 &&
+		    strcmp(argv[i], "--witness-quorum") != 0) {
+			argv[o++] = argv[i];
+			continue;
+		}
+		if (i + 1 >= argc)
+			cli_usage_exit(PROG, usage_text,
+			    "option %s needs a value", argv[i]);
+		if (strcmp(argv[i], "--witness") == 0)
+			verify_witness_add(&witnesses, PROG, argv[++i]);
+		else if (quorum != NULL)
+			cli_usage_exit(PROG, usage_text,
+			    "option --witness-quorum given twice");
+		else
+			quorum = argv[++i];
+	}
+	verify_witness_quorum(&witnesses, PROG, quorum);
+	argv[o] = NULL;
+	return o;
 }
 
 int
@@ -796,6 +856,8 @@ main(int argc, char *argv[])
 		cli_usage_exit(PROG, usage_text, "unknown verb \"%s\"",
 		    argv[1]);
 	}
+	if (strcmp(v->name, "checkpoint") == 0)
+		argc = take_witnesses(argc, argv);
 	parse_args(&o, argc - 2, argv + 2);
 	check_args(v, &o);
 
@@ -813,5 +875,7 @@ main(int argc, char *argv[])
 		print_text(&r);
 	ckpt_free(r.ckpt);
 	ckpt_free(r.old);
+	json_decref(r.cosigs);
+	verify_witness_free(&witnesses);
 	cli_exit(code);
 }

@@ -46,6 +46,7 @@
 #include "verify_int.h"
 #include "verify_timeline.h"
 #include "verify_util.h"
+#include "verify_witness.h"
 
 #define PROG		"custos-verify"
 
@@ -98,6 +99,7 @@ verify_bundle_report(const struct bundle *b, const struct note_verifier *nv,
 	vb_load_manifest(&v);
 	vb_check_checkpoint(&v);
 	vb_check_timestamp(&v);
+	vb_check_witnesses(&v);
 	if (v.sys_errno != 0) {
 		rc = CUSTOS_ERR_SYSTEM;
 		goto out;
@@ -402,6 +404,9 @@ verify_bundle_print(FILE *f, const json_t *report)
 	    sget(json_object_get(report, "key"), "text"));
 	line(f, verify_text_get(l, VT_TX_TS),
 	    sget(json_object_get(report, "timestamp"), "text"));
+	if (json_object_get(report, "witnesses") != NULL)
+		line(f, verify_text_get(l, VT_WS_LABEL),
+		    sget(json_object_get(report, "witnesses"), "text"));
 	fprintf(f, "\n%s\n", verify_text_get(l, VT_TX_CHECKS));
 	json_array_foreach(json_object_get(report, "checks"), i, c)
 		line(f, json_is_true(json_object_get(c, "ok")) ? "  \u2714 " :
@@ -425,14 +430,17 @@ static const char bundle_usage[] =
     "usage: custos-verify bundle --key VKEYFILE [--tsa-ca PEM] [--json]\n"
     "                     [--html REPORT] [--strict] "
     "[--allow-untimestamped]\n"
+    "                     [--witness VKEYFILE ...] [--witness-quorum K]\n"
     "                     [--lang zh|en] BUNDLE\n"
     "       custos-verify timeline [--key VKEYFILE] [--json] "
     "[--lang zh|en] BUNDLE\n";
 
 struct bopts {
-	const char	*key, *tsa_ca, *html, *path, *lang;
+	const char	*key, *tsa_ca, *html, *path, *lang, *quorum;
 	enum vt_lang	 vlang;
 	int		 json, strict, allow_untimestamped;
+	const char	*witness[VERIFY_WITNESS_MAX];
+	size_t		 nwitness;
 };
 
 static void
@@ -469,6 +477,20 @@ parse_bundle_args(int argc, char **argv, struct bopts *o, int timeline)
 			val = &o->tsa_ca;
 		else if (!timeline && strcmp(a, "--html") == 0)
 			val = &o->html;
+		else if (!timeline && strcmp(a, "--witness-quorum") == 0)
+			val = &o->quorum;
+		else if (!timeline && strcmp(a, "--witness") == 0) {
+			/* Repeatable, up to VERIFY_WITNESS_MAX. */
+			if (i + 1 >= argc)
+				cli_usage_exit(PROG, bundle_usage,
+				    "option %s needs a value", a);
+			if (o->nwitness == VERIFY_WITNESS_MAX)
+				cli_usage_exit(PROG, bundle_usage,
+				    "more than %d --witness keys",
+				    VERIFY_WITNESS_MAX);
+			o->witness[o->nwitness++] = argv[++i];
+			continue;
+		}
 		else if (strcmp(a, "--lang") == 0)
 			val = &o->lang;
 		else
@@ -663,9 +685,11 @@ void
 verify_bundle_main(int argc, char **argv)
 {
 	struct verify_bundle_opts vo;
+	struct verify_witnesses wit;
 	struct note_verifier *v;
 	struct bundle *b;
 	struct bopts o;
+	size_t i;
 	json_t *report;
 	char ca[PATH_MAX];
 	int rc, code, cafd = -1;
@@ -674,6 +698,10 @@ verify_bundle_main(int argc, char **argv)
 	if (o.html != NULL)
 		check_html_path(o.html, o.path);
 	v = load_key(o.key);
+	memset(&wit, 0, sizeof(wit));
+	for (i = 0; i < o.nwitness; i++)
+		verify_witness_add(&wit, PROG, o.witness[i]);
+	verify_witness_quorum(&wit, PROG, o.quorum);
 	if (o.tsa_ca != NULL)
 		cafd = open_tsa_ca(o.tsa_ca, ca, sizeof(ca));
 	b = read_bundle(o.path, profile_digest(profile_of_sign(
@@ -685,6 +713,7 @@ verify_bundle_main(int argc, char **argv)
 	vo.allow_untimestamped = o.allow_untimestamped;
 	vo.probed = 1;
 	vo.lang = o.vlang;
+	vo.witnesses = wit.n > 0 ? &wit : NULL;
 	if ((rc = verify_bundle_report(b, v, &vo, &report)) != 0) {
 		fprintf(stderr, "%s: %s%s%s\n", PROG, rc == CUSTOS_ERR_SYSTEM ?
 		    "cannot read --tsa-ca: " : "", rc == CUSTOS_ERR_SYSTEM ?
@@ -693,6 +722,7 @@ verify_bundle_main(int argc, char **argv)
 	}
 	bundle_free(b);
 	note_verifier_free(v);
+	verify_witness_free(&wit);
 	if (cafd != -1)
 		close(cafd);
 	code = strcmp(sget(report, "verdict"), "proven") == 0 ? CLI_EXIT_OK :

@@ -19,6 +19,7 @@
 
 struct bundle;
 struct note_verifier;
+struct verify_witnesses;
 
 /* The media child's role flag: "custos-verify --media-child sha256". */
 #define VERIFY_MEDIA_CHILD	"--media-child"
@@ -32,6 +33,8 @@ struct verify_bundle_opts {
 	int		 probed;
 	/* The language of the report's sentences (--lang). */
 	enum vt_lang	 lang;
+	/* --witness keys and --witness-quorum, or NULL (verify_witness.h). */
+	const struct verify_witnesses *witnesses;
 };
 
 /*

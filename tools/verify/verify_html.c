@@ -418,6 +418,7 @@ verify_html_write(FILE *f, const json_t *report)
 	meta_table(&p);
 	key_section(&p);
 	timestamp_section(&p);
+	html_witness_section(&p);
 	checks_section(&p);
 	segments_section(&p, &t);
 	html_art12_section(&p);

@@ -107,6 +107,8 @@ void		 html_art12_section(const struct page *p);
 void		 html_factors_section(const struct page *p);
 void		 html_officers_section(const struct page *p);
 void		 html_timeline_section(const struct page *p, const json_t *tl);
+/* The witnesses' cosignatures (--witness; verify_html_witness.c). */
+void		 html_witness_section(const struct page *p);
 void		 html_coverage_section(const struct page *p, const json_t *tl);
 void		 html_findings_section(const struct page *p);
 

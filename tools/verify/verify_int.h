@@ -199,6 +199,13 @@ void	 vb_check_checkpoint(struct vb *v);
 void	 vb_check_timestamp(struct vb *v);
 
 /*
+ * With --witness keys (v->o->witnesses): checks the checkpoint's
+ * cosignatures against the reviewer's quorum (verify_witness.c) and adds
+ * the "witnesses" section; without them, nothing.
+ */
+void	 vb_check_witnesses(struct vb *v);
+
+/*
  * Collects the entries into v->ents, checks each one's fields and
  * inclusion proof, and MANIFEST's list of entries.  Returns 0, or
  * CUSTOS_ERR_NOMEM or CUSTOS_ERR_CRYPTO.

@@ -18,7 +18,10 @@ verify_text_get(enum vt_lang lang, enum vt_msg m)
 
 	if ((unsigned)m >= VT_NMSGS)
 		return "?";
-	if (m >= VT_CODES_FIRST)
+	if (m >= VT_WS_LABEL)
+		t = lang == VT_EN ? verify_text_witness_en :
+		    verify_text_witness_zh;
+	else if (m >= VT_CODES_FIRST)
 		t = lang == VT_EN ? verify_text_codes_en : verify_text_codes_zh;
 	else
 		t = lang == VT_EN ? verify_text_en : verify_text_zh;
@@ -248,6 +251,7 @@ verify_text_check_name(enum vt_lang lang, const char *s)
 		{ "chain.link", VT_CN_CHAIN_LINK },
 		{ "checkpoint.body", VT_CN_CHECKPOINT_BODY },
 		{ "checkpoint.signature", VT_CN_CHECKPOINT_SIGNATURE },
+		{ "checkpoint.witnesses", VT_CN_CHECKPOINT_WITNESSES },
 		{ "clip.packets", VT_CN_CLIP_PACKETS },
 		{ "clip.proof", VT_CN_CLIP_PROOF },
 		{ "entry.foreign", VT_CN_ENTRY_FOREIGN },
@@ -388,9 +392,11 @@ verify_text_check(enum vt_msg *bad)
 	size_t i;
 
 	for (i = 0; i < VT_NMSGS; i++) {
-		zh = i >= VT_CODES_FIRST ? verify_text_codes_zh[i] :
+		zh = i >= VT_WS_LABEL ? verify_text_witness_zh[i] :
+		    i >= VT_CODES_FIRST ? verify_text_codes_zh[i] :
 		    verify_text_zh[i];
-		en = i >= VT_CODES_FIRST ? verify_text_codes_en[i] :
+		en = i >= VT_WS_LABEL ? verify_text_witness_en[i] :
+		    i >= VT_CODES_FIRST ? verify_text_codes_en[i] :
 		    verify_text_en[i];
 		if (zh == NULL || en == NULL || !same_convs(zh, en)) {
 			*bad = (enum vt_msg)i;

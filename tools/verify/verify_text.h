@@ -599,18 +599,38 @@ enum vt_msg {
 	VT_CW_NOPACKET,
 	VT_CW_BADPROOF,
 
+	/* Witness cosignatures (verify_text_witness.c), from VT_WS_LABEL on. */
+	VT_WS_LABEL,
+	VT_WS_OK,
+	VT_WS_SHORT,
+	VT_WS_BAD,
+	VT_WS_VALID,
+	VT_WS_MISSING,
+	VT_WS_BAD_ITEM,
+	VT_WS_NO_CKPT,
+	VT_CN_CHECKPOINT_WITNESSES,
+	VT_H_WITNESSES,
+	VT_H_WITNESS,
+	VT_H_WITNESS_KEY,
+	VT_H_COSIGNED_AT,
+	VT_H_STATE,
+
 	VT_NMSGS
 };
 
 /*
  * The tables, indexed by enum vt_msg: verify_text_zh and verify_text_en
  * set every message before VT_CODES_FIRST, verify_text_codes_zh and
- * verify_text_codes_en every one from it on.
+ * verify_text_codes_en every one from it up to VT_WS_LABEL, and
+ * verify_text_witness_zh and verify_text_witness_en every one from
+ * VT_WS_LABEL on.
  */
 extern const char *const verify_text_zh[VT_NMSGS];
 extern const char *const verify_text_en[VT_NMSGS];
 extern const char *const verify_text_codes_zh[VT_NMSGS];
 extern const char *const verify_text_codes_en[VT_NMSGS];
+extern const char *const verify_text_witness_zh[VT_NMSGS];
+extern const char *const verify_text_witness_en[VT_NMSGS];
 
 /* Message m in lang (an unknown lang is Chinese).  Never NULL. */
 const char	*verify_text_get(enum vt_lang lang, enum vt_msg m);
