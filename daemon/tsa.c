@@ -31,6 +31,7 @@
 #include "custos/log.h"
 #include "custos/tsa.h"
 #include "journal.h"
+#include "post.h"
 #include "station.h"
 #include "tsa.h"
 
@@ -57,7 +58,6 @@ struct job {
 	uint64_t	 nonce;
 	uint8_t		*reply;		/* DER TimeStampResp */
 	size_t		 replylen;
-	int		 toobig;	/* the reply passed TSA_MAX_REPLY */
 	struct tsa_info	 info;
 	int		 rc;		/* 0: verified */
 	int		 err;		/* errno when [tsa] ca is unreadable */
@@ -97,39 +97,6 @@ job_free(struct job *j)
 	free(j);
 }
 
-static size_t
-on_data(char *p, size_t size, size_t n, void *arg)
-{
-	struct job	*j = arg;
-	uint8_t		*nb;
-
-	n *= size;
-	if (j->replylen + n > TSA_MAX_REPLY) {
-		j->toobig = 1;
-		return 0;		/* aborts the transfer */
-	}
-	if ((nb = realloc(j->reply, j->replylen + n)) == NULL)
-		return 0;
-	memcpy(nb + j->replylen, p, n);
-	j->reply = nb;
-	j->replylen += n;
-	return n;
-}
-
-/* Called by libcurl about once a second: lets tsa_stop() cut it short. */
-static int
-on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-    curl_off_t un)
-{
-	struct job *j = arg;
-
-	(void)dt;
-	(void)dn;
-	(void)ut;
-	(void)un;
-	return atomic_load(&j->t->abort) ? 1 : 0;
-}
-
 static void
 job_fail(struct job *j, int rc, const char *fmt, const char *arg)
 {
@@ -141,48 +108,31 @@ job_fail(struct job *j, int rc, const char *fmt, const char *arg)
 static int
 post(struct job *j, const char *url)
 {
-	struct curl_slist	*h = NULL;
-	CURL			*c;
-	CURLcode		 cc;
-	long			 code = 0;
-	char			 cerr[CURL_ERROR_SIZE] = "";
+	static const char *const headers[] = {
+		"Content-Type: application/timestamp-query", NULL
+	};
+	struct post p;
+	int rc;
 
-	if ((c = curl_easy_init()) == NULL) {
-		job_fail(j, CUSTOS_ERR_NOMEM, "%s", "cannot start libcurl");
+	memset(&p, 0, sizeof(p));
+	p.url = url;
+	p.headers = headers;
+	p.body = j->req;
+	p.len = j->reqlen;
+	p.max = TSA_MAX_REPLY;
+	p.timeout_s = HTTP_TIMEOUT_S;
+	p.connect_timeout_s = CONNECT_TIMEOUT_S;
+	p.abort = &j->t->abort;
+	rc = post_send(&p);
+	j->reply = (uint8_t *)p.reply;
+	j->replylen = p.replylen;
+	if (rc != 0) {
+		job_fail(j, rc, "%s", p.why);
 		return -1;
 	}
-	h = curl_slist_append(h, "Content-Type: application/timestamp-query");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, HTTP_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, j->req);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)j->reqlen);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE, (long)TSA_MAX_REPLY);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, j);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, j);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(h);
-	if (cc != CURLE_OK) {
-		if (j->toobig || cc == CURLE_FILESIZE_EXCEEDED)
-			job_fail(j, CUSTOS_ERR_TOOBIG, "%s",
-			    "reply larger than 64 KiB");
-		else
-			job_fail(j, CUSTOS_ERR_SYSTEM, "%s", cerr[0] != '\0' ?
-			    cerr : curl_easy_strerror(cc));
-		return -1;
-	}
-	if (code != 200) {
-		snprintf(cerr, sizeof(cerr), "HTTP %ld", code);
-		job_fail(j, CUSTOS_ERR_FORMAT, "%s", cerr);
+	if (p.code != 200) {
+		snprintf(p.why, sizeof(p.why), "HTTP %ld", p.code);
+		job_fail(j, CUSTOS_ERR_FORMAT, "%s", p.why);
 		return -1;
 	}
 	return 0;

@@ -49,6 +49,7 @@
 #include "custos/rfc3339.h"
 #include "custos/util.h"
 #include "journal.h"
+#include "post.h"
 #include "station.h"
 #include "witness.h"
 
@@ -83,7 +84,6 @@ struct job {
 	size_t		 textlen;
 	char		*reply;
 	size_t		 replylen;
-	int		 toobig;
 	long		 code;		/* HTTP status, 0: none */
 	int		 rc;		/* 0: a verified line in line */
 	char		 why[ERROR_LEN];
@@ -137,79 +137,33 @@ job_free(struct job *j)
 	free(j);
 }
 
-static size_t
-on_data(char *p, size_t size, size_t n, void *arg)
-{
-	struct job	*j = arg;
-	char		*nb;
-
-	n *= size;
-	if (j->replylen + n > REPLY_MAX) {
-		j->toobig = 1;
-		return 0;
-	}
-	if ((nb = realloc(j->reply, j->replylen + n + 1)) == NULL)
-		return 0;
-	memcpy(nb + j->replylen, p, n);
-	j->reply = nb;
-	j->replylen += n;
-	j->reply[j->replylen] = '\0';
-	return n;
-}
-
-static int
-on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-    curl_off_t un)
-{
-	struct job *j = arg;
-
-	(void)dt;
-	(void)dn;
-	(void)ut;
-	(void)un;
-	return atomic_load(&j->w->ws->abort) ? 1 : 0;
-}
-
 /* The POST; on a transport failure j->rc and j->why say what. */
 static int
 post(struct job *j)
 {
-	struct curl_slist	*h = NULL;
-	CURL			*c;
-	CURLcode		 cc;
-	char			 cerr[CURL_ERROR_SIZE] = "";
+	static const char *const headers[] = {
+		"Content-Type: text/plain; charset=utf-8", "Expect:", NULL
+	};
+	struct post p;
+	int rc;
 
-	if ((c = curl_easy_init()) == NULL) {
-		j->rc = CUSTOS_ERR_NOMEM;
-		snprintf(j->why, sizeof(j->why), "cannot start libcurl");
-		return -1;
-	}
-	h = curl_slist_append(h, "Content-Type: text/plain; charset=utf-8");
-	h = curl_slist_append(h, "Expect:");
-	curl_easy_setopt(c, CURLOPT_URL, j->w->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, HTTP_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, j->req);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)j->reqlen);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, j);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, j);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &j->code);
-	curl_easy_cleanup(c);
-	curl_slist_free_all(h);
-	if (cc == CURLE_OK)
+	memset(&p, 0, sizeof(p));
+	p.url = j->w->url;
+	p.headers = headers;
+	p.body = j->req;
+	p.len = j->reqlen;
+	p.max = REPLY_MAX;
+	p.timeout_s = HTTP_TIMEOUT_S;
+	p.connect_timeout_s = CONNECT_TIMEOUT_S;
+	p.abort = &j->w->ws->abort;
+	rc = post_send(&p);
+	j->code = p.code;
+	j->reply = p.reply;
+	j->replylen = p.replylen;
+	if (rc == 0)
 		return 0;
-	j->rc = j->toobig ? CUSTOS_ERR_TOOBIG : CUSTOS_ERR_SYSTEM;
-	snprintf(j->why, sizeof(j->why), "%s", j->toobig ?
-	    "reply larger than 64 KiB" : cerr[0] != '\0' ? cerr :
-	    curl_easy_strerror(cc));
+	j->rc = rc;
+	snprintf(j->why, sizeof(j->why), "%s", p.why);
 	return -1;
 }
 

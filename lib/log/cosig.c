@@ -44,26 +44,6 @@ be64(const uint8_t *p)
 	return (uint64_t)be32(p) << 32 | be32(p + 4);
 }
 
-/* SHA-256(name || "\n" || blob)[:4], blob being 0x04 || key. */
-static int
-blob_keyid(const char *name, size_t namelen, const uint8_t *blob,
-    size_t bloblen, uint32_t *keyid)
-{
-	struct digest	*d;
-	uint8_t		 h[DIGEST_LEN];
-	int		 rc;
-
-	if ((rc = digest_new(DIGEST_SHA256, &d)) != 0)
-		return rc;
-	if ((rc = digest_update(d, name, namelen)) == 0 &&
-	    (rc = digest_update(d, "\n", 1)) == 0 &&
-	    (rc = digest_update(d, blob, bloblen)) == 0 &&
-	    (rc = digest_final(d, h)) == 0)
-		*keyid = be32(h);
-	digest_free(d);
-	return rc;
-}
-
 int
 cosig_verifier_make(const char *name, size_t namelen, struct sign_pub *pub,
     struct cosig_verifier **out)
@@ -99,7 +79,7 @@ cosig_verifier_make(const char *name, size_t namelen, struct sign_pub *pub,
 	}
 	blob[0] = COSIG_KEY_TYPE;
 	if ((rc = sign_pub_raw(pub, blob + 1, &rawlen)) != 0 ||
-	    (rc = blob_keyid(v->name, namelen, blob, 1 + rawlen,
+	    (rc = note_blob_keyid(v->name, namelen, blob, 1 + rawlen,
 	    &v->keyid)) != 0)
 		goto fail;
 	*out = v;
@@ -126,7 +106,7 @@ cosig_verifier_parse(const char *s, size_t len, struct cosig_verifier **out)
 	    bloblen == 0)
 		return CUSTOS_ERR_FORMAT;
 	/* As for note keys, the key ID is checked before the key type. */
-	if ((rc = blob_keyid(s, namelen, blob, bloblen, &want)) != 0)
+	if ((rc = note_blob_keyid(s, namelen, blob, bloblen, &want)) != 0)
 		return rc;
 	if (want != keyid)
 		return CUSTOS_ERR_FORMAT;

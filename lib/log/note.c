@@ -147,8 +147,8 @@ blob_split(const uint8_t *blob, size_t len, enum sign_alg *alg,
 	return 0;
 }
 
-static int
-blob_keyid(const char *name, size_t namelen, const uint8_t *blob,
+int
+note_blob_keyid(const char *name, size_t namelen, const uint8_t *blob,
     size_t bloblen, uint32_t *keyid)
 {
 	struct digest	*d;
@@ -177,7 +177,7 @@ note_keyid(const char *name, const struct sign_pub *pub, uint32_t *keyid)
 		return CUSTOS_ERR_INVALID;
 	if ((rc = pub_blob(pub, blob, &len)) != 0)
 		return rc;
-	return blob_keyid(name, strlen(name), blob, len, keyid);
+	return note_blob_keyid(name, strlen(name), blob, len, keyid);
 }
 
 /* Makes a verifier that takes ownership of pub. */
@@ -245,7 +245,7 @@ note_verifier_parse(const char *s, size_t len, struct note_verifier **out)
 		goto out;
 	}
 	/* As in Go, the key ID is checked before the key type. */
-	if ((rc = blob_keyid(s, namelen, blob, bloblen, &want)) != 0)
+	if ((rc = note_blob_keyid(s, namelen, blob, bloblen, &want)) != 0)
 		goto out;
 	if (want != keyid) {
 		rc = CUSTOS_ERR_FORMAT;

@@ -1,6 +1,7 @@
 /*
- * note_int: what note.c (verifying) and note_sign.c (signing) share and
- * nobody else needs: the key-type prefix of key blobs and key-ID parsing.
+ * note_int: what note.c (verifying) and note_sign.c (signing) share, and
+ * the cosignature keys (cosig.c) too: the key-type prefix of key blobs
+ * and key IDs.
  *
  * A key blob is a type byte followed by the key: 0x01 || Ed25519 key as
  * golang.org/x/mod/sumdb/note defines it, or 0xff || "custos-sm2" || key
@@ -37,6 +38,16 @@ int	 note_blob_prefix(enum sign_alg alg, uint8_t *blob, size_t *len);
  */
 int	 note_blob_type(const uint8_t *blob, size_t len, enum sign_alg *alg,
 	    size_t *off);
+
+/*
+ * The C2SP signed-note key ID of a key named name (namelen bytes) with
+ * the key blob (type byte and key, bloblen bytes): the first four bytes
+ * of SHA-256(name || "\n" || blob), big-endian, into *keyid.  Shared with
+ * the cosignature keys (cosig.c), whose blob is 0x04 || key.  Returns 0
+ * or a digest error.
+ */
+int	 note_blob_keyid(const char *name, size_t namelen,
+	    const uint8_t *blob, size_t bloblen, uint32_t *keyid);
 
 /*
  * Splits the len bytes at s of a key string, name "+" keyid "+" base64:

@@ -59,9 +59,13 @@ mkbundle_station() {
 	c camera add CAM-E01 --kind "${MKB_KIND:-body}" --model DSJ-V8 \
 	    >/dev/null || fail "camera add"
 	# Not before the station's latest timestamp token (the station
-	# refuses an assignment the token proves the log did not hold).
-	c camera assign CAM-E01 --officer PA-0001 --from "$(utc 0)" \
+	# refuses an assignment the token proves the log did not hold): the
+	# test TSA's genTime is whole seconds, rounded, so it may read the
+	# next second; the assignment starts there, and the footage is made
+	# once the clock has reached it.
+	c camera assign CAM-E01 --officer PA-0001 --from "$(utc 1)" \
 	    >/dev/null || fail "camera assign"
+	wait_next_second
 	ID=$(c inspection register --enterprise $MKB_USCC \
 	    --officer PA-0001 --officer PA-0002 --basis 安全生产法第六十五条 \
 	    --content 危化品储存检查) || fail "register: $ID"

@@ -31,6 +31,7 @@
 #include "custos/note.h"
 #include "custos/util.h"
 #include "custos/witness.h"
+#include "cli_keys.h"
 #include "cli_witness.h"
 #include "cli_witness_int.h"
 #include "tools/cli_util.h"
@@ -56,34 +57,12 @@ usage(void)
 }
 
 static int
-write_key(const char *prefix, const char *suffix, const char *text,
-    mode_t mode)
-{
-	char	 path[4096];
-	int	 rc;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s%s", prefix, suffix) >=
-	    sizeof(path)) {
-		warnx("%s: name too long", prefix);
-		return 1;
-	}
-	if ((rc = util_write_file(path, text, strlen(text), mode, 1)) != 0) {
-		if (rc == CUSTOS_ERR_EXISTS)
-			warnx("%s exists; not overwriting a key", path);
-		else
-			warn("%s", path);
-		return 1;
-	}
-	return 0;
-}
-
-static int
 cmd_keygen(int argc, char *argv[])
 {
 	struct cosig_signer	*s;
 	struct cosig_verifier	*v = NULL;
 	const char		*name = NULL, *prefix = NULL;
-	char			*skey = NULL, *vkey = NULL, *line = NULL;
+	char			*skey = NULL, *vkey = NULL;
 	int			 i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -104,19 +83,15 @@ cmd_keygen(int argc, char *argv[])
 	}
 	if (cosig_signer_format(s, &skey) != 0 ||
 	    cosig_signer_verifier(s, &v) != 0 ||
-	    cosig_verifier_format(v, &vkey) != 0 ||
-	    asprintf(&line, "%s\n", vkey) < 0) {
-		line = NULL;
+	    cosig_verifier_format(v, &vkey) != 0) {
 		warnx("witness keygen: out of memory");
 		rc = 1;
-	} else if ((rc = write_key(prefix, ".key", skey, 0600)) == 0 &&
-	    (rc = write_key(prefix, ".vkey", line, 0644)) == 0)
-		printf("%s", line);
+	} else if ((rc = cli_keys_write(prefix, skey, vkey)) == 0)
+		printf("%s\n", vkey);
 	if (skey != NULL)
 		OPENSSL_cleanse(skey, strlen(skey));
 	free(skey);
 	free(vkey);
-	free(line);
 	cosig_verifier_free(v);
 	cosig_signer_free(s);
 	return rc;

@@ -55,6 +55,7 @@
 #include "cli_clip.h"
 #include "cli_hold.h"
 #include "cli_inspect.h"
+#include "cli_keys.h"
 #include "cli_ledger.h"
 #include "cli_log.h"
 #include "cli_registry.h"
@@ -143,32 +144,6 @@ status_usage(FILE *f)
 }
 
 static int
-write_keys(const char *prefix, const char *skey, const char *vkey)
-{
-	char path[4096], line[1024];
-	int rc, n;
-
-	snprintf(path, sizeof(path), "%s.key", prefix);
-	if ((rc = util_write_file(path, skey, strlen(skey), 0600, 1)) != 0) {
-		if (rc == CUSTOS_ERR_EXISTS)
-			warnx("%s exists; not overwriting a key", path);
-		else
-			warn("%s", path);
-		return 1;
-	}
-	n = snprintf(line, sizeof(line), "%s\n", vkey);
-	snprintf(path, sizeof(path), "%s.vkey", prefix);
-	if ((rc = util_write_file(path, line, (size_t)n, 0644, 1)) != 0) {
-		if (rc == CUSTOS_ERR_EXISTS)
-			warnx("%s exists; not overwriting", path);
-		else
-			warn("%s", path);
-		return 1;
-	}
-	return 0;
-}
-
-static int
 cmd_keygen(int argc, char *argv[])
 {
 	struct note_signer *s = NULL;
@@ -202,7 +177,7 @@ cmd_keygen(int argc, char *argv[])
 	    note_verifier_format(v, &vkey) != 0) {
 		warnx("keygen: out of memory");
 		rc = 1;
-	} else if ((rc = write_keys(prefix, skey, vkey)) == 0)
+	} else if ((rc = cli_keys_write(prefix, skey, vkey)) == 0)
 		printf("%s\n", vkey);
 	if (skey != NULL)
 		OPENSSL_cleanse(skey, strlen(skey));
