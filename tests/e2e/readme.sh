@@ -20,13 +20,14 @@
 #   first with SIGINT, as Ctrl-C does, and must exit 0.
 # - A block marked <!-- readme: skip NAME: why --> is not run; NAME must
 #   be one of SKIPS below (an upload to a remote station, a player that
-#   needs a display).
+#   needs a display, replication, which needs an S3 server: e2e/replica_s3
+#   and e2e/restore run those commands against one).
 #
 # At the end custosd is stopped with SIGINT (exit 0) and the log verifies.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
-SKIPS="ffplay upload"
+SKIPS="ffplay upload replica"
 CO=$W/checkout
 OUT=$W/readme.out
 NCMD=0
