@@ -73,9 +73,13 @@ stop() {
 		if [ $_n -le 0 ]; then
 			say "$1 ($_pid) ignored SIG$2; sending SIGKILL"
 			kill -KILL "$_pid" 2>/dev/null || true
-			sleep 0.2
+			_k=50
+			while [ -n "$(pid_of "$1")" ] && [ $_k -gt 0 ]; do
+				_k=$((_k - 1))
+				sleep 0.1
+			done
 			[ -z "$(pid_of "$1")" ] && break
-			say "$1 ($_pid) is still running"
+			say "$1 ($_pid) is still running 5 s after SIGKILL"
 			return 1
 		fi
 		_n=$((_n - 1))
