@@ -42,8 +42,13 @@ LIB_MEDIA := $(wildcard lib/media/*.c)
 
 # The daemon's parts that test tools link too (no main, api or doors).
 DAEMON_CORE := daemon/journal.c daemon/station.c daemon/disk.c daemon/entry.c \
-	   daemon/workdays.c $(wildcard daemon/seal/*.c) $(LIB_MEDIA)
+	   daemon/workdays.c daemon/metrics.c $(wildcard daemon/seal/*.c) $(LIB_MEDIA)
 DAEMON_SRCS := $(sort $(DAEMON_CORE) $(wildcard daemon/*.c daemon/*/*.c))
+# The web console's static files, embedded in custosd as a generated C
+# file (daemon/web/web_assets.h).
+WEB_STATIC := $(sort $(wildcard daemon/web/static/*))
+WEB_ASSETS_C := $(B)/gen/web_assets_data.c
+DAEMON_SRCS += $(WEB_ASSETS_C)
 CUSTOS_SRCS := $(wildcard tools/custos/*.c) tools/cli_util.c $(BUNDLE_WRITER) \
 	   $(LIB_MEDIA)
 # The bundle verifier also parses media (in its sandboxed child) and tar;
@@ -71,10 +76,17 @@ obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
 aobj	= $(patsubst %.c,$(B)/asan/%.o,$(1))
 
 PROGS	:= $(B)/custosd $(B)/custos $(B)/custos-verify
+# The man pages, written in scdoc (man/*.scd): custosd.8, custos.1, ...
+MANPAGES := $(patsubst man/%.scd,$(B)/man/%,$(wildcard man/*.scd))
 
 .PHONY: all check run bench fuzz install deps clean unit-build fuzz-build \
-	replay-build check-build
-all: $(PROGS)
+	replay-build check-build man deb
+all: $(PROGS) $(MANPAGES)
+man: $(MANPAGES)
+
+$(B)/man/%: man/%.scd
+	@mkdir -p $(@D)
+	scdoc <$< >$@.tmp && mv $@.tmp $@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -94,6 +106,15 @@ $(B)/obj/lib/base/config.o $(B)/asan/lib/base/config.o: \
 $(B)/obj/lib/base/config.o $(B)/asan/lib/base/config.o: $(B)/datadir.stamp
 $(B)/obj/lib/replica/s3_xml.o $(B)/asan/lib/replica/s3_xml.o: \
     BASEFLAGS += $(XML_CFLAGS)
+# The web console runs custos (daemon/web/web_spawn.c): the one beside
+# custosd, else the installed one.
+$(B)/obj/daemon/web/web_spawn.o $(B)/asan/daemon/web/web_spawn.o: \
+    BASEFLAGS += -DCUSTOS_BINDIR='"$(PREFIX)/bin"'
+$(B)/obj/daemon/web/web_spawn.o $(B)/asan/daemon/web/web_spawn.o: \
+    $(B)/datadir.stamp
+$(WEB_ASSETS_C): $(WEB_STATIC) scripts/embed_static.sh
+	@mkdir -p $(@D)
+	sh scripts/embed_static.sh $(WEB_STATIC) >$@.tmp && mv $@.tmp $@
 $(B)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
@@ -190,6 +211,8 @@ $(B)/asan/tests/test_bundle_write: LIBS_CUSTOS += -lavformat -lavcodec \
 T_upload_req := $(call L,err enc utf8 util calendar rfc3339) \
 	   daemon/upload/upload_req.c
 $(B)/asan/tests/test_upload_req: LIBS_CUSTOS += -lhttp_parser
+T_web_http := $(call L,err utf8) daemon/web/web_http.c daemon/web/web_table.c
+$(B)/asan/tests/test_web_http: LIBS_CUSTOS += -lhttp_parser
 T_numbering := $(call L,err enc) daemon/dock/numbering.c
 T_verify_text := $(wildcard tools/verify/verify_text*.c)
 T_clip	:= $(T_merkle) $(call L,utf8 calendar util) $(LIB_MEDIA)
@@ -197,6 +220,17 @@ $(B)/asan/tests/test_clip: LIBS_CUSTOS += $(LIBS_MEDIA)
 # test_clip runs the real clip child: custos-verify of the same build.
 $(B)/asan/tests/test_clip: | $(B)/asan/custos-verify
 T_clip_proof := $(T_merkle) $(call L,clip_proof clip_proof_write)
+T_remux	:= $(T_clip)
+T_web_range := $(call L,err enc) daemon/web/web_range.c
+$(B)/asan/tests/test_remux: LIBS_CUSTOS += $(LIBS_MEDIA)
+# test_remux runs the real remux child: custosd of the same build.
+$(B)/asan/tests/test_remux: | $(B)/asan/custosd
+T_ledger := $(call L,err util calendar rfc3339 ledger) $(T_timeline)
+T_web_strings := $(call L,err utf8) daemon/web/web_strings_zh.c \
+	   daemon/web/web_strings_en.c
+T_web_html := $(call L,err utf8) daemon/web/web_html.c \
+	   daemon/web/web_strings_zh.c daemon/web/web_strings_en.c
+T_metrics := $(call L,err) daemon/metrics.c daemon/metrics_text.c
 
 # The shared set-up (tests/unit/fixture.h) is an archive, linked last, so
 # that a test takes only the members it calls and links no module for
@@ -263,6 +297,8 @@ $(B)/fuzz/fuzz_bundle_read: LIBS_DAEMON += -larchive
 FZ_live	:= $(call L,err utf8) daemon/live/live_msg.c daemon/journal.c
 FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload/upload_req.c
 FZ_numbering := $(call L,err) daemon/dock/numbering.c
+FZ_web	:= $(call L,err utf8) daemon/web/web_http.c daemon/web/web_table.c
+FZ_web_range := daemon/web/web_range.c
 FZ_witness_req := $(call L,err enc witness_req)
 FZ_note_cosig := $(T_note) $(call L,cosig note_cosig)
 FZ_s3_reply := $(call L,err enc s3_xml)
@@ -377,7 +413,7 @@ $(B)/bench/s3server.sh: tests/tools/s3server.sh
 
 bench: all $(addprefix $(B)/bench/,$(BENCHES)) $(B)/bench/bench_dock \
     $(B)/bench/bench_verify $(B)/bench/bench_upload $(B)/bench/bench_clip \
-    $(B)/bench/bench_replica
+    $(B)/bench/bench_replica $(B)/bench/bench_web $(B)/bench/bench_remux
 	@sh bench/run.sh
 
 # Installation.  SYSCONFDIR is /etc for the system prefixes (/usr and
@@ -396,6 +432,8 @@ SBINDIR	= $(PREFIX)/sbin
 LIBEXECDIR = $(PREFIX)/libexec/custos
 DOCDIR	= $(PREFIX)/share/doc/custos
 UNITDIR	= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR = $(PREFIX)/lib/udev/rules.d
+MANDIR	= $(PREFIX)/share/man
 ETCDIR	= $(DESTDIR)$(SYSCONFDIR)/custos
 UNIT_SED := -e 's|@SBINDIR@|$(SBINDIR)|g' \
 	   -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
@@ -405,7 +443,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(DATADIR)/calendar $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
-	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d \
+	    $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d \
 	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d $(ETCDIR)
 	install -m 0755 $(B)/custos $(B)/custos-verify $(DESTDIR)$(PREFIX)/bin/
@@ -419,8 +458,10 @@ install: all
 	    >$(DESTDIR)$(UNITDIR)/custos-dock@.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/custosd.service \
 	    $(DESTDIR)$(UNITDIR)/custos-dock@.service
-	install -m 0644 systemd/90-custos-dock.rules \
-	    $(DESTDIR)$(PREFIX)/lib/udev/rules.d/
+	install -m 0644 systemd/90-custos-dock.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 0644 $(filter %.1,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(filter %.5,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(filter %.8,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 systemd/custos.sysusers \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/custos.conf
 	install -m 0644 systemd/custos.tmpfiles \
@@ -431,6 +472,32 @@ install: all
 	chmod 0644 $(ETCDIR)/custos.conf.example
 	test -e $(ETCDIR)/custos.conf || \
 	    install -m 0644 $(ETCDIR)/custos.conf.example $(ETCDIR)/custos.conf
+
+# The Debian package (debian/, docs/install.md): dpkg-buildpackage and
+# debhelper build it from a copy of the sources in $(B)/deb/src, so that
+# nothing is written into the tree, from scratch with Debian's build
+# flags; the .deb lands in $(B)/deb/.  It is a file target: "make deb"
+# does nothing while the package is newer than every source.  With
+# DEB_REUSE=1 (tests/e2e/deb.sh) the package's build starts from the
+# objects of $(B), so that only what depends on PREFIX is compiled again
+# (those objects have the project's flags, not Debian's hardening ones).
+DEB_VERSION = $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE = $(B)/deb/custos_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_SRCS = Makefile README.md $(shell find conf daemon debian docs include \
+	   lib man scripts systemd tools -type f 2>/dev/null)
+deb: $(DEB_FILE)
+$(DEB_FILE): $(DEB_SRCS) $(if $(DEB_REUSE),$(PROGS))
+	rm -rf $(B)/deb
+	mkdir -p $(B)/deb/src/debian/build
+	@echo "deb: dpkg-buildpackage in $(B)/deb/src (log: $(B)/deb/build.log)"
+	@tar -cf - $(DEB_SRCS) | tar -xf - -C $(B)/deb/src
+	$(if $(DEB_REUSE),cp -pR $(B)/obj $(B)/deb/src/debian/build/obj)
+	cd $(B)/deb/src && DEB_BUILD_OPTIONS="parallel=$(NPROC)" \
+	    dpkg-buildpackage -us -uc -b --no-pre-clean >../build.log 2>&1 || \
+	    { tail -n 40 ../build.log; exit 1; }
+	rm -rf $(B)/deb/src
+	@ls -l $@
 
 clean:
 	rm -rf $(B)

@@ -13,8 +13,13 @@
 ; docked cameras under /srv/custos/dock (custos.tmpfiles).  Choose the\
 ; station's name before the first start: the log and the key are bound\
 ; to it.  Relative paths are taken relative to this file's directory.\
+; The commented [roles] below names the groups custos.sysusers creates,\
+; one per role (custos-operator, custos-reviewer, custos-auditor,\
+; custos-admin, custos-metrics): uncomment it and add users to them.\
 
 s|^name = .*|name = custos.example/station|
 s|^state_dir = .*|state_dir = /var/lib/custos|
 s|^root = .*|root = /srv/custos/dock|
 s|^socket = .*|socket = /run/custos/control.sock|
+# The roles' groups: those custos.sysusers creates, one per role.
+s#^;\(operator\|reviewer\|auditor\|admin\|metrics\) = [^;]*;#;\1 = custos-\1 ;#

@@ -87,6 +87,7 @@ disposal_finish(struct station *st, uint64_t *removed)
 	json_object_foreach(left, obj, v) {
 		if (digest_parse(obj, &alg, hash) != 0)
 			continue;
+		(void)station_drop_remux(st, hash);
 		if ((r = store_remove(st->store, hash)) == 0) {
 			log_info("disposal: removed the bytes of %s, whose "
 			    "object.deleted was already in the log", obj);
@@ -158,6 +159,8 @@ disposal_one(struct station *st, const struct retention_item *it,
 	/* The entry is durable: only now may the bytes go. */
 	rc = store_remove(st->store, hash);
 	*removed = rc == 0 || rc == CUSTOS_ERR_NOTFOUND;
+	/* The console's remux is a copy of the footage: it goes too. */
+	(void)station_drop_remux(st, hash);
 	if (!*removed)
 		log_warnx_r(rc, "disposal: %s: entry %" PRIu64 " is in the "
 		    "log, the bytes stay until the next start or disposal",

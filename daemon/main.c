@@ -21,6 +21,7 @@
 #include <uv.h>
 
 #include "custos/clip.h"
+#include "custos/remux.h"
 #include "custos/config.h"
 #include "custos/digest.h"
 #include "custos/entry_type.h"
@@ -41,6 +42,7 @@
 #include "station.h"
 #include "summary.h"
 #include "daemon/upload/upload.h"
+#include "daemon/web/web.h"
 #include "tsa.h"
 #include "witness.h"
 #include "workdays.h"
@@ -77,6 +79,8 @@ struct daemon {
 	struct witnesses *witnesses;	/* [witness NAME], or NULL */
 	struct live	*live;
 	struct upload	*upload;
+	struct web	*web;		/* [web] console, or NULL */
+	struct web_env	 web_env;	/* what the console may use */
 	struct disposal_schedule *schedule; /* [retention] schedule, or NULL */
 	int		 running;	/* dock and live not yet stopped */
 	struct config	*cfg;
@@ -91,6 +95,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: custosd [-dfv] -c CONF\n"
+	    "       custosd --check-config -c CONF\n"
 	    "       custosd -h | --help\n"
 	    "       custosd -P sha256|sm3   (the media child; started by "
 	    "custosd)\n"
@@ -101,10 +106,51 @@ usage(FILE *f)
 	    "  -f       stay in the foreground (the default; custosd does not\n"
 	    "           fork, systemd supervises it)\n"
 	    "  -h       print this help and exit\n"
+	    "  --check-config  check CONF and the calendar it names, print "
+	    "one line,\n"
+	    "           exit 0 (custosd could start on it) or 1; no state is "
+	    "touched\n"
 	    "  -v       print the version and exit\n"
 	    "Signals: SIGTERM or SIGINT stop cleanly; SIGHUP reloads the "
 	    "working-day\n"
 	    "calendar (as \"custos calendar reload\" does).\n");
+}
+
+/*
+ * custosd --check-config: the configuration and the working-day calendar
+ * it names, read as a start reads them, and nothing else: no state
+ * directory, log, key or socket is touched.  Returns the exit status.
+ */
+static int
+check_config(const char *conf)
+{
+	struct calendar *cal;
+	struct config *cfg;
+	char err[512], years[64];
+	int rc;
+
+	if (config_load(conf, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "custosd: %s\n", err);
+		return 1;
+	}
+	err[0] = '\0';
+	if ((rc = workdays_load(cfg, &cal, err, sizeof(err))) != 0) {
+		fprintf(stderr, "custosd: %s: %s\n", conf, err[0] != '\0' ?
+		    err : custos_strerror(rc));
+		config_free(cfg);
+		return 1;
+	}
+	if (cfg->calendar_from == CONFIG_CALENDAR_NONE)
+		snprintf(years, sizeof(years), "none");
+	else
+		workdays_years(cal, years, sizeof(years));
+	printf("%s: ok: station %s, state %s, socket %s, calendar %s, "
+	    "web console %s\n", conf, cfg->station_name, cfg->state_dir,
+	    cfg->control_socket, years, cfg->web_listen != NULL ?
+	    cfg->web_listen : "off");
+	calendar_free(cal);
+	config_free(cfg);
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }
 
 /* What the previous run left: the type of the last entry tells. */
@@ -249,6 +295,8 @@ status_json(void *arg)
 		json_object_set_new(j, "live", ins);
 	if (d->upload != NULL && (ins = upload_status(d->upload)) != NULL)
 		json_object_set_new(j, "upload", ins);
+	if (d->web != NULL && (ins = web_status(d->web)) != NULL)
+		json_object_set_new(j, "web", ins);
 	if ((ins = workdays_status(d->cfg, st->calendar,
 	    time(NULL))) != NULL)
 		json_object_set_new(j, "calendar", ins);
@@ -402,6 +450,8 @@ on_signal(uv_signal_t *h, int signum)
 	d->stop_reason = signum == SIGTERM ? "SIGTERM" : "SIGINT";
 	sd_notify(0, "STOPPING=1");
 	log_info("stopping on %s", d->stop_reason);
+	web_stop(d->web);
+	d->web = NULL;
 	api_stop(d->api);
 	d->api = NULL;
 	tsa_stop(d->tsa);
@@ -519,6 +569,12 @@ daemon_startup(struct daemon *d)
 	d->routes = (struct route_env){ .st = &d->st, .status = status_json,
 	    .calendar_reload = calendar_reload_api, .arg = d };
 	api_set_handler(d->api, router_handle, &d->routes);
+	d->web_env = (struct web_env){ .st = &d->st, .api = d->api,
+	    .routes = &d->routes, .self = d->self,
+	    .config_path = d->cfg->path };
+	if ((rc = web_start(&d->loop, &d->web_env, &d->web, err,
+	    sizeof(err))) != 0)
+		fatalx_r(rc, "%s", err);
 }
 
 /*
@@ -550,11 +606,12 @@ main(int argc, char *argv[])
 	struct daemon d;
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "check-config", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conf = NULL;
 	char err[512];
-	int ch, rc;
+	int ch, rc, check = 0;
 
 	memset(&d, 0, sizeof(d));
 	d.cal_state = -1;
@@ -563,6 +620,11 @@ main(int argc, char *argv[])
 	if (argc > 1 && strcmp(argv[1], CLIP_CHILD) == 0) {
 		log_procinit("media");
 		clip_child_main(argc, argv);
+	}
+	/* The web console's remux child (daemon/web/web_footage.c). */
+	if (argc > 1 && strcmp(argv[1], REMUX_CHILD) == 0) {
+		log_procinit("media");
+		remux_child_main(argc, argv);
 	}
 	while ((ch = getopt_long(argc, argv, "c:dfhvLP:", longopts,
 	    NULL)) != -1) {
@@ -587,6 +649,9 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			break;
+		case 'C':
+			check = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
@@ -602,6 +667,8 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	if (check)
+		return check_config(conf);
 	if ((rc = config_load(conf, &d.cfg, err, sizeof(err))) != 0)
 		fatalx("%s", err);
 	daemon_threadpool();

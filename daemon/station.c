@@ -16,6 +16,7 @@
 #include "custos/calendar.h"
 #include "custos/catalog.h"
 #include "custos/ckpt.h"
+#include "custos/enc.h"
 #include "custos/entry_type.h"
 #include "custos/err.h"
 #include "custos/log.h"
@@ -28,6 +29,7 @@
 #include "custos/util.h"
 #include "disk.h"
 #include "entry.h"
+#include "journal.h"
 #include "station.h"
 #include "workdays.h"
 
@@ -365,6 +367,7 @@ station_checkpoint(struct station *st)
 	    (rc = log_checkpoint_put(st->log, size, note, nlen)) != 0)
 		goto done;
 	st->checkpoint_size = size;
+	metrics_checkpoint(&st->metrics, time(NULL));
 	if (st->checkpointed != NULL)
 		st->checkpointed(st->checkpointed_arg, size);
 	if (st->cosign != NULL)
@@ -373,6 +376,31 @@ done:
 	free(body);
 	free(note);
 	return rc;
+}
+
+void
+station_remux_path(const struct station *st, const char *hex, char *buf,
+    size_t len)
+{
+	snprintf(buf, len, "%s/console/remux/%s.mp4", st->cfg->state_dir,
+	    hex);
+}
+
+int
+station_drop_remux(const struct station *st, const uint8_t hash[DIGEST_LEN])
+{
+	char hex[2 * DIGEST_LEN + 1], path[PATH_MAX];
+
+	hex_encode(hash, DIGEST_LEN, hex);
+	station_remux_path(st, hex, path, sizeof(path));
+	if (unlink(path) == 0) {
+		log_info("disposal: removed the console's remux %s", path);
+		return 0;
+	}
+	if (errno == ENOENT)
+		return 0;
+	log_warn("disposal: cannot remove %s", path);
+	return CUSTOS_ERR_SYSTEM;
 }
 
 void

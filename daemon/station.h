@@ -13,6 +13,7 @@
 
 #include "custos/config.h"
 #include "disk.h"
+#include "metrics.h"
 
 struct registry_inspection;
 
@@ -71,6 +72,8 @@ struct station {
 	struct witnesses	*witnesses;
 	void			(*cosign)(void *arg, uint64_t size);
 	void			*cosign_arg;
+	/* The counters the modules keep for /metrics (metrics.h). */
+	struct metrics		 metrics;
 };
 
 /*
@@ -128,6 +131,22 @@ int	 station_calendar_reload(struct station *st, char *err,
  */
 int	 station_backfill_due(const struct station *st,
 	    struct registry_inspection *i);
+
+/*
+ * The web console's copy of object hex remuxed to fragmented MP4
+ * (daemon/web/web_footage.c), state_dir/console/remux/HEX.mp4, into buf
+ * (len bytes).  A copy of the footage like the object itself: disposing
+ * of the object removes it too (station_drop_remux()).
+ */
+void	 station_remux_path(const struct station *st, const char *hex,
+	    char *buf, size_t len);
+
+/*
+ * Removes the console's remux of the object hash, if one was kept.
+ * Returns 0 (also when there was none) or CUSTOS_ERR_SYSTEM (logged).
+ */
+int	 station_drop_remux(const struct station *st,
+	    const uint8_t hash[DIGEST_LEN]);
 
 /* Releases everything, the lock last. */
 void	 station_close(struct station *st);

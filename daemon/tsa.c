@@ -31,6 +31,7 @@
 #include "custos/log.h"
 #include "custos/tsa.h"
 #include "journal.h"
+#include "metrics.h"
 #include "post.h"
 #include "station.h"
 #include "tsa.h"
@@ -206,6 +207,7 @@ request_failed(struct tsa *t, uint64_t size, const char *why)
 		log_debug("%s: tree_size=%llu: %s", __func__,
 		    (unsigned long long)size, why);
 	t->state = STATE_FAILING;
+	metrics_tsa_failure(&t->st->metrics);
 	snprintf(t->last_error, sizeof(t->last_error), "%s", why);
 	t->backoff_ms = t->backoff_ms == 0 ? BACKOFF_MIN_MS :
 	    t->backoff_ms * 2;

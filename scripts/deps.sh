@@ -11,7 +11,9 @@ libavformat-dev libavcodec-dev libavutil-dev libseccomp-dev ffmpeg bc dcfldd
 libarchive-dev chromium fonts-noto-cjk fontconfig python3 libfaketime
 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
 gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
-ceph-mon ceph-osd radosgw ceph-common libxml2-dev time"
+ceph-mon ceph-osd radosgw ceph-common libxml2-dev time
+python3-prometheus-client
+scdoc man-db debhelper dpkg-dev fakeroot lintian"
 
 # Node and npm (the browser test's puppeteer-core) from Debian, unless
 # the machine has them already from elsewhere.

@@ -43,8 +43,17 @@
 #define API_MAX_PER_PEER 16
 #define API_FD_RESERVE	256
 
+/* A child of the daemon acting for a user (api_delegate()). */
+struct delegation {
+	struct delegation *next;
+	pid_t		 pid;
+	uid_t		 uid;
+	unsigned	 roles;
+};
+
 struct api {
 	uv_pipe_t	 server;
+	struct delegation *delegations;
 	api_handler_fn	 handler;
 	void		*handler_arg;
 	int		 has_group;
@@ -385,6 +394,24 @@ peer_roles(const struct api *a, uid_t uid, gid_t gid)
 }
 
 /*
+ * A peer running as the daemon whose pid is delegated is the user it
+ * acts for.
+ */
+static void
+delegated(const struct api *a, pid_t pid, uid_t *uid, unsigned *roles)
+{
+	const struct delegation *d;
+
+	for (d = a->delegations; d != NULL; d = d->next) {
+		if (d->pid == pid) {
+			*uid = d->uid;
+			*roles = d->roles;
+			return;
+		}
+	}
+}
+
+/*
  * Who is at the other end: the kernel's word (SO_PEERCRED), taken at
  * connect time, so a client cannot claim another identity.
  */
@@ -402,7 +429,10 @@ peer_identify(struct conn *c)
 	c->uid = cred.uid;
 	c->gid = cred.gid;
 	c->roles = peer_roles(c->api, cred.uid, cred.gid);
-	c->authorised = (c->roles & ~(1u << CONFIG_ROLE_AUDITOR)) != 0;
+	if (cred.uid == geteuid())
+		delegated(c->api, cred.pid, &c->uid, &c->roles);
+	c->authorised = (c->roles & ~(1u << CONFIG_ROLE_AUDITOR |
+	    1u << CONFIG_ROLE_METRICS)) != 0;
 	return 0;
 }
 
@@ -610,7 +640,12 @@ static void
 server_closed(uv_handle_t *h)
 {
 	struct api *a = h->data;
+	struct delegation *d;
 
+	while ((d = a->delegations) != NULL) {
+		a->delegations = d->next;
+		free(d);
+	}
 	roles_free(a);
 	free(a->path);
 	free(a);
@@ -646,6 +681,7 @@ api_role_name(enum config_role r)
 		[CONFIG_ROLE_REVIEWER] = "reviewer",
 		[CONFIG_ROLE_AUDITOR] = "auditor",
 		[CONFIG_ROLE_ADMIN] = "admin",
+		[CONFIG_ROLE_METRICS] = "metrics",
 	};
 
 	return (unsigned)r < CONFIG_NROLES ? names[r] : "?";
@@ -724,4 +760,33 @@ api_user_roles(const struct api *a, const char *user, uid_t *uid,
 	*uid = pw.pw_uid;
 	*roles = peer_roles(a, pw.pw_uid, pw.pw_gid);
 	return 0;
+}
+
+int
+api_delegate(struct api *a, pid_t pid, uid_t uid, unsigned roles)
+{
+	struct delegation *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return CUSTOS_ERR_NOMEM;
+	d->pid = pid;
+	d->uid = uid;
+	d->roles = roles;
+	d->next = a->delegations;
+	a->delegations = d;
+	return 0;
+}
+
+void
+api_delegate_end(struct api *a, pid_t pid)
+{
+	struct delegation **pp, *d;
+
+	for (pp = &a->delegations; (d = *pp) != NULL; pp = &d->next) {
+		if (d->pid == pid) {
+			*pp = d->next;
+			free(d);
+			return;
+		}
+	}
 }

@@ -99,4 +99,15 @@ const char *api_role_name(enum config_role r);
 int	 api_user_roles(const struct api *a, const char *user, uid_t *uid,
 	    unsigned *roles);
 
+/*
+ * Delegation, for the daemon's own children (the web console's custos
+ * runs): a peer whose SO_PEERCRED uid is the daemon's own and whose pid
+ * is pid is taken, from its next connection on, as uid holding roles
+ * (api_request's bits) instead of the daemon, so what it logs names that
+ * user.  Returns 0 or CUSTOS_ERR_NOMEM.  api_delegate_end() ends it (call
+ * it when the child has exited, before its pid can be reused).
+ */
+int	 api_delegate(struct api *a, pid_t pid, uid_t uid, unsigned roles);
+void	 api_delegate_end(struct api *a, pid_t pid);
+
 #endif

@@ -172,9 +172,10 @@ do_viewed(struct station *st, const struct registry_inspection *i,
 
 	if ((code = reply_text(obj, "what", 0, &what, body)) != 0)
 		return code;
-	if (strcmp(what, "replay") != 0 && strcmp(what, "playlist") != 0)
-		return reply_error(body, 400, "unknown view \"%s\" (replay or "
-		    "playlist)", what);
+	if (strcmp(what, "replay") != 0 && strcmp(what, "playlist") != 0 &&
+	    strcmp(what, "console") != 0)
+		return reply_error(body, 400, "unknown view \"%s\" (replay, "
+		    "playlist or console)", what);
 	if ((p = json_pack("{s:s}", "what", what)) == NULL)
 		return reply_error(body, 500, "out of memory");
 	chain_peer(p, req->uid);

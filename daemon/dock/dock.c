@@ -38,6 +38,7 @@
 #include "dock.h"
 #include "dock_int.h"
 #include "daemon/journal.h"
+#include "daemon/metrics.h"
 #include "session.h"
 #include "daemon/station.h"
 #include "walk.h"
@@ -373,6 +374,7 @@ walk_done(uv_work_t *req, int status)
 			c->bytes_total += it->size;
 		} else if (it->status == IT_REFUSED) {
 			c->refused++;
+			metrics_refused_dock(&c->d->st->metrics, it->reason);
 			log_warnx("dock: camera=%s path=%s refused reason=%s%s%s",
 			    c->name, log_quote(it->path, buf, sizeof(buf)),
 			    it->reason ? it->reason : "?",

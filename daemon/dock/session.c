@@ -35,6 +35,7 @@
 #include "daemon/entry.h"
 #include "gaps.h"
 #include "daemon/journal.h"
+#include "daemon/metrics.h"
 #include "daemon/seal/seal.h"
 #include "session.h"
 #include "daemon/station.h"
@@ -103,6 +104,7 @@ item_finish(struct camera *c, struct item *it)
 		    it->reason ? it->reason : "?");
 	} else if (it->status == IT_REFUSED) {
 		c->refused++;
+		metrics_refused_dock(&c->d->st->metrics, it->reason);
 		log_warnx("dock: camera=%s path=%s refused reason=\"%s\"",
 		    c->name, log_quote(it->path, buf, sizeof(buf)),
 		    it->reason ? it->reason : "?");

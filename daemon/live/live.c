@@ -26,6 +26,7 @@
 #include "custos/util.h"
 #include "daemon/entry.h"
 #include "daemon/journal.h"
+#include "daemon/metrics.h"
 #include "daemon/seal/child.h"
 #include "daemon/station.h"
 #include "live.h"
@@ -120,6 +121,7 @@ child_done(struct source *s)
 	close_handle(l, (uv_handle_t *)&s->proc);
 	live_sweep_session(s);
 	if (s->connected) {
+		metrics_live_connected(&l->st->metrics, -1);
 		/* The stream dropped: a gap from the end of what we have. */
 		s->gap_open = 1;
 		s->gap_from = s->seg_start;
@@ -164,6 +166,7 @@ protocol_error(struct source *s, const char *what)
 	log_warnx("live %s: child sent a malformed message (%s); killed",
 	    s->cfg->name, what);
 	snprintf(s->reason, sizeof(s->reason), "malformed message");
+	metrics_refused(&s->l->st->metrics, METRICS_REF_MALFORMED);
 	(void)uv_process_kill(&s->proc, SIGKILL);
 	close_out(s);
 }
@@ -181,6 +184,8 @@ on_message(struct source *s, struct live_msg *m)
 		break;
 	case LIVE_MSG_CONNECTED:
 		s->state = ST_RECEIVING;
+		if (!s->connected)
+			metrics_live_connected(&s->l->st->metrics, 1);
 		s->connected = 1;
 		s->had_session = 1;
 		s->seg_start = now;

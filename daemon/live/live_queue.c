@@ -29,6 +29,7 @@
 #include "custos/err.h"
 #include "daemon/entry.h"
 #include "daemon/journal.h"
+#include "daemon/metrics.h"
 #include "daemon/seal/seal.h"
 #include "daemon/station.h"
 #include "live.h"
@@ -408,6 +409,8 @@ live_recover(struct source *s)
 		if (parse_spool_name(de->d_name, it->session, &it->seq) != 0) {
 			log_warnx("live %s: %s/%s is not a segment of ours; "
 			    "left alone", s->cfg->name, s->spool, de->d_name);
+			metrics_refused(&s->l->st->metrics,
+			    METRICS_REF_NOT_SEGMENT);
 			item_free(it);
 			continue;
 		}

@@ -60,6 +60,7 @@
 #include "autolink.h"
 #include "daemon/entry.h"
 #include "daemon/journal.h"
+#include "daemon/metrics.h"
 #include "probe.h"
 #include "seal.h"
 #include "daemon/station.h"
@@ -70,6 +71,27 @@
 #define PROBE_GIB_MS	10000
 
 static void	lookup(struct job *);
+
+/* The pipeline's queue depths for /metrics. */
+static void
+gauges(const struct sealer *s)
+{
+	metrics_seal_queues(&s->st->metrics, s->pending - s->probing,
+	    s->probing);
+}
+
+/* A new entry: counted by source, its time into the histogram. */
+static void
+count_sealed(const struct job *j)
+{
+	struct metrics *m = &j->s->st->metrics;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	metrics_sealed(m, metrics_source_of(j->source), j->size);
+	metrics_seal_time(m, (double)(now.tv_sec - j->t0.tv_sec) +
+	    (double)(now.tv_nsec - j->t0.tv_nsec) / 1e9);
+}
 
 static void
 job_free(struct job *j)
@@ -229,8 +251,11 @@ finish(struct job *j, enum seal_outcome outcome)
 		r.reason = j->reason;
 	}
 	log_outcome(j, outcome);
+	if (outcome == SEAL_NEW)
+		count_sealed(j);
 	wake = release(j->s, j);
 	j->s->pending--;
+	gauges(j->s);
 	if (outcome == SEAL_FAILED && j->rc == CUSTOS_ERR_SYSTEM)
 		errno = j->err;
 	j->cb(j->arg, &r);
@@ -294,6 +319,7 @@ probed(void *arg, const struct probe_result *r)
 	json_t *payload = NULL;
 	int rc;
 
+	j->s->probing--;
 	/* camera_prev must see every segment already in the log. */
 	if ((rc = catalog_sync(j->s->cat, st->log)) != 0 ||
 	    (rc = seal_entry_build(j, r, &payload)) != 0) {
@@ -362,7 +388,10 @@ start_probe(struct job *j)
 	if (rc != 0) {
 		fail2(j, rc, "cannot start the media child");
 		finish(j, SEAL_FAILED);
+		return;
 	}
+	s->probing++;
+	gauges(s);
 }
 
 /*
@@ -499,6 +528,7 @@ job_new(struct sealer *s, const struct seal_req *req, seal_cb cb, void *arg,
 	j->cb = cb;
 	j->arg = arg;
 	j->work.data = j;
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
 	if ((j->camera = strdup(req->camera)) == NULL ||
 	    (j->source = strdup(req->source)) == NULL ||
 	    (j->path = strdup(req->path)) == NULL ||
@@ -530,6 +560,7 @@ job_queue(struct job *j, uv_work_cb work, uv_after_work_cb after)
 		return CUSTOS_ERR_SYSTEM;
 	}
 	s->pending++;
+	gauges(s);
 	return 0;
 }
 

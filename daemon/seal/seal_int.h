@@ -23,6 +23,7 @@ struct sealer {
 	struct catalog	*cat;
 	char		*self;
 	unsigned	 pending;
+	unsigned	 probing;	/* of pending: media child running */
 	struct job	*held;		/* past step 1, one per object and
 					   camera */
 	struct job	*waiting;	/* for an object and camera another
@@ -58,6 +59,8 @@ struct job {
 	uint8_t		 object[DIGEST_LEN];
 	uint64_t	 size;
 	/* Loop thread only. */
+	struct timespec	 t0;		/* started (monotonic): the seal
+					   latency's start */
 	char		 reason[256];
 	uint64_t	 index;
 	uint8_t		 leaf[DIGEST_LEN];

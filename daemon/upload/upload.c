@@ -26,17 +26,12 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <uv.h>
 
 #include "custos/config.h"
@@ -44,6 +39,7 @@
 #include "custos/err.h"
 #include "daemon/journal.h"
 #include "daemon/station.h"
+#include "daemon/tls_listen.h"
 #include "upload.h"
 #include "upload_int.h"
 
@@ -60,113 +56,16 @@ static const struct upload_ops ops = {
 	.idle = maybe_stopped,
 };
 
-/* Loads the CRL file into the store and turns on CRL checks. */
-static int
-load_crl(SSL_CTX *ctx, const char *path, char *err, size_t errlen)
-{
-	X509_STORE *xs = SSL_CTX_get_cert_store(ctx);
-	X509_CRL *crl;
-	BIO *b;
-	int n = 0;
-
-	if ((b = BIO_new_file(path, "r")) == NULL) {
-		snprintf(err, errlen, "[upload] crl %s: cannot read", path);
-		return CUSTOS_ERR_CONFIG;
-	}
-	while ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL) {
-		if (X509_STORE_add_crl(xs, crl) != 1) {
-			X509_CRL_free(crl);
-			BIO_free(b);
-			snprintf(err, errlen, "[upload] crl %s: cannot add",
-			    path);
-			return CUSTOS_ERR_CONFIG;
-		}
-		X509_CRL_free(crl);
-		n++;
-	}
-	BIO_free(b);
-	ERR_clear_error();
-	if (n == 0) {
-		snprintf(err, errlen, "[upload] crl %s: no PEM CRL in it",
-		    path);
-		return CUSTOS_ERR_CONFIG;
-	}
-	X509_STORE_set_flags(xs, X509_V_FLAG_CRL_CHECK);
-	return 0;
-}
-
-static int
-tls_fail(const char *what, const char *path, char *err, size_t errlen)
-{
-	char buf[256];
-
-	ERR_error_string_n(ERR_get_error(), buf, sizeof(buf));
-	snprintf(err, errlen, "[upload] %s %s: %s", what, path, buf);
-	ERR_clear_error();
-	return CUSTOS_ERR_CONFIG;
-}
-
 static int
 make_ctx(const struct config *cfg, SSL_CTX **out, char *err, size_t errlen)
 {
-	STACK_OF(X509_NAME) *cas;
-	SSL_CTX *ctx;
-	int rc;
+	const struct tls_listen_files f = {
+		.section = "upload", .cert = cfg->upload_cert,
+		.key = cfg->upload_key, .client_ca = cfg->upload_client_ca,
+		.crl = cfg->upload_crl,
+	};
 
-	if ((*out = ctx = SSL_CTX_new(TLS_server_method())) == NULL)
-		return CUSTOS_ERR_NOMEM;
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	/* No resumption: every connection shows its certificate. */
-	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
-	    SSL_OP_NO_COMPRESSION);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_num_tickets(ctx, 0);
-	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->upload_cert) != 1)
-		return tls_fail("cert", cfg->upload_cert, err, errlen);
-	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->upload_key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1)
-		return tls_fail("key", cfg->upload_key, err, errlen);
-	if (SSL_CTX_load_verify_locations(ctx, cfg->upload_client_ca, NULL) !=
-	    1 || (cas = SSL_load_client_CA_file(cfg->upload_client_ca)) ==
-	    NULL)
-		return tls_fail("client_ca", cfg->upload_client_ca, err,
-		    errlen);
-	SSL_CTX_set_client_CA_list(ctx, cas);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
-	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
-	if (cfg->upload_crl != NULL &&
-	    (rc = load_crl(ctx, cfg->upload_crl, err, errlen)) != 0)
-		return rc;
-	return 0;
-}
-
-/* "host:port" or "[v6]:port" to an address. */
-static int
-resolve(const char *listen, struct sockaddr_storage *ss)
-{
-	struct addrinfo hints, *res;
-	char host[256];
-	const char *colon = strrchr(listen, ':');
-	size_t n;
-
-	if (colon == NULL || (n = (size_t)(colon - listen)) >= sizeof(host))
-		return CUSTOS_ERR_CONFIG;
-	memcpy(host, listen, n);
-	host[n] = '\0';
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-		memmove(host, host + 1, n - 2);
-		host[n - 2] = '\0';
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if (getaddrinfo(host[0] != '\0' ? host : NULL, colon + 1, &hints,
-	    &res) != 0)
-		return CUSTOS_ERR_CONFIG;
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	return 0;
+	return tls_listen_ctx(&f, out, err, errlen);
 }
 
 static void
@@ -189,7 +88,7 @@ listen_on(struct upload *u, char *err, size_t errlen)
 	struct sockaddr_storage ss;
 	int r;
 
-	if (resolve(u->listen, &ss) != 0) {
+	if (tls_listen_resolve(u->listen, &ss) != 0) {
 		snprintf(err, errlen, "[upload] listen %s: expected host:port",
 		    u->listen);
 		return CUSTOS_ERR_CONFIG;

@@ -40,6 +40,9 @@
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "daemon/journal.h"
+#include "daemon/metrics.h"
+#include "daemon/station.h"
+#include "daemon/tls_listen.h"
 #include "upload_int.h"
 
 #define HANDSHAKE_MS	10000
@@ -202,6 +205,10 @@ conn_reply(struct conn *c, int status, const char *headers,
 		return;
 	if (status >= 400)
 		c->u->refused++;
+	/* A file the camera sent (PUT or PATCH): its refusal, by status. */
+	if (c->req.route == UPLOAD_R_FILE && (c->req.method == HTTP_PUT ||
+	    c->req.method == HTTP_PATCH))
+		metrics_refused_upload(&c->u->st->metrics, status);
 	n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\n"
 	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
 	    "Cache-Control: no-store\r\nConnection: close\r\n%s\r\n",
@@ -582,40 +589,12 @@ static void
 peer_name(struct conn *c)
 {
 	struct sockaddr_storage ss;
-	char host[INET6_ADDRSTRLEN];
 	int len = sizeof(ss);
-	uint16_t port = 0;
 
 	snprintf(c->peer, sizeof(c->peer), "?");
-	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0)
-		return;
-	if (ss.ss_family == AF_INET) {
-		uv_ip4_name((struct sockaddr_in *)&ss, host, sizeof(host));
-		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		snprintf(c->peer, sizeof(c->peer), "%s:%u", host, port);
-	} else if (ss.ss_family == AF_INET6) {
-		uv_ip6_name((struct sockaddr_in6 *)&ss, host, sizeof(host));
-		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		snprintf(c->peer, sizeof(c->peer), "[%s]:%u", host, port);
-	}
-}
-
-static int
-conn_tls(struct conn *c)
-{
-	if ((c->ssl = SSL_new(c->u->ctx)) == NULL ||
-	    (c->rbio = BIO_new(BIO_s_mem())) == NULL ||
-	    (c->wbio = BIO_new(BIO_s_mem())) == NULL) {
-		BIO_free(c->rbio);
-		BIO_free(c->wbio);
-		return CUSTOS_ERR_NOMEM;
-	}
-	/* A drained read BIO asks for more instead of reporting EOF. */
-	BIO_set_mem_eof_return(c->rbio, -1);
-	BIO_set_mem_eof_return(c->wbio, -1);
-	SSL_set_bio(c->ssl, c->rbio, c->wbio);
-	SSL_set_accept_state(c->ssl);
-	return 0;
+	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0)
+		tls_listen_name((struct sockaddr *)&ss, c->peer,
+		    sizeof(c->peer));
 }
 
 void
@@ -654,8 +633,8 @@ conn_accept(uv_stream_t *server, int status)
 		return;
 	}
 	(void)uv_tcp_nodelay(&c->tcp, 1);
-	if (conn_tls(c) != 0 || uv_read_start((uv_stream_t *)&c->tcp,
-	    on_alloc, on_read) != 0) {
+	if (tls_listen_session(u->ctx, &c->ssl, &c->rbio, &c->wbio) != 0 ||
+	    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
 		conn_close(c);
 		return;
 	}

@@ -137,6 +137,7 @@ enum config_role {
 	CONFIG_ROLE_REVIEWER,
 	CONFIG_ROLE_AUDITOR,
 	CONFIG_ROLE_ADMIN,
+	CONFIG_ROLE_METRICS,	/* /metrics of the web console only */
 	CONFIG_NROLES
 };
 
@@ -191,6 +192,14 @@ struct config {
 	char		*upload_key;	/* absolute; set with listen */
 	char		*upload_client_ca; /* absolute; set with listen */
 	char		*upload_crl;	/* absolute, or NULL */
+	char		*web_listen;	/* [web] "host:port" (port 0: any),
+					   or NULL: no console */
+	char		*web_cert;	/* absolute; with key and client_ca
+					   (all or none): TLS; without, listen
+					   is a loopback address */
+	char		*web_key;
+	char		*web_client_ca;
+	char		*web_crl;	/* absolute, or NULL */
 	struct config_live *live;	/* nlive [live NAME] sections, in
 					   file order */
 	size_t		 nlive;

@@ -18,6 +18,9 @@
  */
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
@@ -49,7 +52,7 @@
 #define CONFIG_MAX_SIZE		(1024 * 1024)
 
 static const char *const sections[] = { "station", "dock", "control", "tsa",
-    "upload", "retention", "roles", "disk", "replica" };
+    "upload", "retention", "roles", "disk", "replica", "web" };
 
 /*
  * A "[live NAME]" header: checks NAME, refuses a second section of the
@@ -271,6 +274,66 @@ needs(struct parse *p, int have, int need)
 	    config_keys[have].key);
 }
 
+/* Whether the host of "host:port" (or "[v6]:port") is a loopback one. */
+static int
+loopback_host(const char *hostport)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(hostport, ':');
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t n = (size_t)(colon - hostport);
+
+	if (hostport[0] == '[') {
+		hostport++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		return 0;
+	memcpy(host, hostport, n);
+	host[n] = '\0';
+	if (strcmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, host, &a6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/*
+ * [web]: cert, key and client_ca go together (TLS with client
+ * certificates); without them the console serves only loopback, where
+ * the kernel names the user behind each connection.
+ */
+static int
+check_web(struct parse *p)
+{
+	static const int tls[] = { K_WEB_CERT, K_WEB_KEY, K_WEB_CLIENT_CA };
+	size_t i;
+
+	for (i = 0; i < sizeof(tls) / sizeof(tls[0]); i++)
+		if (needs(p, tls[i], K_WEB_LISTEN) != 0)
+			return p->rc;
+	if (needs(p, K_WEB_CRL, K_WEB_CLIENT_CA) != 0)
+		return p->rc;
+	if (p->c->web_cert != NULL || p->c->web_key != NULL ||
+	    p->c->web_client_ca != NULL) {
+		for (i = 0; i < sizeof(tls) / sizeof(tls[0]); i++)
+			if (needs(p, K_WEB_CERT, tls[i]) != 0 ||
+			    needs(p, K_WEB_KEY, tls[i]) != 0 ||
+			    needs(p, K_WEB_CLIENT_CA, tls[i]) != 0)
+				return p->rc;
+		return 0;
+	}
+	if (p->c->web_listen != NULL && !loopback_host(p->c->web_listen))
+		return config_fail(p, CUSTOS_ERR_CONFIG,
+		    p->seen[K_WEB_LISTEN], "[web] listen: %s is not a "
+		    "loopback address; serving other hosts needs cert, key "
+		    "and client_ca (each user's client certificate)",
+		    p->c->web_listen);
+	return 0;
+}
+
 /* What single keys cannot tell: keys that go together. */
 static int
 check_sections(struct parse *p)
@@ -292,6 +355,8 @@ check_sections(struct parse *p)
 	for (i = 0; i < 3; i++)
 		if (needs(p, K_UP_LISTEN, up[i]) != 0)
 			return p->rc;
+	if (check_web(p) != 0)
+		return p->rc;
 	for (i = 0; i < p->c->nlive; i++) {
 		l = &p->c->live[i];
 		if (l->camera == NULL)
@@ -487,6 +552,11 @@ config_free(struct config *c)
 	free(c->upload_key);
 	free(c->upload_client_ca);
 	free(c->upload_crl);
+	free(c->web_listen);
+	free(c->web_cert);
+	free(c->web_key);
+	free(c->web_client_ca);
+	free(c->web_crl);
 	for (i = 0; i < c->nlive; i++) {
 		free(c->live[i].name);
 		free(c->live[i].camera);

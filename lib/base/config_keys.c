@@ -485,9 +485,9 @@ set_tsa_policy(struct parse *p, const char *v)
 	return set_str(p, v, &p->c->tsa_policy);
 }
 
-/* host:port or [v6]:port, port 1-65535. */
+/* host:port or [v6]:port, port minport-65535. */
 static int
-host_port(const char *v)
+host_port(const char *v, long minport)
 {
 	const char *colon = strrchr(v, ':');
 	char *end;
@@ -500,15 +500,25 @@ host_port(const char *v)
 	errno = 0;
 	port = strtol(colon + 1, &end, 10);
 	return errno == 0 && *end == '\0' && colon[1] != '\0' &&
-	    isdigit((unsigned char)colon[1]) && port >= 1 && port <= 65535;
+	    isdigit((unsigned char)colon[1]) && port >= minport && port <= 65535;
 }
 
 static int
 set_up_listen(struct parse *p, const char *v)
 {
-	if (!host_port(v))
+	if (!host_port(v, 1))
 		return bad_value(p, v, "expected host:port");
 	return set_str(p, v, &p->c->upload_listen);
+}
+
+/* [web] listen: host:port, port 0 letting the kernel choose. */
+static int
+set_web_listen(struct parse *p, const char *v)
+{
+	if (!host_port(v, 0))
+		return bad_value(p, v, "expected host:port (port 0: any "
+		    "free port)");
+	return set_str(p, v, &p->c->web_listen);
 }
 
 static struct config_live *
@@ -551,7 +561,7 @@ set_live_listen(struct parse *p, const char *v)
 	static const char *const schemes[] = { "tcp://", "tls://", "srt://",
 	    NULL };
 
-	if (!has_scheme(v, schemes) || !host_port(strstr(v, "://") + 3))
+	if (!has_scheme(v, schemes) || !host_port(strstr(v, "://") + 3, 1))
 		return bad_value(p, v,
 		    "expected tcp://, tls:// or srt://host:port");
 	return set_str(p, v, &cur_live(p)->listen);
@@ -792,6 +802,17 @@ const struct keydef config_keys[NKEYS] = {
 	    offsetof(struct config, roles[CONFIG_ROLE_AUDITOR]) },
 	[K_ROLE_ADMIN] = { "roles", "admin", set_roles,
 	    offsetof(struct config, roles[CONFIG_ROLE_ADMIN]) },
+	[K_ROLE_METRICS] = { "roles", "metrics", set_roles,
+	    offsetof(struct config, roles[CONFIG_ROLE_METRICS]) },
+	[K_WEB_LISTEN] = { "web", "listen", set_web_listen, 0 },
+	[K_WEB_CERT] = { "web", "cert", set_path,
+	    offsetof(struct config, web_cert) },
+	[K_WEB_KEY] = { "web", "key", set_path,
+	    offsetof(struct config, web_key) },
+	[K_WEB_CLIENT_CA] = { "web", "client_ca", set_path,
+	    offsetof(struct config, web_client_ca) },
+	[K_WEB_CRL] = { "web", "crl", set_path,
+	    offsetof(struct config, web_crl) },
 	[K_DISK_WARN] = { "disk", "warn", set_room,
 	    offsetof(struct config, disk_warn) },
 	[K_DISK_STOP] = { "disk", "stop_ingest", set_room,

@@ -19,10 +19,12 @@
 station_vars
 
 # The approver: the user daemon, admin through its group; root, who
-# requests, holds every role.
+# requests, holds every role.  The web console makes a remux of a
+# segment, which goes with its object.
 conf_admin() {
 	printf '[roles]\nadmin = daemon\n' >>"$CONF"
 	printf '[retention]\nno_penalty = 1 months\n' >>"$CONF"
+	conf_web
 }
 
 dock() {
@@ -83,6 +85,14 @@ for o in $OU $OH $OX; do
 	[ -f "$(opath "$o")" ] || fail "refused: $o lost its bytes"
 done
 
+step "the web console's remux of one of CAMU's segments (a copy)"
+OU1=$(echo "$OU" | head -n 1)
+N1=$(entries_where segment.sealed object "$OU1" | head -n 1)
+REMUX=$S/console/remux/${OU1#sha256:}.mp4
+code=$(curl -s -o "$W/remux.mp4" -w '%{http_code}' "$(web_url)/footage/$N1.mp4")
+expect_eq "GET /footage/$N1.mp4" 200 "$code"
+cmp -s "$W/remux.mp4" "$REMUX" || fail "no remux kept at $REMUX"
+
 step "dispose of CAMU's footage at $AT7"
 exits dispose 0 c retention dispose --approver daemon --at "$AT7" \
     --object "$(echo "$OU" | head -n 1)" $(echo "$OU" | tail -n +2 |
@@ -101,6 +111,7 @@ for o in $OU; do
 	    "$(entry_field "$(entries_where segment.sealed object "$o" | head -n 1)" size)" \
 	    "$(entry_field "$n" size)"
 done
+[ -e "$REMUX" ] && fail "disposed $OU1: the console's remux remains"
 [ -f "$(opath "$OH")" ] && [ -f "$(opath "$OX")" ] ||
     fail "objects not named lost their bytes"
 exits plan 0 c retention plan --at "$AT7" --json

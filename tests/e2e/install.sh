@@ -104,7 +104,8 @@ CUSTOS=$P/bin/custos
 CONF=$E/custos/custos.conf
 sed -e "s|^state_dir = .*|state_dir = $W/state|" \
     -e "s|^root = .*|root = $W/dock|" \
-    -e "s|^socket = .*|socket = $W/control.sock|" "$EX" >"$CONF" ||
+    -e "s|^socket = .*|socket = $W/control.sock|" \
+    -e "s|^listen = 127.0.0.1:8440$|listen = 127.0.0.1:0|" "$EX" >"$CONF" ||
     fail "write $CONF"
 start_daemon
 json=$("$CUSTOS" -c "$CONF" status --json) || fail "status --json"

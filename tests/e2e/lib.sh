@@ -648,3 +648,28 @@ s3_put() {
 	    fail "PUT $2: curl failed"
 	[ "$_s3_st" = 200 ] || fail "PUT $2: HTTP $_s3_st: $(cat "$W/s3_put.out")"
 }
+
+# conf_web [pki]: the [web] section on any free loopback port; "pki"
+# adds TLS with client certificates from tests/tools/mkcerts.sh's
+# certificates in $W/pki.  The daemon reports the port: web_url.
+conf_web() {
+	cat >>"$CONF" <<EOC
+[web]
+listen = 127.0.0.1:0
+EOC
+	[ "${1:-}" = pki ] && cat >>"$CONF" <<EOC
+cert = pki/server.pem
+key = pki/server.key
+client_ca = pki/ca.pem
+EOC
+	return 0
+}
+
+# web_url: the console's base URL (no trailing slash), from the address
+# the running daemon bound (status web.listen).
+web_url() {
+	"$CUSTOS" -c "$CONF" status --json | python3 -c '
+import json, sys
+w = json.load(sys.stdin)["web"]
+print(("https://" if w.get("tls") else "http://") + w["listen"])'
+}

@@ -167,6 +167,9 @@ cp -R "$E2E_TOP/conf" "$CO/conf" || fail "copy conf/"
 # next one (tests/e2e/lib.sh), so that the walk-through's deadlines are
 # computed whatever the date; it says so.
 e2e_cal_placeholders "$CO/conf/calendar"
+# The console's port 0: tests run side by side.
+sed -i 's|^listen = 127.0.0.1:8440$|listen = 127.0.0.1:0|' \
+    "$CO/conf/custos.conf" || fail "console port"
 ln -s "$CUSTOSD" "$CO/build/custosd" &&
     ln -s "$CUSTOS" "$CO/build/custos" &&
     ln -s "$CUSTOS_VERIFY" "$CO/build/custos-verify" || fail "link build/"

@@ -181,6 +181,16 @@ assert (v["type"], v["user"], v["uid"], v["what"], v["inspection"]) == \
 assert v.get("purpose") is None, v   # given no purpose: null
 assert e["time"].endswith("Z") and v["time"].endswith("Z"), acc
 EOF
+
+step "views are the reviewer's and the auditor's (the web console's pages)"
+au=${tag}_auditor
+out=$(as auditor replay "$ID" 2>&1) || fail "auditor: replay: $out"
+case $out in *"not logged"*) fail "auditor's view not logged: $out" ;; esac
+viewed=$(entries_where inspection.viewed inspection "$ID" | tail -n 1)
+expect_eq "inspection.viewed by the auditor" "replay $au" \
+    "$(entry_field "$viewed" what) $(entry_field "$viewed" by)"
+out=$(as operator replay "$ID" 2>&1)
+expect_in "operator: view refused" "needs the role reviewer or auditor" "$out"
 stop_daemon
 
 step "without [roles]: the [control] group writes, anyone else reads"

@@ -690,6 +690,53 @@ test_config_file_numbering(void **state)
 }
 
 /* [disk] warn and stop_ingest: defaults, sizes, shares, errors. */
+/* [web]: loopback without TLS, any address with cert, key and client_ca. */
+static void
+test_config_web(void **state)
+{
+	static const char plain[] = "[station]\nname = a.example/s\n"
+	    "[web]\nlisten = 127.0.0.1:0\n";
+	static const char v6[] = "[station]\nname = a.example/s\n"
+	    "[web]\nlisten = [::1]:8440\n";
+	static const char tls[] = "[station]\nname = a.example/s\n"
+	    "[web]\nlisten = 0.0.0.0:8440\ncert = /e/w.pem\n"
+	    "key = /e/w.key\nclient_ca = /e/u.pem\ncrl = /e/u.crl\n"
+	    "[roles]\nmetrics = prom\n";
+	struct config *c;
+
+	(void)state;
+	c = parse_ok(plain, sizeof(plain) - 1, "t.conf");
+	assert_string_equal(c->web_listen, "127.0.0.1:0");
+	assert_null(c->web_cert);
+	config_free(c);
+	c = parse_ok(v6, sizeof(v6) - 1, "t.conf");
+	assert_string_equal(c->web_listen, "[::1]:8440");
+	config_free(c);
+	c = parse_ok(tls, sizeof(tls) - 1, "t.conf");
+	assert_string_equal(c->web_listen, "0.0.0.0:8440");
+	assert_string_equal(c->web_cert, "/e/w.pem");
+	assert_string_equal(c->web_key, "/e/w.key");
+	assert_string_equal(c->web_client_ca, "/e/u.pem");
+	assert_string_equal(c->web_crl, "/e/u.crl");
+	assert_string_equal(c->roles[CONFIG_ROLE_METRICS], "prom");
+	config_free(c);
+	PARSE_FAILS("[station]\nname = s\n[web]\nlisten = 0.0.0.0:8440\n",
+	    "t.conf:4: [web] listen: 0.0.0.0:8440 is not a loopback address; "
+	    "serving other hosts needs cert, key and client_ca (each user's "
+	    "client certificate)");
+	PARSE_FAILS("[station]\nname = s\n[web]\nlisten = 127.0.0.1:8440\n"
+	    "cert = /e/w.pem\nkey = /e/w.key\n",
+	    "t.conf:5: [web] client_ca: required with cert");
+	PARSE_FAILS("[station]\nname = s\n[web]\ncert = /e/w.pem\n",
+	    "t.conf:4: [web] listen: required with cert");
+	PARSE_FAILS("[station]\nname = s\n[web]\nlisten = 127.0.0.1:8440\n"
+	    "crl = /e/u.crl\n",
+	    "t.conf:5: [web] client_ca: required with crl");
+	PARSE_FAILS("[station]\nname = s\n[web]\nlisten = h:65536\n",
+	    "t.conf:4: [web] listen: expected host:port (port 0: any free "
+	    "port), got \"h:65536\"");
+}
+
 static void
 test_config_disk(void **state)
 {
@@ -757,6 +804,7 @@ main(void)
 		cmocka_unit_test(test_config_network_errors),
 		cmocka_unit_test(test_config_file_numbering),
 		cmocka_unit_test(test_config_disk),
+		cmocka_unit_test(test_config_web),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
