@@ -211,7 +211,7 @@ $(B)/asan/tests/test_bundle_write: LIBS_CUSTOS += -lavformat -lavcodec \
 T_upload_req := $(call L,err enc utf8 util calendar rfc3339) \
 	   daemon/upload/upload_req.c
 $(B)/asan/tests/test_upload_req: LIBS_CUSTOS += -lhttp_parser
-T_web_http := $(call L,err utf8) daemon/web/web_http.c daemon/web/web_table.c
+T_web_http := $(call L,err utf8 enc) daemon/web/web_http.c daemon/web/web_table.c
 $(B)/asan/tests/test_web_http: LIBS_CUSTOS += -lhttp_parser
 T_numbering := $(call L,err enc) daemon/dock/numbering.c
 T_verify_text := $(wildcard tools/verify/verify_text*.c)
@@ -297,7 +297,7 @@ $(B)/fuzz/fuzz_bundle_read: LIBS_DAEMON += -larchive
 FZ_live	:= $(call L,err utf8) daemon/live/live_msg.c daemon/journal.c
 FZ_upload := $(call L,err enc utf8 util calendar rfc3339) daemon/upload/upload_req.c
 FZ_numbering := $(call L,err) daemon/dock/numbering.c
-FZ_web	:= $(call L,err utf8) daemon/web/web_http.c daemon/web/web_table.c
+FZ_web	:= $(call L,err utf8 enc) daemon/web/web_http.c daemon/web/web_table.c
 FZ_web_range := daemon/web/web_range.c
 FZ_witness_req := $(call L,err enc witness_req)
 FZ_note_cosig := $(T_note) $(call L,cosig note_cosig)

@@ -382,8 +382,8 @@ void
 station_remux_path(const struct station *st, const char *hex, char *buf,
     size_t len)
 {
-	snprintf(buf, len, "%s/console/remux/%s.mp4", st->cfg->state_dir,
-	    hex);
+	snprintf(buf, len, "%s/" STATION_REMUX_DIR "/%s.mp4",
+	    st->cfg->state_dir, hex);
 }
 
 int

@@ -132,6 +132,9 @@ int	 station_calendar_reload(struct station *st, char *err,
 int	 station_backfill_due(const struct station *st,
 	    struct registry_inspection *i);
 
+/* Where the web console keeps its remuxes, under state_dir. */
+#define STATION_REMUX_DIR	"console/remux"
+
 /*
  * The web console's copy of object hex remuxed to fragmented MP4
  * (daemon/web/web_footage.c), state_dir/console/remux/HEX.mp4, into buf

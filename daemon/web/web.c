@@ -90,6 +90,7 @@ web_start(uv_loop_t *loop, const struct web_env *env, struct web **out,
     char *err, size_t errlen)
 {
 	const struct config *cfg = env->st->cfg;
+	char dir[PATH_MAX];
 	struct web *w;
 	int rc, saved;
 
@@ -150,6 +151,11 @@ web_start(uv_loop_t *loop, const struct web_env *env, struct web **out,
 	}
 	log_info("web: console on %s://%s/", w->ctx != NULL ? "https" :
 	    "http", w->listen);
+	/* Copies a previous run left: the expired ones go now. */
+	if (web_cache_dir(w, STATION_REMUX_DIR, dir, sizeof(dir)) == 0)
+		web_cache_prune(dir, WEB_REMUX_AGE, WEB_REMUX_BYTES);
+	if (web_cache_dir(w, WEB_DOWNLOAD_DIR, dir, sizeof(dir)) == 0)
+		web_cache_prune(dir, WEB_DOWNLOAD_AGE, 0);
 	*out = w;
 	return 0;
 }

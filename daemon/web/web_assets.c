@@ -8,6 +8,7 @@
 #include "web_assets.h"
 #include "web_http.h"
 #include "web_int.h"
+#include "web_range.h"
 
 static const char *
 type_of(const char *name)
@@ -45,15 +46,14 @@ web_static(const struct web_req *req, struct web_reply *rep)
 	}
 	len = a->len;
 	web_buf_printf(&rep->headers, "Accept-Ranges: bytes\r\n");
-	if (req->range != NULL &&
-	    (r = web_http_range(req->range, a->len, &off, &len)) < 0) {
+	if ((r = web_range_parse(req->range, a->len, &off, &len)) < 0) {
 		web_buf_printf(&rep->headers, "Content-Range: bytes */%zu\r\n",
 		    a->len);
 		rep->status = 416;
 		rep->type = "text/plain; charset=utf-8";
 		return 0;
 	}
-	if (r == 0) {
+	if (r == 1) {
 		rep->status = 206;
 		web_buf_printf(&rep->headers, "Content-Range: bytes "
 		    "%llu-%llu/%zu\r\n", (unsigned long long)off,

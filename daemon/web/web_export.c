@@ -45,21 +45,6 @@ struct export {
 	struct web	*web;
 };
 
-/* state_dir/console/downloads, made when missing; 0 or -1 (errno). */
-static int
-downloads_dir(const struct web_req *req, char *buf, size_t size)
-{
-	const struct station *st = web_station(req->web);
-
-	snprintf(buf, size, "%s/console", st->cfg->state_dir);
-	if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-		return -1;
-	snprintf(buf, size, "%s/console/downloads", st->cfg->state_dir);
-	if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 /* A field of the form into buf: 1, or 0 with the error page written. */
 static int
 field(const struct web_req *req, struct web_reply *rep, const char *key,
@@ -150,11 +135,12 @@ run(const struct web_req *req, struct web_reply *rep, char **args,
 	unsigned char r[4];
 	int rc;
 
-	if (downloads_dir(req, dir, sizeof(dir)) != 0) {
+	if (web_cache_dir(req->web, WEB_DOWNLOAD_DIR, dir, sizeof(dir)) != 0) {
 		log_warn("web: %s", dir);
 		web_error(req, rep, 500, WEB_S(req, S_EXPORT_FAILED));
 		return 0;
 	}
+	web_cache_prune(dir, WEB_DOWNLOAD_AGE, 0);
 	if ((x = calloc(1, sizeof(*x))) == NULL) {
 		web_error(req, rep, 500, custos_strerror(CUSTOS_ERR_NOMEM));
 		return 0;
@@ -280,7 +266,7 @@ web_download(const struct web_req *req, struct web_reply *rep)
 			return 0;
 		}
 	snprintf(own, sizeof(own), "u%lu-", (unsigned long)req->uid);
-	if (downloads_dir(req, dir, sizeof(dir)) != 0) {
+	if (web_cache_dir(req->web, WEB_DOWNLOAD_DIR, dir, sizeof(dir)) != 0) {
 		web_error(req, rep, 500, WEB_S(req, S_DOWNLOAD_UNKNOWN));
 		return 0;
 	}

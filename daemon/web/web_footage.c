@@ -247,19 +247,6 @@ raw_type(const char *container)
 	return "application/octet-stream";
 }
 
-/* state_dir/console/remux, made when missing; 0 or -1 (errno). */
-static int
-remux_dir(const struct station *st, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/console", st->cfg->state_dir);
-	if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-		return -1;
-	snprintf(buf, size, "%s/console/remux", st->cfg->state_dir);
-	if (mkdir(buf, 0750) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 /* In the thread pool: the child does the work, we wait for it. */
 static void
 job_work(uv_work_t *w)
@@ -427,7 +414,7 @@ serve_mp4(const struct web_req *req, struct web_reply *rep,
 	char dir[4096], path[4096 + 2 * DIGEST_LEN + 8];
 	struct job *j;
 
-	if (remux_dir(st, dir, sizeof(dir)) != 0) {
+	if (web_cache_dir(req->web, STATION_REMUX_DIR, dir, sizeof(dir)) != 0) {
 		log_warn("web: %s", dir);
 		web_error(req, rep, 500, WEB_S(req, S_REMUX_FAILED));
 		return 0;
@@ -446,6 +433,7 @@ serve_mp4(const struct web_req *req, struct web_reply *rep,
 			}
 			return WEB_LATER;
 		}
+	web_cache_prune(dir, WEB_REMUX_AGE, WEB_REMUX_BYTES);
 	return job_start(req, rep, s, dir, path);
 }
 

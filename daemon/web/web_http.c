@@ -10,6 +10,7 @@
 
 #include <http_parser.h>
 
+#include "custos/enc.h"
 #include "custos/utf8.h"
 #include "web_http.h"
 #include "web_int.h"
@@ -251,103 +252,25 @@ web_http_feed(struct web_http *r, const char *buf, size_t len, size_t *used)
 	return r->state;
 }
 
-static int
-digits(const char **s, uint64_t *v)
-{
-	const char *p = *s;
-	uint64_t x = 0;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (x > (UINT64_MAX - 9) / 10)
-			return -1;
-		x = x * 10 + (uint64_t)(*p - '0');
-	}
-	*s = p;
-	*v = x;
-	return 0;
-}
-
-int
-web_http_range(const char *range, uint64_t size, uint64_t *off,
-    uint64_t *len)
-{
-	const char *s;
-	uint64_t a, b;
-
-	if (strncasecmp(range, "bytes=", 6) != 0)
-		return 1;
-	s = range + 6;
-	while (*s == ' ')
-		s++;
-	if (strchr(s, ',') != NULL)
-		return 1;
-	if (*s == '-') {
-		s++;
-		if (digits(&s, &b) != 0 || *s != '\0')
-			return 1;
-		if (b == 0 || size == 0)
-			return -1;
-		if (b > size)
-			b = size;
-		*off = size - b;
-		*len = b;
-		return 0;
-	}
-	if (digits(&s, &a) != 0 || *s++ != '-')
-		return 1;
-	if (*s == '\0')
-		b = UINT64_MAX;
-	else if (digits(&s, &b) != 0 || *s != '\0' || b < a)
-		return 1;
-	if (a >= size)
-		return -1;
-	if (b >= size)
-		b = size - 1;
-	*off = a;
-	*len = b - a + 1;
-	return 0;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
- * Decodes n bytes of s (percent escapes; '+' as space when plus) into
- * buf of size bytes.  Returns the length, or -1 when bad or too long.
+ * Decodes n bytes of s (percent escapes, pct_decode(); '+' as space
+ * when plus, as forms write it) into buf of size bytes.  Returns the
+ * length, or -1 when bad or too long.
  */
 static long
 decode(const char *s, size_t n, int plus, char *buf, size_t size)
 {
-	size_t i, o = 0;
-	int h, l, c;
+	char *tmp;
+	size_t i;
+	int rc;
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c == '%') {
-			if (i + 2 >= n || (h = hexval(s[i + 1])) < 0 ||
-			    (l = hexval(s[i + 2])) < 0)
-				return -1;
-			c = h * 16 + l;
-			i += 2;
-		} else if (c == '+' && plus)
-			c = ' ';
-		if (o + 1 >= size)
-			return -1;
-		buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return (long)o;
+	if (memchr(s, '\0', n) != NULL || (tmp = malloc(n + 1)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		tmp[i] = plus && s[i] == '+' ? ' ' : s[i];
+	rc = pct_decode(tmp, n, buf, size);
+	free(tmp);
+	return rc == 0 ? (long)strlen(buf) : -1;
 }
 
 /* No NUL, no control byte, valid UTF-8. */

@@ -66,15 +66,6 @@ enum web_http_state web_http_feed(struct web_http *r, const char *buf,
 	    size_t len, size_t *used);
 
 /*
- * A Range header ("bytes=A-B", "bytes=A-", "bytes=-N"; one range only)
- * against a file of size bytes.  Returns 0 with *off and *len, 1 when
- * the header asks for no range this server gives (multiple ranges,
- * other units: the whole file is sent), -1 unsatisfiable (416).
- */
-int	 web_http_range(const char *range, uint64_t size, uint64_t *off,
-	    uint64_t *len);
-
-/*
  * Whether path matches pattern, where "*" stands for one non-empty path
  * segment, percent-decoded into param (size bytes): refused when it
  * decodes to more than size - 1 bytes, to '/', NUL or a control byte, or

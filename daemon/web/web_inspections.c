@@ -64,15 +64,6 @@ known(const struct web_label *table, const char *v)
 	return 0;
 }
 
-static int
-valid_date(const char *s)
-{
-	struct cal_date d;
-
-	return *s == '\0' || (strlen(s) == 10 && calendar_date_parse(s,
-	    &d) == 0);
-}
-
 /*
  * Reads the filter from req's query: 0, or -1 with rep the 400 page
  * naming what is wrong.
@@ -98,7 +89,7 @@ filter_read(const struct web_req *req, struct web_reply *rep,
 	}
 	if (web_form_value(q, n, "from", f->from, sizeof(f->from)) < 0 ||
 	    web_form_value(q, n, "to", f->to, sizeof(f->to)) < 0 ||
-	    !valid_date(f->from) || !valid_date(f->to)) {
+	    !web_view_date_ok(f->from) || !web_view_date_ok(f->to)) {
 		web_error(req, rep, 400, WEB_S(req, S_BAD_DATE));
 		return -1;
 	}

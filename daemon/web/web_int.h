@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <uv.h>
@@ -172,6 +173,22 @@ void	 web_error(const struct web_req *req, struct web_reply *rep,
 	    int status, const char *line);
 void	 web_api_error(const struct web_req *req, struct web_reply *rep,
 	    int status, json_t *answer);
+
+/*
+ * The console's copies of evidence (web_cache.c): state_dir/NAME (a
+ * directory of state_dir/console) made when missing, into buf (0, or -1
+ * with errno), and a pruning of dir: files older than max_age seconds
+ * go, then the oldest until the rest holds at most max_bytes (0: no
+ * limit).  The kept copies: the remuxes of footage (STATION_REMUX_DIR,
+ * daemon/station.h, whose disposal removes them too) and
+ */
+#define WEB_REMUX_AGE	(24 * 3600)
+#define WEB_REMUX_BYTES	(4ULL << 30)
+#define WEB_DOWNLOAD_DIR "console/downloads"	/* bundles and clips */
+#define WEB_DOWNLOAD_AGE 3600
+int	 web_cache_dir(const struct web *w, const char *name, char *buf,
+	    size_t size);
+void	 web_cache_prune(const char *dir, time_t max_age, uint64_t max_bytes);
 
 /* The string id in req's language (web_strings.h). */
 #define WEB_S(req, id)	web_str((req)->lang, (id))

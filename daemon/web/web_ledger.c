@@ -13,7 +13,6 @@
 
 #include <jansson.h>
 
-#include "custos/calendar.h"
 #include "custos/ledger.h"
 #include "web_int.h"
 #include "web_view.h"
@@ -23,15 +22,6 @@ struct range {
 	char	to[16];
 	char	query[48];	/* "from=...&to=..." for the API and links */
 };
-
-static int
-valid_date(const char *s)
-{
-	struct cal_date d;
-
-	return *s == '\0' || (strlen(s) == 10 && calendar_date_parse(s,
-	    &d) == 0);
-}
 
 /* Reads from and to: 0, or -1 with rep the 400 page. */
 static int
@@ -44,7 +34,7 @@ range_read(const struct web_req *req, struct web_reply *rep,
 	memset(r, 0, sizeof(*r));
 	if (web_form_value(q, n, "from", r->from, sizeof(r->from)) < 0 ||
 	    web_form_value(q, n, "to", r->to, sizeof(r->to)) < 0 ||
-	    !valid_date(r->from) || !valid_date(r->to)) {
+	    !web_view_date_ok(r->from) || !web_view_date_ok(r->to)) {
 		web_error(req, rep, 400, WEB_S(req, S_BAD_DATE));
 		return -1;
 	}

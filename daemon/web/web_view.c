@@ -11,6 +11,7 @@
 #include <http_parser.h>
 #include <jansson.h>
 
+#include "custos/calendar.h"
 #include "custos/rfc3339.h"
 #include "custos/timeline.h"
 #include "web_int.h"
@@ -83,6 +84,15 @@ web_view_time(struct web_buf *b, const struct web_req *req, const char *t)
 		web_html(b, buf);
 	}
 	web_buf_printf(b, "</time>");
+}
+
+int
+web_view_date_ok(const char *s)
+{
+	struct cal_date d;
+
+	return *s == '\0' || (strlen(s) == 10 && calendar_date_parse(s,
+	    &d) == 0);
 }
 
 void

@@ -21,6 +21,9 @@
 void	 web_view_time(struct web_buf *b, const struct web_req *req,
 	    const char *t);
 
+/* Whether s is "" (no date asked for) or a YYYY-MM-DD date. */
+int	 web_view_date_ok(const char *s);
+
 /* Writes n bytes the way people read it: "512 B", "1.5 GiB". */
 void	 web_view_bytes(struct web_buf *b, uint64_t n);
 

@@ -45,20 +45,11 @@ cleanup() {
 	_cl=$(pgrep -f -- "--user-data-dir=$W/" | tr '\n' ' ')
 	[ -n "$_cl" ] && kill -9 $_cl 2>/dev/null
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	for _u in "$RV" "$AU"; do
-		userdel "$_u" 2>/dev/null
-	done
-	for _g in "${tag}_grev" "${tag}_gaud"; do
-		groupdel "$_g" 2>/dev/null
-	done
-	return 0
+	role_users_remove "$tag" reviewer auditor
 }
 trap cleanup EXIT
 trap 'exit 143' INT TERM
-groupadd "${tag}_grev" || fail "groupadd ${tag}_grev"
-groupadd "${tag}_gaud" || fail "groupadd ${tag}_gaud"
-useradd -M -N -g nogroup -G "${tag}_grev" "$RV" || fail "useradd $RV"
-useradd -M -N -g nogroup -G "${tag}_gaud" "$AU" || fail "useradd $AU"
+role_users "$tag" reviewer auditor
 
 # Each user's Chromium: a wrapper that puppeteer-core starts as the
 # browser, dropping to the user (its groups too), with a home and a
@@ -108,8 +99,8 @@ cd "$W" || exit 1
 write_conf
 cat >>"$CONF" <<EOC
 [roles]
-reviewer = ${tag}_grev
-auditor = ${tag}_gaud
+reviewer = ${tag}_greviewer
+auditor = ${tag}_gauditor
 EOC
 conf_web
 cp -R "$CAL" "$W/calendar" || fail "copy the calendar"

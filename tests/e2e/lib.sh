@@ -673,3 +673,34 @@ import json, sys
 w = json.load(sys.stdin)["web"]
 print(("https://" if w.get("tls") else "http://") + w["listen"])'
 }
+
+# role_users TAG ROLE...: for each ROLE a Unix group TAG_gROLE and a user
+# TAG_ROLE in it (as a supplementary group, which getgrouplist finds;
+# primary group nogroup), for [roles] ROLE = TAG_gROLE; ROLE "none" is a
+# user in no such group.  Root only.  role_users_remove TAG ROLE...
+# removes them again: call it from the test's EXIT trap.
+role_users() {
+	_ru_t=$1
+	shift
+	for _ru_r in "$@"; do
+		if [ "$_ru_r" != none ]; then
+			groupadd "${_ru_t}_g$_ru_r" ||
+			    fail "groupadd ${_ru_t}_g$_ru_r"
+			useradd -M -N -g nogroup -G "${_ru_t}_g$_ru_r" \
+			    "${_ru_t}_$_ru_r" || fail "useradd ${_ru_t}_$_ru_r"
+		else
+			useradd -M -N -g nogroup "${_ru_t}_none" ||
+			    fail "useradd ${_ru_t}_none"
+		fi
+	done
+}
+
+role_users_remove() {
+	_ru_t=$1
+	shift
+	for _ru_r in "$@"; do
+		userdel "${_ru_t}_$_ru_r" 2>/dev/null
+		groupdel "${_ru_t}_g$_ru_r" 2>/dev/null
+	done
+	return 0
+}

@@ -21,13 +21,7 @@ PROM="$PY $E2E_TOP/tests/tools/prom_check.py"
 
 tag=mx$$
 users=
-cleanup_users() {
-	for u in $users; do
-		userdel "${tag}_$u" 2>/dev/null
-		groupdel "${tag}_g$u" 2>/dev/null
-	done
-}
-trap 'cleanup_users; stop_tsa' EXIT
+trap 'role_users_remove "$tag" $users; stop_tsa' EXIT
 
 # as USER COMMAND...: COMMAND as the test's USER, or as ourselves with
 # USER "self".
@@ -92,12 +86,8 @@ conf_web
 roles=0
 if [ "$(id -u)" = 0 ]; then
 	roles=1
-	for u in operator auditor prom; do
-		groupadd "${tag}_g$u" || fail "groupadd $u"
-		useradd -M -N -g nogroup -G "${tag}_g$u" "${tag}_$u" ||
-		    fail "useradd $u"
-		users="$users $u"
-	done
+	users="operator auditor prom"
+	role_users "$tag" $users
 	cat >>"$CONF" <<EOC
 [roles]
 operator = ${tag}_goperator

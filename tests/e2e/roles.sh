@@ -36,21 +36,8 @@ fi
 cd "$W" || exit 1
 tag=cx$$
 ROLES="operator reviewer auditor admin"
-cleanup_users() {
-	for r in $ROLES; do
-		userdel "${tag}_$r" 2>/dev/null
-		groupdel "${tag}_g$r" 2>/dev/null
-	done
-	userdel "${tag}_none" 2>/dev/null
-}
-trap 'cleanup_users' EXIT
-for r in $ROLES; do
-	groupadd "${tag}_g$r" || fail "groupadd $r"
-	# The role's group is a supplementary group (getgrouplist).
-	useradd -M -N -g nogroup -G "${tag}_g$r" "${tag}_$r" ||
-	    fail "useradd $r"
-done
-useradd -M -N -g nogroup "${tag}_none" || fail "useradd none"
+trap 'role_users_remove "$tag" $ROLES none' EXIT
+role_users "$tag" $ROLES none
 
 as() {	# ROLE ARGS...: custos run as the user of ROLE
 	_u=${tag}_$1

@@ -164,20 +164,8 @@ stop_daemon
 
 tag=wx$$
 ROLES="operator reviewer auditor"
-cleanup_users() {
-	for r in $ROLES; do
-		userdel "${tag}_$r" 2>/dev/null
-		groupdel "${tag}_g$r" 2>/dev/null
-	done
-	userdel "${tag}_none" 2>/dev/null
-}
-trap 'cleanup_users' EXIT
-for r in $ROLES; do
-	groupadd "${tag}_g$r" || fail "groupadd $r"
-	useradd -M -N -g nogroup -G "${tag}_g$r" "${tag}_$r" ||
-	    fail "useradd $r"
-done
-useradd -M -N -g nogroup "${tag}_none" || fail "useradd none"
+trap 'role_users_remove "$tag" $ROLES none' EXIT
+role_users "$tag" $ROLES none
 roles_conf() {
 	cat >>"$CONF" <<EOC
 [roles]

@@ -228,18 +228,8 @@ fi
 step "roles: an operator is refused the auditor's pages"
 stop_daemon
 tag=wpg$$
-cleanup_users() {
-	for r in operator auditor; do
-		userdel "${tag}_$r" 2>/dev/null
-		groupdel "${tag}_g$r" 2>/dev/null
-	done
-}
-trap cleanup_users EXIT
-for r in operator auditor; do
-	groupadd "${tag}_g$r" || fail "groupadd $r"
-	useradd -M -N -g nogroup -G "${tag}_g$r" "${tag}_$r" ||
-	    fail "useradd $r"
-done
+trap 'role_users_remove "$tag" operator auditor' EXIT
+role_users "$tag" operator auditor
 cat >>"$CONF" <<EOC
 [roles]
 operator = ${tag}_goperator

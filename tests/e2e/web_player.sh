@@ -18,18 +18,8 @@ station_vars
 root_only "users with roles are created"
 
 tag=wp$$
-cleanup_users() {
-	for r in reviewer auditor; do
-		userdel "${tag}_$r" 2>/dev/null
-		groupdel "${tag}_g$r" 2>/dev/null
-	done
-}
-trap 'cleanup_users' EXIT
-for r in reviewer auditor; do
-	groupadd "${tag}_g$r" || fail "groupadd $r"
-	useradd -M -N -g nogroup -G "${tag}_g$r" "${tag}_$r" ||
-	    fail "useradd $r"
-done
+trap 'role_users_remove "$tag" reviewer auditor' EXIT
+role_users "$tag" reviewer auditor
 
 roles_conf() {
 	conf_web
@@ -283,7 +273,18 @@ data = bytes(data).replace(b"REC_0001.mp4", b"REC_0009.mp4")
 db.execute("UPDATE entries SET data = ? WHERE idx = ?", (data, int(sys.argv[2])))
 db.commit()
 EOF
+# The console's copies expire: a remux after a day, a download after an
+# hour; the daemon's start removes the expired ones and keeps the rest.
+R1=$(ls "$S"/console/remux/*.mp4 | head -n 1)
+D1=$(ls "$S"/console/downloads/* | head -n 1)
+[ -f "$R1" ] && [ -f "$D1" ] || fail "no remux or download to expire"
+touch -d '25 hours ago' "$R1" && touch -d '61 minutes ago' "$D1" ||
+    fail "touch"
+echo fresh >"$S/console/downloads/u0-fresh.tar"
 start_daemon
+[ -e "$R1" ] && fail "an expired remux stayed: $R1"
+[ -e "$D1" ] && fail "an expired download stayed: $D1"
+[ -f "$S/console/downloads/u0-fresh.tar" ] || fail "a fresh download went"
 URL=$(web_url)
 st=$(get root "/inspections/$ID")
 expect_eq "GET the page after the tampering" 200 "$st"

@@ -149,34 +149,6 @@ test_form(void **state)
 }
 
 static void
-test_range(void **state)
-{
-	uint64_t off, len;
-
-	(void)state;
-	assert_int_equal(web_http_range("bytes=10-19", 100, &off, &len), 0);
-	assert_int_equal(off, 10);
-	assert_int_equal(len, 10);
-	assert_int_equal(web_http_range("bytes=90-", 100, &off, &len), 0);
-	assert_int_equal(len, 10);
-	assert_int_equal(web_http_range("bytes=90-500", 100, &off, &len), 0);
-	assert_int_equal(len, 10);
-	assert_int_equal(web_http_range("bytes=-30", 100, &off, &len), 0);
-	assert_int_equal(off, 70);
-	assert_int_equal(len, 30);
-	assert_int_equal(web_http_range("bytes=-300", 100, &off, &len), 0);
-	assert_int_equal(off, 0);
-	assert_int_equal(web_http_range("bytes=100-", 100, &off, &len), -1);
-	assert_int_equal(web_http_range("bytes=-0", 100, &off, &len), -1);
-	assert_int_equal(web_http_range("bytes=0-", 0, &off, &len), -1);
-	assert_int_equal(web_http_range("bytes=0-1,5-6", 100, &off, &len), 1);
-	assert_int_equal(web_http_range("items=0-1", 100, &off, &len), 1);
-	assert_int_equal(web_http_range("bytes=5-3", 100, &off, &len), 1);
-	assert_int_equal(web_http_range("bytes=99999999999999999999-", 100,
-	    &off, &len), 1);
-}
-
-static void
 test_routes(void **state)
 {
 	const struct web_route *rt;
@@ -246,7 +218,6 @@ main(void)
 		cmocka_unit_test(test_head),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_form),
-		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_routes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
