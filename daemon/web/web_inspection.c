@@ -25,6 +25,7 @@
 #include "daemon/station.h"
 #include "web_inspection.h"
 #include "web_int.h"
+#include "web_view.h"
 
 #define AXIS_W		1000
 #define AXIS_H		40
@@ -84,11 +85,11 @@ chain(struct web_buf *b, const struct web_req *req, const json_t *info,
 		ee = evidence_find(ev, (uint64_t)n);
 		web_buf_printf(b, "<li class=\"entry\" id=\"entry-%lld\" "
 		    "data-index=\"%lld\"><span class=\"num\">%lld</span> "
-		    "<time title=\"%s\">", (long long)n, (long long)n,
-		    (long long)n, WEB_S(req, S_PL_WHEN));
-		web_html(b, ee != NULL && (s = jstr(ee->json, "time")) != NULL ?
-		    s : "");
-		web_buf_printf(b, "</time> <span class=\"who\" title=\"%s\">",
+		    "<span class=\"when\" title=\"%s\">", (long long)n,
+		    (long long)n, (long long)n, WEB_S(req, S_PL_WHEN));
+		web_view_time(b, req, ee != NULL ? jstr(ee->json, "time") :
+		    NULL);
+		web_buf_printf(b, "</span> <span class=\"who\" title=\"%s\">",
 		    WEB_S(req, S_PL_WHO));
 		web_html(b, ee != NULL && (s = who(ee->json)) != NULL ? s : "");
 		web_buf_printf(b, "</span> <span class=\"what\" title=\"%s\">",
@@ -161,7 +162,7 @@ axis(struct web_buf *b, const struct web_req *req, const json_t *tl)
 {
 	int64_t from = event_time(tl, "entered"), to = event_time(tl, "left");
 	const json_t *c;
-	char title[512], t0[40], t1[40];
+	char title[512], t0[64], t1[64], f0[64], f1[64];
 	const char *reason;
 	size_t i;
 
@@ -177,9 +178,11 @@ axis(struct web_buf *b, const struct web_req *req, const json_t *tl)
 	}
 	rfc3339_format(from, t0, sizeof(t0));
 	rfc3339_format(to, t1, sizeof(t1));
+
 	web_buf_printf(b, "<svg id=\"axis\" role=\"img\" viewBox=\"0 0 %d %d\""
 	    " preserveAspectRatio=\"none\"><title>", AXIS_W, AXIS_H);
-	web_htmlf(b, "%s — %s", t0, t1);
+	web_htmlf(b, "%s — %s", web_view_time_text(req, t0, f0, sizeof(f0)),
+	    web_view_time_text(req, t1, f1, sizeof(f1)));
 	web_buf_printf(b, "</title>\n<rect class=\"visit\" fill=\"#e0e0e0\" x=\"0\" "
 	    "y=\"8\" width=\"%d\" height=\"24\"/>\n", AXIS_W);
 	json_array_foreach(json_object_get(tl, "coverage"), i, c) {
@@ -187,8 +190,9 @@ axis(struct web_buf *b, const struct web_req *req, const json_t *tl)
 			continue;
 		snprintf(title, sizeof(title), "%s %lld: %s — %s",
 		    WEB_S(req, S_LOG_INDEX), (long long)json_integer_value(
-		    json_object_get(c, "segment")), jstr(c, "from") ?
-		    jstr(c, "from") : "", jstr(c, "to") ? jstr(c, "to") : "");
+		    json_object_get(c, "segment")), web_view_time_text(req,
+		    jstr(c, "from"), f0, sizeof(f0)), web_view_time_text(req,
+		    jstr(c, "to"), f1, sizeof(f1)));
 		axis_rect(b, c, from, to, "segment", title,
 		    (long long)json_integer_value(json_object_get(c,
 		    "segment")));
@@ -196,8 +200,9 @@ axis(struct web_buf *b, const struct web_req *req, const json_t *tl)
 	json_array_foreach(json_object_get(tl, "gaps"), i, c) {
 		reason = jstr(c, "reason");
 		snprintf(title, sizeof(title), "%s %s — %s: %s",
-		    WEB_S(req, S_PL_GAP), jstr(c, "from") ? jstr(c, "from") : "",
-		    jstr(c, "to") ? jstr(c, "to") : "", reason != NULL ?
+		    WEB_S(req, S_PL_GAP), web_view_time_text(req,
+		    jstr(c, "from"), f0, sizeof(f0)), web_view_time_text(req,
+		    jstr(c, "to"), f1, sizeof(f1)), reason != NULL ?
 		    reason : WEB_S(req, S_GAP_UNEXPLAINED));
 		axis_rect(b, c, from, to, json_is_true(json_object_get(c,
 		    "explained")) ? "gap explained" : "gap", title, -1);
@@ -206,10 +211,12 @@ axis(struct web_buf *b, const struct web_req *req, const json_t *tl)
 	json_array_foreach(json_object_get(tl, "gaps"), i, c) {
 		reason = jstr(c, "reason");
 		web_buf_printf(b, "<li class=\"gap\">");
-		web_htmlf(b, "%s %s — %s: %s", WEB_S(req, S_PL_GAP),
-		    jstr(c, "from") ? jstr(c, "from") : "",
-		    jstr(c, "to") ? jstr(c, "to") : "", reason != NULL ?
-		    reason : WEB_S(req, S_GAP_UNEXPLAINED));
+		web_htmlf(b, "%s ", WEB_S(req, S_PL_GAP));
+		web_view_time(b, req, jstr(c, "from"));
+		web_buf_printf(b, " — ");
+		web_view_time(b, req, jstr(c, "to"));
+		web_htmlf(b, ": %s", reason != NULL ? reason :
+		    WEB_S(req, S_GAP_UNEXPLAINED));
 		web_buf_printf(b, "</li>\n");
 	}
 	web_buf_printf(b, "</ul></section>\n");
@@ -255,9 +262,9 @@ segment(struct web_buf *b, const struct web_req *req, const json_t *e,
 		    json_object_get(e, "drift_ms")));
 	else
 		web_html(b, WEB_S(req, S_PL_UNKNOWN));
-	web_buf_printf(b, "</span> <time>");
-	web_html(b, jstr(e, "time") != NULL ? jstr(e, "time") : "");
-	web_buf_printf(b, "</time></li>\n");
+	web_buf_printf(b, "</span> ");
+	web_view_time(b, req, jstr(e, "time"));
+	web_buf_printf(b, "</li>\n");
 }
 
 static void

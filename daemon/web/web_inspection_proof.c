@@ -21,6 +21,7 @@
 #include "daemon/station.h"
 #include "web_inspection.h"
 #include "web_int.h"
+#include "web_view.h"
 
 struct web_proofs {
 	struct log		*log;
@@ -96,7 +97,7 @@ web_proof_caption(struct web_buf *b, const struct web_req *req,
 
 static void
 fact(struct web_buf *b, const struct web_req *req, enum web_str_id dt,
-    const json_t *v)
+    const json_t *v, int is_time)
 {
 	const json_t *x;
 	size_t i;
@@ -111,6 +112,8 @@ fact(struct web_buf *b, const struct web_req *req, enum web_str_id dt,
 			web_html(b, json_string_value(x) != NULL ?
 			    json_string_value(x) : "");
 		}
+	else if (json_is_string(v) && is_time)
+		web_view_time(b, req, json_string_value(v));
 	else if (json_is_string(v))
 		web_html(b, json_string_value(v));
 	else if (json_is_boolean(v))
@@ -125,19 +128,22 @@ web_inspection_facts(struct web_buf *b, const struct web_req *req,
 	static const struct {
 		const char		*key;
 		enum web_str_id		 dt;
+		int			 is_time;
 	} facts[] = {
-		{ "enterprise", S_PF_ENTERPRISE }, { "officers", S_PF_OFFICERS },
-		{ "state", S_PF_STATE }, { "basis", S_PF_BASIS },
-		{ "content", S_PF_CONTENT }, { "entered_at", S_PF_ENTERED },
-		{ "left_at", S_PF_LEFT }, { "emergency", S_PF_EMERGENCY },
-		{ "backfill_due", S_PF_BACKFILL_DUE },
-		{ "overdue", S_PF_OVERDUE },
+		{ "enterprise", S_PF_ENTERPRISE, 0 },
+		{ "officers", S_PF_OFFICERS, 0 }, { "state", S_PF_STATE, 0 },
+		{ "basis", S_PF_BASIS, 0 }, { "content", S_PF_CONTENT, 0 },
+		{ "entered_at", S_PF_ENTERED, 1 }, { "left_at", S_PF_LEFT, 1 },
+		{ "emergency", S_PF_EMERGENCY, 0 },
+		{ "backfill_due", S_PF_BACKFILL_DUE, 1 },
+		{ "overdue", S_PF_OVERDUE, 0 },
 	};
 	size_t i;
 
 	web_buf_printf(b, "<dl class=\"facts\" id=\"facts\">\n");
 	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
-		fact(b, req, facts[i].dt, json_object_get(info, facts[i].key));
+		fact(b, req, facts[i].dt, json_object_get(info, facts[i].key),
+		    facts[i].is_time);
 	web_buf_printf(b, "</dl>\n");
 }
 

@@ -47,10 +47,34 @@ web_view_str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+const char *
+web_view_time_text(const struct web_req *req, const char *t, char *buf,
+    size_t len)
+{
+	int64_t ms;
+
+	if (t == NULL || rfc3339_parse(t, &ms) != 0) {
+		snprintf(buf, len, "%s", t != NULL ? t : "—");
+		return buf;
+	}
+	if (req->lang == WEB_EN) {
+		/* "2026-02-13T02:00:00.000Z" → "2026-02-13 02:00:00 UTC" */
+		rfc3339_format(ms, buf, len);
+		if (strlen(buf) >= 19) {
+			buf[10] = ' ';
+			snprintf(buf + 19, len - 19, " %s",
+			    WEB_S(req, S_UTC));
+		}
+	} else
+		/* Beijing time, as the ledger and the CLI show it. */
+		timeline_beijing(ms, buf, len);
+	return buf;
+}
+
 void
 web_view_time(struct web_buf *b, const struct web_req *req, const char *t)
 {
-	char buf[32];
+	char buf[64];
 	int64_t ms;
 
 	if (t == NULL) {
@@ -64,25 +88,11 @@ web_view_time(struct web_buf *b, const struct web_req *req, const char *t)
 	web_buf_printf(b, "<time datetime=\"");
 	web_html(b, t);
 	if (req->lang != WEB_EN) {
-		/* Beijing time, as the ledger and the CLI show it. */
 		web_buf_printf(b, "\" title=\"");
 		web_html(b, WEB_S(req, S_BEIJING));
 	}
 	web_buf_printf(b, "\">");
-	if (req->lang == WEB_EN) {
-		/* "2026-02-13T02:00:00.000Z" → "2026-02-13 02:00:00 UTC" */
-		rfc3339_format(ms, buf, sizeof(buf));
-		if (strlen(buf) >= 19) {
-			buf[10] = ' ';
-			buf[19] = '\0';
-		}
-		web_html(b, buf);
-		web_buf_printf(b, " ");
-		web_html(b, WEB_S(req, S_UTC));
-	} else {
-		timeline_beijing(ms, buf, sizeof(buf));
-		web_html(b, buf);
-	}
+	web_html(b, web_view_time_text(req, t, buf, sizeof(buf)));
 	web_buf_printf(b, "</time>");
 }
 

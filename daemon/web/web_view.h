@@ -21,6 +21,13 @@
 void	 web_view_time(struct web_buf *b, const struct web_req *req,
 	    const char *t);
 
+/*
+ * The same as plain text into buf (len bytes; 64 is enough), for an
+ * attribute or an SVG <title>: returns buf.
+ */
+const char *web_view_time_text(const struct web_req *req, const char *t,
+	    char *buf, size_t len);
+
 /* Whether s is "" (no date asked for) or a YYYY-MM-DD date. */
 int	 web_view_date_ok(const char *s);
 

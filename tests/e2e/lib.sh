@@ -678,10 +678,12 @@ print(("https://" if w.get("tls") else "http://") + w["listen"])'
 # TAG_ROLE in it (as a supplementary group, which getgrouplist finds;
 # primary group nogroup), for [roles] ROLE = TAG_gROLE; ROLE "none" is a
 # user in no such group.  Root only.  role_users_remove TAG ROLE...
-# removes them again: call it from the test's EXIT trap.
+# removes them again: call it from the test's EXIT trap, which a
+# SIGTERM or SIGINT (run.sh's timeout, a Ctrl-C) now runs too.
 role_users() {
 	_ru_t=$1
 	shift
+	trap 'exit 143' INT TERM
 	for _ru_r in "$@"; do
 		if [ "$_ru_r" != none ]; then
 			groupadd "${_ru_t}_g$_ru_r" ||

@@ -122,7 +122,7 @@ done
 python3 - page.html "$MP4" "$TS" <<'EOF' || fail "playlist"
 import re, sys
 page = open(sys.argv[1]).read()
-items = re.findall(r'<li class="segment" data-index="(\d+)".*?<time>([^<]*)</time></li>', page, re.S)
+items = re.findall(r'<li class="segment" data-index="(\d+)".*?<time datetime="([^"]*)"[^>]*>[^<]*</time></li>', page, re.S)
 assert sorted(i for i, _ in items) == sorted([sys.argv[2], sys.argv[3]]), items
 assert [t for _, t in items] == sorted(t for _, t in items), "not in recorded order"
 for li in re.findall(r'<li class="segment".*?</li>', page, re.S):
