@@ -345,7 +345,8 @@ web_audit_page(const struct web_req *req, struct web_reply *rep)
 	if ((rc = web_spawn_custos(req, args, 1, AUDIT_MAX, audit_done,
 	    j)) != 0) {
 		job_free(j);
-		web_error(req, rep, 500, WEB_S(req, S_AUD_CANNOT));
+		web_error(req, rep, rc == CUSTOS_ERR_BUSY ? 503 : 500,
+		    WEB_S(req, S_AUD_CANNOT));
 		return 0;
 	}
 	/* done runs on this loop thread, so never before this returns. */

@@ -30,6 +30,7 @@
 #define WEB_IDLE_MS	60000		/* between requests, and while one
 					   arrives */
 #define WEB_READ_BUF	(64 * 1024)
+#define WEB_MAX_CHILDREN 4		/* custos children at once */
 #define WEB_CSRF_LEN	32		/* hex digits */
 
 struct web_child;

@@ -173,7 +173,8 @@ run(const struct web_req *req, struct web_reply *rep, char **args,
 	    x)) != 0) {
 		memset(rep, 0, sizeof(*rep));
 		rep->fd = -1;
-		web_error(req, rep, 500, WEB_S(req, S_EXPORT_FAILED));
+		web_error(req, rep, rc == CUSTOS_ERR_BUSY ? 503 : 500,
+		    WEB_S(req, S_EXPORT_FAILED));
 		web_finish(x->later, rep);
 		free(x);
 	}

@@ -201,8 +201,9 @@ void	 web_cache_prune(const char *dir, time_t max_age, uint64_t max_bytes);
  * (api_delegate(): the daemon knows its own child by pid), so the
  * entries it logs (bundle.exported ...) name that user.  done(arg, exit
  * status or -1, out, err) is called once on the loop thread; out and err
- * are freed after it returns.  Returns 0, or an error when the child
- * cannot start (done is then never called).
+ * are freed after it returns.  Returns 0, CUSTOS_ERR_BUSY when the
+ * console's children are at their limit (a 503), or an error when the
+ * child cannot start (done is then never called).
  */
 typedef void	 web_spawn_done(void *arg, int status, struct web_buf *out,
 	    struct web_buf *err);

@@ -147,6 +147,13 @@ web_spawn_custos(const struct web_req *req, char *const args[],
 	if (w->stopping)
 		return CUSTOS_ERR_SYSTEM;
 	custos_path(w, path, sizeof(path));
+	/* Each replays the log or copies footage: a few at a time. */
+	if (w->nchildren >= WEB_MAX_CHILDREN) {
+		log_warnx("web: user=%s: custos %s refused: %u children "
+		    "running", req->user, args[0] != NULL ? args[0] : "",
+		    w->nchildren);
+		return CUSTOS_ERR_BUSY;
+	}
 	argv[n++] = path;
 	if (w->env.config_path != NULL) {
 		argv[n++] = (char *)(uintptr_t)"-c";

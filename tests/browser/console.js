@@ -409,7 +409,13 @@ class Console {
 			    `30 s: currentSrc ${a.src}, currentTime ${a.t}, ` +
 			    `readyState ${a.ready}, paused ${a.paused}, error ` +
 			    `${a.err}`);
-		await sleep(1000);
+		// Advancing: half a second more of it played (waited for,
+		// at most 10 s).
+		await until(page, (x) => {
+			const v = document.getElementById('player');
+			return v.currentSrc.endsWith(x.src) &&
+			    v.currentTime > x.t + 0.5;
+		}, { src, t: a.t }, 10000);
 		const b = await page.evaluate(st, src);
 		if (!(b.t > a.t) || !b.src.endsWith(src))
 			return fail(what, `currentTime did not advance: ${a.t} ` +
