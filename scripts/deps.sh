@@ -12,7 +12,7 @@ libarchive-dev chromium fonts-noto-cjk fontconfig python3 libfaketime
 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
 gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
 ceph-mon ceph-osd radosgw ceph-common libxml2-dev time
-python3-prometheus-client
+python3-prometheus-client prometheus
 scdoc man-db debhelper dpkg-dev fakeroot lintian"
 
 # Node and npm (the browser test's puppeteer-core) from Debian, unless
@@ -41,5 +41,22 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# No service of these packages may start or stay enabled (prometheus,
+# ceph, radosgw): the tests start their own servers on free ports.  A
+# policy-rc.d answering 101 keeps invoke-rc.d from starting them during
+# the install (one already there is left alone), and under systemd the
+# prometheus unit the install enables is disabled and stopped.
+policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	trap 'rm -f "$policy"' EXIT
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
+if [ -d /run/systemd/system ]; then
+	case " $missing " in
+	*" prometheus "*) systemctl disable --now prometheus.service ;;
+	esac
+fi

@@ -706,3 +706,25 @@ role_users_remove() {
 	done
 	return 0
 }
+
+# conf_roles TAG ROLE...: the [roles] section giving each ROLE to the
+# group TAG_gROLE of role_users.
+conf_roles() {
+	_cr_t=$1
+	shift
+	echo "[roles]" >>"$CONF"
+	for _cr_r in "$@"; do
+		echo "$_cr_r = ${_cr_t}_g$_cr_r" >>"$CONF"
+	done
+}
+
+# prep_clips CAMERA N: a camera's volume $W/prep/CAMERA holding N
+# one-second clips clip_1.mp4 ... clip_N.mp4 (footage.sh's ffmpeg_clip,
+# which station_vars brings in), for dock_volume.
+prep_clips() {
+	mkdir -p "$W/prep/$1" || fail "mkdir prep/$1"
+	for _pc_n in $(seq "$2"); do
+		ffmpeg_clip "$W/prep/$1/clip_$_pc_n.mp4" "$1" ||
+		    fail "ffmpeg clip $_pc_n of $1"
+	done
+}

@@ -86,14 +86,9 @@ conf_web
 roles=0
 if [ "$(id -u)" = 0 ]; then
 	roles=1
-	users="operator auditor prom"
+	users="operator auditor metrics"
 	role_users "$tag" $users
-	cat >>"$CONF" <<EOC
-[roles]
-operator = ${tag}_goperator
-auditor = ${tag}_gauditor
-metrics = ${tag}_gprom
-EOC
+	conf_roles "$tag" $users
 fi
 mkdir -p prep o
 chmod 1777 o
@@ -121,10 +116,7 @@ expect_eq "checkpoint size is the status's" \
     "$(checkpoint_size)" "$(val before 8)"
 
 step "dock a camera: 3 clips, a symlink and a fifo"
-mkdir -p prep/CAMM
-for n in 1 2 3; do
-	ffmpeg_clip "prep/CAMM/clip_$n.mp4" CAMM || fail "ffmpeg clip $n"
-done
+prep_clips CAMM 3
 ln -s /etc/passwd prep/CAMM/passwd.mp4
 mkfifo prep/CAMM/fifo.mp4
 bytes=$(cat prep/CAMM/clip_*.mp4 | wc -c)
@@ -192,7 +184,7 @@ expect_in "operator: names metrics" metrics "$(cat "$W/op.body")"
 grep -q '^custos_' "$W/op.body" && fail "operator got metrics"
 
 step "the metrics group and an auditor get them"
-for u in prom auditor; do
+for u in metrics auditor; do
 	expect_eq "$u: status" 200 "$(get "$u" "$u")"
 	$PROM 'custos_sealed_files_total{source="dock"}' <"$W/$u.body" \
 	    >"$W/$u.vals" 2>"$W/$u.perr" ||
