@@ -321,8 +321,7 @@ child_cut(enum digest_alg alg, uint64_t first, uint64_t count,
 {
 	struct sandbox_policy p;
 	struct clip_cut_job job;
-	struct wire_result fin;
-	struct media_wout w;
+	struct probe_result res;
 	int rc;
 
 	media_child_prepare(alg, 1);
@@ -343,22 +342,11 @@ child_cut(enum digest_alg alg, uint64_t first, uint64_t count,
 	p.fsize_max = limit;
 	if ((rc = sandbox_apply(&p)) != 0)
 		media_child_die("sandbox", rc, errno);
-	memset(&fin, 0, sizeof(fin));
-	if ((rc = clip_cut_fd(PROBE_FD, PROBE_FD + 1, &job, &fin.res)) != 0)
+	memset(&res, 0, sizeof(res));
+	if ((rc = clip_cut_fd(PROBE_FD, PROBE_FD + 1, &job, &res)) != 0)
 		media_child_die("cut", rc, errno);
-	if (fin.res.status == PROBE_FAILED) {
-		fin.refused = 1;
-		fin.res.status = PROBE_DAMAGED;
-	}
-	if (probe_result_check(&fin.res, sizeof(fin.res)) != 0)
-		media_child_die("cut: answer fails its own check", 0, 0);
-	if ((rc = media_wout_init(&w, STDOUT_FILENO, NULL)) != 0 ||
-	    (rc = media_wout_result(&w, WIRE_TAG_CUT, fin.refused,
-	    &fin.res)) != 0)
-		media_child_die("cut: answer", rc, errno);
-	media_wout_free(&w);
 	free((void *)(uintptr_t)job.want);
-	_exit(0);
+	media_child_answer(WIRE_TAG_CUT, &res, "cut: answer");
 }
 
 static int

@@ -32,13 +32,6 @@
 #define OUT_BUFSZ	65536
 
 /* The clip file, through our AVIO context: pwrite at our own offset. */
-struct outio {
-	int		 fd;
-	int64_t		 pos;
-	int64_t		 size;
-	int		 err;		/* errno of the first failed write */
-};
-
 /* How far past the seek point the first packet may be, in packets. */
 #define SEEK_LOOKAHEAD	10000
 /* The seek aims this much before the first packet's time. */
@@ -67,33 +60,10 @@ struct cut {
 	struct media_wout *w;		/* the clip's leaves, or NULL */
 };
 
-static int
-out_write(void *opaque, uint8_t *buf, int n)
-{
-	struct outio *o = opaque;
-	ssize_t r;
-	int off = 0;
-
-	while (off < n) {
-		r = pwrite(o->fd, buf + off, (size_t)(n - off), o->pos);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			o->err = r == -1 ? errno : EIO;
-			return AVERROR(o->err);
-		}
-		off += (int)r;
-		o->pos += r;
-	}
-	if (o->pos > o->size)
-		o->size = o->pos;
-	return n;
-}
-
 static int64_t
 out_seek(void *opaque, int64_t off, int whence)
 {
-	struct outio *o = opaque;
+	struct media_fout *o = opaque;
 
 	if (whence & AVSEEK_SIZE)
 		return o->size;
@@ -446,7 +416,7 @@ static int
 cut_run(struct cut *c, int seek, int out_fd, const char *muxer,
     struct probe_result *res)
 {
-	struct outio o;
+	struct media_fout o;
 	AVFormatContext *oc = NULL;
 	AVIOContext *avio = NULL;
 	unsigned char *buf;
@@ -458,7 +428,7 @@ cut_run(struct cut *c, int seek, int out_fd, const char *muxer,
 		return CUSTOS_ERR_NOMEM;
 	if ((buf = av_malloc(OUT_BUFSZ)) == NULL ||
 	    (avio = avio_alloc_context(buf, OUT_BUFSZ, 1, &o, NULL,
-	    out_write, out_seek)) == NULL) {
+	    media_fout_write, out_seek)) == NULL) {
 		av_free(buf);
 		rc = CUSTOS_ERR_NOMEM;
 		goto out;

@@ -1,9 +1,11 @@
 /*
  * clip_wire: the writer of the clip child's answer stream (the wire
  * format in media_int.h): the leaves job and the cut job both send a
- * file's leaves this way; clip.c parses them.
+ * file's leaves this way; clip.c parses them.  Also what every job of
+ * the media child writes: its output file and its final answer.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,4 +111,51 @@ media_wout_result(struct media_wout *w, uint32_t tag, uint32_t refused,
 	if ((rc = media_wout_put(w, &fin, sizeof(fin))) != 0)
 		return rc;
 	return media_wout_flush(w);
+}
+
+void
+media_child_answer(uint32_t tag, struct probe_result *res, const char *what)
+{
+	struct media_wout w;
+	uint32_t refused = 0;
+	char step[128];
+	int rc;
+
+	/* FAILED is the parent's word: the child sends it as a refusal. */
+	if (res->status == PROBE_FAILED) {
+		refused = 1;
+		res->status = PROBE_DAMAGED;
+	}
+	if (probe_result_check(res, sizeof(*res)) != 0) {
+		snprintf(step, sizeof(step), "%s fails its own check", what);
+		media_child_die(step, 0, 0);
+	}
+	if ((rc = media_wout_init(&w, STDOUT_FILENO, NULL)) != 0 ||
+	    (rc = media_wout_result(&w, tag, refused, res)) != 0)
+		media_child_die(what, rc, errno);
+	media_wout_free(&w);
+	_exit(0);
+}
+
+int
+media_fout_write(void *opaque, uint8_t *buf, int n)
+{
+	struct media_fout *o = opaque;
+	ssize_t r;
+	int off = 0;
+
+	while (off < n) {
+		r = pwrite(o->fd, buf + off, (size_t)(n - off), o->pos);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			o->err = r == -1 ? errno : EIO;
+			return AVERROR(o->err);
+		}
+		off += (int)r;
+		o->pos += r;
+	}
+	if (o->pos > o->size)
+		o->size = o->pos;
+	return n;
 }

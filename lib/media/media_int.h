@@ -70,6 +70,30 @@ int	 media_wout_leaf(void *arg, uint64_t pos, const AVPacket *pkt,
 int	 media_wout_result(struct media_wout *w, uint32_t tag,
 	    uint32_t refused, const struct probe_result *res);
 
+/*
+ * The end of a job of the media child (clip_wire.c): res, whose status
+ * PROBE_FAILED becomes a refusal (FAILED is the parent's word), checked
+ * and sent on stdout as the record tag; then _exit(0).  A failure dies
+ * naming what.
+ */
+void	 media_child_answer(uint32_t tag, struct probe_result *res,
+	    const char *what) __attribute__((noreturn));
+
+/*
+ * The file a job writes (a clip, a remux) as an AVIOContext's opaque:
+ * media_fout_write() is its write callback, writing every byte at pos
+ * with pwrite; size is the furthest end written, err the errno of the
+ * first failed write.
+ */
+struct media_fout {
+	int		 fd;
+	int64_t		 pos;
+	int64_t		 size;
+	int		 err;
+};
+
+int	 media_fout_write(void *opaque, uint8_t *buf, int n);
+
 /* The custom AVIO context's state on one descriptor. */
 struct mediaio {
 	int		 fd;

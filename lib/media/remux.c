@@ -29,12 +29,6 @@
 #define WIRE_TAG_REMUX	0x43505831u	/* "CPX1" */
 #define MOVFLAGS	"frag_keyframe+empty_moov+default_base_moof"
 
-struct rout {
-	int		 fd;
-	int64_t		 pos;
-	int		 err;		/* errno of the first failed write */
-};
-
 /* One output stream per kept input stream. */
 struct rstream {
 	int		 out;		/* output index, -1: left out */
@@ -49,27 +43,6 @@ struct remux {
 	int64_t		 shift;		/* AV_TIME_BASE units */
 	uint64_t	 written;
 };
-
-static int
-rout_write(void *opaque, uint8_t *buf, int n)
-{
-	struct rout *o = opaque;
-	ssize_t r;
-	int off = 0;
-
-	while (off < n) {
-		r = pwrite(o->fd, buf + off, (size_t)(n - off), o->pos);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			o->err = r == -1 ? errno : EIO;
-			return AVERROR(o->err);
-		}
-		off += (int)r;
-		o->pos += r;
-	}
-	return n;
-}
 
 static void
 refuse(struct probe_result *res, const char *fmt, const char *arg)
@@ -216,7 +189,7 @@ copy(struct remux *r, struct probe_result *res)
 
 /* The muxer on out_fd, its streams, header, packets and trailer. */
 static int
-mux(struct remux *r, struct rout *o, struct probe_result *res)
+mux(struct remux *r, struct media_fout *o, struct probe_result *res)
 {
 	AVIOContext *avio = NULL;
 	AVDictionary *opts = NULL;
@@ -224,8 +197,8 @@ mux(struct remux *r, struct rout *o, struct probe_result *res)
 	int rc, ret;
 
 	if ((buf = av_malloc(OUT_BUFSZ)) == NULL ||
-	    (avio = avio_alloc_context(buf, OUT_BUFSZ, 1, o, NULL, rout_write,
-	    NULL)) == NULL) {
+	    (avio = avio_alloc_context(buf, OUT_BUFSZ, 1, o, NULL,
+	    media_fout_write, NULL)) == NULL) {
 		av_free(buf);
 		return CUSTOS_ERR_NOMEM;
 	}
@@ -270,7 +243,7 @@ remux_fd(int in_fd, int out_fd, struct probe_result *res)
 {
 	struct media_in in;
 	struct remux r;
-	struct rout o;
+	struct media_fout o;
 	unsigned i;
 	int rc;
 
@@ -314,8 +287,7 @@ void
 remux_child_main(int argc, char *argv[])
 {
 	struct sandbox_policy p;
-	struct wire_result fin;
-	struct media_wout w;
+	struct probe_result res;
 	uint64_t limit;
 	char *end;
 	int rc;
@@ -335,22 +307,10 @@ remux_child_main(int argc, char *argv[])
 	p.fsize_max = limit;
 	if ((rc = sandbox_apply(&p)) != 0)
 		media_child_die("sandbox", rc, errno);
-	memset(&fin, 0, sizeof(fin));
-	if ((rc = remux_fd(PROBE_FD, PROBE_FD + 1, &fin.res)) != 0)
+	memset(&res, 0, sizeof(res));
+	if ((rc = remux_fd(PROBE_FD, PROBE_FD + 1, &res)) != 0)
 		media_child_die("remux", rc, errno);
-	/* FAILED is the parent's word: the child sends it as a refusal. */
-	if (fin.res.status == PROBE_FAILED) {
-		fin.refused = 1;
-		fin.res.status = PROBE_DAMAGED;
-	}
-	if (probe_result_check(&fin.res, sizeof(fin.res)) != 0)
-		media_child_die("remux: answer fails its own check", 0, 0);
-	if ((rc = media_wout_init(&w, STDOUT_FILENO, NULL)) != 0 ||
-	    (rc = media_wout_result(&w, WIRE_TAG_REMUX, fin.refused,
-	    &fin.res)) != 0)
-		media_child_die("remux: answer", rc, errno);
-	media_wout_free(&w);
-	_exit(0);
+	media_child_answer(WIRE_TAG_REMUX, &res, "remux: answer");
 }
 
 /*

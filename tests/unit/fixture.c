@@ -3,7 +3,9 @@
  * enc: temporary directories, paths and hex (fixture.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "custos/enc.h"
@@ -56,6 +59,52 @@ fixture_path(char *buf, size_t size, const char *dir, const char *name)
 
 	n = snprintf(buf, size, "%s/%s", dir, name);
 	assert_true(n > 0 && (size_t)n < size);
+}
+
+int
+fixture_open_in(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	fixture_path(p, sizeof(p), dir, name);
+	assert_true((fd = open(p, O_RDONLY | O_CLOEXEC)) >= 0);
+	return fd;
+}
+
+int
+fixture_open_out(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	fixture_path(p, sizeof(p), dir, name);
+	assert_true((fd = open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) >= 0);
+	return fd;
+}
+
+int
+fixture_program(char *buf, size_t size, const char *env, const char *name)
+{
+	const char *v;
+	ssize_t n;
+	char *slash;
+
+	if ((v = getenv(env)) != NULL) {
+		snprintf(buf, size, "%s", v);
+		return 0;
+	}
+	if ((n = readlink("/proc/self/exe", buf, size - 1)) <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((slash = strrchr(buf, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	if ((slash = strrchr(buf, '/')) == NULL)
+		return -1;
+	snprintf(slash, size - (size_t)(slash - buf), "/%s", name);
+	return 0;
 }
 
 void

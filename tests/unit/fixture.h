@@ -49,6 +49,24 @@ void	 fixture_path(char *buf, size_t size, const char *dir,
 	    const char *name);
 
 /*
+ * dir/name opened for reading, or created (truncated, 0600) for reading
+ * and writing; the descriptor (close-on-exec), the test failing if the
+ * file cannot be opened.
+ */
+int	 fixture_open_in(const char *dir, const char *name);
+int	 fixture_open_out(const char *dir, const char *name);
+
+/*
+ * The program of the same build that a test runs as a child, into buf
+ * (size bytes): the path in the environment variable env when set, else
+ * NAME beside the test's build directory (BUILD/asan/tests/test_x:
+ * BUILD/asan/NAME).  Returns 0, or -1 when the test's own path is
+ * unknown.
+ */
+int	 fixture_program(char *buf, size_t size, const char *env,
+	    const char *name);
+
+/*
  * Decodes hex, which must be exactly 2 * len hex digits, into out (len
  * bytes); asserts both.
  */

@@ -40,24 +40,12 @@ static int
 setup(void **state)
 {
 	char cmd[1024];
-	const char *v;
-	ssize_t n;
 
 	(void)state;
 	if (fixture_dir_make(dir, sizeof(dir), "clip") != 0)
 		return -1;
-	if ((v = getenv("CUSTOS_VERIFY")) != NULL)
-		snprintf(self, sizeof(self), "%s", v);
-	else {
-		/* BUILD/asan/tests/test_clip: BUILD/asan/custos-verify. */
-		if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <=
-		    0)
-			return -1;
-		self[n] = '\0';
-		*strrchr(self, '/') = '\0';
-		*strrchr(self, '/') = '\0';
-		strncat(self, "/custos-verify", sizeof(self) - strlen(self) - 1);
-	}
+	if (fixture_program(self, sizeof(self), "CUSTOS_VERIFY", "custos-verify") != 0)
+		return -1;
 	/* Two seconds of GOP so a clip can start on a key frame mid-file. */
 	snprintf(cmd, sizeof(cmd), "cd '%s' && for e in mp4 ts; do "
 	    "ffmpeg -nostdin -loglevel error -f lavfi "
@@ -74,29 +62,6 @@ teardown(void **state)
 {
 	(void)state;
 	return fixture_dir_remove(dir);
-}
-
-static int
-open_in(const char *name)
-{
-	char p[PATH_MAX];
-	int fd;
-
-	fixture_path(p, sizeof(p), dir, name);
-	assert_true((fd = open(p, O_RDONLY | O_CLOEXEC)) >= 0);
-	return fd;
-}
-
-static int
-open_out(const char *name)
-{
-	char p[PATH_MAX];
-	int fd;
-
-	fixture_path(p, sizeof(p), dir, name);
-	assert_true((fd = open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) >= 0);
-	return fd;
 }
 
 static int
@@ -281,7 +246,7 @@ seek_same(const char *name, int in, const struct clip_leaves *orig,
 	/* Both containers seek (MPEG-TS by searching timestamps). */
 	assert_int_equal(seeked, 1);
 	snprintf(out, sizeof(out), "start-%s", name);
-	fd = open_out(out);
+	fd = fixture_open_out(dir, out);
 	cut_inproc(in, fd, orig->v + first, first, count, 1, &seeked, &res);
 	assert_int_equal(res.status, PROBE_OK);
 	assert_int_equal(seeked, 0);
@@ -323,7 +288,7 @@ cut_and_check(const char *name, int child)
 	char out[64];
 	int in, ofd;
 
-	in = open_in(name);
+	in = fixture_open_in(dir, name);
 	if (child) {
 		assert_int_equal(clip_leaves_run(self, in, DIGEST_SHA256,
 		    TIMEOUT_MS, CLIP_MAX_LEAVES, &orig), 0);
@@ -340,7 +305,7 @@ cut_and_check(const char *name, int child)
 	/* Reordered frames (B-frames) may end a little later. */
 	assert_true(to >= 4200 && to <= 4800);
 	snprintf(out, sizeof(out), "clip-%d-%s", child, name);
-	ofd = open_out(out);
+	ofd = fixture_open_out(dir, out);
 	if (child)
 		assert_int_equal(clip_cut_run(self, in, ofd, DIGEST_SHA256,
 		    orig.v + first, first, count, 1 << 24, TIMEOUT_MS, &res,
@@ -418,7 +383,7 @@ test_ts_no_aud(void **state)
 	int in, out, ofd;
 
 	(void)state;
-	in = open_in("cam.ts");
+	in = fixture_open_in(dir, "cam.ts");
 	assert_int_equal(fstat(in, &sb), 0);
 	assert_non_null(buf = malloc((size_t)sb.st_size));
 	assert_int_equal(pread(in, buf, (size_t)sb.st_size, 0), sb.st_size);
@@ -429,11 +394,11 @@ test_ts_no_aud(void **state)
 			n++;
 		}
 	assert_true(n > 100);
-	out = open_out("noaud.ts");
+	out = fixture_open_out(dir, "noaud.ts");
 	assert_int_equal(write(out, buf, (size_t)sb.st_size), sb.st_size);
 	free(buf);
 	close(in);
-	ofd = open_out("clip-noaud.ts");
+	ofd = fixture_open_out(dir, "clip-noaud.ts");
 	leaves_inproc(out, &orig);
 	assert_true(orig.n > 150);
 	cut_inproc(out, ofd, orig.v + 100, 100, 50, 0, NULL, &res);
@@ -461,8 +426,8 @@ test_child_limit(void **state)
 	int in, ofd;
 
 	(void)state;
-	in = open_in("cam.mp4");
-	ofd = open_out("small.mp4");
+	in = fixture_open_in(dir, "cam.mp4");
+	ofd = fixture_open_out(dir, "small.mp4");
 	leaves_inproc(in, &orig);
 	assert_int_equal(clip_cut_run(self, in, ofd, DIGEST_SHA256, orig.v, 0,
 	    100, 4096, TIMEOUT_MS, &res, &cl), 0);
@@ -482,8 +447,8 @@ test_unsupported(void **state)
 	int in, ofd;
 
 	(void)state;
-	in = open_in("a.wav");
-	ofd = open_out("clip.wav");
+	in = fixture_open_in(dir, "a.wav");
+	ofd = fixture_open_out(dir, "clip.wav");
 	cut_inproc(in, ofd, &one, 0, 1, 0, NULL, &res);
 	assert_int_equal(res.status, PROBE_FAILED);
 	assert_string_equal(res.error, "clips of wav are not supported");
@@ -493,7 +458,7 @@ test_unsupported(void **state)
 	assert_string_equal(res.error, "clips of wav are not supported");
 	/* Past the end of an original we can clip. */
 	close(in);
-	in = open_in("cam.ts");
+	in = fixture_open_in(dir, "cam.ts");
 	cut_inproc(in, ofd, &one, 100000, 1, 0, NULL, &res);
 	assert_int_equal(res.status, PROBE_FAILED);
 	cut_inproc(in, ofd, &one, 100000, 1, 1, NULL, &res);
@@ -501,7 +466,7 @@ test_unsupported(void **state)
 	assert_non_null(strstr(res.error, "asked of"));
 	/* Leaves of a file that is no media: no leaves, NOT_MEDIA. */
 	close(in);
-	in = open_in("clip.wav");
+	in = fixture_open_in(dir, "clip.wav");
 	assert_int_equal(clip_leaves_run(self, in, DIGEST_SHA256, TIMEOUT_MS,
 	    10, &l), 0);
 	assert_int_equal(l.res.status, PROBE_NOT_MEDIA);
@@ -518,7 +483,7 @@ test_child_max(void **state)
 	int in;
 
 	(void)state;
-	in = open_in("cam.mp4");
+	in = fixture_open_in(dir, "cam.mp4");
 	assert_int_equal(clip_leaves_run(self, in, DIGEST_SHA256, TIMEOUT_MS,
 	    10, &l), 0);
 	assert_int_equal(l.res.status, PROBE_FAILED);
@@ -537,8 +502,8 @@ test_child_missing(void **state)
 	int in, ofd;
 
 	(void)state;
-	in = open_in("cam.mp4");
-	ofd = open_out("none.mp4");
+	in = fixture_open_in(dir, "cam.mp4");
+	ofd = fixture_open_out(dir, "none.mp4");
 	assert_int_equal(clip_leaves_run("/nonexistent/x", in, DIGEST_SHA256,
 	    TIMEOUT_MS, 10, &l), 0);
 	assert_int_equal(l.res.status, PROBE_CRASHED);

@@ -38,24 +38,12 @@ static int
 setup(void **state)
 {
 	char cmd[1024];
-	const char *v;
-	ssize_t n;
 
 	(void)state;
 	if (fixture_dir_make(dir, sizeof(dir), "remux") != 0)
 		return -1;
-	if ((v = getenv("CUSTOSD")) != NULL)
-		snprintf(self, sizeof(self), "%s", v);
-	else {
-		/* BUILD/asan/tests/test_remux: BUILD/asan/custosd. */
-		if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <=
-		    0)
-			return -1;
-		self[n] = '\0';
-		*strrchr(self, '/') = '\0';
-		*strrchr(self, '/') = '\0';
-		strncat(self, "/custosd", sizeof(self) - strlen(self) - 1);
-	}
+	if (fixture_program(self, sizeof(self), "CUSTOSD", "custosd") != 0)
+		return -1;
 	snprintf(cmd, sizeof(cmd), "cd '%s' && for e in ts mp4; do "
 	    "ffmpeg -nostdin -loglevel error -f lavfi "
 	    "-i testsrc=duration=4:size=320x240:rate=25 -f lavfi "
@@ -69,29 +57,6 @@ teardown(void **state)
 {
 	(void)state;
 	return fixture_dir_remove(dir);
-}
-
-static int
-open_in(const char *name)
-{
-	char p[PATH_MAX];
-	int fd;
-
-	fixture_path(p, sizeof(p), dir, name);
-	assert_true((fd = open(p, O_RDONLY | O_CLOEXEC)) >= 0);
-	return fd;
-}
-
-static int
-open_out(const char *name)
-{
-	char p[PATH_MAX];
-	int fd;
-
-	fixture_path(p, sizeof(p), dir, name);
-	assert_true((fd = open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) >= 0);
-	return fd;
 }
 
 /* ffprobe's packet count of one stream kind ("v" or "a") of name. */
@@ -159,8 +124,8 @@ test_core_ts(void **state)
 	int in, out;
 
 	(void)state;
-	in = open_in("cam.ts");
-	out = open_out("core-ts.mp4");
+	in = fixture_open_in(dir, "cam.ts");
+	out = fixture_open_out(dir, "core-ts.mp4");
 	assert_int_equal(remux_fd(in, out, &res), 0);
 	close(in);
 	close(out);
@@ -173,8 +138,8 @@ test_child(const char *orig, const char *mp4)
 	struct probe_result res;
 	int in, out;
 
-	in = open_in(orig);
-	out = open_out(mp4);
+	in = fixture_open_in(dir, orig);
+	out = fixture_open_out(dir, mp4);
 	assert_int_equal(remux_run(self, in, out, LIMIT, TIMEOUT_MS, &res), 0);
 	close(in);
 	close(out);
@@ -202,8 +167,8 @@ test_not_media(void **state)
 	int in, out;
 
 	(void)state;
-	in = open_in("notes.txt");
-	out = open_out("notes.mp4");
+	in = fixture_open_in(dir, "notes.txt");
+	out = fixture_open_out(dir, "notes.mp4");
 	assert_int_equal(remux_run(self, in, out, LIMIT, TIMEOUT_MS, &res), 0);
 	close(in);
 	close(out);
@@ -217,8 +182,8 @@ test_limit(void **state)
 	int in, out;
 
 	(void)state;
-	in = open_in("cam.ts");
-	out = open_out("small.mp4");
+	in = fixture_open_in(dir, "cam.ts");
+	out = fixture_open_out(dir, "small.mp4");
 	assert_int_equal(remux_run(self, in, out, 4096, TIMEOUT_MS, &res), 0);
 	close(in);
 	close(out);
@@ -233,8 +198,8 @@ test_missing(void **state)
 	int in, out;
 
 	(void)state;
-	in = open_in("cam.ts");
-	out = open_out("none.mp4");
+	in = fixture_open_in(dir, "cam.ts");
+	out = fixture_open_out(dir, "none.mp4");
 	assert_int_equal(remux_run("/nonexistent/custosd", in, out, LIMIT,
 	    TIMEOUT_MS, &res), 0);
 	assert_int_equal(res.status, PROBE_CRASHED);
