@@ -90,14 +90,6 @@ num(const json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
-static void
-th(struct web_buf *b, const struct web_req *req, enum web_str_id id)
-{
-	web_buf_printf(b, "<th scope=\"col\">");
-	web_html(b, WEB_S(req, id));
-	web_buf_printf(b, "</th>");
-}
-
 /* One part's failures as a list ("entry N: problem"). */
 static void
 failures(struct web_buf *b, const json_t *part)
@@ -142,9 +134,9 @@ summary(struct web_buf *b, const struct web_req *req, const json_t *a)
 	web_html(b, WEB_S(req, S_AUD_FAILURES));
 	web_buf_printf(b, "</dt><dd id=\"failures\">%lld</dd>\n</dl>\n"
 	    "<table id=\"parts\">\n<thead><tr>", num(a, "failures"));
-	th(b, req, S_AUD_PART);
-	th(b, req, S_AUD_RESULT);
-	th(b, req, S_AUD_PROBLEMS);
+	web_view_th(b, req, S_AUD_PART, NULL);
+	web_view_th(b, req, S_AUD_RESULT, NULL);
+	web_view_th(b, req, S_AUD_PROBLEMS, NULL);
 	web_buf_printf(b, "</tr></thead>\n<tbody>\n");
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		if ((p = json_object_get(a, parts[i].name)) == NULL)
@@ -228,12 +220,12 @@ accesses(struct web_buf *b, const struct web_req *req, const json_t *a)
 	web_buf_printf(b, " (%zu)</h2>\n<div class=\"table-wrap\" "
 	    "tabindex=\"0\"><table id=\"accesses\">\n<thead><tr>",
 	    json_array_size(arr));
-	th(b, req, S_ACC_ENTRY);
-	th(b, req, S_ACC_TIME);
-	th(b, req, S_ACC_USER);
-	th(b, req, S_ACC_WHAT);
-	th(b, req, S_ACC_OF);
-	th(b, req, S_ACC_PURPOSE);
+	web_view_th(b, req, S_ACC_ENTRY, NULL);
+	web_view_th(b, req, S_ACC_TIME, NULL);
+	web_view_th(b, req, S_ACC_USER, NULL);
+	web_view_th(b, req, S_ACC_WHAT, NULL);
+	web_view_th(b, req, S_ACC_OF, NULL);
+	web_view_th(b, req, S_ACC_PURPOSE, NULL);
 	web_buf_printf(b, "</tr></thead>\n<tbody>\n");
 	json_array_foreach(arr, k, x) {
 		web_buf_printf(b, "<tr id=\"entry-%lld\" data-entry=\"%lld\" "

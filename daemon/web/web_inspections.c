@@ -253,14 +253,6 @@ filter_form(struct web_buf *b, const struct web_req *req,
 }
 
 static void
-th(struct web_buf *b, const struct web_req *req, enum web_str_id id)
-{
-	web_buf_printf(b, "<th scope=\"col\">");
-	web_html(b, WEB_S(req, id));
-	web_buf_printf(b, "</th>");
-}
-
-static void
 officers_cell(struct web_buf *b, const json_t *i, const json_t *offs)
 {
 	const json_t *o;
@@ -386,13 +378,13 @@ web_inspections_page(const struct web_req *req, struct web_reply *rep)
 	web_buf_printf(b, "</p>\n<div class=\"table-wrap\" tabindex=\"0\" "
 	    "role=\"region\" aria-labelledby=\"h-main\">"
 	    "<table id=\"inspections\">\n<thead><tr>");
-	th(b, req, S_COL_ID);
-	th(b, req, S_COL_ENTERPRISE);
-	th(b, req, S_COL_OFFICERS);
-	th(b, req, S_COL_METHOD);
-	th(b, req, S_COL_STATE);
-	th(b, req, S_COL_DATE);
-	th(b, req, S_COL_FINDINGS);
+	web_view_th(b, req, S_COL_ID, NULL);
+	web_view_th(b, req, S_COL_ENTERPRISE, NULL);
+	web_view_th(b, req, S_COL_OFFICERS, NULL);
+	web_view_th(b, req, S_COL_METHOD, NULL);
+	web_view_th(b, req, S_COL_STATE, NULL);
+	web_view_th(b, req, S_COL_DATE, NULL);
+	web_view_th(b, req, S_COL_FINDINGS, NULL);
 	web_buf_printf(b, "</tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(list, "inspections"), k, i)
 		if (web_view_str(i, "id") != NULL && matches(&f, i, ea, oa)) {

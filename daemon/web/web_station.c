@@ -357,16 +357,6 @@ cameras(struct web_buf *b, const struct web_req *req, const json_t *v)
 }
 
 static void
-th(struct web_buf *b, const struct web_req *req, enum web_str_id id,
-    const char *cls)
-{
-	web_buf_printf(b, "<th scope=\"col\"%s%s%s>", cls != NULL ?
-	    " class=\"" : "", cls != NULL ? cls : "", cls != NULL ? "\"" : "");
-	web_html(b, WEB_S(req, id));
-	web_buf_printf(b, "</th>");
-}
-
-static void
 live(struct web_buf *b, const struct web_req *req, const json_t *v)
 {
 	const json_t *arr = json_object_get(v, "live"), *s;
@@ -382,12 +372,12 @@ live(struct web_buf *b, const struct web_req *req, const json_t *v)
 	/* The section is the named region; its table scrolls by keyboard. */
 	web_buf_printf(b, "<div class=\"table-wrap\" tabindex=\"0\"><table>\n"
 	    "<thead><tr>");
-	th(b, req, S_LIVE_NAME, NULL);
-	th(b, req, S_LIVE_CAMERA, NULL);
-	th(b, req, S_ST_STATE, NULL);
-	th(b, req, S_LIVE_SEGMENTS, "num");
-	th(b, req, S_LIVE_LAST, NULL);
-	th(b, req, S_LIVE_GAPS, "num");
+	web_view_th(b, req, S_LIVE_NAME, NULL);
+	web_view_th(b, req, S_LIVE_CAMERA, NULL);
+	web_view_th(b, req, S_ST_STATE, NULL);
+	web_view_th(b, req, S_LIVE_SEGMENTS, "num");
+	web_view_th(b, req, S_LIVE_LAST, NULL);
+	web_view_th(b, req, S_LIVE_GAPS, "num");
 	web_buf_printf(b, "</tr></thead>\n<tbody>\n");
 	json_array_foreach(arr, k, s) {
 		web_buf_printf(b, "<tr data-live=\"");

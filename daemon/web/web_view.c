@@ -96,6 +96,16 @@ web_view_time(struct web_buf *b, const struct web_req *req, const char *t)
 	web_buf_printf(b, "</time>");
 }
 
+void
+web_view_th(struct web_buf *b, const struct web_req *req, enum web_str_id id,
+    const char *cls)
+{
+	web_buf_printf(b, "<th scope=\"col\"%s%s%s>", cls != NULL ?
+	    " class=\"" : "", cls != NULL ? cls : "", cls != NULL ? "\"" : "");
+	web_html(b, WEB_S(req, id));
+	web_buf_printf(b, "</th>");
+}
+
 int
 web_view_date_ok(const char *s)
 {

@@ -28,6 +28,11 @@ void	 web_view_time(struct web_buf *b, const struct web_req *req,
 const char *web_view_time_text(const struct web_req *req, const char *t,
 	    char *buf, size_t len);
 
+/* A column header <th scope="col"> of string id, with class cls (NULL:
+ * none). */
+void	 web_view_th(struct web_buf *b, const struct web_req *req,
+	    enum web_str_id id, const char *cls);
+
 /* Whether s is "" (no date asked for) or a YYYY-MM-DD date. */
 int	 web_view_date_ok(const char *s);
 
