@@ -68,6 +68,17 @@ footage() {
 	    >"$d/TIME.TXT"
 }
 
+# noise FILE BYTES SEED: BYTES of bytes no demuxer takes for media, the
+# same every run: the AES-128-CTR keystream (openssl) under a key made
+# from SEED.  Bytes from /dev/urandom now and then begin with something
+# a demuxer takes for a frame, so a test asserting "not media" on them
+# fails once in a while.
+noise() {
+	_nz_k=$(printf '%s' "$3" | openssl dgst -sha256 -r | cut -c1-32)
+	head -c "$2" /dev/zero | openssl enc -aes-128-ctr -nosalt \
+	    -K "$_nz_k" -iv 00000000000000000000000000000000 >"$1"
+}
+
 footage_small() {
 	mkdir -p "$1" || return 1
 	ffmpeg_clip "$1/small.mp4" "$2" || return 1

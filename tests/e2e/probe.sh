@@ -113,7 +113,8 @@ size=$(wc -c <"$W/cam.mp4")
 head -c $((size / 2)) "$W/cam.mp4" >"$W/cut.mp4"
 size=$(wc -c <"$W/fast.mp4")
 head -c $((size * 3 / 4)) "$W/fast.mp4" >"$W/cutfast.mp4"
-head -c 200000 /dev/urandom >"$W/RANDOM.MP4"
+. "$top/tests/e2e/footage.sh"
+noise "$W/RANDOM.MP4" 200000 probe-random || fail "noise"
 : >"$W/empty.mp4"
 ls -l "$W"
 

@@ -44,7 +44,8 @@ ffmpeg -loglevel error -f lavfi -i testsrc=duration=2:size=160x120:rate=10 \
     fail "ffmpeg mp4"
 ffmpeg -loglevel error -f lavfi -i sine=duration=1 "$V/b.wav" ||
     fail "ffmpeg wav"
-head -c 300000 /dev/urandom >"$V/c.MP4"
+. "$(dirname "$0")/footage.sh"
+noise "$V/c.MP4" 300000 seal-c || fail "noise"
 : >"$V/empty.MP4"
 printf 'camera bytes\n' >"$V/$(printf '\345\275\225\345\203\217 1.MP4')"
 printf 'not utf-8\n' >"$V/$(printf 'bad\377name')"
